@@ -1,0 +1,189 @@
+"""Customer and the records hanging off it, as every layer above the providers sees them.
+
+These are slotted, frozen pydantic dataclasses rather than `BaseModel`s: the table may hold
+100,000 of them, and slots keep each one a few hundred bytes instead of a dict per instance.
+Unknown fields are refused (a dataclass constructor takes only declared fields).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import field, fields, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import ConfigDict, field_validator
+from pydantic.dataclasses import dataclass
+
+_STRICT = ConfigDict(extra="forbid")
+_MASKED_DIGITS = re.compile(r"[0-9]{1,4}")
+_FIRST_SIX = re.compile(r"[0-9]{6}")
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class Address:
+    """A postal address; `id` and `is_default` are set where the provider keeps several."""
+
+    id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    line1: str | None = None
+    line2: str | None = None
+    line3: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    is_default: bool = False
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self) if f.name not in ("id", "is_default"))
+
+    def one_line(self) -> str:
+        """The address on one line, for table cells and lists."""
+        name = " ".join(p for p in (self.first_name, self.last_name) if p)
+        parts = [name, self.company, self.line1, self.line2, self.line3, self.city,
+                 " ".join(p for p in (self.state, self.postal_code) if p), self.country]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class PaymentMethod:
+    """A stored payment method, masked: at most the first six and last four digits are kept."""
+
+    id: str
+    kind: Literal["card", "bank", "wallet", "other"] = "card"
+    brand: str | None = None
+    last4: str | None = None
+    first6: str | None = None
+    exp_month: int | None = None
+    exp_year: int | None = None
+    holder_name: str | None = None
+    label: str | None = None
+    is_default: bool = False
+
+    @field_validator("last4")
+    @classmethod
+    def _last4_is_masked(cls, value: str | None) -> str | None:
+        # A full card number must never get this far; refusing it here makes that a bug we see.
+        if value is not None and not _MASKED_DIGITS.fullmatch(value):
+            raise ValueError("last4 holds at most the last four digits")
+        return value
+
+    @field_validator("first6")
+    @classmethod
+    def _first6_is_iin(cls, value: str | None) -> str | None:
+        if value is not None and not _FIRST_SIX.fullmatch(value):
+            raise ValueError("first6 holds exactly the first six digits")
+        return value
+
+    def expiry(self) -> str:
+        if self.exp_month and self.exp_year:
+            return f"{self.exp_month:02d}/{self.exp_year % 100:02d}"
+        return ""
+
+    def masked(self) -> str:
+        """What the UI shows, e.g. 'Visa •••• 1111'."""
+        digits = f"•••• {self.last4}" if self.last4 else ""
+        return " ".join(p for p in (self.brand or self.label or self.kind.title(), digits) if p)
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class ContactPoint:
+    """One of several email addresses or phone numbers a provider keeps per customer."""
+
+    id: str | None
+    value: str
+    is_primary: bool = False
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class TaxId:
+    """A tax identifier attached to a customer (type such as 'de' or 'eu_vat', and its value)."""
+
+    id: str | None
+    type: str
+    value: str
+    state: str | None = None
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class Group:
+    """A named group (Square customer group) that customers can belong to."""
+
+    id: str
+    name: str
+
+
+ADDRESS_PREFIX = "address."
+
+# What `Customer.value()` answers for keys that are not stored but derived.
+_DERIVED = {"name", "full_name"}
+
+
+@dataclass(frozen=True, slots=True, config=_STRICT)
+class Customer:
+    """A customer profile at one provider, mapped from that provider's wire format."""
+
+    id: str
+    given_name: str | None = None
+    family_name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Address | None = None
+    shipping_addresses: tuple[Address, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    emails: tuple[ContactPoint, ...] = ()
+    phones: tuple[ContactPoint, ...] = ()
+    note: str | None = None
+    reference_id: str | None = None
+    birthday: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: str | None = None
+    payment_methods: tuple[PaymentMethod, ...] = ()
+    tax_ids: tuple[TaxId, ...] = ()
+    group_ids: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    @property
+    def display_name(self) -> str:
+        """The name the table shows, derived from the fields the customer has."""
+        return display_name(self)
+
+    def value(self, key: str) -> Any:
+        """The value behind a field key: an attribute, `address.<part>`, or a provider extra."""
+        if key in _DERIVED:
+            return self.full_name if key == "full_name" else self.display_name
+        if key.startswith(ADDRESS_PREFIX):
+            return getattr(self.address, key[len(ADDRESS_PREFIX):], None) if self.address else None
+        if key in _CUSTOMER_FIELDS:
+            return getattr(self, key)
+        return self.extra.get(key)
+
+    def with_changes(self, **changes: Any) -> Customer:
+        return replace(self, **changes)
+
+
+_CUSTOMER_FIELDS = frozenset(f.name for f in fields(Customer))
+
+DEFAULT_NAME_FIELDS: tuple[str, ...] = ("full_name", "company", "email", "phone", "reference_id")
+
+
+def display_name(customer: Customer, keys: Sequence[str] = DEFAULT_NAME_FIELDS) -> str:
+    """The first non-empty of `keys` (field keys), else the provider id in brackets."""
+    for key in keys:
+        value = customer.value(key)
+        if value:
+            return str(value)
+    return f"({customer.id})"

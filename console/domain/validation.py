@@ -1,0 +1,174 @@
+"""Checks of typed values against `FieldSpec`s, run as the user types and before anything is sent.
+
+Email syntax is checked by email-validator and international phone numbers by phonenumbers;
+the provider-specific limits come from the specs, so each rule is declared once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import email_validator
+import phonenumbers
+
+from console.domain.capabilities import Capabilities, FieldKind, FieldSpec
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """Why a value is refused, and a corrected value to offer when one is safe to suggest."""
+
+    message: str
+    suggestion: str | None = None
+
+
+_PHONE_CHARS = re.compile(r"\+?[0-9 ().\-/]+")
+_FULL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+
+
+def digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def email_problem(text: str) -> str | None:
+    """None when `text` is a syntactically valid address, else the reason."""
+    try:
+        email_validator.validate_email(text, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
+def is_email(text: str) -> bool:
+    return "@" in text and email_problem(text) is None
+
+
+def to_e164(text: str, default_region: str = "US") -> str | None:
+    """The number in E.164 form (+12065550100) when it is a possible number, else None."""
+    text = text.strip()
+    if not text or not _PHONE_CHARS.fullmatch(text):
+        return None
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def looks_like_phone(text: str) -> bool:
+    """True for something typed as a phone number (mostly digits, 7 or more of them)."""
+    text = text.strip()
+    return bool(_PHONE_CHARS.fullmatch(text)) and len(digits(text)) >= 7
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == {} or value == []
+
+
+def _length_problem(spec: FieldSpec, text: str) -> FieldProblem | None:
+    if spec.max_length is not None and len(text) > spec.max_length:
+        return FieldProblem(f"At most {spec.max_length} characters (this has {len(text)}).")
+    if spec.min_length is not None and len(text) < spec.min_length:
+        return FieldProblem(f"At least {spec.min_length} characters (this has {len(text)}).")
+    return None
+
+
+def _phone_problem(spec: FieldSpec, text: str) -> FieldProblem | None:
+    count = len(digits(text))
+    fits = (spec.min_digits is None or count >= spec.min_digits) and (
+        spec.max_digits is None or count <= spec.max_digits)
+    if spec.digits_only and not text.isdigit():
+        suggestion = digits(text) if fits and count else None
+        hint = f" Use {suggestion}?" if suggestion else ""
+        return FieldProblem("Digits only: no spaces, '+', dashes or brackets." + hint, suggestion)
+    if not _PHONE_CHARS.fullmatch(text):
+        return FieldProblem("Use digits, spaces, dashes, brackets and an optional leading '+'.")
+    if not fits:
+        low, high = spec.min_digits, spec.max_digits
+        want = (f"{low}–{high}" if low is not None and high is not None
+                else f"at least {low}" if low is not None else f"at most {high}")
+        return FieldProblem(f"Needs {want} digits (this has {count}).")
+    if text.startswith("+") and to_e164(text) is None:
+        return FieldProblem("Not a possible number for that country code.")
+    return None
+
+
+def _date_problem(spec: FieldSpec, text: str) -> FieldProblem | None:
+    expected = "YYYY-MM-DD or MM-DD" if spec.allow_no_year else "YYYY-MM-DD"
+    full = _FULL_DATE.fullmatch(text)
+    short = _MONTH_DAY.fullmatch(text) if spec.allow_no_year else None
+    if full:
+        year, month, day = (int(g) for g in full.groups())
+    elif short:
+        year, (month, day) = 0, (int(g) for g in short.groups())
+    else:
+        return FieldProblem(f"Enter a date as {expected}.")
+    try:
+        dt.date(year or 2000, month, day)  # year 0000 means "no year"; 2000 admits 29 February
+    except ValueError:
+        return FieldProblem("That day does not exist.")
+    return None
+
+
+def _key_value_problem(spec: FieldSpec, value: Any) -> FieldProblem | None:
+    if not isinstance(value, Mapping):
+        return FieldProblem("Expected key/value pairs.")
+    if spec.max_entries is not None and len(value) > spec.max_entries:
+        return FieldProblem(f"At most {spec.max_entries} entries (this has {len(value)}).")
+    for key, item in value.items():
+        if not str(key).strip():
+            return FieldProblem("A key is empty.")
+        if spec.max_key_length is not None and len(str(key)) > spec.max_key_length:
+            return FieldProblem(f"Key '{key}' is longer than {spec.max_key_length} characters.")
+        if spec.max_value_length is not None and len(str(item)) > spec.max_value_length:
+            return FieldProblem(f"The value of '{key}' is longer than {spec.max_value_length} characters.")
+    return None
+
+
+def check_value(spec: FieldSpec, value: Any) -> FieldProblem | None:
+    """The problem with `value` for this field, or None when it may be sent."""
+    if _is_blank(value):
+        return FieldProblem("Required.") if spec.required else None
+    if spec.kind is FieldKind.BOOL:
+        return None if isinstance(value, bool) else FieldProblem("Expected yes or no.")
+    if spec.kind is FieldKind.KEY_VALUE:
+        return _key_value_problem(spec, value)
+    if not isinstance(value, str):
+        return FieldProblem("Expected text.")
+    if spec.kind is FieldKind.CHOICE:
+        allowed = [c.value for c in spec.choices]
+        return None if value in allowed else FieldProblem("Choose one of: " + ", ".join(allowed) + ".")
+    if problem := _length_problem(spec, value):
+        return problem
+    if spec.kind is FieldKind.EMAIL and (reason := email_problem(value)):
+        return FieldProblem(f"Not a valid email address: {reason}")
+    if spec.kind is FieldKind.PHONE and (problem := _phone_problem(spec, value)):
+        return problem
+    if spec.kind is FieldKind.DATE and (problem := _date_problem(spec, value)):
+        return problem
+    if spec.pattern and not re.fullmatch(spec.pattern, value):
+        return FieldProblem(spec.pattern_message or "Not in the expected format.")
+    return None
+
+
+def check_values(caps: Capabilities, values: Mapping[str, Any], *, creating: bool) -> dict[str, FieldProblem]:
+    """Every problem in a dialog's values, keyed by field key (including 'at least one of')."""
+    problems: dict[str, FieldProblem] = {}
+    for spec in caps.fields:
+        if not spec.editable or (spec.create_only and not creating) or spec.key not in values:
+            continue
+        if problem := check_value(spec, values[spec.key]):
+            problems[spec.key] = problem
+    for group in caps.required_one_of:
+        present = [key for key in group if key in values]
+        if present and all(_is_blank(values[key]) for key in present):
+            labels = ", ".join(caps.field(key).label for key in group)
+            problems.setdefault(present[0], FieldProblem(f"Enter at least one of: {labels}."))
+    return problems
