@@ -1,0 +1,1 @@
+"""One HTTP client per provider, each behind the same `CustomerProvider` contract."""

@@ -1,0 +1,144 @@
+"""The contract every provider client fulfils, so services and UI never branch on a provider's name.
+
+Operations a provider lacks raise `NotSupportedError` naming the provider; the UI reads
+`Capabilities` first and does not offer them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import httpx
+
+from console.domain.capabilities import Capabilities
+from console.domain.changes import CustomerChanges
+from console.domain.customer import Customer, Group
+from console.domain.errors import ConsoleError, NotSupportedError
+from console.domain.query import CustomerQuery
+
+Environment = Literal["demo", "sandbox", "production"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One batch of customers as it arrived; `total` is the provider's count when it gives one."""
+
+    customers: list[Customer]
+    cursor: str | None = None
+    total: int | None = None
+    # Failures that did not stop the listing (e.g. one profile that could not be fetched).
+    failures: list[ConsoleError] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    """Everything a client needs to reach one account: where, as whom, and its options."""
+
+    base_url: str
+    credentials: Mapping[str, str]
+    environment: Environment = "sandbox"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    """Per-item outcome of a multi-customer operation: a customer, None (deleted) or an error."""
+
+    succeeded: dict[str, Customer | None]
+    failed: dict[str, ConsoleError]
+
+
+class CustomerProvider(ABC):
+    """Async operations on one provider account's customers."""
+
+    capabilities: ClassVar[Capabilities]
+
+    def __init__(self, config: ProviderConfig, client: httpx.AsyncClient) -> None:
+        self.config = config
+        self.client = client
+
+    @property
+    def name(self) -> str:
+        return self.capabilities.display_name
+
+    def _unsupported(self, what: str) -> NotSupportedError:
+        return NotSupportedError(f"{what} is not supported by {self.name}.", provider=self.name)
+
+    # -- reading ---------------------------------------------------------------------------
+    @abstractmethod
+    async def test_connection(self) -> None:
+        """Raise the matching `ConsoleError` unless the credentials and endpoint work."""
+
+    @abstractmethod
+    def iter_pages(self, *, page_size: int | None = None) -> AsyncIterator[Page]:
+        """Every customer of the account, page by page, in the provider's default order."""
+
+    async def search(self, query: CustomerQuery) -> list[Customer]:
+        """Customers matching `query`, using only what the provider's server can filter on."""
+        raise self._unsupported("Server-side search")
+
+    @abstractmethod
+    async def get(self, customer_id: str) -> Customer:
+        """One customer, fully (with its sub-records)."""
+
+    # -- writing ---------------------------------------------------------------------------
+    @abstractmethod
+    async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
+        """A new customer from the dialog's values; the key makes a retried create safe where possible."""
+
+    @abstractmethod
+    async def update(self, customer: Customer, changes: CustomerChanges) -> Customer:
+        """Apply `changes` to `customer`, guarding with its version where the provider has one."""
+
+    @abstractmethod
+    async def delete(self, customer: Customer) -> None:
+        """Delete `customer` (with its version where the provider checks one)."""
+
+    async def delete_many(self, customers: Sequence[Customer]) -> BulkResult:
+        """Delete several customers; providers with a bulk endpoint override this."""
+        result = BulkResult(succeeded={}, failed={})
+        for customer in customers:
+            try:
+                await self.delete(customer)
+            except ConsoleError as exc:
+                result.failed[customer.id] = exc
+            else:
+                result.succeeded[customer.id] = None
+        return result
+
+    async def get_many(self, customer_ids: Sequence[str]) -> BulkResult:
+        """Read several customers; providers with a bulk endpoint override this."""
+        result = BulkResult(succeeded={}, failed={})
+        for customer_id in customer_ids:
+            try:
+                result.succeeded[customer_id] = await self.get(customer_id)
+            except ConsoleError as exc:
+                result.failed[customer_id] = exc
+        return result
+
+    # -- groups (capabilities.groups) -------------------------------------------------------
+    async def list_groups(self) -> list[Group]:
+        raise self._unsupported("Customer groups")
+
+    async def add_to_group(self, customer: Customer, group_id: str) -> None:
+        raise self._unsupported("Customer groups")
+
+    async def remove_from_group(self, customer: Customer, group_id: str) -> None:
+        raise self._unsupported("Customer groups")
+
+    # -- collections (capabilities.collections): each returns the customer as it now is -----
+    async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
+        raise self._unsupported(f"Adding {kind.replace('_', ' ')}")
+
+    async def update_item(self, customer: Customer, kind: str, item_id: str,
+                          values: Mapping[str, Any]) -> Customer:
+        raise self._unsupported(f"Editing {kind.replace('_', ' ')}")
+
+    async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+        raise self._unsupported(f"Deleting {kind.replace('_', ' ')}")
+
+    async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+        raise self._unsupported(f"Choosing the default of {kind.replace('_', ' ')}")

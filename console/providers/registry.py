@@ -1,0 +1,83 @@
+"""Which providers exist, how to configure an account for each, and how to build its client.
+
+Provider modules are listed statically (not discovered) so a frozen build finds them and the
+order of the "Add account" list is stable.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from console.domain.capabilities import Capabilities
+from console.providers.base import CustomerProvider, Environment
+
+PROVIDER_MODULES: tuple[str, ...] = (
+    "console.providers.square",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialField:
+    """A secret the account needs (kept in the OS keychain, never in settings)."""
+
+    key: str
+    label: str
+    help: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OptionField:
+    """A non-secret per-account setting (merchant id, region...), saved in settings."""
+
+    key: str
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()
+    default: str | None = None
+    help: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInfo:
+    """Everything the app needs to offer, configure and open accounts of one provider."""
+
+    key: str
+    capabilities: Capabilities
+    client: type[CustomerProvider]
+    credentials: tuple[CredentialField, ...]
+    base_url: Callable[[Environment, Mapping[str, Any]], str]
+    options: tuple[OptionField, ...] = ()
+    environments: tuple[Environment, ...] = ("sandbox", "production")
+    # Where the credentials themselves decide the environment (a key's test/live prefix).
+    environment_from_credentials: Callable[[Mapping[str, str]], Environment | None] | None = None
+    # Extra client settings offered per account, e.g. Authorize.net's fetch concurrency.
+    tuning: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return self.capabilities.display_name
+
+
+@cache
+def _load() -> dict[str, ProviderInfo]:
+    infos: dict[str, ProviderInfo] = {}
+    for module_name in PROVIDER_MODULES:
+        info: ProviderInfo = importlib.import_module(module_name).INFO
+        infos[info.key] = info
+    return infos
+
+
+def providers() -> list[ProviderInfo]:
+    """Every registered provider, in menu order."""
+    return list(_load().values())
+
+
+def provider(key: str) -> ProviderInfo:
+    try:
+        return _load()[key]
+    except KeyError:
+        raise KeyError(f"no provider called {key!r}; known: {', '.join(_load())}") from None
