@@ -1,0 +1,204 @@
+"""Serve an emulator over HTTP on loopback, so any client (curl, an official SDK) can talk to it.
+
+`python -m console.sandbox serve PROVIDER --port 0` prints one JSON line with the base URL and
+credentials, then serves until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from console.sandbox.base import Emulator
+from console.sandbox.faults import FAULT_KINDS, FaultConfig
+from console.sandbox.registry import emulator_class, emulator_keys
+
+HOST = "127.0.0.1"
+# How long a "timeout" fault keeps the connection silent; longer than any sane client timeout.
+HANG_SECONDS = 30.0
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"})
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """A threaded HTTP/1.1 server in front of one emulator (which is thread-safe)."""
+
+    daemon_threads = True  # a hung "timeout" handler must not keep the process alive
+
+    def __init__(self, emulator: Emulator, port: int = 0, *, log_requests: bool = False) -> None:
+        self.emulator = emulator
+        self.log_requests = log_requests
+        self.stopping = threading.Event()
+        super().__init__((HOST, port), _Handler)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}"
+
+    def server_close(self) -> None:
+        self.stopping.set()  # wakes hanging "timeout" handlers
+        super().server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, and every response carries Content-Length
+    server: EmulatorServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _serve(self) -> None:
+        emulator = self.server.emulator
+        body = self._read_body()
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in ("host", "transfer-encoding")]
+        request = httpx.Request(self.command, f"{self.server.base_url}{self.path}", headers=headers, content=body)
+        fault = emulator.faults.next()
+        delay = emulator.delay_seconds(fault)
+        if delay > 0:
+            time.sleep(delay)  # this handler's own thread; other connections carry on
+        response = emulator.respond(request, fault)
+        if response is None:
+            assert fault is not None
+            self._lose_response(fault.kind)
+            return
+        self._send(response)
+
+    def _lose_response(self, kind: str) -> None:
+        if kind == "timeout":
+            self.server.stopping.wait(HANG_SECONDS)
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client may have gone already
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, response: httpx.Response) -> None:
+        content = response.content
+        self.send_response(response.status_code, response.reason_phrase)
+        for name, value in response.headers.multi_items():
+            if name.lower() not in _HOP_BY_HOP:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(content)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.log_requests:
+            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+
+# -- command line ---------------------------------------------------------------------------------
+
+
+def _credential(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    kinds = FaultConfig.parse_kinds(text)
+    unknown = sorted(set(kinds) - FAULT_KINDS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown fault kind(s) {', '.join(unknown)}; "
+                                         f"choose from {', '.join(sorted(FAULT_KINDS))}")
+    return kinds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m console.sandbox",
+                                     description="Provider emulators for Customer Console.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve one provider's emulator on 127.0.0.1",
+                                description="Prints one JSON line (base_url and credentials), then serves "
+                                            "until interrupted.")
+    serve.add_argument("provider", choices=emulator_keys())
+    serve.add_argument("--port", type=int, default=0, help="TCP port (0: any free port; the default)")
+    serve.add_argument("--seed", type=int, default=1, help="seed for the demo data (default 1)")
+    serve.add_argument("--customers", type=int, default=None, help="number of demo customers")
+    serve.add_argument("--latency-ms", type=float, default=0.0, help="delay before every response")
+    serve.add_argument("--credential", type=_credential, action="append", default=[], metavar="KEY=VALUE",
+                       help="accept only these credentials (repeatable); default: accept any non-empty ones")
+    serve.add_argument("--token", help="shortcut for --credential token=TOKEN (Square and other bearer tokens)")
+    serve.add_argument("--fault-rate", type=float, default=0.0, help="probability of a fault per request")
+    serve.add_argument("--faults", type=_kinds, default=None, metavar="KIND,...",
+                       help=f"fault kinds to draw from: {', '.join(sorted(FAULT_KINDS))}")
+    serve.add_argument("--fault-seed", type=int, default=0, help="seed for choosing faults")
+    serve.add_argument("--retry-after", type=float, default=1.0, help="Retry-After seconds on injected 429s")
+    serve.add_argument("--store", type=Path, default=None,
+                       help="JSON file that keeps the data across runs (loaded when it exists)")
+    serve.add_argument("--log-requests", action="store_true", help="log each request to stderr")
+    return parser
+
+
+def emulator_from_args(args: argparse.Namespace) -> Emulator:
+    """The emulator the `serve` arguments describe."""
+    credentials = dict(args.credential)
+    if args.token:
+        credentials["token"] = args.token
+    faults = FaultConfig(rate=args.fault_rate, seed=args.fault_seed, retry_after=args.retry_after,
+                         **({"kinds": args.faults} if args.faults else {}))
+    cls = emulator_class(args.provider)
+    return cls(seed=args.seed, customers=args.customers, credentials=credentials or None,
+               latency_ms=args.latency_ms, faults=faults, store_path=args.store)
+
+
+class _Stop(Exception):
+    """Raised from a signal handler to leave serve_forever."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m console.sandbox`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        emulator = emulator_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    server = EmulatorServer(emulator, args.port, log_requests=args.log_requests)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    # The first line is the contract with scripts and tests: flush it before serving anything.
+    print(json.dumps(emulator.connection_info(server.base_url)), flush=True)
+    try:
+        server.serve_forever()
+    except (_Stop, KeyboardInterrupt):
+        pass
+    finally:
+        server.server_close()
+        emulator.flush()
+    return 0
