@@ -288,9 +288,17 @@ class Emulator(ABC):
             with self._lock, gc_paused():
                 self._load_state(document["state"])
             return True
+        except OSError as exc:
+            # Unreachable (permissions, a file where a folder should be): start afresh; saving
+            # will fail too, and flush() reports that.
+            log.warning("could not read %s (%s); starting from fresh demo data", self._store.path, exc)
+            return False
         except (StoreUnreadable, KeyError, TypeError, ValueError) as exc:
             # Demo data is replaceable, but keep the old file for whoever wants to look at it.
-            moved = self._store.move_aside()
+            try:
+                moved = str(self._store.move_aside())
+            except OSError as move_error:
+                moved = f"nowhere ({move_error})"
             log.warning("could not load %s (%s); moved it to %s and started from fresh demo data",
                         self._store.path, exc, moved)
             return False
