@@ -31,8 +31,12 @@ _FULL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    """The ASCII digits of `text` (providers take 0-9 only, not other scripts' digits)."""
+    return "".join(ch for ch in text if "0" <= ch <= "9")
 
 
 def email_problem(text: str) -> str | None:
@@ -84,7 +88,7 @@ def _phone_problem(spec: FieldSpec, text: str) -> FieldProblem | None:
     count = len(digits(text))
     fits = (spec.min_digits is None or count >= spec.min_digits) and (
         spec.max_digits is None or count <= spec.max_digits)
-    if spec.digits_only and not text.isdigit():
+    if spec.digits_only and not _ASCII_DIGITS.fullmatch(text):
         suggestion = digits(text) if fits and count else None
         hint = f" Use {suggestion}?" if suggestion else ""
         return FieldProblem("Digits only: no spaces, '+', dashes or brackets." + hint, suggestion)
