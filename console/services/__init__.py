@@ -1,0 +1,1 @@
+"""Async use cases over the providers: loading, searching, editing, settings and secrets."""

@@ -1,0 +1,39 @@
+"""What the window needs from the rest of the app: paths, settings, secrets and demo data."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+
+from console.services.demo import DemoSandbox
+from console.services.paths import AppPaths
+from console.services.secrets import SecretStore
+from console.services.settings import Settings, SettingsStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    """The app's long-lived services, built once at start-up and handed to the main window."""
+
+    paths: AppPaths
+    store: SettingsStore
+    settings: Settings
+    secrets: SecretStore
+    demo: DemoSandbox
+    # Told to the user once the window is up (an unusable settings file, no keychain...).
+    notices: list[str] = field(default_factory=list)
+    # Tests may route configured (non-demo) accounts to an emulator instead of the network.
+    transport: httpx.AsyncBaseTransport | None = None
+
+    def save_settings(self) -> str | None:
+        """Save the settings; returns a message for the user when that failed."""
+        try:
+            self.store.save(self.settings)
+        except OSError as exc:
+            log.warning("could not save settings: %s", exc)
+            return f"Settings could not be saved to {self.store.path} ({exc.strerror or exc})."
+        return None

@@ -1,0 +1,70 @@
+"""Demo mode: each provider's emulator in-process, its data kept in the user data directory."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from console.sandbox.base import Emulator
+from console.sandbox.registry import emulator_class, emulator_keys
+
+log = logging.getLogger(__name__)
+
+DEMO_SEED = 2026
+DEMO_LATENCY_MS = 30.0
+
+
+class DemoSandbox:
+    """The emulators behind the demo accounts, created on first use and saved as they change."""
+
+    def __init__(self, directory: Path, *, latency_ms: float = DEMO_LATENCY_MS,
+                 customers: dict[str, int] | None = None) -> None:
+        self.directory = directory
+        self.latency_ms = latency_ms
+        self._customers = customers or {}
+        self._emulators: dict[str, Emulator] = {}
+
+    def providers(self) -> list[str]:
+        return list(emulator_keys())
+
+    def store_path(self, provider: str) -> Path:
+        return self.directory / f"{provider}.json"
+
+    def emulator(self, provider: str) -> Emulator:
+        if provider not in self._emulators:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            cls = emulator_class(provider)
+            self._emulators[provider] = cls(seed=DEMO_SEED, customers=self._customers.get(provider),
+                                            latency_ms=self.latency_ms,
+                                            store_path=self.store_path(provider))
+        return self._emulators[provider]
+
+    def transport(self, provider: str) -> httpx.AsyncBaseTransport:
+        return self.emulator(provider).transport()
+
+    def connection(self, provider: str) -> dict[str, Any]:
+        """Base URL and credentials the provider client needs to talk to the emulator."""
+        emulator = self.emulator(provider)
+        return emulator.connection_info(emulator.base_url)
+
+    def reset(self) -> None:
+        """Put every demo account back to its original data."""
+        for emulator in self._emulators.values():
+            emulator.reset()
+            emulator.flush()
+        for path in self.directory.glob("*.json"):
+            provider = path.stem
+            if provider not in self._emulators:
+                path.unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        for emulator in self._emulators.values():
+            emulator.flush()
+
+    def delete_all(self) -> None:
+        self._emulators.clear()
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -1,0 +1,153 @@
+"""Settings: a versioned pydantic model saved as JSON with atomic writes.
+
+Secrets never live here; they go to the keychain (`console.services.secrets`). A file that
+cannot be read is moved aside (when possible), defaults are used, and the caller gets a
+message to show the user.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnLayout(_Strict):
+    """A table's column order, widths, hidden columns and sort, per provider."""
+
+    order: list[str] = Field(default_factory=list)
+    widths: dict[str, int] = Field(default_factory=dict)
+    hidden: list[str] = Field(default_factory=list)
+    sort_key: str | None = None
+    sort_descending: bool = False
+
+
+class WindowState(_Strict):
+    geometry: str | None = None   # QWidget.saveGeometry(), base64
+    state: str | None = None      # QMainWindow.saveState(), base64
+
+
+class AccountSettings(_Strict):
+    """One configured account; its credentials are in the keychain under `id`."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    provider: str
+    name: str
+    environment: Literal["sandbox", "production"] = "sandbox"
+    base_url: str | None = None
+    options: dict[str, str] = Field(default_factory=dict)
+    read_only: bool = False
+
+
+class Settings(_Strict):
+    """Everything the app remembers between runs, except secrets."""
+
+    schema_version: int = SCHEMA_VERSION
+    accounts: list[AccountSettings] = Field(default_factory=list)
+    last_account_id: str | None = None
+    show_demo_accounts: bool = True
+    window: WindowState = Field(default_factory=WindowState)
+    columns: dict[str, ColumnLayout] = Field(default_factory=dict)
+
+
+# One function per schema bump, taking the raw dict of version N to version N+1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    """Raw settings of any older schema version brought up to `SCHEMA_VERSION`."""
+    version = int(raw.get("schema_version", SCHEMA_VERSION))
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"written by a newer version of the app (schema {version})")
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    settings: Settings
+    problem: str | None = None   # what to tell the user, when the file could not be used
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so a crash leaves either the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SettingsStore:
+    """Reads and writes the settings file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writable = True
+
+    def load(self) -> LoadResult:
+        if not self.path.exists():
+            return LoadResult(Settings())
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            # Unreadable (permissions): keep the file where it is and do not overwrite it.
+            self.writable = False
+            return LoadResult(Settings(), f"Your settings file {self.path} could not be read "
+                                          f"({exc.strerror or exc}). The app started with default "
+                                          "settings and will not overwrite that file.")
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict):
+                raise ValueError("not a JSON object")
+            return LoadResult(Settings.model_validate(migrate(raw)))
+        except (ValueError, ValidationError) as exc:
+            reason = "it is not valid JSON" if isinstance(exc, json.JSONDecodeError) else (
+                "its contents are not valid settings" if isinstance(exc, ValidationError) else str(exc))
+            return LoadResult(Settings(), self._move_aside(reason))
+
+    def _move_aside(self, reason: str) -> str:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+        try:
+            os.replace(self.path, aside)
+        except OSError as exc:
+            self.writable = False
+            return (f"Your settings file {self.path} could not be used ({reason}) and could not be "
+                    f"moved aside ({exc.strerror or exc}). The app started with default settings "
+                    "and will not overwrite it.")
+        log.warning("settings file unusable (%s); moved to %s", reason, aside)
+        return (f"Your settings file could not be used ({reason}). It was kept as {aside.name} "
+                "and the app started with default settings.")
+
+    def save(self, settings: Settings) -> None:
+        """Write the settings atomically; raises OSError when the directory is not writable."""
+        if not self.writable:
+            return
+        write_atomic(self.path, settings.model_dump_json(indent=2))
