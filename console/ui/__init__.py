@@ -1,0 +1,1 @@
+"""Qt widgets and models; they call services and never build HTTP requests."""

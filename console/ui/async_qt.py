@@ -1,0 +1,105 @@
+"""Glue between Qt signals and asyncio on the qasync loop, without nested event loops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Coroutine
+from typing import Any
+
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+
+def wait_signal(signal: SignalInstance, timeout: float | None = None) -> Awaitable[tuple[Any, ...]]:
+    """Arm now, await later: the next emission of `signal` after this call, with its arguments.
+
+    The connection is made at call time (not at the first await), so an emission that happens
+    between arming and awaiting is not missed.
+    """
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def on_emit(*args: Any) -> None:
+        if not future.done():
+            future.set_result(args)
+
+    signal.connect(on_emit)
+
+    async def wait() -> tuple[Any, ...]:
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            with contextlib.suppress(RuntimeError):  # the sender may already be deleted
+                signal.disconnect(on_emit)
+
+    return wait()
+
+
+async def ask(parent: QWidget | None, title: str, text: str, *,
+              buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes
+              | QMessageBox.StandardButton.No,
+              default: QMessageBox.StandardButton = QMessageBox.StandardButton.No,
+              icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+              informative: str | None = None) -> QMessageBox.StandardButton:
+    """Show a window-modal message box and await the button pressed (no nested exec())."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setObjectName("confirmBox")
+    box.setDefaultButton(default)
+    if informative:
+        box.setInformativeText(informative)
+    box.setWindowModality(box.windowModality().WindowModal)
+    box.open()
+    try:
+        (result,) = await wait_signal(box.finished)
+    finally:
+        box.deleteLater()
+    clicked = box.clickedButton()
+    return box.standardButton(clicked) if clicked is not None else QMessageBox.StandardButton(result)
+
+
+class TaskRegistry:
+    """Keeps a reference to every task a window starts; a named task replaces its predecessor."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._anonymous: set[asyncio.Task[Any]] = set()
+
+    def start(self, coro: Coroutine[Any, Any, Any], name: str | None = None) -> asyncio.Task[Any]:
+        if name is not None:
+            self.cancel(name)
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        if name is not None:
+            self._tasks[name] = task
+        else:
+            self._anonymous.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._anonymous.discard(task)
+        name = task.get_name()
+        if self._tasks.get(name) is task:
+            del self._tasks[name]
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("background task %s failed", name, exc_info=exc)
+
+    def running(self, name: str) -> bool:
+        task = self._tasks.get(name)
+        return task is not None and not task.done()
+
+    def cancel(self, name: str) -> None:
+        task = self._tasks.pop(name, None)
+        if task is not None and not task.done():
+            task.cancel()
+
+    async def cancel_all(self) -> None:
+        tasks = [*self._tasks.values(), *self._anonymous]
+        self._tasks.clear()
+        self._anonymous.clear()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

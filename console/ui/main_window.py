@@ -1,0 +1,674 @@
+"""The main window: account selector, search field, customer table, actions and status bar."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QToolBar,
+)
+
+from console import __version__
+from console.domain import errors as e
+from console.domain.capabilities import ActionSpec, SearchKey
+from console.domain.customer import Customer
+from console.domain.validation import is_email, looks_like_phone
+from console.services.accounts import Account, AccountSession, all_accounts, open_session
+from console.services.context import AppContext
+from console.services.customer_service import LoadProgress
+from console.services.settings import ColumnLayout
+from console.ui.accounts_dialog import AccountsDialog
+from console.ui.async_qt import TaskRegistry, ask
+from console.ui.customer_table import CustomerTableModel
+from console.ui.edit_dialog import CustomerDialog
+from console.ui.theme import badge_style
+
+log = logging.getLogger(__name__)
+
+LOOKUP_DELAY_MS = 400
+MAX_NAMED = 10
+
+
+class MainWindow(QMainWindow):
+    """One window over one open account at a time."""
+
+    account_opened = Signal(str)      # account id, once its session is ready
+    first_page_shown = Signal()       # the first page of customers is in the table
+    load_finished = Signal(object)    # LoadProgress (or the ConsoleError that stopped it)
+    lookup_finished = Signal(int)     # customers the server lookup found
+    customers_deleted = Signal(list)  # ids
+    closed = Signal()
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.tasks = TaskRegistry()
+        self.session: AccountSession | None = None
+        self.accounts: list[Account] = []
+        self._first_page_seen = False
+        self._dialogs: list[CustomerDialog] = []
+        self.setWindowTitle(self.tr("Customer Console"))
+
+        self.model = CustomerTableModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("customerTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.installEventFilter(self)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.setCentralWidget(self.table)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self.model.counts_changed.connect(self._show_counts)
+
+        self._lookup_timer = QTimer(self)
+        self._lookup_timer.setSingleShot(True)
+        self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
+        self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
+
+        self._restore_geometry()
+        self.reload_accounts(select=context.settings.last_account_id)
+        self._update_actions()
+
+    # -- building -----------------------------------------------------------------------------
+    def _action(self, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                name: str | None = None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(self.tr("&New"), self.new_customer, QKeySequence.StandardKey.New,
+                                       "newAction", self.tr("Create a customer (Ctrl+N)"))
+        self.edit_action = self._action(self.tr("&Edit…"), self.edit_selected, None, "editAction",
+                                        self.tr("Open the selected customer (Enter)"))
+        self.delete_action = self._action(self.tr("&Delete…"), self.delete_selected,
+                                          QKeySequence.StandardKey.Delete, "deleteAction",
+                                          self.tr("Delete the selected customers (Delete)"))
+        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh,
+                                           QKeySequence.StandardKey.Refresh, "refreshAction",
+                                           self.tr("Load the customers again (F5)"))
+        self.find_action = self._action(self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find,
+                                        "findAction", self.tr("Search (Ctrl+F)"))
+        self.accounts_action = self._action(self.tr("&Accounts…"), self.open_accounts, None, "accountsAction")
+        self.reset_demo_action = self._action(self.tr("&Reset demo data…"), self.reset_demo, None,
+                                              "resetDemoAction")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action(self.tr("&About Customer Console"), self.about)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main"), self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(self.tr(" Account: "), self))
+        self.account_combo = QComboBox(self)
+        self.account_combo.setObjectName("accountSelector")
+        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account_combo.setMinimumWidth(220)
+        self.account_combo.setToolTip(self.tr("The account whose customers are shown"))
+        self.account_combo.currentIndexChanged.connect(self._account_chosen)
+        bar.addWidget(self.account_combo)
+        bar.addSeparator()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search name, company, email, phone, reference (Ctrl+F)"))
+        self.search.setMinimumWidth(340)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(lambda: self._start_lookup(explicit=True))
+        self.search.installEventFilter(self)
+        bar.addWidget(self.search)
+        bar.addSeparator()
+        for action in (self.new_action, self.edit_action, self.delete_action, self.refresh_action):
+            bar.addAction(action)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.accounts_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.customer_menu = menu.addMenu(self.tr("&Customer"))
+        self.customer_menu.aboutToShow.connect(self._fill_customer_menu)
+        self._fill_customer_menu()
+        demo_menu = menu.addMenu(self.tr("&Demo"))
+        demo_menu.addAction(self.reset_demo_action)
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _fill_customer_menu(self) -> None:
+        menu = self.customer_menu
+        menu.clear()
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            menu.addAction(action)
+        self._add_provider_actions(menu)
+        menu.addSeparator()
+        menu.addAction(self.find_action)
+        menu.addAction(self.refresh_action)
+
+    def _add_provider_actions(self, menu: QMenu) -> None:
+        if self.session is None:
+            return
+        customers = self.selected_customers()
+        for spec in self.session.service.capabilities.actions:
+            action = menu.addAction(spec.label)
+            applies = len(customers) == 1 and not all(
+                customers[0].value(k) == v for k, v in spec.hidden_when.items()) if spec.hidden_when else \
+                len(customers) == 1
+            action.setEnabled(applies and not self.session.account.read_only)
+            action.triggered.connect(lambda _=False, s=spec: self.run_action(s))
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.account_label = QLabel(self)
+        self.account_label.setObjectName("statusAccount")
+        self.badge = QLabel(self)
+        self.badge.setObjectName("environmentBadge")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("statusCount")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("loadProgress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setObjectName("cancelLoad")
+        self.cancel_button.setToolTip(self.tr("Stop loading (customers loaded so far stay)"))
+        self.cancel_button.clicked.connect(self.cancel_load)
+        self.cancel_button.setVisible(False)
+        for widget in (self.progress, self.cancel_button, self.count_label, self.account_label, self.badge):
+            bar.addPermanentWidget(widget)
+
+    # -- accounts -----------------------------------------------------------------------------
+    def reload_accounts(self, select: str | None = None) -> None:
+        """Refill the account selector (after start-up or the accounts dialog)."""
+        current = select or (self.session.account.id if self.session else None)
+        self.accounts = all_accounts(self.context.settings, self.context.demo)
+        self.account_combo.blockSignals(True)
+        self.account_combo.clear()
+        for account in self.accounts:
+            env = account.environment.upper()
+            self.account_combo.addItem(f"{account.name}  [{env}]", account.id)
+        index = max(0, self.account_combo.findData(current)) if current else 0
+        self.account_combo.setCurrentIndex(index)
+        self.account_combo.blockSignals(False)
+        if self.accounts:
+            chosen = self.accounts[index]
+            if self.session is None or self.session.account != chosen:
+                self.tasks.start(self.open_account(chosen), name="account")
+
+    def _account_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.accounts):
+            self.tasks.start(self.open_account(self.accounts[index]), name="account")
+
+    async def open_account(self, account: Account) -> None:
+        """Close the current account (cancelling its work) and open `account`."""
+        self.tasks.cancel("load")
+        self.tasks.cancel("lookup")
+        self._save_columns()
+        old, self.session = self.session, None
+        self.model.set_source(None, ())
+        if old is not None:
+            await old.aclose()
+        self._show_account(account, account.environment)
+        self.statusBar().showMessage(self.tr("Opening {0}…").format(account.name))
+        try:
+            session = await open_session(account, secrets=self.context.secrets, demo=self.context.demo,
+                                         transport=self.context.transport)
+        except e.ConsoleError as exc:
+            self._show_error(self.tr("Could not open {0}").format(account.name), exc)
+            return
+        self.session = session
+        self._show_account(account, session.environment)
+        caps = session.service.capabilities
+        tips = {"name": caps.name_source} if caps.name_source else {}
+        self.model.set_source(session.service.index, caps.columns, tips)
+        self._restore_columns(caps.provider)
+        self.context.settings.last_account_id = account.id
+        self.context.save_settings()
+        self._update_actions()
+        self.account_opened.emit(account.id)
+        self.start_load()
+
+    def _show_account(self, account: Account, environment: str) -> None:
+        self.account_label.setText(account.name)
+        self.badge.setText(environment.upper())
+        self.badge.setStyleSheet(badge_style(environment))
+        self.badge.setToolTip({
+            "demo": self.tr("Built-in demo data: nothing leaves this computer"),
+            "sandbox": self.tr("Sandbox: the provider's test environment"),
+            "production": self.tr("Production: live customer data"),
+        }.get(environment, ""))
+        self.setWindowTitle(self.tr("{0} — Customer Console").format(account.name))
+
+    def open_accounts(self) -> None:
+        dialog = AccountsDialog(self.context, self)
+        dialog.accounts_changed.connect(lambda: self.reload_accounts())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    # -- loading ------------------------------------------------------------------------------
+    def start_load(self) -> None:
+        if self.session is not None:
+            self.tasks.start(self._load(self.session), name="load")
+
+    def refresh(self) -> None:
+        self.start_load()
+
+    def cancel_load(self) -> None:
+        self.tasks.cancel("load")
+
+    async def _load(self, session: AccountSession) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(self.tr("Loading…"))
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.statusBar().showMessage(self.tr("Loading customers from {0}…").format(session.account.name))
+
+        def on_progress(progress: LoadProgress) -> None:
+            if progress.total:
+                self.progress.setRange(0, progress.total)
+                self.progress.setValue(min(progress.loaded, progress.total))
+                self.progress.setFormat(self.tr("%v of %m"))
+            else:
+                self.progress.setFormat(self.tr("{0} loaded").format(progress.loaded))
+            if progress.pages and not self._first_page_seen:
+                self._first_page_seen = True
+                if self.table.currentIndex().row() < 0 and self.model.rowCount():
+                    self.table.setCurrentIndex(self.model.index(0, 0))
+                    self.table.clearSelection()
+                self.first_page_shown.emit()
+
+        try:
+            progress = await session.service.load(on_progress)
+        except asyncio.CancelledError:
+            self.statusBar().showMessage(self.tr("Loading stopped; {0} customers loaded.").format(
+                self.model.loaded_count()))
+            raise
+        except e.ConsoleError as exc:
+            self._show_error(self.tr("Loading customers failed"), exc)
+            self.load_finished.emit(exc)
+            return
+        finally:
+            self.progress.setVisible(False)
+            self.cancel_button.setVisible(False)
+        if progress.failures:
+            self.statusBar().showMessage(self.tr("Loaded {0} customers; {1} could not be read: {2}").format(
+                progress.loaded, len(progress.failures), progress.failures[0].message))
+        else:
+            self.statusBar().showMessage(self.tr("Loaded {0} customers.").format(progress.loaded), 8000)
+        if not self._first_page_seen:
+            self._first_page_seen = True
+            self.first_page_shown.emit()
+        self.load_finished.emit(progress)
+
+    def _show_counts(self, visible: int, loaded: int) -> None:
+        if visible == loaded:
+            self.count_label.setText(self.tr("{0:n} customers").format(loaded))
+        else:
+            self.count_label.setText(self.tr("{0:n} of {1:n} shown").format(visible, loaded))
+
+    # -- searching ----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._lookup_timer.start()
+
+    def _lookup_key(self, text: str, explicit: bool) -> SearchKey | None:
+        if self.session is None or not text:
+            return None
+        supported = self.session.service.capabilities.server_exact
+        if SearchKey.EMAIL in supported and is_email(text):
+            return SearchKey.EMAIL
+        if SearchKey.PHONE in supported and looks_like_phone(text):
+            return SearchKey.PHONE
+        if explicit and SearchKey.REFERENCE_ID in supported and " " not in text:
+            return SearchKey.REFERENCE_ID
+        return None
+
+    def _start_lookup(self, *, explicit: bool) -> None:
+        self._lookup_timer.stop()
+        text = self.search.text().strip()
+        key = self._lookup_key(text, explicit)
+        if key is not None and self.session is not None:
+            self.tasks.start(self._lookup(self.session, key, text), name="lookup")
+
+    async def _lookup(self, session: AccountSession, key: SearchKey, value: str) -> None:
+        provider = session.provider.name
+        self.statusBar().showMessage(self.tr("Asking {0} for {1} {2}…").format(provider, key.value, value))
+        try:
+            found = await session.service.lookup(key, value)
+        except e.ConsoleError as exc:
+            self.statusBar().showMessage(self.tr("{0} lookup failed: {1}").format(provider, exc.message))
+            self.lookup_finished.emit(0)
+            return
+        self.statusBar().showMessage(
+            self.tr("{0} found {1} customer(s) with {2} {3}.").format(provider, len(found), key.value, value),
+            8000)
+        self.lookup_finished.emit(len(found))
+
+    # -- selection ----------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+
+    def selected_customers(self) -> list[Customer]:
+        rows = self.selected_rows()
+        if not rows and self.table.currentIndex().isValid() and self.table.hasFocus():
+            rows = [self.table.currentIndex().row()]
+        return self.model.customers(rows)
+
+    def select_customer(self, customer_id: str) -> None:
+        row = self.model.row_of(customer_id)
+        if row is None and self.search.text():
+            self.search.clear()
+            row = self.model.row_of(customer_id)
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.table.setCurrentIndex(index)
+            self.table.selectRow(row)
+            self.table.scrollTo(index)
+
+    def _update_actions(self) -> None:
+        has_session = self.session is not None
+        writable = has_session and not (self.session and self.session.account.read_only)
+        count = len(self.selected_rows())
+        self.new_action.setEnabled(bool(writable))
+        self.edit_action.setEnabled(has_session and count == 1)
+        self.delete_action.setEnabled(bool(writable) and count >= 1)
+        self.refresh_action.setEnabled(has_session)
+        self.reset_demo_action.setEnabled(True)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.edit_selected()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.table and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if watched is self.search:
+                if event.key() == Qt.Key.Key_Escape and self.search.text():
+                    self.search.clear()
+                    return True
+                if event.key() == Qt.Key.Key_Down:
+                    self.table.setFocus()
+                    if self.model.rowCount() and not self.selected_rows():
+                        self.table.selectRow(0)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _context_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        for action in (self.edit_action, self.delete_action):
+            menu.addAction(action)
+        self._add_provider_actions(menu)
+        menu.addSeparator()
+        menu.addAction(self.new_action)
+        menu.addAction(self.refresh_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # -- editing ------------------------------------------------------------------------------
+    def _open_dialog(self, customer: Customer | None) -> CustomerDialog | None:
+        if self.session is None:
+            return None
+        session = self.session
+        dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
+                                environment=session.environment, parent=self)
+        dialog.saved.connect(lambda c: self._saved(c, created=customer is None))
+        dialog.open_existing.connect(self.open_customer_by_id)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        self._dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: CustomerDialog) -> None:
+        if dialog in self._dialogs:
+            self._dialogs.remove(dialog)
+        dialog.deleteLater()
+        self.table.setFocus()
+
+    def new_customer(self) -> CustomerDialog | None:
+        return self._open_dialog(None)
+
+    def edit_selected(self) -> CustomerDialog | None:
+        customers = self.selected_customers()
+        if len(customers) != 1:
+            return None
+        return self._open_dialog(customers[0])
+
+    def open_customer_by_id(self, customer_id: str) -> None:
+        if self.session is None:
+            return
+        session = self.session
+
+        async def fetch_and_open() -> None:
+            try:
+                customer = await session.service.fetch(customer_id)
+            except e.ConsoleError as exc:
+                self._show_error(self.tr("Could not open that customer"), exc)
+                return
+            if self.session is session:
+                self.select_customer(customer.id)
+                self._open_dialog(customer)
+
+        self.tasks.start(fetch_and_open(), name="open-existing")
+
+    def _saved(self, customer: Customer, *, created: bool) -> None:
+        name = self.session.service.index.name(customer) if self.session else customer.id
+        message = self.tr("Created {0}.") if created else self.tr("Saved {0}.")
+        self.statusBar().showMessage(message.format(name), 8000)
+        self.select_customer(customer.id)
+
+    def delete_selected(self) -> None:
+        customers = self.selected_customers()
+        if customers and self.session is not None:
+            self.tasks.start(self._delete(self.session, customers), name="delete")
+
+    async def _delete(self, session: AccountSession, customers: list[Customer]) -> None:
+        names = [session.service.index.name(c) for c in customers]
+        shown = "\n".join(f"• {n}" for n in names[:MAX_NAMED])
+        if len(names) > MAX_NAMED:
+            shown += "\n" + self.tr("…and {0} more").format(len(names) - MAX_NAMED)
+        question = (self.tr("Delete this customer from {0}?") if len(customers) == 1
+                    else self.tr("Delete these {1} customers from {0}?")).format(
+                        session.account.name, len(customers))
+        answer = await ask(self, self.tr("Delete customers"), question,
+                           informative=shown + "\n\n" + self.tr("This cannot be undone."),
+                           icon=QMessageBox.Icon.Warning)
+        if answer != QMessageBox.StandardButton.Yes or self.session is not session:
+            return
+        self.statusBar().showMessage(self.tr("Deleting {0} customer(s)…").format(len(customers)))
+        try:
+            result = await session.service.delete(customers)
+        except e.ConsoleError as exc:
+            self._show_error(self.tr("Deleting failed"), exc)
+            return
+        if result.failed:
+            first = next(iter(result.failed.values()))
+            self._show_error(self.tr("{0} of {1} customers could not be deleted").format(
+                len(result.failed), len(customers)), first)
+        else:
+            self.statusBar().showMessage(self.tr("Deleted {0} customer(s).").format(len(result.succeeded)),
+                                         8000)
+        self.customers_deleted.emit(list(result.succeeded))
+
+    def run_action(self, spec: ActionSpec) -> None:
+        customers = self.selected_customers()
+        if len(customers) != 1 or self.session is None:
+            return
+        session, customer = self.session, customers[0]
+
+        async def confirm_and_run() -> None:
+            name = session.service.index.name(customer)
+            answer = await ask(self, spec.label.rstrip("…"), spec.confirm.format(name=name),
+                               icon=QMessageBox.Icon.Warning)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            try:
+                await session.service.run_action(customer, spec)
+            except e.ConsoleError as exc:
+                self._show_error(spec.label.rstrip("…"), exc)
+                return
+            self.statusBar().showMessage(self.tr("Done: {0} for {1}.").format(spec.label.rstrip("…"), name),
+                                         8000)
+
+        self.tasks.start(confirm_and_run(), name=f"action:{spec.key}")
+
+    # -- demo, about --------------------------------------------------------------------------
+    def reset_demo(self) -> None:
+        async def confirm_and_reset() -> None:
+            answer = await ask(self, self.tr("Reset demo data"),
+                               self.tr("Put every demo account back to its original customers?"),
+                               informative=self.tr("Changes you made in the demo accounts are lost. "
+                                                   "Real accounts are not touched."))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.tasks.cancel("load")
+            self.context.demo.reset()
+            if self.session is not None and self.session.account.is_demo:
+                await self.open_account(self.session.account)
+            self.statusBar().showMessage(self.tr("Demo data reset."), 8000)
+
+        self.tasks.start(confirm_and_reset(), name="reset-demo")
+
+    def about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Customer Console"),
+                          self.tr("Customer Console {0}\n\nSearch, create, edit and delete the customer "
+                                  "profiles your business keeps at payment providers.").format(__version__),
+                          QMessageBox.StandardButton.Ok, self)
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _show_error(self, what: str, exc: e.ConsoleError) -> None:
+        log.warning("%s: %s (%s)", what, type(exc).__name__, exc.code)
+        self.statusBar().showMessage(f"{what}: {exc.message}")
+        box = QMessageBox(QMessageBox.Icon.Warning, exc.title, f"{what}.", QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("errorBox")
+        box.setInformativeText(exc.message)
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    # -- layout persistence -------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        state = self.context.settings.window
+        if state.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
+        else:
+            self.resize(1180, 720)
+
+    def _restore_columns(self, provider_key: str) -> None:
+        layout = self.context.settings.columns.get(provider_key, ColumnLayout())
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns]
+        for i, column in enumerate(self.model.columns):
+            header.resizeSection(i, layout.widths.get(column.key, column.width))
+            header.setSectionHidden(i, column.key in layout.hidden)
+        for visual, key in enumerate(k for k in layout.order if k in keys):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
+        if layout.sort_key in keys:
+            order = Qt.SortOrder.DescendingOrder if layout.sort_descending else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(keys.index(layout.sort_key), order)
+        else:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.model.sort(-1)
+
+    def _save_columns(self) -> None:
+        if self.session is None or not self.model.columns:
+            return
+        header = self.table.horizontalHeader()
+        keys = [c.key for c in self.model.columns]
+        sort_key, descending = self.model.sort_state()
+        self.context.settings.columns[self.session.service.capabilities.provider] = ColumnLayout(
+            order=[keys[header.logicalIndex(v)] for v in range(len(keys))],
+            widths={k: header.sectionSize(i) for i, k in enumerate(keys)},
+            hidden=[k for i, k in enumerate(keys) if header.isSectionHidden(i)],
+            sort_key=sort_key, sort_descending=descending)
+
+    def _remember_window(self) -> None:
+        self._save_columns()
+        self.context.settings.window.geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        if problem := self.context.save_settings():
+            log.warning(problem)
+
+    # -- closing ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_window()
+        for dialog in list(self._dialogs):
+            if dialog.has_unsaved_changes():
+                # Never drop typed edits silently: bring the dialog forward instead of closing.
+                event.ignore()
+                dialog.raise_()
+                dialog.activateWindow()
+                self.statusBar().showMessage(self.tr("Save or cancel the open customer before quitting."))
+                return
+        event.accept()
+        self.closed.emit()
+
+    async def shutdown(self) -> None:
+        """Cancel everything in flight and close the account's connections."""
+        await self.tasks.cancel_all()
+        for dialog in list(self._dialogs):
+            await dialog.tasks.cancel_all()
+        if self.session is not None:
+            session, self.session = self.session, None
+            await session.aclose()
+        self.context.demo.flush()
+

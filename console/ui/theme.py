@@ -1,0 +1,29 @@
+"""Colours that keep their meaning in light and dark mode (environment badges, field errors)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+# Badge colours carry meaning (demo / sandbox / production) and are drawn with white bold text,
+# which reads on these backgrounds whatever the system theme.
+BADGE_COLOURS = {
+    "demo": "#6a1b9a",
+    "sandbox": "#9a5b00",
+    "production": "#b71c1c",
+}
+
+
+def dark_mode() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def error_colour() -> str:
+    return "#ff8a80" if dark_mode() else "#b3261e"
+
+
+def badge_style(environment: str) -> str:
+    colour = BADGE_COLOURS.get(environment, "#455a64")
+    return (f"QLabel {{ background: {colour}; color: white; font-weight: bold; "
+            "border-radius: 3px; padding: 1px 8px; }")

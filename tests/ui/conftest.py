@@ -1,0 +1,71 @@
+"""Fixtures for UI tests: a real main window in demo mode over isolated directories."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from console.providers.http import RetryPolicy
+from console.services.context import AppContext
+from console.services.demo import DemoSandbox
+from console.services.paths import AppPaths
+from console.services.secrets import MemorySecrets
+from console.services.settings import SettingsStore
+from console.ui.main_window import MainWindow
+from tests.support.qt import signal
+
+
+def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -> AppContext:
+    paths = AppPaths.resolve(root)
+    store = SettingsStore(paths.settings_file)
+    return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=MemorySecrets(),
+                      demo=DemoSandbox(paths.demo_dir, latency_ms=latency_ms,
+                                       customers={"square": customers}))
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> AppContext:
+    return make_context(tmp_path / "app")
+
+
+@pytest.fixture
+async def window(qtbot: Any, context: AppContext) -> AsyncIterator[MainWindow]:
+    """The main window with the Square demo account open and fully loaded."""
+    win = MainWindow(context)
+    qtbot.addWidget(win)
+    loaded = signal(win.load_finished, timeout=20)
+    win.show()
+    await loaded
+    # Tests that provoke server failures should not wait through production backoff.
+    assert win.session is not None
+    win.session.provider.http.policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)  # type: ignore[attr-defined]
+    yield win
+    await win.shutdown()
+
+
+class OtherClient:
+    """Another user of the same Square account, talking to the emulator over its own client."""
+
+    def __init__(self, context: AppContext) -> None:
+        emulator = context.demo.emulator("square")
+        token = emulator.connection_info(emulator.base_url)["token"]
+        self.http = httpx.Client(transport=emulator.sync_transport(), base_url=emulator.base_url,
+                                 headers={"Authorization": f"Bearer {token}"})
+
+    def get(self, customer_id: str) -> dict[str, Any]:
+        return self.http.get(f"/v2/customers/{customer_id}").raise_for_status().json()["customer"]
+
+    def update(self, customer_id: str, **fields: Any) -> dict[str, Any]:
+        return self.http.put(f"/v2/customers/{customer_id}", json=fields).raise_for_status().json()["customer"]
+
+    def create(self, **fields: Any) -> dict[str, Any]:
+        return self.http.post("/v2/customers", json=fields).raise_for_status().json()["customer"]
+
+
+@pytest.fixture
+def other(context: AppContext) -> OtherClient:
+    return OtherClient(context)
