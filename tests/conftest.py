@@ -7,11 +7,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import keyring
+import keyring.backend
+import keyring.errors
 import pytest
-import qasync
+import qasync  # binds to PySide6 through QT_API above
 from PySide6.QtWidgets import QApplication
 
 
@@ -23,3 +26,39 @@ def _qasync_loop() -> Any:
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
     """Every async test runs on the loop type the app runs on."""
     return {"qasync": _qasync_loop}
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keychain that lives in the test's memory."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.values:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.values[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Nothing a test does touches the real user's settings, data, logs or keychain."""
+    home = tmp_path_factory.mktemp("home")
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("CUSTOMER_CONSOLE_NO_DIALOGS", "1")
+    previous = keyring.get_keyring()
+    fake = MemoryKeyring()
+    keyring.set_keyring(fake)
+    yield fake
+    keyring.set_keyring(previous)

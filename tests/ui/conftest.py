@@ -13,7 +13,7 @@ from console.providers.http import RetryPolicy
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
-from console.services.secrets import MemorySecrets
+from console.services.secrets import KeyringSecrets
 from console.services.settings import SettingsStore
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal
@@ -22,7 +22,7 @@ from tests.support.qt import signal
 def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -> AppContext:
     paths = AppPaths.resolve(root)
     store = SettingsStore(paths.settings_file)
-    return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=MemorySecrets(),
+    return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=KeyringSecrets(),
                       demo=DemoSandbox(paths.demo_dir, latency_ms=latency_ms,
                                        customers={"square": customers}))
 
