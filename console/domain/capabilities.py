@@ -104,6 +104,15 @@ class ActionSpec(_Frozen):
     hidden_when: dict[str, Any] = {}
 
 
+class CreateFromSpec(_Frozen):
+    """Making a customer from something the provider already has, e.g. a transaction id."""
+
+    label: str                     # menu text, e.g. "New from transaction…"
+    prompt: str                    # what to type, e.g. "Transaction id"
+    pattern: str | None = None
+    pattern_message: str | None = None
+
+
 class SearchKey(StrEnum):
     EMAIL = "email"
     PHONE = "phone"
@@ -148,6 +157,7 @@ class Capabilities(_Frozen):
     groups: bool = False
     collections: tuple[CollectionSpec, ...] = ()
     actions: tuple[ActionSpec, ...] = ()
+    create_from: CreateFromSpec | None = None
     idempotent_create: bool = False
 
     def field(self, key: str) -> FieldSpec:

@@ -89,6 +89,10 @@ class CustomerProvider(ABC):
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
         """A new customer from the dialog's values; the key makes a retried create safe where possible."""
 
+    async def create_from(self, reference: str, *, idempotency_key: str) -> Customer:
+        """A new customer made from a provider record (capabilities.create_from)."""
+        raise self._unsupported("Creating a customer from a reference")
+
     @abstractmethod
     async def update(self, customer: Customer, changes: CustomerChanges) -> Customer:
         """Apply `changes` to `customer`, guarding with its version where the provider has one."""

@@ -132,6 +132,12 @@ class CustomerService:
         self.index.upsert([customer])
         return customer
 
+    async def create_from(self, reference: str, *, idempotency_key: str) -> Customer:
+        self._check_writable()
+        customer = await self.provider.create_from(reference, idempotency_key=idempotency_key)
+        self.index.upsert([customer])
+        return customer
+
     async def update(self, original: Customer, changes: CustomerChanges) -> Customer:
         """Apply `changes` to the customer as the dialog read it (`original`).
 

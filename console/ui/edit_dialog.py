@@ -268,7 +268,21 @@ class CustomerDialog(QDialog):
         if not self.has_unsaved_changes():
             self.accept()
             return
-        self.tasks.start(self._save(), name="save")
+        self.tasks.start(self._confirm_then_save(), name="save")
+
+    async def _confirm_then_save(self) -> None:
+        # Fields whose new value has consequences (e.g. disabling a customer) ask first.
+        changes = self.changes()
+        for spec in self.caps.fields:
+            if spec.confirm is not None and changes.touches(spec.key) \
+                    and changes.get(spec.key) == spec.confirm.value:
+                name = self.service.index.name(self.original) if self.original else self.tr("this customer")
+                answer = await ask(self, spec.label, spec.confirm.message.format(name=name),
+                                   icon=QMessageBox.Icon.Warning)
+                if answer != QMessageBox.StandardButton.Yes:
+                    self.state.setText(self.tr("Not saved."))
+                    return
+        await self._save()
 
     def _idempotency_key(self, changes: CustomerChanges) -> str:
         # The same logical create keeps its key across attempts, so a create whose answer was

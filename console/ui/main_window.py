@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -37,6 +38,7 @@ from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.edit_dialog import CustomerDialog
+from console.ui.reference_dialog import ReferenceDialog
 from console.ui.theme import badge_style
 
 log = logging.getLogger(__name__)
@@ -200,6 +202,12 @@ class MainWindow(QMainWindow):
     def _add_provider_actions(self, menu: QMenu) -> None:
         if self.session is None:
             return
+        caps = self.session.service.capabilities
+        if caps.create_from is not None:
+            create_from = menu.addAction(caps.create_from.label)
+            create_from.setObjectName("createFromAction")
+            create_from.setEnabled(not self.session.account.read_only)
+            create_from.triggered.connect(self.create_from_reference)
         customers = self.selected_customers()
         for spec in self.session.service.capabilities.actions:
             action = menu.addAction(spec.label)
@@ -509,6 +517,40 @@ class MainWindow(QMainWindow):
                 self._open_dialog(customer)
 
         self.tasks.start(fetch_and_open(), name="open-existing")
+
+    def create_from_reference(self) -> ReferenceDialog | None:
+        """Ask for a provider reference (a transaction id...) and make a customer from it."""
+        session = self.session
+        spec = session.service.capabilities.create_from if session is not None else None
+        if session is None or spec is None:
+            return None
+        dialog = ReferenceDialog(spec, self)
+        key = uuid.uuid4().hex
+
+        async def create(reference: str) -> None:
+            self.statusBar().showMessage(self.tr("Creating a customer from {0}…").format(reference))
+            try:
+                customer = await session.service.create_from(reference, idempotency_key=key)
+            except e.DuplicateError as exc:
+                if exc.existing_id:
+                    answer = await ask(self, exc.title, exc.message,
+                                       informative=self.tr("Open the existing profile?"))
+                    if answer == QMessageBox.StandardButton.Yes:
+                        self.open_customer_by_id(exc.existing_id)
+                    return
+                self._show_error(spec.label.rstrip("…"), exc)
+                return
+            except e.ConsoleError as exc:
+                self._show_error(spec.label.rstrip("…"), exc)
+                return
+            self._saved(customer, created=True)
+            if self.session is session:
+                self._open_dialog(customer)
+
+        dialog.accepted.connect(lambda: self.tasks.start(create(dialog.value()), name="create-from"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _saved(self, customer: Customer, *, created: bool) -> None:
         name = self.session.service.index.name(customer) if self.session else customer.id

@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from console.providers.http import RetryPolicy
+from console.sandbox.registry import emulator_keys
+from console.services.accounts import DEMO_PREFIX
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
@@ -18,13 +20,29 @@ from console.services.settings import SettingsStore
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal
 
+FAST_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=0.02)
+
 
 def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -> AppContext:
+    """An app context under `root` whose demo accounts each hold `customers` customers."""
     paths = AppPaths.resolve(root)
     store = SettingsStore(paths.settings_file)
     return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=KeyringSecrets(),
                       demo=DemoSandbox(paths.demo_dir, latency_ms=latency_ms,
-                                       customers={"square": customers}))
+                                       customers=dict.fromkeys(emulator_keys(), customers)))
+
+
+async def open_demo(window: MainWindow, provider: str) -> None:
+    """Choose a provider's demo account in the account selector and wait until it has loaded."""
+    index = window.account_combo.findData(DEMO_PREFIX + provider)
+    assert index >= 0, f"no demo account for {provider}"
+    if window.session is not None and window.session.account.id == DEMO_PREFIX + provider:
+        return
+    loaded = signal(window.load_finished, timeout=30)
+    window.account_combo.setCurrentIndex(index)
+    await loaded
+    assert window.session is not None and window.session.account.id == DEMO_PREFIX + provider
+    window.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -42,7 +60,7 @@ async def window(qtbot: Any, context: AppContext) -> AsyncIterator[MainWindow]:
     await loaded
     # Tests that provoke server failures should not wait through production backoff.
     assert win.session is not None
-    win.session.provider.http.policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)  # type: ignore[attr-defined]
+    win.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
     yield win
     await win.shutdown()
 
