@@ -7,7 +7,6 @@ user is warned before anything is stored.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Protocol
@@ -15,6 +14,8 @@ from typing import Protocol
 import keyring
 import keyring.backend
 import keyring.errors
+
+from console.services.blocking import run_blocking
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,12 @@ def default_secret_store() -> SecretStore:
 
 
 async def get_secret(store: SecretStore, account_id: str, key: str) -> str | None:
-    return await asyncio.to_thread(store.get, account_id, key)
+    return await run_blocking(store.get, account_id, key)
 
 
 async def set_secret(store: SecretStore, account_id: str, key: str, value: str) -> None:
-    await asyncio.to_thread(store.set, account_id, key, value)
+    await run_blocking(store.set, account_id, key, value)
 
 
 async def delete_secret(store: SecretStore, account_id: str, key: str) -> None:
-    await asyncio.to_thread(store.delete, account_id, key)
+    await run_blocking(store.delete, account_id, key)

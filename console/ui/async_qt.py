@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Coroutine
 from typing import Any
 
@@ -84,7 +85,9 @@ class TaskRegistry:
         if self._tasks.get(name) is task:
             del self._tasks[name]
         if not task.cancelled() and (exc := task.exception()) is not None:
-            log.error("background task %s failed", name, exc_info=exc)
+            # Expected failures are handled inside the tasks; anything reaching here is a bug,
+            # so it goes where unhandled errors go (logged and shown to the user).
+            sys.excepthook(type(exc), exc, exc.__traceback__)
 
     def running(self, name: str) -> bool:
         task = self._tasks.get(name)
