@@ -22,6 +22,7 @@ from console import __version__
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
+from console.services.redaction import RedactingFilter
 from console.services.secrets import default_secret_store
 from console.services.settings import SettingsStore
 from console.ui.async_qt import wait_signal
@@ -53,6 +54,8 @@ def setup_logging(paths: AppPaths) -> None:
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Every line is redacted on its way to disk: tokens, keys and card numbers never reach the log.
+    handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     # httpx logs every request URL at INFO; keep that out of the log unless debugging.
     logging.getLogger("httpx").setLevel(logging.WARNING)

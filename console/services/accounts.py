@@ -14,6 +14,7 @@ from console.providers.http import DEFAULT_TIMEOUT
 from console.providers.registry import ProviderInfo, provider, providers
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
+from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, get_secret
 from console.services.settings import AccountSettings, Settings
 
@@ -118,6 +119,7 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
         base_url = account.settings.base_url or info.base_url(environment, options)
         if info.environment_from_credentials is not None:
             environment = info.environment_from_credentials(credentials) or environment
+    REDACTOR.add(credentials.values())
     client = httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT, follow_redirects=False)
     try:
         config = ProviderConfig(base_url=base_url, credentials=credentials,
