@@ -134,6 +134,12 @@ class NotSupportedError(ConsoleError):
     title = "Not supported"
 
 
+class CancelledByUserError(ConsoleError):
+    """The user declined a confirmation, so nothing was sent."""
+
+    title = "Not sent"
+
+
 class ReadOnlyAccountError(ConsoleError):
     """The account is switched to read-only, so writes are refused before anything is sent."""
 

@@ -7,8 +7,9 @@ has succeeded, and a stale edit comes back with the other person's copy.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,15 +64,28 @@ class CustomerService:
         caps = provider.capabilities
         self.index = CustomerIndex(search_fields=caps.search_fields, name_fields=caps.name_fields)
         self._groups: list[Group] | None = None
+        # Asked before the first write (production accounts); answers True to go ahead.
+        self.confirm_first_write: Callable[[], Awaitable[bool]] | None = None
+        self._write_confirmed = False
+        self._confirming = asyncio.Lock()
 
     @property
     def capabilities(self) -> Capabilities:
         return self.provider.capabilities
 
-    def _check_writable(self) -> None:
+    async def _before_write(self) -> None:
+        """Refuse writes to read-only accounts; ask once before the first write where asked to."""
         if self.read_only:
             raise e.ReadOnlyAccountError("This account is set to read-only. Switch that off in the "
                                          "account settings to make changes.", provider=self.provider.name)
+        if self.confirm_first_write is None or self._write_confirmed:
+            return
+        async with self._confirming:  # two writes at once must not ask twice
+            if not self._write_confirmed:
+                if not await self.confirm_first_write():
+                    raise e.CancelledByUserError("You chose not to change this account; nothing was sent.",
+                                                 provider=self.provider.name)
+                self._write_confirmed = True
 
     # -- reading ------------------------------------------------------------------------------
     async def load(self, on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
@@ -127,13 +141,13 @@ class CustomerService:
 
     # -- writing ------------------------------------------------------------------------------
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
-        self._check_writable()
+        await self._before_write()
         customer = await self.provider.create(changes, idempotency_key=idempotency_key)
         self.index.upsert([customer])
         return customer
 
     async def create_from(self, reference: str, *, idempotency_key: str) -> Customer:
-        self._check_writable()
+        await self._before_write()
         customer = await self.provider.create_from(reference, idempotency_key=idempotency_key)
         self.index.upsert([customer])
         return customer
@@ -143,7 +157,7 @@ class CustomerService:
 
         Raises StaleVersionError (with `current`) when someone else changed it meanwhile.
         """
-        self._check_writable()
+        await self._before_write()
         if changes.is_empty():
             return original
         if not self.capabilities.versioned:
@@ -175,7 +189,7 @@ class CustomerService:
 
     async def delete(self, customers: Sequence[Customer]) -> BulkResult:
         """Delete customers (the bulk endpoint for several, where there is one)."""
-        self._check_writable()
+        await self._before_write()
         if len(customers) > 1 and self.capabilities.bulk_limit:
             result = await self.provider.delete_many(customers)
         else:
@@ -196,7 +210,7 @@ class CustomerService:
         return result
 
     async def set_group(self, customer: Customer, group_id: str, member: bool) -> Customer:
-        self._check_writable()
+        await self._before_write()
         if member:
             await self.provider.add_to_group(customer, group_id)
         else:
@@ -208,26 +222,26 @@ class CustomerService:
 
     # -- sub-records (capabilities.collections) -----------------------------------------------
     async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        self._check_writable()
+        await self._before_write()
         updated = await self.provider.add_item(customer, kind, values)
         self.index.upsert([updated])
         return updated
 
     async def update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
-        self._check_writable()
+        await self._before_write()
         updated = await self.provider.update_item(customer, kind, item_id, values)
         self.index.upsert([updated])
         return updated
 
     async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        self._check_writable()
+        await self._before_write()
         updated = await self.provider.delete_item(customer, kind, item_id)
         self.index.upsert([updated])
         return updated
 
     async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        self._check_writable()
+        await self._before_write()
         updated = await self.provider.set_default_item(customer, kind, item_id)
         self.index.upsert([updated])
         return updated

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.accounts: list[Account] = []
         self._first_page_seen = False
         self._dialogs: list[CustomerDialog] = []
+        self._production_confirmed: set[str] = set()   # account ids, for this app session
         self.setWindowTitle(self.tr("Customer Console"))
 
         self.model = CustomerTableModel(self)
@@ -279,6 +280,8 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("Could not open {0}").format(account.name), exc)
             return
         self.session = session
+        if session.environment == "production":
+            session.service.confirm_first_write = lambda: self._confirm_production_write(account)
         self._show_account(account, session.environment)
         caps = session.service.capabilities
         tips = {"name": caps.name_source} if caps.name_source else {}
@@ -289,6 +292,21 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.account_opened.emit(account.id)
         self.start_load()
+
+    async def _confirm_production_write(self, account: Account) -> bool:
+        """Ask before the first change to a production account in this session."""
+        if account.id in self._production_confirmed:
+            return True
+        answer = await ask(
+            self, self.tr("Change live data?"),
+            self.tr("{0} is a PRODUCTION account: changes affect real customers.").format(account.name),
+            informative=self.tr("This is the first change to {0} in this session. Go ahead? You will not "
+                                "be asked again until the app is restarted.").format(account.name),
+            icon=QMessageBox.Icon.Warning)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._production_confirmed.add(account.id)
+            return True
+        return False
 
     def _show_account(self, account: Account, environment: str) -> None:
         self.account_label.setText(account.name)
@@ -641,6 +659,8 @@ class MainWindow(QMainWindow):
     def _show_error(self, what: str, exc: e.ConsoleError) -> None:
         log.warning("%s: %s (%s)", what, type(exc).__name__, exc.code)
         self.statusBar().showMessage(f"{what}: {exc.message}")
+        if isinstance(exc, e.CancelledByUserError):
+            return  # the user just said no; a box would only repeat it
         box = QMessageBox(QMessageBox.Icon.Warning, exc.title, f"{what}.", QMessageBox.StandardButton.Ok,
                           self)
         box.setObjectName("errorBox")
