@@ -11,7 +11,16 @@ from console.domain.customer import Customer
 
 
 def _blank(value: Any) -> bool:
-    return value is None or value == "" or value == {} or value == []
+    return value is None or value == "" or value == {} or value == [] or value == ()
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two field values mean the same: blanks are equal, text ignores outer spaces."""
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()
+    return bool(a == b)
 
 
 class CustomerChanges(BaseModel):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from console.services.demo import DemoSandbox
+from console.services.drafts import DraftStore
 from console.services.paths import AppPaths
 from console.services.secrets import SecretStore
 from console.services.settings import Settings, SettingsStore
@@ -28,6 +29,10 @@ class AppContext:
     notices: list[str] = field(default_factory=list)
     # Tests may route configured (non-demo) accounts to an emulator instead of the network.
     transport: httpx.AsyncBaseTransport | None = None
+    drafts: DraftStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.drafts = DraftStore(self.paths.data_dir / "drafts")
 
     def save_settings(self) -> str | None:
         """Save the settings; returns a message for the user when that failed."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from console.domain import errors as e
 from console.domain.capabilities import ActionSpec, Capabilities, SearchKey
-from console.domain.changes import CustomerChanges
+from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer, Group
 from console.domain.query import CustomerQuery
 from console.providers.base import BulkResult, CustomerProvider
@@ -35,24 +35,14 @@ class LoadProgress:
     done: bool = False
 
 
-def _same(a: Any, b: Any) -> bool:
-    blank_a = a is None or a == "" or a == {} or a == ()
-    blank_b = b is None or b == "" or b == {} or b == ()
-    if blank_a or blank_b:
-        return blank_a and blank_b
-    if isinstance(a, str) and isinstance(b, str):
-        return a.strip() == b.strip()
-    return bool(a == b)
-
-
 def changes_applied(customer: Customer, changes: CustomerChanges) -> bool:
     """True when `customer` already holds every value `changes` asks for."""
-    return all(_same(customer.value(key), changes.get(key)) for key in changes.touched())
+    return all(same_value(customer.value(key), changes.get(key)) for key in changes.touched())
 
 
 def changed_by_others(original: Customer, current: Customer, keys: Sequence[str]) -> list[str]:
     """The keys among `keys` whose value at the provider differs from what the dialog read."""
-    return [key for key in keys if not _same(original.value(key), current.value(key))]
+    return [key for key in keys if not same_value(original.value(key), current.value(key))]
 
 
 class CustomerService:

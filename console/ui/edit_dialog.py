@@ -10,7 +10,7 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain import errors as e
-from console.domain.changes import CustomerChanges
+from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
 from console.domain.validation import FieldProblem, check_values
 from console.services.customer_service import CustomerService, changed_by_others
+from console.services.drafts import Draft, DraftStore
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
 from console.ui.customer_table import format_value
@@ -41,6 +42,8 @@ from console.ui.field_widgets import FieldEditor, add_to_form
 from console.ui.theme import badge_style, error_colour
 
 log = logging.getLogger(__name__)
+
+DRAFT_DELAY_MS = 300
 
 
 class CustomerDialog(QDialog):
@@ -51,8 +54,13 @@ class CustomerDialog(QDialog):
     open_existing = Signal(str)     # a duplicate's existing id, when the user asks to see it
 
     def __init__(self, service: CustomerService, customer: Customer | None, *, account_label: str,
-                 environment: str, parent: QWidget | None = None) -> None:
+                 environment: str, account_id: str = "", drafts: DraftStore | None = None,
+                 draft_key: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.account_id = account_id
+        self.account_label = account_label
+        self.drafts = drafts
+        self.draft_key = draft_key or uuid.uuid4().hex
         self.setObjectName("customerDialog")
         self.service = service
         self.caps = service.capabilities
@@ -134,6 +142,13 @@ class CustomerDialog(QDialog):
                 editor.set_value(customer.value(key))
         for editor in self.editors.values():
             editor.changed.connect(self._revalidate)
+        # What is typed reaches the disk shortly after, so a crash loses at most a moment of it.
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
+        for editor in self.editors.values():
+            editor.changed.connect(self._draft_timer.start)
         self.resize(560, 560)
         first = next((ed for ed in self.editors.values() if not ed.read_only), None)
         if first is not None:
@@ -390,6 +405,45 @@ class CustomerDialog(QDialog):
             if tab.customer is not customer:
                 tab.set_customer(customer)
 
+    # -- drafts -------------------------------------------------------------------------------
+    def write_draft(self) -> None:
+        """Save what is typed (or forget the draft once nothing differs from the customer)."""
+        if self.drafts is None:
+            return
+        if not self.changes().is_empty():
+            original = self.original
+            self.drafts.save(self.draft_key, Draft(
+                account_id=self.account_id, account_name=self.account_label,
+                customer_id=original.id if original else None,
+                customer_name=self.service.index.name(original) if original else self._typed_name(),
+                values=self.values(),
+                base_values={k: original.value(k) for k in self.editors} if original else {}))
+        else:
+            self.drafts.discard(self.draft_key)
+
+    def _typed_name(self) -> str:
+        values = self.values()
+        return " ".join(str(values[k]) for k in ("given_name", "family_name") if values.get(k)) or self.tr(
+            "a new customer")
+
+    def restore_draft(self, draft: Draft) -> None:
+        """Put back what was typed; where the provider's copy changed meanwhile, show their value too."""
+        current = self.original
+        for key, editor in self.editors.items():
+            if editor.read_only or key not in draft.values:
+                continue
+            typed, base = draft.values[key], draft.base_values.get(key)
+            if current is not None and same_value(typed, base):
+                continue  # not something the user had changed
+            editor.set_value(typed)
+            if current is not None and not same_value(current.value(key), base):
+                their = format_value(current.value(key))
+                editor.set_note(FieldProblem(self.tr("Changed since your draft to: {0}").format(their or "(empty)"),
+                                             suggestion=current.value(key) or ""),
+                                fix_label=self.tr("Use theirs"))
+        self._revalidate()
+        self.show_banner(self.tr("Restored what you had typed. Review it and Save."), error=False)
+
     # -- closing ------------------------------------------------------------------------------
     def reject(self) -> None:
         if self._saving:
@@ -409,4 +463,7 @@ class CustomerDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.tasks.cancel("groups")
+        self._draft_timer.stop()
+        if self.drafts is not None:
+            self.drafts.discard(self.draft_key)  # saved or deliberately discarded: nothing to restore
         super().done(result)

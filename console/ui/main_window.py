@@ -33,6 +33,7 @@ from console.domain.validation import is_email, looks_like_phone
 from console.services.accounts import Account, AccountSession, all_accounts, open_session
 from console.services.context import AppContext
 from console.services.customer_service import LoadProgress
+from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import TaskRegistry, ask
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self._first_page_seen = False
         self._dialogs: list[CustomerDialog] = []
         self._production_confirmed: set[str] = set()   # account ids, for this app session
+        self._drafts_offered = False
         self.setWindowTitle(self.tr("Customer Console"))
 
         self.model = CustomerTableModel(self)
@@ -292,6 +294,9 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.account_opened.emit(account.id)
         self.start_load()
+        if not self._drafts_offered:
+            self._drafts_offered = True
+            self.tasks.start(self._offer_drafts(), name="drafts")
 
     async def _confirm_production_write(self, account: Account) -> bool:
         """Ask before the first change to a production account in this session."""
@@ -307,6 +312,51 @@ class MainWindow(QMainWindow):
             self._production_confirmed.add(account.id)
             return True
         return False
+
+    async def _offer_drafts(self) -> None:
+        """After a crash, offer back whatever was typed in dialogs that never closed."""
+        for key, draft in self.context.drafts.pending():
+            when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            who = draft.customer_name or self.tr("a customer")
+            answer = await ask(
+                self, self.tr("Restore unsaved edit?"),
+                self.tr("Customer Console closed while you were editing {0} in {1} ({2}).").format(
+                    who, draft.account_name, when),
+                informative=self.tr("Restore what you had typed? Discard deletes it."),
+                buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+                default=QMessageBox.StandardButton.Yes)
+            if answer != QMessageBox.StandardButton.Yes:
+                self.context.drafts.discard(key)
+                continue
+            await self._restore_draft(key, draft)
+
+    async def _restore_draft(self, key: str, draft: Draft) -> None:
+        account = next((a for a in self.accounts if a.id == draft.account_id), None)
+        if account is None:
+            self.statusBar().showMessage(self.tr("The account of that draft ({0}) no longer exists; the draft "
+                                                 "is kept in {1}.").format(draft.account_name,
+                                                                           self.context.drafts.directory))
+            return
+        if self.session is None or self.session.account.id != account.id:
+            self.account_combo.blockSignals(True)
+            self.account_combo.setCurrentIndex(self.accounts.index(account))
+            self.account_combo.blockSignals(False)
+            await self.open_account(account)
+        if self.session is None:
+            return
+        customer = None
+        if draft.customer_id is not None:
+            try:
+                customer = await self.session.service.fetch(draft.customer_id)
+            except e.NotFoundError:
+                self.statusBar().showMessage(self.tr("{0} no longer exists; your draft opens as a new "
+                                                     "customer.").format(draft.customer_name))
+            except e.ConsoleError as exc:
+                self._show_error(self.tr("Could not open the customer of your draft (it is kept)"), exc)
+                return
+        dialog = self._open_dialog(customer, draft_key=key)
+        if dialog is not None:
+            dialog.restore_draft(draft)
 
     def _show_account(self, account: Account, environment: str) -> None:
         self.account_label.setText(account.name)
@@ -491,12 +541,13 @@ class MainWindow(QMainWindow):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- editing ------------------------------------------------------------------------------
-    def _open_dialog(self, customer: Customer | None) -> CustomerDialog | None:
+    def _open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
         if self.session is None:
             return None
         session = self.session
         dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
-                                environment=session.environment, parent=self)
+                                environment=session.environment, account_id=session.account.id,
+                                drafts=self.context.drafts, draft_key=draft_key, parent=self)
         dialog.saved.connect(lambda c: self._saved(c, created=customer is None))
         dialog.open_existing.connect(self.open_customer_by_id)
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))

@@ -1,0 +1,65 @@
+"""Unsaved edit-dialog contents kept on disk, so a crash or a killed process loses nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from console.services.settings import write_atomic
+
+log = logging.getLogger(__name__)
+
+
+class Draft(BaseModel):
+    """What a dialog held: the values typed, and the values it had opened with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str
+    account_name: str
+    customer_id: str | None = None          # None: a customer that was being created
+    customer_name: str = ""
+    values: dict[str, Any] = Field(default_factory=dict)
+    base_values: dict[str, Any] = Field(default_factory=dict)
+    saved_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class DraftStore:
+    """One JSON file per open dialog under the data directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def save(self, key: str, draft: Draft) -> None:
+        """Write (or replace) a draft; failures are logged, never raised into the typing user's face."""
+        try:
+            write_atomic(self._path(key), draft.model_dump_json())
+        except OSError as exc:
+            log.warning("could not save a draft: %s", exc.strerror or exc)
+
+    def discard(self, key: str) -> None:
+        with contextlib.suppress(OSError):
+            self._path(key).unlink(missing_ok=True)
+
+    def pending(self) -> list[tuple[str, Draft]]:
+        """Drafts left behind, oldest first; unreadable files are set aside, not deleted."""
+        if not self.directory.is_dir():
+            return []
+        found: list[tuple[str, Draft]] = []
+        for path in sorted(self.directory.glob("*.json")):
+            try:
+                found.append((path.stem, Draft.model_validate_json(path.read_text(encoding="utf-8"))))
+            except (OSError, ValueError, ValidationError) as exc:
+                log.warning("unreadable draft %s: %s", path.name, type(exc).__name__)
+                with contextlib.suppress(OSError):
+                    os.replace(path, path.with_suffix(".unreadable"))
+        return sorted(found, key=lambda item: item[1].saved_at)
