@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -111,9 +112,28 @@ class SettingsStore:
         self.path = path
         self.writable = True
 
+    def _read_only_reason(self) -> str | None:
+        # Permission bits, not os.access: the user marked it read-only, whoever runs the app.
+        for target, what in ((self.path, "file"), (self.path.parent, "folder")):
+            try:
+                mode = target.stat().st_mode
+            except OSError:
+                continue
+            if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                return f"the settings {what} {target} is read-only"
+        return None
+
     def load(self) -> LoadResult:
         if not self.path.exists():
+            reason = self._read_only_reason()
+            if reason:
+                self.writable = False
+                return LoadResult(Settings(), f"Settings will not be saved: {reason}.")
             return LoadResult(Settings())
+        if self.path.is_dir():
+            self.writable = False
+            return LoadResult(Settings(), f"Your settings file {self.path} is a folder, so it cannot be read. "
+                                          "The app started with default settings and will not touch it.")
         try:
             text = self.path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -126,11 +146,21 @@ class SettingsStore:
             raw = json.loads(text)
             if not isinstance(raw, dict):
                 raise ValueError("not a JSON object")
-            return LoadResult(Settings.model_validate(migrate(raw)))
+            settings = Settings.model_validate(migrate(raw))
         except (ValueError, ValidationError) as exc:
             reason = "it is not valid JSON" if isinstance(exc, json.JSONDecodeError) else (
                 "its contents are not valid settings" if isinstance(exc, ValidationError) else str(exc))
+            if self._read_only_reason():
+                # Moving it aside would be writing too: leave it exactly as it is.
+                self.writable = False
+                return LoadResult(Settings(), f"Your settings file could not be used ({reason}) and is "
+                                              "read-only; the app started with default settings and left it "
+                                              "untouched.")
             return LoadResult(Settings(), self._move_aside(reason))
+        if reason := self._read_only_reason():
+            self.writable = False
+            return LoadResult(settings, f"Changes to settings will not be saved this session: {reason}.")
+        return LoadResult(settings)
 
     def _move_aside(self, reason: str) -> str:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._dialogs: list[CustomerDialog] = []
         self._production_confirmed: set[str] = set()   # account ids, for this app session
         self._drafts_offered = False
+        self._settings_problem_shown = False
         self.setWindowTitle(self.tr("Customer Console"))
 
         self.model = CustomerTableModel(self)
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         self.model.set_source(session.service.index, caps.columns, tips)
         self._restore_columns(caps.provider)
         self.context.settings.last_account_id = account.id
-        self.context.save_settings()
+        self._save_settings()
         self._update_actions()
         self.account_opened.emit(account.id)
         self.start_load()
@@ -755,11 +756,22 @@ class MainWindow(QMainWindow):
             hidden=[k for i, k in enumerate(keys) if header.isSectionHidden(i)],
             sort_key=sort_key, sort_descending=descending)
 
+    def _save_settings(self) -> None:
+        """Save settings; the first failure in a session is shown, later ones only logged."""
+        problem = self.context.save_settings()
+        if problem and not self._settings_problem_shown:
+            self._settings_problem_shown = True
+            self.statusBar().showMessage(problem)
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Settings not saved"), problem,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("noticeBox")
+            box.finished.connect(box.deleteLater)
+            box.open()
+
     def _remember_window(self) -> None:
         self._save_columns()
         self.context.settings.window.geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        if problem := self.context.save_settings():
-            log.warning(problem)
+        self._save_settings()
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -84,3 +84,73 @@ def test_settings_have_no_place_for_secrets() -> None:
     assert "accounts" in names and "options" in names
     assert not {n for n in names if any(w in n for w in ("token", "password", "secret", "key"))
                 and n != "sort_key"}
+
+
+def test_truncated_file_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    good = Settings(accounts=[AccountSettings(provider="square", name="Shop")]).model_dump_json()
+    path.write_text(good[: len(good) // 2], encoding="utf-8")
+    loaded = SettingsStore(path).load()
+    assert loaded.problem is not None and "not valid JSON" in loaded.problem
+    assert len(list(tmp_path.glob("settings.json.unreadable-*"))) == 1
+
+
+def test_read_only_file_is_used_but_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    store.save(Settings(last_account_id="kept"))
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        again = SettingsStore(path)
+        loaded = again.load()
+        assert loaded.settings.last_account_id == "kept"
+        assert loaded.problem is not None and "read-only" in loaded.problem
+        again.save(Settings(last_account_id="changed"))
+        assert path.read_bytes() == before
+    finally:
+        path.chmod(0o644)
+
+
+def test_corrupt_read_only_file_is_left_exactly_where_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{oops", encoding="utf-8")
+    path.chmod(0o444)
+    try:
+        loaded = SettingsStore(path).load()
+        assert loaded.problem is not None and "untouched" in loaded.problem
+        assert path.read_text(encoding="utf-8") == "{oops"
+        assert list(tmp_path.glob("settings.json.unreadable-*")) == []
+    finally:
+        path.chmod(0o644)
+
+
+def test_read_only_folder_means_no_saving(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        store = SettingsStore(folder / "settings.json")
+        loaded = store.load()
+        assert loaded.problem is not None and "read-only" in loaded.problem
+        store.save(Settings(last_account_id="x"))
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_unreadable_file_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()  # reading a folder fails the way an unreadable file does, even for root
+    store = SettingsStore(path)
+    loaded = store.load()
+    assert loaded.problem is not None and loaded.settings == Settings()
+    store.save(Settings(last_account_id="x"))
+    assert path.is_dir()
+
+
+def test_failed_save_raises_for_the_caller_to_report(tmp_path: Path) -> None:
+    blocker = tmp_path / "config"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(OSError):
+        SettingsStore(blocker / "settings.json").save(Settings())
