@@ -38,6 +38,7 @@ from console.services.settings import ColumnLayout
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
+from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.theme import badge_style
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
                                               "resetDemoAction")
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(self.tr("&About Customer Console"), self.about)
+        self.diagnostics_action = self._action(self.tr("&Diagnostics…"), self.show_diagnostics, None,
+                                               "diagnosticsAction")
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"), self)
@@ -191,6 +194,7 @@ class MainWindow(QMainWindow):
         demo_menu = menu.addMenu(self.tr("&Demo"))
         demo_menu.addAction(self.reset_demo_action)
         help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
 
     def _fill_customer_menu(self) -> None:
@@ -707,6 +711,15 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.finished.connect(box.deleteLater)
         box.open()
+
+    def show_diagnostics(self) -> DiagnosticsDialog:
+        current = None
+        if self.session is not None:
+            current = f"{self.session.account.name} ({self.session.environment})"
+        dialog = DiagnosticsDialog(self.context, current, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def _show_error(self, what: str, exc: e.ConsoleError) -> None:
         log.warning("%s: %s (%s)", what, type(exc).__name__, exc.code)
