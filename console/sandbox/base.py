@@ -69,11 +69,9 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects (seeding, loading).
-
-    Each generation-2 pass walks every object alive, so collecting while 100,000 records are
-    being built makes seeding several times slower; nothing built here forms garbage cycles.
-    """
+    """Pause the cyclic garbage collector while building many objects (seeding, loading)."""
+    # Each generation-2 pass walks every live object, so collecting while 100,000 records are
+    # built makes seeding several times slower; nothing built here forms garbage cycles.
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -185,20 +185,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        emulator = emulator_from_args(args)
-    except ValueError as exc:
-        parser.error(str(exc))
-    server = EmulatorServer(emulator, args.port, log_requests=args.log_requests)
+    # Handlers first, so an interrupt while a large data set is being seeded also exits quietly.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    # The first line is the contract with scripts and tests: flush it before serving anything.
-    print(json.dumps(emulator.connection_info(server.base_url)), flush=True)
+    emulator: Emulator | None = None
+    server: EmulatorServer | None = None
     try:
+        try:
+            emulator = emulator_from_args(args)
+        except ValueError as exc:
+            parser.error(str(exc))
+        try:
+            server = EmulatorServer(emulator, args.port, log_requests=args.log_requests)
+        except OSError as exc:
+            print(f"cannot listen on {HOST}:{args.port}: {exc}", file=sys.stderr)
+            return 1
+        # The first line is the contract with scripts and tests: flush it before serving anything.
+        print(json.dumps(emulator.connection_info(server.base_url)), flush=True)
         server.serve_forever()
     except (_Stop, KeyboardInterrupt):
         pass
     finally:
-        server.server_close()
-        emulator.flush()
+        if server is not None:
+            server.server_close()
+        if emulator is not None:
+            emulator.flush()
     return 0
