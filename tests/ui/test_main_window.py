@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
+from tests.support.window import line_editor as _editor
+from tests.support.window import open_edit_of_row as _open_edit_of_row
+from tests.support.window import open_new as _open_new
 from tests.ui.conftest import OtherClient
 
 
@@ -17,33 +20,8 @@ def _emulator(window: MainWindow) -> Any:
     return window.context.demo.emulator("square")
 
 
-def _editor(dialog: CustomerDialog, key: str) -> QLineEdit:
-    widget = dialog.editors[key].editor
-    assert isinstance(widget, QLineEdit)
-    return widget
-
-
 def _names(window: MainWindow) -> list[str]:
     return [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
-
-
-async def _active(dialog: CustomerDialog) -> CustomerDialog:
-    """A person types into a dialog once it has come up and taken the focus."""
-    await until(lambda: QApplication.activeWindow() is dialog, what="the dialog to become active")
-    return dialog
-
-
-async def _open_new(qtbot: Any, window: MainWindow) -> CustomerDialog:
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    return await _active(await until(lambda: visible(CustomerDialog), what="the new-customer dialog"))
-
-
-async def _open_edit_of_row(qtbot: Any, window: MainWindow, row: int) -> CustomerDialog:
-    window.table.setFocus()
-    window.table.selectRow(row)
-    qtbot.keyClick(window.table, Qt.Key.Key_Return)
-    return await _active(await until(lambda: visible(CustomerDialog), what="the edit dialog"))
 
 
 async def test_opens_on_the_square_demo_account_badged_demo(window: MainWindow) -> None:

@@ -1,0 +1,40 @@
+"""Driving the main window's customer dialogs the way a person does (keys, focus), for UI tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from console.ui.edit_dialog import CustomerDialog
+from console.ui.main_window import MainWindow
+from tests.support.qt import until, visible
+
+
+def line_editor(dialog: CustomerDialog, key: str) -> QLineEdit:
+    """The line edit of field `key` in the dialog."""
+    widget = dialog.editors[key].editor
+    assert isinstance(widget, QLineEdit), f"{key} is edited with {type(widget).__name__}"
+    return widget
+
+
+async def active(dialog: CustomerDialog) -> CustomerDialog:
+    """A person types into a dialog once it has come up and taken the focus."""
+    await until(lambda: QApplication.activeWindow() is dialog, what="the dialog to become active")
+    return dialog
+
+
+async def open_new(qtbot: Any, window: MainWindow) -> CustomerDialog:
+    """Ctrl+N from the table, as staff start a new customer."""
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    return await active(await until(lambda: visible(CustomerDialog), what="the new-customer dialog"))
+
+
+async def open_edit_of_row(qtbot: Any, window: MainWindow, row: int) -> CustomerDialog:
+    """Select a row and press Enter to edit that customer."""
+    window.table.setFocus()
+    window.table.selectRow(row)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    return await active(await until(lambda: visible(CustomerDialog), what="the edit dialog"))
