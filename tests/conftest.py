@@ -23,6 +23,11 @@ def _qasync_loop() -> Any:
     return qasync.QEventLoop(app)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak-ops", type=int, default=1000,
+                     help="random operations per provider in the reliability soak (default 1000)")
+
+
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
     """Every async test runs on the loop type the app runs on."""
     return {"qasync": _qasync_loop}

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from console.domain import errors as e
@@ -45,6 +46,32 @@ def changed_by_others(original: Customer, current: Customer, keys: Sequence[str]
     return [key for key in keys if not same_value(original.value(key), current.value(key))]
 
 
+# How far a provider's clock may run behind ours when matching a read-back create.
+_CLOCK_SLACK = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class _CreateAttempt:
+    before: frozenset[str]     # ids already known when the first attempt started
+    started: datetime
+
+
+def _maybe_applied(error: e.ConsoleError) -> bool:
+    """Whether a failed write may still have taken effect (its answer was lost or unreadable)."""
+    if isinstance(error, e.UnavailableError):
+        return error.maybe_applied
+    return isinstance(error, e.ProtocolError)
+
+
+def _created_since(customer: Customer, start: datetime) -> bool:
+    created = customer.created_at
+    if created is None:
+        return True
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return created >= start
+
+
 class CustomerService:
     """Loads, searches and edits the customers of one open account."""
 
@@ -58,6 +85,8 @@ class CustomerService:
         self.confirm_first_write: Callable[[], Awaitable[bool]] | None = None
         self._write_confirmed = False
         self._confirming = asyncio.Lock()
+        # Creates whose answer was lost, by idempotency key: read back before trying again.
+        self._unconfirmed_creates: dict[str, _CreateAttempt] = {}
 
     @property
     def capabilities(self) -> Capabilities:
@@ -131,10 +160,58 @@ class CustomerService:
 
     # -- writing ------------------------------------------------------------------------------
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
+        """Create once: a retry with the same key never makes a second customer.
+
+        Where the provider honours idempotency keys the key does that; elsewhere an attempt whose
+        answer was lost is remembered, and the next attempt with the key first looks for it.
+        """
         await self._before_write()
-        customer = await self.provider.create(changes, idempotency_key=idempotency_key)
+        unconfirmed = self._unconfirmed_creates.get(idempotency_key)
+        if unconfirmed is not None:
+            found = await self._find_created(changes, unconfirmed)
+            if found is not None:
+                del self._unconfirmed_creates[idempotency_key]
+                self.index.upsert([found])
+                return found
+        attempt = unconfirmed or _CreateAttempt(before=frozenset(c.id for c in self.index),
+                                               started=datetime.now(UTC))
+        try:
+            customer = await self.provider.create(changes, idempotency_key=idempotency_key)
+        except (e.UnavailableError, e.ProtocolError) as exc:
+            if self.capabilities.idempotent_create or not _maybe_applied(exc):
+                raise
+            self._unconfirmed_creates[idempotency_key] = attempt
+            found = await self._find_created(changes, attempt, quiet=True)
+            if found is None:
+                raise
+            del self._unconfirmed_creates[idempotency_key]
+            customer = found
+        else:
+            self._unconfirmed_creates.pop(idempotency_key, None)
         self.index.upsert([customer])
         return customer
+
+    async def _find_created(self, changes: CustomerChanges, attempt: _CreateAttempt, *,
+                            quiet: bool = False) -> Customer | None:
+        """The customer an earlier create attempt made, if it landed (read back from the provider)."""
+        candidates: list[Customer] = []
+        try:
+            lookup = next(((key, changes.get(key.value)) for key in (SearchKey.REFERENCE_ID, SearchKey.EMAIL)
+                           if key in self.capabilities.server_exact and changes.get(key.value)), None)
+            if lookup is not None:
+                candidates = await self.provider.search(CustomerQuery.lookup(lookup[0], str(lookup[1])))
+            else:
+                async for page in self.provider.iter_pages():
+                    candidates.extend(page.customers)
+        except e.ConsoleError:
+            if quiet:
+                return None  # the next attempt with this key reads back again
+            raise
+        # Made by us: new since the attempt began, and holding exactly what we sent.
+        window_start = attempt.started - _CLOCK_SLACK
+        matches = [c for c in candidates if c.id not in attempt.before and changes_applied(c, changes)
+                   and _created_since(c, window_start)]
+        return matches[0] if matches else None
 
     async def create_from(self, reference: str, *, idempotency_key: str) -> Customer:
         await self._before_write()
@@ -167,8 +244,8 @@ class CustomerService:
                 return current
             raise e.StaleVersionError(exc.message, current=current, provider=exc.provider,
                                       code=exc.code) from exc
-        except e.UnavailableError as exc:
-            if not exc.maybe_applied:
+        except (e.UnavailableError, e.ProtocolError) as exc:
+            if not _maybe_applied(exc):
                 raise
             current = await self.provider.get(original.id)
             if not changes_applied(current, changes):
