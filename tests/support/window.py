@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from console.ui.edit_dialog import CustomerDialog
+from console.ui.field_widgets import FieldEditor
 from console.ui.main_window import MainWindow
 from tests.support.qt import until, visible
 
@@ -38,3 +39,15 @@ async def open_edit_of_row(qtbot: Any, window: MainWindow, row: int) -> Customer
     window.table.selectRow(row)
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     return await active(await until(lambda: visible(CustomerDialog), what="the edit dialog"))
+
+
+def type_value(qtbot: Any, field: FieldEditor, value: Any) -> None:
+    """Replace a field's content by typing where it is text; choose or tick it otherwise."""
+    widget = field.editor
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        widget.setFocus()
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+        qtbot.keyClicks(widget, str(value))
+    else:
+        field.set_value(value)
