@@ -22,6 +22,7 @@ from console.domain.validation import to_e164
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
 from console.providers.http import HttpCore, Reply, parse_retry_after
 from console.providers.registry import CredentialField, ProviderInfo
+from console.providers.wire_reading import field_of, read_model
 
 SQUARE_VERSION = "2025-08-20"
 PRODUCTION_URL = "https://connect.squareup.com"
@@ -179,12 +180,7 @@ def _birthday_from_wire(value: str | None) -> str | None:
 
 def customer_from_wire(data: Mapping[str, Any]) -> Customer:
     """A domain customer from Square's JSON; unreadable input becomes a ProtocolError."""
-    try:
-        wire = _WireCustomer.model_validate(data)
-    except ValidationError as exc:
-        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
-        raise e.ProtocolError(f"Square sent a customer we cannot read (field '{where}').",
-                              field=where, provider=NAME) from exc
+    wire = read_model(_WireCustomer, data, provider=NAME, what="a customer", at="customer")
     address = None
     if wire.address is not None:
         a = wire.address
@@ -447,9 +443,9 @@ class SquareProvider(CustomerProvider):
         if count:
             params["count"] = "true"
         reply = await self.http.request("GET", "/v2/customers", params=params, retry=True)
-        total = reply.body.get("count") if isinstance(reply.body, Mapping) else None
-        return Page(self._customers(reply.body), cursor=reply.body.get("cursor") or None,
-                    total=int(total) if total is not None else None)
+        total = field_of(reply.body, "count", int, provider=NAME)
+        return Page(self._customers(reply.body), cursor=field_of(reply.body, "cursor", str, provider=NAME) or None,
+                    total=total)
 
     async def iter_pages(self, *, page_size: int | None = None, sort_field: SortField = "DEFAULT",
                          sort_order: SortOrder = "ASC") -> AsyncIterator[Page]:
@@ -479,9 +475,9 @@ class SquareProvider(CustomerProvider):
             body["count"] = True
         # Search is a read even though it is a POST, so retrying it is harmless.
         reply = await self.http.request("POST", "/v2/customers/search", json_body=body, retry=True)
-        total = reply.body.get("count") if isinstance(reply.body, Mapping) else None
-        return Page(self._customers(reply.body), cursor=reply.body.get("cursor") or None,
-                    total=int(total) if total is not None else None)
+        total = field_of(reply.body, "count", int, provider=NAME)
+        return Page(self._customers(reply.body), cursor=field_of(reply.body, "cursor", str, provider=NAME) or None,
+                    total=total)
 
     async def search(self, query: CustomerQuery) -> list[Customer]:
         found: list[Customer] = []
