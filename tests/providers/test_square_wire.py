@@ -54,7 +54,7 @@ def test_mapping_from_wire() -> None:
 def test_unreadable_customer_names_the_field() -> None:
     with pytest.raises(e.ProtocolError) as err:
         customer_from_wire({"id": "X", "version": "three"})
-    assert err.value.field == "version" and err.value.provider == "Square"
+    assert err.value.field == "customer.version" and err.value.provider == "Square"
 
 
 @respx.mock
