@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_API", "pyside6")  # qasync binds to the binding named here
 
 import qasync
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QMessageLogContext, Qt, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -59,6 +59,24 @@ def setup_logging(paths: AppPaths) -> None:
     root.addHandler(handler)
     # httpx logs every request URL at INFO; keep that out of the log unless debugging.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def route_qt_messages() -> None:
+    """Send Qt's own messages to the log (redacted like everything else) instead of stderr."""
+    qt_log = logging.getLogger("qt")
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        level = _QT_LEVELS.get(kind, logging.WARNING)
+        if message.startswith("This plugin does not support"):
+            level = logging.DEBUG  # the offscreen platform (screenshots) lacks window management
+        qt_log.log(level, "%s", message)
+
+    qInstallMessageHandler(handler)
 
 
 def build_context(paths: AppPaths) -> AppContext:
@@ -117,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     paths = AppPaths.resolve(args.config_dir)
     setup_logging(paths)
+    route_qt_messages()
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
