@@ -1,5 +1,6 @@
-"""Every provider: a save that fails keeps the dialog, its data and an actionable error, and a
-create whose answer was lost is made exactly once when the user presses Save again."""
+"""Every provider: a save that fails keeps the dialog, its data and an actionable error; a create
+whose answer was lost is made exactly once when the user presses Save again; and a colleague's
+change made meanwhile is shown beside mine rather than overwritten."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from console.domain.changes import CustomerChanges
+from console.domain.validation import check_values
 from console.sandbox.faults import FaultPlan
 from console.sandbox.registry import emulator_keys
+from console.services.accounts import open_session
 from console.ui.main_window import MainWindow
 from tests.providers.test_conformance import CASES
 from tests.support.qt import signal
@@ -22,6 +26,16 @@ KEYS = [key for key in emulator_keys() if key in CASES]
 def _text_update(key: str) -> tuple[str, str]:
     field, value = next((k, v) for k, v in CASES[key].update.items() if isinstance(v, str))
     return field, value
+
+
+def _another_value(window: MainWindow, field: str, value: str) -> str:
+    """A different value the provider accepts for `field`."""
+    assert window.session is not None
+    caps = window.session.service.capabilities
+    for candidate in (f"{value} mine", f"Mine {value}", f"{value[:-2]}xy"):
+        if candidate != value and not check_values(caps, {field: candidate}, creating=False):
+            return candidate
+    raise AssertionError(f"no second valid value for {field}")
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -75,3 +89,34 @@ async def test_a_create_whose_answer_was_lost_is_made_once(qtbot: Any, window: M
     await session.service.load()
     same = [c for c in session.service.index if c.value("email") == case.create["email"]]
     assert [c.id for c in same] == [created.id]
+
+
+@pytest.mark.parametrize("key", KEYS)
+async def test_a_colleagues_change_is_shown_beside_mine(qtbot: Any, window: MainWindow, key: str) -> None:
+    await open_demo(window, key)
+    session = window.session
+    assert session is not None
+    dialog = await open_edit_of_row(qtbot, window, 4)
+    original = dialog.original
+    assert original is not None
+    field, theirs = _text_update(key)
+    mine = _another_value(window, field, theirs)
+    # A colleague saves their value from another copy of the app after my dialog opened.
+    colleague = await open_session(session.account, secrets=window.context.secrets, demo=window.context.demo)
+    try:
+        await colleague.provider.update(original, CustomerChanges(values={field: theirs}))
+    finally:
+        await colleague.aclose()
+    type_value(qtbot, dialog.editors[field], mine)
+    failed = signal(dialog.save_failed)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await failed
+    assert "Someone else changed" in dialog.banner_text.text()
+    qtbot.mouseClick(dialog.banner_action, Qt.MouseButton.LeftButton)
+    # Both values on screen: mine in the field, theirs beside it, one click away.
+    assert dialog.editors[field].value() == mine
+    assert theirs in dialog.editors[field].message.text()
+    saved = signal(dialog.saved)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await saved
+    assert (await session.provider.get(original.id)).value(field) == mine
