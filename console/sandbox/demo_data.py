@@ -112,6 +112,13 @@ def ascii_slug(text: str) -> str:
     return "".join(ch for ch in decomposed.lower() if ch.isascii() and ch.isalnum())
 
 
+def ascii_letters(text: str) -> str:
+    """`text` in ASCII letters and single spaces ("Anne-Marie O'Brien" -> "Anne Marie OBrien")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).replace("-", " "))
+    kept = "".join(ch for ch in decomposed if (ch.isascii() and ch.isalpha()) or ch == " ")
+    return " ".join(kept.split())
+
+
 def _cumulative(weights: list[int]) -> list[float]:
     total = float(sum(weights))
     out, running = [], 0.0

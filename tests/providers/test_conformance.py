@@ -49,6 +49,13 @@ CASES: dict[str, Case] = {
         invalid_field="email",
         lookup=(SearchKey.EMAIL, "conformance@example.com"),
     ),
+    "payarc": Case(
+        create={"given_name": "Conformance Tester", "email": "conformance@example.com", "phone": "2065550100",
+                "address.city": "Seattle", "description": "Conformance customer"},
+        update={"description": "Updated by conformance", "send_email_address": "billing@example.com"},
+        invalid={"given_name": "O'Brien"},
+        invalid_field="given_name",
+    ),
 }
 
 KEYS = [info.key for info in providers() if info.key in set(emulator_keys())]
