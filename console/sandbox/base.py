@@ -94,6 +94,8 @@ class Emulator(ABC):
     provider: ClassVar[str]
     default_customers: ClassVar[int] = 1000
     request_log_size: ClassVar[int] = 500
+    # Whether the provider's own request-rate limits (where `admit` emulates them) apply.
+    enforce_rate_limits: bool = True
 
     def __init__(self, *, seed: int = 1, customers: int | None = None,
                  credentials: Mapping[str, str] | None = None, latency_ms: float = 0.0,
@@ -159,6 +161,13 @@ class Emulator(ABC):
                 # Like a real server: a bug becomes a 500 (and a logged traceback), not a dead transport.
                 log.exception("%s emulator failed on %s %s", self.provider, request.method, request.url.path)
                 return self._server_error_response(500)
+
+    def admit(self, request: httpx.Request) -> httpx.Response | None:
+        """Called as a request arrives, before latency: a response refuses it (a provider's rate limit)."""
+        return None
+
+    def release(self, request: httpx.Request) -> None:  # noqa: B027 - optional hook, nothing by default
+        """Called once an admitted request has been answered (or lost)."""
 
     def respond(self, request: httpx.Request, fault: Fault | None) -> httpx.Response | None:
         """The response under `fault`; None when it is lost (after applying the request if the fault says so)."""

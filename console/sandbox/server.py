@@ -81,11 +81,18 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in ("host", "transfer-encoding")]
         request = httpx.Request(self.command, f"{self.server.base_url}{self.path}", headers=headers, content=body)
-        fault = emulator.faults.next()
-        delay = emulator.delay_seconds(fault)
-        if delay > 0:
-            time.sleep(delay)  # this handler's own thread; other connections carry on
-        response = emulator.respond(request, fault)
+        refused = emulator.admit(request)
+        if refused is not None:
+            self._send(refused)
+            return
+        try:
+            fault = emulator.faults.next()
+            delay = emulator.delay_seconds(fault)
+            if delay > 0:
+                time.sleep(delay)  # this handler's own thread; other connections carry on
+            response = emulator.respond(request, fault)
+        finally:
+            emulator.release(request)
         if response is None:
             assert fault is not None
             self._lose_response(fault.kind)

@@ -33,11 +33,17 @@ class EmulatorAsyncTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        fault = self.emulator.faults.next()
-        delay = self.emulator.delay_seconds(fault)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        response = self.emulator.respond(request, fault)
+        refused = self.emulator.admit(request)
+        if refused is not None:
+            return refused
+        try:
+            fault = self.emulator.faults.next()
+            delay = self.emulator.delay_seconds(fault)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            response = self.emulator.respond(request, fault)
+        finally:
+            self.emulator.release(request)
         if response is None:
             assert fault is not None  # only a lost-response fault yields no response
             raise lost_response_error(fault, request)
@@ -52,11 +58,17 @@ class EmulatorSyncTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        fault = self.emulator.faults.next()
-        delay = self.emulator.delay_seconds(fault)
-        if delay > 0:
-            time.sleep(delay)
-        response = self.emulator.respond(request, fault)
+        refused = self.emulator.admit(request)
+        if refused is not None:
+            return refused
+        try:
+            fault = self.emulator.faults.next()
+            delay = self.emulator.delay_seconds(fault)
+            if delay > 0:
+                time.sleep(delay)
+            response = self.emulator.respond(request, fault)
+        finally:
+            self.emulator.release(request)
         if response is None:
             assert fault is not None
             raise lost_response_error(fault, request)

@@ -49,6 +49,14 @@ CASES: dict[str, Case] = {
         invalid_field="email",
         lookup=(SearchKey.EMAIL, "conformance@example.com"),
     ),
+    "clover": Case(
+        create={"given_name": "Conformance", "family_name": "Tester", "email": "conformance@example.com",
+                "phone": "2065550100", "company": "Conformance Ltd"},
+        update={"note": "updated by conformance", "family_name": "Testerson"},
+        invalid={"given_name": "x" * 65},
+        invalid_field="given_name",
+        lookup=(SearchKey.EMAIL, "conformance@example.com"),
+    ),
     "payarc": Case(
         create={"given_name": "Conformance Tester", "email": "conformance@example.com", "phone": "2065550100",
                 "address.city": "Seattle", "description": "Conformance customer"},

@@ -192,6 +192,9 @@ async def test_soak_under_faults(key: str, tmp_path: Path, request: pytest.Fixtu
     http = session.provider.http  # type: ignore[attr-defined]
     # Real backoff and Retry-After are honoured, only scaled down: waiting them out would only slow the suite.
     http.policy = RetryPolicy(attempts=4, base_delay=0.0005, max_delay=0.002, max_retry_after=0.002)
+    # Request-rate limits are tested on their own; here they would only make the soak take minutes.
+    http.limiter = None
+    emulator.enforce_rate_limits = False
     counts = Counts()
     user = User(session, random.Random(SEED), counts)
     try:
