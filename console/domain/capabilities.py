@@ -65,6 +65,7 @@ class FieldSpec(_Frozen):
     max_key_length: int | None = None       # KEY_VALUE
     max_value_length: int | None = None     # KEY_VALUE
     confirm: Confirm | None = None
+    default: Any = None                     # what a new customer's form starts with
     placeholder: str | None = None
     help: str | None = None
 

@@ -19,6 +19,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "console.providers.square",
     "console.providers.clover",
     "console.providers.payarc",
+    "console.providers.digital_river",
 )
 
 

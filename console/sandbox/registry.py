@@ -11,6 +11,7 @@ EMULATORS: dict[str, str] = {
     "square": "console.sandbox.square:SquareEmulator",
     "clover": "console.sandbox.clover:CloverEmulator",
     "payarc": "console.sandbox.payarc:PayArcEmulator",
+    "digital-river": "console.sandbox.digital_river:DigitalRiverEmulator",
 }
 
 

@@ -140,6 +140,12 @@ class CustomerDialog(QDialog):
         if customer is not None:
             for key, editor in self.editors.items():
                 editor.set_value(customer.value(key))
+        else:
+            for spec in self.caps.fields:
+                if spec.default is not None and spec.key in self.editors:
+                    self.editors[spec.key].set_value(spec.default)
+        # A new customer's form is unchanged while it holds only the defaults it started with.
+        self._initial_values = self.values()
         for editor in self.editors.values():
             editor.changed.connect(self._revalidate)
         # What is typed reaches the disk shortly after, so a crash loses at most a moment of it.
@@ -222,7 +228,11 @@ class CustomerDialog(QDialog):
         return CustomerChanges.between(self.original, self.values())
 
     def has_unsaved_changes(self) -> bool:
-        return not self.changes().is_empty() or self.chosen_group_ids() != self._group_ids
+        if self.creating and self.original is None:
+            edited = self.values() != self._initial_values
+        else:
+            edited = not self.changes().is_empty()
+        return edited or self.chosen_group_ids() != self._group_ids
 
     def problems(self) -> dict[str, FieldProblem]:
         return check_values(self.caps, self.values(), creating=self.creating)

@@ -64,6 +64,14 @@ CASES: dict[str, Case] = {
         invalid={"given_name": "O'Brien"},
         invalid_field="given_name",
     ),
+    "digital-river": Case(
+        create={"given_name": "Conformance Tester", "email": "conformance@example.com", "phone": "+1 952-555-0100",
+                "address.city": "Minnetonka", "address.country": "US", "type": "individual", "locale": "en_US"},
+        update={"company": "Conformance Ltd", "metadata": {"crmId": "C-1"}},
+        invalid={"address.country": "United States"},
+        invalid_field="address.country",
+        lookup=(SearchKey.EMAIL, "conformance@example.com"),
+    ),
 }
 
 KEYS = [info.key for info in providers() if info.key in set(emulator_keys())]
