@@ -141,9 +141,9 @@ class CustomerDialog(QDialog):
             for key, editor in self.editors.items():
                 editor.set_value(customer.value(key))
         else:
-            for spec in self.caps.fields:
-                if spec.default is not None and spec.key in self.editors:
-                    self.editors[spec.key].set_value(spec.default)
+            for field_spec in self.caps.fields:
+                if field_spec.default is not None and field_spec.key in self.editors:
+                    self.editors[field_spec.key].set_value(field_spec.default)
         # A new customer's form is unchanged while it holds only the defaults it started with.
         self._initial_values = self.values()
         for editor in self.editors.values():
