@@ -245,6 +245,9 @@ class AccountsDialog(QDialog):
         for env in info.environments:
             self.environment_combo.addItem(self.tr(ENVIRONMENT_LABELS.get(env, env)), env)
         self.environment_combo.setCurrentIndex(max(0, self.environment_combo.findData(account.environment)))
+        by_key = info.environment_from_credentials is not None
+        self.environment_combo.setEnabled(not by_key)
+        self.environment_combo.setToolTip(self.tr("Set by the key you enter (test or live).") if by_key else "")
         self.base_url_edit.setText(account.base_url or "")
         self.base_url_edit.setPlaceholderText(info.base_url(account.environment, account.options))
         self.read_only.setChecked(account.read_only)
@@ -296,6 +299,14 @@ class AccountsDialog(QDialog):
                 account.options[key] = value
         typed = {k: edit.text().strip() for k, edit in self.credential_edits.items() if edit.text().strip()}
         self.typed_secrets[account.id] = typed
+        decide = provider(account.provider).environment_from_credentials
+        decided = decide(typed) if decide is not None and typed else None
+        if decided is not None and decided != account.environment:
+            # The key itself says test or live (Digital River): the badge must not claim otherwise.
+            account.environment = decided
+            self.environment_combo.blockSignals(True)
+            self.environment_combo.setCurrentIndex(max(0, self.environment_combo.findData(decided)))
+            self.environment_combo.blockSignals(False)
         self.base_url_edit.setPlaceholderText(provider(account.provider).base_url(account.environment,
                                                                                  account.options))
         item = self.list.item(self.list.currentRow())

@@ -118,3 +118,31 @@ async def test_metadata_and_a_tax_identifier_are_edited(qtbot: Any, window: Main
     assert len(tab.items()) == before + 1
     stored = emulator.customer(customer.id)["taxIdentifiers"]  # type: ignore[index]
     assert ("de", "DE123456789") in [(t["type"], t["value"]) for t in stored]
+
+
+async def test_the_key_decides_the_environment_badge(qtbot: Any, window: MainWindow, context: Any) -> None:
+    from console.sandbox.digital_river import DigitalRiverEmulator
+    from console.ui.accounts_dialog import AccountsDialog
+
+    live_key = "sk_live_" + "0" * 24  # a made-up key; the emulator is told to accept only it
+    server = DigitalRiverEmulator(seed=9, customers=15, credentials={"secret_key": live_key})
+    context.transport = server.transport()
+    window.accounts_action.trigger()
+    dialog: AccountsDialog = await until(lambda: visible(AccountsDialog), what="the accounts dialog")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "addAccount"), Qt.MouseButton.LeftButton)
+    dialog.provider_combo.setCurrentIndex(dialog.provider_combo.findData("digital-river"))
+    assert not dialog.environment_combo.isEnabled()
+    dialog.name_edit.selectAll()
+    qtbot.keyClicks(dialog.name_edit, "DR store")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "credential:secret_key"), live_key)
+    assert dialog.environment_combo.currentData() == "production"
+    qtbot.keyClicks(dialog.base_url_edit, server.base_url)
+    changed = signal(dialog.accounts_changed)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    await changed
+    assert [(a.provider, a.environment) for a in context.settings.accounts] == [("digital-river", "production")]
+    loaded = signal(window.load_finished, timeout=20)
+    window.account_combo.setCurrentIndex(window.account_combo.findText("DR store", Qt.MatchFlag.MatchStartsWith))
+    await loaded
+    assert window.badge.text() == "PRODUCTION"
+    assert window.model.rowCount() == 15
