@@ -301,7 +301,7 @@ class AccountsDialog(QDialog):
         self.typed_secrets[account.id] = typed
         decide = provider(account.provider).environment_from_credentials
         decided = decide(typed) if decide is not None and typed else None
-        if decided is not None and decided != account.environment:
+        if decided in ("sandbox", "production") and decided != account.environment:
             # The key itself says test or live (Digital River): the badge must not claim otherwise.
             account.environment = decided
             self.environment_combo.blockSignals(True)
