@@ -17,6 +17,7 @@ from console.providers.base import CustomerProvider, Environment
 
 PROVIDER_MODULES: tuple[str, ...] = (
     "console.providers.square",
+    "console.providers.authorize_net",
     "console.providers.clover",
     "console.providers.payarc",
     "console.providers.digital_river",

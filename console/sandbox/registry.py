@@ -9,6 +9,7 @@ from console.sandbox.base import Emulator
 # provider key -> "module:Class". Listed statically so a frozen build can name them as hidden imports.
 EMULATORS: dict[str, str] = {
     "square": "console.sandbox.square:SquareEmulator",
+    "authorize-net": "console.sandbox.authorize_net:AuthorizeNetEmulator",
     "clover": "console.sandbox.clover:CloverEmulator",
     "payarc": "console.sandbox.payarc:PayArcEmulator",
     "digital-river": "console.sandbox.digital_river:DigitalRiverEmulator",

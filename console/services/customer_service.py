@@ -177,6 +177,15 @@ class CustomerService:
                                                started=datetime.now(UTC))
         try:
             customer = await self.provider.create(changes, idempotency_key=idempotency_key)
+        except e.DuplicateError as exc:
+            # After an attempt whose answer was lost, "already exists" may be that very attempt.
+            if unconfirmed is None or exc.existing_id is None:
+                raise
+            existing = await self.provider.get(exc.existing_id)
+            if existing.id in unconfirmed.before or not changes_applied(existing, changes):
+                raise
+            del self._unconfirmed_creates[idempotency_key]
+            customer = existing
         except (e.UnavailableError, e.ProtocolError) as exc:
             if self.capabilities.idempotent_create or not _maybe_applied(exc):
                 raise

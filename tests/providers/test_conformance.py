@@ -49,6 +49,13 @@ CASES: dict[str, Case] = {
         invalid_field="email",
         lookup=(SearchKey.EMAIL, "conformance@example.com"),
     ),
+    "authorize-net": Case(
+        create={"description": "Conformance Tester", "email": "conformance@example.com", "reference_id": "CONF-1"},
+        update={"description": "Conformance Tester Updated", "profile_type": "guest"},
+        invalid={"reference_id": "X" * 21},
+        invalid_field="reference_id",
+        lookup=(SearchKey.REFERENCE_ID, "CONF-1"),
+    ),
     "clover": Case(
         create={"given_name": "Conformance", "family_name": "Tester", "email": "conformance@example.com",
                 "phone": "2065550100", "company": "Conformance Ltd"},

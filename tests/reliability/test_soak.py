@@ -169,9 +169,12 @@ class User:
     async def search(self) -> None:
         caps = self.service.capabilities
         ours = self._ours()
-        if SearchKey.EMAIL in caps.server_exact and ours:
+        # The most specific lookup the provider has (some answer one profile per lookup).
+        key = next((k for k in (SearchKey.REFERENCE_ID, SearchKey.EMAIL) if k in caps.server_exact), None)
+        if key is not None and ours:
             target = self.rng.choice(ours)
-            found = await self.persist("search", lambda: self.service.lookup(SearchKey.EMAIL, str(target.email)))
+            value = str(target.value(key.value))
+            found = await self.persist("search", lambda: self.service.lookup(key, value))
             if found is not None and target.id not in self.deleted:
                 assert target.id in [c.id for c in found], "a server lookup missed a customer we created"
         else:

@@ -1,0 +1,5 @@
+"""Authorize.net CIM (customer profiles) emulator."""
+
+from console.sandbox.authorize_net.emulator import AuthorizeNetEmulator
+
+__all__ = ["AuthorizeNetEmulator"]
