@@ -40,6 +40,8 @@ PRODUCTION_URLS = {"na": "https://api.clover.com", "eu": "https://api.eu.clover.
 PAGE_SIZE = 100
 MAX_IN_FLIGHT = 5
 MAX_PER_SECOND = 16
+# Counted over a little more than a second: requests reach Clover after varying delays.
+RATE_WINDOW_S = 1.1
 EXPAND = "addresses,emailAddresses,phoneNumbers,cards,metadata"
 
 _NEW = "First contact details"
@@ -321,7 +323,7 @@ class CloverProvider(CustomerProvider):
         if not merchant:
             raise e.AuthenticationError("This Clover account has no merchant id. Enter it in Accounts.",
                                         provider=NAME)
-        self.limiter = RequestLimiter(concurrent=MAX_IN_FLIGHT, per_second=MAX_PER_SECOND)
+        self.limiter = RequestLimiter(concurrent=MAX_IN_FLIGHT, per_second=MAX_PER_SECOND, window=RATE_WINDOW_S)
         self.http = HttpCore(client, provider=NAME, base_url=f"{config.base_url.rstrip('/')}/v3/merchants/{merchant}",
                              map_error=map_error, limiter=self.limiter,
                              headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})

@@ -81,12 +81,17 @@ class RetryPolicy:
 
 
 class RequestLimiter:
-    """At most `concurrent` requests in flight and `per_second` started in any one-second window."""
+    """At most `concurrent` requests in flight and `per_second` started in any one-second window.
+
+    `window` may be longer than a second: requests reach the server after varying delays, so a
+    margin keeps jitter from packing one request too many into the server's second.
+    """
 
     def __init__(self, *, concurrent: int | None = None, per_second: int | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 window: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._slots = asyncio.Semaphore(concurrent) if concurrent else None
         self._per_second = per_second
+        self._window = window
         self._starts: deque[float] = deque()
         self._clock = clock
         self._gate = asyncio.Lock()
@@ -101,12 +106,12 @@ class RequestLimiter:
                 async with self._gate:
                     while True:
                         now = self._clock()
-                        while self._starts and now - self._starts[0] >= 1.0:
+                        while self._starts and now - self._starts[0] >= self._window:
                             self._starts.popleft()
                         if len(self._starts) < self._per_second:
                             self._starts.append(now)
                             break
-                        await asyncio.sleep(1.0 - (now - self._starts[0]) + 0.001)
+                        await asyncio.sleep(self._window - (now - self._starts[0]) + 0.001)
         except BaseException:
             if self._slots is not None:
                 self._slots.release()
