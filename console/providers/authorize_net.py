@@ -338,7 +338,7 @@ class AuthorizeNetProvider(CustomerProvider):
         ids = _listed(body.get("ids") or []) if isinstance(body, Mapping) else None
         if isinstance(ids, Mapping) and "numericString" in ids:  # the XML-shaped wrapper, just in case
             ids = _listed(ids["numericString"])
-        if not isinstance(ids, list) or not all(isinstance(i, str | int) for i in ids):
+        if not isinstance(ids, list) or not all(isinstance(i, str | int) and not isinstance(i, bool) for i in ids):
             raise e.ProtocolError("Authorize.net sent profile ids we cannot read.", field="ids", provider=NAME)
         return [str(i) for i in ids]
 
@@ -360,7 +360,7 @@ class AuthorizeNetProvider(CustomerProvider):
             yield Page([], total=0)
             return
         gate = asyncio.Semaphore(self.concurrency)
-        done: asyncio.Queue[tuple[str, Customer | e.ConsoleError | None]] = asyncio.Queue()
+        done: asyncio.Queue[tuple[str, Customer | Exception | None]] = asyncio.Queue()
 
         async def fetch(profile_id: str) -> None:
             async with gate:
@@ -368,11 +368,12 @@ class AuthorizeNetProvider(CustomerProvider):
                     done.put_nowait((profile_id, await self.get(profile_id)))
                 except e.NotFoundError:
                     done.put_nowait((profile_id, None))  # deleted since the ids were listed
-                except e.ConsoleError as error:
+                except Exception as error:  # handed to the consumer, which must not wait forever
                     done.put_nowait((profile_id, error))
 
         tasks = [asyncio.create_task(fetch(i), name=f"anet-profile-{i}") for i in ids]
         failed: list[str] = []
+        yielded = False
         try:
             remaining = len(ids)
             while remaining:
@@ -380,9 +381,13 @@ class AuthorizeNetProvider(CustomerProvider):
                 while not done.empty():
                     batch.append(done.get_nowait())
                 remaining -= len(batch)
+                unexpected = [r for _, r in batch if isinstance(r, Exception) and not isinstance(r, e.ConsoleError)]
+                if unexpected:
+                    raise unexpected[0]
                 customers = [r for _, r in batch if isinstance(r, Customer)]
                 failed += [i for i, r in batch if isinstance(r, e.ConsoleError)]
                 if customers:
+                    yielded = True
                     yield Page(customers, total=len(ids))
             # Each failed profile gets one more try on its own before it is reported.
             failures: list[e.ConsoleError] = []
@@ -395,7 +400,8 @@ class AuthorizeNetProvider(CustomerProvider):
                 except e.ConsoleError as error:
                     failures.append(e.ConsoleError(f"Profile {profile_id} could not be read: {error.message}",
                                                    provider=NAME, code=error.code))
-            if retried or failures:
+            if retried or failures or not yielded:
+                # Also when every listed profile was gone: the listing still ends with a page.
                 yield Page(retried, total=len(ids), failures=failures)
         finally:
             # Stopped early (cancelled, or the caller had enough): the fetches still queued are dropped.
