@@ -80,6 +80,12 @@ class RetryPolicy:
         return ceiling * (0.5 + rng.random() / 2)  # jitter so parallel clients spread out
 
 
+def abandon(task: asyncio.Task[Any]) -> None:
+    """Cancel a request task nobody will await, without asyncio reporting its outcome as lost."""
+    task.cancel()
+    task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
 class RequestLimiter:
     """At most `concurrent` requests in flight and `per_second` started in any one-second window.
 

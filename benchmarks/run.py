@@ -1,0 +1,531 @@
+"""Customer Console benchmarks: every figure measured beside its baseline in the same run.
+
+    uv run python benchmarks/run.py            # the full run (about five minutes)
+    uv run python benchmarks/run.py --quick    # smaller sizes, for a quick look
+    uv run python benchmarks/run.py --figure P2 --figure P7
+
+Each figure runs in a fresh Python process (so memory and start-up are not coloured by the
+figures before it) and prints one line per measurement:
+
+    P2 search p95 12.3 ms | baseline 310.2 ms | 25.2x | target <=16 ms and >=20x | met
+
+Targets are printed, never asserted: the exit status is non-zero only when a figure could not
+be measured at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("CUSTOMER_CONSOLE_NO_DIALOGS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
+SEARCH_QUERY = "marti"  # typed one key at a time, then one more key (6 in all): see _query()
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each figure loads; the issue's sizes for the full run, smaller for --quick."""
+
+    startup_runs: int
+    search_customers: int
+    anet_profiles: int
+    square_customers: int
+    memory_customers: int
+    responsive_customers: int
+    sort_customers: int
+
+    @staticmethod
+    def for_run(quick: bool) -> Sizes:
+        if quick:
+            return Sizes(2, 20_000, 200, 2_000, 20_000, 2_000, 20_000)
+        return Sizes(5, 100_000, 2_000, 10_000, 100_000, 10_000, 100_000)
+
+
+# -- printing ---------------------------------------------------------------------------------
+def _fmt(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value * 1000:.1f} ms"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "KB":
+        return f"{value / 1024:.2f} KB"
+    return f"{value:.1f} {unit}"
+
+
+def line(code: str, what: str, value: float, unit: str, *, baseline: float | None, baseline_unit: str | None = None,
+         ratio: float | None = None, target: str, met: bool) -> None:
+    """Print one figure in the agreed one-line form."""
+    base = "baseline -" if baseline is None else f"baseline {_fmt(baseline, baseline_unit or unit)}"
+    times = "-" if ratio is None else f"{ratio:.1f}x"
+    print(f"{code} {what} {_fmt(value, unit)} | {base} | {times} | target {target} | {'met' if met else 'missed'}",
+          flush=True)
+
+
+def note(text: str) -> None:
+    print(f"   {text}", flush=True)
+
+
+# -- shared set-up ----------------------------------------------------------------------------
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    from console.app import route_qt_messages
+
+    route_qt_messages()  # the offscreen platform's notes go to logging, as in the app
+    return QApplication.instance() or QApplication(["customer-console-benchmark"])
+
+
+def run_on_qasync(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run `main` on the qasync loop the app itself runs on."""
+    import qasync
+
+    app = _app()
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(main())
+
+
+def make_context(root: Path, customers: dict[str, int], latency_ms: float) -> Any:
+    """The app's context under `root`, its demo accounts holding the given numbers of customers."""
+    from console.services.context import AppContext
+    from console.services.demo import DemoSandbox
+    from console.services.paths import AppPaths
+    from console.services.secrets import MemorySecrets
+    from console.services.settings import SettingsStore
+
+    paths = AppPaths.resolve(root)
+    store = SettingsStore(paths.settings_file)
+    return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=MemorySecrets(),
+                      demo=DemoSandbox(paths.demo_dir, latency_ms=latency_ms, customers=customers))
+
+
+async def open_window(context: Any, provider: str = "square") -> tuple[Any, float, float]:
+    """Show the main window on a demo account; returns (window, first-row seconds, all-rows seconds)."""
+    from console.services.accounts import DEMO_PREFIX
+    from console.ui.async_qt import wait_signal
+    from console.ui.main_window import MainWindow
+
+    context.demo.emulator(provider)  # seed the emulator first: its data is not what is measured
+    window = MainWindow(context)
+    window.resize(1280, 800)
+    started = time.perf_counter()
+    first_row: list[float] = []
+    window.model.rowsInserted.connect(lambda *_: first_row or first_row.append(time.perf_counter()))
+    if provider == "square":
+        loaded = wait_signal(window.load_finished)
+        window.show()
+    else:
+        window.show()
+        await wait_signal(window.load_finished)
+        first_row.clear()
+        loaded = wait_signal(window.load_finished)
+        started = time.perf_counter()
+        window.account_combo.setCurrentIndex(window.account_combo.findData(DEMO_PREFIX + provider))
+    (result,) = await loaded
+    finished = time.perf_counter()
+    if isinstance(result, Exception):
+        raise result
+    return window, (first_row[0] if first_row else finished) - started, finished - started
+
+
+def rss() -> int:
+    import psutil
+
+    gc.collect()
+    return int(psutil.Process().memory_info().rss)
+
+
+# -- P1 start-up ------------------------------------------------------------------------------
+_BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+window.repaint()
+print("PAINTED", time.monotonic(), flush=True)
+"""
+
+_CONSOLE = """
+import sys, time
+import console.app as app
+from console.ui.main_window import MainWindow
+
+class TimedWindow(MainWindow):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_page_shown.connect(self._painted)
+
+    def _painted(self):
+        self.repaint()
+        print("PAINTED", time.monotonic(), flush=True)
+
+app.MainWindow = TimedWindow
+sys.exit(app.main(["--config-dir", sys.argv[1], "--screenshot", sys.argv[2]]))
+"""
+
+
+def _time_to_paint(code: str, *args: str) -> float:
+    # time.monotonic is one system-wide clock, so the child's reading compares with ours.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                         timeout=120, check=False)
+    for text in out.stdout.splitlines():
+        if text.startswith("PAINTED "):
+            return float(text.split()[1]) - started
+    raise RuntimeError(f"the start-up probe printed no paint time (exit {out.returncode}): {out.stderr[-500:]}")
+
+
+def p1_startup(sizes: Sizes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        config, shot = Path(tmp) / "config", str(Path(tmp) / "shot.png")
+        _time_to_paint(_CONSOLE, str(config), shot)  # creates the demo data, warms the file cache
+        _time_to_paint(_BARE)
+        bare: list[float] = []
+        console: list[float] = []
+        for _ in range(sizes.startup_runs):  # interleaved, so a noisy moment hits both
+            bare.append(_time_to_paint(_BARE))
+            console.append(_time_to_paint(_CONSOLE, str(config), shot))
+    app, base = statistics.median(console), statistics.median(bare)
+    line("P1", "start-up to first page painted (median)", app, "ms", baseline=base, ratio=app / base,
+         target="<=1.5x bare window", met=app <= 1.5 * base)
+    note(f"{sizes.startup_runs} runs each; the demo account's emulator answers after {30} ms, as in the app")
+
+
+# -- P2 search --------------------------------------------------------------------------------
+def _query(index: Any) -> str:
+    """Six characters that narrow step by step: 'marti' then a following letter that occurs."""
+    keys = [k for k in index._keys if SEARCH_QUERY in k]
+    following: dict[str, int] = {}
+    for key in keys:
+        at = key.find(SEARCH_QUERY) + len(SEARCH_QUERY)
+        if at < len(key) and key[at].isalpha():
+            following[key[at]] = following.get(key[at], 0) + 1
+    return SEARCH_QUERY + (max(following, key=following.__getitem__) if following else "n")
+
+
+def _type_query(field: Any, view: Any, query: str) -> list[float]:
+    """Seconds per keystroke until the view has painted the filtered rows."""
+    from PySide6.QtTest import QTest
+
+    field.clear()
+    view.viewport().repaint()
+    times = []
+    for ch in query:
+        started = time.perf_counter()
+        QTest.keyClicks(field, ch)
+        view.viewport().repaint()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _baseline_view(window: Any) -> tuple[Any, Any, Any]:
+    """QSortFilterProxyModel over a QStandardItemModel holding the same rows, in a table view."""
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QLineEdit, QTableView, QVBoxLayout, QWidget
+
+    source = QStandardItemModel(0, window.model.columnCount())
+    model = window.model
+    cols = model.columnCount()
+    for row in range(model.rowCount()):
+        source.appendRow([QStandardItem(model.data(model.index(row, c))) for c in range(cols)])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(source)
+    proxy.setFilterKeyColumn(-1)  # every column, as the console searches every shown field
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    host = QWidget()
+    host.resize(1280, 800)
+    layout = QVBoxLayout(host)
+    field = QLineEdit()
+    view = QTableView()
+    view.setModel(proxy)
+    layout.addWidget(field)
+    layout.addWidget(view)
+    field.textChanged.connect(proxy.setFilterFixedString)
+    host.show()
+    return host, field, view
+
+
+def p2_search(sizes: Sizes) -> None:
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            context = make_context(Path(tmp), {"square": sizes.search_customers}, 0.0)
+            window, _, _ = await open_window(context)
+            query = _query(window.session.service.index)
+            window.search.setFocus()
+            console = _type_query(window.search, window.table, query)
+            console += _type_query(window.search, window.table, query)
+            shown = window.model.rowCount()
+            window.search.clear()  # the baseline gets every row, not the ones still shown
+            host, field, view = _baseline_view(window)
+            baseline = _type_query(field, view, query)
+            baseline_shown = view.model().rowCount()
+            host.close()
+            await window.shutdown()
+        p95 = statistics.quantiles(console, n=20)[18]
+        p50 = statistics.median(console)
+        b95 = statistics.quantiles(baseline, n=20)[18] if len(baseline) > 1 else baseline[0]
+        b50 = statistics.median(baseline)
+        line("P2", "search p50", p50, "ms", baseline=b50, ratio=b50 / p50, target="-", met=True)
+        line("P2", "search p95", p95, "ms", baseline=b95, ratio=b95 / p95, target="<=16 ms and >=20x",
+             met=p95 <= 0.016 and b95 / p95 >= 20)
+        note(f'"{query}" typed into {sizes.search_customers:,} customers, {len(console)} keystrokes; '
+             f"{shown} rows shown at the end (baseline {baseline_shown})")
+
+    run_on_qasync(main)
+
+
+# -- P3 Authorize.net full load ---------------------------------------------------------------
+async def _sequential_load(context: Any) -> float:
+    """One profile at a time, as the official SDK's sample loops do, straight through the client."""
+    from console.services.accounts import DEMO_PREFIX, demo_accounts, open_session
+
+    account = next(a for a in demo_accounts(context.demo) if a.id == DEMO_PREFIX + "authorize-net")
+    session = await open_session(account, secrets=context.secrets, demo=context.demo)
+    session.provider.concurrency = 1
+    started = time.perf_counter()
+    await session.service.load()
+    elapsed = time.perf_counter() - started
+    await session.aclose()
+    return elapsed
+
+
+def p3_authorize_net(sizes: Sizes) -> None:
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            context = make_context(Path(tmp), {"square": 100, "authorize-net": sizes.anet_profiles}, 50.0)
+            window, first, full = await open_window(context, "authorize-net")
+            rows = window.model.loaded_count()
+            concurrency = window.session.provider.concurrency
+            await window.shutdown()
+            sequential = await _sequential_load(context)
+        ceiling = (1 + sizes.anet_profiles) / (1 + -(-sizes.anet_profiles // concurrency))
+        line("P3", "Authorize.net first row", first, "s", baseline=None, target="<=0.5 s", met=first <= 0.5)
+        line("P3", "Authorize.net all rows", full, "s", baseline=sequential, ratio=sequential / full,
+             target=">=8x", met=sequential / full >= 8)
+        note(f"{rows:,} profiles at 50 ms per request, {concurrency} fetched at once (the account setting's "
+             f"default); the most {concurrency} at once can gain over one at a time is {ceiling:.2f}x")
+
+    run_on_qasync(main)
+
+
+# -- P4 Square list ---------------------------------------------------------------------------
+def serve_emulator(provider: str, customers: int, latency_ms: float) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """An emulator in its own process on loopback, as a provider's server is on its own machine."""
+    import json
+
+    child = subprocess.Popen([sys.executable, "-m", "console.sandbox", "serve", provider, "--customers",
+                              str(customers), "--latency-ms", str(latency_ms)], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    if not first:
+        child.kill()
+        raise RuntimeError(f"the {provider} emulator did not start")
+    return child, json.loads(first)
+
+
+def p4_square(sizes: Sizes) -> None:
+    async def main() -> None:
+        import httpx
+
+        from console.providers.base import ProviderConfig
+        from console.providers.registry import provider
+        from console.services.customer_service import CustomerService
+        from console.ui.customer_table import CustomerTableModel
+
+        server, connection = serve_emulator("square", sizes.square_customers, 50.0)
+        try:
+            info = provider("square")
+            async with httpx.AsyncClient(timeout=30) as http:
+                client = info.client(ProviderConfig(base_url=connection["base_url"],
+                                                    credentials={"token": connection["token"]}), http)
+                service = CustomerService(client)
+                model = CustomerTableModel()  # the table the window shows, filled page by page
+                model.set_source(service.index, info.capabilities.columns)
+                started = time.perf_counter()
+                progress = await service.load()
+                full = time.perf_counter() - started
+                rows = model.rowCount()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        floor = progress.pages * 0.050
+        line("P4", "Square list", full, "s", baseline=floor, ratio=full / floor, target="<=1.1x floor",
+             met=full <= 1.1 * floor)
+        note(f"{rows:,} customers in {progress.pages} pages at 50 ms each from the emulator in its own process "
+             "over loopback, into the table model; the floor is pages x latency")
+
+    run_on_qasync(main)
+
+
+# -- P5 memory --------------------------------------------------------------------------------
+def p5_memory(sizes: Sizes) -> None:
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            context = make_context(Path(tmp), {"square": sizes.memory_customers}, 0.0)
+            context.demo.emulator("square")
+            small = make_context(Path(tmp) / "empty", {"square": 1}, 0.0)
+            warm, _, _ = await open_window(small)  # every module and widget class loaded once
+            await warm.shutdown()
+            before = rss()
+            window, _, _ = await open_window(context)
+            after = rss()
+            rows = window.model.loaded_count()
+            await window.shutdown()
+        per = (after - before) / rows
+        line("P5", "memory per loaded customer", per, "KB", baseline=None, target="<=2 KB", met=per <= 2048)
+        note(f"resident memory {before / 2**20:.0f} MB before and {after / 2**20:.0f} MB after loading "
+             f"{rows:,} customers into the window")
+
+    run_on_qasync(main)
+
+
+# -- P6 responsiveness ------------------------------------------------------------------------
+def p6_responsiveness(sizes: Sizes) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+
+    async def main() -> None:
+        from console.ui.async_qt import wait_signal
+        from console.ui.main_window import MainWindow
+
+        with tempfile.TemporaryDirectory() as tmp:
+            context = make_context(Path(tmp), {"square": sizes.responsive_customers}, 50.0)
+            context.demo.emulator("square")
+            gaps: list[float] = []
+            last = [time.perf_counter()]
+
+            def tick() -> None:
+                now = time.perf_counter()
+                gaps.append(now - last[0])
+                last[0] = now
+
+            keys = iter(("m", "a", "r", "\b", "\b", "\b") * 1000)
+            window = MainWindow(context)
+            window.resize(1280, 800)
+            ticker, typist = QTimer(), QTimer()
+            ticker.setInterval(10)
+            ticker.timeout.connect(tick)
+            typist.setInterval(120)  # a steady typist
+            typist.timeout.connect(lambda: QTest.keyClicks(window.search, next(keys)))
+            loaded = wait_signal(window.load_finished)
+            window.show()
+            window.search.setFocus()
+            last[0] = time.perf_counter()
+            ticker.start()
+            typist.start()
+            await loaded
+            ticker.stop()
+            typist.stop()
+            await window.shutdown()
+        worst = max(gaps)
+        p99 = statistics.quantiles(gaps, n=100)[98]
+        line("P6", "longest event-loop gap while loading and typing", worst, "ms", baseline=0.010,
+             ratio=None, target="<=50 ms", met=worst <= 0.050)
+        note(f"{sizes.responsive_customers:,} customers at 50 ms per page; {len(gaps)} ticks of a 10 ms timer "
+             f"(the baseline is the timer's own interval); p99 gap {p99 * 1000:.1f} ms")
+
+    run_on_qasync(main)
+
+
+# -- P7 sort ----------------------------------------------------------------------------------
+def p7_sort(sizes: Sizes) -> None:
+    from PySide6.QtCore import Qt
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            context = make_context(Path(tmp), {"square": sizes.sort_customers}, 0.0)
+            window, _, _ = await open_window(context)
+            keys = [c.key for c in window.model.columns]
+            host, _, view = _baseline_view(window)
+            results = []
+            for key, label in (("name", "name"), ("email", "email"), ("created_at", "created time")):
+                if key not in keys:
+                    continue
+                column = keys.index(key)
+                started = time.perf_counter()
+                window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+                window.table.viewport().repaint()
+                ours = time.perf_counter() - started
+                started = time.perf_counter()
+                view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+                view.viewport().repaint()
+                theirs = time.perf_counter() - started
+                results.append((label, ours, theirs))
+            host.close()
+            await window.shutdown()
+        for label, ours, theirs in results:
+            line("P7", f"sort by {label}", ours, "ms", baseline=theirs, ratio=theirs / ours, target="<=200 ms",
+                 met=ours <= 0.200)
+        note(f"{sizes.sort_customers:,} rows, first sort of each column (its keys computed then); "
+             "baseline: QSortFilterProxyModel over QStandardItemModel")
+
+    run_on_qasync(main)
+
+
+RUNNERS: dict[str, Callable[[Sizes], None]] = {
+    "P1": p1_startup, "P2": p2_search, "P3": p3_authorize_net, "P4": p4_square, "P5": p5_memory,
+    "P6": p6_responsiveness, "P7": p7_sort,
+}
+
+
+def machine() -> str:
+    import PySide6
+
+    cpu = platform.processor() or platform.machine()
+    return (f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
+            f"Python {platform.python_version()}, PySide6 {PySide6.__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a quick look, not the figures")
+    parser.add_argument("--figure", action="append", choices=FIGURES, help="run only this figure (repeatable)")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    sizes = Sizes.for_run(args.quick)
+    figures = args.figure or list(FIGURES)
+    if args.in_process:
+        for code in figures:
+            RUNNERS[code](sizes)
+        return 0
+    print(f"# Customer Console benchmarks{' (--quick: smaller sizes)' if args.quick else ''}", flush=True)
+    print(f"# {machine()}", flush=True)
+    failed = []
+    for code in figures:
+        command = [sys.executable, str(Path(__file__).resolve()), "--in-process", "--figure", code]
+        if args.quick:
+            command.append("--quick")
+        done = subprocess.run(command, check=False)
+        if done.returncode != 0:
+            print(f"{code} could not be measured (exit {done.returncode})", flush=True)
+            failed.append(code)
+    return 1 if failed else 0
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())
