@@ -1,0 +1,126 @@
+"""Build the one-folder program for this platform, smoke-start it, and compile the Windows installer.
+
+    uv run --group packaging python packaging/build.py            # Linux, Windows or macOS
+    uv run --group packaging python packaging/build.py --no-nsis  # skip the installer step
+
+Steps: icons from resources/ (packaging/make_icons.py); PyInstaller with
+packaging/customer-console.spec into dist/; the built program started offscreen with
+`--screenshot` and a fresh `--config-dir`, which must exit 0 having painted the demo account;
+then `makensis` on packaging/windows/installer.nsi. On Linux the Linux build is the installer's
+stand-in payload, so a broken installer script fails here, not on release day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+SPEC = PACKAGING / "customer-console.spec"
+NSIS_SCRIPT = PACKAGING / "windows" / "installer.nsi"
+BUILD = ROOT / "build"
+DIST = ROOT / "dist"
+SMOKE_TIMEOUT_S = 120
+
+
+def step(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def built_program() -> Path:
+    """The executable PyInstaller produced for this platform."""
+    if sys.platform == "darwin":
+        return DIST / "Customer Console.app" / "Contents" / "MacOS" / "CustomerConsole"
+    if sys.platform == "win32":
+        return DIST / "CustomerConsole" / "CustomerConsole.exe"
+    return DIST / "CustomerConsole" / "customer-console"
+
+
+def make_icons() -> Path:
+    sys.path.insert(0, str(PACKAGING))
+    from make_icons import make_icons as render
+
+    out = BUILD / "icons"
+    render(out)
+    return out
+
+
+def pyinstaller(icons: Path) -> Path:
+    env = {**os.environ, "CC_ICON_DIR": str(icons)}
+    subprocess.run([sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean",
+                    "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"), "--log-level", "WARN"],
+                   cwd=ROOT, env=env, check=True)
+    program = built_program()
+    if not program.exists():
+        raise SystemExit(f"PyInstaller finished but {program} is missing")
+    return program
+
+
+def smoke(program: Path) -> Path:
+    """Start the built program as staff would, on a fresh profile; it must show the demo account."""
+    config = Path(tempfile.mkdtemp(prefix="cc-smoke-"))
+    shot = BUILD / "smoke.png"
+    shot.unlink(missing_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CUSTOMER_CONSOLE_NO_DIALOGS": "1"}
+    started = time.monotonic()
+    done = subprocess.run([str(program), "--config-dir", str(config), "--screenshot", str(shot)],
+                          env=env, capture_output=True, text=True, timeout=SMOKE_TIMEOUT_S, check=False)
+    elapsed = time.monotonic() - started
+    log = config / "logs" / "customer-console.log"
+    if done.returncode != 0 or not shot.exists():
+        details = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+        raise SystemExit(f"smoke start failed (exit {done.returncode}):\n{done.stderr[-3000:]}\n{details}")
+    if not (config / "data" / "demo" / "square.json").exists():
+        raise SystemExit("the built program exited 0 but never opened the Square demo account")
+    print(f"    started, painted the demo account and exited 0 in {elapsed:.1f} s; screenshot {shot}")
+    shutil.rmtree(config, ignore_errors=True)
+    return shot
+
+
+def nsis(payload: Path) -> Path:
+    makensis = shutil.which("makensis")
+    if makensis is None:
+        raise SystemExit("makensis not found: install NSIS (Debian/Ubuntu: apt-get install nsis; "
+                         "Windows: choco install nsis) or pass --no-nsis")
+    app_version = version("customer-console")
+    out = DIST / f"CustomerConsole-{app_version}-setup.exe"
+    icon = BUILD / "icons" / "customer-console.ico"
+    command = [makensis, "-V2", f"-DVERSION={app_version}", f"-DSOURCE_DIR={payload}", f"-DOUT_FILE={out}",
+               f"-DICON={icon}", str(NSIS_SCRIPT)]
+    subprocess.run(command, cwd=ROOT, check=True)
+    print(f"    {out} ({out.stat().st_size / 2**20:.1f} MB)")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--no-nsis", action="store_true", help="do not compile the Windows installer")
+    parser.add_argument("--skip-build", action="store_true", help="reuse dist/ from an earlier build")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    step("icons from resources/icons/customer-console.svg")
+    icons = make_icons()
+    if args.skip_build:
+        program = built_program()
+    else:
+        step(f"PyInstaller one-folder build of customer-console {version('customer-console')}")
+        program = pyinstaller(icons)
+    step(f"smoke start: {program.relative_to(ROOT)} --screenshot, fresh --config-dir")
+    smoke(program)
+    if not args.no_nsis:
+        step("NSIS installer (on Linux the Linux build stands in for the Windows payload)")
+        nsis(DIST / "CustomerConsole")
+    print(f"==> done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
