@@ -441,12 +441,15 @@ def p6_responsiveness(sizes: Sizes) -> None:
             ticker.stop()
             typist.stop()
             await window.shutdown()
+        # The first gap holds the window's own first show and paint: start-up, which P1 measures.
+        first, gaps = gaps[0], gaps[1:]
         worst = max(gaps)
         p99 = statistics.quantiles(gaps, n=100)[98]
         line("P6", "longest event-loop gap while loading and typing", worst, "ms", baseline=0.010,
              ratio=None, target="<=50 ms", met=worst <= 0.050)
         note(f"{sizes.responsive_customers:,} customers at 50 ms per page; {len(gaps)} ticks of a 10 ms timer "
-             f"(the baseline is the timer's own interval); p99 gap {p99 * 1000:.1f} ms")
+             f"(the baseline is the timer's own interval); p99 gap {p99 * 1000:.1f} ms; not counted: the "
+             f"window's first show and paint, {first * 1000:.0f} ms")
 
     run_on_qasync(main)
 
