@@ -402,6 +402,23 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start:start + size]
 
 
+def _list_params(cursor: str | None, limit: int | None, sort_field: SortField, sort_order: SortOrder,
+                 count: bool) -> dict[str, Any]:
+    """ListCustomers query parameters, leaving out the ones at Square's defaults."""
+    params: dict[str, Any] = {}
+    if cursor:
+        params["cursor"] = cursor
+    if limit is not None:
+        params["limit"] = limit
+    if sort_field != "DEFAULT":
+        params["sort_field"] = sort_field
+    if sort_order != "ASC":
+        params["sort_order"] = sort_order
+    if count:
+        params["count"] = "true"
+    return params
+
+
 class SquareProvider(CustomerProvider):
     """Customers of one Square seller account."""
 
@@ -432,17 +449,7 @@ class SquareProvider(CustomerProvider):
                         sort_field: SortField = "DEFAULT", sort_order: SortOrder = "ASC",
                         count: bool = False) -> Page:
         """One ListCustomers page."""
-        params: dict[str, Any] = {}
-        if cursor:
-            params["cursor"] = cursor
-        if limit is not None:
-            params["limit"] = limit
-        if sort_field != "DEFAULT":
-            params["sort_field"] = sort_field
-        if sort_order != "ASC":
-            params["sort_order"] = sort_order
-        if count:
-            params["count"] = "true"
+        params = _list_params(cursor, limit, sort_field, sort_order, count)
         reply = await self.http.request("GET", "/v2/customers", params=params, retry=True)
         return self._list_page(reply.body)
 
@@ -456,15 +463,7 @@ class SquareProvider(CustomerProvider):
     async def iter_pages(self, *, page_size: int | None = None, sort_field: SortField = "DEFAULT",
                          sort_order: SortOrder = "ASC") -> AsyncIterator[Page]:
         async def raw(cursor: str | None, first: bool) -> Any:
-            params: dict[str, Any] = {"limit": page_size or CAPABILITIES.page_size}
-            if cursor:
-                params["cursor"] = cursor
-            if sort_field != "DEFAULT":
-                params["sort_field"] = sort_field
-            if sort_order != "ASC":
-                params["sort_order"] = sort_order
-            if first:
-                params["count"] = "true"
+            params = _list_params(cursor, page_size or CAPABILITIES.page_size, sort_field, sort_order, first)
             return (await self.http.request("GET", "/v2/customers", params=params, retry=True)).body
 
         pending: asyncio.Task[Any] | None = asyncio.ensure_future(raw(None, True))
