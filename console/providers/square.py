@@ -449,9 +449,10 @@ class SquareProvider(CustomerProvider):
                         sort_field: SortField = "DEFAULT", sort_order: SortOrder = "ASC",
                         count: bool = False) -> Page:
         """One ListCustomers page."""
-        params = _list_params(cursor, limit, sort_field, sort_order, count)
-        reply = await self.http.request("GET", "/v2/customers", params=params, retry=True)
-        return self._list_page(reply.body)
+        return self._list_page(await self._list_body(_list_params(cursor, limit, sort_field, sort_order, count)))
+
+    async def _list_body(self, params: dict[str, Any]) -> Any:
+        return (await self.http.request("GET", "/v2/customers", params=params, retry=True)).body
 
     def _list_page(self, body: Any) -> Page:
         total = field_of(body, "count", int, provider=NAME)
@@ -462,18 +463,18 @@ class SquareProvider(CustomerProvider):
 
     async def iter_pages(self, *, page_size: int | None = None, sort_field: SortField = "DEFAULT",
                          sort_order: SortOrder = "ASC") -> AsyncIterator[Page]:
-        async def raw(cursor: str | None, first: bool) -> Any:
-            params = _list_params(cursor, page_size or CAPABILITIES.page_size, sort_field, sort_order, first)
-            return (await self.http.request("GET", "/v2/customers", params=params, retry=True)).body
+        def request(cursor: str | None, first: bool) -> asyncio.Task[Any]:
+            limit = page_size or CAPABILITIES.page_size
+            return asyncio.ensure_future(self._list_body(_list_params(cursor, limit, sort_field, sort_order, first)))
 
-        pending: asyncio.Task[Any] | None = asyncio.ensure_future(raw(None, True))
+        pending: asyncio.Task[Any] | None = request(None, True)
         try:
             while pending is not None:
                 body = await pending
                 cursor = self._cursor(body)
                 # The next page is asked for before this one is read, so reading 100 customers and
                 # filling the table overlap the network wait (P4 in benchmarks/run.py).
-                pending = asyncio.ensure_future(raw(cursor, False)) if cursor else None
+                pending = request(cursor, False) if cursor else None
                 if pending is not None:
                     for _ in range(4):  # let it go out now (a few loop turns), not after this page is read
                         await asyncio.sleep(0)

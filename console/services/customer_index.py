@@ -157,10 +157,11 @@ class CustomerIndex:
             return [p for p in within if customers[p] is not None]
         # compress/map keep the per-row loop in C: about three times faster than a comprehension.
         positions: Sequence[int] = within if isinstance(within, list | range) else list(within)
+        found: list[int] = []
         for token in tokens:  # each token narrows the positions the next one looks at
             chosen: Iterable[str] = keys if isinstance(positions, range) else map(keys.__getitem__, positions)
-            positions = list(compress(positions, map(contains, chosen, repeat(token))))  # holes: empty key
-        return list(positions)
+            positions = found = list(compress(positions, map(contains, chosen, repeat(token))))  # holes: empty key
+        return found
 
     def sort_keys(self, column: str) -> list[tuple[int, Any]]:
         """Sort keys for `column` by position (cached; kept current on every change)."""
