@@ -4,16 +4,19 @@
     uv run --group packaging python packaging/build.py --no-nsis  # skip the installer step
 
 Steps: icons from resources/ (packaging/make_icons.py); PyInstaller with
-packaging/customer-console.spec into dist/; the built program started offscreen with
-`--screenshot` and a fresh `--config-dir`, which must exit 0 having painted the demo account;
-then `makensis` on packaging/windows/installer.nsi. On Linux the Linux build is the installer's
-stand-in payload, so a broken installer script fails here, not on release day.
+packaging/customer-console.spec into dist/; a look at what the build holds (certifi's CA bundle,
+`resources/`, no Tk or other Qt binding; on Windows the .exe's version resource); the built program
+started offscreen with `--screenshot` and a fresh `--config-dir`, which must exit 0 having painted
+the demo account and written nothing to stderr; then `makensis` on packaging/windows/installer.nsi.
+On Linux the Linux build is the installer's stand-in payload, so a broken installer script fails
+here, not on release day.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +32,14 @@ NSIS_SCRIPT = PACKAGING / "windows" / "installer.nsi"
 BUILD = ROOT / "build"
 DIST = ROOT / "dist"
 SMOKE_TIMEOUT_S = 120
+sys.path.insert(0, str(PACKAGING))  # make_icons, exe_version (a folder, not a package: `packaging` is a PyPI name)
+# stderr lines the smoke start may print without failing (regular expressions); anything else fails
+# it. None are known: the app sends Qt's messages and its own to the log file.
+ALLOWED_STDERR: tuple[str, ...] = ()
+# Paths (relative, "/"-separated) a build must hold, and path parts it must not: other Qt bindings
+# and Tk are excluded in the spec, and would show up as these folders or extension modules.
+REQUIRED_FILES = ("certifi/cacert.pem", "resources/icons/customer-console.svg")
+FORBIDDEN_PARTS = re.compile(r"^(PyQt5|PyQt6|PySide2|tkinter|_tkinter\..*|_tcl_data|_tk_data|(lib)?(tcl|tk)\d.*)$")
 
 
 def step(text: str) -> None:
@@ -44,8 +55,14 @@ def built_program() -> Path:
     return DIST / "CustomerConsole" / "customer-console"
 
 
+def bundle_root() -> Path:
+    """The folder holding everything PyInstaller built for this platform."""
+    if sys.platform == "darwin":
+        return DIST / "Customer Console.app"
+    return DIST / "CustomerConsole"
+
+
 def make_icons() -> Path:
-    sys.path.insert(0, str(PACKAGING))
     from make_icons import make_icons as render
 
     out = BUILD / "icons"
@@ -64,6 +81,39 @@ def pyinstaller(icons: Path) -> Path:
     return program
 
 
+def check_contents(root: Path) -> None:
+    """The build holds certifi's CA bundle and resources/, and no Tk or other Qt binding."""
+    files = [path.relative_to(root).as_posix() for path in root.rglob("*")]
+    missing = [need for need in REQUIRED_FILES if not any(f == need or f.endswith("/" + need) for f in files)]
+    unwanted = sorted({f for f in files if any(FORBIDDEN_PARTS.match(part) for part in f.split("/"))})
+    if missing or unwanted:
+        raise SystemExit(f"the build in {root} is incomplete or holds excluded modules:\n"
+                         f"  missing: {missing}\n  unwanted: {unwanted[:20]}")
+    print(f"    {len(files)} files; {', '.join(REQUIRED_FILES)} present; no Tk or other Qt binding")
+
+
+def check_version_resource(program: Path) -> None:
+    """Windows: the .exe carries the version resource the spec made from the package metadata."""
+    from exe_version import resource_summary, windows_version
+    from PyInstaller.utils.win32.versioninfo import read_version_info_from_executable
+
+    app_version = version("customer-console")
+    info = read_version_info_from_executable(str(program))
+    if info is None:
+        raise SystemExit(f"{program.name} has no version resource")
+    numbers, strings = resource_summary(info)
+    if numbers != windows_version(app_version) or strings.get("FileVersion") != app_version \
+            or strings.get("ProductVersion") != app_version:
+        raise SystemExit(f"{program.name}'s version resource says {numbers} {strings}, not {app_version}")
+    print(f"    {program.name}: FileVersion {strings['FileVersion']}, {'.'.join(map(str, numbers))}")
+
+
+def unexpected_stderr(text: str) -> list[str]:
+    """The stderr lines no pattern in ALLOWED_STDERR accounts for."""
+    return [line for line in text.splitlines()
+            if line.strip() and not any(re.search(pattern, line) for pattern in ALLOWED_STDERR)]
+
+
 def smoke(program: Path) -> Path:
     """Start the built program as staff would, on a fresh profile; it must show the demo account."""
     config = Path(tempfile.mkdtemp(prefix="cc-smoke-"))
@@ -80,21 +130,38 @@ def smoke(program: Path) -> Path:
         raise SystemExit(f"smoke start failed (exit {done.returncode}):\n{done.stderr[-3000:]}\n{details}")
     if not (config / "data" / "demo" / "square.json").exists():
         raise SystemExit("the built program exited 0 but never opened the Square demo account")
+    noise = unexpected_stderr(done.stderr or "")
+    if noise:
+        raise SystemExit("the built program exited 0 but wrote to stderr:\n" + "\n".join(noise[-40:]))
     print(f"    started, painted the demo account and exited 0 in {elapsed:.1f} s; screenshot {shot}")
     shutil.rmtree(config, ignore_errors=True)
     return shot
 
 
+def find_makensis() -> str | None:
+    """makensis on PATH, or (Windows) in NSIS's default folder, where Chocolatey's package leaves it off PATH."""
+    found = shutil.which("makensis")
+    if found is None and sys.platform == "win32":
+        for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
+            candidate = Path(base or "C:/Program Files (x86)") / "NSIS" / "makensis.exe"
+            if candidate.exists():
+                return str(candidate)
+    return found
+
+
 def nsis(payload: Path) -> Path:
-    makensis = shutil.which("makensis")
+    from exe_version import windows_version
+
+    makensis = find_makensis()
     if makensis is None:
         raise SystemExit("makensis not found: install NSIS (Debian/Ubuntu: apt-get install nsis; "
                          "Windows: choco install nsis) or pass --no-nsis")
     app_version = version("customer-console")
+    file_version = ".".join(map(str, windows_version(app_version)))
     out = DIST / f"CustomerConsole-{app_version}-setup.exe"
     icon = BUILD / "icons" / "customer-console.ico"
-    command = [makensis, "-V2", f"-DVERSION={app_version}", f"-DSOURCE_DIR={payload}", f"-DOUT_FILE={out}",
-               f"-DICON={icon}", str(NSIS_SCRIPT)]
+    command = [makensis, "-V2", f"-DVERSION={app_version}", f"-DFILE_VERSION={file_version}",
+               f"-DSOURCE_DIR={payload}", f"-DOUT_FILE={out}", f"-DICON={icon}", str(NSIS_SCRIPT)]
     subprocess.run(command, cwd=ROOT, check=True)
     print(f"    {out} ({out.stat().st_size / 2**20:.1f} MB)")
     return out
@@ -113,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         step(f"PyInstaller one-folder build of customer-console {version('customer-console')}")
         program = pyinstaller(icons)
+    step(f"contents of {bundle_root().relative_to(ROOT)}")
+    check_contents(bundle_root())
+    if sys.platform == "win32":
+        check_version_resource(program)
     step(f"smoke start: {program.relative_to(ROOT)} --screenshot, fresh --config-dir")
     smoke(program)
     if not args.no_nsis:

@@ -2,7 +2,8 @@
 ;
 ; Per-user install: no administrator rights, into %LOCALAPPDATA%\Programs\Customer Console.
 ; Compiled by packaging/build.py with:
-;   makensis -DVERSION=1.2.3 -DSOURCE_DIR=<one-folder build> -DOUT_FILE=<setup.exe> [-DICON=<.ico>] installer.nsi
+;   makensis -DVERSION=1.2.3 [-DFILE_VERSION=1.2.3.0] -DSOURCE_DIR=<one-folder build> -DOUT_FILE=<setup.exe>
+;            [-DICON=<.ico>] installer.nsi
 ; The same script compiles on Linux (Debian's nsis package), so CI checks it on every run.
 
 Unicode true
@@ -14,6 +15,11 @@ RequestExecutionLevel user
 !endif
 !ifndef SOURCE_DIR
   !error "Pass -DSOURCE_DIR=<the PyInstaller one-folder build>"
+!endif
+!ifndef FILE_VERSION
+  ; Four numbers for the version resource; build.py passes them (packaging/exe_version.py), which
+  ; also covers versions such as 1.2 or 2.0rc1 that "${VERSION}.0" would not turn into four numbers.
+  !define FILE_VERSION "${VERSION}.0"
 !endif
 !ifndef OUT_FILE
   !define OUT_FILE "CustomerConsole-${VERSION}-setup.exe"
@@ -37,8 +43,10 @@ InstallDir "$LOCALAPPDATA\Programs\${APP_NAME}"
 InstallDirRegKey HKCU "Software\CustomerConsole" "InstallDir"
 BrandingText "${APP_NAME} ${VERSION}"
 
-; Version information shown in the file's Properties dialog. VIProductVersion needs four numbers.
-VIProductVersion "${VERSION}.0"
+; Version information shown in the file's Properties dialog. VIProductVersion and VIFileVersion
+; need four numbers; the strings carry the full version.
+VIProductVersion "${FILE_VERSION}"
+VIFileVersion "${FILE_VERSION}"
 VIAddVersionKey "ProductName" "${APP_NAME}"
 VIAddVersionKey "CompanyName" "${PUBLISHER}"
 VIAddVersionKey "FileDescription" "${APP_NAME} installer"
