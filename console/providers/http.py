@@ -14,9 +14,9 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -25,6 +25,11 @@ from console.domain.errors import ConsoleError, ProtocolError, RateLimitedError,
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
+# httpcore's `trace` extension reports "<connection>.send_request_body.complete" once the last byte of
+# a request is handed to the socket (the in-process emulator transport reports the same step).
+_SENT_STEP = ".send_request_body.complete"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +85,43 @@ class RetryPolicy:
         return ceiling * (0.5 + rng.random() / 2)  # jitter so parallel clients spread out
 
 
-def abandon(task: asyncio.Task[Any]) -> None:
+def abandon(task: asyncio.Future[Any]) -> None:
     """Cancel a request task nobody will await, without asyncio reporting its outcome as lost."""
     task.cancel()
     task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+class InFlight(Generic[T]):
+    """A request started now in a task of its own, for callers that work while it is out.
+
+    `send` gets a callback to call once the request has left; `await in_flight.sent()` returns
+    then, so a caller can be sure its next request is on the wire before it spends the CPU on
+    something else (a fixed number of event-loop turns is not enough under load or on qasync).
+    """
+
+    def __init__(self, send: Callable[[Callable[[], None]], Awaitable[T]]) -> None:
+        self._left = asyncio.Event()
+        self.task: asyncio.Future[T] = asyncio.ensure_future(send(self._left.set))
+
+    async def sent(self) -> None:
+        """Return once the request is on the wire, or already answered or failed.
+
+        A transport that does not report sending (a mock) makes this wait for the answer.
+        """
+        if self._left.is_set() or self.task.done():
+            return
+        left = asyncio.ensure_future(self._left.wait())
+        try:
+            await asyncio.wait((left, self.task), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            left.cancel()
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self.task.__await__()
+
+    def abandon(self) -> None:
+        """Give up on the answer (see `abandon`)."""
+        abandon(self.task)
 
 
 class RequestLimiter:
@@ -159,13 +197,18 @@ class HttpCore:
 
     async def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
                       form: Mapping[str, str] | None = None, content: bytes | None = None,
-                      headers: Mapping[str, str] | None = None, retry: bool = False) -> Reply:
-        """Send once, or up to `policy.attempts` times when `retry` says repeating is harmless."""
+                      headers: Mapping[str, str] | None = None, retry: bool = False,
+                      on_sent: Callable[[], None] | None = None) -> Reply:
+        """Send once, or up to `policy.attempts` times when `retry` says repeating is harmless.
+
+        `on_sent` is called when a request has left for the server (see `InFlight`).
+        """
         attempts = self.policy.attempts if retry else 1
+        extensions = None if on_sent is None else {"trace": _sent_tracer(on_sent)}
         for attempt in range(attempts):
             try:
                 return await self._once(method, path, params=params, json_body=json_body, form=form,
-                                        content=content, headers=headers)
+                                        content=content, headers=headers, extensions=extensions)
             except ConsoleError as error:
                 transient = error.retryable or isinstance(error, ProtocolError)
                 if not (retry and transient) or attempt == attempts - 1:
@@ -179,7 +222,7 @@ class HttpCore:
 
     async def _once(self, method: str, path: str, *, params: Any, json_body: Any,
                     form: Mapping[str, str] | None, content: bytes | None,
-                    headers: Mapping[str, str] | None) -> Reply:
+                    headers: Mapping[str, str] | None, extensions: dict[str, Any] | None) -> Reply:
         merged = {**self.headers, **(headers or {})}
         started = time.perf_counter()
         try:
@@ -187,11 +230,11 @@ class HttpCore:
                 async with self.limiter:
                     response = await self.client.request(
                         method, self.url(path), params=params, json=json_body, data=form,
-                        content=content, headers=merged, timeout=self.timeout)
+                        content=content, headers=merged, timeout=self.timeout, extensions=extensions)
             else:
                 response = await self.client.request(
                     method, self.url(path), params=params, json=json_body, data=form,
-                    content=content, headers=merged, timeout=self.timeout)
+                    content=content, headers=merged, timeout=self.timeout, extensions=extensions)
         except httpx.ConnectTimeout as exc:
             raise UnavailableError(f"Could not connect to {self.provider} in time.",
                                    provider=self.provider) from exc
@@ -219,6 +262,13 @@ class HttpCore:
         if error is not None:
             raise error
         return reply
+
+
+def _sent_tracer(on_sent: Callable[[], None]) -> Callable[[str, Mapping[str, Any]], Awaitable[None]]:
+    async def trace(event: str, info: Mapping[str, Any]) -> None:
+        if event.endswith(_SENT_STEP):
+            on_sent()
+    return trace
 
 
 def status_error(reply: Reply, provider: str, message: str | None = None) -> ConsoleError:

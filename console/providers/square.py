@@ -6,8 +6,7 @@ ignored, so a new Square field never breaks the app), pure functions map wire <-
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,7 +20,7 @@ from console.domain.customer import ADDRESS_PREFIX, Address, Customer, Group
 from console.domain.query import CustomerQuery, TextMatch, TimeRange
 from console.domain.validation import to_e164
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, Reply, abandon, parse_retry_after
+from console.providers.http import HttpCore, InFlight, Reply, parse_retry_after
 from console.providers.registry import CredentialField, ProviderInfo
 from console.providers.wire_reading import field_of, read_model
 
@@ -451,8 +450,9 @@ class SquareProvider(CustomerProvider):
         """One ListCustomers page."""
         return self._list_page(await self._list_body(_list_params(cursor, limit, sort_field, sort_order, count)))
 
-    async def _list_body(self, params: dict[str, Any]) -> Any:
-        return (await self.http.request("GET", "/v2/customers", params=params, retry=True)).body
+    async def _list_body(self, params: dict[str, Any], on_sent: Callable[[], None] | None = None) -> Any:
+        reply = await self.http.request("GET", "/v2/customers", params=params, retry=True, on_sent=on_sent)
+        return reply.body
 
     def _list_page(self, body: Any) -> Page:
         total = field_of(body, "count", int, provider=NAME)
@@ -463,25 +463,27 @@ class SquareProvider(CustomerProvider):
 
     async def iter_pages(self, *, page_size: int | None = None, sort_field: SortField = "DEFAULT",
                          sort_order: SortOrder = "ASC") -> AsyncIterator[Page]:
-        def request(cursor: str | None, first: bool) -> asyncio.Task[Any]:
-            limit = page_size or CAPABILITIES.page_size
-            return asyncio.ensure_future(self._list_body(_list_params(cursor, limit, sort_field, sort_order, first)))
+        limit = page_size or CAPABILITIES.page_size
 
-        pending: asyncio.Task[Any] | None = request(None, True)
+        def request(cursor: str | None) -> InFlight[Any]:
+            params = _list_params(cursor, limit, sort_field, sort_order, count=cursor is None)
+            return InFlight(lambda on_sent: self._list_body(params, on_sent))
+
+        pending: InFlight[Any] | None = request(None)
         try:
             while pending is not None:
                 body = await pending
                 cursor = self._cursor(body)
-                # The next page is asked for before this one is read, so reading 100 customers and
-                # filling the table overlap the network wait (P4 in benchmarks/run.py).
-                pending = request(cursor, False) if cursor else None
+                # Square's cursor makes pages strictly sequential: the next page is asked for before
+                # this one is read, and reading it (and filling the table) waits until that request
+                # is on the wire, so the work overlaps the network wait instead of delaying it (P4).
+                pending = request(cursor) if cursor else None
                 if pending is not None:
-                    for _ in range(4):  # let it go out now (a few loop turns), not after this page is read
-                        await asyncio.sleep(0)
+                    await pending.sent()
                 yield self._list_page(body)
         finally:
             if pending is not None:  # stopped early: nothing is awaited here (see authorize_net)
-                abandon(pending)
+                pending.abandon()
 
     async def search_page(self, query: CustomerQuery, cursor: str | None = None, *,
                           limit: int | None = None, count: bool = False) -> Page:

@@ -2,6 +2,11 @@
 
 A subclass supplies the provider's routes, error shapes, seed data and (de)serialisation of its state.
 Provider wire details (paths, field names, error codes) never live here.
+
+Latency means what a provider's response time means: an answer leaves `latency_ms` after its
+request arrived, and the emulator's own work (routing, reading the store, serialising) is done
+inside that time, not added on top. Only work longer than the latency delays an answer further.
+`Emulator.exchange` holds that rule once for every transport and for the loopback server.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ import json
 import logging
 import random
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +64,19 @@ class EmulatorStats:
     @property
     def faults_total(self) -> int:
         return sum(self.faults.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What `Emulator.exchange` made of one request: the response (None when it is lost) and when it is due."""
+
+    response: httpx.Response | None
+    fault: Fault | None
+    due: float  # on the emulator's `clock`; the transport holds the answer back until then
+
+    def wait(self, now: float) -> float:
+        """Seconds still to wait at `now` before the answer may leave (0 when it is already late)."""
+        return max(0.0, self.due - now)
 
 
 def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -106,6 +125,8 @@ class Emulator(ABC):
         self.customer_count = self.default_customers if customers is None else customers
         self.credentials: dict[str, str] | None = dict(credentials) if credentials is not None else None
         self.latency_ms = latency_ms
+        # Monotonic seconds that latency is measured on; tests pin it to make waits exact.
+        self.clock: Callable[[], float] = time.monotonic
         self.faults = FaultPlan(faults)
         self.store_path = store_path
         self.requests: list[RecordedRequest] = []
@@ -191,11 +212,31 @@ class Emulator(ABC):
         return None  # drop or timeout after the operation was applied
 
     def delay_seconds(self, fault: Fault | None) -> float:
-        """How long the transport waits before answering (latency plus a "slow" fault)."""
+        """How long after its arrival a request is answered (latency plus a "slow" fault)."""
         delay = self.latency_ms / 1000.0
         if fault is not None and fault.kind == "slow":
             delay += self.faults.config.slow_ms / 1000.0
         return delay
+
+    @contextlib.contextmanager
+    def exchange(self, request: httpx.Request, arrived: float) -> Iterator[Answer]:
+        """Answer a request that `arrived` (on `clock`) at once; the caller waits `answer.wait(clock())`.
+
+        The work happens first and the wait covers only what is left of the latency, so a
+        provider that "answers after 50 ms" does so whatever the emulator's own work costs.
+        The request counts as in flight (`admit`/`release`) until the block ends. A refusal
+        from `admit` is due at once, as a rate limiter in front of a server answers.
+        """
+        refused = self.admit(request)
+        if refused is not None:
+            yield Answer(refused, None, arrived)
+            return
+        try:
+            fault = self.faults.next()
+            response = self.respond(request, fault)
+            yield Answer(response, fault, arrived + self.delay_seconds(fault))
+        finally:
+            self.release(request)
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """In-process async transport (demo mode, tests), with latency and faults."""

@@ -2,6 +2,11 @@
 
 `python -m console.sandbox serve PROVIDER --port 0` prints one JSON line with the base URL and
 credentials, then serves until SIGINT or SIGTERM.
+
+`--latency-ms N` is a response time, as a provider's would be measured: every answer leaves N ms
+after its request line came in, with the emulator's work and this server's HTTP parsing done
+inside those N ms (only work longer than N makes an answer later). What a client sees on top is
+the loopback transfer and its own HTTP stack.
 """
 
 from __future__ import annotations
@@ -55,10 +60,11 @@ class EmulatorServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, and every response carries Content-Length
-    # Headers and body leave in separate writes; without this, Nagle's algorithm and the client's
-    # delayed ACK hold every response back about 40 ms on loopback.
+    # A response leaves in one write, but a large one spans several segments; without this,
+    # Nagle's algorithm and the client's delayed ACK can hold the last one back about 40 ms.
     disable_nagle_algorithm = True
     server: EmulatorServer
+    arrived = 0.0  # when the current request's first line came in, on the emulator's clock
 
     def do_GET(self) -> None:
         self._serve()
@@ -79,28 +85,28 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    def parse_request(self) -> bool:
+        # The request line is in: the provider's response time starts now, before the headers are
+        # parsed, so this server's own HTTP work is inside the latency like the emulator's.
+        self.arrived = self.server.emulator.clock()
+        return super().parse_request()
+
     def _serve(self) -> None:
         emulator = self.server.emulator
         body = self._read_body()
         headers = [(k, v) for k, v in self.headers.items() if k.lower() not in ("host", "transfer-encoding")]
         request = httpx.Request(self.command, f"{self.server.base_url}{self.path}", headers=headers, content=body)
-        refused = emulator.admit(request)
-        if refused is not None:
-            self._send(refused)
+        with emulator.exchange(request, self.arrived) as answer:
+            # Encoded while the latency runs, so only one write is left once the answer is due.
+            data = None if answer.response is None else self._encode(answer.response)
+            wait = answer.wait(emulator.clock())
+            if wait > 0:
+                time.sleep(wait)  # this handler's own thread; other connections carry on
+        if data is None:
+            assert answer.fault is not None
+            self._lose_response(answer.fault.kind)
             return
-        try:
-            fault = emulator.faults.next()
-            delay = emulator.delay_seconds(fault)
-            if delay > 0:
-                time.sleep(delay)  # this handler's own thread; other connections carry on
-            response = emulator.respond(request, fault)
-        finally:
-            emulator.release(request)
-        if response is None:
-            assert fault is not None
-            self._lose_response(fault.kind)
-            return
-        self._send(response)
+        self.wfile.write(data)
 
     def _lose_response(self, kind: str) -> None:
         if kind == "timeout":
@@ -109,16 +115,17 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):  # the client may have gone already
             self.connection.shutdown(socket.SHUT_RDWR)
 
-    def _send(self, response: httpx.Response) -> None:
+    def _encode(self, response: httpx.Response) -> bytes:
+        """Status line, headers and body as one block: one write, so no segment waits for another."""
         content = response.content
-        self.send_response(response.status_code, response.reason_phrase)
-        for name, value in response.headers.multi_items():
-            if name.lower() not in _HOP_BY_HOP:
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(content)
+        self.log_request(response.status_code)
+        lines = [f"{self.protocol_version} {response.status_code} {response.reason_phrase}",
+                 f"Server: {self.version_string()}", f"Date: {self.date_time_string()}",
+                 *(f"{name}: {value}" for name, value in response.headers.multi_items()
+                   if name.lower() not in _HOP_BY_HOP),
+                 f"Content-Length: {len(content)}", "", ""]
+        head = "\r\n".join(lines).encode("latin-1", "strict")
+        return head if self.command == "HEAD" else head + content
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log_requests:
@@ -155,7 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="TCP port (0: any free port; the default)")
     serve.add_argument("--seed", type=int, default=1, help="seed for the demo data (default 1)")
     serve.add_argument("--customers", type=int, default=None, help="number of demo customers")
-    serve.add_argument("--latency-ms", type=float, default=0.0, help="delay before every response")
+    serve.add_argument("--latency-ms", type=float, default=0.0,
+                       help="response time: each answer is sent this long after its request arrived; the "
+                            "emulator's own work is done within it, not added (default 0)")
     serve.add_argument("--credential", type=_credential, action="append", default=[], metavar="KEY=VALUE",
                        help="accept only these credentials (repeatable); default: accept any non-empty ones")
     serve.add_argument("--token", help="shortcut for --credential token=TOKEN (Square and other bearer tokens)")

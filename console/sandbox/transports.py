@@ -25,29 +25,41 @@ def lost_response_error(fault: Fault, request: httpx.Request) -> httpx.Transport
     return httpx.ConnectError("Connection reset before the request was sent (emulated).", request=request)
 
 
+# httpcore's `trace` extension names events "<connection>.<step>.complete"; this step is the
+# last byte of a request handed to the network (what a pipelining client waits for).
+SENT_EVENT = "emulator.send_request_body.complete"
+
+
+async def _report_sent(request: httpx.Request) -> None:
+    """Tell a client that traces its requests that this one has reached the emulator, as httpcore would."""
+    trace = request.extensions.get("trace")
+    if trace is not None:
+        await trace(SENT_EVENT, {})
+
+
 class EmulatorAsyncTransport(httpx.AsyncBaseTransport):
-    """In-process async transport for demo mode and tests; sleeps with asyncio, never blocking the loop."""
+    """In-process async transport for demo mode and tests; sleeps with asyncio, never blocking the loop.
+
+    Like httpcore it reports "request sent" to a client's `trace` extension, so a client that
+    parses one page while the next is on its way (Square's listing) overlaps here too.
+    """
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        emulator = self.emulator
+        arrived = emulator.clock()
         await request.aread()
-        refused = self.emulator.admit(request)
-        if refused is not None:
-            return refused
-        try:
-            fault = self.emulator.faults.next()
-            delay = self.emulator.delay_seconds(fault)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            response = self.emulator.respond(request, fault)
-        finally:
-            self.emulator.release(request)
-        if response is None:
-            assert fault is not None  # only a lost-response fault yields no response
-            raise lost_response_error(fault, request)
-        return response
+        await _report_sent(request)
+        with emulator.exchange(request, arrived) as answer:
+            wait = answer.wait(emulator.clock())
+            if wait > 0:
+                await asyncio.sleep(wait)
+        if answer.response is None:
+            assert answer.fault is not None  # only a lost-response fault yields no response
+            raise lost_response_error(answer.fault, request)
+        return answer.response
 
 
 class EmulatorSyncTransport(httpx.BaseTransport):
@@ -57,19 +69,14 @@ class EmulatorSyncTransport(httpx.BaseTransport):
         self.emulator = emulator
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        emulator = self.emulator
+        arrived = emulator.clock()
         request.read()
-        refused = self.emulator.admit(request)
-        if refused is not None:
-            return refused
-        try:
-            fault = self.emulator.faults.next()
-            delay = self.emulator.delay_seconds(fault)
-            if delay > 0:
-                time.sleep(delay)
-            response = self.emulator.respond(request, fault)
-        finally:
-            self.emulator.release(request)
-        if response is None:
-            assert fault is not None
-            raise lost_response_error(fault, request)
-        return response
+        with emulator.exchange(request, arrived) as answer:
+            wait = answer.wait(emulator.clock())
+            if wait > 0:
+                time.sleep(wait)
+        if answer.response is None:
+            assert answer.fault is not None
+            raise lost_response_error(answer.fault, request)
+        return answer.response

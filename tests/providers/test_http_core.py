@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 import time
 
 import httpx
@@ -13,12 +14,15 @@ import respx
 from console.domain import errors as e
 from console.providers.http import (
     HttpCore,
+    InFlight,
     Reply,
     RequestLimiter,
     RetryPolicy,
     parse_retry_after,
     status_error,
 )
+from console.sandbox.server import EmulatorServer
+from console.sandbox.square import SquareEmulator
 
 BASE = "https://api.test.invalid"
 
@@ -155,3 +159,45 @@ async def test_limiter_bounds_concurrency_and_rate() -> None:
     release.set()
     await asyncio.gather(*tasks)
     assert limiter.peak_in_flight == 3 and len(started) == 4
+
+
+async def test_an_in_flight_request_is_known_sent_before_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over real loopback sockets, so httpcore's own "sent" report is what is checked.
+    emu = SquareEmulator(customers=3)
+    release = threading.Event()
+    handle = emu.handle
+
+    def held(request: httpx.Request) -> httpx.Response:
+        release.wait(10)  # the server keeps the answer until the test has looked
+        return handle(request)
+
+    monkeypatch.setattr(emu, "handle", held)
+    server = EmulatorServer(emu, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            core = HttpCore(client, provider="Test", base_url=server.base_url, map_error=_map,
+                            headers={"Authorization": "Bearer t"})
+            in_flight = InFlight(lambda on_sent: core.request("GET", "/v2/customers", on_sent=on_sent))
+            await asyncio.wait_for(in_flight.sent(), 10)
+            assert not in_flight.task.done()  # on the wire, and its answer still held back
+            release.set()
+            reply = await in_flight
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert len(reply.body["customers"]) == 3
+
+
+@respx.mock
+async def test_sent_waits_for_the_answer_when_the_transport_does_not_say() -> None:
+    respx.get(f"{BASE}/x").mock(return_value=httpx.Response(200, json={"ok": True}))
+    async with httpx.AsyncClient() as client:
+        core = _core(client, Sleeps())
+        in_flight = InFlight(lambda on_sent: core.request("GET", "/x", on_sent=on_sent))
+        await in_flight.sent()
+        assert in_flight.task.done()
+        assert (await in_flight).body == {"ok": True}

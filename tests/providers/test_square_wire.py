@@ -16,6 +16,7 @@ from console.domain.customer import Address, Customer
 from console.domain.query import CustomerQuery, GroupFilter, TextMatch, TimeRange
 from console.providers.base import ProviderConfig
 from console.providers.square import SQUARE_VERSION, SquareProvider, customer_from_wire
+from console.sandbox.square import SquareEmulator
 from tests.support.openapi import square_spec
 
 BASE = "https://connect.squareupsandbox.com"
@@ -71,6 +72,18 @@ async def test_list_sends_auth_version_and_paging(square: SquareProvider) -> Non
     assert first.headers["Square-Version"] == SQUARE_VERSION
     assert dict(first.url.params) == {"limit": "1", "count": "true"}
     assert dict(second.url.params) == {"limit": "1", "cursor": "c2"}
+
+
+async def test_the_next_page_is_asked_for_before_a_page_is_handed_over() -> None:
+    emulator = SquareEmulator(customers=250)
+    token = emulator.client_credentials()["token"]
+    async with httpx.AsyncClient(transport=emulator.transport()) as http:
+        square = SquareProvider(ProviderConfig(base_url=emulator.base_url, credentials={"token": token}), http)
+        seen = [(len(page.customers), emulator.request_count) async for page in square.iter_pages()]
+    listed = len(emulator.customer_ids())
+    sizes = [min(100, listed - start) for start in range(0, listed, 100)]
+    # Page k reaches the consumer once request k + 1 has reached the server; the last asks for nothing.
+    assert seen == [(size, min(k + 2, len(sizes))) for k, size in enumerate(sizes)]
 
 
 @respx.mock

@@ -168,6 +168,7 @@ async def test_latency_and_slow_faults_sleep_on_the_event_loop(monkeypatch: pyte
     monkeypatch.setattr(transports.asyncio, "sleep", record_sleep)
     monkeypatch.setattr(transports.time, "sleep", forbidden)
     emu = SquareEmulator(customers=2, latency_ms=40, faults=FaultConfig(slow_ms=700))
+    emu.clock = lambda: 100.0  # the emulator's work takes no time on this clock, so the whole latency is slept
     async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.base_url, headers=HEADERS) as client:
         assert (await client.get("/v2/customers")).status_code == 200
         emu.fail_next("slow")
@@ -179,6 +180,7 @@ def test_sync_transport_has_the_same_faults(monkeypatch: pytest.MonkeyPatch) -> 
     slept: list[float] = []
     monkeypatch.setattr(transports.time, "sleep", slept.append)
     emu = SquareEmulator(customers=2, latency_ms=25)
+    emu.clock = lambda: 100.0
     with httpx.Client(transport=emu.sync_transport(), base_url=emu.base_url, headers=HEADERS) as client:
         emu.fail_next("503")
         assert client.get("/v2/customers").status_code == 503

@@ -1,0 +1,112 @@
+"""Latency is a response time: an answer leaves `latency_ms` after its request arrived, work included.
+
+The emulator's clock is pinned and its work made to "take" a known time on that clock, so every
+wait is exact; nothing here sleeps for real.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from console.sandbox import server as served_module
+from console.sandbox import transports
+from console.sandbox.server import EmulatorServer
+from console.sandbox.square import SquareEmulator
+from tests.sandbox.conftest import HEADERS
+
+
+class Clock:
+    """A monotonic clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _working(emu: SquareEmulator, clock: Clock, seconds: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the emulator's own work on each request take `seconds` on `clock`."""
+    handle = emu.handle
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        clock.now += seconds
+        return handle(request)
+
+    monkeypatch.setattr(emu, "handle", slow)
+
+
+@pytest.mark.parametrize(("work", "waits"), [(0.015, [pytest.approx(0.025)]), (0.06, [])])
+async def test_the_work_is_inside_the_latency(monkeypatch: pytest.MonkeyPatch, clock: Clock, work: float,
+                                              waits: list[float]) -> None:
+    slept: list[float] = []
+
+    async def record_sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(transports.asyncio, "sleep", record_sleep)
+    emu = SquareEmulator(customers=2, latency_ms=40)
+    emu.clock = clock
+    _working(emu, clock, work, monkeypatch)
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.base_url, headers=HEADERS) as client:
+        assert (await client.get("/v2/customers")).status_code == 200
+    # 15 ms of work leaves 25 ms to wait; work longer than the latency is answered at once.
+    assert slept == waits
+
+
+async def test_the_in_process_transport_reports_the_request_sent_before_the_wait(
+        monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
+    events: list[str] = []
+
+    async def record_sleep(seconds: float) -> None:
+        events.append(f"sleep {seconds:g}")
+
+    async def trace(name: str, info: object) -> None:
+        events.append(name)
+
+    monkeypatch.setattr(transports.asyncio, "sleep", record_sleep)
+    emu = SquareEmulator(customers=2, latency_ms=40)
+    emu.clock = clock
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.base_url, headers=HEADERS) as client:
+        assert (await client.get("/v2/customers", extensions={"trace": trace})).status_code == 200
+    assert events == ["emulator.send_request_body.complete", "sleep 0.04"]
+
+
+@pytest.fixture
+def served(clock: Clock) -> Iterator[tuple[SquareEmulator, EmulatorServer]]:
+    emu = SquareEmulator(seed=3, customers=12, latency_ms=40)
+    emu.clock = clock
+    server = EmulatorServer(emu, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield emu, server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_the_loopback_server_counts_the_latency_from_arrival(
+        served: tuple[SquareEmulator, EmulatorServer], clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    emu, server = served
+    _working(emu, clock, 0.01, monkeypatch)
+    slept: list[float] = []
+    monkeypatch.setattr(served_module.time, "sleep", slept.append)
+    with httpx.Client(base_url=server.base_url, headers=HEADERS) as client:
+        page = client.get("/v2/customers", params={"limit": 5})
+        missing = client.get("/v2/customers/NOPE")
+    assert page.status_code == 200 and len(page.json()["customers"]) == 5
+    assert int(page.headers["content-length"]) == len(page.content)
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "NOT_FOUND"
+    # The clock started when the request came in, so 10 ms of work leaves 30 ms of the 40 to wait.
+    assert slept == [pytest.approx(0.03)] * 2
