@@ -1,37 +1,45 @@
-"""Start-up: arguments, logging, the QApplication on a qasync loop, and the main window."""
+"""Start-up: arguments, the QApplication, the last session's window at once, then the rest of the app.
+
+This module imports only the standard library, PySide6 and the few small modules the start-up
+preview needs. Everything else (pydantic, httpx, qasync, keyring, the providers and the main
+window: about 0.6 s of imports) is imported inside `main()` after the preview has been painted,
+which is what makes the window appear as fast as a bare Qt window (P1 in benchmarks/run.py).
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync binds to the binding named here
 
-import qasync
-from PySide6.QtCore import QMessageLogContext, Qt, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from console import __version__
-from console.services.context import AppContext
-from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
-from console.services.redaction import RedactingFilter
-from console.services.secrets import default_secret_store
-from console.services.settings import SettingsStore
-from console.ui.async_qt import wait_signal
-from console.ui.main_window import MainWindow
 from console.ui.resources import app_icon_path
+from console.ui.start_preview import show_preview
 
 log = logging.getLogger("console")
 
-SCREENSHOT_TIMEOUT_S = 60.0
+
+class _VersionAction(argparse.Action):
+    """--version, reading the package metadata only when asked (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from console import __version__
+
+        print(f"{parser.prog} {__version__}")
+        parser.exit()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -40,11 +48,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="keep settings, demo data and logs under DIR instead of the user directories")
     parser.add_argument("--screenshot", type=Path, default=None, metavar="PATH",
                         help="render the main window once the first page is shown, save a PNG and exit")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     return parser.parse_args(argv)
 
 
+class _EarlyRecords(logging.Handler):
+    """Keeps what is logged before the log file is open (it opens after the first paint)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def keep_early_records() -> None:
+    """Hold log records (Qt's warnings at start-up, say) until `setup_logging` opens the file."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(_EarlyRecords())
+
+
 def setup_logging(paths: AppPaths) -> None:
+    """The rotating, redacted log file in the log directory (stderr when it cannot be opened)."""
+    import logging.handlers
+
+    from console.services.redaction import RedactingFilter
+
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
@@ -56,7 +87,12 @@ def setup_logging(paths: AppPaths) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # Every line is redacted on its way to disk: tokens, keys and card numbers never reach the log.
     handler.addFilter(RedactingFilter())
+    early = [h for h in root.handlers if isinstance(h, _EarlyRecords)]
     root.addHandler(handler)
+    for keeper in early:
+        root.removeHandler(keeper)
+        for record in keeper.records:
+            handler.handle(record)
     # httpx logs every request URL at INFO; keep that out of the log unless debugging.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -79,62 +115,10 @@ def route_qt_messages() -> None:
     qInstallMessageHandler(handler)
 
 
-def build_context(paths: AppPaths) -> AppContext:
-    store = SettingsStore(paths.settings_file)
-    loaded = store.load()
-    secrets = default_secret_store()
-    context = AppContext(paths=paths, store=store, settings=loaded.settings, secrets=secrets,
-                         demo=DemoSandbox(paths.demo_dir))
-    if loaded.problem:
-        context.notices.append(loaded.problem)
-    return context
-
-
-def _install_excepthook() -> None:
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
-        log.error("unhandled error", exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
-        if QApplication.instance() is not None and not os.environ.get("CUSTOMER_CONSOLE_NO_DIALOGS"):
-            box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                              f"Something went wrong ({exc_type.__name__}). Your open edits are kept; "
-                              "the details are in the log file.", QMessageBox.StandardButton.Ok)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
-
-    sys.excepthook = hook
-
-
-async def run_window(app: QApplication, context: AppContext, screenshot: Path | None) -> int:
-    """Show the window and run until it is closed (or the screenshot is written)."""
-    window = MainWindow(context)
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
-    window.show()
-    for notice in context.notices:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Customer Console", notice, QMessageBox.StandardButton.Ok,
-                          window)
-        box.setObjectName("noticeBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-    try:
-        if screenshot is not None:
-            await asyncio.wait_for(wait_signal(window.first_page_shown), SCREENSHOT_TIMEOUT_S)
-            await asyncio.sleep(0.05)  # let Qt lay out and paint the rows that just arrived
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(screenshot)):
-                log.error("could not write %s", screenshot)
-                return 1
-            return 0
-        await closed.wait()
-        return 0
-    finally:
-        await window.shutdown()
-        window.deleteLater()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     paths = AppPaths.resolve(args.config_dir)
-    setup_logging(paths)
+    keep_early_records()
     route_qt_messages()
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -142,12 +126,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Customer Console")
     app.setOrganizationName("CustomerConsole")
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(app_icon_path())))
     app.setQuitOnLastWindowClosed(False)
-    _install_excepthook()
+    preview = show_preview(paths.data_dir)  # None on a first start: no snapshot yet
+
+    # Only now the rest of the app: see the module docstring. The log file and the icon (which
+    # Qt gives to the preview too) wait as well: a few milliseconds each, before the first paint.
+    setup_logging(paths)
+    app.setWindowIcon(QIcon(str(app_icon_path())))
+    import asyncio
+
+    import qasync
+
+    from console import __version__
+    from console.services.context import build_context
+    from console.ui.startup import install_excepthook, run_window
+
+    app.setApplicationVersion(__version__)
+    install_excepthook()
     context = build_context(paths)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        code = runner.run(run_window(app, context, args.screenshot))
+        code = runner.run(run_window(app, context, args.screenshot, preview))
     QTimer.singleShot(0, app.quit)
     return code

@@ -10,7 +10,7 @@ import httpx
 from console.services.demo import DemoSandbox
 from console.services.drafts import DraftStore
 from console.services.paths import AppPaths
-from console.services.secrets import SecretStore
+from console.services.secrets import SecretStore, default_secret_store
 from console.services.settings import Settings, SettingsStore
 
 log = logging.getLogger(__name__)
@@ -42,3 +42,15 @@ class AppContext:
             log.warning("could not save settings: %s", exc)
             return f"Settings could not be saved to {self.store.path} ({exc.strerror or exc})."
         return None
+
+
+def build_context(paths: AppPaths) -> AppContext:
+    """The app's services over `paths`: settings (with any problem reading them as a notice), the
+    keychain and the demo accounts."""
+    store = SettingsStore(paths.settings_file)
+    loaded = store.load()
+    context = AppContext(paths=paths, store=store, settings=loaded.settings, secrets=default_secret_store(),
+                         demo=DemoSandbox(paths.demo_dir))
+    if loaded.problem:
+        context.notices.append(loaded.problem)
+    return context

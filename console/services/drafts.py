@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from console.services.settings import write_atomic
+from console.services.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
 

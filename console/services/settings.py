@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from console.services.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -88,21 +89,6 @@ def migrate(raw: dict[str, Any]) -> dict[str, Any]:
 class LoadResult:
     settings: Settings
     problem: str | None = None   # what to tell the user, when the file could not be used
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so a crash leaves either the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class SettingsStore:

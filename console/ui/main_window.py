@@ -8,23 +8,10 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
-    QTableView,
-    QToolBar,
-)
+import shiboken6
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console import __version__
 from console.domain import errors as e
@@ -36,13 +23,14 @@ from console.services.context import AppContext
 from console.services.customer_service import LoadProgress
 from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
+from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.reference_dialog import ReferenceDialog
-from console.ui.theme import badge_style
+from console.ui.window_layout import WindowLayout
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +38,7 @@ LOOKUP_DELAY_MS = 400
 MAX_NAMED = 10
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLayout):
     """One window over one open account at a time."""
 
     account_opened = Signal(str)      # account id, once its session is ready
@@ -60,52 +48,36 @@ class MainWindow(QMainWindow):
     customers_deleted = Signal(list)  # ids
     closed = Signal()
 
+    session: AccountSession | None = None  # also while the layout builds its menus
+
     def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.setObjectName("mainWindow")
         self.context = context
         self.tasks = TaskRegistry()
-        self.session: AccountSession | None = None
         self.accounts: list[Account] = []
         self._first_page_seen = False
         self._dialogs: list[CustomerDialog] = []
         self._production_confirmed: set[str] = set()   # account ids, for this app session
         self._drafts_offered = False
         self._settings_problem_shown = False
-        self.setWindowTitle(self.tr("Customer Console"))
+        # The start snapshot on disk belongs to the account last opened (see _write_snapshot).
+        self._snapshot_account = context.settings.last_account_id
 
         self.model = CustomerTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("customerTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        vertical = self.table.verticalHeader()
-        vertical.setVisible(False)
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.setCentralWidget(self.table)
-
-        self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
-        self._build_status_bar()
+        self._connect_actions()
+        self.enable_shortcuts()
+        self.account_combo.currentIndexChanged.connect(self._account_chosen)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(lambda: self._start_lookup(explicit=True))
+        self.search.installEventFilter(self)
+        self.cancel_button.clicked.connect(self.cancel_load)
         self.model.counts_changed.connect(self._show_counts)
 
         self._lookup_timer = QTimer(self)
@@ -113,100 +85,17 @@ class MainWindow(QMainWindow):
         self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
         self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
 
-        self._restore_geometry()
+        self.restore_geometry(context.settings.window.geometry)
         self.reload_accounts(select=context.settings.last_account_id)
         self._update_actions()
 
-    # -- building -----------------------------------------------------------------------------
-    def _action(self, text: str, slot: Any,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                name: str | None = None, tip: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if name:
-            action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        self.new_action = self._action(self.tr("&New"), self.new_customer, QKeySequence.StandardKey.New,
-                                       "newAction", self.tr("Create a customer (Ctrl+N)"))
-        self.edit_action = self._action(self.tr("&Edit…"), self.edit_selected, None, "editAction",
-                                        self.tr("Open the selected customer (Enter)"))
-        self.delete_action = self._action(self.tr("&Delete…"), self.delete_selected,
-                                          QKeySequence.StandardKey.Delete, "deleteAction",
-                                          self.tr("Delete the selected customers (Delete)"))
-        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh,
-                                           QKeySequence.StandardKey.Refresh, "refreshAction",
-                                           self.tr("Load the customers again (F5)"))
-        self.find_action = self._action(self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find,
-                                        "findAction", self.tr("Search (Ctrl+F)"))
-        self.accounts_action = self._action(self.tr("&Accounts…"), self.open_accounts, None, "accountsAction")
-        self.reset_demo_action = self._action(self.tr("&Reset demo data…"), self.reset_demo, None,
-                                              "resetDemoAction")
-        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        self.about_action = self._action(self.tr("&About Customer Console"), self.about)
-        self.diagnostics_action = self._action(self.tr("&Diagnostics…"), self.show_diagnostics, None,
-                                               "diagnosticsAction")
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Main"), self)
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(bar)
-        bar.addWidget(QLabel(self.tr(" Account: "), self))
-        self.account_combo = QComboBox(self)
-        self.account_combo.setObjectName("accountSelector")
-        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.account_combo.setMinimumWidth(220)
-        self.account_combo.setToolTip(self.tr("The account whose customers are shown"))
-        self.account_combo.currentIndexChanged.connect(self._account_chosen)
-        bar.addWidget(self.account_combo)
-        bar.addSeparator()
-        self.search = QLineEdit(self)
-        self.search.setObjectName("searchField")
-        self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("Search name, company, email, phone, reference (Ctrl+F)"))
-        self.search.setMinimumWidth(340)
-        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.search.textChanged.connect(self._search_changed)
-        self.search.returnPressed.connect(lambda: self._start_lookup(explicit=True))
-        self.search.installEventFilter(self)
-        bar.addWidget(self.search)
-        bar.addSeparator()
-        for action in (self.new_action, self.edit_action, self.delete_action, self.refresh_action):
-            bar.addAction(action)
-
-    def _build_menus(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu(self.tr("&File"))
-        file_menu.addAction(self.accounts_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self.customer_menu = menu.addMenu(self.tr("&Customer"))
-        self.customer_menu.aboutToShow.connect(self._fill_customer_menu)
-        self._fill_customer_menu()
-        demo_menu = menu.addMenu(self.tr("&Demo"))
-        demo_menu.addAction(self.reset_demo_action)
-        help_menu = menu.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.diagnostics_action)
-        help_menu.addAction(self.about_action)
-
-    def _fill_customer_menu(self) -> None:
-        menu = self.customer_menu
-        menu.clear()
-        for action in (self.new_action, self.edit_action, self.delete_action):
-            menu.addAction(action)
-        self._add_provider_actions(menu)
-        menu.addSeparator()
-        menu.addAction(self.find_action)
-        menu.addAction(self.refresh_action)
+    def _connect_actions(self) -> None:
+        for action, slot in ((self.new_action, self.new_customer), (self.edit_action, self.edit_selected),
+                             (self.delete_action, self.delete_selected), (self.refresh_action, self.refresh),
+                             (self.find_action, self.focus_search), (self.accounts_action, self.open_accounts),
+                             (self.reset_demo_action, self.reset_demo), (self.quit_action, self.close),
+                             (self.about_action, self.about), (self.diagnostics_action, self.show_diagnostics)):
+            action.triggered.connect(slot)
 
     def _add_provider_actions(self, menu: QMenu) -> None:
         if self.session is None:
@@ -225,28 +114,6 @@ class MainWindow(QMainWindow):
                 len(customers) == 1
             action.setEnabled(applies and not self.session.account.read_only)
             action.triggered.connect(lambda _=False, s=spec: self.run_action(s))
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setObjectName("statusBar")
-        self.account_label = QLabel(self)
-        self.account_label.setObjectName("statusAccount")
-        self.badge = QLabel(self)
-        self.badge.setObjectName("environmentBadge")
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("statusCount")
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("loadProgress")
-        self.progress.setMaximumWidth(180)
-        self.progress.setTextVisible(True)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setObjectName("cancelLoad")
-        self.cancel_button.setToolTip(self.tr("Stop loading (customers loaded so far stay)"))
-        self.cancel_button.clicked.connect(self.cancel_load)
-        self.cancel_button.setVisible(False)
-        for widget in (self.progress, self.cancel_button, self.count_label, self.account_label, self.badge):
-            bar.addPermanentWidget(widget)
 
     # -- accounts -----------------------------------------------------------------------------
     def reload_accounts(self, select: str | None = None) -> None:
@@ -280,6 +147,10 @@ class MainWindow(QMainWindow):
         if old is not None:
             await old.aclose()
         self._show_account(account, account.environment)
+        if self._snapshot_account != account.id:
+            # Next start must not show another account's list as this one's.
+            forget_snapshot(self.context.paths.data_dir)
+            self._snapshot_account = None
         self.statusBar().showMessage(self.tr("Opening {0}…").format(account.name))
         try:
             session = await open_session(account, secrets=self.context.secrets, demo=self.context.demo,
@@ -365,15 +236,7 @@ class MainWindow(QMainWindow):
             dialog.restore_draft(draft)
 
     def _show_account(self, account: Account, environment: str) -> None:
-        self.account_label.setText(account.name)
-        self.badge.setText(environment.upper())
-        self.badge.setStyleSheet(badge_style(environment))
-        self.badge.setToolTip({
-            "demo": self.tr("Built-in demo data: nothing leaves this computer"),
-            "sandbox": self.tr("Sandbox: the provider's test environment"),
-            "production": self.tr("Production: live customer data"),
-        }.get(environment, ""))
-        self.setWindowTitle(self.tr("{0} — Customer Console").format(account.name))
+        self.show_account(account.name, environment)
 
     def open_accounts(self) -> None:
         dialog = AccountsDialog(self.context, self)
@@ -435,6 +298,7 @@ class MainWindow(QMainWindow):
                 progress.loaded, len(progress.failures), progress.failures[0].message))
         else:
             self.statusBar().showMessage(self.tr("Loaded {0} customers.").format(progress.loaded), 8000)
+        self._write_snapshot()
         if not self._first_page_seen:
             self._first_page_seen = True
             self.first_page_shown.emit()
@@ -739,13 +603,6 @@ class MainWindow(QMainWindow):
         box.open()
 
     # -- layout persistence -------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        state = self.context.settings.window
-        if state.geometry:
-            self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
-        else:
-            self.resize(1180, 720)
-
     def _restore_columns(self, provider_key: str) -> None:
         layout = self.context.settings.columns.get(provider_key, ColumnLayout())
         header = self.table.horizontalHeader()
@@ -788,8 +645,33 @@ class MainWindow(QMainWindow):
 
     def _remember_window(self) -> None:
         self._save_columns()
-        self.context.settings.window.geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.context.settings.window.geometry = self.saved_geometry()
         self._save_settings()
+
+    def _write_snapshot(self) -> None:
+        """Keep the first screenful of the table for the next start (`console/ui/start_preview.py`)."""
+        session = self.session
+        if session is None or not shiboken6.isValid(self.table):
+            return  # nothing open, or the window is already gone (shut down after being deleted)
+        if not self.model.columns or self.model.filter_text:
+            return  # a filtered table is not what the next start shows; the last unfiltered one is kept
+        columns = range(len(self.model.columns))
+        rows = tuple(tuple(str(self.model.data(self.model.index(r, c)) or "") for c in columns)
+                     for r in range(min(self.model.rowCount(), self.visible_row_count())))
+        state = self.table.horizontalHeader().saveState()
+        snapshot = StartSnapshot(
+            account_id=session.account.id, account_label=self.account_combo.currentText(),
+            account_name=session.account.name, environment=session.environment,
+            # Where the next start's window will be: the remembered geometry, not necessarily this one.
+            geometry=self.context.settings.window.geometry or "",
+            columns=tuple(c.label for c in self.model.columns),
+            header_state=bytes(state.toBase64().data()).decode(), rows=rows)
+        try:
+            write_snapshot(self.context.paths.data_dir, snapshot)
+        except OSError as exc:
+            log.warning("could not keep the start snapshot: %s", exc)
+            return
+        self._snapshot_account = session.account.id
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -807,6 +689,7 @@ class MainWindow(QMainWindow):
 
     async def shutdown(self) -> None:
         """Cancel everything in flight and close the account's connections."""
+        self._write_snapshot()
         await self.tasks.cancel_all()
         for dialog in list(self._dialogs):
             await dialog.tasks.cancel_all()

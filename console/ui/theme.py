@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 # Badge colours carry meaning (demo / sandbox / production) and are drawn with white bold text,
@@ -15,6 +14,9 @@ BADGE_COLOURS = {
 
 
 def dark_mode() -> bool:
+    # Imported here: the first use of the Qt namespace is slow, and start-up imports this module.
+    from PySide6.QtCore import Qt
+
     hints = QGuiApplication.styleHints()
     return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
 

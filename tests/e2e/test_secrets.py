@@ -12,11 +12,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QPushButton
 
-from console.app import _install_excepthook, setup_logging
+from console.app import setup_logging
 from console.sandbox.square import SquareEmulator
 from console.services.context import AppContext
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.main_window import MainWindow
+from console.ui.startup import install_excepthook
 from tests.support.qt import signal, until, visible
 from tests.ui.conftest import make_context
 
@@ -84,7 +85,7 @@ async def test_known_tokens_never_reach_disk_or_texts(qtbot: Any, app_logging: A
     logging.getLogger("console.careless").warning("retrying with Authorization: Bearer %s for card %s",
                                                   TOKEN, CARD)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # keep pytest-qt's hook after the test
-    _install_excepthook()
+    install_excepthook()
     try:
         raise RuntimeError(f"bug while using {TOKEN}")
     except RuntimeError as exc:

@@ -13,9 +13,10 @@ from typing import Any
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.app import build_context, run_window
+from console.services.context import build_context
 from console.services.paths import AppPaths
 from console.ui.main_window import MainWindow
+from console.ui.startup import run_window
 from tests.support.qt import until, visible
 
 
@@ -73,3 +74,17 @@ def test_version_flag() -> None:
     done = _run("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("customer-console ")
+
+
+def test_a_second_start_paints_the_last_sessions_list_first_then_the_live_one(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    assert _run("--config-dir", str(config), "--screenshot", str(tmp_path / "first.png")).returncode == 0
+    snapshot = json.loads((config / "data" / "start-snapshot.json").read_text(encoding="utf-8"))
+    assert snapshot["account_id"] == "demo:square"
+    assert len(snapshot["rows"]) >= 20
+    done = _run("--config-dir", str(config), "--screenshot", str(tmp_path / "second.png"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    # The screenshot is of the real window once it has its first page, as on a first start.
+    first, second = QImage(str(tmp_path / "first.png")), QImage(str(tmp_path / "second.png"))
+    assert not second.isNull() and second.size() == first.size()

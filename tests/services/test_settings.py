@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from console.services import settings as settings_module
-from console.services.settings import AccountSettings, Settings, SettingsStore, write_atomic
+from console.services.atomic_file import write_atomic
+from console.services.settings import AccountSettings, Settings, SettingsStore
 
 
 def test_round_trip(tmp_path: Path) -> None:

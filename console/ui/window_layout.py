@@ -1,0 +1,207 @@
+"""The main window's widgets without their behaviour: toolbar, table, menus and status bar.
+
+Built from PySide6 alone (no domain, services or providers), so that the start-up preview
+(`console/ui/start_preview.py`) can show the very same window from the last session's
+snapshot before the rest of the app has been imported. `MainWindow` adds the behaviour.
+
+Nothing here touches the `Qt` namespace: its first use costs about 11 ms (PySide6 builds all
+its enums at once), a quarter of what start-up may add to a bare window. So the toolbar keeps
+its default style (the actions have no icons, so their text is what it shows), and the sort
+indicator and the shortcuts (`enable_shortcuts`) are set by `MainWindow`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QToolBar,
+)
+
+from console.ui.theme import badge_style
+
+DEFAULT_SIZE = (1180, 720)
+
+
+class WindowLayout(QMainWindow):
+    """Every widget of the main window, laid out; the actions trigger nothing yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Customer Console"))
+
+        self.table = QTableView(self)
+        self.table.setObjectName("customerTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
+        self.setCentralWidget(self.table)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+    # -- building -----------------------------------------------------------------------------
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                name: str | None = None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            self._shortcuts.append((action, QKeySequence(shortcut)))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self._shortcuts: list[tuple[QAction, QKeySequence]] = []
+        self.new_action = self._action(self.tr("&New"), QKeySequence.StandardKey.New, "newAction",
+                                       self.tr("Create a customer (Ctrl+N)"))
+        self.edit_action = self._action(self.tr("&Edit…"), None, "editAction",
+                                        self.tr("Open the selected customer (Enter)"))
+        self.delete_action = self._action(self.tr("&Delete…"), QKeySequence.StandardKey.Delete, "deleteAction",
+                                          self.tr("Delete the selected customers (Delete)"))
+        self.refresh_action = self._action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, "refreshAction",
+                                           self.tr("Load the customers again (F5)"))
+        self.find_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, "findAction",
+                                        self.tr("Search (Ctrl+F)"))
+        self.accounts_action = self._action(self.tr("&Accounts…"), None, "accountsAction")
+        self.reset_demo_action = self._action(self.tr("&Reset demo data…"), None, "resetDemoAction")
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.about_action = self._action(self.tr("&About Customer Console"))
+        self.diagnostics_action = self._action(self.tr("&Diagnostics…"), None, "diagnosticsAction")
+
+    def enable_shortcuts(self) -> None:
+        """Give the actions their keys. Separate because `setShortcut` builds the Qt namespace
+        (see the module docstring), which the start-up preview, whose actions do nothing, skips."""
+        for action, keys in self._shortcuts:
+            action.setShortcut(keys)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main"), self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(self.tr(" Account: "), self))
+        self.account_combo = QComboBox(self)
+        self.account_combo.setObjectName("accountSelector")
+        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account_combo.setMinimumWidth(220)
+        self.account_combo.setToolTip(self.tr("The account whose customers are shown"))
+        bar.addWidget(self.account_combo)
+        bar.addSeparator()
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search name, company, email, phone, reference (Ctrl+F)"))
+        self.search.setMinimumWidth(340)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        bar.addWidget(self.search)
+        bar.addSeparator()
+        for action in (self.new_action, self.edit_action, self.delete_action, self.refresh_action):
+            bar.addAction(action)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.accounts_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.customer_menu = menu.addMenu(self.tr("&Customer"))
+        self.customer_menu.aboutToShow.connect(self._fill_customer_menu)
+        self._fill_customer_menu()
+        demo_menu = menu.addMenu(self.tr("&Demo"))
+        demo_menu.addAction(self.reset_demo_action)
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addAction(self.about_action)
+
+    def _fill_customer_menu(self) -> None:
+        menu = self.customer_menu
+        menu.clear()
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            menu.addAction(action)
+        self._add_provider_actions(menu)
+        menu.addSeparator()
+        menu.addAction(self.find_action)
+        menu.addAction(self.refresh_action)
+
+    def _add_provider_actions(self, menu: QMenu) -> None:
+        """The open account's own actions; none before an account is open."""
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.account_label = QLabel(self)
+        self.account_label.setObjectName("statusAccount")
+        self.badge = QLabel(self)
+        self.badge.setObjectName("environmentBadge")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("statusCount")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("loadProgress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setObjectName("cancelLoad")
+        self.cancel_button.setToolTip(self.tr("Stop loading (customers loaded so far stay)"))
+        self.cancel_button.setVisible(False)
+        for widget in (self.progress, self.cancel_button, self.count_label, self.account_label, self.badge):
+            bar.addPermanentWidget(widget)
+
+    # -- showing ------------------------------------------------------------------------------
+    def show_account(self, name: str, environment: str) -> None:
+        """Name the account in the status bar and the title, with its environment badge."""
+        self.account_label.setText(name)
+        self.badge.setText(environment.upper())
+        self.badge.setStyleSheet(badge_style(environment))
+        self.badge.setToolTip({
+            "demo": self.tr("Built-in demo data: nothing leaves this computer"),
+            "sandbox": self.tr("Sandbox: the provider's test environment"),
+            "production": self.tr("Production: live customer data"),
+        }.get(environment, ""))
+        self.setWindowTitle(self.tr("{0} — Customer Console").format(name))
+
+    def restore_geometry(self, geometry: str | None) -> None:
+        """Where the window was last time (base64 of `saveGeometry()`), else the default size."""
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(*DEFAULT_SIZE)
+
+    def saved_geometry(self) -> str:
+        return bytes(self.saveGeometry().toBase64().data()).decode()
+
+    def visible_row_count(self) -> int:
+        """Rows that fit in the table as it is sized now (at least one screenful of a default window)."""
+        height = max(self.table.viewport().height(), DEFAULT_SIZE[1])
+        return height // max(1, self.table.verticalHeader().defaultSectionSize()) + 1

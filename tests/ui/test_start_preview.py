@@ -1,0 +1,122 @@
+"""Start-up from the last session's snapshot: the preview shows what the window showed, gives way
+to the real window at its first page, and nothing typed into it meanwhile is lost."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from console.services.start_snapshot import read_snapshot
+from console.ui.main_window import MainWindow
+from console.ui.start_preview import StartPreview, show_preview
+from console.ui.startup import run_window
+from tests.support.qt import signal, until, visible
+from tests.ui.conftest import make_context, open_demo
+
+
+@pytest.fixture(autouse=True)
+def app_keeps_running() -> Iterator[None]:
+    """As in the app (console/app.py): closing the last window ends run_window, not the loop."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    yield
+    app.setQuitOnLastWindowClosed(True)
+
+
+async def _session_with_a_snapshot(qtbot: Any, root: Path) -> list[list[str]]:
+    """Run the window on the Square demo sorted by email, close it; returns the rows it showed."""
+    context = make_context(root, latency_ms=0)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    email = [c.key for c in window.model.columns].index("email")
+    window.table.sortByColumn(email, Qt.SortOrder.DescendingOrder)
+    shown = [[window.model.data(window.model.index(r, c)) or "" for c in range(window.model.columnCount())]
+             for r in range(20)]
+    window.close()
+    await window.shutdown()
+    return shown
+
+
+async def test_the_preview_shows_the_last_sessions_first_rows(qtbot: Any, tmp_path: Path) -> None:
+    shown = await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    preview = show_preview(tmp_path / "app" / "data")
+    assert preview is not None
+    qtbot.addWidget(preview)
+    model = preview.table.model()
+    assert [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(20)] == shown
+    header = preview.table.horizontalHeader()
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert model.headerData(header.sortIndicatorSection(), Qt.Orientation.Horizontal) == "Email"
+    assert preview.account_combo.currentText().startswith("Square (Demo)")
+    assert preview.badge.text() == "DEMO"
+    assert preview.count_label.text() == "List from your last session"
+    # Nothing in it can change data while the app is still loading.
+    assert not any(a.isEnabled() for a in (preview.new_action, preview.edit_action, preview.delete_action,
+                                           preview.refresh_action))
+    # A click on a header sorts nothing (the preview's rows are our order; Qt's rules differ).
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(0) + 5, header.height() // 2))
+    assert model.data(model.index(0, 0)) == shown[0][0]
+
+
+async def test_no_snapshot_on_a_first_start(tmp_path: Path) -> None:
+    assert show_preview(tmp_path / "never-started") is None
+
+
+async def test_the_real_window_takes_over_at_its_first_page_with_what_was_typed(qtbot: Any, tmp_path: Path) -> None:
+    await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    context = make_context(tmp_path / "app", latency_ms=200)  # the first page takes a while
+    preview = show_preview(context.paths.data_dir)
+    assert preview is not None   # not given to qtbot: the hand-over deletes it
+    where = preview.geometry()
+    preview.search.setFocus()
+    qtbot.keyClicks(preview.search, "gmail")   # typed while the app was still starting
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    task = asyncio.get_running_loop().create_task(run_window(app, context, None, preview))
+    window: MainWindow = await until(lambda: visible(MainWindow), what="the real window")
+    assert visible(StartPreview) is None
+    assert window.model.loaded_count() > 0          # shown with its first page, not empty
+    assert window.search.text() == "gmail"
+    assert window.model.filter_text == "gmail"
+    assert window.search.hasFocus()
+    assert window.geometry() == where
+    window.close()
+    assert await task == 0
+
+
+async def test_closing_the_preview_ends_the_start(qtbot: Any, tmp_path: Path) -> None:
+    await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    context = make_context(tmp_path / "app", latency_ms=2000)
+    preview = show_preview(context.paths.data_dir)
+    assert isinstance(preview, StartPreview)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = set(QApplication.topLevelWidgets())
+    task = asyncio.get_running_loop().create_task(run_window(app, context, None, preview))
+    await until(lambda: any(isinstance(w, MainWindow) for w in set(QApplication.topLevelWidgets()) - before),
+                what="the real window to be built")
+    preview.close()
+    assert await asyncio.wait_for(task, 10) == 0
+    assert visible(MainWindow) is None
+
+
+async def test_another_account_is_never_previewed_as_this_one(qtbot: Any, window: MainWindow) -> None:
+    data_dir = window.context.paths.data_dir
+    await window.shutdown()   # writes the snapshot of the Square demo
+    snapshot = read_snapshot(data_dir)
+    assert snapshot is not None and snapshot.account_id == "demo:square"
+    window.start_load()
+    await open_demo(window, "clover")
+    assert read_snapshot(data_dir) is not None
+    assert read_snapshot(data_dir).account_id == "demo:clover"  # type: ignore[union-attr]
