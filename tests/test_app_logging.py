@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from console.app import keep_early_records, setup_logging
 from console.services.paths import AppPaths
-
-
-@pytest.fixture
-def root_logger() -> Iterator[logging.Logger]:
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
-    yield root
-    for handler in root.handlers[:]:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def test_records_from_before_the_log_file_reach_it_redacted(tmp_path: Path, root_logger: logging.Logger) -> None:

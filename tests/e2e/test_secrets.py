@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,20 +25,13 @@ CARD = "4111111111111111"
 
 
 @pytest.fixture
-def app_logging(tmp_path: Path) -> Iterator[AppContext]:
+def app_logging(tmp_path: Path, root_logger: logging.Logger) -> AppContext:
     """A context whose log goes through the app's own handler set-up, at DEBUG."""
     context = make_context(tmp_path / "app")
-    root = logging.getLogger()
-    before, level = list(root.handlers), root.level
     setup_logging(context.paths)
-    root.setLevel(logging.DEBUG)
+    root_logger.setLevel(logging.DEBUG)
     logging.getLogger("httpx").setLevel(logging.DEBUG)
-    yield context
-    for handler in root.handlers[:]:
-        if handler not in before:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
+    return context
 
 
 async def test_known_tokens_never_reach_disk_or_texts(qtbot: Any, app_logging: AppContext,

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from console.sandbox.base import Emulator
+from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
 from tests.support.openapi import OpenApiSpec, square_spec
 
 TOKEN = "test-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Square-Version": "2025-08-20"}
+
+
+@contextlib.contextmanager
+def serving(emulator: Emulator) -> Iterator[EmulatorServer]:
+    """`emulator` served on a loopback port from a thread, for as long as the block runs."""
+    server = EmulatorServer(emulator, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @pytest.fixture

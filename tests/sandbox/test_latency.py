@@ -6,7 +6,6 @@ wait is exact; nothing here sleeps for real.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import httpx
@@ -16,7 +15,7 @@ from console.sandbox import server as served_module
 from console.sandbox import transports
 from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
-from tests.sandbox.conftest import HEADERS
+from tests.sandbox.conftest import HEADERS, serving
 
 
 class Clock:
@@ -85,15 +84,8 @@ async def test_the_in_process_transport_reports_the_request_sent_before_the_wait
 def served(clock: Clock) -> Iterator[tuple[SquareEmulator, EmulatorServer]]:
     emu = SquareEmulator(seed=3, customers=12, latency_ms=40)
     emu.clock = clock
-    server = EmulatorServer(emu, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(emu) as server:
         yield emu, server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_the_loopback_server_counts_the_latency_from_arrival(

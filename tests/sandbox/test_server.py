@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 
 from console.sandbox.server import EmulatorServer, build_parser, emulator_from_args
 from console.sandbox.square import SquareEmulator
-from tests.sandbox.conftest import HEADERS
+from tests.sandbox.conftest import HEADERS, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,15 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def served() -> Iterator[tuple[SquareEmulator, EmulatorServer]]:
     emu = SquareEmulator(seed=3, customers=12)
-    server = EmulatorServer(emu, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(emu) as server:
         yield emu, server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_serves_the_emulator_over_http(served: tuple[SquareEmulator, EmulatorServer]) -> None:
