@@ -8,9 +8,10 @@ Unknown fields are refused (a dataclass constructor takes only declared fields).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import field, fields, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Literal
 
 from pydantic import ConfigDict, field_validator
@@ -154,7 +155,11 @@ class Customer:
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.given_name, self.family_name) if p)
+        # No generator: the table derives names for 100,000 customers when it sorts by name.
+        given, family = self.given_name, self.family_name
+        if given and family:
+            return f"{given} {family}"
+        return given or family or ""
 
     @property
     def display_name(self) -> str:
@@ -187,3 +192,42 @@ def display_name(customer: Customer, keys: Sequence[str] = DEFAULT_NAME_FIELDS) 
         if value:
             return str(value)
     return f"({customer.id})"
+
+
+def field_getter(key: str) -> Callable[[Customer], Any]:
+    """A function answering `customer.value(key)`, with the key's kind decided once.
+
+    For bulk reads (sort keys, search keys, table cells over many customers), where deciding
+    per call whether a key is derived, an address part, a field or an extra costs more than the read.
+    """
+    if key == "name":
+        return attrgetter("display_name")
+    if key in _DERIVED or key in _CUSTOMER_FIELDS:
+        return attrgetter(key)
+    if key.startswith(ADDRESS_PREFIX):
+        part = key[len(ADDRESS_PREFIX):]
+
+        def address_part(customer: Customer) -> Any:
+            address = customer.address
+            return getattr(address, part, None) if address else None
+
+        return address_part
+
+    def extra(customer: Customer) -> Any:
+        return customer.extra.get(key)
+
+    return extra
+
+
+def display_name_getter(keys: Sequence[str] = DEFAULT_NAME_FIELDS) -> Callable[[Customer], str]:
+    """`display_name(customer, keys)` as a function of the customer, for bulk reads."""
+    getters = tuple(field_getter(key) for key in keys)
+
+    def name(customer: Customer) -> str:
+        for get in getters:
+            value = get(customer)
+            if value:
+                return value if type(value) is str else str(value)
+        return f"({customer.id})"
+
+    return name

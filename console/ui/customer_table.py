@@ -3,15 +3,27 @@
 Filtering and sorting run in Python over the index's precomputed keys and reach the view as
 one layout change (no per-row Python callback such as `filterAcceptsRow`), so typing into
 the search field stays fast at 100,000 rows. Persistent indexes (the selection, the current
-row) follow their customers through every change.
+row) follow their customers through every change. A painted row's cell texts are formatted
+once and kept until its customer changes, and the delegate's questions about a cell are
+answered in one call (`multiData`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
@@ -25,6 +37,11 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+# Rows whose cell texts are kept formatted (a window shows a few dozen): the view repaints a
+# cell far more often than its customer changes, and formatting reads every column and turns
+# the dates into local time each time.
+_CELL_CACHE_ROWS = 1024
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -57,6 +74,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._filter = ""
         self._sort_key: str | None = None
         self._descending = False
+        self._cells: dict[int, tuple[str, ...]] = {}  # position -> its formatted cells
+        self._getters: tuple[Callable[[Customer], Any], ...] = ()
 
     # -- source -------------------------------------------------------------------------------
     def set_source(self, index: CustomerIndex | None, columns: tuple[ColumnSpec, ...],
@@ -68,6 +87,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._index = index
         self._columns = columns
         self._header_tips = dict(header_tips or {})
+        self._cells.clear()
+        self._getters = tuple(index.getter(c.key) for c in columns) if index is not None else ()
         if self._sort_key not in {c.key for c in columns}:
             self._sort_key = None
         if index is not None:
@@ -105,10 +126,38 @@ class CustomerTableModel(QAbstractTableModel):
         row = index.row()
         if self._index is None or not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        customer = self._index.at(self._rows[row])
         if role == _CUSTOMER_ID:
-            return customer.id
-        return format_value(self._index.value(customer, self._columns[index.column()].key))
+            return self._index.at(self._rows[row]).id
+        return self._row_cells(self._rows[row])[index.column()]
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # The delegate asks seven roles for every painted cell in one call; answering them here
+        # takes one Python call per cell instead of seven calls to data(). (A span iterates over
+        # its QModelRoleData; the type stubs do not say so.)
+        requests = ((roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData)
+                    else cast(Iterable[QModelRoleData], roleDataSpan))
+        row = index.row()
+        rows = self._rows
+        shown = self._index is not None and 0 <= row < len(rows) and index.isValid()
+        for request in requests:
+            role = request.role()
+            if role == _DISPLAY and shown:
+                request.setData(self._row_cells(rows[row])[index.column()])
+            elif role in (_TOOLTIP, _CUSTOMER_ID) and shown:
+                request.setData(self.data(index, role))
+            else:
+                request.clearData()  # what data() answers for any other role: nothing
+
+    def _row_cells(self, position: int) -> tuple[str, ...]:
+        """The formatted cells of the customer at `position` (cached; dropped when it changes)."""
+        cells = self._cells.get(position)
+        if cells is None:
+            assert self._index is not None
+            customer = self._index.at(position)
+            if len(self._cells) >= _CELL_CACHE_ROWS:
+                self._cells.clear()
+            cells = self._cells[position] = tuple(format_value(get(customer)) for get in self._getters)
+        return cells
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -175,7 +224,11 @@ class CustomerTableModel(QAbstractTableModel):
             return []
         if not self._filter:
             return list(positions)
-        return self._index.matching(self._filter, positions)
+        in_load_order = self._sort_key is None
+        if in_load_order and len(positions) == self._index.capacity:
+            # Every position in load order: as a range, the index scans its keys without picking.
+            return self._index.matching(self._filter, range(len(positions)))
+        return self._index.matching(self._filter, positions, ascending=in_load_order)
 
     def _sorted(self, positions: list[int]) -> list[int]:
         if self._index is None or self._sort_key is None:
@@ -184,6 +237,11 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _relayout(self, rows: list[int]) -> None:
         """Replace the shown rows in one layout change, carrying persistent indexes along."""
+        if rows == self._rows:
+            # Typing on often leaves the same rows (a longer word, same customers): nothing moved,
+            # so the view need not lay itself out again.
+            self._emit_counts()
+            return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old_rows = self._rows
@@ -208,6 +266,8 @@ class CustomerTableModel(QAbstractTableModel):
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:
         if self._index is None:
             return
+        for pos in (*changed, *removed):  # added positions are new (or emptied by a removal first)
+            self._cells.pop(pos, None)
         if not removed and not changed and self._sort_key is None:
             # Common case while loading: new customers arrive at the end in load order.
             self._order.extend(added)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelRoleData, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from console.domain.capabilities import DEFAULT_COLUMNS
 from console.domain.customer import Customer
@@ -70,3 +71,53 @@ def test_selection_follows_its_customer_through_sorting_and_filtering() -> None:
     (selected,) = {i.row() for i in selection.selectedRows()}
     assert model.customer(selected).id == "c5"
 
+
+def _painted_text(model: CustomerTableModel, row: int, column: int) -> str:
+    """The text the table's delegate paints in a cell (it asks the model through multiData)."""
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, model.index(row, column))
+    return option.text
+
+
+def test_painted_cells_follow_changes_to_their_customers() -> None:
+    model, index = _model(5)
+    columns = range(model.columnCount())
+    assert [_painted_text(model, 1, c) for c in columns] == [model.data(model.index(1, c)) for c in columns]
+    assert _painted_text(model, 1, 0) == "Person001"
+    index.upsert([Customer(id="c1", given_name="Renamed", email="r@example.com")])
+    assert _painted_text(model, 1, 0) == "Renamed"
+    assert model.data(model.index(1, 2)) == "r@example.com"
+    index.remove(["c1"])
+    assert _painted_text(model, 1, 0) == "Person002"
+    index.clear()  # positions start again from 0, for other customers
+    index.upsert([Customer(id="z", given_name="Zoe")])
+    assert _painted_text(model, 0, 0) == "Zoe"
+
+
+def test_multi_data_answers_the_roles_data_answers() -> None:
+    model, _ = _model(3)
+    cell = model.index(2, 2)
+    for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, CUSTOMER_ID_ROLE,
+                 Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole):
+        request = QModelRoleData(int(role))
+        request.setData("stale")  # whatever a request held before, it holds the answer after
+        model.multiData(cell, request)
+        assert request.data() == model.data(cell, int(role))
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, cell)
+    assert option.text == "p2@example.com"
+    assert not option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration
+    assert not option.features & QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+
+
+def test_a_filter_that_keeps_the_same_rows_does_not_relayout_the_view() -> None:
+    model, _ = _model()
+    model.set_filter("person04")
+    layouts: list[int] = []
+    counts: list[tuple[int, int]] = []
+    model.layoutChanged.connect(lambda *_: layouts.append(model.rowCount()))
+    model.counts_changed.connect(lambda shown, loaded: counts.append((shown, loaded)))
+    model.set_filter("person04 p4")  # every p4x@example.com is a Person04x
+    assert layouts == [] and counts == [(10, 50)]
+    model.set_filter("person04 p41")
+    assert layouts == [1] and model.data(model.index(0, 0)) == "Person041"
