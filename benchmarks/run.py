@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:
 
 FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
 SEARCH_QUERY = "marti"  # typed one key at a time, then one more key (6 in all): see _query()
+SEARCH_REPEATS = 4  # the query is typed this many times (from an empty field each time) for P2's p50/p95
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,14 @@ def line(code: str, what: str, value: float, unit: str, *, baseline: float | Non
     times = "-" if ratio is None else f"{ratio:.1f}x"
     print(f"{code} {what} {_fmt(value, unit)} | {base} | {times} | target {target} | {'met' if met else 'missed'}",
           flush=True)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile, interpolated between samples (never beyond the slowest, as the
+    "exclusive" method of `statistics.quantiles` is with few samples)."""
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=100, method="inclusive")[round(p) - 1]
 
 
 def note(text: str) -> None:
@@ -307,24 +316,23 @@ def p2_search(sizes: Sizes) -> None:
             window, _, _ = await open_window(context)
             query = _query(window.session.service.index)
             window.search.setFocus()
-            console = _type_query(window.search, window.table, query)
-            console += _type_query(window.search, window.table, query)
+            console = [t for _ in range(SEARCH_REPEATS) for t in _type_query(window.search, window.table, query)]
             shown = window.model.rowCount()
             window.search.clear()  # the baseline gets every row, not the ones still shown
             host, field, view = _baseline_view(window)
-            baseline = _type_query(field, view, query)
+            baseline = _type_query(field, view, query) + _type_query(field, view, query)
             baseline_shown = view.model().rowCount()
             host.close()
             await window.shutdown()
-        p95 = statistics.quantiles(console, n=20)[18]
+        p95 = percentile(console, 95)
         p50 = statistics.median(console)
-        b95 = statistics.quantiles(baseline, n=20)[18] if len(baseline) > 1 else baseline[0]
+        b95 = percentile(baseline, 95)
         b50 = statistics.median(baseline)
         line("P2", "search p50", p50, "ms", baseline=b50, ratio=b50 / p50, target="-", met=True)
         line("P2", "search p95", p95, "ms", baseline=b95, ratio=b95 / p95, target="<=16 ms and >=20x",
              met=p95 <= 0.016 and b95 / p95 >= 20)
-        note(f'"{query}" typed into {sizes.search_customers:,} customers, {len(console)} keystrokes; '
-             f"{shown} rows shown at the end (baseline {baseline_shown})")
+        note(f'"{query}" typed {SEARCH_REPEATS} times into {sizes.search_customers:,} customers ({len(console)} '
+             f"keystrokes; baseline {len(baseline)}); {shown} rows shown at the end (baseline {baseline_shown})")
 
     run_on_qasync(main)
 
