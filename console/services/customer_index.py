@@ -259,11 +259,14 @@ class CustomerIndex:
         return map(or_, self._hits_in(self._keys, token, positions, ascending),
                    self._hits_in(self._phone_keys, token, positions, ascending))
 
-    @staticmethod
-    def _hits_in(keys: list[str], token: str, positions: Sequence[int], ascending: bool) -> Iterable[bool]:
+    def prefers_full_scan(self, count: int) -> bool:
+        """Whether searching `count` positions costs more than reading every key in memory order."""
+        return count > _SCAN_ALL_SHARE * len(self._keys)
+
+    def _hits_in(self, keys: list[str], token: str, positions: Sequence[int], ascending: bool) -> Iterable[bool]:
         if positions == range(len(keys)):
             return map(contains, keys, repeat(token))
-        if not ascending and len(positions) > _SCAN_ALL_SHARE * len(keys):
+        if not ascending and self.prefers_full_scan(len(positions)):
             hit = list(map(contains, keys, repeat(token)))  # in load order, then picked
             return map(hit.__getitem__, positions)
         return map(contains, map(keys.__getitem__, positions), repeat(token))

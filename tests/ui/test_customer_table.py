@@ -121,3 +121,18 @@ def test_a_filter_that_keeps_the_same_rows_does_not_relayout_the_view() -> None:
     assert layouts == [] and counts == [(10, 50)]
     model.set_filter("person04 p41")
     assert layouts == [1] and model.data(model.index(0, 0)) == "Person041"
+
+
+def test_typing_on_over_most_rows_finds_what_a_fresh_search_finds() -> None:
+    # "p" shows every row, so the next key reads all keys again instead of picking the shown
+    # rows; removed customers (holes) must stay out and the load order must hold.
+    model, index = _model()
+    index.remove(["c7", "c12"])
+    model.set_filter("p")
+    assert model.rowCount() == 48
+    model.set_filter("p1")
+    typed = [model.data(model.index(r, 0), CUSTOMER_ID_ROLE) for r in range(model.rowCount())]
+    fresh, _ = _model()
+    fresh.set_filter("p1")
+    expected = [fresh.data(fresh.index(r, 0), CUSTOMER_ID_ROLE) for r in range(fresh.rowCount())]
+    assert typed == [i for i in expected if i != "c12"] and "c7" not in typed and typed
