@@ -77,7 +77,7 @@ def line(code: str, what: str, value: float, unit: str, *, baseline: float | Non
          ratio: float | None = None, target: str, met: bool) -> None:
     """Print one figure in the agreed one-line form."""
     base = "baseline -" if baseline is None else f"baseline {_fmt(baseline, baseline_unit or unit)}"
-    times = "-" if ratio is None else f"{ratio:.1f}x"
+    times = "-" if ratio is None else f"{ratio:.2f}x" if ratio < 2 else f"{ratio:.1f}x"  # 1.09x is not 1.1x
     print(f"{code} {what} {_fmt(value, unit)} | {base} | {times} | target {target} | {'met' if met else 'missed'}",
           flush=True)
 
