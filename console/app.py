@@ -26,8 +26,6 @@ from console.services.paths import AppPaths
 from console.ui.resources import app_icon_path
 from console.ui.start_preview import show_preview
 
-log = logging.getLogger("console")
-
 
 class _VersionAction(argparse.Action):
     """--version, reading the package metadata only when asked (importlib.metadata is slow to import)."""

@@ -7,6 +7,7 @@ Unknown fields are refused (a dataclass constructor takes only declared fields).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import field, fields, replace
@@ -187,11 +188,7 @@ DEFAULT_NAME_FIELDS: tuple[str, ...] = ("full_name", "company", "email", "phone"
 
 def display_name(customer: Customer, keys: Sequence[str] = DEFAULT_NAME_FIELDS) -> str:
     """The first non-empty of `keys` (field keys), else the provider id in brackets."""
-    for key in keys:
-        value = customer.value(key)
-        if value:
-            return str(value)
-    return f"({customer.id})"
+    return display_name_getter(tuple(keys))(customer)
 
 
 def field_getter(key: str) -> Callable[[Customer], Any]:
@@ -219,8 +216,9 @@ def field_getter(key: str) -> Callable[[Customer], Any]:
     return extra
 
 
-def display_name_getter(keys: Sequence[str] = DEFAULT_NAME_FIELDS) -> Callable[[Customer], str]:
-    """`display_name(customer, keys)` as a function of the customer, for bulk reads."""
+@functools.cache
+def display_name_getter(keys: tuple[str, ...] = DEFAULT_NAME_FIELDS) -> Callable[[Customer], str]:
+    """`display_name(customer, keys)` as a function of the customer, for bulk reads (one per `keys`)."""
     getters = tuple(field_getter(key) for key in keys)
 
     def name(customer: Customer) -> str:

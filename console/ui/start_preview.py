@@ -29,7 +29,6 @@ class StartPreview(WindowLayout):
     def __init__(self, snapshot: StartSnapshot) -> None:
         super().__init__()
         self.setObjectName("startPreview")
-        self.snapshot = snapshot
         model = QStandardItemModel(len(snapshot.rows), len(snapshot.columns), self)
         model.setHorizontalHeaderLabels(list(snapshot.columns))
         for r, row in enumerate(snapshot.rows):
