@@ -72,14 +72,21 @@ def setup_logging(paths: AppPaths) -> None:
     """The rotating, redacted log file in the log directory (stderr when it cannot be opened)."""
     import logging.handlers
 
+    from console.services.private_files import make_private_dirs, open_private
     from console.services.redaction import RedactingFilter
+
+    class PrivateLogFile(logging.handlers.RotatingFileHandler):
+        """Each log file (after a rotation too) is created readable by the user alone."""
+
+        def _open(self) -> Any:
+            return open_private(self.baseFilename, self.mode, self.encoding, self.errors)
 
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    make_private_dirs((paths.config_dir, paths.data_dir, paths.log_dir))
     try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            paths.log_dir / "customer-console.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler: logging.Handler = PrivateLogFile(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -16,6 +16,7 @@ import email_validator
 import phonenumbers
 
 from console.domain.capabilities import Capabilities, FieldKind, FieldSpec
+from console.domain.card_numbers import CARD_NUMBER_MESSAGE, contains_card_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ _MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
+# Where staff type whatever they like, and so where a card number could be pasted (PCI DSS).
+_FREE_TEXT = frozenset({FieldKind.TEXT, FieldKind.MULTILINE})
 
 
 def digits(text: str) -> str:
@@ -129,6 +132,8 @@ def _key_value_problem(spec: FieldSpec, value: Any) -> FieldProblem | None:
     for key, item in value.items():
         if not str(key).strip():
             return FieldProblem("A key is empty.")
+        if contains_card_number(str(key)) or contains_card_number(str(item)):
+            return FieldProblem(f"'{key}': {CARD_NUMBER_MESSAGE}")
         if spec.max_key_length is not None and len(str(key)) > spec.max_key_length:
             return FieldProblem(f"Key '{key}' is longer than {spec.max_key_length} characters.")
         if spec.max_value_length is not None and len(str(item)) > spec.max_value_length:
@@ -151,6 +156,8 @@ def check_value(spec: FieldSpec, value: Any) -> FieldProblem | None:
         return None if value in allowed else FieldProblem("Choose one of: " + ", ".join(allowed) + ".")
     if problem := _length_problem(spec, value):
         return problem
+    if spec.kind in _FREE_TEXT and contains_card_number(value):
+        return FieldProblem(CARD_NUMBER_MESSAGE)
     if spec.kind is FieldKind.EMAIL and (reason := email_problem(value)):
         return FieldProblem(f"Not a valid email address: {reason}")
     if spec.kind is FieldKind.PHONE and (problem := _phone_problem(spec, value)):
@@ -176,3 +183,16 @@ def check_values(caps: Capabilities, values: Mapping[str, Any], *, creating: boo
             labels = ", ".join(caps.field(key).label for key in group)
             problems.setdefault(present[0], FieldProblem(f"Enter at least one of: {labels}."))
     return problems
+
+
+def card_number_fields(specs: tuple[FieldSpec, ...], values: Mapping[str, Any]) -> dict[str, str]:
+    """Free-text fields among `values` that hold a card number, with the message to show."""
+    found: dict[str, str] = {}
+    for spec in specs:
+        value = values.get(spec.key)
+        if spec.kind is FieldKind.KEY_VALUE and isinstance(value, Mapping):
+            if any(contains_card_number(str(k)) or contains_card_number(str(v)) for k, v in value.items()):
+                found[spec.key] = CARD_NUMBER_MESSAGE
+        elif spec.kind in _FREE_TEXT and isinstance(value, str) and contains_card_number(value):
+            found[spec.key] = CARD_NUMBER_MESSAGE
+    return found

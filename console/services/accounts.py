@@ -12,11 +12,14 @@ from console.domain import errors as e
 from console.providers.base import CustomerProvider, Environment, ProviderConfig
 from console.providers.http import DEFAULT_TIMEOUT
 from console.providers.registry import ProviderInfo, provider, providers
+from console.services.base_url import Override, check_base_url, classify_override
+from console.services.context import AppContext
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
 from console.services.redaction import REDACTOR
-from console.services.secrets import SecretStore, get_secret
+from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
 from console.services.settings import AccountSettings, Settings
+from console.services.start_snapshot import forget_snapshot, read_snapshot
 
 DEMO_PREFIX = "demo:"
 
@@ -66,25 +69,88 @@ class AccountSession:
     """An open account: its HTTP client, provider client and customer service."""
 
     def __init__(self, account: Account, client: httpx.AsyncClient, provider_client: CustomerProvider,
-                 environment: Environment) -> None:
+                 environment: Environment, override: Override | None = None) -> None:
         self.account = account
         self.client = client
         self.provider = provider_client
+        # The environment writes are treated as: production too when an override points elsewhere.
         self.environment = environment
+        self.override = override
         self.service = CustomerService(provider_client, read_only=account.read_only)
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
 
-async def account_credentials(account: Account, secrets: SecretStore) -> dict[str, str]:
-    assert account.settings is not None
+async def stored_credentials(settings: AccountSettings, secrets: SecretStore) -> dict[str, str]:
+    """The account's credentials from the keychain, for its current provider."""
     values: dict[str, str] = {}
-    for cred in account.info.credentials:
-        value = await get_secret(secrets, account.settings.id, cred.key)
+    for cred in provider(settings.provider).credentials:
+        value = await get_secret(secrets, settings.id, settings.provider, cred.key)
         if value:
             values[cred.key] = value
     return values
+
+
+def effective_base_url(settings: AccountSettings) -> str:
+    """Where the account's requests go: its override, else the provider's URL for its environment."""
+    return settings.base_url or provider(settings.provider).base_url(settings.environment, settings.options)
+
+
+async def credentials_for_test(draft: AccountSettings, saved: AccountSettings | None,
+                               typed: dict[str, str], secrets: SecretStore) -> dict[str, str]:
+    """What Test connection may send: what was typed, and stored secrets only to where they were saved for.
+
+    A stored secret goes nowhere but the provider and URL it was saved with; testing an edited URL
+    (or environment, or provider) needs the secret typed again.
+    """
+    same_target = (saved is not None and saved.provider == draft.provider
+                   and effective_base_url(saved) == effective_base_url(draft))
+    stored = await stored_credentials(saved, secrets) if saved is not None and same_target else {}
+    values = {**stored, **{k: v for k, v in typed.items() if v}}
+    info = provider(draft.provider)
+    missing = [c.label for c in info.credentials if c.key not in values]
+    if missing and saved is not None and not same_target and await stored_credentials(saved, secrets):
+        raise e.AuthenticationError(
+            f"The address or provider differs from the saved one, so the stored credentials are not sent "
+            f"to it. Type the {', '.join(missing)} again to test this connection.", provider=info.display_name)
+    return values
+
+
+async def save_account_changes(context: AppContext, edited: list[AccountSettings],
+                               typed: dict[str, dict[str, str]]) -> None:
+    """Store typed secrets and clean up after accounts removed or moved to another provider.
+
+    A removed account leaves nothing behind: its secrets (for every provider), its drafts and its
+    start snapshot go. An account whose provider changed loses the old provider's secrets. The
+    settings themselves are the caller's to save.
+    """
+    secrets = context.secrets
+    saved = context.settings.accounts
+    for account in edited:
+        if account.base_url:
+            check_base_url(account.base_url, account_name=account.name)
+    before = {a.id: a for a in saved}
+    after = {a.id: a for a in edited}
+    for account in edited:
+        for key, value in typed.get(account.id, {}).items():
+            if value:
+                await set_secret(secrets, account.id, account.provider, key, value)
+    for account_id, old in before.items():
+        new = after.get(account_id)
+        if new is not None and new.provider == old.provider:
+            continue
+        for info in providers():
+            if new is not None and info.key == new.provider:
+                continue
+            for cred in info.credentials:
+                await delete_secret(secrets, account_id, info.key, cred.key)
+                await delete_legacy_secret(secrets, account_id, cred.key)
+        if new is None:
+            context.drafts.discard_account(account_id)
+            snapshot = read_snapshot(context.paths.data_dir)
+            if snapshot is not None and snapshot.account_id == account_id:
+                forget_snapshot(context.paths.data_dir)
 
 
 async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSandbox,
@@ -96,6 +162,7 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
     """
     info = account.info
     environment: Environment = account.environment
+    override: Override | None = None
     options: dict[str, Any]
     if account.is_demo:
         # Seeding the demo data (about 20 ms for 1,000 customers) stays on this thread: Python's
@@ -109,8 +176,11 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
         transport = demo.transport(info.key)
     else:
         assert account.settings is not None
+        if account.settings.base_url:
+            # Every path (the dialog, a hand-edited settings file, Test connection) passes here.
+            check_base_url(account.settings.base_url, account_name=account.name)
         if credentials is None:
-            credentials = await account_credentials(account, secrets)
+            credentials = await stored_credentials(account.settings, secrets)
         missing = [c.label for c in info.credentials if c.key not in credentials]
         if missing:
             raise e.AuthenticationError(f"No {', '.join(missing)} stored for {account.name}. "
@@ -119,6 +189,8 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
         base_url = account.settings.base_url or info.base_url(environment, options)
         if info.environment_from_credentials is not None:
             environment = info.environment_from_credentials(credentials) or environment
+        if account.settings.base_url:
+            override = classify_override(info, account.settings.base_url, environment)
     REDACTOR.add(credentials.values())
     client = httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT, follow_redirects=False)
     try:
@@ -130,4 +202,5 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
         with contextlib.suppress(Exception):
             await client.aclose()
         raise
-    return AccountSession(account, client, provider_client, environment)
+    return AccountSession(account, client, provider_client,
+                          override.environment if override is not None else environment, override)

@@ -32,7 +32,7 @@ class AppContext:
     drafts: DraftStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.drafts = DraftStore(self.paths.data_dir / "drafts")
+        self.drafts = DraftStore(self.paths.drafts_dir)
 
     def save_settings(self) -> str | None:
         """Save the settings; returns a message for the user when that failed."""

@@ -19,6 +19,7 @@ from console.domain.capabilities import ActionSpec, Capabilities, SearchKey
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer, Group
 from console.domain.query import CustomerQuery
+from console.domain.validation import card_number_fields
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 
@@ -106,6 +107,17 @@ class CustomerService:
                                                  provider=self.provider.name)
                 self._write_confirmed = True
 
+    def _refuse_card_numbers(self, values: Mapping[str, Any], kind: str | None = None) -> None:
+        """No path may store a card number in a free-text field (PCI DSS), whatever the dialog checked."""
+        if kind is None:
+            specs = self.capabilities.fields
+        else:
+            known = [c for c in self.capabilities.collections if c.kind == kind]
+            specs = known[0].fields if known else ()  # an unknown kind is the provider's to refuse
+        if found := card_number_fields(specs, values):
+            raise e.InvalidInputError(next(iter(found.values())), field_errors=found,
+                                      provider=self.provider.name)
+
     # -- reading ------------------------------------------------------------------------------
     async def load(self, on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
         """Fetch every customer page by page into the index; customers gone since are dropped."""
@@ -165,6 +177,7 @@ class CustomerService:
         Where the provider honours idempotency keys the key does that; elsewhere an attempt whose
         answer was lost is remembered, and the next attempt with the key first looks for it.
         """
+        self._refuse_card_numbers(changes.values)
         await self._before_write()
         unconfirmed = self._unconfirmed_creates.get(idempotency_key)
         if unconfirmed is not None:
@@ -233,6 +246,7 @@ class CustomerService:
 
         Raises StaleVersionError (with `current`) when someone else changed it meanwhile.
         """
+        self._refuse_card_numbers(changes.values)
         await self._before_write()
         if changes.is_empty():
             return original
@@ -298,6 +312,7 @@ class CustomerService:
 
     # -- sub-records (capabilities.collections) -----------------------------------------------
     async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
+        self._refuse_card_numbers(values, kind)
         await self._before_write()
         updated = await self.provider.add_item(customer, kind, values)
         self.index.upsert([updated])
@@ -305,6 +320,7 @@ class CustomerService:
 
     async def update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
+        self._refuse_card_numbers(values, kind)
         await self._before_write()
         updated = await self.provider.update_item(customer, kind, item_id, values)
         self.index.upsert([updated])

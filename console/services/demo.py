@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +64,7 @@ class DemoSandbox:
         for emulator in self._emulators.values():
             emulator.flush()
 
-    def delete_all(self) -> None:
+    def forget_loaded(self) -> None:
+        """Finish pending writes, then drop the emulators in memory (before their files are deleted)."""
+        self.flush()
         self._emulators.clear()
-        shutil.rmtree(self.directory, ignore_errors=True)

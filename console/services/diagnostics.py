@@ -26,7 +26,7 @@ def _version(package: str) -> str:
 
 
 def _log_tail(context: AppContext, lines: int) -> list[str]:
-    path = context.paths.log_dir / "customer-console.log"
+    path = context.paths.log_file
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
             return handle.read().splitlines()[-lines:]

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from console.domain.card_numbers import mask_card_numbers_in
 from console.services.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ class DraftStore:
 
     def save(self, key: str, draft: Draft) -> None:
         """Write (or replace) a draft; failures are logged, never raised into the typing user's face."""
+        # A card number pasted into a field is refused on Save, but must not reach the disk meanwhile.
+        draft = draft.model_copy(update={"values": mask_card_numbers_in(draft.values),
+                                         "base_values": mask_card_numbers_in(draft.base_values)})
         try:
             write_atomic(self._path(key), draft.model_dump_json())
         except OSError as exc:
@@ -49,6 +53,15 @@ class DraftStore:
     def discard(self, key: str) -> None:
         with contextlib.suppress(OSError):
             self._path(key).unlink(missing_ok=True)
+
+    def discard_account(self, account_id: str) -> list[Path]:
+        """Delete every draft of one account (it was removed); returns the files deleted."""
+        deleted = []
+        for key, draft in self.pending():
+            if draft.account_id == account_id:
+                self.discard(key)
+                deleted.append(self._path(key))
+        return deleted
 
     def pending(self) -> list[tuple[str, Draft]]:
         """Drafts left behind, oldest first; unreadable files are set aside, not deleted."""

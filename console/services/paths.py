@@ -38,3 +38,12 @@ class AppPaths:
     @property
     def demo_dir(self) -> Path:
         return self.data_dir / "demo"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.data_dir / "drafts"
+
+    @property
+    def log_file(self) -> Path:
+        """The current log file; rotated ones sit beside it as `.1` to `.3`."""
+        return self.log_dir / "customer-console.log"

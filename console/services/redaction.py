@@ -12,40 +12,43 @@ import re
 import threading
 from collections.abc import Iterable
 
+from console.domain.card_numbers import mask_card_numbers
+
 MASK = "[REDACTED]"
+
+# Names of fields, headers and parameters whose value is a secret, in any of the spellings seen:
+# transactionKey, transaction_key, secretKey, secret-key, private_key, x-api-key, passwd, client_secret...
+_SECRET_NAME = (r"(?:x[_-]?)?api[_-]?key|transaction[_-]?key|secret(?:[_-]?key)?|private[_-]?key|"
+                r"client[_-]?secret|passw(?:or)?d|pwd|(?:access[_-]?|refresh[_-]?)?token")
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization headers and bearer tokens, whatever the scheme.
     (re.compile(r"(?i)(authorization\s*[:=]\s*)(\"?)[^\s\",}]+(\s+[^\s\",}]+)?"), r"\1\2" + MASK),
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 " + MASK),
-    # key=value / "key": "value" where the key names a secret.
-    (re.compile(r"(?i)([\"']?(?:transaction_?key|transactionKey|api_?key|secret(?:_key)?|password|token|"
-                r"access_token|client_secret)[\"']?\s*[:=]\s*)([\"']?)[^\s\"',}&]+"), r"\1\2" + MASK),
-    # Provider key shapes: Digital River sk_test_/sk_live_, Square EAAA..., Clover/PayArc long tokens.
-    (re.compile(r"\bsk_(?:test_|live_)?[A-Za-z0-9]{8,}"), MASK),
+    # XML elements naming a secret: <transactionKey>...</transactionKey> (Authorize.net).
+    (re.compile(rf"(?i)(<(?:\w+:)?(?:{_SECRET_NAME})\b[^>]*>)[^<]*(</)"), r"\1" + MASK + r"\2"),
+    # key=value, key: value, "key": "value" where the key names a secret.
+    (re.compile(rf"(?i)([\"']?\b(?:{_SECRET_NAME})[\"']?\s*[:=]\s*)([\"']?)[^\s\"',}}&<]+"), r"\1\2" + MASK),
+    # Provider key shapes: Digital River sk_test_/sk_live_ (and any sk_ key), Square EAAA..., JWTs.
+    (re.compile(r"\bsk_[A-Za-z0-9_-]{8,}"), MASK),
     (re.compile(r"\bEAAA[A-Za-z0-9_-]{10,}"), MASK),
     (re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{5,}"), MASK),  # JWTs
 )
 
-# 13 to 19 digits, optionally grouped by spaces or dashes: the shape of a card number.
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
+def _encoded_forms(secret: str) -> str:
+    """A pattern for `secret` as it is or with any of its characters percent-encoded."""
+    def hex_byte(b: int) -> str:
+        return "%" + "".join(f"[{h}{h.lower()}]" if h.isalpha() else h for h in f"{b:02X}")
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def _mask_card(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    if not _luhn_ok(digits):
-        return match.group(0)  # an order number or a timestamp, not a card
-    return f"[CARD …{digits[-4:]}]"
+    parts = []
+    for ch in secret:
+        if ch.isascii() and ch.isalnum():
+            parts.append(ch)
+            continue
+        forms = [re.escape(ch), "".join(hex_byte(b) for b in ch.encode())] + ([r"\+"] if ch == " " else [])
+        parts.append("(?:" + "|".join(forms) + ")")
+    return "".join(parts)
 
 
 class Redactor:
@@ -53,22 +56,30 @@ class Redactor:
 
     def __init__(self) -> None:
         self._known: set[str] = set()
+        self._encoded: re.Pattern[str] | None = None
         self._lock = threading.Lock()
 
     def add(self, secrets: Iterable[str]) -> None:
-        """Remember exact secret values (an account's credentials) to replace wherever they appear."""
+        """Remember exact secret values (an account's credentials) to replace wherever they appear.
+
+        Their percent-encoded forms too, in either case of hex and with '+' for a space: a secret
+        placed in a URL or a form body is logged that way.
+        """
         with self._lock:
-            self._known.update(s for s in secrets if s and len(s) >= 4)
+            new = {s for s in secrets if s and len(s) >= 4} - self._known
+            if new:
+                self._known.update(new)
+                alternatives = sorted(self._known, key=len, reverse=True)
+                self._encoded = re.compile("|".join(_encoded_forms(s) for s in alternatives))
 
     def redact(self, text: str) -> str:
         with self._lock:
-            known = sorted(self._known, key=len, reverse=True)
-        for secret in known:
-            if secret in text:
-                text = text.replace(secret, MASK)
+            encoded = self._encoded
+        if encoded is not None:
+            text = encoded.sub(MASK, text)
         for pattern, replacement in _PATTERNS:
             text = pattern.sub(replacement, text)
-        return _CARD.sub(_mask_card, text)
+        return mask_card_numbers(text)
 
 
 REDACTOR = Redactor()

@@ -23,16 +23,23 @@ SERVICE = "customer-console"
 
 
 class SecretStore(Protocol):
-    """Where an account's credentials are kept."""
+    """Where credentials are kept, each under a name from `secret_name`."""
 
     warning: str | None
 
-    def get(self, account_id: str, key: str) -> str | None: ...
-    def set(self, account_id: str, key: str, value: str) -> None: ...
-    def delete(self, account_id: str, key: str) -> None: ...
+    def get(self, name: str) -> str | None: ...
+    def set(self, name: str, value: str) -> None: ...
+    def delete(self, name: str) -> None: ...
 
 
-def _username(account_id: str, key: str) -> str:
+def secret_name(account_id: str, provider: str, key: str) -> str:
+    """The keychain entry of one credential: per account and provider, so a token saved for one
+    provider is never sent to another when an account's provider is changed."""
+    return f"{account_id}/{provider}/{key}"
+
+
+def _legacy_name(account_id: str, key: str) -> str:
+    # Before 0.2 entries were named per account only; read once and moved (see `_get_or_migrate`).
     return f"{account_id}/{key}"
 
 
@@ -41,16 +48,20 @@ class MemorySecrets:
 
     def __init__(self, warning: str | None = None) -> None:
         self.warning = warning
-        self._values: dict[tuple[str, str], str] = {}
+        self._values: dict[str, str] = {}
 
-    def get(self, account_id: str, key: str) -> str | None:
-        return self._values.get((account_id, key))
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
 
-    def set(self, account_id: str, key: str, value: str) -> None:
-        self._values[(account_id, key)] = value
+    def set(self, name: str, value: str) -> None:
+        self._values[name] = value
 
-    def delete(self, account_id: str, key: str) -> None:
-        self._values.pop((account_id, key), None)
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)
+
+    def names(self) -> list[str]:
+        """Every stored entry's name (tests check what is left behind)."""
+        return sorted(self._values)
 
 
 class KeyringSecrets:
@@ -58,15 +69,15 @@ class KeyringSecrets:
 
     warning: str | None = None
 
-    def get(self, account_id: str, key: str) -> str | None:
-        return keyring.get_password(SERVICE, _username(account_id, key))
+    def get(self, name: str) -> str | None:
+        return keyring.get_password(SERVICE, name)
 
-    def set(self, account_id: str, key: str, value: str) -> None:
-        keyring.set_password(SERVICE, _username(account_id, key), value)
+    def set(self, name: str, value: str) -> None:
+        keyring.set_password(SERVICE, name, value)
 
-    def delete(self, account_id: str, key: str) -> None:
+    def delete(self, name: str) -> None:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(SERVICE, _username(account_id, key))
+            keyring.delete_password(SERVICE, name)
 
 
 def keychain_available() -> bool:
@@ -93,13 +104,31 @@ def default_secret_store() -> SecretStore:
     return MemorySecrets(warning=NO_KEYCHAIN_WARNING)
 
 
-async def get_secret(store: SecretStore, account_id: str, key: str) -> str | None:
-    return await run_blocking(store.get, account_id, key)
+def _get_or_migrate(store: SecretStore, account_id: str, provider: str, key: str) -> str | None:
+    value = store.get(secret_name(account_id, provider, key))
+    if value is None:
+        # An entry written before secrets were kept per provider belongs to the provider the
+        # account had when it was saved, which is the one it has now: move it under its new name.
+        legacy = store.get(_legacy_name(account_id, key))
+        if legacy is not None:
+            store.set(secret_name(account_id, provider, key), legacy)
+            store.delete(_legacy_name(account_id, key))
+            value = legacy
+    return value
 
 
-async def set_secret(store: SecretStore, account_id: str, key: str, value: str) -> None:
-    await run_blocking(store.set, account_id, key, value)
+async def get_secret(store: SecretStore, account_id: str, provider: str, key: str) -> str | None:
+    return await run_blocking(_get_or_migrate, store, account_id, provider, key)
 
 
-async def delete_secret(store: SecretStore, account_id: str, key: str) -> None:
-    await run_blocking(store.delete, account_id, key)
+async def set_secret(store: SecretStore, account_id: str, provider: str, key: str, value: str) -> None:
+    await run_blocking(store.set, secret_name(account_id, provider, key), value)
+
+
+async def delete_secret(store: SecretStore, account_id: str, provider: str, key: str) -> None:
+    await run_blocking(store.delete, secret_name(account_id, provider, key))
+
+
+async def delete_legacy_secret(store: SecretStore, account_id: str, key: str) -> None:
+    """Delete an entry of the old per-account naming, so a removed account leaves nothing behind."""
+    await run_blocking(store.delete, _legacy_name(account_id, key))

@@ -69,8 +69,10 @@ def _parse(raw: Any) -> StartSnapshot | None:
 
 def write_snapshot(data_dir: Path, snapshot: StartSnapshot) -> None:
     """Replace the snapshot atomically; readable by the user alone (it holds customer names)."""
+    from console.domain.card_numbers import mask_card_numbers_in  # not needed by the start-up read
+
     data = {"schema": SCHEMA, **asdict(snapshot)}
-    data["rows"] = data["rows"][:MAX_ROWS]
+    data["rows"] = mask_card_numbers_in(data["rows"][:MAX_ROWS])
     write_atomic(snapshot_path(data_dir), json.dumps(data, ensure_ascii=False))
 
 

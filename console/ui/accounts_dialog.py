@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import logging
-from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from console.domain import errors as e
 from console.providers.registry import ProviderInfo, provider, providers
-from console.services.accounts import Account, open_session
+from console.services.accounts import Account, credentials_for_test, open_session, save_account_changes
+from console.services.base_url import base_url_problem
 from console.services.context import AppContext
-from console.services.secrets import delete_secret, get_secret, set_secret
+from console.services.secrets import get_secret
 from console.services.settings import AccountSettings
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.theme import error_colour
@@ -55,7 +55,6 @@ class AccountsDialog(QDialog):
         self.tasks = TaskRegistry()
         self.accounts: list[AccountSettings] = [copy.deepcopy(a) for a in context.settings.accounts]
         self.typed_secrets: dict[str, dict[str, str]] = {}   # account id -> credential key -> value
-        self.removed: list[AccountSettings] = []
         self._current: AccountSettings | None = None
         self._loading_form = False
 
@@ -168,11 +167,10 @@ class AccountsDialog(QDialog):
 
         async def confirm() -> None:
             answer = await ask(self, self.tr("Remove account"),
-                               self.tr("Remove {0}? Its stored credentials are deleted from the keychain "
+                               self.tr("Remove {0}? Its stored credentials and unsaved edits are deleted "
                                        "when you save.").format(account.name))
             if answer == QMessageBox.StandardButton.Yes:
                 self.accounts.remove(account)
-                self.removed.append(account)
                 self._fill_list()
                 self.list.setCurrentRow(min(row, len(self.accounts) - 1))
 
@@ -267,7 +265,7 @@ class AccountsDialog(QDialog):
 
     async def _show_stored(self, account: AccountSettings) -> None:
         for key, edit in list(self.credential_edits.items()):
-            stored = await get_secret(self.context.secrets, account.id, key)
+            stored = await get_secret(self.context.secrets, account.id, account.provider, key)
             if stored and not edit.text():
                 edit.setPlaceholderText(self.tr("Stored in the keychain — type to replace"))
 
@@ -314,23 +312,12 @@ class AccountsDialog(QDialog):
             item.setText(self._label(account))
 
     # -- checks, test, save -------------------------------------------------------------------
-    async def _credentials_for(self, account: AccountSettings) -> dict[str, str]:
-        values = {}
-        for cred in provider(account.provider).credentials:
-            typed = self.typed_secrets.get(account.id, {}).get(cred.key)
-            value = typed or await get_secret(self.context.secrets, account.id, cred.key)
-            if value:
-                values[cred.key] = value
-        return values
-
     def _problem(self, account: AccountSettings) -> str | None:
         info = provider(account.provider)
         if not account.name:
             return self.tr("Give every account a display name.")
-        if account.base_url:
-            parsed = urlparse(account.base_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                return self.tr("{0}: the base URL must start with https:// (or http://).").format(account.name)
+        if account.base_url and (problem := base_url_problem(account.base_url)):
+            return f"{account.name}: {problem}"
         for option in info.options:
             if option.required and not account.options.get(option.key):
                 return self.tr("{0}: enter the {1}.").format(account.name, option.label)
@@ -348,7 +335,9 @@ class AccountsDialog(QDialog):
             problem = self._problem(settings)
             if problem:
                 raise e.InvalidInputError(problem)
-            credentials = await self._credentials_for(settings)
+            saved = next((a for a in self.context.settings.accounts if a.id == settings.id), None)
+            credentials = await credentials_for_test(settings, saved, self.typed_secrets.get(settings.id, {}),
+                                                     self.context.secrets)
             info = provider(settings.provider)
             account = Account(id=settings.id, info=info, name=settings.name,
                               environment=settings.environment, settings=settings)
@@ -377,14 +366,11 @@ class AccountsDialog(QDialog):
         self.tasks.start(self._save(), name="save")
 
     async def _save(self) -> None:
-        secrets = self.context.secrets
         try:
-            for account in self.accounts:
-                for key, value in self.typed_secrets.get(account.id, {}).items():
-                    await set_secret(secrets, account.id, key, value)
-            for account in self.removed:
-                for cred in provider(account.provider).credentials:
-                    await delete_secret(secrets, account.id, cred.key)
+            await save_account_changes(self.context, self.accounts, self.typed_secrets)
+        except e.ConsoleError as exc:
+            self.error.setText(exc.message)
+            return
         except Exception as exc:  # keyring backends raise their own error types
             log.warning("keychain write failed: %s", type(exc).__name__)
             self.error.setText(self.tr("The keychain refused to store the credentials ({0}). Nothing "

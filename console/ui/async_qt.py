@@ -44,11 +44,18 @@ async def ask(parent: QWidget | None, title: str, text: str, *,
               | QMessageBox.StandardButton.No,
               default: QMessageBox.StandardButton = QMessageBox.StandardButton.No,
               icon: QMessageBox.Icon = QMessageBox.Icon.Question,
-              informative: str | None = None) -> QMessageBox.StandardButton:
-    """Show a window-modal message box and await the button pressed (no nested exec())."""
+              informative: str | None = None,
+              labels: dict[QMessageBox.StandardButton, str] | None = None) -> QMessageBox.StandardButton:
+    """Show a window-modal message box and await the button pressed (no nested exec()).
+
+    `labels` renames buttons, so they can say what they do ("Delete 3 files", "Keep them").
+    """
     box = QMessageBox(icon, title, text, buttons, parent)
     box.setObjectName("confirmBox")
     box.setDefaultButton(default)
+    for button, label in (labels or {}).items():
+        if (widget := box.button(button)) is not None:
+            widget.setText(label)
     if informative:
         box.setInformativeText(informative)
     box.setWindowModality(box.windowModality().WindowModal)

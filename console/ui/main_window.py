@@ -29,6 +29,7 @@ from console.ui.async_qt import TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
+from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.window_layout import WindowLayout
 
@@ -94,6 +95,7 @@ class MainWindow(WindowLayout):
                              (self.delete_action, self.delete_selected), (self.refresh_action, self.refresh),
                              (self.find_action, self.focus_search), (self.accounts_action, self.open_accounts),
                              (self.reset_demo_action, self.reset_demo), (self.quit_action, self.close),
+                             (self.forget_data_action, self.forget_local_data),
                              (self.about_action, self.about), (self.diagnostics_action, self.show_diagnostics)):
             action.triggered.connect(slot)
 
@@ -236,7 +238,8 @@ class MainWindow(WindowLayout):
             dialog.restore_draft(draft)
 
     def _show_account(self, account: Account, environment: str) -> None:
-        self.show_account(account.name, environment)
+        override = self.session.override if self.session is not None else None
+        self.show_account(account.name, environment, override.label if override is not None else None)
 
     def open_accounts(self) -> None:
         dialog = AccountsDialog(self.context, self)
@@ -572,6 +575,27 @@ class MainWindow(WindowLayout):
             self.statusBar().showMessage(self.tr("Demo data reset."), 8000)
 
         self.tasks.start(confirm_and_reset(), name="reset-demo")
+
+    def forget_local_data(self) -> None:
+        self.tasks.start(forget_local_data_flow(self), name="forget-data")
+
+    def has_open_dialogs(self) -> bool:
+        return bool(self._dialogs)
+
+    async def close_demo_session(self) -> Account | None:
+        """Close the open account if it is a demo (its data is about to go); returns it to reopen."""
+        session = self.session
+        if session is None or not session.account.is_demo:
+            return None
+        self.tasks.cancel("load")
+        self.tasks.cancel("lookup")
+        self.session = None
+        self.model.set_source(None, ())
+        await session.aclose()
+        return session.account
+
+    def forget_snapshot_account(self) -> None:
+        self._snapshot_account = None
 
     def about(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Customer Console"),

@@ -95,6 +95,8 @@ class WindowLayout(QMainWindow):
                                         self.tr("Search (Ctrl+F)"))
         self.accounts_action = self._action(self.tr("&Accounts…"), None, "accountsAction")
         self.reset_demo_action = self._action(self.tr("&Reset demo data…"), None, "resetDemoAction")
+        self.forget_data_action = self._action(self.tr("&Forget local data…"), None, "forgetDataAction",
+                                               self.tr("Delete the customer data kept on this computer"))
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
         self.about_action = self._action(self.tr("&About Customer Console"))
         self.diagnostics_action = self._action(self.tr("&Diagnostics…"), None, "diagnosticsAction")
@@ -133,6 +135,7 @@ class WindowLayout(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.accounts_action)
+        file_menu.addAction(self.forget_data_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.customer_menu = menu.addMenu(self.tr("&Customer"))
@@ -166,6 +169,11 @@ class WindowLayout(QMainWindow):
         self.badge.setObjectName("environmentBadge")
         self.count_label = QLabel(self)
         self.count_label.setObjectName("statusCount")
+        self.override_label = QLabel(self)
+        self.override_label.setObjectName("statusOverride")
+        self.override_label.setToolTip(self.tr("This account's requests go to an address set in File → "
+                                               "Accounts, not the provider's own."))
+        self.override_label.setVisible(False)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("loadProgress")
         self.progress.setMaximumWidth(180)
@@ -175,13 +183,20 @@ class WindowLayout(QMainWindow):
         self.cancel_button.setObjectName("cancelLoad")
         self.cancel_button.setToolTip(self.tr("Stop loading (customers loaded so far stay)"))
         self.cancel_button.setVisible(False)
-        for widget in (self.progress, self.cancel_button, self.count_label, self.account_label, self.badge):
+        for widget in (self.progress, self.cancel_button, self.count_label, self.account_label,
+                       self.override_label, self.badge):
             bar.addPermanentWidget(widget)
 
     # -- showing ------------------------------------------------------------------------------
-    def show_account(self, name: str, environment: str) -> None:
-        """Name the account in the status bar and the title, with its environment badge."""
+    def show_account(self, name: str, environment: str, override: str | None = None) -> None:
+        """Name the account in the status bar and the title, with its environment badge.
+
+        `override` names the host of a base URL override, shown beside the name: requests do not
+        go where the provider's own address would send them.
+        """
         self.account_label.setText(name)
+        self.override_label.setVisible(override is not None)
+        self.override_label.setText(self.tr("Base URL overridden: {0}").format(override) if override else "")
         self.badge.setText(environment.upper())
         self.badge.setStyleSheet(badge_style(environment))
         self.badge.setToolTip({

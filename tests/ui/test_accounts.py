@@ -65,14 +65,18 @@ async def test_add_test_and_save_a_square_account(qtbot: Any, window: MainWindow
     on_disk = context.paths.settings_file.read_text(encoding="utf-8")
     assert "Shop sandbox" in on_disk
     assert TOKEN not in on_disk
-    assert isolated.values == {("customer-console", f"{saved[0].id}/token"): TOKEN}
+    assert isolated.values == {("customer-console", f"{saved[0].id}/square/token"): TOKEN}
 
-    # The new account is offered first; choosing it loads its customers under a SANDBOX badge.
+    # The new account is offered first; choosing it loads its customers. Its base URL points at a host
+    # that is neither Square's nor this computer, so writes are treated as PRODUCTION and the status
+    # bar says where requests go.
     assert window.account_combo.itemText(0).startswith("Shop sandbox")
     loaded = signal(window.load_finished, timeout=20)
     window.account_combo.setCurrentIndex(0)
     await loaded
-    assert window.badge.text() == "SANDBOX"
+    assert window.badge.text() == "PRODUCTION"
+    override = window.findChild(QLabel, "statusOverride")
+    assert override.isVisibleTo(window) and "square.emulator.invalid" in override.text()
     assert window.model.rowCount() == 40
 
 

@@ -28,7 +28,7 @@ async def _window_on(qtbot: Any, context: AppContext, *, read_only: bool = False
                               base_url=emulator.base_url, read_only=read_only)
     context.settings.accounts = [account]
     context.settings.last_account_id = account.id
-    await set_secret(context.secrets, account.id, "token", TOKEN)
+    await set_secret(context.secrets, account.id, "square", "token", TOKEN)
     window = MainWindow(context)
     qtbot.addWidget(window)
     loaded = signal(window.load_finished, timeout=20)

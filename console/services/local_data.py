@@ -1,0 +1,89 @@
+"""File → Forget local data: every file on this computer that can hold customer data, listed and deleted.
+
+Settings (accounts, window layout) and keychain entries are not customer data and stay.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console.services.demo import DemoSandbox
+from console.services.paths import AppPaths
+from console.services.start_snapshot import snapshot_path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalData:
+    """The files that hold customer data, by what they are."""
+
+    snapshot: tuple[Path, ...]
+    demo: tuple[Path, ...]
+    drafts: tuple[Path, ...]
+    logs: tuple[Path, ...]
+
+    def all(self) -> tuple[Path, ...]:
+        return self.snapshot + self.demo + self.drafts + self.logs
+
+    def summary(self) -> list[str]:
+        """One line per kind that has files, for the confirmation and the result."""
+        parts = [(self.snapshot, "the start snapshot (first rows of the last account shown)"),
+                 (self.demo, "demo account data"), (self.drafts, "unsaved edits (drafts)"),
+                 (self.logs, "log files")]
+        return [f"{what}: {len(files)} file{'s' if len(files) != 1 else ''}" for files, what in parts if files]
+
+
+def _files(directory: Path, pattern: str = "*") -> tuple[Path, ...]:
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted(p for p in directory.glob(pattern) if p.is_file()))
+
+
+def local_data(paths: AppPaths) -> LocalData:
+    """What is on disk now."""
+    snapshot = snapshot_path(paths.data_dir)
+    return LocalData(snapshot=(snapshot,) if snapshot.is_file() else (),
+                     demo=tuple(p for p in sorted(paths.demo_dir.rglob("*")) if p.is_file())
+                     if paths.demo_dir.is_dir() else (),
+                     drafts=_files(paths.drafts_dir),
+                     logs=_files(paths.log_dir, paths.log_file.name + "*"))
+
+
+@dataclass(slots=True)
+class ForgetResult:
+    deleted: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _close_log_files(log_dir: Path) -> list[logging.FileHandler]:
+    """Close the log handlers writing into `log_dir` so their files can be deleted (Windows locks them)."""
+    closed = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename).parent == log_dir:
+            handler.close()   # reopened by the next record, as a fresh file
+            closed.append(handler)
+    return closed
+
+
+def forget_local_data(paths: AppPaths, demo: DemoSandbox) -> ForgetResult:
+    """Delete the start snapshot, demo data, drafts and logs; say what was deleted and what could not be."""
+    found = local_data(paths)
+    result = ForgetResult()
+    demo.forget_loaded()  # nothing may write the demo data back after it is deleted
+    _close_log_files(paths.log_dir)
+    for path in found.all():
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            result.failed.append((path, exc.strerror or str(exc)))
+        else:
+            result.deleted.append(path)
+    for directory in (paths.demo_dir, paths.drafts_dir):
+        if directory.is_dir() and not any(p.is_file() for p in directory.rglob("*")):
+            shutil.rmtree(directory, ignore_errors=True)
+    log.info("forgot local data: %d files deleted, %d could not be", len(result.deleted), len(result.failed))
+    return result
