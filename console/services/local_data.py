@@ -14,7 +14,6 @@ from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
 from console.services.start_snapshot import snapshot_path
 
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,5 +84,4 @@ def forget_local_data(paths: AppPaths, demo: DemoSandbox) -> ForgetResult:
     for directory in (paths.demo_dir, paths.drafts_dir):
         if directory.is_dir() and not any(p.is_file() for p in directory.rglob("*")):
             shutil.rmtree(directory, ignore_errors=True)
-    log.info("forgot local data: %d files deleted, %d could not be", len(result.deleted), len(result.failed))
     return result

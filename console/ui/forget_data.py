@@ -42,7 +42,8 @@ async def forget_local_data_flow(window: MainWindow) -> None:
     result = forget_local_data(paths, window.context.demo)
     window.forget_snapshot_account()
     text = tr("Deleted {0} files.").format(len(result.deleted))
-    details = "\n".join(found.summary())
+    details = "\n".join(found.summary()) + "\n\n" + tr(
+        "As you go on working, the app keeps a new start snapshot, drafts of open edits and a log again.")
     if result.failed:
         text = tr("Deleted {0} files; {1} could not be deleted.").format(len(result.deleted), len(result.failed))
         details += "\n\n" + "\n".join(f"{path}: {reason}" for path, reason in result.failed)
