@@ -15,7 +15,6 @@ from console.services.paths import AppPaths
 from console.services.start_snapshot import snapshot_path
 
 
-
 @dataclass(frozen=True, slots=True)
 class LocalData:
     """The files that hold customer data, by what they are."""
