@@ -107,24 +107,46 @@ _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
 
-def route_qt_messages() -> None:
-    """Send Qt's own messages to the log (redacted like everything else) instead of stderr."""
+def route_qt_messages(paths: AppPaths) -> None:
+    """Send Qt's own messages to the log (redacted like everything else) instead of stderr.
+
+    A fatal one (no usable platform plugin, say) ends the process: it is reported first, since
+    Qt would otherwise abort with nothing printed and nothing in the log.
+    """
     qt_log = logging.getLogger("qt")
 
     def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
         level = _QT_LEVELS.get(kind, logging.WARNING)
         if message.startswith("This plugin does not support"):
             level = logging.DEBUG  # the offscreen platform (screenshots) lacks window management
+        if kind == QtMsgType.QtFatalMsg:
+            from console.ui.start_failure import report_start_failure
+
+            report_start_failure(message.strip(), paths)
+            os._exit(EXIT_START_FAILED)  # Qt would abort() next: a core dump, and exit 134
         qt_log.log(level, "%s", message)
 
     qInstallMessageHandler(handler)
+
+
+EXIT_START_FAILED = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()
-    route_qt_messages()
+    route_qt_messages(paths)
+    try:
+        return _run(args, paths)
+    except Exception as exc:
+        from console.ui.start_failure import report_start_failure
+
+        report_start_failure(f"{type(exc).__name__}: {exc}", paths, details=exc)
+        return EXIT_START_FAILED
+
+
+def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
