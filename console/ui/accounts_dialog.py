@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from console.services.context import AppContext
 from console.services.secrets import get_secret
 from console.services.settings import AccountSettings
 from console.ui.async_qt import TaskRegistry, ask
+from console.ui.secret_field import add_reveal_toggle
 from console.ui.theme import error_colour
 
 log = logging.getLogger(__name__)
@@ -86,29 +88,39 @@ class AccountsDialog(QDialog):
 
         self.form_widget = QWidget(self)
         self.form = QFormLayout(self.form_widget)
-        self.provider_combo = QComboBox(self)
+        self.empty = QLabel(self.tr("No accounts yet. Click <b>Add account</b> to connect a Square, "
+                                    "Authorize.net, Clover, PayArc or Digital River account. The demo "
+                                    "accounts work without one."), self)
+        self.empty.setObjectName("noAccounts")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right = QStackedWidget(self)
+        self.right.addWidget(self.empty)
+        self.right.addWidget(self.form_widget)
+
+        self.provider_combo = QComboBox(self.form_widget)
         self.provider_combo.setObjectName("accountProvider")
         for info in providers():
             self.provider_combo.addItem(info.display_name, info.key)
         self.provider_combo.currentIndexChanged.connect(self._provider_changed)
-        self.name_edit = QLineEdit(self)
+        self.name_edit = QLineEdit(self.form_widget)
         self.name_edit.setObjectName("accountName")
         self.name_edit.textEdited.connect(self._store_form)
-        self.environment_combo = QComboBox(self)
+        self.environment_combo = QComboBox(self.form_widget)
         self.environment_combo.setObjectName("accountEnvironment")
         self.environment_combo.currentIndexChanged.connect(self._store_form)
-        self.base_url_edit = QLineEdit(self)
+        self.base_url_edit = QLineEdit(self.form_widget)
         self.base_url_edit.setObjectName("accountBaseUrl")
         self.base_url_edit.textEdited.connect(self._store_form)
-        self.read_only = QCheckBox(self.tr("Read-only (refuse every change to this account)"), self)
+        self.read_only = QCheckBox(self.tr("Read-only (refuse every change to this account)"), self.form_widget)
         self.read_only.setObjectName("accountReadOnly")
         self.read_only.toggled.connect(self._store_form)
         self.credential_edits: dict[str, QLineEdit] = {}
         self.option_edits: dict[str, QLineEdit | QComboBox] = {}
-        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button = QPushButton(self.tr("Test connection"), self.form_widget)
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self.test_connection)
-        self.test_result = QLabel(self)
+        self.test_result = QLabel(self.form_widget)
         self.test_result.setObjectName("testResult")
         self.test_result.setWordWrap(True)
         self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -124,7 +136,7 @@ class AccountsDialog(QDialog):
 
         body = QHBoxLayout()
         body.addLayout(left, 1)
-        body.addWidget(self.form_widget, 2)
+        body.addWidget(self.right, 2)
         layout = QVBoxLayout(self)
         if warning is not None:
             layout.addWidget(warning)
@@ -179,7 +191,7 @@ class AccountsDialog(QDialog):
     # -- form ---------------------------------------------------------------------------------
     def _select(self, row: int) -> None:
         self._current = self.accounts[row] if 0 <= row < len(self.accounts) else None
-        self.form_widget.setEnabled(self._current is not None)
+        self.right.setCurrentWidget(self.form_widget if self._current is not None else self.empty)
         self.remove_button.setEnabled(self._current is not None)
         self.test_result.setText("")
         if self._current is not None:
@@ -203,9 +215,10 @@ class AccountsDialog(QDialog):
         self.form.addRow(self.tr("Display name"), self.name_edit)
         self.form.addRow(self.tr("Environment"), self.environment_combo)
         for cred in info.credentials:
-            edit = QLineEdit(self)
+            edit = QLineEdit(self.form_widget)
             edit.setObjectName(f"credential:{cred.key}")
             edit.setEchoMode(QLineEdit.EchoMode.Password)
+            add_reveal_toggle(edit)
             if cred.help:
                 edit.setToolTip(cred.help)
             edit.textEdited.connect(self._store_form)
@@ -214,13 +227,13 @@ class AccountsDialog(QDialog):
         for option in info.options:
             widget: QLineEdit | QComboBox
             if option.choices:
-                combo = QComboBox(self)
+                combo = QComboBox(self.form_widget)
                 for value, text in option.choices:
                     combo.addItem(text, value)
                 combo.currentIndexChanged.connect(self._store_form)
                 widget = combo
             else:
-                line = QLineEdit(self)
+                line = QLineEdit(self.form_widget)
                 line.textEdited.connect(self._store_form)
                 widget = line
             widget.setObjectName(f"option:{option.key}")
@@ -247,7 +260,7 @@ class AccountsDialog(QDialog):
         self.environment_combo.setEnabled(not by_key)
         self.environment_combo.setToolTip(self.tr("Set by the key you enter (test or live).") if by_key else "")
         self.base_url_edit.setText(account.base_url or "")
-        self.base_url_edit.setPlaceholderText(info.base_url(account.environment, account.options))
+        self._show_default_url(account)
         self.read_only.setChecked(account.read_only)
         typed = self.typed_secrets.get(account.id, {})
         for key, edit in self.credential_edits.items():
@@ -268,6 +281,11 @@ class AccountsDialog(QDialog):
             stored = await get_secret(self.context.secrets, account.id, account.provider, key)
             if stored and not edit.text():
                 edit.setPlaceholderText(self.tr("Stored in the keychain — type to replace"))
+
+    def _show_default_url(self, account: AccountSettings) -> None:
+        # Said as a default, so the grey text is not mistaken for a value that was typed.
+        url = provider(account.provider).base_url(account.environment, account.options)
+        self.base_url_edit.setPlaceholderText(self.tr("Default: {0}").format(url))
 
     def _provider_changed(self) -> None:
         if self._loading_form or self._current is None:
@@ -305,8 +323,7 @@ class AccountsDialog(QDialog):
             self.environment_combo.blockSignals(True)
             self.environment_combo.setCurrentIndex(max(0, self.environment_combo.findData(decided)))
             self.environment_combo.blockSignals(False)
-        self.base_url_edit.setPlaceholderText(provider(account.provider).base_url(account.environment,
-                                                                                 account.options))
+        self._show_default_url(account)
         item = self.list.item(self.list.currentRow())
         if item is not None:
             item.setText(self._label(account))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
+
 
 def resources_dir() -> Path:
     """The resources folder: inside a PyInstaller bundle, else beside the package source."""
@@ -16,3 +18,14 @@ def resources_dir() -> Path:
 
 def app_icon_path() -> Path:
     return resources_dir() / "icons" / "customer-console.svg"
+
+
+def themed_icon(name: str) -> QIcon:
+    """A monochrome SVG from resources/icons drawn in the palette's text colour (light and dark mode)."""
+    from PySide6.QtGui import QGuiApplication, QPixmap
+
+    svg = (resources_dir() / "icons" / f"{name}.svg").read_text(encoding="utf-8")
+    colour = QGuiApplication.palette().windowText().color().name()
+    pixmap = QPixmap()
+    pixmap.loadFromData(svg.replace("currentColor", colour).encode(), "SVG")
+    return QIcon(pixmap)
