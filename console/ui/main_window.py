@@ -32,6 +32,7 @@ from console.ui.edit_dialog import CustomerDialog
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.window_layout import WindowLayout
+from console.ui.wording import count_of
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class MainWindow(WindowLayout):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        # A reset or a filter drops the selection without a selectionChanged: actions follow it anyway.
+        for changed in (self.model.modelReset, self.model.layoutChanged, self.model.rowsRemoved):
+            changed.connect(lambda *_: self._update_actions())
         self._connect_actions()
         self.enable_shortcuts()
         self.account_combo.currentIndexChanged.connect(self._account_chosen)
@@ -309,7 +313,7 @@ class MainWindow(WindowLayout):
 
     def _show_counts(self, visible: int, loaded: int) -> None:
         if visible == loaded:
-            self.count_label.setText(self.tr("{0:n} customers").format(loaded))
+            self.count_label.setText(count_of(loaded, self.tr("customer"), self.tr("customers")))
         else:
             self.count_label.setText(self.tr("{0:n} of {1:n} shown").format(visible, loaded))
 
@@ -351,7 +355,8 @@ class MainWindow(WindowLayout):
             self.lookup_finished.emit(0)
             return
         self.statusBar().showMessage(
-            self.tr("{0} found {1} customer(s) with {2} {3}.").format(provider, len(found), key.value, value),
+            self.tr("{0} found {1} with {2} {3}.").format(provider, count_of(len(found), self.tr("customer"),
+                                                                           self.tr("customers")), key.value, value),
             8000)
         self.lookup_finished.emit(len(found))
 

@@ -1,0 +1,41 @@
+"""The main window in everyday use: actions follow the selection, counts are said properly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from console.ui.main_window import MainWindow
+from console.ui.wording import count_of
+from tests.support.qt import answer, signal, until
+
+
+def test_counted_nouns() -> None:
+    assert count_of(1, "customer") == "1 customer"
+    assert count_of(0, "customer") == "0 customers"
+    assert count_of(2, "address", "addresses") == "2 addresses"
+
+
+async def test_edit_and_delete_follow_the_selection_when_a_search_hides_it(qtbot: Any, window: MainWindow) -> None:
+    window.table.setFocus()
+    window.table.selectRow(0)
+    assert window.edit_action.isEnabled() and window.delete_action.isEnabled()
+    qtbot.keyClicks(window.search, "zzzz-no-such-customer")
+    await until(lambda: window.model.rowCount() == 0, what="the search to hide every row")
+    assert not window.edit_action.isEnabled()
+    assert not window.delete_action.isEnabled()
+
+
+async def test_edit_and_delete_are_off_after_a_delete(qtbot: Any, window: MainWindow) -> None:
+    window.table.setFocus()
+    window.table.selectRow(0)
+    deleted = signal(window.customers_deleted)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    await answer(QMessageBox.StandardButton.Yes)
+    await deleted
+    assert not window.selected_rows()
+    assert not window.edit_action.isEnabled()
+    assert not window.delete_action.isEnabled()
+    assert window.count_label.text() == "119 customers"
