@@ -107,7 +107,7 @@ _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
 
-def route_qt_messages(paths: AppPaths) -> None:
+def route_qt_messages(paths: AppPaths | None = None) -> None:
     """Send Qt's own messages to the log (redacted like everything else) instead of stderr.
 
     A fatal one (no usable platform plugin, say) ends the process: it is reported first, since
@@ -122,7 +122,7 @@ def route_qt_messages(paths: AppPaths) -> None:
         if kind == QtMsgType.QtFatalMsg:
             from console.ui.start_failure import report_start_failure
 
-            report_start_failure(message.strip(), paths)
+            report_start_failure(message.strip(), paths or AppPaths.resolve())
             os._exit(EXIT_START_FAILED)  # Qt would abort() next: a core dump, and exit 134
         qt_log.log(level, "%s", message)
 

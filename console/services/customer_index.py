@@ -13,6 +13,7 @@ from operator import contains, is_not, not_, or_
 from typing import Any, cast
 
 from console.domain.customer import Customer, display_name_getter, field_getter
+from console.domain.text_folding import fold
 from console.domain.validation import digits
 
 Listener = Callable[[list[int], list[int], list[int]], None]
@@ -47,12 +48,12 @@ def _sort_key(value: Any) -> str | float | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return value.casefold()
+        return fold(value)  # Åsa among the A's, Amélie before Amira
     if isinstance(value, datetime):
         return value.timestamp()
     if isinstance(value, bool | int | float):
         return float(value)
-    return str(value).casefold()
+    return fold(str(value))
 
 
 def _number_first(key: str | float) -> tuple[bool, str | float]:
@@ -61,7 +62,7 @@ def _number_first(key: str | float) -> tuple[bool, str | float]:
 
 
 class CustomerIndex:
-    """Customers by position, with case-folded search keys each and cached sort keys."""
+    """Customers by position, with folded (case and accents) search keys each and cached sort keys."""
 
     def __init__(self, *, search_fields: Sequence[str], name_fields: Sequence[str]) -> None:
         self.search_fields = tuple(search_fields)
@@ -150,8 +151,8 @@ class CustomerIndex:
                 # customer's own phone string (one part is joined into itself), which costs
                 # no memory, while a joined copy would cost about 40 bytes a customer.
                 texts.append(number)
-        # Phone parts are the same case-folded.
-        return _SEP.join(texts).casefold(), _SEP.join(phones)
+        # Phone parts are the same folded. Text is folded as the query is: "elodie" finds Élodie.
+        return fold(_SEP.join(texts)), _SEP.join(phones)
 
     def _search_key(self, customer: Customer) -> str:
         """Everything a search looks at for `customer`, in one string (for checks and tests)."""
@@ -239,7 +240,7 @@ class CustomerIndex:
         `ascending` says `within` is in load order, so its keys can be read one by one in memory
         order; otherwise many positions are looked up by scanning every key.
         """
-        tokens = query.casefold().split()
+        tokens = fold(query).split()
         customers = self._customers
         if within is None:
             within = range(len(customers))

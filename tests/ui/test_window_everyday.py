@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from console.domain.text_folding import fold
 from console.ui.main_window import MainWindow
 from console.ui.wording import count_of
 from tests.support.qt import answer, signal, until
@@ -39,3 +40,22 @@ async def test_edit_and_delete_are_off_after_a_delete(qtbot: Any, window: MainWi
     assert not window.edit_action.isEnabled()
     assert not window.delete_action.isEnabled()
     assert window.count_label.text() == "119 customers"
+
+
+async def test_typing_a_name_without_its_accents_finds_it(qtbot: Any, window: MainWindow) -> None:
+    accented = [c for c in window.session.service.index if c.family_name and "í" in c.family_name]  # type: ignore[union-attr]
+    assert accented, "the demo data has names with accents"
+    target = accented[0]
+    plain = target.family_name.replace("í", "i")  # type: ignore[union-attr]
+    qtbot.keyClicks(window.search, plain.lower())
+    await until(lambda: window.model.row_of(target.id) is not None and window.model.rowCount() < 120,
+                what="the accented name to be found")
+
+
+async def test_the_name_column_sorts_accented_names_among_their_letters(qtbot: Any, window: MainWindow) -> None:
+    name_column = [c.key for c in window.model.columns].index("name")
+    window.table.horizontalHeader().setSortIndicator(name_column, Qt.SortOrder.AscendingOrder)
+    await until(lambda: window.model.sort_state()[0] == "name", what="the sort")
+    names = [window.model.data(window.model.index(r, name_column)) for r in range(window.model.rowCount())]
+    folded = [fold(n) for n in names if n]
+    assert folded == sorted(folded)
