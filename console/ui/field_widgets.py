@@ -98,9 +98,11 @@ class FieldEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, spec: FieldSpec, *, read_only: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: FieldSpec, *, read_only: bool = False, clearable: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.clearable = clearable
         self.setObjectName(f"field:{spec.key}")
         self._suggestion: Any = None
         self._note: FieldProblem | None = None
@@ -156,7 +158,8 @@ class FieldEditor(QWidget):
             kv.changed.connect(self.changed)
             return kv
         line = QLineEdit(self)
-        line.setClearButtonEnabled(True)
+        # No one-click clear where the provider cannot clear the value (the field explains why).
+        line.setClearButtonEnabled(self.clearable)
         if spec.placeholder:
             line.setPlaceholderText(spec.placeholder)
         line.textChanged.connect(lambda _t: self.changed.emit())
@@ -225,7 +228,7 @@ class FieldEditor(QWidget):
         self.message.setStyleSheet(f"color: {error_colour()};" if is_problem else "")
         self.fix.setVisible(self._suggestion is not None)
         if self._suggestion is not None:
-            self.fix.setText(fix_label or self.tr("Use this"))
+            self.fix.setText(fix_label or (shown.fix_label if shown else None) or self.tr("Use this"))
         self.editor.setProperty("invalid", is_problem)
 
     def apply_suggestion(self) -> None:
