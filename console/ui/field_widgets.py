@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +46,7 @@ class KeyValueEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(110)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.installEventFilter(self)
         add = QPushButton(self.tr("Add entry"), self)
         add.clicked.connect(self.add_row)
         remove = QPushButton(self.tr("Remove entry"), self)
@@ -57,6 +59,21 @@ class KeyValueEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Return belongs to the table, never to the dialog's Save.
+
+        While a cell is edited its editor commits it (Qt does that; the key then reaches the
+        table); otherwise Return opens the current cell, as in a spreadsheet.
+        """
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            item = self.table.currentItem()
+            if self.table.state() != QAbstractItemView.State.EditingState and item is not None:
+                self.table.editItem(item)
+            return True
+        return super().eventFilter(watched, event)
 
     def add_row(self, key: str = "", value: str = "") -> None:
         row = self.table.rowCount()
