@@ -35,7 +35,7 @@ from console.domain.customer import Customer
 from console.domain.validation import FieldProblem, check_values, clearing_problems
 from console.services.customer_service import CustomerService, changed_by_others
 from console.services.drafts import Draft, DraftStore
-from console.ui.async_qt import TaskRegistry, ask
+from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
 from console.ui.customer_table import format_value
 from console.ui.field_widgets import FieldEditor, add_to_form
@@ -300,7 +300,7 @@ class CustomerDialog(QDialog):
         if not self.has_unsaved_changes():
             self.accept()
             return
-        self.tasks.start(self._confirm_then_save(), name="save")
+        self.tasks.start(self._confirm_then_save(), name="confirm-save")
 
     async def _confirm_then_save(self) -> None:
         # Fields whose new value has consequences (e.g. disabling a customer) ask first.
@@ -314,7 +314,9 @@ class CustomerDialog(QDialog):
                 if answer != QMessageBox.StandardButton.Yes:
                     self.state.setText(self.tr("Not saved."))
                     return
-        await self._save()
+        # After any card or address change still being sent from this dialog, never instead of it.
+        self._set_saving(True)
+        self.tasks.queue(self._save(), WRITES)
 
     def _idempotency_key(self, changes: CustomerChanges) -> str:
         # The same logical create keeps its key across attempts, so a create whose answer was
@@ -329,8 +331,7 @@ class CustomerDialog(QDialog):
         self.state.setText(self.tr("Saving…") if saving else "")
 
     async def _save(self) -> None:
-        changes = self.changes()
-        self._set_saving(True)
+        changes = self.changes()   # against `original` as it is now, after any write before this one
         self.hide_banner()
         try:
             if self.original is None:
