@@ -25,6 +25,7 @@ class FieldProblem:
 
     message: str
     suggestion: str | None = None
+    fix_label: str | None = None   # the button that applies `suggestion`, when "Use this" would not fit
 
 
 _PHONE_CHARS = re.compile(r"\+?[0-9 ().\-/]+")
@@ -196,3 +197,21 @@ def card_number_fields(specs: tuple[FieldSpec, ...], values: Mapping[str, Any]) 
         elif spec.kind in _FREE_TEXT and isinstance(value, str) and contains_card_number(value):
             found[spec.key] = CARD_NUMBER_MESSAGE
     return found
+
+
+def clearing_problems(caps: Capabilities, before: Mapping[str, Any],
+                      after: Mapping[str, Any]) -> dict[str, FieldProblem]:
+    """Fields `after` leaves blank that held a value `before` but the provider cannot clear.
+
+    The old value is offered back, since putting it back is the only edit that can be saved blank.
+    """
+    problems: dict[str, FieldProblem] = {}
+    for spec in caps.fields:
+        if spec.clearable or spec.key not in after or not _is_blank(after[spec.key]):
+            continue
+        old = before.get(spec.key)
+        if not _is_blank(old):
+            problems[spec.key] = FieldProblem(
+                f"{caps.display_name} cannot clear this field: enter a new value or put the old one back.",
+                suggestion=old if isinstance(old, str) else None, fix_label="Put it back")
+    return problems

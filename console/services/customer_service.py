@@ -19,7 +19,7 @@ from console.domain.capabilities import ActionSpec, Capabilities, SearchKey
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer, Group
 from console.domain.query import CustomerQuery
-from console.domain.validation import card_number_fields
+from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 
@@ -244,16 +244,20 @@ class CustomerService:
     async def update(self, original: Customer, changes: CustomerChanges) -> Customer:
         """Apply `changes` to the customer as the dialog read it (`original`).
 
-        Raises StaleVersionError (with `current`) when someone else changed it meanwhile.
+        Raises StaleVersionError (with `current`) when someone else changed it meanwhile, and
+        InvalidInputError, sending nothing, when it would clear a field the provider cannot clear.
         """
         self._refuse_card_numbers(changes.values)
+        self._refuse_clearing(original, changes)
         await self._before_write()
         if changes.is_empty():
             return original
         if not self.capabilities.versioned:
             # No version to guard the write: compare what the dialog read with what is there now.
+            # A field that already holds our value is no conflict (our earlier attempt may have landed).
             current = await self.provider.get(original.id)
-            if changed_by_others(original, current, sorted(changes.touched())):
+            if any(not same_value(current.value(key), changes.get(key))
+                   for key in changed_by_others(original, current, sorted(changes.touched()))):
                 self.index.upsert([current])
                 raise e.StaleVersionError("Someone else changed this customer after you opened it.",
                                           current=current, provider=self.provider.name)
@@ -270,12 +274,45 @@ class CustomerService:
         except (e.UnavailableError, e.ProtocolError) as exc:
             if not _maybe_applied(exc):
                 raise
-            current = await self.provider.get(original.id)
-            if not changes_applied(current, changes):
-                raise
-            updated = current
+            updated = await self._read_back_update(original, changes, exc)
         self.index.upsert([updated])
         return updated
+
+    def _refuse_clearing(self, original: Customer, changes: CustomerChanges) -> None:
+        touched = sorted(changes.touched())
+        problems = clearing_problems(self.capabilities, {k: original.value(k) for k in touched},
+                                     {k: changes.get(k) for k in touched})
+        if problems:
+            labels = ", ".join(self.capabilities.field(k).label for k in problems)
+            raise e.InvalidInputError(f"{self.capabilities.display_name} cannot clear {labels}; nothing was sent.",
+                                      field_errors={k: p.message for k, p in problems.items()},
+                                      provider=self.provider.name)
+
+    async def _read_back_update(self, original: Customer, changes: CustomerChanges,
+                                lost: e.ConsoleError) -> Customer:
+        """After an update whose answer was lost: the provider's copy if it landed, else why not.
+
+        Landed: the copy is what was saved. Not landed and untouched since the dialog read it:
+        the original error, so Save may simply be pressed again. Changed by someone else
+        meanwhile (whether or not ours landed first): StaleVersionError with their copy, since
+        pressing Save again would overwrite what they did.
+        """
+        try:
+            current = await self.provider.get(original.id)
+        except e.NotFoundError:
+            self.index.remove([original.id])
+            raise
+        except e.ConsoleError as exc:
+            raise lost from exc   # the outcome is still unknown
+        self.index.upsert([current])
+        if changes_applied(current, changes):
+            return current
+        others = changed_by_others(original, current, sorted(changes.touched()))
+        if others or (self.capabilities.versioned and current.version != original.version):
+            raise e.StaleVersionError("Someone else changed this customer while your change was on its way; "
+                                      "yours is not there now.", current=current,
+                                      provider=self.provider.name) from lost
+        raise lost
 
     async def delete(self, customers: Sequence[Customer]) -> BulkResult:
         """Delete customers (the bulk endpoint for several, where there is one)."""

@@ -68,12 +68,22 @@ async def ask(parent: QWidget | None, title: str, text: str, *,
     return box.standardButton(clicked) if clicked is not None else QMessageBox.StandardButton(result)
 
 
+# The lane every write to a provider waits its turn in: a write is never cancelled by another.
+WRITES = "writes"
+
+
 class TaskRegistry:
-    """Keeps a reference to every task a window starts; a named task replaces its predecessor."""
+    """Keeps a reference to every task a window starts.
+
+    A named task (`start`) replaces its predecessor: right for reads, where only the latest
+    matters. A queued task (`queue`) waits for the tasks queued before it in its lane and is
+    never cancelled by them: right for writes, where each was asked for and must finish.
+    """
 
     def __init__(self) -> None:
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._anonymous: set[asyncio.Task[Any]] = set()
+        self._lanes: dict[str, asyncio.Task[Any]] = {}   # the last task queued in each lane
 
     def start(self, coro: Coroutine[Any, Any, Any], name: str | None = None) -> asyncio.Task[Any]:
         if name is not None:
@@ -85,6 +95,33 @@ class TaskRegistry:
             self._anonymous.add(task)
         task.add_done_callback(self._finished)
         return task
+
+    def queue(self, coro: Coroutine[Any, Any, Any], lane: str = WRITES) -> asyncio.Task[Any]:
+        """Run `coro` once everything queued before it in `lane` has finished (however it ended)."""
+        previous = self._lanes.get(lane)
+
+        async def in_turn() -> Any:
+            if previous is not None and not previous.done():
+                await asyncio.wait([previous])   # waits without cancelling it or taking its error
+            return await coro
+
+        task = asyncio.get_running_loop().create_task(in_turn(), name=f"{lane}:queued")
+        self._lanes[lane] = task
+        self._anonymous.add(task)
+        task.add_done_callback(lambda _task: coro.close())   # a no-op unless cancelled before its turn
+        task.add_done_callback(self._finished)
+        return task
+
+    def busy(self, lane: str = WRITES) -> bool:
+        """Whether something queued in `lane` has not finished yet."""
+        last = self._lanes.get(lane)
+        return last is not None and not last.done()
+
+    async def idle(self, lane: str = WRITES) -> None:
+        """Wait until everything queued in `lane` so far has finished."""
+        last = self._lanes.get(lane)
+        if last is not None and not last.done():
+            await asyncio.wait([last])
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._anonymous.discard(task)
@@ -109,6 +146,7 @@ class TaskRegistry:
         tasks = [*self._tasks.values(), *self._anonymous]
         self._tasks.clear()
         self._anonymous.clear()
+        self._lanes.clear()
         for task in tasks:
             task.cancel()
         if tasks:

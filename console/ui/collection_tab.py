@@ -31,7 +31,7 @@ from console.domain import errors as e
 from console.domain.capabilities import CollectionSpec
 from console.domain.customer import Customer
 from console.services.customer_service import CustomerService
-from console.ui.async_qt import TaskRegistry, ask
+from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.customer_table import format_value
 from console.ui.field_widgets import FieldEditor, add_to_form
 from console.ui.theme import error_colour
@@ -105,6 +105,7 @@ class CollectionTab(QWidget):
         self.service = service
         self.customer = customer
         self.tasks = tasks
+        self._pending = 0   # this tab's writes queued or under way
         self.setObjectName(f"collection:{spec.kind}")
         columns = [c.label for c in spec.columns]
         if spec.can_set_default or any(item_is_default(i) for i in self.items()):
@@ -186,9 +187,11 @@ class CollectionTab(QWidget):
 
     def _update_buttons(self) -> None:
         selected = self.selected_item()
+        if "add" in self.buttons:
+            self.buttons["add"].setEnabled(not self._pending)
         for name in ("edit", "delete", "default"):
             if name in self.buttons:
-                enabled = selected is not None
+                enabled = selected is not None and not self._pending
                 if name == "default" and selected is not None:
                     enabled = not item_is_default(selected)
                 self.buttons[name].setEnabled(enabled)
@@ -199,27 +202,28 @@ class CollectionTab(QWidget):
 
     # -- operations ---------------------------------------------------------------------------
     def _run(self, description: str, operation: Callable[[], Any]) -> None:
+        """Queue a write behind the dialog's others; `operation` reads the customer when its turn comes."""
+        self._pending += 1
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        self._set_status(description)
+
         async def run() -> None:
-            for button in self.buttons.values():
-                button.setEnabled(False)
-            self._set_status(description)
             try:
                 updated = await operation()
             except e.ConsoleError as exc:
                 self._set_status(exc.message, error=True)
                 self.operation_failed.emit(exc)
+            else:
+                self.customer = updated
+                self.refresh()
+                self._set_status(self.tr("Saved."))
+                self.customer_changed.emit(updated)
+            finally:
+                self._pending -= 1
                 self._update_buttons()
-                if "add" in self.buttons:
-                    self.buttons["add"].setEnabled(True)
-                return
-            self.customer = updated
-            self.refresh()
-            if "add" in self.buttons:
-                self.buttons["add"].setEnabled(True)
-            self._set_status(self.tr("Saved."))
-            self.customer_changed.emit(updated)
 
-        self.tasks.start(run(), name=f"collection:{self.spec.kind}")
+        self.tasks.queue(run(), WRITES)
 
     def _open_form(self, item: Any | None, then: Callable[[dict[str, Any]], None]) -> None:
         dialog = ItemDialog(self.spec, item, self)

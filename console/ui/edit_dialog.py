@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
-from console.domain.validation import FieldProblem, check_values
+from console.domain.validation import FieldProblem, check_values, clearing_problems
 from console.services.customer_service import CustomerService, changed_by_others
 from console.services.drafts import Draft, DraftStore
-from console.ui.async_qt import TaskRegistry, ask
+from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
 from console.ui.customer_table import format_value
 from console.ui.field_widgets import FieldEditor, add_to_form
@@ -171,7 +171,7 @@ class CustomerDialog(QDialog):
             if self.creating and not spec.editable:
                 continue  # read-only facts (created through, ...) exist only once saved
             read_only = spec.create_only and not self.creating
-            editor = FieldEditor(spec, read_only=read_only, parent=page)
+            editor = FieldEditor(spec, read_only=read_only, clearable=self.creating or spec.clearable, parent=page)
             self.editors[spec.key] = editor
             add_to_form(form, editor)
         scroll = QScrollArea()
@@ -235,7 +235,14 @@ class CustomerDialog(QDialog):
         return edited or self.chosen_group_ids() != self._group_ids
 
     def problems(self) -> dict[str, FieldProblem]:
-        return check_values(self.caps, self.values(), creating=self.creating)
+        values = self.values()
+        problems = check_values(self.caps, values, creating=self.creating)
+        if self.original is not None:
+            # A value the provider cannot clear must not be left blank (the service refuses it too).
+            before = {key: self.original.value(key) for key in values}
+            for key, problem in clearing_problems(self.caps, before, values).items():
+                problems.setdefault(key, problem)
+        return problems
 
     def _revalidate(self) -> None:
         problems = self.problems()
@@ -293,7 +300,7 @@ class CustomerDialog(QDialog):
         if not self.has_unsaved_changes():
             self.accept()
             return
-        self.tasks.start(self._confirm_then_save(), name="save")
+        self.tasks.start(self._confirm_then_save(), name="confirm-save")
 
     async def _confirm_then_save(self) -> None:
         # Fields whose new value has consequences (e.g. disabling a customer) ask first.
@@ -307,7 +314,9 @@ class CustomerDialog(QDialog):
                 if answer != QMessageBox.StandardButton.Yes:
                     self.state.setText(self.tr("Not saved."))
                     return
-        await self._save()
+        # After any card or address change still being sent from this dialog, never instead of it.
+        self._set_saving(True)
+        self.tasks.queue(self._save(), WRITES)
 
     def _idempotency_key(self, changes: CustomerChanges) -> str:
         # The same logical create keeps its key across attempts, so a create whose answer was
@@ -322,8 +331,7 @@ class CustomerDialog(QDialog):
         self.state.setText(self.tr("Saving…") if saving else "")
 
     async def _save(self) -> None:
-        changes = self.changes()
-        self._set_saving(True)
+        changes = self.changes()   # against `original` as it is now, after any write before this one
         self.hide_banner()
         try:
             if self.original is None:

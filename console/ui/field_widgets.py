@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,6 +46,7 @@ class KeyValueEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(110)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.table.installEventFilter(self)
         add = QPushButton(self.tr("Add entry"), self)
         add.clicked.connect(self.add_row)
         remove = QPushButton(self.tr("Remove entry"), self)
@@ -57,6 +59,21 @@ class KeyValueEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Return belongs to the table, never to the dialog's Save.
+
+        While a cell is edited its editor commits it (Qt does that; the key then reaches the
+        table); otherwise Return opens the current cell, as in a spreadsheet.
+        """
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            item = self.table.currentItem()
+            if self.table.state() != QAbstractItemView.State.EditingState and item is not None:
+                self.table.editItem(item)
+            return True
+        return super().eventFilter(watched, event)
 
     def add_row(self, key: str = "", value: str = "") -> None:
         row = self.table.rowCount()
@@ -98,9 +115,11 @@ class FieldEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, spec: FieldSpec, *, read_only: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: FieldSpec, *, read_only: bool = False, clearable: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.clearable = clearable
         self.setObjectName(f"field:{spec.key}")
         self._suggestion: Any = None
         self._note: FieldProblem | None = None
@@ -156,7 +175,8 @@ class FieldEditor(QWidget):
             kv.changed.connect(self.changed)
             return kv
         line = QLineEdit(self)
-        line.setClearButtonEnabled(True)
+        # No one-click clear where the provider cannot clear the value (the field explains why).
+        line.setClearButtonEnabled(self.clearable)
         if spec.placeholder:
             line.setPlaceholderText(spec.placeholder)
         line.textChanged.connect(lambda _t: self.changed.emit())
@@ -225,7 +245,7 @@ class FieldEditor(QWidget):
         self.message.setStyleSheet(f"color: {error_colour()};" if is_problem else "")
         self.fix.setVisible(self._suggestion is not None)
         if self._suggestion is not None:
-            self.fix.setText(fix_label or self.tr("Use this"))
+            self.fix.setText(fix_label or (shown.fix_label if shown else None) or self.tr("Use this"))
         self.editor.setProperty("invalid", is_problem)
 
     def apply_suggestion(self) -> None:

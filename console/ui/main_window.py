@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import uuid
+from collections.abc import Coroutine
 from typing import Any
 
 import shiboken6
@@ -25,7 +26,7 @@ from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
 from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
 from console.ui.accounts_dialog import AccountsDialog
-from console.ui.async_qt import TaskRegistry, ask
+from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
@@ -144,7 +145,10 @@ class MainWindow(WindowLayout):
             self.tasks.start(self.open_account(self.accounts[index]), name="account")
 
     async def open_account(self, account: Account) -> None:
-        """Close the current account (cancelling its work) and open `account`."""
+        """Close the current account (cancelling its reads, finishing its writes) and open `account`."""
+        if self.tasks.busy(WRITES):
+            self.statusBar().showMessage(self.tr("Finishing the changes in progress before switching…"))
+            await self.tasks.idle(WRITES)
         self.tasks.cancel("load")
         self.tasks.cancel("lookup")
         self._save_columns()
@@ -498,7 +502,7 @@ class MainWindow(WindowLayout):
             if self.session is session:
                 self._open_dialog(customer)
 
-        dialog.accepted.connect(lambda: self.tasks.start(create(dialog.value()), name="create-from"))
+        dialog.accepted.connect(lambda: self._queue_write(create(dialog.value())))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
@@ -509,12 +513,18 @@ class MainWindow(WindowLayout):
         self.statusBar().showMessage(message.format(name), 8000)
         self.select_customer(customer.id)
 
+    def _queue_write(self, write: Coroutine[Any, Any, None]) -> None:
+        """Run a write after those already under way: a write is never cancelled by a later one."""
+        if self.tasks.busy(WRITES):
+            self.statusBar().showMessage(self.tr("Waiting for the change in progress to finish…"))
+        self.tasks.queue(write, WRITES)
+
     def delete_selected(self) -> None:
         customers = self.selected_customers()
         if customers and self.session is not None:
-            self.tasks.start(self._delete(self.session, customers), name="delete")
+            self.tasks.start(self._confirm_delete(self.session, customers), name="confirm-delete")
 
-    async def _delete(self, session: AccountSession, customers: list[Customer]) -> None:
+    async def _confirm_delete(self, session: AccountSession, customers: list[Customer]) -> None:
         names = [session.service.index.name(c) for c in customers]
         shown = "\n".join(f"• {n}" for n in names[:MAX_NAMED])
         if len(names) > MAX_NAMED:
@@ -527,6 +537,9 @@ class MainWindow(WindowLayout):
                            icon=QMessageBox.Icon.Warning)
         if answer != QMessageBox.StandardButton.Yes or self.session is not session:
             return
+        self._queue_write(self._delete(session, customers))
+
+    async def _delete(self, session: AccountSession, customers: list[Customer]) -> None:
         self.statusBar().showMessage(self.tr("Deleting {0} customer(s)…").format(len(customers)))
         try:
             result = await session.service.delete(customers)
@@ -552,8 +565,10 @@ class MainWindow(WindowLayout):
             name = session.service.index.name(customer)
             answer = await ask(self, spec.label.rstrip("…"), spec.confirm.format(name=name),
                                icon=QMessageBox.Icon.Warning)
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+            if answer == QMessageBox.StandardButton.Yes:
+                self._queue_write(run(name))
+
+        async def run(name: str) -> None:
             try:
                 await session.service.run_action(customer, spec)
             except e.ConsoleError as exc:
@@ -573,6 +588,7 @@ class MainWindow(WindowLayout):
                                                    "Real accounts are not touched."))
             if answer != QMessageBox.StandardButton.Yes:
                 return
+            await self.tasks.idle(WRITES)   # a write under way finishes before its data is replaced
             self.tasks.cancel("load")
             self.context.demo.reset()
             if self.session is not None and self.session.account.is_demo:
@@ -705,6 +721,11 @@ class MainWindow(WindowLayout):
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_window()
+        if self.tasks.busy(WRITES):
+            # Quitting would cut a delete or change off partway; it finishes within its timeouts.
+            event.ignore()
+            self.statusBar().showMessage(self.tr("A change is still being sent; quit once it has finished."))
+            return
         for dialog in list(self._dialogs):
             if dialog.has_unsaved_changes():
                 # Never drop typed edits silently: bring the dialog forward instead of closing.

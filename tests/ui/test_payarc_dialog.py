@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal
-from tests.support.window import line_editor, open_edit_of_row, open_new
+from tests.support.window import line_editor, open_edit_of_row, open_new, type_value
 from tests.ui.conftest import open_demo
 
 
@@ -71,3 +71,49 @@ async def test_cards_are_shown_masked_and_read_only(qtbot: Any, window: MainWind
     default_column = tab.table.columnCount() - 1
     marks = [tab.table.item(r, default_column).text() for r in range(tab.table.rowCount())]
     assert marks.count("✓") == sum(m.is_default for m in dialog.original.payment_methods)  # type: ignore[union-attr]
+
+
+async def test_a_field_payarc_cannot_clear_is_explained_and_not_saved_blank(qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "payarc")
+    emulator = window.context.demo.emulator("payarc")
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.customer(r).email and window.model.customer(r).value("description"))
+    dialog = await open_edit_of_row(qtbot, window, row)
+    original = dialog.original
+    assert original is not None and original.email
+    email = line_editor(dialog, "email")
+    assert not email.isClearButtonEnabled()   # no one-click clear for what PayArc cannot clear
+    # The user empties the email and, as well, changes the description.
+    email.setFocus()
+    email.selectAll()
+    qtbot.keyClick(email, Qt.Key.Key_Delete)
+    message = dialog.editors["email"].message
+    assert message.isVisible() and "PayArc cannot clear this field" in message.text()
+    type_value(qtbot, dialog.editors["description"], "Changed description")
+    emulator.clear_log()
+    failed_state = dialog.state.text
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "nothing was sent" in failed_state()
+    assert emulator.requests == []
+    assert (emulator.customer(original.id) or {})["email"] == original.email
+    assert "Saved" not in window.statusBar().currentMessage()
+    # One click puts the old value back; then the rest is saved.
+    fix = dialog.editors["email"].fix
+    assert fix.isVisible() and fix.text() == "Put it back"
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert email.text() == original.email and not message.isVisible()
+    saved = signal(dialog.saved)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await saved
+    stored = emulator.customer(original.id) or {}
+    assert (stored["email"], stored["description"]) == (original.email, "Changed description")
+    assert "Saved" in window.statusBar().currentMessage()
+
+
+async def test_a_new_payarc_customer_may_leave_fields_empty(qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "payarc")
+    dialog = await open_new(qtbot, window)
+    assert line_editor(dialog, "email").isClearButtonEnabled()
+    qtbot.keyClicks(line_editor(dialog, "given_name"), "Ann Example")
+    assert "email" not in dialog.problems()
