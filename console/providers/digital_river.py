@@ -53,7 +53,8 @@ CAPABILITIES = Capabilities(
     provider="digital-river",
     display_name=NAME,
     fields=(
-        FieldSpec(key="customer_id", label="Customer id", create_only=True, max_length=ID_MAX,
+        # The customer's own id (Customer.id), so an existing customer shows it, read-only.
+        FieldSpec(key="id", label="Customer id", create_only=True, max_length=ID_MAX,
                   pattern=r"[A-Za-z0-9._:-]+", pattern_message="Letters, digits and . _ : - only.",
                   help="Optional: your own id for this customer (at most 40 characters). Left empty, "
                        "the console makes one."),
@@ -236,7 +237,7 @@ _ADDRESS_FIELDS = {"line1": "line1", "line2": "line2", "city": "city", "state": 
 _TOP_FIELDS = {"email": "email", "type": "type", "locale": "locale", "enabled": "enabled",
                "request_to_be_forgotten": "requestToBeForgotten"}
 _PARAMETER_TO_KEY = {
-    "id": "customer_id", **{wire: key for key, wire in _TOP_FIELDS.items()},
+    "id": "id", **{wire: key for key, wire in _TOP_FIELDS.items()},
     **{f"shipping.{wire}": key for key, wire in _SHIPPING_FIELDS.items()},
     **{f"shipping.address.{wire}": ADDRESS_PREFIX + key for key, wire in _ADDRESS_FIELDS.items()},
     "shipping.address": "address.country",
@@ -394,7 +395,7 @@ class DigitalRiverProvider(CustomerProvider):
         return self._customer(reply.body)
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
-        own_id = _blank_to_none(changes.get("customer_id"))
+        own_id = _blank_to_none(changes.get("id"))
         # Without idempotency keys, our own id makes a repeated create meet 409 instead of a twin.
         customer_id = own_id or f"cc-{idempotency_key}"[:ID_MAX]
         body = {"id": customer_id, **write_body(None, changes)}
@@ -402,7 +403,7 @@ class DigitalRiverProvider(CustomerProvider):
             reply = await self.http.request("POST", "/customers", json_body=body, retry=True)
         except e.DuplicateError as exc:
             existing = await self.get(customer_id)
-            if all(same_value(existing.value(k), changes.get(k)) for k in changes.touched() if k != "customer_id"):
+            if all(same_value(existing.value(k), changes.get(k)) for k in changes.touched() if k != "id"):
                 return existing  # our own earlier attempt (its answer was lost), or the very same customer
             raise e.DuplicateError(f"A customer with the id {customer_id} already exists.", provider=NAME,
                                    existing_id=customer_id, code=exc.code) from exc

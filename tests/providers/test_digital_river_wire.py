@@ -117,9 +117,9 @@ async def test_create_update_delete_and_errors(validating: Any, emulator: Digita
         await client.create(CustomerChanges(values={**values, "email": "other@example.com"}), idempotency_key="k1")
     assert duplicate.value.existing_id == "cc-k1"
     with pytest.raises(e.InvalidInputError) as too_long:
-        await client.create(CustomerChanges(values={"customer_id": "x" * 41, "email": "a@example.com"}),
+        await client.create(CustomerChanges(values={"id": "x" * 41, "email": "a@example.com"}),
                             idempotency_key="k2")
-    assert "customer_id" in too_long.value.field_errors
+    assert "id" in too_long.value.field_errors
     updated = await client.update(created, CustomerChanges(values={"company": "Engines Ltd", "enabled": False}))
     assert updated.company == "Engines Ltd" and updated.value("status") == "Disabled"
     assert updated.value("address.city") == "Minnetonka"  # shipping is sent whole
