@@ -6,15 +6,18 @@ after it, so the table model can keep plain integer positions in its row lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
 from operator import contains, is_not, not_, or_
 from typing import Any, cast
 
+import phonenumbers
+
 from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
-from console.domain.validation import digits
+from console.domain.validation import digits, to_e164
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -54,6 +57,31 @@ def _sort_key(value: Any) -> str | float | None:
     if isinstance(value, bool | int | float):
         return float(value)
     return fold(str(value))
+
+
+# A phone number as typed, with its separators and spaces: "(206) 555-0151", "+1 206 555 0151".
+_TYPED_PHONE = re.compile(r"\+?\(?\d[\d ().\-/]*\d\)?")
+
+
+def _search_terms(query: str) -> list[tuple[str, ...]]:
+    """The query's terms, each as the forms any of which may match (most terms have one).
+
+    A phone typed with separators (seven digits or more) is one term, found as typed or by its
+    digits, with or without its country code: "206-555-0151" finds 2065550151 as stored.
+    """
+    terms: list[tuple[str, ...]] = []
+    rest = query
+    for match in _TYPED_PHONE.finditer(query):
+        typed = match.group().strip()
+        number = digits(typed)
+        if len(number) < 7 or typed.isdigit():
+            continue  # plain digits are searched as they are
+        forms = {fold(typed), number}
+        if (e164 := to_e164(typed)) is not None:
+            forms.add(str(phonenumbers.parse(e164).national_number))
+        terms.append((fold(typed), *sorted(forms - {fold(typed)})))
+        rest = rest.replace(match.group(), " ", 1)
+    return [(token,) for token in fold(rest).split()] + terms
 
 
 def _number_first(key: str | float) -> tuple[bool, str | float]:
@@ -240,16 +268,19 @@ class CustomerIndex:
         `ascending` says `within` is in load order, so its keys can be read one by one in memory
         order; otherwise many positions are looked up by scanning every key.
         """
-        tokens = fold(query).split()
+        terms = _search_terms(query)
         customers = self._customers
         if within is None:
             within = range(len(customers))
-        if not tokens:
+        if not terms:
             return [p for p in within if customers[p] is not None]
         positions: Sequence[int] = within if isinstance(within, list | range) else list(within)
         found: list[int] = []
-        for token in tokens:  # each token narrows the positions the next one looks at
-            positions = found = list(compress(positions, self._hits(token, positions, ascending)))
+        for forms in terms:  # each term narrows the positions the next one looks at
+            hits = self._hits(forms[0], positions, ascending)
+            for form in forms[1:]:
+                hits = map(or_, list(hits), self._hits(form, positions, ascending))
+            positions = found = list(compress(positions, hits))
         return found
 
     def _hits(self, token: str, positions: Sequence[int], ascending: bool) -> Iterable[bool]:

@@ -39,3 +39,20 @@ def test_folding_is_idempotent_and_case_free(text: str) -> None:
     once = fold(text)
     assert fold(once) == once
     assert once == once.casefold()
+
+
+@pytest.mark.parametrize("typed", ["206-555-0151", "(206) 555-0151", "206.555.0151", "2065550151", "+1 206 555 0151",
+                                   "555-0151"])
+def test_a_phone_is_found_however_it_is_typed(typed: str) -> None:
+    ix = CustomerIndex(search_fields=("name", "phone"), name_fields=("full_name",))
+    ix.upsert([Customer(id="a", given_name="Ann", phone="2065550151"),
+               Customer(id="b", given_name="Bo", phone="(206) 555-0151"),
+               Customer(id="c", given_name="Cy", phone="+1 312-555-0199"),
+               Customer(id="d", given_name="Di", reference_id="206-555")])
+    assert ix.matching(typed) == [0, 1]
+
+
+def test_a_dashed_reference_is_still_found_as_typed() -> None:
+    ix = CustomerIndex(search_fields=("name", "reference_id"), name_fields=("full_name",))
+    ix.upsert([Customer(id="d", given_name="Di", reference_id="123-456"), Customer(id="e", given_name="Ed")])
+    assert ix.matching("123-456") == [0]
