@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import console.sandbox.server as server_module
 from console.sandbox.server import EmulatorServer, build_parser, emulator_from_args
 from console.sandbox.square import SquareEmulator
 from tests.sandbox.conftest import HEADERS, serving
@@ -95,6 +97,26 @@ def test_http_faults(served: tuple[SquareEmulator, EmulatorServer]) -> None:
         cut = client.get("/v2/customers")
         assert cut.content == whole[: len(whole) // 2] and int(cut.headers["content-length"]) == len(cut.content)
         assert client.get("/v2/customers").content == whole  # and then it works normally
+
+
+def test_a_stop_signal_during_a_request_still_stops_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT/SIGTERM can land while the main thread takes in a request; the server must stop anyway."""
+    server = EmulatorServer(SquareEmulator(customers=1), 0)
+    monkeypatch.setattr(server, "process_request", lambda request, address: server_module._stop(signal.SIGINT, None))
+
+    def knock() -> None:
+        with contextlib.suppress(httpx.HTTPError), httpx.Client(base_url=server.base_url) as client:
+            client.get("/v2/customers")
+        server.shutdown()  # ends serve_forever if the stop was swallowed, so the test fails instead of hanging
+
+    knocker = threading.Thread(target=knock)
+    knocker.start()
+    try:
+        with pytest.raises(server_module._Stop):
+            server.serve_forever()
+    finally:
+        knocker.join(10)
+        server.server_close()
 
 
 def test_arguments_become_an_emulator(tmp_path: Path) -> None:
