@@ -7,10 +7,11 @@
 Each figure runs in a fresh Python process (so memory and start-up are not coloured by the
 figures before it) and prints one line per measurement:
 
-    P2 search p95 12.3 ms | baseline 310.2 ms | 25.2x | target <=16 ms and >=20x | met
+    P2 search p95, first typing 12.3 ms | baseline 310.2 ms | 25.2x | target <=16 ms and >=20x | met
 
-Targets are printed, never asserted: the exit status is non-zero only when a figure could not
-be measured at all.
+A figure and its baseline do the same work with the same number of samples. A line without a
+target ends in "target - | -": it is shown beside a figure, not judged. Targets are printed,
+never asserted: the exit status is non-zero only when a figure could not be measured at all.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
+FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8")
 SEARCH_QUERY = "marti"  # typed one key at a time, then one more key (6 in all): see _query()
-SEARCH_REPEATS = 4  # the query is typed this many times (from an empty field each time) for P2's p50/p95
+SEARCH_REPEATS = 4  # the query is typed this many times (from an empty field each time), in the app and the baseline
+DEMO_RUNS = 3  # P8: generations of the demo people, and as many of the baseline, interleaved
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,13 @@ class Sizes:
     memory_customers: int
     responsive_customers: int
     sort_customers: int
+    demo_people: int
 
     @staticmethod
     def for_run(quick: bool) -> Sizes:
         if quick:
-            return Sizes(2, 20_000, 200, 2_000, 20_000, 2_000, 20_000)
-        return Sizes(5, 100_000, 2_000, 10_000, 100_000, 10_000, 100_000)
+            return Sizes(2, 20_000, 200, 2_000, 20_000, 2_000, 20_000, 20_000)
+        return Sizes(5, 100_000, 2_000, 10_000, 100_000, 10_000, 100_000, 100_000)
 
 
 # -- printing ---------------------------------------------------------------------------------
@@ -74,12 +77,14 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def line(code: str, what: str, value: float, unit: str, *, baseline: float | None, baseline_unit: str | None = None,
-         ratio: float | None = None, target: str, met: bool) -> None:
-    """Print one figure in the agreed one-line form."""
+         ratio: float | None = None, target: str | None, met: bool | None) -> None:
+    """Print one figure in the agreed one-line form; without a target there is no verdict either."""
+    if (target is None) != (met is None):
+        raise ValueError(f"{code} {what}: a verdict needs a target and a target needs a verdict")
     base = "baseline -" if baseline is None else f"baseline {_fmt(baseline, baseline_unit or unit)}"
     times = "-" if ratio is None else f"{ratio:.2f}x" if ratio < 2 else f"{ratio:.1f}x"  # 1.09x is not 1.1x
-    print(f"{code} {what} {_fmt(value, unit)} | {base} | {times} | target {target} | {'met' if met else 'missed'}",
-          flush=True)
+    verdict = "-" if met is None else "met" if met else "missed"
+    print(f"{code} {what} {_fmt(value, unit)} | {base} | {times} | target {target or '-'} | {verdict}", flush=True)
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -242,16 +247,19 @@ def p1_startup(sizes: Sizes) -> None:
             marks = _time_to_paint(_CONSOLE, str(config), shot)
             console.append(marks["PAINTED"])
             live.append(marks.get("LIVE", marks["PAINTED"]))
-    app, base = statistics.median(console), statistics.median(bare)
-    line("P1", "start-up to first page painted (median)", app, "ms", baseline=base, ratio=app / base,
-         target="<=1.5x bare window", met=app <= 1.5 * base)
+    base = statistics.median(bare)
+    painted, shown = statistics.median(console), statistics.median(live)
+    line("P1a", "start-up to first paint (median)", painted, "ms", baseline=base, ratio=painted / base,
+         target="<=1.5x bare window", met=painted <= 1.5 * base)
+    line("P1b", "start-up to live first page (median)", shown, "ms", baseline=base, ratio=shown / base,
+         target="<=4x bare window", met=shown <= 4 * base)
     from console.services.demo import DEMO_LATENCY_MS
 
-    note(f"{sizes.startup_runs} runs each; the first page painted is the last session's (the start snapshot), "
-         f"replaced by the live first page at {statistics.median(live) * 1000:.0f} ms median; bytecode compiled, "
-         "as in an installed app")
-    note(f"very first start (no snapshot yet): {first['PAINTED'] * 1000:.0f} ms to the live first page; the demo "
-         f"account's emulator answers after {DEMO_LATENCY_MS:.0f} ms, as in the app")
+    note(f"{sizes.startup_runs} runs each, interleaved with the bare window's; the first paint is the last "
+         "session's window (the start snapshot), the live first page the demo account's first page from its "
+         f"emulator, which answers after {DEMO_LATENCY_MS:.0f} ms as in the app; bytecode compiled, as in an "
+         "installed app")
+    note(f"very first start (no snapshot yet): {first['PAINTED'] * 1000:.0f} ms to the live first page")
 
 
 # -- P2 search --------------------------------------------------------------------------------
@@ -316,25 +324,35 @@ def p2_search(sizes: Sizes) -> None:
             window, _, _ = await open_window(context)
             query = _query(window.session.service.index)
             window.search.setFocus()
-            console = [t for _ in range(SEARCH_REPEATS) for t in _type_query(window.search, window.table, query)]
+            console = [_type_query(window.search, window.table, query) for _ in range(SEARCH_REPEATS)]
             shown = window.model.rowCount()
             window.search.clear()  # the baseline gets every row, not the ones still shown
             host, field, view = _baseline_view(window)
-            baseline = _type_query(field, view, query) + _type_query(field, view, query)
+            baseline = [_type_query(field, view, query) for _ in range(SEARCH_REPEATS)]
             baseline_shown = view.model().rowCount()
             host.close()
             await window.shutdown()
-        p95 = percentile(console, 95)
-        p50 = statistics.median(console)
-        b95 = percentile(baseline, 95)
-        b50 = statistics.median(baseline)
-        line("P2", "search p50", p50, "ms", baseline=b50, ratio=b50 / p50, target="-", met=True)
-        line("P2", "search p95", p95, "ms", baseline=b95, ratio=b95 / p95, target="<=16 ms and >=20x",
-             met=p95 <= 0.016 and b95 / p95 >= 20)
-        note(f'"{query}" typed {SEARCH_REPEATS} times into {sizes.search_customers:,} customers ({len(console)} '
-             f"keystrokes; baseline {len(baseline)}); {shown} rows shown at the end (baseline {baseline_shown})")
+        # The first typing is what a user meets first (keys and caches cold); the later ones beside it.
+        passes = (("first typing", console[0], baseline[0]),
+                  (f"typed again x{SEARCH_REPEATS - 1}", _joined(console[1:]), _joined(baseline[1:])))
+        for label, ours, theirs in passes:
+            p95, b95 = percentile(ours, 95), percentile(theirs, 95)
+            headline = label == "first typing"
+            line("P2", f"search p95, {label}", p95, "ms", baseline=b95, ratio=b95 / p95,
+                 target="<=16 ms and >=20x" if headline else None,
+                 met=(p95 <= 0.016 and b95 / p95 >= 20) if headline else None)
+        for label, ours, theirs in passes:
+            p50, b50 = statistics.median(ours), statistics.median(theirs)
+            line("P2", f"search p50, {label}", p50, "ms", baseline=b50, ratio=b50 / p50, target=None, met=None)
+        note(f'"{query}" typed {SEARCH_REPEATS} times into {sizes.search_customers:,} customers: '
+             f"{len(_joined(console))} keystrokes in the app, {len(_joined(baseline))} in the baseline; {shown} rows "
+             f"shown at the end (baseline {baseline_shown}); percentiles interpolate within the samples")
 
     run_on_qasync(main)
+
+
+def _joined(passes: list[list[float]]) -> list[float]:
+    return [t for times in passes for t in times]
 
 
 # -- P3 Authorize.net full load ---------------------------------------------------------------
@@ -529,9 +547,48 @@ def p7_sort(sizes: Sizes) -> None:
     run_on_qasync(main)
 
 
+# -- P8 demo data -----------------------------------------------------------------------------
+def _rebuilt(people: list[Any]) -> list[Any]:
+    """The same people built again from their finished fields: the records without the drawing."""
+    from console.sandbox.demo_data import Person
+
+    return [Person(p.given_name, p.family_name, p.company, p.email, p.phone, p.address, p.birthday, p.note,
+                   p.reference_id, p.created_at, p.updated_at) for p in people]
+
+
+def p8_demo_data(sizes: Sizes) -> None:
+    import random
+
+    from console.sandbox.demo_data import generate_people
+
+    people = generate_people(random.Random(1), sizes.demo_people)
+    ours: list[float] = []
+    floor: list[float] = []
+    for run in range(DEMO_RUNS):  # interleaved, so a noisy moment hits both
+        gc.collect()
+        started = time.perf_counter()
+        crowd = generate_people(random.Random(run + 1), sizes.demo_people)
+        ours.append(time.perf_counter() - started)
+        del crowd
+        gc.collect()
+        was_enabled = gc.isenabled()
+        gc.disable()  # as generate_people does, so both build their records under the same collector
+        started = time.perf_counter()
+        copies = _rebuilt(people)
+        floor.append(time.perf_counter() - started)
+        if was_enabled:
+            gc.enable()
+        del copies
+    made, base = statistics.median(ours), statistics.median(floor)
+    line("P8", f"demo data, {sizes.demo_people:,} customers generated (median)", made, "s", baseline=base,
+         ratio=made / base, target="<=2 s", met=made <= 2.0)
+    note(f"{DEMO_RUNS} runs each, interleaved; baseline: the same number of Person records built from finished "
+         "fields (the cost of the records alone, without drawing names, addresses, emails and dates)")
+
+
 RUNNERS: dict[str, Callable[[Sizes], None]] = {
     "P1": p1_startup, "P2": p2_search, "P3": p3_authorize_net, "P4": p4_square, "P5": p5_memory,
-    "P6": p6_responsiveness, "P7": p7_sort,
+    "P6": p6_responsiveness, "P7": p7_sort, "P8": p8_demo_data,
 }
 
 

@@ -16,7 +16,14 @@ import keyring.backend
 import keyring.errors
 import pytest
 import qasync  # binds to PySide6 through QT_API above
+from hypothesis import settings
 from PySide6.QtWidgets import QApplication
+
+# In CI every run draws the same examples, so a failure there is reproduced by running the suite
+# again; the blob printed with it replays the failing example anywhere.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
 
 
 def _qasync_loop() -> Any:

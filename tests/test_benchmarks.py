@@ -8,30 +8,81 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^P7 sort by [a-z ]+ [\d.]+ ms \| baseline [\d.]+ ms \| [\d.]+x \| target <=200 ms \| (met|missed)$")
+NUMBER = r"[\d.]+ (ms|s) \| baseline [\d.]+ (ms|s) \| [\d.]+x"
+
+
+def _quick(*figures: str) -> str:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"]
+    for figure in figures:
+        command += ["--figure", figure]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("# Customer Console benchmarks")
+    return done.stdout
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """benchmarks/run.py as a module."""
+    spec = importlib.util.spec_from_file_location("benchmarks_run", ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_the_quick_sort_figure_prints_one_line_per_column() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--figure", "P7"],
-                          capture_output=True, text=True, env=env, timeout=300, check=False, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    figures = [text for text in done.stdout.splitlines() if text.startswith("P7 ")]
-    assert len(figures) == 3, done.stdout
+    figures = [text for text in _quick("P7").splitlines() if text.startswith("P7 ")]
+    assert len(figures) == 3, figures
     assert all(LINE.match(text) for text in figures), figures
-    assert done.stdout.startswith("# Customer Console benchmarks")
 
 
-def test_percentiles_stay_within_the_samples(monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("benchmarks_run", ROOT / "benchmarks" / "run.py")
-    assert spec is not None and spec.loader is not None
-    run = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, run)  # its dataclasses look themselves up there
-    spec.loader.exec_module(run)
+def test_search_headlines_the_first_typing_with_as_many_baseline_samples() -> None:
+    out = _quick("P2", "P8")
+    lines = [text for text in out.splitlines() if text.startswith(("P2 ", "P8 "))]
+    assert [re.sub(NUMBER + r".*", "", text) for text in lines] == [
+        "P2 search p95, first typing ", "P2 search p95, typed again x3 ", "P2 search p50, first typing ",
+        "P2 search p50, typed again x3 ", "P8 demo data, 20,000 customers generated (median) "]
+    assert re.search(NUMBER + r" \| target <=16 ms and >=20x \| (met|missed)$", lines[0]), lines[0]
+    assert all(text.endswith("| target - | -") for text in lines[1:4]), lines  # no target, no verdict
+    assert re.search(NUMBER + r" \| target <=2 s \| (met|missed)$", lines[4]), lines[4]
+    samples = re.search(r'"(\w+)" typed 4 times .*: (\d+) keystrokes in the app, (\d+) in the baseline', out)
+    assert samples is not None and samples[2] == samples[3] == str(4 * len(samples[1])), out
+
+
+def test_a_line_has_a_verdict_exactly_when_it_has_a_target(run: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    run.line("P9", "thing", 0.010, "ms", baseline=0.020, ratio=2.0, target=None, met=None)
+    run.line("P9", "thing", 0.010, "ms", baseline=0.020, ratio=2.0, target="<=16 ms", met=True)
+    assert capsys.readouterr().out.splitlines() == [
+        "P9 thing 10.0 ms | baseline 20.0 ms | 2.0x | target - | -",
+        "P9 thing 10.0 ms | baseline 20.0 ms | 2.0x | target <=16 ms | met"]
+    with pytest.raises(ValueError, match="verdict"):
+        run.line("P9", "thing", 0.010, "ms", baseline=None, target=None, met=True)
+
+
+def test_start_up_prints_first_paint_and_live_page_with_their_own_targets(run: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    marks = iter([{"PAINTED": 0.5, "LIVE": 0.5}, {"PAINTED": 0.1},
+                  {"PAINTED": 0.1}, {"PAINTED": 0.14, "LIVE": 0.45},
+                  {"PAINTED": 0.1}, {"PAINTED": 0.16, "LIVE": 0.35}])
+    monkeypatch.setattr(run, "_time_to_paint", lambda *args: next(marks))
+    run.p1_startup(run.Sizes.for_run(quick=True))
+    lines = [text for text in capsys.readouterr().out.splitlines() if text.startswith("P1")]
+    assert lines == [
+        "P1a start-up to first paint (median) 150.0 ms | baseline 100.0 ms | 1.50x | target <=1.5x bare window | met",
+        "P1b start-up to live first page (median) 400.0 ms | baseline 100.0 ms | 4.0x | target <=4x bare window "
+        "| met"]
+
+
+def test_percentiles_stay_within_the_samples(run: Any) -> None:
     samples = [0.010] * 10 + [0.020, 0.030]
     assert run.percentile(samples, 95) <= 0.030   # the "exclusive" quantiles would say 0.0335 here
     assert run.percentile(samples, 50) == 0.010

@@ -191,8 +191,12 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
                latency_ms=args.latency_ms, faults=faults, store_path=args.store)
 
 
-class _Stop(Exception):
-    """Raised from a signal handler to leave serve_forever."""
+class _Stop(BaseException):
+    """Raised from a signal handler to leave serve_forever.
+
+    Not an Exception: a signal that lands while a request is being taken in would otherwise be
+    caught by socketserver's per-request error handling, and the server would serve on.
+    """
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from console.domain.capabilities import Capabilities, Choice, FieldKind, FieldSpec
@@ -105,15 +105,26 @@ def test_lookup_detection() -> None:
     assert to_e164("not a number") is None
 
 
+LETTERS = FieldSpec(key="p", label="P", pattern="[A-Za-z ]+", min_length=3, max_length=50)
+
+
 @given(st.text(max_size=80))
+@example("ab")
+@example("abc")
+@example("a" * 50)
+@example("a" * 51)
 def test_validators_never_raise_on_any_text(text: str) -> None:
     for spec in (EMAIL, SQUARE_PHONE, DIGITS_PHONE,
-                 FieldSpec(key="b", label="B", kind=FieldKind.DATE, allow_no_year=True),
-                 FieldSpec(key="p", label="P", pattern="[A-Za-z ]+", min_length=3, max_length=50)):
+                 FieldSpec(key="b", label="B", kind=FieldKind.DATE, allow_no_year=True), LETTERS):
         problem = check_value(spec, text)
         assert problem is None or problem.message
+    letters_ok = all(ch.isascii() and (ch.isalpha() or ch == " ") for ch in text)
+    assert (check_value(LETTERS, text) is None) == (text == "" or (letters_ok and 3 <= len(text) <= 50))
 
 
 @given(st.text(alphabet="0123456789", min_size=9, max_size=16))
+@example("2" * 9)
+@example("2" * 16)
 def test_any_nine_to_sixteen_digits_fit_square_without_a_plus(number: str) -> None:
     assert check_value(SQUARE_PHONE, number) is None
+

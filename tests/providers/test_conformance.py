@@ -116,7 +116,12 @@ def _emulator(session: AccountSession) -> Any:
 
 
 async def test_connection_works(session: AccountSession) -> None:
+    emulator = _emulator(session)
+    # From now on the emulator takes only the session's own credentials, so passing means they were sent.
+    emulator.credentials = emulator.client_credentials()
+    before = emulator.request_count
     await session.provider.test_connection()
+    assert emulator.request_count > before, "test_connection answered without asking the provider"
 
 
 async def test_pages_through_everything_exactly_once(session: AccountSession) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from console.domain import errors as e
@@ -19,6 +20,7 @@ from console.providers.base import ProviderConfig
 from console.providers.payarc import CAPABILITIES, PayArcProvider, customer_from_wire
 from console.sandbox.payarc import PayArcEmulator
 from console.sandbox.payarc.emulator import check_fields
+from tests.support.boundaries import email_of_length, length_bounds
 
 NEW = {"given_name": "Grace Hopper", "email": "grace@example.com", "phone": "2025550143",
        "description": "Navy customer", "address.city": "Arlington", "address.postal_code": "22201-1234"}
@@ -118,11 +120,26 @@ def test_reads_the_id_and_both_timestamp_forms() -> None:
 
 _WIRE = {"given_name": "name", "description": "description", "address.line1": "address_1", "address.city": "city",
          "address.state": "state", "address.postal_code": "zip", "address.country": "country", "phone": "phone"}
+T = TypeVar("T")
 _TEXT = st.text(alphabet=st.sampled_from("abcXYZ '-.09éØ+()"), max_size=60)
+
+
+_BOUNDS = [b for b in length_bounds() if b.provider == "payarc" and b.collection is None]
+
+
+def _at_every_bound(keys: set[str]) -> Callable[[T], T]:
+    """@example at min−1, min, max and max+1 of each field's rule: random text rarely lands there."""
+    def decorate(test: T) -> T:
+        for bound in _BOUNDS:
+            if bound.spec.key in keys:
+                test = example(bound.spec.key, bound.value())(test)
+        return test
+    return decorate
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(_WIRE)), _TEXT)
+@_at_every_bound(set(_WIRE))
 def test_what_the_dialog_accepts_payarc_accepts_and_vice_versa(key: str, text: str) -> None:
     value = text.strip()
     if not value:
@@ -135,12 +152,21 @@ def test_what_the_dialog_accepts_payarc_accepts_and_vice_versa(key: str, text: s
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(["email", "send_email_address", "cc_email_address"]),
        st.emails().filter(lambda m: len(m) <= 60))
+@_at_every_bound({"email", "send_email_address", "cc_email_address"})
+@example("send_email_address", email_of_length(5))
 def test_emails_the_dialog_accepts_payarc_accepts(key: str, email: str) -> None:
     if check_value(CAPABILITIES.field(key), email) is None:
         assert not check_fields({key: email})
+    elif len(email) > CAPABILITIES.field(key).max_length:  # type: ignore[operator]
+        assert key in check_fields({key: email})
 
 
 @given(st.text(alphabet=st.sampled_from("0123456789 +-()."), min_size=1, max_size=20))
+@example("1")
+@example("12")
+@example("12345678901")
+@example("123456789012")
+@example("+1 541 754 3010")
 def test_a_phone_typed_with_punctuation_is_offered_as_digits(text: str) -> None:
     problem = check_value(CAPABILITIES.field("phone"), text)
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from console.domain import errors as e
@@ -26,6 +26,7 @@ from console.providers.http import RetryPolicy
 from console.providers.registry import provider, providers
 from console.sandbox.base import Emulator
 from console.sandbox.registry import emulator_class, emulator_keys
+from tests.support.boundaries import length_bounds
 
 ALL_SPECS: list[tuple[str, FieldSpec]] = [(info.key, spec) for info in providers()
                                           for spec in info.capabilities.fields]
@@ -38,8 +39,16 @@ json_value = st.recursive(json_leaf, lambda inner: st.one_of(
 any_value = st.one_of(json_value, st.text(), st.dates(), st.binary(max_size=10))
 
 
+def _at_every_bound(test: Any) -> Any:
+    """@example at each length rule's bounds: the values a validator is most likely to get wrong."""
+    for bound in length_bounds():
+        test = example((bound.provider, bound.spec), bound.value())(test)
+    return test
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(ALL_SPECS), any_value)
+@_at_every_bound
 def test_every_validator_answers_any_value(field: tuple[str, FieldSpec], value: Any) -> None:
     _, spec = field
     problem = check_value(spec, value)

@@ -166,20 +166,34 @@ class User:
     async def list(self) -> None:
         await self.persist("list", self.service.load)
 
+    def _live(self) -> dict[str, str]:
+        """Marker email -> id of every customer this user created and has not deleted."""
+        return {email: cid for email, cid in self.created.items() if cid not in self.deleted}
+
+    def _found_locally(self, query: str) -> set[str]:
+        index = self.service.index
+        return {index.at(position).id for position in index.matching(query)}
+
     async def search(self) -> None:
         caps = self.service.capabilities
-        ours = self._ours()
+        live = self._live()
+        # Local search over what is loaded (what the search field does for every provider): the
+        # soak's marker finds exactly the customers created and not deleted, and one customer's
+        # whole marker finds that customer alone (seeded customers never carry it).
+        assert self._found_locally("soak") == set(live.values()), "local search disagrees with what exists"
+        if live:
+            email = self.rng.choice(sorted(live))
+            marker = email.partition("@")[0].rpartition(".")[2] + "@"   # "soak17@"
+            assert self._found_locally(marker.upper()) == {live[email]}, f"searching {marker!r}"
         # The most specific lookup the provider has (some answer one profile per lookup).
         key = next((k for k in (SearchKey.REFERENCE_ID, SearchKey.EMAIL) if k in caps.server_exact), None)
+        ours = self._ours()
         if key is not None and ours:
             target = self.rng.choice(ours)
             value = str(target.value(key.value))
             found = await self.persist("search", lambda: self.service.lookup(key, value))
             if found is not None and target.id not in self.deleted:
                 assert target.id in [c.id for c in found], "a server lookup missed a customer we created"
-        else:
-            # Local search over what is loaded (what the search field does for every provider).
-            assert isinstance(self.service.index.matching("soak"), list)
 
 
 OPERATIONS = (("create", 25), ("update", 30), ("delete", 10), ("list", 10), ("search", 25))

@@ -217,8 +217,14 @@ def test_flush_reports_a_failed_save(tmp_path: Path) -> None:
         emu.flush()
 
 
-def test_flush_without_a_store_is_a_no_op(emu: SquareEmulator) -> None:
-    emu.flush()
+def test_flush_without_a_store_is_a_no_op(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    emu = SquareEmulator(customers=2)
+    with client_for(emu) as client:
+        client.post("/v2/customers", json={"given_name": "Unsaved"})
+    emu.flush(timeout=0)  # nothing to wait for: it returns at once instead of timing out
+    assert list(tmp_path.iterdir()) == [], "an emulator without a store wrote a file"
+    assert len(emu.customer_ids()) == 3  # and what it holds in memory is untouched
 
 
 # -- registry and layering ------------------------------------------------------------------------

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+import console.sandbox.server as server_module
 from console.sandbox.server import EmulatorServer, build_parser, emulator_from_args
 from console.sandbox.square import SquareEmulator
 from tests.sandbox.conftest import HEADERS, serving
@@ -46,10 +50,41 @@ def test_serves_the_emulator_over_http(served: tuple[SquareEmulator, EmulatorSer
     assert emu.requests[-1].json() == {"given_name": "Chunked"}
 
 
+class WatchedEvent(threading.Event):
+    """A threading.Event that tells when someone starts waiting on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waiting.set()
+        return super().wait(timeout)
+
+
+def test_a_timeout_fault_holds_the_answer_back_until_the_server_stops(
+        served: tuple[SquareEmulator, EmulatorServer]) -> None:
+    emu, server = served
+    server.stopping = stopping = WatchedEvent()
+    emu.fail_next("timeout")
+    head = "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
+    with socket.create_connection(server.server_address[:2]) as sock:
+        sock.sendall(f"GET /v2/customers HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode())
+        assert stopping.waiting.wait(10), "the handler never started holding the answer back"
+        sock.setblocking(False)
+        with pytest.raises(BlockingIOError):  # it holds the request and has sent nothing
+            sock.recv(1)
+        stopping.set()  # what stopping the server does
+        sock.setblocking(True)
+        sock.settimeout(10)  # a safety net for a hang, not a margin: the close is already due
+        assert sock.recv(1) == b"", "the connection closed with an answer after all"
+    assert emu.stats().faults == {"timeout": 1}
+
+
 def test_http_faults(served: tuple[SquareEmulator, EmulatorServer]) -> None:
     emu, server = served
     before = len(emu.customer_ids())
-    with httpx.Client(base_url=server.base_url, headers=HEADERS, timeout=httpx.Timeout(5.0, read=0.3)) as client:
+    with httpx.Client(base_url=server.base_url, headers=HEADERS) as client:
         emu.fail_next("429")
         limited = client.get("/v2/customers")
         assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
@@ -57,14 +92,31 @@ def test_http_faults(served: tuple[SquareEmulator, EmulatorServer]) -> None:
         with pytest.raises(httpx.RemoteProtocolError):
             client.post("/v2/customers", json={"given_name": "Dropped"})
         assert len(emu.customer_ids()) == before + 1
-        emu.fail_next("timeout")
-        with pytest.raises(httpx.ReadTimeout):  # the server stays silent; the client's 0.3 s timer fires
-            client.get("/v2/customers")
         whole = client.get("/v2/customers").content
         emu.fail_next("truncated")
         cut = client.get("/v2/customers")
         assert cut.content == whole[: len(whole) // 2] and int(cut.headers["content-length"]) == len(cut.content)
         assert client.get("/v2/customers").content == whole  # and then it works normally
+
+
+def test_a_stop_signal_during_a_request_still_stops_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT/SIGTERM can land while the main thread takes in a request; the server must stop anyway."""
+    server = EmulatorServer(SquareEmulator(customers=1), 0)
+    monkeypatch.setattr(server, "process_request", lambda request, address: server_module._stop(signal.SIGINT, None))
+
+    def knock() -> None:
+        with contextlib.suppress(httpx.HTTPError), httpx.Client(base_url=server.base_url) as client:
+            client.get("/v2/customers")
+        server.shutdown()  # ends serve_forever if the stop was swallowed, so the test fails instead of hanging
+
+    knocker = threading.Thread(target=knock)
+    knocker.start()
+    try:
+        with pytest.raises(server_module._Stop):
+            server.serve_forever()
+    finally:
+        knocker.join(10)
+        server.server_close()
 
 
 def test_arguments_become_an_emulator(tmp_path: Path) -> None:

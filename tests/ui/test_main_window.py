@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from console.providers.registry import provider
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
@@ -204,19 +208,49 @@ async def test_clicking_a_header_sorts(qtbot: Any, window: MainWindow) -> None:
     assert all(not m for m in emails[len(filled):])
 
 
-async def test_cancel_stops_a_slow_load(qtbot: Any, tmp_path: Any) -> None:
+class HeldPage(httpx.AsyncBaseTransport):
+    """The emulator's transport, except that the answer to list request `page` waits for `release`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, page: int) -> None:
+        self.inner = inner
+        self.page = page
+        self.lists = 0
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+        self.cancelled = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "GET" and request.url.path.rstrip("/") == "/v2/customers":
+            self.lists += 1
+            if self.lists == self.page:
+                self.held.set()
+                try:
+                    await self.release.wait()
+                except asyncio.CancelledError:
+                    self.cancelled = True
+                    raise
+        return response
+
+
+async def test_cancel_stops_a_load_part_way(qtbot: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.ui.conftest import make_context
 
-    context = make_context(tmp_path / "slow", customers=1000, latency_ms=150)
+    context = make_context(tmp_path / "slow", customers=1000)
+    gate = HeldPage(context.demo.transport("square"), page=3)
+    monkeypatch.setattr(context.demo, "transport", lambda provider: gate)
     win = MainWindow(context)
     qtbot.addWidget(win)
-    first = signal(win.first_page_shown, timeout=20)
     win.show()
-    await first
+    page = provider("square").capabilities.page_size
+    # The first two pages are shown and the third is on its way: the load is part-way.
+    await until(lambda: gate.held.is_set() and win.model.rowCount() == 2 * page, what="two pages shown")
     assert win.cancel_button.isVisible()
     qtbot.mouseClick(win.cancel_button, Qt.MouseButton.LeftButton)
-    await until(lambda: not win.cancel_button.isVisible(), what="loading to stop")
-    assert 0 < win.model.rowCount() < 1000
+    await until(lambda: not win.cancel_button.isVisible() and gate.cancelled, what="loading to stop")
+    gate.release.set()
+    assert win.model.rowCount() == 2 * page < 1000
+    assert gate.lists == 3, "the load went on after Cancel"
     assert "stopped" in win.statusBar().currentMessage()
     await win.shutdown()
 
