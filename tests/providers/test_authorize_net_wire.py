@@ -113,7 +113,7 @@ async def test_every_operation_speaks_the_schema(checked: Any, emulator: Authori
 
 def test_the_byte_order_mark_is_read() -> None:
     response = httpx.Response(200, content=b'\xef\xbb\xbf{"messages":{"resultCode":"Ok","message":[]}}')
-    assert decode_json(response) == {"messages": {"resultCode": "Ok", "message": []}}
+    assert decode_json(response.content) == {"messages": {"resultCode": "Ok", "message": []}}
 
 
 async def test_misordered_elements_are_refused_by_the_emulator(emulator: AuthorizeNetEmulator) -> None:
@@ -202,3 +202,4 @@ def test_name_comes_from_description_or_bill_to() -> None:
     assert card_only.value("bill_to_name") == "Grace Hopper"
     (card,) = card_only.payment_methods
     assert (card.masked(), card.expiry(), card.is_default) == ("Visa •••• 1111", "12/30", True)
+
