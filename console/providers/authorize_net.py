@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -169,6 +170,12 @@ def _address(a: _WireAddress) -> Address:
     return Address(id=a.customerAddressId, first_name=a.firstName, last_name=a.lastName, company=a.company,
                    line1=a.address, city=a.city, state=a.state, postal_code=a.zip, country=a.country,
                    phone=a.phoneNumber, fax=a.faxNumber, email=a.email)
+
+
+def with_default_shipping(customer: Customer, address_id: str) -> Customer:
+    """`customer` with the shipping address `address_id` marked as the default (and no other)."""
+    return replace(customer, shipping_addresses=tuple(replace(a, is_default=a.id == address_id)
+                                                      for a in customer.shipping_addresses))
 
 
 def _payment_method(p: _WirePaymentProfile) -> PaymentMethod:
@@ -348,7 +355,28 @@ class AuthorizeNetProvider(CustomerProvider):
         profile = body.get("profile") if isinstance(body, Mapping) else None
         if not isinstance(profile, Mapping):
             raise e.ProtocolError("Authorize.net's answer has no profile in it.", field="profile", provider=NAME)
-        return customer_from_wire(profile)
+        return await self._mark_default_shipping(customer_from_wire(profile))
+
+    async def _mark_default_shipping(self, customer: Customer) -> Customer:
+        """The customer with its default shipping address marked.
+
+        The profile read (customerAddressExType) does not say which address is the default; only
+        getCustomerShippingAddress does, one address at a time, so they are asked in order until one
+        says so (one request where the first is the default, the usual case).
+        """
+        for address in customer.shipping_addresses:
+            if address.id is None:
+                continue
+            try:
+                body = await self.call("getCustomerShippingAddressRequest",
+                                       [("customerProfileId", customer.id), ("customerAddressId", address.id)],
+                                       retry=True)
+            except e.NotFoundError:
+                continue  # removed since the profile was read
+            flag = body.get("defaultShippingAddress") if isinstance(body, Mapping) else None
+            if flag is True or flag == "true":
+                return with_default_shipping(customer, address.id)
+        return customer
 
     async def get(self, customer_id: str) -> Customer:
         if not customer_id.isdigit():  # profile ids are digits; anything else cannot exist

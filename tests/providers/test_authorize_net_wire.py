@@ -203,3 +203,25 @@ def test_name_comes_from_description_or_bill_to() -> None:
     (card,) = card_only.payment_methods
     assert (card.masked(), card.expiry(), card.is_default) == ("Visa •••• 1111", "12/30", True)
 
+
+async def test_the_default_shipping_address_is_marked(checked: Any) -> None:
+    client, check = checked
+    loaded = [c async for page in client.iter_pages() for c in page.customers]
+    with_addresses = [c for c in loaded if c.shipping_addresses]
+    assert with_addresses
+    # The emulator's seed makes each profile's first address its default, as a first address becomes.
+    for customer in with_addresses:
+        assert [a.is_default for a in customer.shipping_addresses] == [True] + [False] * (
+            len(customer.shipping_addresses) - 1)
+    created = await client.create(CustomerChanges(values={"description": "Ada Lovelace"}), idempotency_key="k")
+    home = {"first_name": "Ada", "line1": "12 St James's Square", "city": "London", "country": "GB"}
+    first = await client.add_item(created, "shipping_addresses", home)
+    both = await client.add_item(first, "shipping_addresses", {**home, "line1": "1 Ockham Park"})
+    assert [(a.line1, a.is_default) for a in both.shipping_addresses] == [
+        ("12 St James's Square", True), ("1 Ockham Park", False)]
+    chosen = await client.set_default_item(both, "shipping_addresses", str(both.shipping_addresses[1].id))
+    assert [(a.line1, a.is_default) for a in chosen.shipping_addresses] == [
+        ("12 St James's Square", False), ("1 Ockham Park", True)]
+    assert [(a.line1, a.is_default) for a in (await client.get(created.id)).shipping_addresses] == [
+        ("12 St James's Square", False), ("1 Ockham Park", True)]
+    assert "getCustomerShippingAddressRequest" in check.operations
