@@ -225,3 +225,18 @@ async def test_the_default_shipping_address_is_marked(checked: Any) -> None:
     assert [(a.line1, a.is_default) for a in (await client.get(created.id)).shipping_addresses] == [
         ("12 St James's Square", False), ("1 Ockham Park", True)]
     assert "getCustomerShippingAddressRequest" in check.operations
+
+
+@pytest.mark.parametrize("content_type", ["text/xml", "application/json"])
+def test_a_request_nested_too_deeply_is_refused_as_unreadable(emulator: AuthorizeNetEmulator,
+                                                              content_type: str) -> None:
+    info = emulator.connection_info(emulator.base_url)
+    if content_type == "text/xml":
+        content = (b'<getCustomerProfileRequest xmlns="AnetApi/xml/v1/schema/AnetApiSchema.xsd">'
+                   + b"<a>" * 50_000 + b"</a>" * 50_000 + b"</getCustomerProfileRequest>")
+    else:
+        content = b'{"getCustomerProfileRequest":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    answer = emulator.handle(httpx.Request("POST", info["base_url"], content=content,
+                                           headers={"content-type": content_type}))
+    assert answer.status_code == 200  # a parse error in the envelope, not a server failure (500)
+    assert b"E00003" in answer.content
