@@ -121,13 +121,6 @@ class SearchKey(StrEnum):
     NAME = "name"
 
 
-class Pagination(StrEnum):
-    CURSOR = "cursor"
-    OFFSET = "offset"
-    PAGE_NUMBER = "page_number"
-    IDS_THEN_DETAILS = "ids_then_details"
-
-
 DEFAULT_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(key="name", label="Name", width=200),
     ColumnSpec(key="company", label="Company", width=170),
@@ -149,10 +142,10 @@ class Capabilities(_Frozen):
     name_fields: tuple[str, ...] = ("full_name", "company", "email", "phone", "reference_id")
     name_source: str | None = None        # shown as the Name column's tooltip
     search_fields: tuple[str, ...] = ("name", "company", "email", "phone", "reference_id")
+    # Which text filters `CustomerProvider.search` accepts as exact and as partial matches; it
+    # refuses the others before anything is sent.
     server_exact: frozenset[SearchKey] = frozenset()
     server_fuzzy: frozenset[SearchKey] = frozenset()
-    pagination: Pagination = Pagination.CURSOR
-    page_size: int = 100
     versioned: bool = False
     bulk_limit: int = 0
     groups: bool = False

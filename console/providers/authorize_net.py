@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -27,7 +28,6 @@ from console.domain.capabilities import (
     CreateFromSpec,
     FieldKind,
     FieldSpec,
-    Pagination,
     SearchKey,
 )
 from console.domain.changes import CustomerChanges
@@ -86,8 +86,6 @@ CAPABILITIES = Capabilities(
     name_source="From the description, else the default payment profile's bill-to name",
     search_fields=("name", "email", "reference_id", "description", "bill_to_name"),
     server_exact=frozenset({SearchKey.EMAIL, SearchKey.REFERENCE_ID}),
-    pagination=Pagination.IDS_THEN_DETAILS,
-    page_size=50,
     collections=(
         CollectionSpec(kind="payment_methods", label="Payment profiles",
                        columns=(ColumnSpec(key="masked", label="Card", width=180),
@@ -168,10 +166,16 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, Mapping) else value
 
 
-def _address(a: _WireAddress, *, default: bool = False) -> Address:
+def _address(a: _WireAddress) -> Address:
     return Address(id=a.customerAddressId, first_name=a.firstName, last_name=a.lastName, company=a.company,
                    line1=a.address, city=a.city, state=a.state, postal_code=a.zip, country=a.country,
-                   phone=a.phoneNumber, fax=a.faxNumber, email=a.email, is_default=default)
+                   phone=a.phoneNumber, fax=a.faxNumber, email=a.email)
+
+
+def with_default_shipping(customer: Customer, address_id: str) -> Customer:
+    """`customer` with the shipping address `address_id` marked as the default (and no other)."""
+    return replace(customer, shipping_addresses=tuple(replace(a, is_default=a.id == address_id)
+                                                      for a in customer.shipping_addresses))
 
 
 def _payment_method(p: _WirePaymentProfile) -> PaymentMethod:
@@ -194,7 +198,7 @@ def _payment_method(p: _WirePaymentProfile) -> PaymentMethod:
                          is_default=bool(p.defaultPaymentProfile))
 
 
-def customer_from_wire(profile: Any, default_shipping_id: str | None = None) -> Customer:
+def customer_from_wire(profile: Any) -> Customer:
     """A domain customer from a `customerProfileMaskedType` object."""
     if isinstance(profile, Mapping):
         profile = {**profile, "paymentProfiles": _listed(profile.get("paymentProfiles") or []),
@@ -214,7 +218,7 @@ def customer_from_wire(profile: Any, default_shipping_id: str | None = None) -> 
         name = " ".join(x for x in (default_wire.billTo.firstName, default_wire.billTo.lastName) if x)
         if name:
             extra["bill_to_name"] = name
-    shipping = tuple(_address(a, default=a.customerAddressId == default_shipping_id) for a in wire.shipToList)
+    shipping = tuple(_address(a) for a in wire.shipToList)
     return Customer(id=wire.customerProfileId, email=wire.email, reference_id=wire.merchantCustomerId,
                     payment_methods=methods, shipping_addresses=shipping, extra=extra)
 
@@ -351,7 +355,28 @@ class AuthorizeNetProvider(CustomerProvider):
         profile = body.get("profile") if isinstance(body, Mapping) else None
         if not isinstance(profile, Mapping):
             raise e.ProtocolError("Authorize.net's answer has no profile in it.", field="profile", provider=NAME)
-        return customer_from_wire(profile)
+        return await self._mark_default_shipping(customer_from_wire(profile))
+
+    async def _mark_default_shipping(self, customer: Customer) -> Customer:
+        """The customer with its default shipping address marked.
+
+        The profile read (customerAddressExType) does not say which address is the default; only
+        getCustomerShippingAddress does, one address at a time, so they are asked in order until one
+        says so (one request where the first is the default, the usual case).
+        """
+        for address in customer.shipping_addresses:
+            if address.id is None:
+                continue
+            try:
+                body = await self.call("getCustomerShippingAddressRequest",
+                                       [("customerProfileId", customer.id), ("customerAddressId", address.id)],
+                                       retry=True)
+            except e.NotFoundError:
+                continue  # removed since the profile was read
+            flag = body.get("defaultShippingAddress") if isinstance(body, Mapping) else None
+            if flag is True or flag == "true":
+                return with_default_shipping(customer, address.id)
+        return customer
 
     async def get(self, customer_id: str) -> Customer:
         if not customer_id.isdigit():  # profile ids are digits; anything else cannot exist
@@ -413,11 +438,9 @@ class AuthorizeNetProvider(CustomerProvider):
             for task in tasks:
                 task.cancel()
 
-    async def search(self, query: CustomerQuery) -> list[Customer]:
+    async def _search(self, query: CustomerQuery) -> list[Customer]:
         for match, element in ((query.reference_id, "merchantCustomerId"), (query.email, "email")):
             if match is not None:
-                if not match.exact:
-                    raise self._unsupported("partial matches on the server")
                 try:
                     return [await self._profile([(element, match.value.strip())])]
                 except e.NotFoundError:
@@ -461,22 +484,18 @@ class AuthorizeNetProvider(CustomerProvider):
 
     # -- payment profiles and shipping addresses ----------------------------------------------
 
-    async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        if kind != "shipping_addresses":
-            raise self._unsupported("adding payment profiles (cards are added at checkout)")
+    async def _add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
         await self.call("createCustomerShippingAddressRequest",
                         [("customerProfileId", customer.id), ("address", address_body(values))])
         return await self.get(customer.id)
 
-    async def update_item(self, customer: Customer, kind: str, item_id: str, values: Mapping[str, Any]) -> Customer:
-        if kind != "shipping_addresses":
-            raise self._unsupported(f"editing {kind.replace('_', ' ')}")
+    async def _update_item(self, customer: Customer, kind: str, item_id: str, values: Mapping[str, Any]) -> Customer:
         await self.call("updateCustomerShippingAddressRequest",
                         [("customerProfileId", customer.id),
                          ("address", {**address_body(values), "customerAddressId": item_id})], retry=True)
         return await self.get(customer.id)
 
-    async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+    async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         operation, element = {"shipping_addresses": ("deleteCustomerShippingAddressRequest", "customerAddressId"),
                               "payment_methods": ("deleteCustomerPaymentProfileRequest",
                                                   "customerPaymentProfileId")}[kind]
@@ -484,7 +503,7 @@ class AuthorizeNetProvider(CustomerProvider):
             await self.call(operation, [("customerProfileId", customer.id), (element, item_id)], retry=True)
         return await self.get(customer.id)
 
-    async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+    async def _set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         if kind == "shipping_addresses":
             address = next((a for a in customer.shipping_addresses if a.id == item_id), None)
             if address is None:

@@ -13,11 +13,11 @@ from typing import Any, ClassVar, Literal
 
 import httpx
 
-from console.domain.capabilities import Capabilities
+from console.domain.capabilities import Capabilities, SearchKey
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer, Group
 from console.domain.errors import ConsoleError, NotSupportedError
-from console.domain.query import CustomerQuery
+from console.domain.query import CustomerQuery, TextMatch
 
 Environment = Literal["demo", "sandbox", "production"]
 
@@ -77,7 +77,22 @@ class CustomerProvider(ABC):
         """Every customer of the account, page by page, in the provider's default order."""
 
     async def search(self, query: CustomerQuery) -> list[Customer]:
-        """Customers matching `query`, using only what the provider's server can filter on."""
+        """Customers matching `query`, using only what the provider's server can filter on.
+
+        Text filters are checked here against `capabilities.server_exact` / `server_fuzzy`, so what
+        a provider declares is what it accepts; the provider's `_search` sends the rest.
+        """
+        for key in SearchKey:
+            match: TextMatch | None = getattr(query, key.value)
+            if match is None:
+                continue
+            declared = self.capabilities.server_exact if match.exact else self.capabilities.server_fuzzy
+            if key not in declared:
+                how = "Exact" if match.exact else "Partial"
+                raise self._unsupported(f"{how} search by {key.value.replace('_', ' ')} on the server")
+        return await self._search(query)
+
+    async def _search(self, query: CustomerQuery) -> list[Customer]:
         raise self._unsupported("Server-side search")
 
     @abstractmethod
@@ -134,15 +149,40 @@ class CustomerProvider(ABC):
         raise self._unsupported("Customer groups")
 
     # -- collections (capabilities.collections): each returns the customer as it now is -----
+    # The public methods check the kind and the operation against the declared `CollectionSpec`,
+    # so an undeclared kind or operation is refused in this one place; providers implement the
+    # underscored methods only for what they declare.
     async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        raise self._unsupported(f"Adding {kind.replace('_', ' ')}")
+        self._check_collection(kind, "can_add", "Adding")
+        return await self._add_item(customer, kind, values)
 
     async def update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
-        raise self._unsupported(f"Editing {kind.replace('_', ' ')}")
+        self._check_collection(kind, "can_edit", "Editing")
+        return await self._update_item(customer, kind, item_id, values)
 
     async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        raise self._unsupported(f"Deleting {kind.replace('_', ' ')}")
+        self._check_collection(kind, "can_delete", "Deleting")
+        return await self._delete_item(customer, kind, item_id)
 
     async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+        self._check_collection(kind, "can_set_default", "Choosing the default of")
+        return await self._set_default_item(customer, kind, item_id)
+
+    def _check_collection(self, kind: str, operation: str, what: str) -> None:
+        spec = next((c for c in self.capabilities.collections if c.kind == kind), None)
+        if spec is None or not getattr(spec, operation):
+            raise self._unsupported(f"{what} {kind.replace('_', ' ')}")
+
+    async def _add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
+        raise self._unsupported(f"Adding {kind.replace('_', ' ')}")
+
+    async def _update_item(self, customer: Customer, kind: str, item_id: str,
+                           values: Mapping[str, Any]) -> Customer:
+        raise self._unsupported(f"Editing {kind.replace('_', ' ')}")
+
+    async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+        raise self._unsupported(f"Deleting {kind.replace('_', ' ')}")
+
+    async def _set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         raise self._unsupported(f"Choosing the default of {kind.replace('_', ' ')}")

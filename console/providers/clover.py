@@ -9,7 +9,7 @@ second) and still honours a 429's Retry-After.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,21 +23,24 @@ from console.domain.capabilities import (
     ColumnSpec,
     FieldKind,
     FieldSpec,
-    Pagination,
     SearchKey,
 )
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, ContactPoint, Customer, PaymentMethod
 from console.domain.query import CustomerQuery
 from console.providers.base import CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, Reply, RequestLimiter, status_error
+from console.providers.http import HttpCore, Reply, RequestLimiter, item_path, status_error
 from console.providers.registry import CredentialField, OptionField, ProviderInfo
 from console.providers.wire_reading import field_of, read_model
 
 NAME = "Clover"
+_CUSTOMERS = "/customers"
 SANDBOX_URL = "https://apisandbox.dev.clover.com"
 PRODUCTION_URLS = {"na": "https://api.clover.com", "eu": "https://api.eu.clover.com", "la": "https://api.la.clover.com"}
 PAGE_SIZE = 100
+# A server search (exact email, phone or name, or a date range) stops after this many full pages:
+# no lookup should match 10,000 customers, and a server that pages forever must not hang the app.
+MAX_SEARCH_PAGES = 100
 MAX_IN_FLIGHT = 5
 MAX_PER_SECOND = 16
 # Counted over a little more than a second: requests reach Clover after varying delays.
@@ -85,9 +88,7 @@ CAPABILITIES = Capabilities(
         ColumnSpec(key="created_at", label="Customer since", width=140),
     ),
     search_fields=("name", "company", "email", "phone", "address.city"),
-    server_exact=frozenset({SearchKey.EMAIL, SearchKey.PHONE}),
-    pagination=Pagination.OFFSET,
-    page_size=PAGE_SIZE,
+    server_exact=frozenset({SearchKey.EMAIL, SearchKey.PHONE, SearchKey.NAME}),
     collections=(
         CollectionSpec(kind="addresses", label="Addresses",
                        columns=(ColumnSpec(key="one_line", label="Address", width=360),),
@@ -324,7 +325,8 @@ class CloverProvider(CustomerProvider):
             raise e.AuthenticationError("This Clover account has no merchant id. Enter it in Accounts.",
                                         provider=NAME)
         self.limiter = RequestLimiter(concurrent=MAX_IN_FLIGHT, per_second=MAX_PER_SECOND, window=RATE_WINDOW_S)
-        self.http = HttpCore(client, provider=NAME, base_url=f"{config.base_url.rstrip('/')}/v3/merchants/{merchant}",
+        base_url = item_path(f"{config.base_url.rstrip('/')}/v3/merchants", merchant)
+        self.http = HttpCore(client, provider=NAME, base_url=base_url,
                              map_error=map_error, limiter=self.limiter,
                              headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
@@ -343,41 +345,51 @@ class CloverProvider(CustomerProvider):
         items = field_of(reply.body, "elements", list, provider=NAME) or []
         return Page([customer_from_wire(item) for item in items])
 
-    async def iter_pages(self, *, page_size: int | None = None) -> AsyncIterator[Page]:
-        limit = page_size or PAGE_SIZE
+    async def _pages(self, *, limit: int = PAGE_SIZE, filters: tuple[str, ...] = ()) -> AsyncGenerator[Page]:
         offset = 0
+        previous: list[str] = []
         while True:
-            page = await self.list_page(offset, limit=limit)
+            page = await self.list_page(offset, limit=limit, filters=filters)
+            ids = [c.id for c in page.customers]
+            if ids and ids == previous:
+                # A server that ignores `offset` would otherwise be paged through forever.
+                raise e.ProtocolError(f"Clover sent the same page again at offset {offset}; the listing stops "
+                                      "there.", field="offset", provider=NAME)
             yield page
             if len(page.customers) < limit:  # no total or cursor: a short page is the last
                 return
+            previous = ids
             offset += limit
 
-    async def search(self, query: CustomerQuery) -> list[Customer]:
+    def iter_pages(self, *, page_size: int | None = None) -> AsyncIterator[Page]:
+        return self._pages(limit=page_size or PAGE_SIZE)
+
+    async def _search(self, query: CustomerQuery) -> list[Customer]:
         filters: list[str] = []
         for match, wire in ((query.email, "emailAddress"), (query.phone, "phoneNumber"), (query.name, "fullName")):
             if match is not None:
-                if not match.exact:
-                    raise self._unsupported("partial matches on the server (Clover filters are exact)")
                 filters.append(f"{wire}={match.value.strip()}")
         if query.created is not None:
             if query.created.start is not None:
                 filters.append(f"customerSince>={int(query.created.start.timestamp() * 1000)}")
             if query.created.end is not None:
                 filters.append(f"customerSince<={int(query.created.end.timestamp() * 1000)}")
-        if query.reference_id is not None or query.groups is not None or query.updated is not None:
+        if query.groups is not None or query.updated is not None or query.creation_sources:
             raise self._unsupported("this filter")
         found: list[Customer] = []
-        offset = 0
-        while True:
-            page = await self.list_page(offset, filters=tuple(filters))
-            found.extend(page.customers)
-            if len(page.customers) < PAGE_SIZE:
-                return found
-            offset += PAGE_SIZE
+        async with contextlib.aclosing(self._pages(filters=tuple(filters))) as pages:
+            async for page in pages:
+                found.extend(page.customers)
+                if len(found) >= MAX_SEARCH_PAGES * PAGE_SIZE and len(page.customers) == PAGE_SIZE:
+                    # A search answers a lookup: part of the matches passed off as all of them would mislead
+                    # (a read-back after a lost create, a duplicate check), so the search is refused instead.
+                    raise e.ProtocolError(f"Clover kept sending matches past {MAX_SEARCH_PAGES * PAGE_SIZE:,}; "
+                                          "the search stopped there. Narrow it down.", field="offset", provider=NAME)
+        return found
 
     async def get(self, customer_id: str) -> Customer:
-        reply = await self.http.request("GET", f"/customers/{customer_id}", params={"expand": EXPAND}, retry=True)
+        reply = await self.http.request("GET", item_path(_CUSTOMERS, customer_id), params={"expand": EXPAND},
+                                        retry=True)
         return self._customer(reply.body)
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
@@ -390,42 +402,39 @@ class CloverProvider(CustomerProvider):
         # Setting the same values again is harmless, so these POSTs may be retried.
         body = _customer_body(changes)
         if body:
-            await self.http.request("POST", f"/customers/{customer.id}", json_body=body, retry=True)
+            await self.http.request("POST", item_path(_CUSTOMERS, customer.id), json_body=body, retry=True)
         metadata = _metadata_body(changes)
         if metadata:
-            await self.http.request("POST", f"/customers/{customer.id}/metadata", json_body=metadata, retry=True)
+            await self.http.request("POST", f"{item_path(_CUSTOMERS, customer.id)}/metadata", json_body=metadata,
+                                    retry=True)
         return await self.get(customer.id)
 
     async def delete(self, customer: Customer) -> None:
-        await self.http.request("DELETE", f"/customers/{customer.id}", retry=True)
+        await self.http.request("DELETE", item_path(_CUSTOMERS, customer.id), retry=True)
 
     # -- addresses, emails and phones: Clover's sub-resources ---------------------------------
 
     def _path(self, customer: Customer, kind: str, item_id: str | None = None) -> str:
-        if kind not in _SUB_RESOURCES:
-            raise self._unsupported(f"changing {kind.replace('_', ' ')}")
-        base = f"/customers/{customer.id}/{_SUB_RESOURCES[kind]}"
-        return f"{base}/{item_id}" if item_id else base
+        base = f"{item_path(_CUSTOMERS, customer.id)}/{_SUB_RESOURCES[kind]}"
+        return item_path(base, item_id) if item_id else base
 
-    async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
+    async def _add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
         # An add is not repeatable (it would make a second copy), so it is sent once.
         await self.http.request("POST", self._path(customer, kind), json_body=_item_body(kind, values))
         return await self.get(customer.id)
 
-    async def update_item(self, customer: Customer, kind: str, item_id: str,
+    async def _update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
         await self.http.request("POST", self._path(customer, kind, item_id), json_body=_item_body(kind, values),
                                 retry=True)
         return await self.get(customer.id)
 
-    async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+    async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         with contextlib.suppress(e.NotFoundError):  # already gone, which is what was asked
             await self.http.request("DELETE", self._path(customer, kind, item_id), retry=True)
         return await self.get(customer.id)
 
-    async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        if kind != "emails":
-            raise self._unsupported(f"a primary {kind.replace('_', ' ')}")
+    async def _set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         await self.http.request("POST", self._path(customer, kind, item_id), json_body={"primaryEmail": True},
                                 retry=True)
         return await self.get(customer.id)

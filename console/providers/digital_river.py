@@ -27,18 +27,18 @@ from console.domain.capabilities import (
     Confirm,
     FieldKind,
     FieldSpec,
-    Pagination,
     SearchKey,
 )
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer, PaymentMethod, TaxId
 from console.domain.query import CustomerQuery
 from console.providers.base import CustomerProvider, Environment, Page, ProviderConfig
-from console.providers.http import HttpCore, Reply, parse_retry_after, status_error
+from console.providers.http import HttpCore, Reply, item_path, parse_retry_after, status_error
 from console.providers.registry import CredentialField, ProviderInfo
 from console.providers.wire_reading import field_of, read_model
 
 NAME = "Digital River"
+_CUSTOMERS = "/customers"
 BASE_URL = "https://api.digitalriver.com"
 API_VERSION = "2021-12-13"   # pinned: tax identifiers and request shapes depend on the account's version
 PAGE_SIZE = 100
@@ -95,8 +95,6 @@ CAPABILITIES = Capabilities(
     name_source="From the shipping name, else the organization",
     search_fields=("name", "company", "email", "phone", "status"),
     server_exact=frozenset({SearchKey.EMAIL}),
-    pagination=Pagination.CURSOR,
-    page_size=PAGE_SIZE,
     idempotent_create=True,   # through the id the client sends with every create
     collections=(
         CollectionSpec(kind="tax_ids", label="Tax identifiers",
@@ -370,11 +368,9 @@ class DigitalRiverProvider(CustomerProvider):
     def iter_pages(self, *, page_size: int | None = None) -> AsyncIterator[Page]:
         return self._all(page_size=page_size or PAGE_SIZE)
 
-    async def search(self, query: CustomerQuery) -> list[Customer]:
+    async def _search(self, query: CustomerQuery) -> list[Customer]:
         filters: dict[str, str] = {}
         if query.email is not None:
-            if not query.email.exact:
-                raise self._unsupported("partial email matches on the server")
             filters["email"] = query.email.value.strip()
         for span, name in ((query.created, "createdTime"), (query.updated, "updatedTime")):
             if span is not None:
@@ -382,7 +378,7 @@ class DigitalRiverProvider(CustomerProvider):
                     filters[f"{name}[gte]"] = _rfc3339(span.start)
                 if span.end is not None:
                     filters[f"{name}[lte]"] = _rfc3339(span.end)
-        if query.phone is not None or query.name is not None or query.reference_id is not None or query.groups:
+        if query.groups or query.creation_sources:
             raise self._unsupported("this filter (the search field filters what is loaded)")
         return [c async for page in self._all(filters) for c in page.customers]
 
@@ -391,7 +387,7 @@ class DigitalRiverProvider(CustomerProvider):
         return [c async for page in self._all({"requestToBeForgotten": "true"}) for c in page.customers]
 
     async def get(self, customer_id: str) -> Customer:
-        reply = await self.http.request("GET", f"/customers/{customer_id}", retry=True)
+        reply = await self.http.request("GET", item_path(_CUSTOMERS, customer_id), retry=True)
         return self._customer(reply.body)
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
@@ -412,35 +408,30 @@ class DigitalRiverProvider(CustomerProvider):
     async def update(self, customer: Customer, changes: CustomerChanges) -> Customer:
         body = write_body(customer, changes)
         # The same values set twice change nothing, so the POST may be repeated.
-        reply = await self.http.request("POST", f"/customers/{customer.id}", json_body=body, retry=True)
+        reply = await self.http.request("POST", item_path(_CUSTOMERS, customer.id), json_body=body, retry=True)
         return self._customer(reply.body)
 
     async def delete(self, customer: Customer) -> None:
-        await self.http.request("DELETE", f"/customers/{customer.id}", retry=True)
+        await self.http.request("DELETE", item_path(_CUSTOMERS, customer.id), retry=True)
 
     # -- tax identifiers and payment sources --------------------------------------------------
 
-    async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        if kind != "tax_ids":
-            raise self._unsupported(f"adding {kind.replace('_', ' ')}")
+    async def _add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
         made = await self.http.request("POST", "/tax-identifiers", json_body={
             "type": str(values.get("type", "")).strip(), "value": str(values.get("value", "")).strip()})
         tax_id = field_of(made.body, "id", str, provider=NAME, required=True)
-        await self.http.request("POST", f"/customers/{customer.id}/tax-identifiers/{tax_id}", retry=True)
+        await self.http.request("POST", item_path(f"{item_path(_CUSTOMERS, customer.id)}/tax-identifiers", tax_id),
+                                retry=True)
         return await self.get(customer.id)
 
-    async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        if kind != "tax_ids":
-            raise self._unsupported(f"removing {kind.replace('_', ' ')}")
+    async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         with contextlib.suppress(e.NotFoundError):  # already gone, which is what was asked
-            await self.http.request("DELETE", f"/tax-identifiers/{item_id}", retry=True)
+            await self.http.request("DELETE", item_path("/tax-identifiers", item_id), retry=True)
         return await self.get(customer.id)
 
-    async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        if kind != "payment_methods":
-            raise self._unsupported(f"a default {kind.replace('_', ' ')}")
-        reply = await self.http.request("POST", f"/customers/{customer.id}", json_body={"defaultSourceId": item_id},
-                                        retry=True)
+    async def _set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
+        reply = await self.http.request("POST", item_path(_CUSTOMERS, customer.id),
+                                        json_body={"defaultSourceId": item_id}, retry=True)
         return self._customer(reply.body)
 
 

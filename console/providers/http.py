@@ -2,7 +2,8 @@
 
 It sets timeouts, keeps under a provider's rate limits, retries what is safe to retry (reads,
 and writes the provider makes idempotent) with capped exponential backoff and jitter, honours
-Retry-After, and turns every failure into the domain error tree.
+Retry-After, and turns every failure into the domain error tree. It also refuses answers it
+must not trust: redirects, bodies over `MAX_BODY_BYTES`, and JSON too deeply nested to read.
 """
 
 from __future__ import annotations
@@ -17,10 +18,17 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import quote
 
 import httpx
 
-from console.domain.errors import ConsoleError, ProtocolError, RateLimitedError, UnavailableError
+from console.domain.errors import (
+    ConsoleError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    UnavailableError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=8.0)
 # httpcore's `trace` extension reports "<connection>.send_request_body.complete" once the last byte of
 # a request is handed to the socket (the in-process emulator transport reports the same step).
 _SENT_STEP = ".send_request_body.complete"
+# No customer answer comes near this (a 100-customer page is about 1 MB); a bigger one is a fault
+# or an attack, and is refused before it fills memory.
+MAX_BODY_BYTES = 32 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -41,16 +52,39 @@ class Reply:
     body: Any
 
 
-Decoder = Callable[[httpx.Response], Any]
+Decoder = Callable[[bytes], Any]
 ErrorMapper = Callable[[Reply], ConsoleError | None]
 
 
-def decode_json(response: httpx.Response) -> Any:
-    """JSON body, tolerating a UTF-8 byte-order mark; an empty body is `{}`."""
-    raw = response.content
+class RefusedAnswerError(ProtocolError):
+    """An answer refused for its form (a redirect, too large): asking again would get the same, so no retry."""
+
+
+def decode_json(raw: bytes) -> Any:
+    """A JSON body, tolerating a UTF-8 byte-order mark; an empty body is `{}`."""
     if not raw.strip():
         return {}
     return json.loads(raw.decode("utf-8-sig"))
+
+
+def path_segment(value: object) -> str:
+    """`value` as one percent-encoded URL path segment: every id placed in a path goes through here.
+
+    '/', '?', '#', '%' and the rest are encoded, so an id can never reach another path or add a
+    query; '.' and '..' are encoded too, since a client or server would otherwise resolve them.
+    """
+    text = str(value)
+    if not text:
+        # An empty segment would address the collection itself (a list, or a delete of everything).
+        raise NotFoundError("There is no record with an empty id.")
+    if text in (".", ".."):
+        return "%2E" * len(text)
+    return quote(text, safe="")
+
+
+def item_path(collection: str, item_id: object) -> str:
+    """The path of one record in `collection` (a literal path), its id encoded by `path_segment`."""
+    return f"{collection.rstrip('/')}/{path_segment(item_id)}"
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -178,7 +212,7 @@ class HttpCore:
                  decode: Decoder = decode_json, timeout: httpx.Timeout = DEFAULT_TIMEOUT,
                  policy: RetryPolicy | None = None, limiter: RequestLimiter | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, max_body: int = MAX_BODY_BYTES) -> None:
         self.client = client
         self.provider = provider
         self.base_url = base_url.rstrip("/")
@@ -190,6 +224,7 @@ class HttpCore:
         self.limiter = limiter
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self.max_body = max_body
         self.retries = 0
 
     def url(self, path: str) -> str:
@@ -210,7 +245,8 @@ class HttpCore:
                 return await self._once(method, path, params=params, json_body=json_body, form=form,
                                         content=content, headers=headers, extensions=extensions)
             except ConsoleError as error:
-                transient = error.retryable or isinstance(error, ProtocolError)
+                transient = error.retryable or (isinstance(error, ProtocolError)
+                                                and not isinstance(error, RefusedAnswerError))
                 if not (retry and transient) or attempt == attempts - 1:
                     raise
                 delay = self.policy.delay(attempt, error, self._rng)
@@ -224,17 +260,16 @@ class HttpCore:
                     form: Mapping[str, str] | None, content: bytes | None,
                     headers: Mapping[str, str] | None, extensions: dict[str, Any] | None) -> Reply:
         merged = {**self.headers, **(headers or {})}
+        request = self.client.build_request(method, self.url(path), params=params, json=json_body, data=form,
+                                            content=content, headers=merged, timeout=self.timeout,
+                                            extensions=extensions)
         started = time.perf_counter()
         try:
             if self.limiter is not None:
                 async with self.limiter:
-                    response = await self.client.request(
-                        method, self.url(path), params=params, json=json_body, data=form,
-                        content=content, headers=merged, timeout=self.timeout, extensions=extensions)
+                    response, raw = await self._exchange(request)
             else:
-                response = await self.client.request(
-                    method, self.url(path), params=params, json=json_body, data=form,
-                    content=content, headers=merged, timeout=self.timeout, extensions=extensions)
+                response, raw = await self._exchange(request)
         except httpx.ConnectTimeout as exc:
             raise UnavailableError(f"Could not connect to {self.provider} in time.",
                                    provider=self.provider) from exc
@@ -250,8 +285,9 @@ class HttpCore:
         log.debug("%s %s %s -> %d in %.0f ms", self.provider, method, path, response.status_code,
                   (time.perf_counter() - started) * 1000)
         try:
-            body = self.decode(response)
-        except (ValueError, UnicodeDecodeError) as exc:
+            body = self.decode(raw)
+        # A body nested thousands deep makes the parser recurse past Python's limit: unreadable too.
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             if response.status_code >= 500:
                 raise UnavailableError(f"{self.provider} failed (HTTP {response.status_code}).",
                                        provider=self.provider, code=str(response.status_code)) from exc
@@ -262,6 +298,39 @@ class HttpCore:
         if error is not None:
             raise error
         return reply
+
+    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+        """The response and its (decompressed) body, refused early when it is a redirect or too big."""
+        response = await self.client.send(request, stream=True)
+        try:
+            if 300 <= response.status_code < 400:
+                # Never followed: a redirect would resend credentials and writes somewhere we did not choose,
+                # and treating it as success would report a change that did not happen.
+                where = response.headers.get("location")
+                raise RefusedAnswerError(
+                    f"{self.provider} answered with a redirect (HTTP {response.status_code}"
+                    f"{f' to {where[:200]}' if where else ''}), which the console does not follow, so the "
+                    "request was not completed. Check the account's address and environment.",
+                    provider=self.provider, code=str(response.status_code))
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_body:
+                raise self._too_large(response)
+            # Read like httpx's own `aread` (same chunks, nothing per byte), stopping at the cap.
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise self._too_large(response)
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+        finally:
+            await response.aclose()
+
+    def _too_large(self, response: httpx.Response) -> RefusedAnswerError:
+        return RefusedAnswerError(f"{self.provider} sent an answer too large to read (over "
+                                  f"{self.max_body // (1024 * 1024)} MB, HTTP {response.status_code}).",
+                                  provider=self.provider, code=str(response.status_code))
 
 
 def _sent_tracer(on_sent: Callable[[], None]) -> Callable[[str, Mapping[str, Any]], Awaitable[None]]:

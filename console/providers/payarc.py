@@ -21,17 +21,16 @@ from console.domain.capabilities import (
     ColumnSpec,
     FieldKind,
     FieldSpec,
-    Pagination,
 )
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer, PaymentMethod
-from console.domain.query import CustomerQuery
 from console.providers.base import CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, Reply, parse_retry_after, status_error
+from console.providers.http import HttpCore, Reply, item_path, parse_retry_after, status_error
 from console.providers.registry import CredentialField, OptionField, ProviderInfo
 from console.providers.wire_reading import field_of, read_model
 
 NAME = "PayArc"
+_CUSTOMERS = "/customers"
 PRODUCTION_URL = "https://api.payarc.net/v1"
 SANDBOX_URL = "https://testapi.payarc.net/v1"
 PAGE_SIZE = 100
@@ -81,8 +80,6 @@ CAPABILITIES = Capabilities(
     ),
     name_fields=("full_name", "email", "phone", "description"),
     search_fields=("name", "email", "phone", "description", "address.city"),
-    pagination=Pagination.PAGE_NUMBER,
-    page_size=PAGE_SIZE,
     collections=(
         CollectionSpec(kind="payment_methods", label="Cards",
                        columns=(ColumnSpec(key="masked", label="Card", width=180),
@@ -291,11 +288,8 @@ class PayArcProvider(CustomerProvider):
                 return
             number += 1
 
-    async def search(self, query: CustomerQuery) -> list[Customer]:
-        raise self._unsupported("searching on the server (the search field filters what is loaded)")
-
     async def get(self, customer_id: str) -> Customer:
-        reply = await self.http.request("GET", f"/customers/{customer_id}", retry=True)
+        reply = await self.http.request("GET", item_path(_CUSTOMERS, customer_id), retry=True)
         return self._customer(reply.body)
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
@@ -305,12 +299,12 @@ class PayArcProvider(CustomerProvider):
 
     async def update(self, customer: Customer, changes: CustomerChanges) -> Customer:
         # Setting the same values twice changes nothing, so a repeated PATCH is harmless.
-        reply = await self.http.request("PATCH", f"/customers/{customer.id}", retry=True,
+        reply = await self.http.request("PATCH", item_path(_CUSTOMERS, customer.id), retry=True,
                                         **self._body(write_fields(changes)))
         return self._customer(reply.body)
 
     async def delete(self, customer: Customer) -> None:
-        await self.http.request("DELETE", f"/customers/{customer.id}", retry=True)
+        await self.http.request("DELETE", item_path(_CUSTOMERS, customer.id), retry=True)
 
 
 def _base_url(environment: str, options: Mapping[str, Any]) -> str:

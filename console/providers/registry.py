@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -58,8 +58,6 @@ class ProviderInfo:
     environments: tuple[Environment, ...] = ("sandbox", "production")
     # Where the credentials themselves decide the environment (a key's test/live prefix).
     environment_from_credentials: Callable[[Mapping[str, str]], Environment | None] | None = None
-    # Extra client settings offered per account, e.g. Authorize.net's fetch concurrency.
-    tuning: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def display_name(self) -> str:

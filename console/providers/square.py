@@ -14,13 +14,13 @@ import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from console.domain import errors as e
-from console.domain.capabilities import Capabilities, FieldKind, FieldSpec, Pagination, SearchKey
+from console.domain.capabilities import Capabilities, FieldKind, FieldSpec, SearchKey
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer, Group
 from console.domain.query import CustomerQuery, TextMatch, TimeRange
 from console.domain.validation import to_e164
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, InFlight, Reply, parse_retry_after
+from console.providers.http import HttpCore, InFlight, Reply, item_path, parse_retry_after
 from console.providers.registry import CredentialField, ProviderInfo
 from console.providers.wire_reading import field_of, read_model
 
@@ -28,7 +28,9 @@ SQUARE_VERSION = "2025-08-20"
 PRODUCTION_URL = "https://connect.squareup.com"
 SANDBOX_URL = "https://connect.squareupsandbox.com"
 BULK_LIMIT = 100
+PAGE_SIZE = 100
 NAME = "Square"
+_CUSTOMERS = "/v2/customers"
 
 # -- capabilities ---------------------------------------------------------------------------------
 
@@ -69,8 +71,6 @@ CAPABILITIES = Capabilities(
     required_one_of=(("given_name", "family_name", "company", "email", "phone"),),
     server_exact=frozenset({SearchKey.EMAIL, SearchKey.PHONE, SearchKey.REFERENCE_ID}),
     server_fuzzy=frozenset({SearchKey.EMAIL, SearchKey.PHONE, SearchKey.REFERENCE_ID}),
-    pagination=Pagination.CURSOR,
-    page_size=100,
     versioned=True,
     bulk_limit=BULK_LIMIT,
     groups=True,
@@ -463,7 +463,7 @@ class SquareProvider(CustomerProvider):
 
     async def iter_pages(self, *, page_size: int | None = None, sort_field: SortField = "DEFAULT",
                          sort_order: SortOrder = "ASC") -> AsyncIterator[Page]:
-        limit = page_size or CAPABILITIES.page_size
+        limit = page_size or PAGE_SIZE
 
         def request(cursor: str | None) -> InFlight[Any]:
             params = _list_params(cursor, limit, sort_field, sort_order, count=cursor is None)
@@ -504,7 +504,7 @@ class SquareProvider(CustomerProvider):
         return Page(self._customers(reply.body), cursor=field_of(reply.body, "cursor", str, provider=NAME) or None,
                     total=total)
 
-    async def search(self, query: CustomerQuery) -> list[Customer]:
+    async def _search(self, query: CustomerQuery) -> list[Customer]:
         found: list[Customer] = []
         cursor: str | None = None
         while True:
@@ -515,7 +515,7 @@ class SquareProvider(CustomerProvider):
             cursor = page.cursor
 
     async def get(self, customer_id: str) -> Customer:
-        reply = await self.http.request("GET", f"/v2/customers/{customer_id}", retry=True)
+        reply = await self.http.request("GET", item_path(_CUSTOMERS, customer_id), retry=True)
         return self._customer(reply.body)
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
@@ -528,12 +528,12 @@ class SquareProvider(CustomerProvider):
         body = update_body(customer, changes)
         # With the version in the body a repeat after a lost answer fails as VERSION_MISMATCH
         # instead of applying twice, so the retry is safe; without it PUT is idempotent anyway.
-        reply = await self.http.request("PUT", f"/v2/customers/{customer.id}", json_body=body, retry=True)
+        reply = await self.http.request("PUT", item_path(_CUSTOMERS, customer.id), json_body=body, retry=True)
         return self._customer(reply.body)
 
     async def delete(self, customer: Customer) -> None:
         params = {"version": customer.version} if customer.version is not None else None
-        await self.http.request("DELETE", f"/v2/customers/{customer.id}", params=params, retry=True)
+        await self.http.request("DELETE", item_path(_CUSTOMERS, customer.id), params=params, retry=True)
 
     # -- bulk ---------------------------------------------------------------------------------
 
@@ -609,10 +609,14 @@ class SquareProvider(CustomerProvider):
                 return groups
 
     async def add_to_group(self, customer: Customer, group_id: str) -> None:
-        await self.http.request("PUT", f"/v2/customers/{customer.id}/groups/{group_id}", retry=True)
+        await self.http.request("PUT", _membership_path(customer, group_id), retry=True)
 
     async def remove_from_group(self, customer: Customer, group_id: str) -> None:
-        await self.http.request("DELETE", f"/v2/customers/{customer.id}/groups/{group_id}", retry=True)
+        await self.http.request("DELETE", _membership_path(customer, group_id), retry=True)
+
+
+def _membership_path(customer: Customer, group_id: str) -> str:
+    return item_path(f"{item_path(_CUSTOMERS, customer.id)}/groups", group_id)
 
 
 def _base_url(environment: str, options: Mapping[str, Any]) -> str:

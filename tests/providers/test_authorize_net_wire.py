@@ -113,7 +113,7 @@ async def test_every_operation_speaks_the_schema(checked: Any, emulator: Authori
 
 def test_the_byte_order_mark_is_read() -> None:
     response = httpx.Response(200, content=b'\xef\xbb\xbf{"messages":{"resultCode":"Ok","message":[]}}')
-    assert decode_json(response) == {"messages": {"resultCode": "Ok", "message": []}}
+    assert decode_json(response.content) == {"messages": {"resultCode": "Ok", "message": []}}
 
 
 async def test_misordered_elements_are_refused_by_the_emulator(emulator: AuthorizeNetEmulator) -> None:
@@ -202,3 +202,41 @@ def test_name_comes_from_description_or_bill_to() -> None:
     assert card_only.value("bill_to_name") == "Grace Hopper"
     (card,) = card_only.payment_methods
     assert (card.masked(), card.expiry(), card.is_default) == ("Visa •••• 1111", "12/30", True)
+
+
+async def test_the_default_shipping_address_is_marked(checked: Any) -> None:
+    client, check = checked
+    loaded = [c async for page in client.iter_pages() for c in page.customers]
+    with_addresses = [c for c in loaded if c.shipping_addresses]
+    assert with_addresses
+    # The emulator's seed makes each profile's first address its default, as a first address becomes.
+    for customer in with_addresses:
+        assert [a.is_default for a in customer.shipping_addresses] == [True] + [False] * (
+            len(customer.shipping_addresses) - 1)
+    created = await client.create(CustomerChanges(values={"description": "Ada Lovelace"}), idempotency_key="k")
+    home = {"first_name": "Ada", "line1": "12 St James's Square", "city": "London", "country": "GB"}
+    first = await client.add_item(created, "shipping_addresses", home)
+    both = await client.add_item(first, "shipping_addresses", {**home, "line1": "1 Ockham Park"})
+    assert [(a.line1, a.is_default) for a in both.shipping_addresses] == [
+        ("12 St James's Square", True), ("1 Ockham Park", False)]
+    chosen = await client.set_default_item(both, "shipping_addresses", str(both.shipping_addresses[1].id))
+    assert [(a.line1, a.is_default) for a in chosen.shipping_addresses] == [
+        ("12 St James's Square", False), ("1 Ockham Park", True)]
+    assert [(a.line1, a.is_default) for a in (await client.get(created.id)).shipping_addresses] == [
+        ("12 St James's Square", False), ("1 Ockham Park", True)]
+    assert "getCustomerShippingAddressRequest" in check.operations
+
+
+@pytest.mark.parametrize("content_type", ["text/xml", "application/json"])
+def test_a_request_nested_too_deeply_is_refused_as_unreadable(emulator: AuthorizeNetEmulator,
+                                                              content_type: str) -> None:
+    info = emulator.connection_info(emulator.base_url)
+    if content_type == "text/xml":
+        content = (b'<getCustomerProfileRequest xmlns="AnetApi/xml/v1/schema/AnetApiSchema.xsd">'
+                   + b"<a>" * 50_000 + b"</a>" * 50_000 + b"</getCustomerProfileRequest>")
+    else:
+        content = b'{"getCustomerProfileRequest":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    answer = emulator.handle(httpx.Request("POST", info["base_url"], content=content,
+                                           headers={"content-type": content_type}))
+    assert answer.status_code == 200  # a parse error in the envelope, not a server failure (500)
+    assert b"E00003" in answer.content

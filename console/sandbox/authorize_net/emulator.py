@@ -189,7 +189,7 @@ class AuthorizeNetEmulator(Emulator):
             else:
                 try:
                     document = json.loads(content.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError):
+                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                     raise AnetError("E00003", "An error occurred while parsing the JSON request.") from None
                 if not isinstance(document, dict) or len(document) != 1:
                     raise AnetError("E00003", "An error occurred while parsing the JSON request.")

@@ -27,7 +27,10 @@ def parse(content: bytes) -> tuple[str, dict[str, Any]]:
         raise ValueError(str(exc)) from exc
     if not root.tag.startswith("{" + NS + "}"):
         raise LookupError("namespace")
-    return _local(root.tag), _children(root)
+    try:
+        return _local(root.tag), _children(root)
+    except RecursionError as exc:  # nested deeper than any schema type: unreadable, not a server fault
+        raise ValueError("elements nested too deeply") from exc
 
 
 def _children(node: ET.Element) -> dict[str, Any]:

@@ -1,0 +1,32 @@
+"""Authorize.net's default shipping address is marked in the dialog, and choosing another moves the mark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from console.ui.main_window import MainWindow
+from tests.support.qt import signal
+from tests.support.window import open_edit_of_row
+from tests.ui.conftest import open_demo
+
+
+async def test_the_default_shipping_address_is_marked_and_can_move(qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "authorize-net")
+    row = next(r for r in range(window.model.rowCount()) if len(window.model.customer(r).shipping_addresses) > 1)
+    dialog = await open_edit_of_row(qtbot, window, row)
+    shipping = dialog.collection_tabs["shipping_addresses"]
+    dialog.tabs.setCurrentWidget(shipping)
+    mark_column = shipping.table.columnCount() - 1
+    assert shipping.table.horizontalHeaderItem(mark_column).text() == "Default"
+
+    def marks() -> list[str]:
+        return [shipping.table.item(r, mark_column).text() for r in range(shipping.table.rowCount())]
+
+    assert marks()[:2] == ["✓", ""]  # the emulator's seed makes the first address the default
+    shipping.table.selectRow(1)
+    changed = signal(shipping.customer_changed)
+    qtbot.mouseClick(shipping.buttons["default"], Qt.MouseButton.LeftButton)
+    await changed
+    assert marks()[:2] == ["", "✓"]
