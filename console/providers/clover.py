@@ -234,8 +234,11 @@ def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _address_body(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {_ADDRESS_TO_WIRE[k]: _clean(v) for k, v in values.items() if k in _ADDRESS_TO_WIRE and v not in (None, "")}
+def _address_body(values: Mapping[str, Any], *, updating: bool = False) -> dict[str, Any]:
+    """An address's wire fields. On an update a blank part is sent as "", which clears it at Clover;
+    left out, Clover would keep the old value while the dialog said "Saved"."""
+    return {_ADDRESS_TO_WIRE[k]: _clean(v) if v is not None else "" for k, v in values.items()
+            if k in _ADDRESS_TO_WIRE and (updating or v not in (None, ""))}
 
 
 def _metadata_body(changes: CustomerChanges) -> dict[str, Any]:
@@ -281,9 +284,9 @@ def create_body(changes: CustomerChanges) -> dict[str, Any]:
 _SUB_RESOURCES = {"addresses": "addresses", "emails": "email_addresses", "phones": "phone_numbers"}
 
 
-def _item_body(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
+def _item_body(kind: str, values: Mapping[str, Any], *, updating: bool = False) -> dict[str, Any]:
     if kind == "addresses":
-        return _address_body(values)
+        return _address_body(values, updating=updating)
     if kind == "emails":
         return {"emailAddress": _clean(values.get("value"))}
     return {"phoneNumber": _clean(values.get("value"))}
@@ -425,8 +428,8 @@ class CloverProvider(CustomerProvider):
 
     async def _update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
-        await self.http.request("POST", self._path(customer, kind, item_id), json_body=_item_body(kind, values),
-                                retry=True)
+        await self.http.request("POST", self._path(customer, kind, item_id),
+                                json_body=_item_body(kind, values, updating=True), retry=True)
         return await self.get(customer.id)
 
     async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
