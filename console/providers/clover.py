@@ -27,7 +27,8 @@ from console.domain.capabilities import (
 )
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, ContactPoint, Customer, PaymentMethod
-from console.domain.query import CustomerQuery
+from console.domain.query import CustomerQuery, TextMatch
+from console.domain.validation import digits
 from console.providers.base import CustomerProvider, Page, ProviderConfig
 from console.providers.http import HttpCore, Reply, RequestLimiter, item_path, status_error
 from console.providers.registry import CredentialField, OptionField, ProviderInfo
@@ -368,6 +369,19 @@ class CloverProvider(CustomerProvider):
         return self._pages(limit=page_size or PAGE_SIZE)
 
     async def _search(self, query: CustomerQuery) -> list[Customer]:
+        if query.phone is not None:
+            # Clover keeps phones as typed and compares them exactly: ask for the number as typed
+            # and as bare digits (Clover's own examples), and merge what either finds.
+            typed = query.phone.value.strip()
+            found: dict[str, Customer] = {}
+            for form in dict.fromkeys((typed, digits(typed))):
+                if form:
+                    narrowed = query.model_copy(update={"phone": TextMatch(value=form)})
+                    found.update((c.id, c) for c in await self._search_once(narrowed))
+            return list(found.values())
+        return await self._search_once(query)
+
+    async def _search_once(self, query: CustomerQuery) -> list[Customer]:
         filters: list[str] = []
         for match, wire in ((query.email, "emailAddress"), (query.phone, "phoneNumber"), (query.name, "fullName")):
             if match is not None:

@@ -158,3 +158,13 @@ def test_reads_cards_masked_and_metadata() -> None:
     assert "secret" not in repr(c)
     assert (c.company, c.birthday) == ("Acme", "1990-02-09")
 
+
+
+@pytest.mark.parametrize(("stored", "typed"), [("6155550107", "(615) 555-0107"), ("6155550107", "615-555-0107"),
+                                               ("(615) 555-0107", "(615) 555-0107")])
+async def test_a_phone_lookup_finds_the_number_typed_in_another_format(clover: CloverProvider, stored: str,
+                                                                       typed: str) -> None:
+    made = await clover.create(CustomerChanges(values={"given_name": "Phoebe", "phone": stored}),
+                               idempotency_key="k")
+    found = await clover.search(CustomerQuery(phone=TextMatch(value=typed)))
+    assert [c.id for c in found] == [made.id]
