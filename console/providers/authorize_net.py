@@ -75,9 +75,10 @@ CAPABILITIES = Capabilities(
         FieldSpec(key="profile_type", label="Profile type", kind=FieldKind.CHOICE, default="regular",
                   choices=(Choice(value="regular", label="Regular"), Choice(value="guest", label="Guest"))),
         # The default payment profile's bill-to, shown read-only: it is changed where the card is.
-        *(FieldSpec(key=key, label=label, editable=False, help="From the default payment profile.")
-          for key, label in (("bill_to_name", "Billing name"), ("bill_to_address", "Billing address"),
-                             ("bill_to_phone", "Billing phone"))),
+        *(FieldSpec(key=key, label=label, kind=kind, editable=False, help="From the default payment profile.")
+          for key, label, kind in (("bill_to_name", "Billing name", FieldKind.TEXT),
+                                   ("bill_to_address", "Billing address", FieldKind.TEXT),
+                                   ("bill_to_phone", "Billing phone", FieldKind.PHONE))),
     ),
     required_one_of=(("description", "email", "reference_id"),),
     columns=(

@@ -160,7 +160,8 @@ class CustomerDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _section_page(self, section: str) -> QWidget:
         page = QWidget()
-        form = new_form(page)
+        form = new_form()
+        grows = False
         for spec in self.caps.fields:
             if spec.section != section:
                 continue
@@ -171,6 +172,11 @@ class CustomerDialog(QDialog):
                                  region=self.region, parent=page)
             self.editors[spec.key] = editor
             add_to_form(form, editor)
+            grows = grows or editor.grows
+        column = QVBoxLayout(page)
+        column.addLayout(form, 1 if grows else 0)
+        if not grows:
+            column.addStretch(1)   # rows keep their height; the space left stays below the last
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -98,10 +98,11 @@ class FieldEditor(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.editor, 1)
         layout.addLayout(message_row)
-        # Only a note grows with the dialog; every other row keeps its height, so labels stay put.
-        grows = spec.kind in (FieldKind.MULTILINE, FieldKind.KEY_VALUE)
+        # Only a note grows with the dialog (pages without one end in a stretch, see new_form).
+        self.grows = spec.kind in (FieldKind.MULTILINE, FieldKind.KEY_VALUE)
+        grows = self.grows
         self.setSizePolicy(QSizePolicy.Policy.Preferred,
-                           QSizePolicy.Policy.Expanding if grows else QSizePolicy.Policy.Maximum)
+                           QSizePolicy.Policy.Expanding if grows else QSizePolicy.Policy.Preferred)
 
     def _make_editor(self, spec: FieldSpec) -> QWidget:
         if spec.kind is FieldKind.MULTILINE:
@@ -188,6 +189,8 @@ class FieldEditor(QWidget):
         w = self.editor
         if isinstance(w, QLineEdit | QPlainTextEdit):
             w.setReadOnly(read_only)
+            if isinstance(w, QLineEdit):
+                w.setClearButtonEnabled(self.clearable and not read_only)
         else:
             w.setEnabled(not read_only)
         self.read_only = read_only
@@ -243,15 +246,15 @@ def add_to_form(form: QFormLayout, editor: FieldEditor) -> None:
     label.setObjectName(f"label:{editor.spec.key}")
     label.setBuddy(editor.editor)
     # The label sits level with the editor's first line, however tall the row grows below it
-    # (a note, a message under the field): as tall as a one-line editor, at the row's top.
-    label.setMinimumHeight(QLineEdit().sizeHint().height())
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    # (a note, a message under the field): at the row's top, lowered to a one-line editor's text.
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(0, max(0, (QLineEdit().sizeHint().height() - label.fontMetrics().height()) // 2), 0, 0)
     form.addRow(label, editor)
 
 
 def new_form(parent: QWidget | None = None) -> QFormLayout:
     """A form whose labels keep to the top of their rows."""
-    form = QFormLayout(parent)
+    form = QFormLayout() if parent is None else QFormLayout(parent)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return form

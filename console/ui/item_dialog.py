@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLayout, QVBoxLayout, QWidget
 
 from console.domain.capabilities import CollectionSpec
@@ -33,7 +34,7 @@ class ItemDialog(QDialog):
             editor = FieldEditor(field, region=region, parent=self)
             if item is not None:
                 editor.set_value(item_value(item, field.key))
-            editor.changed.connect(lambda ed=editor: ed.show_problem(ed.check()))
+            editor.changed.connect(lambda ed=editor: self._show(ed))
             self.editors[field.key] = editor
             add_to_form(form, editor)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -48,6 +49,19 @@ class ItemDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(440, self.sizeHint().height())
 
+    def _show(self, editor: FieldEditor) -> None:
+        editor.show_problem(editor.check())
+        QTimer.singleShot(0, self.fit)   # once the message's new layout is in place
+
+    def fit(self) -> None:
+        """Grow to show every message whole: wrapped lines need more height than the minimum size says."""
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        needed = layout.heightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def values(self) -> dict[str, Any]:
         return {key: editor.value() for key, editor in self.editors.items()}
 
@@ -59,6 +73,7 @@ class ItemDialog(QDialog):
             if problem and first_bad is None:
                 first_bad = editor
         if first_bad is not None:
+            QTimer.singleShot(0, self.fit)
             first_bad.focus()
             return
         self.accept()
