@@ -102,7 +102,7 @@ class FieldEditor(QWidget):
         self.grows = spec.kind in (FieldKind.MULTILINE, FieldKind.KEY_VALUE)
         grows = self.grows
         self.setSizePolicy(QSizePolicy.Policy.Preferred,
-                           QSizePolicy.Policy.Expanding if grows else QSizePolicy.Policy.Preferred)
+                           QSizePolicy.Policy.Expanding if grows else QSizePolicy.Policy.Maximum)
 
     def _make_editor(self, spec: FieldSpec) -> QWidget:
         if spec.kind is FieldKind.MULTILINE:

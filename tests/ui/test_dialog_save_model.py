@@ -156,3 +156,23 @@ async def test_a_new_profile_gets_shipping_addresses_before_its_first_save(qtbot
     stored = emulator.profile(created.id)
     assert stored is not None and stored["description"] == "Planned profile"
     assert [(a["address"], a["country"]) for a in stored["shipToList"]] == [("3 First Street", "US")]
+
+
+async def test_a_planned_address_is_kept_in_the_draft_and_restored(qtbot: Any, window: MainWindow) -> None:
+    dialog = await _clover_dialog(qtbot, window)
+    customer = dialog.original
+    assert customer is not None
+    tab = dialog.collection_tabs["addresses"]
+    dialog.tabs.setCurrentWidget(tab)
+    await _add(qtbot, tab, ADDRESS)
+    drafts = window.context.drafts
+    await until(lambda: drafts.pending(), what="the draft to be written")
+    ((_key, draft),) = drafts.pending()
+    assert draft.customer_id == customer.id
+    assert [c["values"]["line1"] for c in draft.item_changes] == ["1 Plan Street"]
+
+    again = CustomerDialog(dialog.service, customer, account_label="Clover (Demo)", environment="demo")
+    qtbot.addWidget(again)
+    again.restore_draft(draft)
+    assert "1 Plan Street" in [a.line1 for a in again.collection_tabs["addresses"].items()]
+    assert again.has_unsaved_changes()
