@@ -83,7 +83,8 @@ class CollectionSpec(_Frozen):
     """A list of records on a customer (shipping addresses, cards, emails...) and what staff may do."""
 
     kind: str                      # the Customer attribute holding the items
-    label: str
+    label: str                     # the tab: plural, e.g. "Shipping addresses"
+    item_label: str = ""           # one item, e.g. "shipping address"; derived from `label` when empty
     columns: tuple[ColumnSpec, ...]
     fields: tuple[FieldSpec, ...] = ()   # what the add/edit form asks for; empty = read-only
     can_add: bool = False
@@ -93,6 +94,18 @@ class CollectionSpec(_Frozen):
     default_label: str = "Default"
     max_items: int | None = None
     note: str | None = None
+    on_create: bool = False        # items may be planned in a new customer's dialog (sent after the create)
+
+    @property
+    def noun(self) -> str:
+        """One item, lower case: 'Addresses' -> 'address', 'Phone numbers' -> 'phone number'."""
+        if self.item_label:
+            return self.item_label
+        label = self.label.lower()
+        for plural, singular in (("sses", "ss"), ("ies", "y"), ("s", "")):
+            if label.endswith(plural):
+                return label[: -len(plural)] + singular
+        return label
 
 
 class ActionSpec(_Frozen):

@@ -54,6 +54,18 @@ class Address:
         return ", ".join(p for p in parts if p)
 
 
+# Card brands as people write them; providers spell them 'AmericanExpress', 'AMEX', 'MASTER_CARD'...
+_BRAND_NAMES = {"americanexpress": "American Express", "amex": "American Express", "visa": "Visa",
+                "mastercard": "Mastercard", "mc": "Mastercard", "discover": "Discover", "jcb": "JCB",
+                "dinersclub": "Diners Club", "diners": "Diners Club", "unionpay": "UnionPay",
+                "chinaunionpay": "UnionPay", "maestro": "Maestro", "interac": "Interac", "eftpos": "eftpos"}
+
+
+def brand_name(brand: str) -> str:
+    """A card brand as shown to people: 'AmericanExpress' and 'AMERICAN_EXPRESS' read 'American Express'."""
+    return _BRAND_NAMES.get(re.sub(r"[^a-z]", "", brand.lower()), brand)
+
+
 @dataclass(frozen=True, slots=True, config=_STRICT)
 class PaymentMethod:
     """A stored payment method, masked: at most the first six and last four digits are kept."""
@@ -92,7 +104,8 @@ class PaymentMethod:
     def masked(self) -> str:
         """What the UI shows, e.g. 'Visa •••• 1111'."""
         digits = f"•••• {self.last4}" if self.last4 else ""
-        return " ".join(p for p in (self.brand or self.label or self.kind.title(), digits) if p)
+        name = brand_name(self.brand) if self.brand else self.label or self.kind.title()
+        return " ".join(p for p in (name, digits) if p)
 
 
 @dataclass(frozen=True, slots=True, config=_STRICT)

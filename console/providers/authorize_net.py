@@ -73,6 +73,11 @@ CAPABILITIES = Capabilities(
                   help="Your own id for this customer (at most 20 characters)."),
         FieldSpec(key="profile_type", label="Profile type", kind=FieldKind.CHOICE, default="regular",
                   choices=(Choice(value="regular", label="Regular"), Choice(value="guest", label="Guest"))),
+        # The default payment profile's bill-to, shown read-only: it is changed where the card is.
+        *(FieldSpec(key=key, label=label, kind=kind, editable=False, help="From the default payment profile.")
+          for key, label, kind in (("bill_to_name", "Billing name", FieldKind.TEXT),
+                                   ("bill_to_address", "Billing address", FieldKind.TEXT),
+                                   ("bill_to_phone", "Billing phone", FieldKind.PHONE))),
     ),
     required_one_of=(("description", "email", "reference_id"),),
     columns=(
@@ -97,7 +102,7 @@ CAPABILITIES = Capabilities(
         CollectionSpec(kind="shipping_addresses", label="Shipping addresses",
                        columns=(ColumnSpec(key="one_line", label="Address", width=380),),
                        fields=_SHIPPING_FIELDS, can_add=True, can_edit=True, can_delete=True, can_set_default=True,
-                       max_items=MAX_SHIPPING_ADDRESSES),
+                       max_items=MAX_SHIPPING_ADDRESSES, on_create=True),
     ),
     create_from=CreateFromSpec(label="New from transaction…", prompt="Transaction id", pattern="[0-9]+",
                                pattern_message="A transaction id is digits only."),
@@ -218,6 +223,11 @@ def customer_from_wire(profile: Any) -> Customer:
         name = " ".join(x for x in (default_wire.billTo.firstName, default_wire.billTo.lastName) if x)
         if name:
             extra["bill_to_name"] = name
+        bill_to = _address(default_wire.billTo)
+        if where := replace(bill_to, first_name=None, last_name=None).one_line():
+            extra["bill_to_address"] = where
+        if bill_to.phone:
+            extra["bill_to_phone"] = bill_to.phone
     shipping = tuple(_address(a) for a in wire.shipToList)
     return Customer(id=wire.customerProfileId, email=wire.email, reference_id=wire.merchantCustomerId,
                     payment_methods=methods, shipping_addresses=shipping, extra=extra)

@@ -28,6 +28,7 @@ class Draft(BaseModel):
     customer_name: str = ""
     values: dict[str, Any] = Field(default_factory=dict)
     base_values: dict[str, Any] = Field(default_factory=dict)
+    item_changes: list[dict[str, Any]] = Field(default_factory=list)   # ItemPlan.to_json(): addresses...
     saved_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -44,7 +45,8 @@ class DraftStore:
         """Write (or replace) a draft; failures are logged, never raised into the typing user's face."""
         # A card number pasted into a field is refused on Save, but must not reach the disk meanwhile.
         draft = draft.model_copy(update={"values": mask_card_numbers_in(draft.values),
-                                         "base_values": mask_card_numbers_in(draft.base_values)})
+                                         "base_values": mask_card_numbers_in(draft.base_values),
+                                         "item_changes": mask_card_numbers_in(draft.item_changes)})
         try:
             write_atomic(self._path(key), draft.model_dump_json())
         except OSError as exc:

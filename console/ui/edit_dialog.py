@@ -1,7 +1,8 @@
 """The customer dialog: fields from the provider's capabilities, checked as the user types.
 
-Nothing is sent while a field is invalid. If saving fails for any reason the dialog stays open
-with everything typed; a stale version offers the other person's copy without losing input.
+Nothing is sent while a field is invalid, and nothing at all before Save: changes to addresses,
+phones, cards... are planned on their tabs and sent with the customer, so Cancel cancels
+everything. If saving fails the dialog stays open with everything typed (see dialog_saving).
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QScrollArea,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,17 +31,29 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
 from console.domain.validation import FieldProblem, check_values, clearing_problems
-from console.services.customer_service import CustomerService, changed_by_others
+from console.services.countries import country
+from console.services.customer_service import CustomerService
 from console.services.drafts import Draft, DraftStore
-from console.ui.async_qt import WRITES, TaskRegistry, ask
+from console.services.item_plan import ItemPlan
+from console.services.phone_display import DEFAULT_REGION
+from console.ui.async_qt import TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
 from console.ui.customer_table import format_value
-from console.ui.field_widgets import FieldEditor, add_to_form
-from console.ui.theme import badge_style, error_colour
+from console.ui.dialog_header import Banner, DialogHeader
+from console.ui.dialog_saving import DialogSaving
+from console.ui.dialog_tabs import DialogTabs
+from console.ui.field_widgets import FieldEditor, add_to_form, new_form
+from console.ui.save_progress import SaveProgress
 
 log = logging.getLogger(__name__)
 
 DRAFT_DELAY_MS = 300
+
+
+def phone_region(customer: Customer | None) -> str:
+    """Where the customer's phone numbers are read as national numbers: their address's country."""
+    found = country(customer.address.country) if customer is not None and customer.address else None
+    return found.code if found is not None else DEFAULT_REGION
 
 
 class CustomerDialog(QDialog):
@@ -67,41 +77,24 @@ class CustomerDialog(QDialog):
         self.original = customer
         self.creating = customer is None
         self.tasks = TaskRegistry()
-        self._idempotency: tuple[CustomerChanges, str] | None = None
+        self.plan = ItemPlan()
+        self.region = phone_region(customer)
         self._group_ids: set[str] = set(customer.group_ids) if customer else set()
         self._saving = False
+        self.saving = DialogSaving(self)
         provider = self.caps.display_name
         if customer is None:
             self.setWindowTitle(self.tr("New {0} customer").format(provider))
         else:
             self.setWindowTitle(self.tr("{0} — {1}").format(service.index.name(customer), provider))
 
-        # Where this write goes, always visible.
-        where = QHBoxLayout()
-        account = QLabel(self.tr("Account: <b>{0}</b>").format(account_label), self)
-        badge = QLabel(environment.upper(), self)
-        badge.setObjectName("dialogEnvironment")
-        badge.setStyleSheet(badge_style(environment))
-        where.addWidget(account)
-        where.addWidget(badge)
-        where.addStretch(1)
+        # Where this write goes, always visible; and what is special about this customer.
+        self.header = DialogHeader(account_label, environment, self)
+        self.header.show_customer(customer)
+        self.banner = Banner(self)
+        self.banner_text, self.banner_action = self.banner.text, self.banner.action
 
-        self.banner = QFrame(self)
-        self.banner.setObjectName("banner")
-        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
-        self.banner_text = QLabel(self.banner)
-        self.banner_text.setObjectName("bannerText")
-        self.banner_text.setWordWrap(True)
-        self.banner_action = QPushButton(self.banner)
-        self.banner_action.setObjectName("bannerAction")
-        self.banner_action.clicked.connect(self._banner_clicked)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(self.banner_action)
-        self.banner.setVisible(False)
-        self._banner_handler: Any = None
-
-        self.tabs = QTabWidget(self)
+        self.tabs = DialogTabs(self)
         self.editors: dict[str, FieldEditor] = {}
         for section in self.caps.sections():
             self.tabs.addTab(self._section_page(section), self.tr(section))
@@ -109,13 +102,16 @@ class CustomerDialog(QDialog):
         if self.caps.groups:
             self.tabs.addTab(self._groups_page(), self.tr("Groups"))
         self.collection_tabs: dict[str, CollectionTab] = {}
-        if customer is not None:
-            for spec in self.caps.collections:
-                tab = CollectionTab(spec, service, customer, self.tasks, self)
-                tab.customer_changed.connect(self._collection_changed)
-                self.collection_tabs[spec.kind] = tab
-                self.tabs.addTab(tab, spec.label)
+        for spec in self.caps.collections:
+            if customer is None and not spec.on_create:
+                continue
+            tab = CollectionTab(spec, self.plan, customer, self.tasks, provider_name=provider, region=self.region,
+                                parent=self)
+            tab.plan_changed.connect(self._plan_changed)
+            self.collection_tabs[spec.kind] = tab
+            self.tabs.addTab(tab, self.tr(spec.label))
 
+        self.progress = SaveProgress(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -132,9 +128,10 @@ class CustomerDialog(QDialog):
         bottom.addWidget(self.buttons)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(where)
+        layout.addWidget(self.header)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.progress)
         layout.addLayout(bottom)
 
         if customer is not None:
@@ -155,7 +152,7 @@ class CustomerDialog(QDialog):
         self._draft_timer.timeout.connect(self.write_draft)
         for editor in self.editors.values():
             editor.changed.connect(self._draft_timer.start)
-        self.resize(560, 560)
+        self.resize(max(600, self.minimumSizeHint().width()), 580)
         first = next((ed for ed in self.editors.values() if not ed.read_only), None)
         if first is not None:
             first.focus()
@@ -163,17 +160,23 @@ class CustomerDialog(QDialog):
     # -- building -----------------------------------------------------------------------------
     def _section_page(self, section: str) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = new_form()
+        grows = False
         for spec in self.caps.fields:
             if spec.section != section:
                 continue
             if self.creating and not spec.editable:
                 continue  # read-only facts (created through, ...) exist only once saved
             read_only = spec.create_only and not self.creating
-            editor = FieldEditor(spec, read_only=read_only, clearable=self.creating or spec.clearable, parent=page)
+            editor = FieldEditor(spec, read_only=read_only, clearable=self.creating or spec.clearable,
+                                 region=self.region, parent=page)
             self.editors[spec.key] = editor
             add_to_form(form, editor)
+            grows = grows or editor.grows
+        column = QVBoxLayout(page)
+        column.addLayout(form, 1 if grows else 0)
+        if not grows:
+            column.addStretch(1)   # rows keep their height; the space left stays below the last
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -232,13 +235,16 @@ class CustomerDialog(QDialog):
             edited = self.values() != self._initial_values
         else:
             edited = not self.changes().is_empty()
-        return edited or self.chosen_group_ids() != self._group_ids
+        return edited or not self.plan.is_empty() or self.chosen_group_ids() != self._group_ids
 
     def problems(self) -> dict[str, FieldProblem]:
-        values = self.values()
-        problems = check_values(self.caps, values, creating=self.creating)
+        problems = check_values(self.caps, self.values(), creating=self.creating)
+        for key, editor in self.editors.items():
+            if key not in problems and (problem := editor.check()) is not None:
+                problems[key] = problem   # what only the widget knows, e.g. an unknown country
         if self.original is not None:
             # A value the provider cannot clear must not be left blank (the service refuses it too).
+            values = self.values()
             before = {key: self.original.value(key) for key in values}
             for key, problem in clearing_problems(self.caps, before, values).items():
                 problems.setdefault(key, problem)
@@ -248,6 +254,7 @@ class CustomerDialog(QDialog):
         problems = self.problems()
         for key, editor in self.editors.items():
             editor.show_problem(problems.get(key))
+        self._mark_tabs()
         self.state.setText("")
 
     def _show_problems(self, problems: dict[str, FieldProblem | str]) -> None:
@@ -257,8 +264,17 @@ class CustomerDialog(QDialog):
             editor.show_problem(problem)
             if problem is not None and first is None:
                 first = editor
+        self._mark_tabs()
         if first is not None:
             self._reveal(first)
+
+    def _mark_tabs(self) -> None:
+        """Every tab holding a field shown as invalid, or a change that failed, is marked."""
+        bad = [ed for ed in self.editors.values() if ed.editor.property("invalid")]
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            failed = isinstance(page, CollectionTab) and bool(page.status.property("failed"))
+            self.tabs.mark(i, failed or any(page is not None and page.isAncestorOf(ed) for ed in bad))
 
     def _reveal(self, editor: FieldEditor) -> None:
         for i in range(self.tabs.count()):
@@ -268,174 +284,42 @@ class CustomerDialog(QDialog):
                 break
         editor.focus()
 
-    # -- banner -------------------------------------------------------------------------------
-    def show_banner(self, text: str, *, action: str | None = None, handler: Any = None,
-                    error: bool = True) -> None:
-        self.banner_text.setText(text)
-        self.banner_text.setStyleSheet(f"color: {error_colour()};" if error else "")
-        self.banner_action.setVisible(action is not None)
-        if action:
-            self.banner_action.setText(action)
-        self._banner_handler = handler
-        self.banner.setVisible(True)
+    def _plan_changed(self) -> None:
+        self._mark_tabs()
+        self.state.setText("")
+        self._draft_timer.start()
 
-    def hide_banner(self) -> None:
-        self.banner.setVisible(False)
-        self._banner_handler = None
-
-    def _banner_clicked(self) -> None:
-        if self._banner_handler is not None:
-            self._banner_handler()
-
-    # -- saving -------------------------------------------------------------------------------
+    # -- saving (see dialog_saving) ------------------------------------------------------------
     def save(self) -> None:
         """Validate; if everything is acceptable, send it (in the background)."""
-        if self._saving:
-            return
-        problems = self.problems()
-        if problems:
-            self._show_problems(dict(problems))
-            self.state.setText(self.tr("Fix the highlighted fields; nothing was sent."))
-            return
-        if not self.has_unsaved_changes():
-            self.accept()
-            return
-        self.tasks.start(self._confirm_then_save(), name="confirm-save")
-
-    async def _confirm_then_save(self) -> None:
-        # Fields whose new value has consequences (e.g. disabling a customer) ask first.
-        changes = self.changes()
-        for spec in self.caps.fields:
-            if spec.confirm is not None and changes.touches(spec.key) \
-                    and changes.get(spec.key) == spec.confirm.value:
-                name = self.service.index.name(self.original) if self.original else self.tr("this customer")
-                answer = await ask(self, spec.label, spec.confirm.message.format(name=name),
-                                   icon=QMessageBox.Icon.Warning)
-                if answer != QMessageBox.StandardButton.Yes:
-                    self.state.setText(self.tr("Not saved."))
-                    return
-        # After any card or address change still being sent from this dialog, never instead of it.
-        self._set_saving(True)
-        self.tasks.queue(self._save(), WRITES)
-
-    def _idempotency_key(self, changes: CustomerChanges) -> str:
-        # The same logical create keeps its key across attempts, so a create whose answer was
-        # lost is not made twice; changed content is a different create and gets a new key.
-        if self._idempotency is None or self._idempotency[0] != changes:
-            self._idempotency = (changes, uuid.uuid4().hex)
-        return self._idempotency[1]
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.save_button.setEnabled(not saving)
-        self.state.setText(self.tr("Saving…") if saving else "")
-
-    async def _save(self) -> None:
-        changes = self.changes()   # against `original` as it is now, after any write before this one
-        self.hide_banner()
-        try:
-            if self.original is None:
-                customer = await self.service.create(changes, idempotency_key=self._idempotency_key(changes))
-                self.original = customer
-                self.creating = False
-            else:
-                customer = await self.service.update(self.original, changes)
-                self.original = customer
-            customer = await self._apply_groups(customer)
-        except e.ConsoleError as exc:
-            self._set_saving(False)
-            self._report(exc)
-            self.save_failed.emit(exc)
-            return
-        except Exception as exc:  # keep the dialog and the typing whatever went wrong
-            log.exception("saving a customer failed")
-            self._set_saving(False)
-            self.show_banner(self.tr("Saving failed unexpectedly ({0}). Nothing you typed was lost; "
-                                     "try again.").format(type(exc).__name__))
-            self.save_failed.emit(exc)
-            return
-        self._set_saving(False)
-        self.saved.emit(customer)
-        self.accept()
-
-    async def _apply_groups(self, customer: Customer) -> Customer:
-        wanted = self.chosen_group_ids()
-        current = set(customer.group_ids)
-        for group_id in sorted(wanted - current):
-            customer = await self.service.set_group(customer, group_id, True)
-        for group_id in sorted(current - wanted):
-            customer = await self.service.set_group(customer, group_id, False)
-        self._group_ids = set(customer.group_ids)
-        return customer
-
-    def _report(self, exc: e.ConsoleError) -> None:
-        if isinstance(exc, e.StaleVersionError):
-            current = exc.current
-            self.show_banner(
-                self.tr("Someone else changed this customer after you opened it. Nothing was saved."),
-                action=self.tr("Reload their copy") if current is not None else None,
-                handler=(lambda: self.adopt_current(current)) if current is not None else None)
-            return
-        if isinstance(exc, e.DuplicateError):
-            existing = exc.existing_id
-            self.show_banner(exc.message, action=self.tr("Open the existing profile") if existing else None,
-                             handler=(lambda: self.open_existing.emit(existing)) if existing else None)
-            return
-        if isinstance(exc, e.InvalidInputError) and exc.field_errors:
-            self._show_problems(dict(exc.field_errors))
-            unplaced = [f"{key}: {msg}" for key, msg in exc.field_errors.items() if key not in self.editors]
-            self.show_banner("\n".join([exc.message, *unplaced]) if unplaced else exc.message)
-            return
-        hint = self.tr(" Your changes are still here; try Save again.") if exc.retryable else ""
-        self.show_banner(f"{exc.title}: {exc.message}{hint}")
+        self.saving.save()
 
     def adopt_current(self, current: Customer) -> None:
         """Take the other person's copy as the new base, keeping every field the user changed."""
-        assert self.original is not None
-        mine = self.changes()
-        theirs = changed_by_others(self.original, current, list(self.editors))
-        for key, editor in self.editors.items():
-            if mine.touches(key):
-                if key in theirs:
-                    their_value = format_value(current.value(key))
-                    editor.set_note(
-                        FieldProblem(self.tr("They changed this to: {0}").format(their_value or "(empty)"),
-                                     suggestion=current.value(key) or ""),
-                        fix_label=self.tr("Use theirs"))
-            else:
-                editor.set_note(None)
-                editor.set_value(current.value(key))
-        self.original = current
-        self._group_ids = set(current.group_ids)
-        for tab in self.collection_tabs.values():
-            tab.set_customer(current)
-        both = [self.caps.field(k).label for k in theirs if mine.touches(k) and self.caps.has_field(k)]
-        text = self.tr("Loaded their copy. Your changes are kept")
-        text += self.tr("; they also changed {0} (see the notes).").format(", ".join(both)) if both else "."
-        self.show_banner(text + self.tr(" Review and Save."), error=False)
-        self._revalidate()
+        self.saving.adopt_current(current)
 
-    def _collection_changed(self, customer: Customer) -> None:
-        # A sub-record write changes the customer's version; later saves must use the new one.
-        if self.original is not None:
-            self.original = customer
-        for tab in self.collection_tabs.values():
-            if tab.customer is not customer:
-                tab.set_customer(customer)
+    # -- banner -------------------------------------------------------------------------------
+    def show_banner(self, text: str, *, action: str | None = None, handler: Any = None,
+                    error: bool = True) -> None:
+        self.banner.show_message(text, action=action, handler=handler, error=error)
+
+    def hide_banner(self) -> None:
+        self.banner.hide_message()
 
     # -- drafts -------------------------------------------------------------------------------
     def write_draft(self) -> None:
-        """Save what is typed (or forget the draft once nothing differs from the customer)."""
+        """Save what is typed and planned (or forget the draft once nothing differs from the customer)."""
         if self.drafts is None:
             return
-        if not self.changes().is_empty():
+        if not self.changes().is_empty() or not self.plan.is_empty():
             original = self.original
             self.drafts.save(self.draft_key, Draft(
                 account_id=self.account_id, account_name=self.account_label,
                 customer_id=original.id if original else None,
                 customer_name=self.service.index.name(original) if original else self._typed_name(),
                 values=self.values(),
-                base_values={k: original.value(k) for k in self.editors} if original else {}))
+                base_values={k: original.value(k) for k in self.editors} if original else {},
+                item_changes=self.plan.to_json()))
         else:
             self.drafts.discard(self.draft_key)
 
@@ -459,6 +343,9 @@ class CustomerDialog(QDialog):
                 editor.set_note(FieldProblem(self.tr("Changed since your draft to: {0}").format(their or "(empty)"),
                                              suggestion=current.value(key) or ""),
                                 fix_label=self.tr("Use theirs"))
+        self.plan.restore(draft.item_changes)
+        for tab in self.collection_tabs.values():
+            tab.refresh()
         self._revalidate()
         self.show_banner(self.tr("Restored what you had typed. Review it and Save."), error=False)
 
@@ -475,7 +362,9 @@ class CustomerDialog(QDialog):
         answer = await ask(self, self.tr("Discard changes?"),
                            self.tr("You have changes that are not saved. Discard them?"),
                            buttons=QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                           default=QMessageBox.StandardButton.Cancel)
+                           default=QMessageBox.StandardButton.Cancel,
+                           labels={QMessageBox.StandardButton.Discard: self.tr("Discard changes"),
+                                   QMessageBox.StandardButton.Cancel: self.tr("Keep editing")})
         if answer == QMessageBox.StandardButton.Discard:
             super().reject()
 

@@ -6,108 +6,54 @@ forms are assembled from capabilities without knowing which provider they are fo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from console.domain.capabilities import FieldKind, FieldSpec
 from console.domain.validation import FieldProblem, check_value
-from console.ui.theme import error_colour
+from console.services.phone_display import DEFAULT_REGION, display_phone
+from console.ui.country_box import CountryBox
+from console.ui.key_value_editor import KeyValueEditor
+from console.ui.theme import error_colour, placeholder_colour
+
+# A placeholder that is a format to follow (YYYY-MM-DD) rather than an example value.
+_FORMAT_HINT = re.compile(r"[A-Z]{2,}([ /.-][A-Z]{2,})*( or [A-Z]{2,}([ /.-][A-Z]{2,})*)?")
+NOTE_MIN_HEIGHT = 72
 
 
-class KeyValueEditor(QWidget):
-    """A small two-column table of key/value pairs (provider metadata)."""
+def is_country(spec: FieldSpec) -> bool:
+    """Country fields are chosen from ISO 3166 rather than typed freely."""
+    return spec.key.rsplit(".", 1)[-1] == "country" and spec.kind is FieldKind.TEXT
 
-    changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Key"), self.tr("Value")])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setMinimumHeight(110)
-        self.table.itemChanged.connect(lambda _item: self.changed.emit())
-        self.table.installEventFilter(self)
-        add = QPushButton(self.tr("Add entry"), self)
-        add.clicked.connect(self.add_row)
-        remove = QPushButton(self.tr("Remove entry"), self)
-        remove.clicked.connect(self.remove_selected)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+def placeholder_text(placeholder: str) -> str:
+    """An example never looks like data typed in: 'US' reads 'e.g. US'; formats stay as they are."""
+    if placeholder.lower().startswith("e.g.") or _FORMAT_HINT.fullmatch(placeholder):
+        return placeholder
+    return f"e.g. {placeholder}"
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Return belongs to the table, never to the dialog's Save.
 
-        While a cell is edited its editor commits it (Qt does that; the key then reaches the
-        table); otherwise Return opens the current cell, as in a spreadsheet.
-        """
-        if (watched is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
-            item = self.table.currentItem()
-            if self.table.state() != QAbstractItemView.State.EditingState and item is not None:
-                self.table.editItem(item)
-            return True
-        return super().eventFilter(watched, event)
-
-    def add_row(self, key: str = "", value: str = "") -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(key))
-        self.table.setItem(row, 1, QTableWidgetItem(value))
-        first = self.table.item(row, 0)
-        if not key and first is not None:
-            self.table.setCurrentCell(row, 0)
-            self.table.editItem(first)
-        self.changed.emit()
-
-    def remove_selected(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
-        for row in rows:
-            self.table.removeRow(row)
-        if rows:
-            self.changed.emit()
-
-    def value(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for row in range(self.table.rowCount()):
-            key_item, value_item = self.table.item(row, 0), self.table.item(row, 1)
-            key = key_item.text().strip() if key_item else ""
-            if key or (value_item and value_item.text()):
-                out[key] = value_item.text() if value_item else ""
-        return out
-
-    def set_value(self, value: Any) -> None:
-        self.table.blockSignals(True)
-        self.table.setRowCount(0)
-        for key, item in dict(value or {}).items():
-            self.add_row(str(key), "" if item is None else str(item))
-        self.table.blockSignals(False)
+def soften_placeholder(widget: QWidget) -> None:
+    """A lighter placeholder colour than Qt's default, in light and dark mode."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.PlaceholderText, placeholder_colour(palette))
+    widget.setPalette(palette)
 
 
 class FieldEditor(QWidget):
@@ -116,10 +62,12 @@ class FieldEditor(QWidget):
     changed = Signal()
 
     def __init__(self, spec: FieldSpec, *, read_only: bool = False, clearable: bool = True,
-                 parent: QWidget | None = None) -> None:
+                 region: str = DEFAULT_REGION, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
         self.clearable = clearable
+        self.region = region                      # phones are shown in this country's national form
+        self._phone_shown: tuple[str, str] | None = None   # (text shown, value as loaded)
         self.setObjectName(f"field:{spec.key}")
         self._suggestion: Any = None
         self._note: FieldProblem | None = None
@@ -148,14 +96,19 @@ class FieldEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.editor, 1)
         layout.addLayout(message_row)
+        # Only a note grows with the dialog (pages without one end in a stretch, see new_form).
+        self.grows = spec.kind in (FieldKind.MULTILINE, FieldKind.KEY_VALUE)
+        grows = self.grows
+        self.setSizePolicy(QSizePolicy.Policy.Preferred,
+                           QSizePolicy.Policy.Expanding if grows else QSizePolicy.Policy.Maximum)
 
     def _make_editor(self, spec: FieldSpec) -> QWidget:
         if spec.kind is FieldKind.MULTILINE:
             text = QPlainTextEdit(self)
             text.setTabChangesFocus(True)
-            text.setFixedHeight(72)
+            text.setMinimumHeight(NOTE_MIN_HEIGHT)
             text.textChanged.connect(self.changed)
             return text
         if spec.kind is FieldKind.BOOL:
@@ -174,11 +127,20 @@ class FieldEditor(QWidget):
             kv = KeyValueEditor(self)
             kv.changed.connect(self.changed)
             return kv
+        if is_country(spec):
+            countries = CountryBox(self)
+            countries.changed.connect(self.changed)
+            line_edit = countries.lineEdit()
+            assert line_edit is not None
+            line_edit.setPlaceholderText(self.tr("e.g. United States or US"))
+            soften_placeholder(line_edit)
+            return countries
         line = QLineEdit(self)
         # No one-click clear where the provider cannot clear the value (the field explains why).
         line.setClearButtonEnabled(self.clearable)
         if spec.placeholder:
-            line.setPlaceholderText(spec.placeholder)
+            line.setPlaceholderText(placeholder_text(spec.placeholder))
+            soften_placeholder(line)
         line.textChanged.connect(lambda _t: self.changed.emit())
         return line
 
@@ -189,11 +151,15 @@ class FieldEditor(QWidget):
             return w.toPlainText()
         if isinstance(w, QCheckBox):
             return w.isChecked()
+        if isinstance(w, CountryBox):
+            return w.value()
         if isinstance(w, QComboBox):
             return w.currentData() or ""
         if isinstance(w, KeyValueEditor):
             return w.value()
         assert isinstance(w, QLineEdit)
+        if self._phone_shown is not None and w.text() == self._phone_shown[0]:
+            return self._phone_shown[1]   # shown formatted, saved as it was unless edited
         return w.text()
 
     def set_value(self, value: Any) -> None:
@@ -202,6 +168,8 @@ class FieldEditor(QWidget):
             w.setPlainText("" if value is None else str(value))
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
+        elif isinstance(w, CountryBox):
+            w.set_value("" if value is None else str(value))
         elif isinstance(w, QComboBox):
             i = w.findData("" if value is None else str(value))
             w.setCurrentIndex(max(i, 0))
@@ -209,12 +177,20 @@ class FieldEditor(QWidget):
             w.set_value(value)
         else:
             assert isinstance(w, QLineEdit)
-            w.setText("" if value is None else str(value))
+            text = "" if value is None else str(value)
+            self._phone_shown = None
+            if self.spec.kind is FieldKind.PHONE and text and not self.spec.digits_only:
+                # Digits-only providers would refuse the formatted form once touched, so they see digits.
+                self._phone_shown = (display_phone(text, self.region), text)
+                text = self._phone_shown[0]
+            w.setText(text)
 
     def set_read_only(self, read_only: bool) -> None:
         w = self.editor
         if isinstance(w, QLineEdit | QPlainTextEdit):
             w.setReadOnly(read_only)
+            if isinstance(w, QLineEdit):
+                w.setClearButtonEnabled(self.clearable and not read_only)
         else:
             w.setEnabled(not read_only)
         self.read_only = read_only
@@ -224,7 +200,11 @@ class FieldEditor(QWidget):
 
     # -- problems -----------------------------------------------------------------------------
     def check(self) -> FieldProblem | None:
-        return None if self.read_only else check_value(self.spec, self.value())
+        if self.read_only:
+            return None
+        if isinstance(self.editor, CountryBox) and not self.editor.recognised():
+            return FieldProblem(self.tr("Not a country on the list: type its name or a code such as US."))
+        return check_value(self.spec, self.value())
 
     def set_note(self, note: FieldProblem | None, *, fix_label: str | None = None) -> None:
         """A standing remark (e.g. another person's value) shown whenever there is no problem."""
@@ -261,7 +241,20 @@ def add_to_form(form: QFormLayout, editor: FieldEditor) -> None:
     """Add `editor` to `form` with its label (check boxes carry their own)."""
     if editor.spec.kind is FieldKind.BOOL:
         form.addRow("", editor)
-    else:
-        label = QLabel(editor.spec.label + ("*" if editor.spec.required else ""))
-        label.setBuddy(editor.editor)
-        form.addRow(label, editor)
+        return
+    label = QLabel(editor.spec.label + ("*" if editor.spec.required else ""))
+    label.setObjectName(f"label:{editor.spec.key}")
+    label.setBuddy(editor.editor)
+    # The label sits level with the editor's first line, however tall the row grows below it
+    # (a note, a message under the field): at the row's top, lowered to a one-line editor's text.
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(0, max(0, (QLineEdit().sizeHint().height() - label.fontMetrics().height()) // 2), 0, 0)
+    form.addRow(label, editor)
+
+
+def new_form(parent: QWidget | None = None) -> QFormLayout:
+    """A form whose labels keep to the top of their rows."""
+    form = QFormLayout() if parent is None else QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return form

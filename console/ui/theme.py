@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 # Badge colours carry meaning (demo / sandbox / production) and are drawn with white bold text,
 # which reads on these backgrounds whatever the system theme.
@@ -29,3 +29,16 @@ def badge_style(environment: str) -> str:
     colour = BADGE_COLOURS.get(environment, "#455a64")
     return (f"QLabel {{ background: {colour}; color: white; font-weight: bold; "
             "border-radius: 3px; padding: 1px 8px; }")
+
+
+def placeholder_colour(palette: QPalette) -> QColor:
+    """The palette's text colour, faded: clearly lighter than typed text on either background."""
+    colour = QColor(palette.color(QPalette.ColorRole.Text))
+    colour.setAlpha(120)
+    return colour
+
+
+def status_style() -> str:
+    """A standing warning about the customer (disabled, asked to be forgotten): readable in both modes."""
+    colour = error_colour()
+    return f"QLabel {{ color: {colour}; border: 1px solid {colour}; border-radius: 3px; padding: 3px 6px; }}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit
 
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.field_widgets import FieldEditor
@@ -44,6 +44,8 @@ async def open_edit_of_row(qtbot: Any, window: MainWindow, row: int) -> Customer
 def type_value(qtbot: Any, field: FieldEditor, value: Any) -> None:
     """Replace a field's content by typing where it is text; choose or tick it otherwise."""
     widget = field.editor
+    if isinstance(widget, QComboBox) and widget.isEditable():
+        widget = widget.lineEdit()
     if isinstance(widget, QLineEdit | QPlainTextEdit):
         widget.setFocus()
         widget.selectAll()

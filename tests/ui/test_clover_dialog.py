@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,9 +23,8 @@ async def _edit_second(qtbot: Any, tab: CollectionTab, key: str, text: str) -> N
     assert isinstance(editor, QLineEdit)
     editor.selectAll()
     qtbot.keyClicks(editor, text)
-    changed = signal(tab.customer_changed)
     qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    await changed
+    await until(lambda: not form.isVisible(), what="the item form to close")
 
 
 async def test_second_address_and_phone_are_edited(qtbot: Any, window: MainWindow) -> None:
@@ -35,6 +35,7 @@ async def test_second_address_and_phone_are_edited(qtbot: Any, window: MainWindo
     dialog = await open_edit_of_row(qtbot, window, row)
     customer = dialog.original
     assert customer is not None
+    before = copy.deepcopy(emulator.customer(customer.id))
     addresses = dialog.collection_tabs["addresses"]
     dialog.tabs.setCurrentWidget(addresses)
     await _edit_second(qtbot, addresses, "city", "Springfield")
@@ -42,6 +43,10 @@ async def test_second_address_and_phone_are_edited(qtbot: Any, window: MainWindo
     phones = dialog.collection_tabs["phones"]
     dialog.tabs.setCurrentWidget(phones)
     await _edit_second(qtbot, phones, "value", "4155550123")
+    assert emulator.customer(customer.id) == before   # nothing is sent before Save
+    saved = signal(dialog.saved)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await saved
     stored = emulator.customer(customer.id)
     assert stored is not None
     assert stored["addresses"][1]["city"] == "Springfield"

@@ -112,10 +112,11 @@ async def test_metadata_and_a_tax_identifier_are_edited(qtbot: Any, window: Main
     assert isinstance(type_editor, QLineEdit) and isinstance(value_editor_, QLineEdit)
     qtbot.keyClicks(type_editor, "de")
     qtbot.keyClicks(value_editor_, "DE123456789")
-    changed = signal(tab.customer_changed)
     qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    await changed
-    assert len(tab.items()) == before + 1
+    assert len(tab.items()) == before + 1   # listed now, sent with the customer on Save
+    saved = signal(dialog.saved)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await saved
     stored = emulator.customer(customer.id)["taxIdentifiers"]  # type: ignore[index]
     assert ("de", "DE123456789") in [(t["type"], t["value"]) for t in stored]
 

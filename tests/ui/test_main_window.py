@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from console.providers.registry import provider
+from console.providers.square import PAGE_SIZE as SQUARE_PAGE_SIZE
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
@@ -242,7 +242,7 @@ async def test_cancel_stops_a_load_part_way(qtbot: Any, tmp_path: Any, monkeypat
     win = MainWindow(context)
     qtbot.addWidget(win)
     win.show()
-    page = provider("square").capabilities.page_size
+    page = SQUARE_PAGE_SIZE
     # The first two pages are shown and the third is on its way: the load is part-way.
     await until(lambda: gate.held.is_set() and win.model.rowCount() == 2 * page, what="two pages shown")
     assert win.cancel_button.isVisible()

@@ -68,7 +68,8 @@ async def test_cards_are_shown_masked_and_read_only(qtbot: Any, window: MainWind
     text = tab.table.item(0, 0).text()
     assert "••••" in text and len([ch for ch in text if ch.isdigit()]) == 4
     assert tab.buttons == {}  # read-only: no add, edit, delete or default
-    default_column = tab.table.columnCount() - 1
+    headers = [tab.table.horizontalHeaderItem(c).text() for c in range(tab.table.columnCount())]
+    default_column = headers.index("Default")
     marks = [tab.table.item(r, default_column).text() for r in range(tab.table.rowCount())]
     assert marks.count("✓") == sum(m.is_default for m in dialog.original.payment_methods)  # type: ignore[union-attr]
 

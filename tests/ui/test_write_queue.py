@@ -12,14 +12,12 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain import errors as e
 from console.services.context import AppContext
-from console.ui.collection_tab import ItemDialog
 from console.ui.main_window import MainWindow
-from tests.support.qt import answer, until, visible
-from tests.support.window import open_edit_of_row, type_value
+from tests.support.qt import answer, until
 from tests.ui.conftest import make_context, open_demo
 
 
@@ -116,47 +114,3 @@ async def test_a_second_delete_waits_for_the_first_to_finish(qtbot: Any, window:
     assert [set(ids) for ids in deleted] == [{c.id for c in first}, {second[0].id}]
     assert gate.held == 1   # the second waited its turn in the window, not at the provider
     assert "Deleted 1 customer(s)." in window.statusBar().currentMessage()
-
-
-async def _fill_and_accept(qtbot: Any, values: dict[str, str]) -> None:
-    form: ItemDialog = await until(lambda: visible(ItemDialog, "itemDialog"), what="the address form")
-    for key, value in values.items():
-        type_value(qtbot, form.editors[key], value)
-    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    await until(lambda: not form.isVisible(), what="the address form to close")
-
-
-async def test_an_address_edit_waits_for_an_address_being_added(qtbot: Any, window: MainWindow,
-                                                                gates: dict[str, Gate]) -> None:
-    await open_demo(window, "clover")
-    session = window.session
-    assert session is not None
-    row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).addresses)
-    dialog = await open_edit_of_row(qtbot, window, row)
-    customer = dialog.original
-    assert customer is not None
-    tab = dialog.collection_tabs["addresses"]
-    dialog.tabs.setCurrentWidget(tab)
-    gate = gates["clover"]
-    changed: list[Any] = []
-    tab.customer_changed.connect(changed.append)
-
-    gate.close()
-    qtbot.mouseClick(tab.buttons["add"], Qt.MouseButton.LeftButton)
-    await _fill_and_accept(qtbot, {"line1": "1 Queue Street", "city": "Austin", "state": "TX",
-                                   "postal_code": "78701", "country": "US"})
-    await until(lambda: gate.held, what="the new address to reach the slowed provider")
-    # While it is on its way, the user double-clicks the existing address and changes its city.
-    first = tab.table.visualItemRect(tab.table.item(0, 0)).center()
-    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
-    qtbot.mouseDClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=first)
-    await _fill_and_accept(qtbot, {"city": "Queuetown"})
-    assert gate.held == 1
-
-    gate.open()
-    await until(lambda: len(changed) == 2, what="both address changes to finish")
-    stored = (await session.provider.get(customer.id)).addresses
-    assert "1 Queue Street" in [a.line1 for a in stored]
-    assert "Queuetown" in [a.city for a in stored]
-    assert tab.status.text() == "Saved."
-    assert tab.buttons["add"].isEnabled()

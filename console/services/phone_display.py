@@ -1,0 +1,20 @@
+"""Phone numbers shown the way people read them, without changing what is stored."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+DEFAULT_REGION = "US"
+
+
+def display_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """`text` in national form for numbers of `region`, international form for others; else unchanged."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_valid_number(number):
+        return text
+    same_country = phonenumbers.region_code_for_number(number) == region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(number, style))
