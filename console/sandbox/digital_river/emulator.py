@@ -26,9 +26,13 @@ Record = dict[str, Any]
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 ID_MAX = 40
-_TYPES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
-          429: "too_many_requests", 500: "internal_server_error", 502: "bad_gateway", 503: "service_unavailable",
-          504: "gateway_timeout"}
+_TYPES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          409: "conflict", 429: "too_many_requests", 500: "internal_server_error", 502: "bad_gateway",
+          503: "service_unavailable", 504: "gateway_timeout"}
+# Error codes (and parameter) from DR's code table for requests refused before routing; DR's `type` enum
+# has no entry for 413, so that one is a `bad_request` like any other unreadable body.
+_REFUSAL_CODES: dict[int, tuple[str, str | None]] = {403: ("invalid_parameter", "Host"),
+                                                     405: ("method_not_allowed", None)}
 CREATE_FIELDS = frozenset({"id", "email", "shipping", "defaultSourceId", "taxCertificate", "metadata", "locale", "type",
                            "enabled"})
 UPDATE_FIELDS = (CREATE_FIELDS - {"id"}) | {"requestToBeForgotten"}
@@ -70,6 +74,7 @@ class DigitalRiverEmulator(Emulator):
 
     provider: ClassVar[str] = "digital-river"
     default_customers: ClassVar[int] = 600
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "DELETE"})
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -158,6 +163,11 @@ class DigitalRiverEmulator(Emulator):
 
     def _server_error_response(self, status: int) -> httpx.Response:
         return json_response(status, refusal(status, "internal_error", "An internal error occurred.").body)
+
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        code, parameter = _REFUSAL_CODES.get(status, ("invalid_format", None))
+        return json_response(status, refusal(status, code, message, parameter).body,
+                             {"x-dr-requestid": random_id(self._ids, 24)})
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         request_id = random_id(self._ids, 24)
