@@ -94,18 +94,26 @@ class _Handler(BaseHTTPRequestHandler):
         return host, "/"  # authority-form (CONNECT) or asterisk-form (OPTIONS *)
 
     def _request(self, target: str, body: bytes) -> httpx.Request:
-        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in ("host", "transfer-encoding")]
+        # http.server decoded the header bytes as Latin-1; encoding them back passes any byte through.
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
+                   if k.lower() not in ("host", "transfer-encoding")]
         return httpx.Request(self.command, f"{self.server.base_url}{target}", headers=headers, content=body)
 
     def _serve(self) -> None:
         emulator = self.server.emulator
         authority, target = self._target()
-        request = self._request(target, b"")
+        try:
+            request, unreadable = self._request(target, b""), None
+        except httpx.InvalidURL as exc:  # control characters, or too long
+            request, unreadable = self._request("/", b""), f"The request target cannot be read: {exc}."
         # 403 rather than 421 Misdirected Request: every provider's error vocabulary has a 403 (Square
         # FORBIDDEN, Digital River `forbidden`, ...), so the refusal stays in the provider's own shape.
         if not is_loopback_authority(authority):
             self._refuse(emulator.refused_response(
                 403, "This emulator answers only requests addressed to localhost, 127.0.0.1 or [::1].", request))
+            return
+        if unreadable is not None:
+            self._refuse(emulator.refused_response(400, unreadable, request))
             return
         try:
             body = read_body(self.rfile, self.headers, emulator.max_body_bytes)

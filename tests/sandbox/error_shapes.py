@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -43,6 +44,11 @@ def assert_provider_error(key: str, response: httpx.Response, status: int) -> An
     """Assert `response` is `status` with `key`'s own error body; that body, parsed."""
     assert response.status_code == status, (response.status_code, response.content[:300])
     content_type = response.headers.get("content-type", "")
+    if key == "authorize-net" and "json" in content_type:  # the answer comes in the request's format
+        assert response.content.startswith(BOM)
+        body = json.loads(response.content.decode("utf-8-sig"))
+        assert set(body) == {"messages"} and body["messages"]["resultCode"] == "Error", body
+        return body
     if key == "authorize-net":
         assert response.content.startswith(BOM + ANET_DECLARATION), response.content[:80]
         assert "xml" in content_type

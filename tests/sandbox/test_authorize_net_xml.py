@@ -53,7 +53,8 @@ def test_success_and_error_answers_start_with_the_bom_and_authorize_nets_declara
     refused = _post(emulator, _request(emulator, "authenticateTestRequest", key="wrong"))
     assert _code(refused) == "E00007"
     _starts_like_authorize_net(refused)
-    unknown = _post(emulator, _request(emulator, "getCustomerProfileRequest", "<customerProfileId>1</customerProfileId>"))
+    unknown = _post(emulator, _request(emulator, "getCustomerProfileRequest",
+                                       "<customerProfileId>1</customerProfileId>"))
     assert _code(unknown) == "E00040"
     _starts_like_authorize_net(unknown)
     unreadable = _post(emulator, b"<not xml")
