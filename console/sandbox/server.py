@@ -247,8 +247,13 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
                latency_ms=args.latency_ms, faults=faults, store_path=args.store)
 
 
-class _Stop(Exception):
-    """Raised from a signal handler to leave serve_forever."""
+class _Stop(BaseException):
+    """Raised from a signal handler to leave serve_forever.
+
+    A BaseException, like KeyboardInterrupt: socketserver catches Exception around each accepted
+    request, so a signal landing there (starting the handler thread) was swallowed and the server
+    carried on serving.
+    """
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
