@@ -47,19 +47,26 @@ def is_loopback_authority(authority: str | None) -> bool:
         return False
 
 
+def declared_length(headers: Message) -> int | None:
+    """The Content-Length a request declares (None without one); BadFraming when it is not one number."""
+    lengths = {text.strip() for text in headers.get_all("Content-Length") or []}
+    if not lengths:
+        return None
+    if len(lengths) > 1:
+        raise BadFraming("conflicting Content-Length headers")
+    (text,) = lengths
+    if not _DECIMAL.fullmatch(text):
+        raise BadFraming(f"Content-Length {text!r} is not a number")
+    return int(text)
+
+
 def read_body(rfile: BufferedIOBase, headers: Message, limit: int) -> bytes:
     """The request body (chunked or by Content-Length), holding at most `limit` bytes of it in memory."""
     if "chunked" in headers.get("Transfer-Encoding", "").lower():
         return _read_chunked(rfile, limit)
-    lengths = set(headers.get_all("Content-Length") or [])
-    if not lengths:
+    length = declared_length(headers)
+    if length is None:
         return b""
-    if len(lengths) > 1:
-        raise BadFraming("conflicting Content-Length headers")
-    (text,) = lengths
-    if not _DECIMAL.fullmatch(text.strip()):
-        raise BadFraming(f"Content-Length {text!r} is not a number")
-    length = int(text)
     if length > limit:
         raise BodyTooLarge
     body = rfile.read(length)

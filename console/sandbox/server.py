@@ -7,6 +7,9 @@ credentials, then serves until SIGINT or SIGTERM.
 after its request line came in, with the emulator's work and this server's HTTP parsing done
 inside those N ms (only work longer than N makes an answer later). What a client sees on top is
 the loopback transfer and its own HTTP stack.
+
+Only requests addressed to a loopback name are answered, and no body is read past the emulator's
+`max_body_bytes` (see `request_guards`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,13 @@ import httpx
 from console.sandbox.base import Emulator
 from console.sandbox.faults import FAULT_KINDS, FaultConfig
 from console.sandbox.registry import emulator_class, emulator_keys
-from console.sandbox.request_guards import BadFraming, BodyTooLarge, is_loopback_authority, read_body
+from console.sandbox.request_guards import (
+    BadFraming,
+    BodyTooLarge,
+    declared_length,
+    is_loopback_authority,
+    read_body,
+)
 
 HOST = "127.0.0.1"
 # How long a "timeout" fault keeps the connection silent; longer than any sane client timeout.
@@ -81,6 +90,18 @@ class _Handler(BaseHTTPRequestHandler):
         # own 405; http.server would answer a method without a `do_` handler with an HTML 501.
         setattr(self, "do_" + self.command, self._serve)
         return True
+
+    def handle_expect_100(self) -> bool:
+        # A request that will be refused gets its refusal (from _serve) instead of "100 Continue",
+        # so the client does not send a body only to have it drained.
+        authority, _ = self._target()
+        try:
+            length = declared_length(self.headers) or 0
+        except BadFraming:
+            return True
+        if not is_loopback_authority(authority) or length > self.server.emulator.max_body_bytes:
+            return True
+        return super().handle_expect_100()
 
     def _target(self) -> tuple[str | None, str]:
         """(the authority the request is addressed to, its path and query)."""

@@ -142,6 +142,31 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_sent(
     assert b'"REQUEST_ENTITY_TOO_LARGE"' in answer
 
 
+@pytest.mark.parametrize("host", ["localhost", "attacker.example"])
+def test_a_refused_request_gets_no_100_continue(served: tuple[SquareEmulator, EmulatorServer], host: str) -> None:
+    _, server = served
+    size = LIMIT + 1 if host == "localhost" else 10
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(b"POST /v2/customers HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer test-token\r\n"
+                     b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % (host.encode(), size))
+        first = sock.recv(65536)
+    assert first.startswith(b"HTTP/1.1 413 " if host == "localhost" else b"HTTP/1.1 403 "), first[:100]
+
+
+def test_an_acceptable_request_still_gets_100_continue(served: tuple[SquareEmulator, EmulatorServer]) -> None:
+    _, server = served
+    body = _create_body(100)
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(b"POST /v2/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+                     b"Expect: 100-continue\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:100]
+
+
 def test_a_chunked_body_is_refused_once_it_grows_past_the_limit(served: tuple[SquareEmulator, EmulatorServer]) -> None:
     _, server = served
     chunk = b"%x\r\n%s\r\n" % (LIMIT // 2 + 1, b" " * (LIMIT // 2 + 1))

@@ -1,6 +1,7 @@
 """Authorize.net's CIM API emulated in memory: one POST URL speaking JSON and XML.
 
-Answers come in the request's format, start with a UTF-8 byte-order mark and use HTTP 200 with
+Answers come in the request's format, start with a UTF-8 byte-order mark (XML ones then with the
+service's exact declaration; a request with a DOCTYPE is E00003) and use HTTP 200 with
 `messages.resultCode`; requests are validated against the schema's element order and lengths
 (E00003 with a validator-style text); the limits (10 payment profiles, 100 shipping addresses),
 the duplicate rules (E00039), masked card data and E00040 for unknown ids follow the fact sheet.
