@@ -3,6 +3,10 @@
 A subclass supplies the provider's routes, error shapes, seed data and (de)serialisation of its state.
 Provider wire details (paths, field names, error codes) never live here.
 
+Like a provider's front end, `Emulator.screen` refuses what never reaches an API route: a method no
+route answers (405, with `Allow`) and a body over `max_body_bytes` (413), each in the provider's own
+error shape (`refused_response`), before credentials, rate limits, faults or latency apply.
+
 Latency means what a provider's response time means: an answer leaves `latency_ms` after its
 request arrived, and the emulator's own work (routing, reading the store, serialising) is done
 inside that time, not added on top. Only work longer than the latency delays an answer further.
@@ -113,8 +117,14 @@ class Emulator(ABC):
     provider: ClassVar[str]
     default_customers: ClassVar[int] = 1000
     request_log_size: ClassVar[int] = 500
+    # HTTP methods handed to `_route` (which answers each path's own 404 or 405); `screen` refuses any
+    # other with 405, as a provider's front end refuses TRACE, CONNECT or an invented method.
+    routed_methods: ClassVar[frozenset[str]]
     # Whether the provider's own request-rate limits (where `admit` emulates them) apply.
     enforce_rate_limits: bool = True
+    # Request bodies larger than this are refused with 413 (the loopback server stops reading at it).
+    # A megabyte holds far more than any customer call needs (a Square bulk call of 100 is ~100 KB).
+    max_body_bytes: int = 1 << 20
 
     def __init__(self, *, seed: int = 1, customers: int | None = None,
                  credentials: Mapping[str, str] | None = None, latency_ms: float = 0.0,
@@ -153,6 +163,10 @@ class Emulator(ABC):
         """The provider's own 5xx answer for `status`."""
 
     @abstractmethod
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        """The provider's own error answer when its front end refuses `request` (403, 405, 413, 400)."""
+
+    @abstractmethod
     def _seed_state(self, rng: random.Random, count: int) -> None:
         """Replace all state with `count` generated customers drawn from `rng`."""
 
@@ -182,6 +196,20 @@ class Emulator(ABC):
                 # Like a real server: a bug becomes a 500 (and a logged traceback), not a dead transport.
                 log.exception("%s emulator failed on %s %s", self.provider, request.method, request.url.path)
                 return self._server_error_response(500)
+
+    def screen(self, request: httpx.Request) -> httpx.Response | None:
+        """The front end's refusal of `request` (405 for an unrouted method, 413 for a body too large), else None."""
+        if request.method not in self.routed_methods:
+            refused = self.refused_response(405, f"The {request.method} method is not allowed.", request)
+            refused.headers["allow"] = ", ".join(sorted(self.routed_methods))
+            return refused
+        if len(_request_body(request)) > self.max_body_bytes:
+            return self.too_large_response(request)
+        return None
+
+    def too_large_response(self, request: httpx.Request) -> httpx.Response:
+        """The provider's 413 for a body over `max_body_bytes`."""
+        return self.refused_response(413, f"The request body is larger than {self.max_body_bytes} bytes.", request)
 
     def admit(self, request: httpx.Request) -> httpx.Response | None:
         """Called as a request arrives, before latency: a response refuses it (a provider's rate limit)."""
@@ -225,9 +253,11 @@ class Emulator(ABC):
         The work happens first and the wait covers only what is left of the latency, so a
         provider that "answers after 50 ms" does so whatever the emulator's own work costs.
         The request counts as in flight (`admit`/`release`) until the block ends. A refusal
-        from `admit` is due at once, as a rate limiter in front of a server answers.
+        from `screen` or `admit` is due at once, as a front end or rate limiter answers.
         """
-        refused = self.admit(request)
+        refused = self.screen(request)
+        if refused is None:
+            refused = self.admit(request)  # only a request past the screen is admitted (and released)
         if refused is not None:
             yield Answer(refused, None, arrived)
             return

@@ -7,6 +7,9 @@ credentials, then serves until SIGINT or SIGTERM.
 after its request line came in, with the emulator's work and this server's HTTP parsing done
 inside those N ms (only work longer than N makes an answer later). What a client sees on top is
 the loopback transfer and its own HTTP stack.
+
+Only requests addressed to a loopback name are answered, and no body is read past the emulator's
+`max_body_bytes` (see `request_guards`).
 """
 
 from __future__ import annotations
@@ -25,16 +28,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from console.sandbox.base import Emulator
 from console.sandbox.faults import FAULT_KINDS, FaultConfig
 from console.sandbox.registry import emulator_class, emulator_keys
+from console.sandbox.request_guards import (
+    BadFraming,
+    BodyTooLarge,
+    declared_length,
+    is_loopback_authority,
+    read_body,
+)
 
 HOST = "127.0.0.1"
 # How long a "timeout" fault keeps the connection silent; longer than any sane client timeout.
 HANG_SECONDS = 30.0
+# How long and how much a refused request's unread body is drained before closing (see _linger).
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 16 << 20
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"})
 
 
@@ -66,36 +80,71 @@ class _Handler(BaseHTTPRequestHandler):
     server: EmulatorServer
     arrived = 0.0  # when the current request's first line came in, on the emulator's clock
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def parse_request(self) -> bool:
         # The request line is in: the provider's response time starts now, before the headers are
         # parsed, so this server's own HTTP work is inside the latency like the emulator's.
         self.arrived = self.server.emulator.clock()
-        return super().parse_request()
+        if not super().parse_request():
+            return False
+        # Every method goes to the emulator, which refuses one it does not route with the provider's
+        # own 405; http.server would answer a method without a `do_` handler with an HTML 501.
+        setattr(self, "do_" + self.command, self._serve)
+        return True
+
+    def handle_expect_100(self) -> bool:
+        # A request that will be refused gets its refusal (from _serve) instead of "100 Continue",
+        # so the client does not send a body only to have it drained.
+        authority, _ = self._target()
+        try:
+            length = declared_length(self.headers) or 0
+        except BadFraming:
+            return True
+        if not is_loopback_authority(authority) or length > self.server.emulator.max_body_bytes:
+            return True
+        return super().handle_expect_100()
+
+    def _target(self) -> tuple[str | None, str]:
+        """(the authority the request is addressed to, its path and query)."""
+        hosts = self.headers.get_all("Host") or []
+        host = hosts[0] if len(hosts) == 1 else None  # none or several: addressed to no one in particular
+        if self.path.startswith("/"):
+            return host, self.path
+        parts = urlsplit(self.path)
+        if parts.scheme and parts.netloc:  # absolute-form: its authority counts, not Host (RFC 9112 3.2.2)
+            return parts.netloc, urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        return host, "/"  # authority-form (CONNECT) or asterisk-form (OPTIONS *)
+
+    def _request(self, target: str, body: bytes) -> httpx.Request:
+        # http.server decoded the header bytes as Latin-1; encoding them back passes any byte through.
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()
+                   if k.lower() not in ("host", "transfer-encoding")]
+        return httpx.Request(self.command, f"{self.server.base_url}{target}", headers=headers, content=body)
 
     def _serve(self) -> None:
         emulator = self.server.emulator
-        body = self._read_body()
-        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in ("host", "transfer-encoding")]
-        request = httpx.Request(self.command, f"{self.server.base_url}{self.path}", headers=headers, content=body)
+        authority, target = self._target()
+        try:
+            request, unreadable = self._request(target, b""), None
+        except httpx.InvalidURL as exc:  # control characters, or too long
+            request, unreadable = self._request("/", b""), f"The request target cannot be read: {exc}."
+        # 403 rather than 421 Misdirected Request: every provider's error vocabulary has a 403 (Square
+        # FORBIDDEN, Digital River `forbidden`, ...), so the refusal stays in the provider's own shape.
+        if not is_loopback_authority(authority):
+            self._refuse(emulator.refused_response(
+                403, "This emulator answers only requests addressed to localhost, 127.0.0.1 or [::1].", request))
+            return
+        if unreadable is not None:
+            self._refuse(emulator.refused_response(400, unreadable, request))
+            return
+        try:
+            body = read_body(self.rfile, self.headers, emulator.max_body_bytes)
+        except BodyTooLarge:
+            self._refuse(emulator.too_large_response(request))
+            return
+        except BadFraming as exc:
+            self._refuse(emulator.refused_response(400, f"The request body cannot be read: {exc}.", request))
+            return
+        request = self._request(target, body)
         with emulator.exchange(request, self.arrived) as answer:
             # Encoded while the latency runs, so only one write is left once the answer is due.
             data = None if answer.response is None else self._encode(answer.response)
@@ -107,6 +156,33 @@ class _Handler(BaseHTTPRequestHandler):
             self._lose_response(answer.fault.kind)
             return
         self.wfile.write(data)
+
+    def _refuse(self, response: httpx.Response) -> None:
+        """Answer a request whose body was not (all) read, then close the connection."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the client may have gone already
+            self.wfile.write(self._encode(response))
+            self._linger()
+
+    def _linger(self) -> None:
+        """Drop what the client still sends, for a bounded time and amount, before the connection closes.
+
+        Closing a socket with unread data resets the connection, and a client still sending its body
+        would see that reset instead of the answer (the "lingering close" of nginx and Apache).
+        """
+        self.connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + LINGER_SECONDS
+        buffer = bytearray(65536)
+        left = LINGER_BYTES
+        while left > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self.connection.settimeout(remaining)
+            received = self.connection.recv_into(buffer)
+            if not received:
+                return
+            left -= received
 
     def _lose_response(self, kind: str) -> None:
         if kind == "timeout":
@@ -123,7 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
                  f"Server: {self.version_string()}", f"Date: {self.date_time_string()}",
                  *(f"{name}: {value}" for name, value in response.headers.multi_items()
                    if name.lower() not in _HOP_BY_HOP),
-                 f"Content-Length: {len(content)}", "", ""]
+                 f"Content-Length: {len(content)}", *(["Connection: close"] if self.close_connection else []),
+                 "", ""]
         head = "\r\n".join(lines).encode("latin-1", "strict")
         return head if self.command == "HEAD" else head + content
 
@@ -194,8 +271,9 @@ def emulator_from_args(args: argparse.Namespace) -> Emulator:
 class _Stop(BaseException):
     """Raised from a signal handler to leave serve_forever.
 
-    Not an Exception: a signal that lands while a request is being taken in would otherwise be
-    caught by socketserver's per-request error handling, and the server would serve on.
+    A BaseException, like KeyboardInterrupt: socketserver catches Exception around each accepted
+    request, so a signal landing there (starting the handler thread) was swallowed and the server
+    carried on serving.
     """
 
 

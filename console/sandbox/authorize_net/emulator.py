@@ -1,6 +1,7 @@
 """Authorize.net's CIM API emulated in memory: one POST URL speaking JSON and XML.
 
-Answers come in the request's format, start with a UTF-8 byte-order mark and use HTTP 200 with
+Answers come in the request's format, start with a UTF-8 byte-order mark (XML ones then with the
+service's exact declaration; a request with a DOCTYPE is E00003) and use HTTP 200 with
 `messages.resultCode`; requests are validated against the schema's element order and lengths
 (E00003 with a validator-style text); the limits (10 payment profiles, 100 shipping addresses),
 the duplicate rules (E00039), masked card data and E00040 for unknown ids follow the fact sheet.
@@ -46,6 +47,19 @@ class AnetError(Exception):
         self.extra = extra or {}
 
 
+def _answer(status: int, as_xml: bool, response_name: str, ref: Record, messages: Record,
+            result: Record) -> httpx.Response:
+    """An answer in the request's format, starting with the byte-order mark as Authorize.net's do."""
+    if as_xml:
+        # The schema puts refId and messages first.
+        payload = BOM + xml_codec.render(response_name, {**ref, "messages": messages, **result})
+        return httpx.Response(status, headers={"content-type": "application/xml; charset=utf-8"}, content=payload)
+    # JSON answers carry messages last, and no root key.
+    document = {**ref, **result, "messages": messages}
+    return httpx.Response(status, headers={"content-type": "application/json; charset=utf-8"},
+                          content=BOM + json.dumps(document, separators=(",", ":")).encode())
+
+
 def _not_found() -> AnetError:
     return AnetError("E00040", "The record cannot be found.")
 
@@ -63,6 +77,7 @@ class AuthorizeNetEmulator(Emulator):
 
     provider: ClassVar[str] = "authorize-net"
     default_customers: ClassVar[int] = 600
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"POST"})  # the API is one POST URL
 
     def __init__(self, **kwargs: Any) -> None:
         self._flight = threading.Lock()
@@ -172,6 +187,14 @@ class AuthorizeNetEmulator(Emulator):
         return httpx.Response(status, headers={"content-type": "text/html"},
                               content=b"<html><body><h1>Service Unavailable</h1></body></html>")
 
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        # Authorize.net's generic error envelope, in the format the request asked for (XML, the API's
+        # own, unless it sent JSON); the HTTP status says what went wrong, `message` is not sent.
+        as_xml = "json" not in request.headers.get("content-type", "")
+        messages = {"resultCode": "Error",
+                    "message": [{"code": "E00001", "text": "An error occurred during processing. Please try again."}]}
+        return _answer(status, as_xml, "ErrorResponse", {}, messages, {})
+
     def _route(self, request: httpx.Request) -> httpx.Response:
         if request.method != "POST" or request.url.path.rstrip("/") != PATH:
             return httpx.Response(404, content=b"Not Found")
@@ -209,14 +232,7 @@ class AuthorizeNetEmulator(Emulator):
         ref = {"refId": body["refId"]} if "body" in locals() and isinstance(body, dict) and body.get("refId") else {}
         response_name = _RESPONSE_NAMES.get(name, name.removesuffix("Request") + "Response") \
             if name in REQUESTS else "ErrorResponse"
-        if as_xml:
-            # The schema puts refId and messages first.
-            payload = BOM + xml_codec.render(response_name, {**ref, "messages": messages, **result})
-            return httpx.Response(200, headers={"content-type": "application/xml; charset=utf-8"}, content=payload)
-        # JSON answers carry messages last, and no root key.
-        document_out = {**ref, **result, "messages": messages}
-        return httpx.Response(200, headers={"content-type": "application/json; charset=utf-8"},
-                              content=BOM + json.dumps(document_out, separators=(",", ":")).encode())
+        return _answer(200, as_xml, response_name, ref, messages, result)
 
     def _authenticate(self, auth: Record) -> None:
         given = {"login_id": auth.get("name"), "transaction_key": auth.get("transactionKey")}

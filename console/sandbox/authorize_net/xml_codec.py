@@ -1,9 +1,14 @@
-"""XML in and out for the CIM emulator: the same dict shapes the JSON API uses, in schema order."""
+"""XML in and out for the CIM emulator: the same dict shapes the JSON API uses, in schema order.
+
+A request with a DOCTYPE is refused before it is parsed: the API has no use for one, and refusing it
+means entity declarations (and their expansion, "billion laughs") never reach a parser.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Any
+from xml.parsers import expat
 
 from console.sandbox.authorize_net.schema import NS, TYPES
 
@@ -15,12 +20,49 @@ WRAPPERS = {"ids": "numericString", "customerPaymentProfileIdList": "numericStri
             "subscriptionIds": "string"}
 
 
+# How Authorize.net's XML answers begin (after the byte-order mark), byte for byte: its client libraries
+# strip exactly this text, so other quotes or spacing break them.
+DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
+
+
+class _PrologOver(Exception):
+    """The root element started, so no DOCTYPE can follow."""
+
+
+class _Doctype(Exception):
+    """The document declares a DOCTYPE."""
+
+
+def _raise(exc: type[Exception]) -> Any:
+    def handler(*_: Any) -> None:
+        raise exc
+    return handler
+
+
+def _refuse_doctype(content: bytes) -> None:
+    """ValueError when the prolog declares a DOCTYPE; reads no further than the root element's start tag."""
+    # pyexpat stops at a handler's exception (ElementTree's parser would carry on and expand
+    # entities); expat also decodes, so a UTF-16 DOCTYPE is seen as well as a UTF-8 one.
+    scanner = expat.ParserCreate()
+    scanner.StartDoctypeDeclHandler = _raise(_Doctype)
+    scanner.StartElementHandler = _raise(_PrologOver)
+    try:
+        scanner.Parse(content, True)
+    except _PrologOver:
+        return
+    except _Doctype:
+        raise ValueError("a DOCTYPE is not accepted") from None
+    except expat.ExpatError as exc:
+        raise ValueError(str(exc)) from exc
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
 def parse(content: bytes) -> tuple[str, dict[str, Any]]:
-    """(root element name, its children as a dict in document order); ValueError when unreadable."""
+    """(root element name, its children as a dict in document order); ValueError when unreadable or with a DOCTYPE."""
+    _refuse_doctype(content)
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:
@@ -50,10 +92,10 @@ def _children(node: ET.Element) -> dict[str, Any]:
 
 
 def render(root_name: str, body: dict[str, Any]) -> bytes:
-    """An XML response document: default namespace on the root, children in the dict's order."""
+    """An XML response document: Authorize.net's declaration, default namespace on the root, children in order."""
     root = ET.Element(root_name, {"xmlns": NS})
     _fill(root, body)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return DECLARATION + ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
 def _fill(node: ET.Element, value: Any) -> None:

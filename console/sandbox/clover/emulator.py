@@ -75,6 +75,7 @@ class CloverEmulator(Emulator):
 
     provider: ClassVar[str] = "clover"
     default_customers: ClassVar[int] = 600
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "DELETE"})
 
     def __init__(self, **kwargs: Any) -> None:
         self._limits = threading.Lock()
@@ -198,6 +199,9 @@ class CloverEmulator(Emulator):
 
     def _server_error_response(self, status: int) -> httpx.Response:
         return json_response(status, {"message": "Internal Server Error"})
+
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        return json_response(status, _message(status, message).body)
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         headers = {"x-clover-allowed-filter-fields": ",".join(FILTER_FIELDS)}

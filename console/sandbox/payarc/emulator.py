@@ -91,6 +91,7 @@ class PayArcEmulator(Emulator):
     provider: ClassVar[str] = "payarc"
     default_customers: ClassVar[int] = 600
     prefix: ClassVar[str] = "/v1/customers"
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "PATCH", "DELETE"})
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -165,6 +166,9 @@ class PayArcEmulator(Emulator):
 
     def _server_error_response(self, status: int) -> httpx.Response:
         return json_response(status, {"message": "Server Error", "status_code": status})
+
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        return json_response(status, {"message": message, "status_code": status})
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         try:

@@ -48,6 +48,7 @@ from console.sandbox.square.wire import (
     not_found,
     ordered_customer,
     rate_limited_body,
+    refused_body,
     reject_unknown,
     server_error_body,
 )
@@ -131,6 +132,9 @@ class SquareEmulator(Emulator):
 
     provider: ClassVar[str] = "square"
     default_customers: ClassVar[int] = 1000
+    # PATCH is routed although no route takes it: Square's router answers it with its 404 "API endpoint
+    # for URL path ... and HTTP method `PATCH` is not found", as for any unknown path.
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -214,6 +218,9 @@ class SquareEmulator(Emulator):
 
     def _server_error_response(self, status: int) -> httpx.Response:
         return json_response(status, server_error_body(status))
+
+    def refused_response(self, status: int, message: str, request: httpx.Request) -> httpx.Response:
+        return json_response(status, refused_body(status, message))
 
     # -- routing --------------------------------------------------------------------------------
 

@@ -184,6 +184,16 @@ _SERVER_ERRORS = {
 }
 
 
+# Codes of Square's ErrorCode enum for requests refused before routing (see Emulator.refused_response).
+_REFUSALS = {400: ("BAD_REQUEST", INVALID_REQUEST), 403: ("FORBIDDEN", "AUTHENTICATION_ERROR"),
+             405: ("METHOD_NOT_ALLOWED", INVALID_REQUEST), 413: ("REQUEST_ENTITY_TOO_LARGE", INVALID_REQUEST)}
+
+
+def refused_body(status: int, detail: str) -> dict[str, Any]:
+    code, category = _REFUSALS.get(status, _REFUSALS[400])
+    return {"errors": [error(code, detail, category=category)]}
+
+
 def server_error_body(status: int) -> dict[str, Any]:
     code, detail = _SERVER_ERRORS.get(status, _SERVER_ERRORS[500])
     return {"errors": [error(code, detail, category="API_ERROR")]}
