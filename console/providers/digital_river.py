@@ -58,11 +58,13 @@ CAPABILITIES = Capabilities(
                   pattern=r"[A-Za-z0-9._:-]+", pattern_message="Letters, digits and . _ : - only.",
                   help="Optional: your own id for this customer (at most 40 characters). Left empty, "
                        "the console makes one."),
-        FieldSpec(key="email", label="Email", kind=FieldKind.EMAIL,
+        # Top-level email and locale are non-nullable strings in UpdateCustomerRequest: once set, Digital
+        # River offers no way to clear them (the shipping fields are nullable and can be cleared).
+        FieldSpec(key="email", label="Email", kind=FieldKind.EMAIL, clearable=False,
                   help="Digital River allows several customers with the same email."),
         FieldSpec(key="type", label="Type", kind=FieldKind.CHOICE, default="individual",
                   choices=(Choice(value="individual", label="Individual"), Choice(value="business", label="Business"))),
-        FieldSpec(key="locale", label="Locale", pattern="[a-z]{2}_[A-Z]{2}",
+        FieldSpec(key="locale", label="Locale", pattern="[a-z]{2}_[A-Z]{2}", clearable=False,
                   pattern_message="Language and country, e.g. en_US or de_DE.", placeholder="en_US"),
         FieldSpec(key="enabled", label="Enabled (may place orders)", kind=FieldKind.BOOL, default=True,
                   confirm=Confirm(value=False, message="Disabling this customer blocks new orders for them "

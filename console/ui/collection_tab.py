@@ -34,6 +34,7 @@ from console.ui.async_qt import TaskRegistry, ask
 from console.ui.customer_table import format_value
 from console.ui.item_dialog import ItemDialog, item_value
 from console.ui.theme import error_colour
+from console.ui.wording import count_of
 
 
 def item_is_default(item: Any) -> bool:
@@ -154,7 +155,8 @@ class CollectionTab(QWidget):
         self.stack.setCurrentWidget(self.table if items else self.empty)
         pending = self.plan.count(self.spec.kind)
         if pending:
-            self._set_status(self.tr("%n change(s) will be sent when you save the customer.", "", pending))
+            changes = count_of(pending, self.tr("change"), self.tr("changes"))
+            self._set_status(self.tr("{0} will be sent when you save the customer.").format(changes))
         elif not self.status.property("failed"):
             self._set_status("")
         self._update_buttons()

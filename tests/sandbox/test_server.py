@@ -69,7 +69,7 @@ def test_a_timeout_fault_holds_the_answer_back_until_the_server_stops(
     emu.fail_next("timeout")
     head = "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
     with socket.create_connection(server.server_address[:2]) as sock:
-        sock.sendall(f"GET /v2/customers HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode())
+        sock.sendall(f"GET /v2/customers HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode())
         assert stopping.waiting.wait(10), "the handler never started holding the answer back"
         sock.setblocking(False)
         with pytest.raises(BlockingIOError):  # it holds the request and has sent nothing
