@@ -8,10 +8,11 @@ hold more than that in memory.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from email.message import Message
 from io import BufferedIOBase
+
+from console.domain.hosts import is_loopback_host
 
 _AUTHORITY = re.compile(r"(?P<host>\[[^\]]*\]|[^\[\]:@]*)(?::(?P<port>[0-9]{1,5}))?")
 _DECIMAL = re.compile(r"[0-9]+")
@@ -33,18 +34,7 @@ def is_loopback_authority(authority: str | None) -> bool:
     match = _AUTHORITY.fullmatch(authority.strip()) if authority else None
     if match is None:
         return False
-    host = match["host"]
-    if host.startswith("["):
-        try:
-            return ipaddress.IPv6Address(host[1:-1]).is_loopback
-        except ValueError:
-            return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.IPv4Address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(match["host"])
 
 
 def declared_length(headers: Message) -> int | None:

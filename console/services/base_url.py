@@ -8,24 +8,13 @@ what data sits behind it.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from console.domain import errors as e
+from console.domain.hosts import is_loopback_host
 from console.providers.base import Environment
 from console.providers.registry import ProviderInfo
-
-
-def is_loopback_host(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1."""
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def base_url_problem(url: str) -> str | None:

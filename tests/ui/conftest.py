@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,18 @@ async def open_demo(window: MainWindow, provider: str) -> None:
     await loaded
     assert window.session is not None and window.session.account.id == DEMO_PREFIX + provider
     window.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
+
+
+def wrap_demo_transports(context: AppContext, wrap: Callable[[str, httpx.AsyncBaseTransport],
+                                                              httpx.AsyncBaseTransport]) -> AppContext:
+    """`context` with each demo account's transport passed through `wrap(provider, transport)`."""
+    plain = context.demo.transport
+
+    def wrapped(key: str) -> httpx.AsyncBaseTransport:
+        return wrap(key, plain(key))
+
+    context.demo.transport = wrapped  # type: ignore[method-assign]
+    return context
 
 
 @pytest.fixture

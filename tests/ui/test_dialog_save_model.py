@@ -20,7 +20,7 @@ from console.ui.item_dialog import ItemDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
 from tests.support.window import line_editor, open_edit_of_row, open_new, type_value
-from tests.ui.conftest import make_context, open_demo
+from tests.ui.conftest import make_context, open_demo, wrap_demo_transports
 
 
 class RefusePath(httpx.AsyncBaseTransport):
@@ -46,15 +46,11 @@ def wires() -> dict[str, RefusePath]:
 
 @pytest.fixture
 def context(tmp_path: Path, wires: dict[str, RefusePath]) -> AppContext:
-    context = make_context(tmp_path / "app")
-    plain = context.demo.transport
-
-    def wrapped(key: str) -> httpx.AsyncBaseTransport:
-        wires[key] = RefusePath(plain(key))
+    def wrap(key: str, plain: httpx.AsyncBaseTransport) -> RefusePath:
+        wires[key] = RefusePath(plain)
         return wires[key]
 
-    context.demo.transport = wrapped  # type: ignore[method-assign]
-    return context
+    return wrap_demo_transports(make_context(tmp_path / "app"), wrap)
 
 
 async def _add(qtbot: Any, tab: CollectionTab, values: dict[str, str]) -> None:

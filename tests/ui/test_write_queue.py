@@ -18,7 +18,7 @@ from console.domain import errors as e
 from console.services.context import AppContext
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, until
-from tests.ui.conftest import make_context, open_demo
+from tests.ui.conftest import make_context, open_demo, wrap_demo_transports
 
 
 class Gate(httpx.AsyncBaseTransport):
@@ -56,15 +56,11 @@ def gates() -> dict[str, Gate]:
 @pytest.fixture
 def context(tmp_path: Path, gates: dict[str, Gate]) -> AppContext:
     """The UI tests' context (see conftest), with every demo account's transport behind a gate."""
-    context = make_context(tmp_path / "app")
-    plain = context.demo.transport
-
-    def gated(key: str) -> httpx.AsyncBaseTransport:
-        gates[key] = Gate(plain(key))
+    def wrap(key: str, plain: httpx.AsyncBaseTransport) -> Gate:
+        gates[key] = Gate(plain)
         return gates[key]
 
-    context.demo.transport = gated  # type: ignore[method-assign]
-    return context
+    return wrap_demo_transports(make_context(tmp_path / "app"), wrap)
 
 
 async def _select(window: MainWindow, rows: list[int]) -> None:
