@@ -11,7 +11,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console import __version__
@@ -21,17 +21,25 @@ from console.domain.customer import Customer
 from console.domain.validation import is_email, looks_like_phone
 from console.services.accounts import Account, AccountSession, all_accounts, open_session
 from console.services.context import AppContext
+from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_service import LoadProgress
 from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
 from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
+from console.services.table_columns import table_columns
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
+from console.ui.empty_state import EmptyState
+from console.ui.filter_bar import FilterBar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
+from console.ui.row_context_menu import RowMenu
+from console.ui.table_header import TableHeader
+from console.ui.theme import apply_color_scheme
+from console.ui.window_keys import connect_keys
 from console.ui.window_layout import WindowLayout
 from console.ui.wording import count_of
 
@@ -63,14 +71,31 @@ class MainWindow(WindowLayout):
         self._production_confirmed: set[str] = set()   # account ids, for this app session
         self._drafts_offered = False
         self._settings_problem_shown = False
+        self._open_failed: str | None = None
         # The start snapshot on disk belongs to the account last opened (see _write_snapshot).
         self._snapshot_account = context.settings.last_account_id
 
         self.model = CustomerTableModel(self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
+        self.columns = TableHeader(self.table, self.model)
+        self.columns.layout_changed.connect(self._columns_changed)
+        self.row_menu = RowMenu(self)
+        self.open_url = QDesktopServices.openUrl   # a seam: tests put a recorder here
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu.build().popup(self.table.viewport().mapToGlobal(pos)))
+        self.filter_bar = FilterBar(self)
+        self.central_layout.insertWidget(1, self.filter_bar)
+        self.filter_bar.setVisible(context.settings.window.filter_bar)
+        self.filters_action.setChecked(context.settings.window.filter_bar)
+        self.filters_action.toggled.connect(self._show_filter_bar)
+        self.filter_bar.changed.connect(self._filters_changed)
+        self.empty_state = EmptyState(self.table)
+        self.empty_state.buttons["clear_search"].clicked.connect(self.search.clear)
+        self.empty_state.buttons["clear_filters"].clicked.connect(lambda: self.filter_bar.set_filters(
+            NO_FILTERS, emit=True))
+        self.empty_state.buttons["accounts"].clicked.connect(self.open_accounts)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -85,15 +110,48 @@ class MainWindow(WindowLayout):
         self.search.installEventFilter(self)
         self.cancel_button.clicked.connect(self.cancel_load)
         self.model.counts_changed.connect(self._show_counts)
+        connect_keys(self)
 
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)
         self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
         self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
 
+        self.set_color_scheme(context.settings.color_scheme)
         self.restore_geometry(context.settings.window.geometry)
         self.reload_accounts(select=context.settings.last_account_id)
         self._update_actions()
+
+    def _show_filter_bar(self, shown: bool) -> None:
+        self.filter_bar.setVisible(shown)
+        self.context.settings.window.filter_bar = shown
+        if shown:
+            self.filter_bar.focus_first()
+        self._save_settings()
+
+    def _filters_changed(self, filters: CustomerFilters) -> None:
+        """Apply the filter bar with the search (one table change) and keep it for the account."""
+        self.model.set_query(self.search.text(), filters)
+        self._show_filter_count(filters)
+        if self.session is not None:
+            kept = self.context.settings.filters
+            if filters.active:
+                kept[self.session.account.id] = filters
+            else:
+                kept.pop(self.session.account.id, None)
+            self._save_settings()
+
+    def _show_filter_count(self, filters: CustomerFilters) -> None:
+        count = filters.count()
+        self.filters_action.setText(self.tr("F&ilters ({0})").format(count) if count else self.tr("F&ilters"))
+
+    def set_color_scheme(self, choice: str) -> None:
+        """Follow the system or force light or dark (View → Appearance); remembered in settings."""
+        apply_color_scheme(choice)
+        self.scheme_actions[choice].setChecked(True)
+        if self.context.settings.color_scheme != choice:
+            self.context.settings.color_scheme = choice  # type: ignore[assignment]
+            self._save_settings()
 
     def _connect_actions(self) -> None:
         for action, slot in ((self.new_action, self.new_customer), (self.edit_action, self.edit_selected),
@@ -154,6 +212,11 @@ class MainWindow(WindowLayout):
         self._save_columns()
         old, self.session = self.session, None
         self.model.set_source(None, ())
+        filters = self.context.settings.filters.get(account.id, NO_FILTERS)
+        self.filter_bar.set_status_field(account.info.capabilities.status_filter, [])
+        self.filter_bar.set_filters(filters)
+        self._show_filter_count(filters)
+        self.model.set_filters(filters)
         if old is not None:
             await old.aclose()
         self._show_account(account, account.environment)
@@ -167,15 +230,18 @@ class MainWindow(WindowLayout):
                                          transport=self.context.transport)
         except e.ConsoleError as exc:
             self._show_error(self.tr("Could not open {0}").format(account.name), exc)
+            self._open_failed = f"{account.name}: {exc.message}"
+            self._update_empty_state()
             return
+        self._open_failed = None
         self.session = session
         if session.environment == "production":
             session.service.confirm_first_write = lambda: self._confirm_production_write(account)
         self._show_account(account, session.environment)
         caps = session.service.capabilities
         tips = {"name": caps.name_source} if caps.name_source else {}
-        self.model.set_source(session.service.index, caps.columns, tips)
-        self._restore_columns(caps.provider)
+        self.model.set_source(session.service.index, table_columns(caps), tips)
+        self.columns.restore(self.context.settings.columns.get(caps.provider, ColumnLayout()))
         self.context.settings.last_account_id = account.id
         self._save_settings()
         self._update_actions()
@@ -286,6 +352,7 @@ class MainWindow(WindowLayout):
                 self.progress.setFormat(self.tr("{0} loaded").format(progress.loaded))
             if progress.pages and not self._first_page_seen:
                 self._first_page_seen = True
+                self.columns.fit_first_columns()
                 if self.table.currentIndex().row() < 0 and self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(0, 0))
                     self.table.clearSelection()
@@ -310,6 +377,8 @@ class MainWindow(WindowLayout):
         else:
             self.statusBar().showMessage(self.tr("Loaded {0} customers.").format(progress.loaded), 8000)
         self._write_snapshot()
+        self.filter_bar.set_status_field(session.service.capabilities.status_filter,
+                                         session.service.index.status_values())
         if not self._first_page_seen:
             self._first_page_seen = True
             self.first_page_shown.emit()
@@ -320,6 +389,28 @@ class MainWindow(WindowLayout):
             self.count_label.setText(count_of(loaded, self.tr("customer"), self.tr("customers")))
         else:
             self.count_label.setText(self.tr("{0:n} of {1:n} shown").format(visible, loaded))
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        """Say why the table is empty, with the way out; hidden while it shows customers."""
+        searching, filtering = bool(self.model.filter_text), self.model.filters.active
+        if self.model.rowCount() or (self.session is not None and not self.model.loaded_count()
+                                     and not self._open_failed):
+            self.empty_state.hide()   # customers shown, or still loading the first page
+        elif not self.accounts:
+            self.empty_state.show_message(self.tr("No accounts yet. Add your provider account in File → "
+                                                  "Accounts… to see its customers."), "accounts")
+        elif self.session is None and self._open_failed:
+            self.empty_state.show_message(self.tr("Could not open {0}\nCheck the account's credentials in "
+                                                  "File → Accounts….").format(self._open_failed), "accounts")
+        elif self.session is not None and (searching or filtering):
+            what = (self.tr("No customer matches the search and the filters.") if searching and filtering else
+                    self.tr("No customer matches the search.") if searching else
+                    self.tr("No customer passes the filters."))
+            buttons = [b for b, on in (("clear_search", searching), ("clear_filters", filtering)) if on]
+            self.empty_state.show_message(what, *buttons)
+        else:
+            self.empty_state.hide()
 
     # -- searching ----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -415,16 +506,6 @@ class MainWindow(WindowLayout):
                         self.table.selectRow(0)
                     return True
         return super().eventFilter(watched, event)
-
-    def _context_menu(self, pos: Any) -> None:
-        menu = QMenu(self)
-        for action in (self.edit_action, self.delete_action):
-            menu.addAction(action)
-        self._add_provider_actions(menu)
-        menu.addSeparator()
-        menu.addAction(self.new_action)
-        menu.addAction(self.refresh_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- editing ------------------------------------------------------------------------------
     def _open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
@@ -648,33 +729,14 @@ class MainWindow(WindowLayout):
         box.open()
 
     # -- layout persistence -------------------------------------------------------------------
-    def _restore_columns(self, provider_key: str) -> None:
-        layout = self.context.settings.columns.get(provider_key, ColumnLayout())
-        header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
-        for i, column in enumerate(self.model.columns):
-            header.resizeSection(i, layout.widths.get(column.key, column.width))
-            header.setSectionHidden(i, column.key in layout.hidden)
-        for visual, key in enumerate(k for k in layout.order if k in keys):
-            header.moveSection(header.visualIndex(keys.index(key)), visual)
-        if layout.sort_key in keys:
-            order = Qt.SortOrder.DescendingOrder if layout.sort_descending else Qt.SortOrder.AscendingOrder
-            header.setSortIndicator(keys.index(layout.sort_key), order)
-        else:
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.model.sort(-1)
-
     def _save_columns(self) -> None:
         if self.session is None or not self.model.columns:
             return
-        header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
-        sort_key, descending = self.model.sort_state()
-        self.context.settings.columns[self.session.service.capabilities.provider] = ColumnLayout(
-            order=[keys[header.logicalIndex(v)] for v in range(len(keys))],
-            widths={k: header.sectionSize(i) for i, k in enumerate(keys)},
-            hidden=[k for i, k in enumerate(keys) if header.isSectionHidden(i)],
-            sort_key=sort_key, sort_descending=descending)
+        self.context.settings.columns[self.session.service.capabilities.provider] = self.columns.layout()
+
+    def _columns_changed(self) -> None:
+        self._save_columns()
+        self._save_settings()
 
     def _save_settings(self) -> None:
         """Save settings; the first failure in a session is shown, later ones only logged."""
