@@ -38,7 +38,7 @@ from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.row_context_menu import RowMenu
 from console.ui.table_header import TableHeader
-from console.ui.theme import apply_color_scheme
+from console.ui.theme import apply_color_scheme, follow_system_changes
 from console.ui.window_keys import connect_keys
 from console.ui.window_layout import WindowLayout
 from console.ui.wording import count_of
@@ -118,6 +118,7 @@ class MainWindow(WindowLayout):
         self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
 
         self.set_color_scheme(context.settings.color_scheme)
+        follow_system_changes()
         self.restore_geometry(context.settings.window.geometry)
         self.reload_accounts(select=context.settings.last_account_id)
         self._update_actions()
@@ -193,6 +194,7 @@ class MainWindow(WindowLayout):
         index = max(0, self.account_combo.findData(current)) if current else 0
         self.account_combo.setCurrentIndex(index)
         self.account_combo.blockSignals(False)
+        self._update_empty_state()
         if self.accounts:
             chosen = self.accounts[index]
             if self.session is None or self.session.account != chosen:
@@ -352,7 +354,7 @@ class MainWindow(WindowLayout):
                 self.progress.setFormat(self.tr("{0} loaded").format(progress.loaded))
             if progress.pages and not self._first_page_seen:
                 self._first_page_seen = True
-                self.columns.fit_first_columns()
+                self.columns.fit_first_columns(done=False)
                 if self.table.currentIndex().row() < 0 and self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(0, 0))
                     self.table.clearSelection()
@@ -376,6 +378,7 @@ class MainWindow(WindowLayout):
                 progress.loaded, len(progress.failures), progress.failures[0].message))
         else:
             self.statusBar().showMessage(self.tr("Loaded {0} customers.").format(progress.loaded), 8000)
+        self.columns.fit_first_columns(done=True)
         self._write_snapshot()
         self.filter_bar.set_status_field(session.service.capabilities.status_filter,
                                          session.service.index.status_values())
@@ -449,10 +452,18 @@ class MainWindow(WindowLayout):
             self.statusBar().showMessage(self.tr("{0} lookup failed: {1}").format(provider, exc.message))
             self.lookup_finished.emit(0)
             return
-        self.statusBar().showMessage(
-            self.tr("{0} found {1} with {2} {3}.").format(provider, count_of(len(found), self.tr("customer"),
-                                                                           self.tr("customers")), key.value, value),
-            8000)
+        # Said together with what the table shows: the search there also matches parts and any case,
+        # so the provider's exact lookup may find none while the table shows some.
+        shown = count_of(self.model.rowCount(), self.tr("customer"), self.tr("customers"))
+        if found:
+            message = self.tr("{0} found {1} with {2} {3}; {4} shown.").format(
+                provider, count_of(len(found), self.tr("customer"), self.tr("customers")), key.value, value, shown)
+        elif self.model.rowCount():
+            message = self.tr("{0} shown; {1} has no other customer with {2} {3}.").format(
+                shown, provider, key.value, value)
+        else:
+            message = self.tr("No customer with {0} {1}, at {2} either.").format(key.value, value, provider)
+        self.statusBar().showMessage(message, 8000)
         self.lookup_finished.emit(len(found))
 
     # -- selection ----------------------------------------------------------------------------

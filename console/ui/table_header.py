@@ -3,6 +3,8 @@ remembered per provider in `settings.columns`."""
 
 from __future__ import annotations
 
+import heapq
+
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu, QTableView
 
@@ -13,6 +15,8 @@ from console.ui.customer_table import CustomerTableModel
 FIT_SHARE = 0.35
 # Columns that get the room they need before the last column takes what is left.
 FIT_FIRST = ("email",)
+FIT_ROWS = 5000      # rows looked at for the longest texts
+FIT_MEASURED = 20    # of which the longest are measured
 
 
 class TableHeader(QObject):
@@ -86,14 +90,22 @@ class TableHeader(QObject):
                             hidden=[k for i, k in enumerate(keys) if self.header.isSectionHidden(i)],
                             sort_key=sort_key, sort_descending=descending)
 
-    def fit_first_columns(self) -> None:
-        """Give columns such as Email the width their content needs, once, where none is remembered
-        (the last column stretches into what is left, so it gives up its spare room first)."""
+    def fit_first_columns(self, *, done: bool) -> None:
+        """Give columns such as Email the width their content needs where none is remembered (the
+        last column stretches into what is left, so it gives up its spare room first). Called as
+        rows arrive; `done` (the load is complete) ends it, so later resizes are the user's."""
         keys = [c.key for c in self.model.columns]
         cap = int(self.table.viewport().width() * FIT_SHARE)
-        for key in sorted(self._unfitted):
+        rows = range(min(self.model.rowCount(), FIT_ROWS))
+        for key in self._unfitted:
             logical = keys.index(key)
-            wanted = max(self.table.sizeHintForColumn(logical), self.header.sectionSizeHint(logical))
+            # The longest texts are the widest ones, near enough: measure only those.
+            texts = [self.model.customer(r).value(key) for r in rows]
+            longest = heapq.nlargest(FIT_MEASURED, rows, key=lambda r: len(str(texts[r] or "")))
+            wanted = max((self.table.sizeHintForIndex(self.model.index(r, logical)).width() for r in longest),
+                         default=0)
+            wanted = max(wanted, self.header.sectionSizeHint(logical))
             if wanted > self.header.sectionSize(logical):
                 self.header.resizeSection(logical, min(wanted, max(cap, self.model.columns[logical].width)))
-        self._unfitted.clear()
+        if done:
+            self._unfitted.clear()

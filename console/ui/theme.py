@@ -18,6 +18,8 @@ BADGE_COLOURS = {
 SCHEMES = ("system", "light", "dark")
 
 _native_style: str | None = None   # the platform's own style, put back when leaving dark on Windows
+_choice = "system"
+_following = False
 
 
 def dark_mode() -> bool:
@@ -57,7 +59,8 @@ def apply_color_scheme(choice: str) -> None:
     """Follow the system ("system") or force "light" or "dark" for the whole application."""
     from PySide6.QtCore import Qt  # see dark_mode: the Qt namespace is slow to build at start-up
 
-    global _native_style
+    global _native_style, _choice
+    _choice = choice
     app = QApplication.instance()
     hints = QGuiApplication.styleHints()
     if not isinstance(app, QApplication) or hints is None:
@@ -80,3 +83,13 @@ def apply_color_scheme(choice: str) -> None:
         style = app.style()
         if dark_mode() and style is not None:   # which are dark, and it ignored the request
             app.setPalette(style.standardPalette())
+
+
+def follow_system_changes() -> None:
+    """When the system switches between light and dark while we follow it, switch the style along."""
+    global _following
+    hints = QGuiApplication.styleHints()
+    if hints is not None and not _following:
+        _following = True
+        hints.colorSchemeChanged.connect(lambda _scheme: _choice == "system" and sys.platform == "win32"
+                                         and apply_color_scheme("system"))
