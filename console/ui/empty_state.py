@@ -6,6 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from console.ui.customer_table import CustomerTableModel
+
 
 class EmptyState(QWidget):
     """Lies over a table's viewport (below its header) while shown; buttons are the window's to connect."""
@@ -43,6 +45,27 @@ class EmptyState(QWidget):
         self._place()
         self.show()
         self.raise_()
+
+    def update_for(self, model: CustomerTableModel, *, has_accounts: bool, open_failed: str | None,
+                   session_open: bool) -> None:
+        """Say why the table is empty, with the way out; hidden while it shows customers or loads."""
+        searching, filtering = bool(model.filter_text), model.filters.active
+        if model.rowCount() or (session_open and not model.loaded_count()):
+            self.hide()
+        elif not has_accounts:
+            self.show_message(self.tr("No accounts yet. Add your provider account in File → Accounts… to see "
+                                      "its customers."), "accounts")
+        elif not session_open and open_failed:
+            self.show_message(self.tr("Could not open {0}\nCheck the account's credentials in File → "
+                                      "Accounts….").format(open_failed), "accounts")
+        elif session_open and (searching or filtering):
+            what = (self.tr("No customer matches the search and the filters.") if searching and filtering else
+                    self.tr("No customer matches the search.") if searching else
+                    self.tr("No customer passes the filters."))
+            buttons = [b for b, on in (("clear_search", searching), ("clear_filters", filtering)) if on]
+            self.show_message(what, *buttons)
+        else:
+            self.hide()
 
     def _place(self) -> None:
         self.setGeometry(self._table.viewport().geometry())

@@ -7,6 +7,7 @@ table model together with the search text.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from console.domain.capabilities import StatusFilterSpec
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
 
 _ANY = "__any__"
 
@@ -175,3 +179,36 @@ class FilterBar(QWidget):
     def _emit(self) -> None:
         if not self._quiet:
             self.changed.emit(self.filters())
+
+
+def show_filter_count(window: MainWindow, filters: CustomerFilters) -> None:
+    """Name how many filters are on in the toolbar button, so hidden filters are never forgotten."""
+    count = filters.count()
+    window.filters_action.setText(window.tr("F&ilters ({0})").format(count) if count else window.tr("F&ilters"))
+
+
+def connect_filter_bar(window: MainWindow) -> None:
+    """Open and close the bar with its action; apply it with the search and keep it per account."""
+    settings = window.context.settings
+
+    def show(shown: bool) -> None:
+        window.filter_bar.setVisible(shown)
+        settings.window.filter_bar = shown
+        if shown:
+            window.filter_bar.focus_first()
+        window._save_settings()
+
+    def changed(filters: CustomerFilters) -> None:
+        window.model.set_query(window.search.text(), filters)   # one table change for both
+        show_filter_count(window, filters)
+        if window.session is not None:
+            if filters.active:
+                settings.filters[window.session.account.id] = filters
+            else:
+                settings.filters.pop(window.session.account.id, None)
+            window._save_settings()
+
+    window.filter_bar.setVisible(settings.window.filter_bar)
+    window.filters_action.setChecked(settings.window.filter_bar)
+    window.filters_action.toggled.connect(show)
+    window.filter_bar.changed.connect(changed)

@@ -10,18 +10,17 @@ from collections.abc import Coroutine
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console import __version__
 from console.domain import errors as e
-from console.domain.capabilities import ActionSpec, SearchKey
+from console.domain.capabilities import ActionSpec
 from console.domain.customer import Customer
-from console.domain.validation import is_email, looks_like_phone
 from console.services.accounts import Account, AccountSession, all_accounts, open_session
 from console.services.context import AppContext
-from console.services.customer_filters import NO_FILTERS, CustomerFilters
+from console.services.customer_filters import NO_FILTERS
 from console.services.customer_service import LoadProgress
 from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
@@ -33,10 +32,11 @@ from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.empty_state import EmptyState
-from console.ui.filter_bar import FilterBar
+from console.ui.filter_bar import FilterBar, connect_filter_bar, show_filter_count
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.row_context_menu import RowMenu
+from console.ui.server_lookup import ServerLookup
 from console.ui.table_header import TableHeader
 from console.ui.theme import apply_color_scheme, follow_system_changes
 from console.ui.window_keys import connect_keys
@@ -45,7 +45,6 @@ from console.ui.wording import count_of
 
 log = logging.getLogger(__name__)
 
-LOOKUP_DELAY_MS = 400
 MAX_NAMED = 10
 
 
@@ -87,10 +86,7 @@ class MainWindow(WindowLayout):
             lambda pos: self.row_menu.build().popup(self.table.viewport().mapToGlobal(pos)))
         self.filter_bar = FilterBar(self)
         self.central_layout.insertWidget(1, self.filter_bar)
-        self.filter_bar.setVisible(context.settings.window.filter_bar)
-        self.filters_action.setChecked(context.settings.window.filter_bar)
-        self.filters_action.toggled.connect(self._show_filter_bar)
-        self.filter_bar.changed.connect(self._filters_changed)
+        connect_filter_bar(self)
         self.empty_state = EmptyState(self.table)
         self.empty_state.buttons["clear_search"].clicked.connect(self.search.clear)
         self.empty_state.buttons["clear_filters"].clicked.connect(lambda: self.filter_bar.set_filters(
@@ -106,45 +102,18 @@ class MainWindow(WindowLayout):
         self.enable_shortcuts()
         self.account_combo.currentIndexChanged.connect(self._account_chosen)
         self.search.textChanged.connect(self._search_changed)
-        self.search.returnPressed.connect(lambda: self._start_lookup(explicit=True))
+        self.lookup = ServerLookup(self)
+        self.search.returnPressed.connect(lambda: self.lookup.start(explicit=True))
         self.search.installEventFilter(self)
         self.cancel_button.clicked.connect(self.cancel_load)
         self.model.counts_changed.connect(self._show_counts)
         connect_keys(self)
-
-        self._lookup_timer = QTimer(self)
-        self._lookup_timer.setSingleShot(True)
-        self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
-        self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
 
         self.set_color_scheme(context.settings.color_scheme)
         follow_system_changes()
         self.restore_geometry(context.settings.window.geometry)
         self.reload_accounts(select=context.settings.last_account_id)
         self._update_actions()
-
-    def _show_filter_bar(self, shown: bool) -> None:
-        self.filter_bar.setVisible(shown)
-        self.context.settings.window.filter_bar = shown
-        if shown:
-            self.filter_bar.focus_first()
-        self._save_settings()
-
-    def _filters_changed(self, filters: CustomerFilters) -> None:
-        """Apply the filter bar with the search (one table change) and keep it for the account."""
-        self.model.set_query(self.search.text(), filters)
-        self._show_filter_count(filters)
-        if self.session is not None:
-            kept = self.context.settings.filters
-            if filters.active:
-                kept[self.session.account.id] = filters
-            else:
-                kept.pop(self.session.account.id, None)
-            self._save_settings()
-
-    def _show_filter_count(self, filters: CustomerFilters) -> None:
-        count = filters.count()
-        self.filters_action.setText(self.tr("F&ilters ({0})").format(count) if count else self.tr("F&ilters"))
 
     def set_color_scheme(self, choice: str) -> None:
         """Follow the system or force light or dark (View → Appearance); remembered in settings."""
@@ -217,7 +186,7 @@ class MainWindow(WindowLayout):
         filters = self.context.settings.filters.get(account.id, NO_FILTERS)
         self.filter_bar.set_status_field(account.info.capabilities.status_filter, [])
         self.filter_bar.set_filters(filters)
-        self._show_filter_count(filters)
+        show_filter_count(self, filters)
         self.model.set_filters(filters)
         if old is not None:
             await old.aclose()
@@ -395,25 +364,8 @@ class MainWindow(WindowLayout):
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
-        """Say why the table is empty, with the way out; hidden while it shows customers."""
-        searching, filtering = bool(self.model.filter_text), self.model.filters.active
-        if self.model.rowCount() or (self.session is not None and not self.model.loaded_count()
-                                     and not self._open_failed):
-            self.empty_state.hide()   # customers shown, or still loading the first page
-        elif not self.accounts:
-            self.empty_state.show_message(self.tr("No accounts yet. Add your provider account in File → "
-                                                  "Accounts… to see its customers."), "accounts")
-        elif self.session is None and self._open_failed:
-            self.empty_state.show_message(self.tr("Could not open {0}\nCheck the account's credentials in "
-                                                  "File → Accounts….").format(self._open_failed), "accounts")
-        elif self.session is not None and (searching or filtering):
-            what = (self.tr("No customer matches the search and the filters.") if searching and filtering else
-                    self.tr("No customer matches the search.") if searching else
-                    self.tr("No customer passes the filters."))
-            buttons = [b for b, on in (("clear_search", searching), ("clear_filters", filtering)) if on]
-            self.empty_state.show_message(what, *buttons)
-        else:
-            self.empty_state.hide()
+        self.empty_state.update_for(self.model, has_accounts=bool(self.accounts), open_failed=self._open_failed,
+                                    session_open=self.session is not None)
 
     # -- searching ----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -422,49 +374,7 @@ class MainWindow(WindowLayout):
 
     def _search_changed(self, text: str) -> None:
         self.model.set_filter(text)
-        self._lookup_timer.start()
-
-    def _lookup_key(self, text: str, explicit: bool) -> SearchKey | None:
-        if self.session is None or not text:
-            return None
-        supported = self.session.service.capabilities.server_exact
-        if SearchKey.EMAIL in supported and is_email(text):
-            return SearchKey.EMAIL
-        if SearchKey.PHONE in supported and looks_like_phone(text):
-            return SearchKey.PHONE
-        if explicit and SearchKey.REFERENCE_ID in supported and " " not in text:
-            return SearchKey.REFERENCE_ID
-        return None
-
-    def _start_lookup(self, *, explicit: bool) -> None:
-        self._lookup_timer.stop()
-        text = self.search.text().strip()
-        key = self._lookup_key(text, explicit)
-        if key is not None and self.session is not None:
-            self.tasks.start(self._lookup(self.session, key, text), name="lookup")
-
-    async def _lookup(self, session: AccountSession, key: SearchKey, value: str) -> None:
-        provider = session.provider.name
-        self.statusBar().showMessage(self.tr("Asking {0} for {1} {2}…").format(provider, key.value, value))
-        try:
-            found = await session.service.lookup(key, value)
-        except e.ConsoleError as exc:
-            self.statusBar().showMessage(self.tr("{0} lookup failed: {1}").format(provider, exc.message))
-            self.lookup_finished.emit(0)
-            return
-        # Said together with what the table shows: the search there also matches parts and any case,
-        # so the provider's exact lookup may find none while the table shows some.
-        shown = count_of(self.model.rowCount(), self.tr("customer"), self.tr("customers"))
-        if found:
-            message = self.tr("{0} found {1} with {2} {3}; {4} shown.").format(
-                provider, count_of(len(found), self.tr("customer"), self.tr("customers")), key.value, value, shown)
-        elif self.model.rowCount():
-            message = self.tr("{0} shown; {1} has no other customer with {2} {3}.").format(
-                shown, provider, key.value, value)
-        else:
-            message = self.tr("No customer with {0} {1}, at {2} either.").format(key.value, value, provider)
-        self.statusBar().showMessage(message, 8000)
-        self.lookup_finished.emit(len(found))
+        self.lookup.timer.start()
 
     # -- selection ----------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
