@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console.domain.capabilities import Capabilities, ColumnSpec
 
-ID_COLUMN = ColumnSpec(key="id", label="ID", width=200, hidden_by_default=True,
+ID_COLUMN = ColumnSpec(key="id", label="ID", width=240, hidden_by_default=True,
                        tooltip="The provider's id for this customer")
 
 
