@@ -77,6 +77,7 @@ class ColumnSpec(_Frozen):
     label: str
     width: int = 160
     tooltip: str | None = None
+    hidden_by_default: bool = False   # offered in the column chooser, shown once asked for
 
 
 class CollectionSpec(_Frozen):
@@ -127,6 +128,25 @@ class CreateFromSpec(_Frozen):
     pattern_message: str | None = None
 
 
+class StatusFilterSpec(_Frozen):
+    """A provider field the table can be filtered on (Digital River's status, Square's creation source)."""
+
+    key: str                       # a field key understood by `Customer.value`
+    label: str                     # e.g. "Status"
+    empty_label: str               # what a customer without a value is, e.g. "Active"
+
+
+class DashboardLinks(_Frozen):
+    """Where the provider's own web dashboard is, as URL templates by environment.
+
+    Keys are an environment ("production", "sandbox"), optionally with a region option value
+    ("production/eu"). `customer` templates hold `{id}`; `home` is the dashboard's start page.
+    """
+
+    customer: dict[str, str] = {}
+    home: dict[str, str] = {}
+
+
 class SearchKey(StrEnum):
     EMAIL = "email"
     PHONE = "phone"
@@ -166,6 +186,8 @@ class Capabilities(_Frozen):
     actions: tuple[ActionSpec, ...] = ()
     create_from: CreateFromSpec | None = None
     idempotent_create: bool = False
+    status_filter: StatusFilterSpec | None = None
+    dashboard: DashboardLinks = DashboardLinks()
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:

@@ -26,6 +26,7 @@ from console.domain.capabilities import (
     CollectionSpec,
     ColumnSpec,
     CreateFromSpec,
+    DashboardLinks,
     FieldKind,
     FieldSpec,
     SearchKey,
@@ -106,6 +107,12 @@ CAPABILITIES = Capabilities(
     ),
     create_from=CreateFromSpec(label="New from transaction…", prompt="Transaction id", pattern="[0-9]+",
                                pattern_message="A transaction id is digits only."),
+    # The classic Merchant Interface's profile page (wave2-facts.md §2; needs a signed-in session).
+    dashboard=DashboardLinks(customer={
+        "production": "https://account.authorize.net/UI/themes/anet/CustomerProfile/ViewCustomerProfile.aspx"
+                      "?ProfileID={id}",
+        "sandbox": "https://sandbox.authorize.net/UI/themes/sandbox/CustomerProfile/ViewCustomerProfile.aspx"
+                   "?ProfileID={id}"}),
 )
 
 # -- wire models (lenient) ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from console.domain.capabilities import (
     Capabilities,
     CollectionSpec,
     ColumnSpec,
+    DashboardLinks,
     FieldKind,
     FieldSpec,
     SearchKey,
@@ -109,6 +110,12 @@ CAPABILITIES = Capabilities(
                                 ColumnSpec(key="expiry", label="Expires", width=80)),
                        note="Saved cards are shown masked and cannot be changed here."),
     ),
+    # No documented page per customer: the regional Merchant Dashboard (wave2-facts.md §2).
+    dashboard=DashboardLinks(home={
+        "production": "https://www.clover.com/dashboard",
+        "production/eu": "https://www.eu.clover.com/dashboard",
+        "production/la": "https://www.la.clover.com/dashboard",
+        "sandbox": "https://sandbox.dev.clover.com/dashboard"}),
 )
 
 # -- wire models (lenient) ------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from console.domain.capabilities import (
     CollectionSpec,
     ColumnSpec,
     Confirm,
+    DashboardLinks,
     FieldKind,
     FieldSpec,
     SearchKey,
+    StatusFilterSpec,
 )
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer, PaymentMethod, TaxId
@@ -122,6 +124,10 @@ CAPABILITIES = Capabilities(
                            "data after its retention period. This cannot be undone.",
                    hidden_when={"request_to_be_forgotten": True}),
     ),
+    status_filter=StatusFilterSpec(key="status", label="Status", empty_label="Active"),
+    # One dashboard for test and live (a toggle in it); no page per customer (wave2-facts.md §2).
+    dashboard=DashboardLinks(home={"production": "https://dashboard.digitalriver.com/",
+                                   "sandbox": "https://dashboard.digitalriver.com/"}),
 )
 
 # -- wire models (lenient) ------------------------------------------------------------------------

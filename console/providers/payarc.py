@@ -19,6 +19,7 @@ from console.domain.capabilities import (
     Capabilities,
     CollectionSpec,
     ColumnSpec,
+    DashboardLinks,
     FieldKind,
     FieldSpec,
 )
@@ -88,6 +89,9 @@ CAPABILITIES = Capabilities(
                        note="Cards are attached through PayArc's card tokens; the console shows them "
                             "masked and never takes card numbers."),
     ),
+    # No documented page per customer (wave2-facts.md §2).
+    dashboard=DashboardLinks(home={"production": "https://dashboard.payarc.net",
+                                   "sandbox": "https://testdashboard.payarc.net"}),
 )
 
 # -- wire models (lenient) ------------------------------------------------------------------------

@@ -14,7 +14,14 @@ import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from console.domain import errors as e
-from console.domain.capabilities import Capabilities, FieldKind, FieldSpec, SearchKey
+from console.domain.capabilities import (
+    Capabilities,
+    DashboardLinks,
+    FieldKind,
+    FieldSpec,
+    SearchKey,
+    StatusFilterSpec,
+)
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer, Group
 from console.domain.query import CustomerQuery, TextMatch, TimeRange
@@ -75,6 +82,11 @@ CAPABILITIES = Capabilities(
     bulk_limit=BULK_LIMIT,
     groups=True,
     idempotent_create=True,
+    status_filter=StatusFilterSpec(key="creation_source", label="Created through", empty_label="Not given"),
+    # Deep links are not documented; seen in third-party code (shared/api/wave2-facts.md §2).
+    dashboard=DashboardLinks(customer={
+        "production": "https://app.squareup.com/dashboard/customers/directory/customer/{id}",
+        "sandbox": "https://app.squareupsandbox.com/dashboard/customers/directory/customer/{id}"}),
 )
 
 # -- wire models (lenient) ------------------------------------------------------------------------

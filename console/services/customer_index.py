@@ -7,10 +7,11 @@ after it, so the table model can keep plain integer positions in its row lists.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
-from operator import contains, is_not, not_, or_
+from operator import and_, contains, eq, gt, is_not, le, not_, or_
 from typing import Any, cast
 
 import phonenumbers
@@ -18,6 +19,7 @@ import phonenumbers
 from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
+from console.services.customer_filters import CustomerFilters, day_bounds
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -84,6 +86,11 @@ def _search_terms(query: str) -> list[tuple[str, ...]]:
     return [(token,) for token in fold(rest).split()] + terms
 
 
+def _timestamp(value: datetime | None) -> float:
+    # NaN for a missing time: every comparison with it is false, so no date range holds it.
+    return value.timestamp() if value is not None else float("nan")
+
+
 def _number_first(key: str | float) -> tuple[bool, str | float]:
     # Only for a column whose values mix numbers and text (a provider extra): numbers first.
     return isinstance(key, str), key
@@ -92,9 +99,19 @@ def _number_first(key: str | float) -> tuple[bool, str | float]:
 class CustomerIndex:
     """Customers by position, with folded (case and accents) search keys each and cached sort keys."""
 
-    def __init__(self, *, search_fields: Sequence[str], name_fields: Sequence[str]) -> None:
+    def __init__(self, *, search_fields: Sequence[str], name_fields: Sequence[str],
+                 status_field: str | None = None) -> None:
         self.search_fields = tuple(search_fields)
         self.name_fields = tuple(name_fields)
+        self.status_field = status_field
+        # What the filters look at, per position (see filter_mask).
+        self._created = array("d")
+        self._updated = array("d")
+        self._has_email: list[bool] = []
+        self._has_phone: list[bool] = []
+        self._status: list[str] = []  # "" where the customer has no status
+        self._mask: list[bool] = []
+        self._mask_filters: CustomerFilters | None = None
         self._customers: list[Customer | None] = []
         self._keys: list[str] = []  # per position: its text parts, case-folded
         self._phone_keys: list[str] = []  # per position: its parts made of _PHONE_CHARS only
@@ -105,6 +122,7 @@ class CustomerIndex:
         self._name = display_name_getter(self.name_fields)
         self._getters: dict[str, Getter] = {"name": self._name}
         self._search_getters = tuple(self.getter(key) for key in self.search_fields)
+        self._status_getter = self.getter(status_field) if status_field else None
 
     # -- reading ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -195,17 +213,20 @@ class CustomerIndex:
         for customer in customers:
             pos = self._positions.get(customer.id)
             text, phone = self._search_keys(customer)
+            facts = self._filter_facts(customer)
             if pos is None:
                 pos = len(self._customers)
                 self._positions[customer.id] = pos
                 self._customers.append(customer)
                 self._keys.append(text)
                 self._phone_keys.append(phone)
+                self._append_facts(facts)
                 added.append(pos)
             else:
                 self._customers[pos] = customer
                 self._keys[pos] = text
                 self._phone_keys[pos] = phone
+                self._set_facts(pos, facts)
                 changed.append(pos)
             for get, keys in sort_keys:
                 key = _sort_key(get(customer))
@@ -218,6 +239,25 @@ class CustomerIndex:
         if added or changed:
             self._notify(added, changed, [])
         return added, changed
+
+    def _filter_facts(self, customer: Customer) -> tuple[float, float, bool, bool, str]:
+        status = self._status_getter(customer) if self._status_getter else None
+        return (_timestamp(customer.created_at), _timestamp(customer.updated_at), bool(customer.email),
+                bool(customer.phone), "" if status is None else str(status))
+
+    def _append_facts(self, facts: tuple[float, float, bool, bool, str]) -> None:
+        created, updated, email, phone, status = facts
+        self._created.append(created)
+        self._updated.append(updated)
+        self._has_email.append(email)
+        self._has_phone.append(phone)
+        self._status.append(status)
+
+    def _set_facts(self, pos: int, facts: tuple[float, float, bool, bool, str]) -> None:
+        (self._created[pos], self._updated[pos], self._has_email[pos], self._has_phone[pos],
+         self._status[pos]) = facts
+        if pos < len(self._mask) and self._mask_filters is not None:
+            self._mask[pos] = self._mask_from(self._mask_filters, pos, pos + 1)[0]
 
     def _pack(self) -> None:
         # Keys made while pages were parsed lie scattered among those pages' objects; a search
@@ -239,6 +279,9 @@ class CustomerIndex:
             if pos is not None:
                 self._customers[pos] = None
                 self._keys[pos] = self._phone_keys[pos] = ""
+                self._set_facts(pos, (float("nan"), float("nan"), False, False, ""))
+                if pos < len(self._mask):
+                    self._mask[pos] = False
                 for keys in self._sort_keys.values():
                     keys[pos] = None
                 removed.append(pos)
@@ -254,6 +297,9 @@ class CustomerIndex:
         self._packed = 0
         self._positions.clear()
         self._sort_keys.clear()
+        for facts in (self._created, self._updated, self._has_email, self._has_phone, self._status, self._mask):
+            del facts[:]
+        self._mask_filters = None
         if removed:
             self._notify([], [], removed)
 
@@ -302,6 +348,53 @@ class CustomerIndex:
             hit = list(map(contains, keys, repeat(token)))  # in load order, then picked
             return map(hit.__getitem__, positions)
         return map(contains, map(keys.__getitem__, positions), repeat(token))
+
+    # -- filtering ----------------------------------------------------------------------------
+    def filter_mask(self, filters: CustomerFilters) -> Sequence[bool]:
+        """Per position, whether the customer there passes `filters` (holes never do).
+
+        Kept for the last filters asked for and brought up to date as customers come and change,
+        so a page arriving while a filter is on costs only its own customers.
+        """
+        if filters != self._mask_filters:
+            self._mask_filters = filters
+            self._mask = self._mask_from(filters, 0, len(self._customers))
+        elif len(self._mask) < len(self._customers):
+            self._mask += self._mask_from(filters, len(self._mask), len(self._customers))
+        return self._mask
+
+    def _mask_from(self, filters: CustomerFilters, start: int, end: int) -> list[bool]:
+        # Whole columns at a time through map() over C functions: no Python call per customer.
+        parts: list[Iterable[bool]] = []
+        for first, last, times in ((filters.created_from, filters.created_to, self._created),
+                                   (filters.updated_from, filters.updated_to, self._updated)):
+            if first or last:
+                low, high = day_bounds(first, last)
+                values = times[start:end]
+                parts.append(map(and_, map(le, repeat(low), values), map(gt, repeat(high), values)))
+        if filters.has_email:
+            parts.append(self._has_email[start:end])
+        if filters.has_phone:
+            parts.append(self._has_phone[start:end])
+        if filters.status is not None:
+            parts.append(map(eq, self._status[start:end], repeat(filters.status)))
+        alive = map(is_not, self._customers[start:end], repeat(None))
+        mask: Iterable[bool] = alive
+        for part in parts:
+            mask = map(and_, mask, part)
+        return list(mask)
+
+    def passing(self, filters: CustomerFilters, positions: Sequence[int]) -> list[int]:
+        """Those of `positions` (in their order) whose customers pass `filters`."""
+        mask = self.filter_mask(filters)
+        if positions == range(len(mask)):
+            return list(compress(positions, mask))
+        return list(compress(positions, map(mask.__getitem__, positions)))
+
+    def status_values(self) -> list[str]:
+        """The distinct values of the status field among the loaded customers ("" for none), sorted."""
+        present = set(compress(self._status, map(is_not, self._customers, repeat(None))))
+        return sorted(present, key=fold)
 
     def sort_keys(self, column: str) -> list[str | float | None]:
         """Sort keys for `column` by position, None where empty (cached; kept current on every change)."""

@@ -80,7 +80,8 @@ class CustomerService:
         self.provider = provider
         self.read_only = read_only
         caps = provider.capabilities
-        self.index = CustomerIndex(search_fields=caps.search_fields, name_fields=caps.name_fields)
+        self.index = CustomerIndex(search_fields=caps.search_fields, name_fields=caps.name_fields,
+                                   status_field=caps.status_filter.key if caps.status_filter else None)
         self._groups: list[Group] | None = None
         # Asked before the first write (production accounts); answers True to go ahead.
         self.confirm_first_write: Callable[[], Awaitable[bool]] | None = None

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from console.services.atomic_file import write_atomic
+from console.services.customer_filters import CustomerFilters
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ColumnLayout(_Strict):
 class WindowState(_Strict):
     geometry: str | None = None   # QWidget.saveGeometry(), base64
     state: str | None = None      # QMainWindow.saveState(), base64
+    filter_bar: bool = False      # the filter bar is open
 
 
 class AccountSettings(_Strict):
@@ -67,6 +69,8 @@ class Settings(_Strict):
     show_demo_accounts: bool = True
     window: WindowState = Field(default_factory=WindowState)
     columns: dict[str, ColumnLayout] = Field(default_factory=dict)
+    filters: dict[str, CustomerFilters] = Field(default_factory=dict)   # by account id
+    color_scheme: Literal["system", "light", "dark"] = "system"
 
 
 # One function per schema bump, taking the raw dict of version N to version N+1.

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
+from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
 
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ def format_value(value: Any) -> str:
 
 
 class CustomerTableModel(QAbstractTableModel):
-    """Rows are positions in the index, filtered by the search text and ordered by one column."""
+    """Rows are positions in the index, filtered by the search text and the filters, ordered by one column."""
 
     counts_changed = Signal(int, int)  # visible rows, customers loaded
 
@@ -72,6 +73,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._order: list[int] = []   # every live position, in the current sort order
         self._rows: list[int] = []    # the positions shown: `_order` filtered by `_filter`
         self._filter = ""
+        self._filters = NO_FILTERS
         self._sort_key: str | None = None
         self._descending = False
         self._cells: dict[int, tuple[str, ...]] = {}  # position -> its formatted cells
@@ -105,6 +107,14 @@ class CustomerTableModel(QAbstractTableModel):
     @property
     def filter_text(self) -> str:
         return self._filter
+
+    @property
+    def filters(self) -> CustomerFilters:
+        return self._filters
+
+    def narrowed(self) -> bool:
+        """Whether the search or a filter hides customers (rather than none being loaded)."""
+        return bool(self._filter) or self._filters.active
 
     def loaded_count(self) -> int:
         return len(self._index) if self._index is not None else 0
@@ -209,11 +219,20 @@ class CustomerTableModel(QAbstractTableModel):
 
     def set_filter(self, text: str) -> None:
         """Show only customers whose searchable fields hold every word of `text`."""
+        self.set_query(text, self._filters)
+
+    def set_filters(self, filters: CustomerFilters) -> None:
+        """Show only customers passing `filters` (and the search)."""
+        self.set_query(self._filter, filters)
+
+    def set_query(self, text: str, filters: CustomerFilters) -> None:
+        """Search text and filters together, applied in one layout change."""
         text = text.strip()
-        if text == self._filter:
+        if text == self._filter and filters == self._filters:
             return
-        narrowing = bool(self._filter) and text.startswith(self._filter)
+        narrowing = filters == self._filters and bool(self._filter) and text.startswith(self._filter)
         self._filter = text
+        self._filters = filters
         # Typing more only ever removes rows, so the search runs over what is shown already;
         # unless that is most rows in load order: every match is among them anyway, and reading
         # all keys in memory order costs less than picking the shown ones (P2 in benchmarks/).
@@ -226,7 +245,11 @@ class CustomerTableModel(QAbstractTableModel):
     def _filtered(self, positions: list[int]) -> list[int]:
         if self._index is None:
             return []
-        if not self._filter:
+        if self._filters.active:
+            positions = self._index.passing(self._filters, positions)
+            if not self._filter:
+                return positions
+        elif not self._filter:
             return list(positions)
         in_load_order = self._sort_key is None
         if in_load_order and len(positions) == self._index.capacity:

@@ -10,34 +10,41 @@ from collections.abc import Coroutine
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console import __version__
 from console.domain import errors as e
-from console.domain.capabilities import ActionSpec, SearchKey
+from console.domain.capabilities import ActionSpec
 from console.domain.customer import Customer
-from console.domain.validation import is_email, looks_like_phone
 from console.services.accounts import Account, AccountSession, all_accounts, open_session
 from console.services.context import AppContext
+from console.services.customer_filters import NO_FILTERS
 from console.services.customer_service import LoadProgress
 from console.services.drafts import Draft
 from console.services.settings import ColumnLayout
 from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
+from console.services.table_columns import table_columns
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.async_qt import WRITES, TaskRegistry, ask
 from console.ui.customer_table import CustomerTableModel
 from console.ui.diagnostics_dialog import DiagnosticsDialog
 from console.ui.edit_dialog import CustomerDialog
+from console.ui.empty_state import EmptyState
+from console.ui.filter_bar import FilterBar, connect_filter_bar, show_filter_count
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.reference_dialog import ReferenceDialog
+from console.ui.row_context_menu import RowMenu
+from console.ui.server_lookup import ServerLookup
+from console.ui.table_header import TableHeader
+from console.ui.theme import apply_color_scheme, follow_system_changes
+from console.ui.window_keys import connect_keys
 from console.ui.window_layout import WindowLayout
 from console.ui.wording import count_of
 
 log = logging.getLogger(__name__)
 
-LOOKUP_DELAY_MS = 400
 MAX_NAMED = 10
 
 
@@ -63,14 +70,28 @@ class MainWindow(WindowLayout):
         self._production_confirmed: set[str] = set()   # account ids, for this app session
         self._drafts_offered = False
         self._settings_problem_shown = False
+        self._open_failed: str | None = None
         # The start snapshot on disk belongs to the account last opened (see _write_snapshot).
         self._snapshot_account = context.settings.last_account_id
 
         self.model = CustomerTableModel(self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
+        self.columns = TableHeader(self.table, self.model)
+        self.columns.layout_changed.connect(self._columns_changed)
+        self.row_menu = RowMenu(self)
+        self.open_url = QDesktopServices.openUrl   # a seam: tests put a recorder here
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu.build().popup(self.table.viewport().mapToGlobal(pos)))
+        self.filter_bar = FilterBar(self)
+        self.central_layout.insertWidget(1, self.filter_bar)
+        connect_filter_bar(self)
+        self.empty_state = EmptyState(self.table)
+        self.empty_state.buttons["clear_search"].clicked.connect(self.search.clear)
+        self.empty_state.buttons["clear_filters"].clicked.connect(lambda: self.filter_bar.set_filters(
+            NO_FILTERS, emit=True))
+        self.empty_state.buttons["accounts"].clicked.connect(self.open_accounts)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -81,19 +102,26 @@ class MainWindow(WindowLayout):
         self.enable_shortcuts()
         self.account_combo.currentIndexChanged.connect(self._account_chosen)
         self.search.textChanged.connect(self._search_changed)
-        self.search.returnPressed.connect(lambda: self._start_lookup(explicit=True))
+        self.lookup = ServerLookup(self)
+        self.search.returnPressed.connect(lambda: self.lookup.start(explicit=True))
         self.search.installEventFilter(self)
         self.cancel_button.clicked.connect(self.cancel_load)
         self.model.counts_changed.connect(self._show_counts)
+        connect_keys(self)
 
-        self._lookup_timer = QTimer(self)
-        self._lookup_timer.setSingleShot(True)
-        self._lookup_timer.setInterval(LOOKUP_DELAY_MS)
-        self._lookup_timer.timeout.connect(lambda: self._start_lookup(explicit=False))
-
+        self.set_color_scheme(context.settings.color_scheme)
+        follow_system_changes()
         self.restore_geometry(context.settings.window.geometry)
         self.reload_accounts(select=context.settings.last_account_id)
         self._update_actions()
+
+    def set_color_scheme(self, choice: str) -> None:
+        """Follow the system or force light or dark (View → Appearance); remembered in settings."""
+        apply_color_scheme(choice)
+        self.scheme_actions[choice].setChecked(True)
+        if self.context.settings.color_scheme != choice:
+            self.context.settings.color_scheme = choice  # type: ignore[assignment]
+            self._save_settings()
 
     def _connect_actions(self) -> None:
         for action, slot in ((self.new_action, self.new_customer), (self.edit_action, self.edit_selected),
@@ -135,6 +163,7 @@ class MainWindow(WindowLayout):
         index = max(0, self.account_combo.findData(current)) if current else 0
         self.account_combo.setCurrentIndex(index)
         self.account_combo.blockSignals(False)
+        self._update_empty_state()
         if self.accounts:
             chosen = self.accounts[index]
             if self.session is None or self.session.account != chosen:
@@ -154,6 +183,11 @@ class MainWindow(WindowLayout):
         self._save_columns()
         old, self.session = self.session, None
         self.model.set_source(None, ())
+        filters = self.context.settings.filters.get(account.id, NO_FILTERS)
+        self.filter_bar.set_status_field(account.info.capabilities.status_filter, [])
+        self.filter_bar.set_filters(filters)
+        show_filter_count(self, filters)
+        self.model.set_filters(filters)
         if old is not None:
             await old.aclose()
         self._show_account(account, account.environment)
@@ -167,15 +201,18 @@ class MainWindow(WindowLayout):
                                          transport=self.context.transport)
         except e.ConsoleError as exc:
             self._show_error(self.tr("Could not open {0}").format(account.name), exc)
+            self._open_failed = f"{account.name}: {exc.message}"
+            self._update_empty_state()
             return
+        self._open_failed = None
         self.session = session
         if session.environment == "production":
             session.service.confirm_first_write = lambda: self._confirm_production_write(account)
         self._show_account(account, session.environment)
         caps = session.service.capabilities
         tips = {"name": caps.name_source} if caps.name_source else {}
-        self.model.set_source(session.service.index, caps.columns, tips)
-        self._restore_columns(caps.provider)
+        self.model.set_source(session.service.index, table_columns(caps), tips)
+        self.columns.restore(self.context.settings.columns.get(caps.provider, ColumnLayout()))
         self.context.settings.last_account_id = account.id
         self._save_settings()
         self._update_actions()
@@ -286,6 +323,7 @@ class MainWindow(WindowLayout):
                 self.progress.setFormat(self.tr("{0} loaded").format(progress.loaded))
             if progress.pages and not self._first_page_seen:
                 self._first_page_seen = True
+                self.columns.fit_first_columns(done=False)
                 if self.table.currentIndex().row() < 0 and self.model.rowCount():
                     self.table.setCurrentIndex(self.model.index(0, 0))
                     self.table.clearSelection()
@@ -309,7 +347,10 @@ class MainWindow(WindowLayout):
                 progress.loaded, len(progress.failures), progress.failures[0].message))
         else:
             self.statusBar().showMessage(self.tr("Loaded {0} customers.").format(progress.loaded), 8000)
+        self.columns.fit_first_columns(done=True)
         self._write_snapshot()
+        self.filter_bar.set_status_field(session.service.capabilities.status_filter,
+                                         session.service.index.status_values())
         if not self._first_page_seen:
             self._first_page_seen = True
             self.first_page_shown.emit()
@@ -320,6 +361,11 @@ class MainWindow(WindowLayout):
             self.count_label.setText(count_of(loaded, self.tr("customer"), self.tr("customers")))
         else:
             self.count_label.setText(self.tr("{0:n} of {1:n} shown").format(visible, loaded))
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        self.empty_state.update_for(self.model, has_accounts=bool(self.accounts), open_failed=self._open_failed,
+                                    session_open=self.session is not None)
 
     # -- searching ----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -328,41 +374,7 @@ class MainWindow(WindowLayout):
 
     def _search_changed(self, text: str) -> None:
         self.model.set_filter(text)
-        self._lookup_timer.start()
-
-    def _lookup_key(self, text: str, explicit: bool) -> SearchKey | None:
-        if self.session is None or not text:
-            return None
-        supported = self.session.service.capabilities.server_exact
-        if SearchKey.EMAIL in supported and is_email(text):
-            return SearchKey.EMAIL
-        if SearchKey.PHONE in supported and looks_like_phone(text):
-            return SearchKey.PHONE
-        if explicit and SearchKey.REFERENCE_ID in supported and " " not in text:
-            return SearchKey.REFERENCE_ID
-        return None
-
-    def _start_lookup(self, *, explicit: bool) -> None:
-        self._lookup_timer.stop()
-        text = self.search.text().strip()
-        key = self._lookup_key(text, explicit)
-        if key is not None and self.session is not None:
-            self.tasks.start(self._lookup(self.session, key, text), name="lookup")
-
-    async def _lookup(self, session: AccountSession, key: SearchKey, value: str) -> None:
-        provider = session.provider.name
-        self.statusBar().showMessage(self.tr("Asking {0} for {1} {2}…").format(provider, key.value, value))
-        try:
-            found = await session.service.lookup(key, value)
-        except e.ConsoleError as exc:
-            self.statusBar().showMessage(self.tr("{0} lookup failed: {1}").format(provider, exc.message))
-            self.lookup_finished.emit(0)
-            return
-        self.statusBar().showMessage(
-            self.tr("{0} found {1} with {2} {3}.").format(provider, count_of(len(found), self.tr("customer"),
-                                                                           self.tr("customers")), key.value, value),
-            8000)
-        self.lookup_finished.emit(len(found))
+        self.lookup.timer.start()
 
     # -- selection ----------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
@@ -415,16 +427,6 @@ class MainWindow(WindowLayout):
                         self.table.selectRow(0)
                     return True
         return super().eventFilter(watched, event)
-
-    def _context_menu(self, pos: Any) -> None:
-        menu = QMenu(self)
-        for action in (self.edit_action, self.delete_action):
-            menu.addAction(action)
-        self._add_provider_actions(menu)
-        menu.addSeparator()
-        menu.addAction(self.new_action)
-        menu.addAction(self.refresh_action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- editing ------------------------------------------------------------------------------
     def _open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
@@ -648,33 +650,14 @@ class MainWindow(WindowLayout):
         box.open()
 
     # -- layout persistence -------------------------------------------------------------------
-    def _restore_columns(self, provider_key: str) -> None:
-        layout = self.context.settings.columns.get(provider_key, ColumnLayout())
-        header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
-        for i, column in enumerate(self.model.columns):
-            header.resizeSection(i, layout.widths.get(column.key, column.width))
-            header.setSectionHidden(i, column.key in layout.hidden)
-        for visual, key in enumerate(k for k in layout.order if k in keys):
-            header.moveSection(header.visualIndex(keys.index(key)), visual)
-        if layout.sort_key in keys:
-            order = Qt.SortOrder.DescendingOrder if layout.sort_descending else Qt.SortOrder.AscendingOrder
-            header.setSortIndicator(keys.index(layout.sort_key), order)
-        else:
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            self.model.sort(-1)
-
     def _save_columns(self) -> None:
         if self.session is None or not self.model.columns:
             return
-        header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
-        sort_key, descending = self.model.sort_state()
-        self.context.settings.columns[self.session.service.capabilities.provider] = ColumnLayout(
-            order=[keys[header.logicalIndex(v)] for v in range(len(keys))],
-            widths={k: header.sectionSize(i) for i, k in enumerate(keys)},
-            hidden=[k for i, k in enumerate(keys) if header.isSectionHidden(i)],
-            sort_key=sort_key, sort_descending=descending)
+        self.context.settings.columns[self.session.service.capabilities.provider] = self.columns.layout()
+
+    def _columns_changed(self) -> None:
+        self._save_columns()
+        self._save_settings()
 
     def _save_settings(self) -> None:
         """Save settings; the first failure in a session is shown, later ones only logged."""

@@ -13,7 +13,7 @@ indicator and the shortcuts (`enable_shortcuts`) are set by `MainWindow`.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,11 +27,15 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableView,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from console.ui.theme import badge_style
 
 DEFAULT_SIZE = (1180, 720)
+MINIMUM_WIDTH = 640
+ACCOUNT_KEYS = 9   # Ctrl+1 ... Ctrl+9 open the first nine accounts
 
 
 class WindowLayout(QMainWindow):
@@ -60,7 +64,22 @@ class WindowLayout(QMainWindow):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
-        self.setCentralWidget(self.table)
+
+        # The search has a row of its own above the table rather than a place in the toolbar: in a
+        # narrow window a toolbar hides what does not fit behind its » button, and the search must
+        # always be there. The filter bar (added by MainWindow) goes between the two.
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search name, company, email, phone, reference (Ctrl+F)"))
+        central = QWidget(self)
+        self.central_layout = QVBoxLayout(central)
+        self.central_layout.setContentsMargins(6, 4, 6, 0)
+        self.central_layout.setSpacing(4)
+        self.central_layout.addWidget(self.search)
+        self.central_layout.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+        self.setMinimumWidth(MINIMUM_WIDTH)
 
         self._build_actions()
         self._build_toolbar()
@@ -100,6 +119,21 @@ class WindowLayout(QMainWindow):
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
         self.about_action = self._action(self.tr("&About Customer Console"))
         self.diagnostics_action = self._action(self.tr("&Diagnostics…"), None, "diagnosticsAction")
+        self.filters_action = self._action(self.tr("F&ilters"), "Ctrl+Shift+F", "filtersAction",
+                                           self.tr("Filter by dates, email, phone and status (Ctrl+Shift+F)"))
+        self.filters_action.setCheckable(True)
+        self.account_list_action = self._action(self.tr("Choose &account…"), "Ctrl+Shift+A", "accountListAction",
+                                                self.tr("Open the account list (Ctrl+Shift+A)"))
+        self.account_actions = [self._action(self.tr("Account {0}").format(n), f"Ctrl+{n}", f"accountAction{n}")
+                                for n in range(1, ACCOUNT_KEYS + 1)]
+        self.scheme_group = QActionGroup(self)
+        self.scheme_actions: dict[str, QAction] = {}
+        for key, text in (("system", self.tr("&System")), ("light", self.tr("&Light")), ("dark", self.tr("&Dark"))):
+            action = self._action(text, None, f"scheme_{key}")
+            action.setCheckable(True)
+            action.setData(key)
+            self.scheme_group.addAction(action)
+            self.scheme_actions[key] = action
 
     def enable_shortcuts(self) -> None:
         """Give the actions their keys. Separate because `setShortcut` builds the Qt namespace
@@ -112,24 +146,24 @@ class WindowLayout(QMainWindow):
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
-        bar.addWidget(QLabel(self.tr(" Account: "), self))
+        self.toolbar = bar
+        account_label = QLabel(self.tr(" &Account: "), self)
+        bar.addWidget(account_label)
         self.account_combo = QComboBox(self)
         self.account_combo.setObjectName("accountSelector")
-        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.account_combo.setMinimumWidth(220)
-        self.account_combo.setToolTip(self.tr("The account whose customers are shown"))
+        account_label.setBuddy(self.account_combo)
+        # As wide as about 30 characters whatever the names, so the toolbar fits a 640 px window
+        # (a longer name is elided in the box; the list shows it whole).
+        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.account_combo.setMinimumContentsLength(30)
+        self.account_combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.account_combo.setToolTip(self.tr("The account whose customers are shown (Ctrl+1…9, Ctrl+Shift+A)"))
         bar.addWidget(self.account_combo)
-        bar.addSeparator()
-        self.search = QLineEdit(self)
-        self.search.setObjectName("searchField")
-        self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("Search name, company, email, phone, reference (Ctrl+F)"))
-        self.search.setMinimumWidth(340)
-        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        bar.addWidget(self.search)
         bar.addSeparator()
         for action in (self.new_action, self.edit_action, self.delete_action, self.refresh_action):
             bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(self.filters_action)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -141,6 +175,13 @@ class WindowLayout(QMainWindow):
         self.customer_menu = menu.addMenu(self.tr("&Customer"))
         self.customer_menu.aboutToShow.connect(self._fill_customer_menu)
         self._fill_customer_menu()
+        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu.addAction(self.filters_action)
+        view_menu.addAction(self.account_list_action)
+        scheme_menu = view_menu.addMenu(self.tr("&Appearance"))
+        scheme_menu.setObjectName("appearanceMenu")
+        for action in self.scheme_actions.values():
+            scheme_menu.addAction(action)
         demo_menu = menu.addMenu(self.tr("&Demo"))
         demo_menu.addAction(self.reset_demo_action)
         help_menu = menu.addMenu(self.tr("&Help"))
