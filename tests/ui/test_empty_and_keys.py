@@ -103,6 +103,7 @@ async def test_ctrl_shift_a_opens_the_account_list(qtbot: Any, window: MainWindo
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     await until(lambda: window.account_combo.view().isVisible(), what="the account list")
+    assert window.account_combo.view().isVisible()
     window.account_combo.hidePopup()
 
 
