@@ -45,6 +45,8 @@ from console.ui.wording import count_of
 
 log = logging.getLogger(__name__)
 
+Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
 MAX_NAMED = 10
 
 
@@ -231,7 +233,8 @@ class MainWindow(WindowLayout):
             self.tr("{0} is a PRODUCTION account: changes affect real customers.").format(account.name),
             informative=self.tr("This is the first change to {0} in this session. Go ahead? You will not "
                                 "be asked again until the app is restarted.").format(account.name),
-            icon=QMessageBox.Icon.Warning)
+            icon=QMessageBox.Icon.Warning,
+            labels={Yes: self.tr("Change live data"), No: self.tr("Don't change it")})
         if answer == QMessageBox.StandardButton.Yes:
             self._production_confirmed.add(account.id)
             return True
@@ -248,7 +251,8 @@ class MainWindow(WindowLayout):
                     who, draft.account_name, when),
                 informative=self.tr("Restore what you had typed? Discard deletes it."),
                 buttons=QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-                default=QMessageBox.StandardButton.Yes)
+                default=QMessageBox.StandardButton.Yes,
+                labels={Yes: self.tr("Restore my edit"), QMessageBox.StandardButton.Discard: self.tr("Discard it")})
             if answer != QMessageBox.StandardButton.Yes:
                 self.context.drafts.discard(key)
                 continue
@@ -491,7 +495,8 @@ class MainWindow(WindowLayout):
             except e.DuplicateError as exc:
                 if exc.existing_id:
                     answer = await ask(self, exc.title, exc.message,
-                                       informative=self.tr("Open the existing profile?"))
+                                       informative=self.tr("Open the existing profile?"),
+                                       labels={Yes: self.tr("Open it"), No: self.tr("Close")})
                     if answer == QMessageBox.StandardButton.Yes:
                         self.open_customer_by_id(exc.existing_id)
                     return
@@ -536,13 +541,17 @@ class MainWindow(WindowLayout):
                         session.account.name, len(customers))
         answer = await ask(self, self.tr("Delete customers"), question,
                            informative=shown + "\n\n" + self.tr("This cannot be undone."),
-                           icon=QMessageBox.Icon.Warning)
+                           icon=QMessageBox.Icon.Warning,
+                           labels={Yes: self.tr("Delete {0}").format(count_of(len(customers), self.tr("customer"),
+                                                                              self.tr("customers"))),
+                                   No: self.tr("Keep them") if len(customers) > 1 else self.tr("Keep it")})
         if answer != QMessageBox.StandardButton.Yes or self.session is not session:
             return
         self._queue_write(self._delete(session, customers))
 
     async def _delete(self, session: AccountSession, customers: list[Customer]) -> None:
-        self.statusBar().showMessage(self.tr("Deleting {0} customer(s)…").format(len(customers)))
+        self.statusBar().showMessage(self.tr("Deleting {0}…").format(count_of(len(customers), self.tr("customer"),
+                                                                                  self.tr("customers"))))
         try:
             result = await session.service.delete(customers)
         except e.ConsoleError as exc:
@@ -553,7 +562,8 @@ class MainWindow(WindowLayout):
             self._show_error(self.tr("{0} of {1} customers could not be deleted").format(
                 len(result.failed), len(customers)), first)
         else:
-            self.statusBar().showMessage(self.tr("Deleted {0} customer(s).").format(len(result.succeeded)),
+            self.statusBar().showMessage(self.tr("Deleted {0}.").format(
+                count_of(len(result.succeeded), self.tr("customer"), self.tr("customers"))),
                                          8000)
         self.customers_deleted.emit(list(result.succeeded))
 
@@ -566,7 +576,8 @@ class MainWindow(WindowLayout):
         async def confirm_and_run() -> None:
             name = session.service.index.name(customer)
             answer = await ask(self, spec.label.rstrip("…"), spec.confirm.format(name=name),
-                               icon=QMessageBox.Icon.Warning)
+                               icon=QMessageBox.Icon.Warning,
+                               labels={Yes: spec.label.rstrip("…"), No: self.tr("Cancel")})
             if answer == QMessageBox.StandardButton.Yes:
                 self._queue_write(run(name))
 
@@ -587,7 +598,8 @@ class MainWindow(WindowLayout):
             answer = await ask(self, self.tr("Reset demo data"),
                                self.tr("Put every demo account back to its original customers?"),
                                informative=self.tr("Changes you made in the demo accounts are lost. "
-                                                   "Real accounts are not touched."))
+                                                   "Real accounts are not touched."),
+                               labels={Yes: self.tr("Reset demo data"), No: self.tr("Keep my changes")})
             if answer != QMessageBox.StandardButton.Yes:
                 return
             await self.tasks.idle(WRITES)   # a write under way finishes before its data is replaced

@@ -29,6 +29,7 @@ class ServerLookup(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(LOOKUP_DELAY_MS)
         self.timer.timeout.connect(lambda: self.start(explicit=False))
+        self._phone_notice_given: set[str] = set()   # account ids told their provider cannot
 
     def key_for(self, text: str, explicit: bool) -> SearchKey | None:
         session = self.window.session
@@ -37,8 +38,9 @@ class ServerLookup(QObject):
         supported = session.service.capabilities.server_exact
         if SearchKey.EMAIL in supported and is_email(text):
             return SearchKey.EMAIL
-        if SearchKey.PHONE in supported and looks_like_phone(text):
-            return SearchKey.PHONE
+        if looks_like_phone(text):
+            # A phone is not asked for as a reference where the provider cannot search phones.
+            return SearchKey.PHONE if SearchKey.PHONE in supported else None
         if explicit and SearchKey.REFERENCE_ID in supported and " " not in text:
             return SearchKey.REFERENCE_ID
         return None
@@ -48,8 +50,16 @@ class ServerLookup(QObject):
         window = self.window
         text = window.search.text().strip()
         key = self.key_for(text, explicit)
-        if key is not None and window.session is not None:
-            window.tasks.start(self._lookup(window.session, key, text), name="lookup")
+        session = window.session
+        if key is not None and session is not None:
+            window.tasks.start(self._lookup(session, key, text), name="lookup")
+        elif session is not None and looks_like_phone(text) \
+                and SearchKey.PHONE not in session.service.capabilities.server_exact \
+                and session.account.id not in self._phone_notice_given:
+            # Said once per account: the table still finds phones among the customers loaded.
+            self._phone_notice_given.add(session.account.id)
+            window.statusBar().showMessage(window.tr("{0} can't search by phone; showing matches among loaded "
+                                                     "customers.").format(session.provider.name), 8000)
 
     async def _lookup(self, session: AccountSession, key: SearchKey, value: str) -> None:
         window, tr = self.window, self.window.tr

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 from console.domain.text_folding import fold
 from console.ui.main_window import MainWindow
 from console.ui.wording import count_of
-from tests.support.qt import answer, signal, until
+from tests.support.qt import answer, signal, until, visible
+from tests.ui.conftest import open_demo
 
 
 def test_counted_nouns() -> None:
@@ -59,3 +60,29 @@ async def test_the_name_column_sorts_accented_names_among_their_letters(qtbot: A
     names = [window.model.data(window.model.index(r, name_column)) for r in range(window.model.rowCount())]
     folded = [fold(n) for n in names if n]
     assert folded == sorted(folded)
+
+
+async def test_a_provider_that_cannot_search_phones_says_so_once(qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "authorize-net")
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "206-555-0151")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    await until(lambda: "can't search by phone" in window.statusBar().currentMessage(), what="the notice")
+    assert "Authorize.net" in window.statusBar().currentMessage()
+    window.statusBar().clearMessage()
+    window.search.clear()
+    qtbot.keyClicks(window.search, "312-555-0199")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert "can't search by phone" not in window.statusBar().currentMessage()  # said once is enough
+
+
+async def test_the_delete_confirmation_says_what_its_buttons_do(qtbot: Any, window: MainWindow) -> None:
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    box: QMessageBox = await until(lambda: visible(QMessageBox, "confirmBox"), what="the confirmation")
+    assert box.button(QMessageBox.StandardButton.Yes).text() == "Delete 1 customer"
+    assert box.button(QMessageBox.StandardButton.No).text() == "Keep it"
+    box.button(QMessageBox.StandardButton.No).click()
+    await until(lambda: not box.isVisible(), what="the box to close")
+    assert window.model.rowCount() == 120
