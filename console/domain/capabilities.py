@@ -96,6 +96,8 @@ class CollectionSpec(_Frozen):
     max_items: int | None = None
     note: str | None = None
     on_create: bool = False        # items may be planned in a new customer's dialog (sent after the create)
+    # A listing does not say which item is the default: the dialog reads the customer when it opens.
+    default_from_detail: bool = False
 
     @property
     def noun(self) -> str:

@@ -110,6 +110,8 @@ class CustomerDialog(QDialog):
             tab.plan_changed.connect(self._plan_changed)
             self.collection_tabs[spec.kind] = tab
             self.tabs.addTab(tab, self.tr(spec.label))
+        if customer is not None and any(t.spec.default_from_detail for t in self.collection_tabs.values()):
+            self.tasks.start(self._read_default_marks(customer.id), name="default-marks")
 
         self.progress = SaveProgress(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -194,6 +196,16 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.groups_status)
         self.tasks.start(self._load_groups(), name="groups")
         return page
+
+    async def _read_default_marks(self, customer_id: str) -> None:
+        """Show which record is the default where only a read of the one customer says so."""
+        try:
+            fresh = await self.service.fetch(customer_id)
+        except e.ConsoleError:
+            return  # the marks stay unshown; nothing else in the dialog depends on them
+        for tab in self.collection_tabs.values():
+            if tab.spec.default_from_detail:
+                tab.set_customer(fresh)
 
     async def _load_groups(self) -> None:
         assert self.groups_list is not None
