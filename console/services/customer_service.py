@@ -298,15 +298,11 @@ class CustomerService:
         return result
 
     async def _send_deletes(self, customers: Sequence[Customer]) -> BulkResult:
-        if len(customers) != 1:
-            return await self.provider.delete_many(customers)
-        # One customer: the plain delete, which sends the version where the provider checks one.
-        customer = customers[0]
-        try:
-            await self.provider.delete(customer)
-        except e.ConsoleError as exc:
-            return BulkResult(succeeded={}, failed={customer.id: exc})
-        return BulkResult(succeeded={customer.id: None}, failed={})
+        if len(customers) == 1 and self.capabilities.bulk_limit:
+            # A bulk endpoint sends no versions; one customer goes through the plain delete, which
+            # does: the base class's one-by-one delete_many, not the provider's bulk override.
+            return await CustomerProvider.delete_many(self.provider, customers)
+        return await self.provider.delete_many(customers)
 
     # -- group membership ---------------------------------------------------------------------
     async def set_group(self, customer: Customer, group_id: str, member: bool) -> Customer:
