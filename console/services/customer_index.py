@@ -200,11 +200,6 @@ class CustomerIndex:
         # Phone parts are the same folded. Text is folded as the query is: "elodie" finds Élodie.
         return fold(_SEP.join(texts)), _SEP.join(phones)
 
-    def _search_key(self, customer: Customer) -> str:
-        """Everything a search looks at for `customer`, in one string (for checks and tests)."""
-        text, phone = self._search_keys(customer)
-        return f"{text}{_SEP}{phone}" if phone else text
-
     def upsert(self, customers: Iterable[Customer]) -> tuple[list[int], list[int]]:
         """Add new customers and replace known ones (by id); returns (added, changed) positions."""
         added: list[int] = []

@@ -1,0 +1,64 @@
+"""Demo sessions for service tests: the production open_session path on an emulator, requests counted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from console.sandbox.base import Emulator
+from console.services.accounts import AccountSession, demo_accounts, open_session
+from console.services.customer_service import CustomerService
+from console.services.demo import DemoSandbox
+from console.services.secrets import MemorySecrets
+from console.services.write_confirmation import WriteConfirmations
+
+SEEDED = 12
+
+
+class CountingWire(httpx.AsyncBaseTransport):
+    """The emulator's transport, remembering the method of every request sent through it."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.methods: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.methods.append(request.method)
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class Demo:
+    session: AccountSession
+    emulator: Emulator
+    wire: CountingWire
+
+    @property
+    def service(self) -> CustomerService:
+        return self.session.service
+
+
+OpenDemo = Callable[..., Awaitable[Demo]]
+
+
+@pytest.fixture
+async def open_demo(tmp_path: Path) -> AsyncIterator[OpenDemo]:
+    """Opens a provider's demo account with SEEDED customers (each call its own emulator)."""
+    opened: list[AccountSession] = []
+
+    async def make(key: str, *, customers: int = SEEDED, confirmations: WriteConfirmations | None = None) -> Demo:
+        demo = DemoSandbox(tmp_path / f"demo-{len(opened)}", latency_ms=0, customers={key: customers})
+        account = next(a for a in demo_accounts(demo) if a.info.key == key)
+        wire = CountingWire(demo.emulator(key).transport())
+        demo.transport = lambda _key: wire  # type: ignore[method-assign]
+        session = await open_session(account, secrets=MemorySecrets(), demo=demo, confirmations=confirmations)
+        opened.append(session)
+        return Demo(session, demo.emulator(key), wire)
+
+    yield make
+    for session in opened:
+        await session.aclose()
