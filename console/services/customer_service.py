@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -93,6 +94,15 @@ class CustomerService:
     @property
     def capabilities(self) -> Capabilities:
         return self.provider.capabilities
+
+    @property
+    def provider_name(self) -> str:
+        """The provider's display name, for titles and messages."""
+        return self.provider.name
+
+    def new_idempotency_key(self) -> str:
+        """A key for one logical create; the caller reuses it when retrying that create."""
+        return uuid.uuid4().hex
 
     async def _before_write(self) -> None:
         """Refuse writes to read-only accounts; ask once before the first write where asked to."""
