@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import keyring.errors
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPushButton
 
@@ -13,14 +12,8 @@ from console.services.secrets import MemorySecrets, secret_name
 from console.services.settings import AccountSettings
 from console.ui.accounts_dialog import AccountsDialog
 from tests.support.qt import until
+from tests.support.service_context import LockedKeychain
 from tests.ui.conftest import make_context
-
-
-class LockedKeychain(MemorySecrets):
-    """A keychain that refuses every write, as a locked one does."""
-
-    def set(self, name: str, value: str) -> None:
-        raise keyring.errors.PasswordSetError("locked")
 
 
 def _dialog(qtbot: Any, tmp_path: Path, secrets: MemorySecrets, accounts: list[AccountSettings]) -> AccountsDialog:
