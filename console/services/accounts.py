@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +15,7 @@ from console.domain import errors as e
 from console.providers.base import CustomerProvider, Environment, ProviderConfig
 from console.providers.http import DEFAULT_TIMEOUT
 from console.providers.registry import ProviderInfo, provider, providers
+from console.services.account_forms import account_problem, default_base_url
 from console.services.base_url import Override, check_base_url, classify_override
 from console.services.context import AppContext
 from console.services.customer_service import CustomerService
@@ -21,6 +25,8 @@ from console.services.secrets import SecretStore, delete_legacy_secret, delete_s
 from console.services.settings import AccountSettings, Settings
 from console.services.start_snapshot import forget_snapshot, read_snapshot
 from console.services.write_confirmation import WriteConfirmations
+
+log = logging.getLogger(__name__)
 
 DEMO_PREFIX = "demo:"
 
@@ -84,6 +90,10 @@ class AccountSession:
     async def aclose(self) -> None:
         await self.client.aclose()
 
+    async def test_connection(self) -> None:
+        """Ask the provider whether it accepts the credentials; raises the ConsoleError it answers with."""
+        await self.provider.test_connection()
+
 
 async def stored_credentials(settings: AccountSettings, secrets: SecretStore) -> dict[str, str]:
     """The account's credentials from the keychain, for its current provider."""
@@ -97,7 +107,12 @@ async def stored_credentials(settings: AccountSettings, secrets: SecretStore) ->
 
 def effective_base_url(settings: AccountSettings) -> str:
     """Where the account's requests go: its override, else the provider's URL for its environment."""
-    return settings.base_url or provider(settings.provider).base_url(settings.environment, settings.options)
+    return settings.base_url or default_base_url(settings)
+
+
+async def stored_credential_keys(settings: AccountSettings, secrets: SecretStore) -> set[str]:
+    """Which of the account's credentials the keychain holds (the form says so, never shows them)."""
+    return set(await stored_credentials(settings, secrets))
 
 
 async def credentials_for_test(draft: AccountSettings, saved: AccountSettings | None,
@@ -118,6 +133,45 @@ async def credentials_for_test(draft: AccountSettings, saved: AccountSettings | 
             f"The address or provider differs from the saved one, so the stored credentials are not sent "
             f"to it. Type the {', '.join(missing)} again to test this connection.", provider=info.display_name)
     return values
+
+
+async def check_connection(context: AppContext, draft: AccountSettings, typed: Mapping[str, str]) -> Environment:
+    """Test connection for an account being edited; returns the environment it connected as.
+
+    Checks the draft first, and sends stored secrets only where `credentials_for_test` allows.
+    """
+    if problem := account_problem(draft):
+        raise e.InvalidInputError(problem)
+    saved = next((a for a in context.settings.accounts if a.id == draft.id), None)
+    credentials = await credentials_for_test(draft, saved, dict(typed), context.secrets)
+    account = Account(id=draft.id, info=provider(draft.provider), name=draft.name,
+                      environment=draft.environment, settings=draft)
+    session = await open_session(account, secrets=context.secrets, demo=context.demo,
+                                 transport=context.transport, credentials=credentials)
+    try:
+        await session.test_connection()
+    finally:
+        await session.aclose()
+    return session.environment
+
+
+async def save_accounts(context: AppContext, edited: list[AccountSettings], typed: dict[str, dict[str, str]],
+                        *, show_demo: bool) -> str | None:
+    """Save the edited account list: keychain first, then the settings file.
+
+    Raises a ConsoleError when nothing was saved; returns a message when only the settings file failed.
+    """
+    try:
+        await save_account_changes(context, edited, typed)
+    except e.ConsoleError:
+        raise
+    except Exception as exc:  # keyring backends raise their own error types
+        log.warning("keychain write failed: %s", type(exc).__name__)
+        raise e.ConsoleError(f"The keychain refused to store the credentials ({type(exc).__name__}). "
+                             "Nothing was saved.") from exc
+    context.settings.accounts = [copy.deepcopy(a) for a in edited]
+    context.settings.show_demo_accounts = show_demo
+    return context.save_settings()
 
 
 async def save_account_changes(context: AppContext, edited: list[AccountSettings],

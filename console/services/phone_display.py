@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import phonenumbers
 
+from console.domain.customer import Customer
+from console.services.countries import country
+
 DEFAULT_REGION = "US"
+
+
+def phone_region(customer: Customer | None) -> str:
+    """Where the customer's phone numbers are read as national numbers: their address's country."""
+    found = country(customer.address.country) if customer is not None and customer.address else None
+    return found.code if found is not None else DEFAULT_REGION
 
 
 def display_phone(text: str, region: str = DEFAULT_REGION) -> str:

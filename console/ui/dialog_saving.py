@@ -8,7 +8,6 @@ stay planned, with everything typed, and the next Save sends only those.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QMessageBox
@@ -70,7 +69,7 @@ class DialogSaving:
         # The same logical create keeps its key across attempts, so a create whose answer was
         # lost is not made twice; changed content is a different create and gets a new key.
         if self._idempotency is None or self._idempotency[0] != changes:
-            self._idempotency = (changes, uuid.uuid4().hex)
+            self._idempotency = (changes, self.d.service.new_idempotency_key())
         return self._idempotency[1]
 
     def _set_saving(self, saving: bool) -> None:

@@ -11,7 +11,7 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QScrollArea,
     QVBoxLayout,
@@ -28,32 +26,24 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain import errors as e
-from console.domain.changes import CustomerChanges, same_value
+from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.domain.validation import FieldProblem, check_values, clearing_problems
-from console.services.countries import country
 from console.services.customer_service import CustomerService
 from console.services.drafts import Draft, DraftStore
 from console.services.item_plan import ItemPlan
-from console.services.phone_display import DEFAULT_REGION
+from console.services.phone_display import phone_region
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
-from console.ui.customer_table import format_value
+from console.ui.dialog_drafts import DialogDrafts
 from console.ui.dialog_header import Banner, DialogHeader
 from console.ui.dialog_saving import DialogSaving
 from console.ui.dialog_tabs import DialogTabs
 from console.ui.field_widgets import FieldEditor, add_to_form, new_form
+from console.ui.groups_tab import GroupsTab
 from console.ui.save_progress import SaveProgress
 
 log = logging.getLogger(__name__)
-
-DRAFT_DELAY_MS = 300
-
-
-def phone_region(customer: Customer | None) -> str:
-    """Where the customer's phone numbers are read as national numbers: their address's country."""
-    found = country(customer.address.country) if customer is not None and customer.address else None
-    return found.code if found is not None else DEFAULT_REGION
 
 
 class CustomerDialog(QDialog):
@@ -69,7 +59,6 @@ class CustomerDialog(QDialog):
         super().__init__(parent)
         self.account_id = account_id
         self.account_label = account_label
-        self.drafts = drafts
         self.draft_key = draft_key or uuid.uuid4().hex
         self.setObjectName("customerDialog")
         self.service = service
@@ -82,7 +71,8 @@ class CustomerDialog(QDialog):
         self._group_ids: set[str] = set(customer.group_ids) if customer else set()
         self._saving = False
         self.saving = DialogSaving(self)
-        provider = self.caps.display_name
+        self.draft = DialogDrafts(self, drafts, self.draft_key)
+        provider = service.provider_name
         if customer is None:
             self.setWindowTitle(self.tr("New {0} customer").format(provider))
         else:
@@ -98,9 +88,10 @@ class CustomerDialog(QDialog):
         self.editors: dict[str, FieldEditor] = {}
         for section in self.caps.sections():
             self.tabs.addTab(self._section_page(section), self.tr(section))
-        self.groups_list: QListWidget | None = None
+        self.groups_tab: GroupsTab | None = None
         if self.caps.groups:
-            self.tabs.addTab(self._groups_page(), self.tr("Groups"))
+            self.groups_tab = GroupsTab(service, self.tasks, lambda: self._group_ids, self)
+            self.tabs.addTab(self.groups_tab, self.tr("Groups"))
         self.collection_tabs: dict[str, CollectionTab] = {}
         for spec in self.caps.collections:
             if customer is None and not spec.on_create:
@@ -147,13 +138,7 @@ class CustomerDialog(QDialog):
         self._initial_values = self.values()
         for editor in self.editors.values():
             editor.changed.connect(self._revalidate)
-        # What is typed reaches the disk shortly after, so a crash loses at most a moment of it.
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.write_draft)
-        for editor in self.editors.values():
-            editor.changed.connect(self._draft_timer.start)
+            editor.changed.connect(self.draft.timer.start)
         self.resize(max(600, self.minimumSizeHint().width()), 580)
         first = next((ed for ed in self.editors.values() if not ed.read_only), None)
         if first is not None:
@@ -185,18 +170,6 @@ class CustomerDialog(QDialog):
         scroll.setWidget(page)
         return scroll
 
-    def _groups_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(QLabel(self.tr("Groups this customer belongs to:"), page))
-        self.groups_list = QListWidget(page)
-        self.groups_list.setObjectName("groupsList")
-        layout.addWidget(self.groups_list)
-        self.groups_status = QLabel(self.tr("Loading groups…"), page)
-        layout.addWidget(self.groups_status)
-        self.tasks.start(self._load_groups(), name="groups")
-        return page
-
     async def _read_default_marks(self, customer_id: str) -> None:
         """Show which record is the default where only a read of the one customer says so."""
         try:
@@ -207,32 +180,9 @@ class CustomerDialog(QDialog):
             if tab.spec.default_from_detail:
                 tab.set_customer(fresh)
 
-    async def _load_groups(self) -> None:
-        assert self.groups_list is not None
-        try:
-            groups = await self.service.groups()
-        except e.ConsoleError as exc:
-            self.groups_status.setText(self.tr("Could not load groups: {0}").format(exc.message))
-            return
-        self.groups_list.clear()
-        for group in sorted(groups, key=lambda g: g.name.casefold()):
-            item = QListWidgetItem(group.name, self.groups_list)
-            item.setData(Qt.ItemDataRole.UserRole, group.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if group.id in self._group_ids
-                               else Qt.CheckState.Unchecked)
-        self.groups_status.setText(self.tr("{0} groups").format(len(groups)) if groups
-                                   else self.tr("This account has no customer groups."))
-
     def chosen_group_ids(self) -> set[str]:
-        if self.groups_list is None or self.groups_list.count() == 0:
-            return set(self._group_ids)
-        chosen = set()
-        for row in range(self.groups_list.count()):
-            item = self.groups_list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                chosen.add(item.data(Qt.ItemDataRole.UserRole))
-        return chosen
+        chosen = self.groups_tab.chosen() if self.groups_tab is not None else None
+        return set(self._group_ids) if chosen is None else chosen
 
     # -- values and validation ----------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -299,7 +249,7 @@ class CustomerDialog(QDialog):
     def _plan_changed(self) -> None:
         self._mark_tabs()
         self.state.setText("")
-        self._draft_timer.start()
+        self.draft.timer.start()
 
     # -- saving (see dialog_saving) ------------------------------------------------------------
     def save(self) -> None:
@@ -318,48 +268,10 @@ class CustomerDialog(QDialog):
     def hide_banner(self) -> None:
         self.banner.hide_message()
 
-    # -- drafts -------------------------------------------------------------------------------
-    def write_draft(self) -> None:
-        """Save what is typed and planned (or forget the draft once nothing differs from the customer)."""
-        if self.drafts is None:
-            return
-        if not self.changes().is_empty() or not self.plan.is_empty():
-            original = self.original
-            self.drafts.save(self.draft_key, Draft(
-                account_id=self.account_id, account_name=self.account_label,
-                customer_id=original.id if original else None,
-                customer_name=self.service.index.name(original) if original else self._typed_name(),
-                values=self.values(),
-                base_values={k: original.value(k) for k in self.editors} if original else {},
-                item_changes=self.plan.to_json()))
-        else:
-            self.drafts.discard(self.draft_key)
-
-    def _typed_name(self) -> str:
-        values = self.values()
-        return " ".join(str(values[k]) for k in ("given_name", "family_name") if values.get(k)) or self.tr(
-            "a new customer")
-
+    # -- drafts (see dialog_drafts) ------------------------------------------------------------
     def restore_draft(self, draft: Draft) -> None:
         """Put back what was typed; where the provider's copy changed meanwhile, show their value too."""
-        current = self.original
-        for key, editor in self.editors.items():
-            if editor.read_only or key not in draft.values:
-                continue
-            typed, base = draft.values[key], draft.base_values.get(key)
-            if current is not None and same_value(typed, base):
-                continue  # not something the user had changed
-            editor.set_value(typed)
-            if current is not None and not same_value(current.value(key), base):
-                their = format_value(current.value(key))
-                editor.set_note(FieldProblem(self.tr("Changed since your draft to: {0}").format(their or "(empty)"),
-                                             suggestion=current.value(key) or ""),
-                                fix_label=self.tr("Use theirs"))
-        self.plan.restore(draft.item_changes)
-        for tab in self.collection_tabs.values():
-            tab.refresh()
-        self._revalidate()
-        self.show_banner(self.tr("Restored what you had typed. Review it and Save."), error=False)
+        self.draft.restore(draft)
 
     # -- closing ------------------------------------------------------------------------------
     def reject(self) -> None:
@@ -382,7 +294,5 @@ class CustomerDialog(QDialog):
 
     def done(self, result: int) -> None:
         self.tasks.cancel("groups")
-        self._draft_timer.stop()
-        if self.drafts is not None:
-            self.drafts.discard(self.draft_key)  # saved or deliberately discarded: nothing to restore
+        self.draft.close()
         super().done(result)

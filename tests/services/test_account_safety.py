@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
 import pytest
 
 from console.domain import errors as e
@@ -21,37 +20,22 @@ from console.services.accounts import (
 )
 from console.services.base_url import base_url_problem, classify_override
 from console.services.context import AppContext
-from console.services.demo import DemoSandbox
 from console.services.drafts import Draft
-from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets, secret_name
-from console.services.settings import AccountSettings, SettingsStore
+from console.services.settings import AccountSettings
 from console.services.start_snapshot import StartSnapshot, read_snapshot, write_snapshot
+from tests.support.service_context import Recorder, service_context
 
 TOKEN = "EAAAl-token-for-tests-only"
 
 
 def _context(tmp_path: Path) -> AppContext:
-    paths = AppPaths.resolve(tmp_path / "app")
-    store = SettingsStore(paths.settings_file)
-    return AppContext(paths=paths, store=store, settings=store.load().settings, secrets=MemorySecrets(),
-                      demo=DemoSandbox(paths.demo_dir))
+    return service_context(tmp_path / "app")
 
 
 def _account(settings: AccountSettings) -> Account:
     return Account(id=settings.id, info=provider(settings.provider), name=settings.name,
                    environment=settings.environment, settings=settings)
-
-
-class Recorder(httpx.AsyncBaseTransport):
-    """Records every request instead of sending it."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(200, json={})
 
 
 # -- base URL ---------------------------------------------------------------------------------
