@@ -109,4 +109,4 @@ async def test_a_second_delete_waits_for_the_first_to_finish(qtbot: Any, window:
         assert window.model.row_of(customer.id) is None
     assert [set(ids) for ids in deleted] == [{c.id for c in first}, {second[0].id}]
     assert gate.held == 1   # the second waited its turn in the window, not at the provider
-    assert "Deleted 1 customer(s)." in window.statusBar().currentMessage()
+    assert "Deleted 1 customer." in window.statusBar().currentMessage()
