@@ -20,6 +20,7 @@ from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
 from console.services.settings import AccountSettings, Settings
 from console.services.start_snapshot import forget_snapshot, read_snapshot
+from console.services.write_confirmation import WriteConfirmations
 
 DEMO_PREFIX = "demo:"
 
@@ -69,14 +70,16 @@ class AccountSession:
     """An open account: its HTTP client, provider client and customer service."""
 
     def __init__(self, account: Account, client: httpx.AsyncClient, provider_client: CustomerProvider,
-                 environment: Environment, override: Override | None = None) -> None:
+                 environment: Environment, override: Override | None = None,
+                 confirmations: WriteConfirmations | None = None) -> None:
         self.account = account
         self.client = client
         self.provider = provider_client
         # The environment writes are treated as: production too when an override points elsewhere.
         self.environment = environment
         self.override = override
-        self.service = CustomerService(provider_client, read_only=account.read_only)
+        self.service = CustomerService(provider_client, read_only=account.read_only, account_id=account.id,
+                                       confirmations=confirmations)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -155,10 +158,12 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
 
 async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSandbox,
                        transport: httpx.AsyncBaseTransport | None = None,
-                       credentials: dict[str, str] | None = None) -> AccountSession:
+                       credentials: dict[str, str] | None = None,
+                       confirmations: WriteConfirmations | None = None) -> AccountSession:
     """Build the client for `account`: the emulator for demos, the network (or `transport`) else.
 
-    `credentials` replaces the stored ones (the account dialog tests what was just typed).
+    `credentials` replaces the stored ones (the account dialog tests what was just typed);
+    `confirmations` is the app's record of production accounts already confirmed for writing.
     """
     info = account.info
     environment: Environment = account.environment
@@ -203,4 +208,5 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
             await client.aclose()
         raise
     return AccountSession(account, client, provider_client,
-                          override.environment if override is not None else environment, override)
+                          override.environment if override is not None else environment, override,
+                          confirmations=confirmations)

@@ -12,6 +12,7 @@ from console.services.drafts import DraftStore
 from console.services.paths import AppPaths
 from console.services.secrets import SecretStore, default_secret_store
 from console.services.settings import Settings, SettingsStore
+from console.services.write_confirmation import WriteConfirmations
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ class AppContext:
     notices: list[str] = field(default_factory=list)
     # Tests may route configured (non-demo) accounts to an emulator instead of the network.
     transport: httpx.AsyncBaseTransport | None = None
+    # Production accounts the user agreed to change in this app session (asked once per account).
+    confirmations: WriteConfirmations = field(default_factory=WriteConfirmations)
     drafts: DraftStore = field(init=False)
 
     def __post_init__(self) -> None:

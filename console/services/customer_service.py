@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from console.domain.query import CustomerQuery
 from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
+from console.services.write_confirmation import WriteConfirmations
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +78,19 @@ def _created_since(customer: Customer, start: datetime) -> bool:
 class CustomerService:
     """Loads, searches and edits the customers of one open account."""
 
-    def __init__(self, provider: CustomerProvider, *, read_only: bool = False) -> None:
+    def __init__(self, provider: CustomerProvider, *, read_only: bool = False, account_id: str = "",
+                 confirmations: WriteConfirmations | None = None) -> None:
         self.provider = provider
         self.read_only = read_only
+        self.account_id = account_id
         caps = provider.capabilities
         self.index = CustomerIndex(search_fields=caps.search_fields, name_fields=caps.name_fields,
                                    status_field=caps.status_filter.key if caps.status_filter else None)
         self._groups: list[Group] | None = None
-        # Asked before the first write (production accounts); answers True to go ahead.
+        # Asked before the first write to this account in this app session (production accounts);
+        # answers True to go ahead. Who has agreed is kept app-wide in `confirmations`.
         self.confirm_first_write: Callable[[], Awaitable[bool]] | None = None
-        self._write_confirmed = False
+        self.confirmations = confirmations if confirmations is not None else WriteConfirmations()
         self._confirming = asyncio.Lock()
         # Creates whose answer was lost, by idempotency key: read back before trying again.
         self._unconfirmed_creates: dict[str, _CreateAttempt] = {}
@@ -94,19 +99,29 @@ class CustomerService:
     def capabilities(self) -> Capabilities:
         return self.provider.capabilities
 
+    @property
+    def provider_name(self) -> str:
+        """The provider's name as people know it (e.g. "Authorize.net")."""
+        return self.provider.name
+
+    @staticmethod
+    def new_idempotency_key() -> str:
+        """A key for one logical create: made once per dialog, so Save again after a lost answer reuses it."""
+        return uuid.uuid4().hex
+
     async def _before_write(self) -> None:
         """Refuse writes to read-only accounts; ask once before the first write where asked to."""
         if self.read_only:
             raise e.ReadOnlyAccountError("This account is set to read-only. Switch that off in the "
                                          "account settings to make changes.", provider=self.provider.name)
-        if self.confirm_first_write is None or self._write_confirmed:
+        if self.confirm_first_write is None or self.confirmations.is_confirmed(self.account_id):
             return
         async with self._confirming:  # two writes at once must not ask twice
-            if not self._write_confirmed:
+            if not self.confirmations.is_confirmed(self.account_id):
                 if not await self.confirm_first_write():
                     raise e.CancelledByUserError("You chose not to change this account; nothing was sent.",
                                                  provider=self.provider.name)
-                self._write_confirmed = True
+                self.confirmations.record(self.account_id)
 
     def _refuse_card_numbers(self, values: Mapping[str, Any], kind: str | None = None) -> None:
         """No path may store a card number in a free-text field (PCI DSS), whatever the dialog checked."""
@@ -315,7 +330,7 @@ class CustomerService:
                                       provider=self.provider.name) from lost
         raise lost
 
-    async def delete(self, customers: Sequence[Customer]) -> BulkResult:
+    async def delete_many(self, customers: Sequence[Customer]) -> BulkResult:
         """Delete customers (the bulk endpoint for several, where there is one)."""
         await self._before_write()
         if len(customers) > 1 and self.capabilities.bulk_limit:

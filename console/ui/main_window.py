@@ -553,7 +553,7 @@ class MainWindow(WindowLayout):
         self.statusBar().showMessage(self.tr("Deleting {0}…").format(count_of(len(customers), self.tr("customer"),
                                                                                   self.tr("customers"))))
         try:
-            result = await session.service.delete(customers)
+            result = await session.service.delete_many(customers)
         except e.ConsoleError as exc:
             self._show_error(self.tr("Deleting failed"), exc)
             return

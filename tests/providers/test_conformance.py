@@ -149,7 +149,7 @@ async def test_create_read_back_update_delete(session: AccountSession) -> None:
     assert (await session.provider.get(created.id)).value(next(iter(case.update))) == next(
         iter(case.update.values()))
 
-    result = await service.delete([updated])
+    result = await service.delete_many([updated])
     assert list(result.succeeded) == [created.id]
     with pytest.raises(e.NotFoundError):
         await session.provider.get(created.id)

@@ -158,7 +158,7 @@ class User:
         return
 
     async def _delete_one(self, customer: Customer) -> bool:
-        result = await self.service.delete([customer])
+        result = await self.service.delete_many([customer])
         if result.failed:
             raise next(iter(result.failed.values()))
         return True
