@@ -10,8 +10,7 @@ answered in one call (`multiData`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import (
@@ -29,6 +28,8 @@ from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
+from console.ui.table_cells import RowTexts
+from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -39,25 +40,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-# Rows whose cell texts are kept formatted (a window shows a few dozen): the view repaints a
-# cell far more often than its customer changes, and formatting reads every column and turns
-# the dates into local time each time.
-_CELL_CACHE_ROWS = 1024
-
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def format_value(value: Any) -> str:
-    """How a field value reads in a table cell."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, tuple | list):
-        return ", ".join(format_value(v) for v in value)
-    return str(value)
 
 
 class CustomerTableModel(QAbstractTableModel):
@@ -76,8 +59,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._filters = NO_FILTERS
         self._sort_key: str | None = None
         self._descending = False
-        self._cells: dict[int, tuple[str, ...]] = {}  # position -> its formatted cells
-        self._getters: tuple[Callable[[Customer], Any], ...] = ()
+        self._texts = RowTexts()
 
     # -- source -------------------------------------------------------------------------------
     def set_source(self, index: CustomerIndex | None, columns: tuple[ColumnSpec, ...],
@@ -89,8 +71,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._index = index
         self._columns = columns
         self._header_tips = dict(header_tips or {})
-        self._cells.clear()
-        self._getters = tuple(index.getter(c.key) for c in columns) if index is not None else ()
+        self._texts = RowTexts(index, columns)
         if self._sort_key not in {c.key for c in columns}:
             self._sort_key = None
         if index is not None:
@@ -138,7 +119,7 @@ class CustomerTableModel(QAbstractTableModel):
             return None
         if role == _CUSTOMER_ID:
             return self._index.at(self._rows[row]).id
-        return self._row_cells(self._rows[row])[index.column()]
+        return self._texts.row(self._rows[row])[index.column()]
 
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
         # The delegate asks seven roles for every painted cell in one call; answering them here
@@ -152,22 +133,11 @@ class CustomerTableModel(QAbstractTableModel):
         for request in requests:
             role = request.role()
             if role == _DISPLAY and shown:
-                request.setData(self._row_cells(rows[row])[index.column()])
+                request.setData(self._texts.row(rows[row])[index.column()])
             elif role in (_TOOLTIP, _CUSTOMER_ID) and shown:
                 request.setData(self.data(index, role))
             else:
                 request.clearData()  # what data() answers for any other role: nothing
-
-    def _row_cells(self, position: int) -> tuple[str, ...]:
-        """The formatted cells of the customer at `position` (cached; dropped when it changes)."""
-        cells = self._cells.get(position)
-        if cells is None:
-            assert self._index is not None
-            customer = self._index.at(position)
-            if len(self._cells) >= _CELL_CACHE_ROWS:
-                self._cells.clear()
-            cells = self._cells[position] = tuple(format_value(get(customer)) for get in self._getters)
-        return cells
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -293,8 +263,7 @@ class CustomerTableModel(QAbstractTableModel):
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:
         if self._index is None:
             return
-        for pos in (*changed, *removed):  # added positions are new (or emptied by a removal first)
-            self._cells.pop(pos, None)
+        self._texts.forget((*changed, *removed))  # added positions are new (or emptied by a removal first)
         if not removed and not changed and self._sort_key is None:
             # Common case while loading: new customers arrive at the end in load order.
             self._order.extend(added)

@@ -26,6 +26,7 @@ from console.domain.capabilities import StatusFilterSpec
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 
 if TYPE_CHECKING:
+    from console.services.accounts import Account
     from console.ui.main_window import MainWindow
 
 _ANY = "__any__"
@@ -187,6 +188,15 @@ def show_filter_count(window: MainWindow, filters: CustomerFilters) -> None:
     window.filters_action.setText(window.tr("F&ilters ({0})").format(count) if count else window.tr("F&ilters"))
 
 
+def show_account_filters(window: MainWindow, account: Account) -> None:
+    """The filters kept for `account`, in the bar and the table (its status values come with its load)."""
+    filters = window.context.settings.filters.get(account.id, NO_FILTERS)
+    window.filter_bar.set_status_field(account.info.capabilities.status_filter, [])
+    window.filter_bar.set_filters(filters)
+    show_filter_count(window, filters)
+    window.model.set_filters(filters)
+
+
 def connect_filter_bar(window: MainWindow) -> None:
     """Open and close the bar with its action; apply it with the search and keep it per account."""
     settings = window.context.settings
@@ -196,7 +206,7 @@ def connect_filter_bar(window: MainWindow) -> None:
         settings.window.filter_bar = shown
         if shown:
             window.filter_bar.focus_first()
-        window._save_settings()
+        window.preferences.save()
 
     def changed(filters: CustomerFilters) -> None:
         window.model.set_query(window.search.text(), filters)   # one table change for both
@@ -206,7 +216,7 @@ def connect_filter_bar(window: MainWindow) -> None:
                 settings.filters[window.session.account.id] = filters
             else:
                 settings.filters.pop(window.session.account.id, None)
-            window._save_settings()
+            window.preferences.save()
 
     window.filter_bar.setVisible(settings.window.filter_bar)
     window.filters_action.setChecked(settings.window.filter_bar)

@@ -17,7 +17,7 @@ async def forget_local_data_flow(window: MainWindow) -> None:
     """Ask, then delete the start snapshot, demo data, drafts and logs, and report the result."""
     tr = window.tr
     paths = window.context.paths
-    if window.has_open_dialogs():
+    if window.editing.dialogs:
         window.statusBar().showMessage(tr("Close the open customer windows first: their unsaved edits are "
                                           "kept as drafts, which this would delete."), 10000)
         return
@@ -38,9 +38,9 @@ async def forget_local_data_flow(window: MainWindow) -> None:
                 QMessageBox.StandardButton.No: tr("Keep them")})
     if answer != QMessageBox.StandardButton.Yes:
         return
-    reopen = await window.close_demo_session()
+    reopen = await window.switching.close_demo()
     result = forget_local_data(paths, window.context.demo)
-    window.forget_snapshot_account()
+    window.start_snapshot.forgotten()
     text = tr("Deleted {0} files.").format(len(result.deleted))
     details = "\n".join(found.summary()) + "\n\n" + tr(
         "As you go on working, the app keeps a new start snapshot, drafts of open edits and a log again.")
@@ -55,4 +55,4 @@ async def forget_local_data_flow(window: MainWindow) -> None:
     box.finished.connect(box.deleteLater)
     box.open()
     if reopen is not None:
-        await window.open_account(reopen)
+        await window.switching.open(reopen)

@@ -51,10 +51,10 @@ class RowMenu:
         menu.setObjectName("rowMenu")
         for action in (window.edit_action, window.delete_action):
             menu.addAction(action)
-        window._add_provider_actions(menu)
+        window.provider_actions.add_to(menu)
         menu.addSeparator()
-        customers = window.selected_customers()
-        rows = window.selected_rows() or ([window.table.currentIndex().row()] if customers else [])
+        customers = window.customer_list.selected_customers()
+        rows = window.customer_list.selected_rows() or ([window.table.currentIndex().row()] if customers else [])
         tr = window.tr
         for name, text, get, what in (
                 ("copyEmail", tr("Copy email"), lambda c: c.email, tr("email")),

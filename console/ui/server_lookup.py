@@ -59,12 +59,12 @@ class ServerLookup(QObject):
             # Said once per account: the table still finds phones among the customers loaded.
             self._phone_notice_given.add(session.account.id)
             window.statusBar().showMessage(window.tr("{0} can't search by phone; showing matches among loaded "
-                                                     "customers.").format(session.provider.name), 8000)
+                                                     "customers.").format(session.service.provider_name), 8000)
 
     async def _lookup(self, session: AccountSession, key: SearchKey, value: str) -> None:
         window, tr = self.window, self.window.tr
         status = window.statusBar()
-        provider = session.provider.name
+        provider = session.service.provider_name
         status.showMessage(tr("Asking {0} for {1} {2}…").format(provider, key.value, value))
         try:
             found = await session.service.lookup(key, value)

@@ -27,7 +27,7 @@ def connect_keys(window: MainWindow) -> None:
         action.triggered.connect(lambda _=False, n=number: choose_account(window, n))
     window.account_list_action.triggered.connect(lambda: open_account_list(window))
     for key, action in window.scheme_actions.items():
-        action.triggered.connect(lambda _=False, k=key: window.set_color_scheme(k))
+        action.triggered.connect(lambda _=False, k=key: window.preferences.set_color_scheme(k))
     # A toolbar makes its buttons NoFocus: reachable by mouse only. Tab should reach them too.
     for action in window.toolbar.actions():
         button = window.toolbar.widgetForAction(action)

@@ -7,7 +7,7 @@ snapshot before the rest of the app has been imported. `MainWindow` adds the beh
 Nothing here touches the `Qt` namespace: its first use costs about 11 ms (PySide6 builds all
 its enums at once), a quarter of what start-up may add to a bare window. So the toolbar keeps
 its default style (the actions have no icons, so their text is what it shows), and the sort
-indicator and the shortcuts (`enable_shortcuts`) are set by `MainWindow`.
+indicator (`customer_list.py`) and the shortcuts (`enable_shortcuts`) are set by the real window.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ async def edit_and_wait(root: Path, note: str) -> None:
     window.show()
     await loaded
     window.table.selectRow(0)
-    window.edit_selected()
+    window.editing.edit_selected()
     dialog: CustomerDialog = await until(lambda: visible(CustomerDialog))
     dialog.editors["note"].editor.setFocus()
     QTest.keyClicks(dialog.editors["note"].editor, note)

@@ -15,6 +15,7 @@ from console.app import setup_logging
 from console.sandbox.square import SquareEmulator
 from console.services.context import AppContext
 from console.ui.accounts_dialog import AccountsDialog
+from console.ui.help_menu import show_diagnostics
 from console.ui.main_window import MainWindow
 from console.ui.startup import install_excepthook
 from tests.support.qt import signal, until, visible
@@ -70,7 +71,7 @@ async def test_known_tokens_never_reach_disk_or_texts(qtbot: Any, app_logging: A
     # A server failure (its text is shown), a careless log line, and an unhandled error (a crash report).
     emulator.fail_next("500", count=8)
     refreshed = signal(window.load_finished, timeout=20)
-    window.refresh()
+    window.loading.start()
     (failure,) = await refreshed
     texts.append(str(failure))
     texts.append(window.statusBar().currentMessage())
@@ -82,7 +83,7 @@ async def test_known_tokens_never_reach_disk_or_texts(qtbot: Any, app_logging: A
         raise RuntimeError(f"bug while using {TOKEN}")
     except RuntimeError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)
-    texts.append(window.show_diagnostics().report)
+    texts.append(show_diagnostics(window).report)
 
     await window.shutdown()
     window.close()

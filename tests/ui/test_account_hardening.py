@@ -74,7 +74,7 @@ async def test_http_to_another_computer_is_refused_in_the_dialog(qtbot: Any, win
 
 async def test_forget_local_data_from_the_file_menu(qtbot: Any, window: MainWindow, context: AppContext,
                                                     other: OtherClient) -> None:
-    window._write_snapshot()
+    window.start_snapshot.write()
     other.http.delete(f"/v2/customers/{window.model.customer(0).id}").raise_for_status()  # a demo change
     context.drafts.save("left-over", Draft(account_id="demo:square", account_name="Square (Demo)"))
     context.demo.flush()

@@ -13,7 +13,7 @@ from tests.support.qt import answer, signal, until
 
 async def test_typing_writes_a_draft_and_saving_removes_it(qtbot: Any, window: MainWindow) -> None:
     window.table.selectRow(0)
-    dialog = window.edit_selected()
+    dialog = window.editing.edit_selected()
     assert dialog is not None
     company = dialog.editors["company"].editor
     assert isinstance(company, QLineEdit)
@@ -31,7 +31,7 @@ async def test_typing_writes_a_draft_and_saving_removes_it(qtbot: Any, window: M
 
 async def test_discarding_changes_removes_the_draft(qtbot: Any, window: MainWindow) -> None:
     window.table.selectRow(0)
-    dialog = window.edit_selected()
+    dialog = window.editing.edit_selected()
     assert dialog is not None
     dialog.editors["company"].set_value("Gone Co")
     await until(lambda: window.context.drafts.pending(), what="the draft")

@@ -87,7 +87,7 @@ async def test_an_account_that_cannot_open_says_where_to_fix_it(qtbot: Any, tmp_
 async def test_ctrl_number_switches_to_that_account(qtbot: Any, window: MainWindow) -> None:
     window.activateWindow()
     window.table.setFocus()
-    third = window.accounts[2]
+    third = window.switching.accounts[2]
     loaded = signal(window.load_finished, timeout=20)
     qtbot.keyClick(window.table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     await loaded

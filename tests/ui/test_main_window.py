@@ -64,7 +64,7 @@ async def test_new_fill_save_shows_the_new_customer(qtbot: Any, window: MainWind
     (customer,) = await saved
     assert visible(CustomerDialog) is None
     assert window.model.rowCount() == 121
-    row = window.selected_rows()[0]
+    row = window.customer_list.selected_rows()[0]
     assert window.model.customer(row).id == customer.id
     assert window.model.data(window.model.index(row, 0)) == "Grace Hopper"
     created = [r for r in _emulator(window).requests if r.method == "POST" and r.path == "/v2/customers"]

@@ -89,6 +89,34 @@ async def test_first_production_write_is_confirmed_once(qtbot: Any, production: 
     assert visible(QMessageBox, "confirmBox") is None
 
 
+async def test_the_answer_lasts_the_app_session_not_the_connection(qtbot: Any,
+                                                                   production: tuple[MainWindow, Any]) -> None:
+    window, emulator = production
+    dialog = await _edit_company(qtbot, window, 0, "First Ltd")
+    saved = signal(dialog.saved)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await answer(QMessageBox.StandardButton.Yes)
+    await saved
+
+    # Opening the account again makes a new connection and service; the agreement stays with the app.
+    first = window.session
+    assert first is not None
+    reopened = signal(window.load_finished, timeout=20)
+    window.tasks.start(window.switching.open(first.account), name="account")
+    await reopened
+    assert window.session is not None and window.session is not first
+    window.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
+
+    second = await _edit_company(qtbot, window, 1, "Second Ltd")
+    emulator.clear_log()
+    done: list[object] = []
+    second.saved.connect(done.append)
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    await until(lambda: done or visible(QMessageBox, "confirmBox"), what="the save or a question")
+    assert visible(QMessageBox, "confirmBox") is None
+    assert _writes(emulator) == ["PUT"]
+
+
 async def test_read_only_account_refuses_every_write(qtbot: Any, context: AppContext) -> None:
     window, emulator = await _window_on(qtbot, context, read_only=True)
     try:

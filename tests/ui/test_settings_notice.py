@@ -19,5 +19,5 @@ async def test_a_failed_save_is_reported_once(qtbot: Any, window: MainWindow, tm
     window.close()
     text = await answer(QMessageBox.StandardButton.Ok, name="noticeBox")
     assert "could not be saved" in text
-    window._save_settings()  # a second failure in the same session stays quiet
+    window.preferences.save()  # a second failure in the same session stays quiet
     assert visible(QMessageBox, "noticeBox") is None

@@ -116,7 +116,7 @@ async def test_another_account_is_never_previewed_as_this_one(qtbot: Any, window
     await window.shutdown()   # writes the snapshot of the Square demo
     snapshot = read_snapshot(data_dir)
     assert snapshot is not None and snapshot.account_id == "demo:square"
-    window.start_load()
+    window.loading.start()
     await open_demo(window, "clover")
     assert read_snapshot(data_dir) is not None
     assert read_snapshot(data_dir).account_id == "demo:clover"  # type: ignore[union-attr]

@@ -37,7 +37,7 @@ async def test_edit_and_delete_are_off_after_a_delete(qtbot: Any, window: MainWi
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     await answer(QMessageBox.StandardButton.Yes)
     await deleted
-    assert not window.selected_rows()
+    assert not window.customer_list.selected_rows()
     assert not window.edit_action.isEnabled()
     assert not window.delete_action.isEnabled()
     assert window.count_label.text() == "119 customers"

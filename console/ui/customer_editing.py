@@ -1,0 +1,88 @@
+"""Opening customers in their dialogs (new, the selected one, one by id) and what the window does
+when one is saved; the dialogs open now, for quitting and Forget local data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.domain import errors as e
+from console.domain.customer import Customer
+from console.ui.edit_dialog import CustomerDialog
+from console.ui.error_message import show_error
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+
+class CustomerEditing:
+    """The open customer dialogs of the window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.dialogs: list[CustomerDialog] = []
+
+    def open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
+        """Open `customer` (None: a new one) in the open account; `draft_key` names a draft to keep it in."""
+        window = self.window
+        session = window.session
+        if session is None:
+            return None
+        dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
+                                environment=session.environment, account_id=session.account.id,
+                                drafts=window.context.drafts, draft_key=draft_key, parent=window)
+        dialog.saved.connect(lambda c: self.saved(c, created=customer is None))
+        dialog.open_existing.connect(self.open_by_id)
+        dialog.finished.connect(lambda _r: self._closed(dialog))
+        self.dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog: CustomerDialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+        dialog.deleteLater()
+        self.window.table.setFocus()
+
+    def new_customer(self) -> CustomerDialog | None:
+        return self.open_dialog(None)
+
+    def edit_selected(self) -> CustomerDialog | None:
+        customers = self.window.customer_list.selected_customers()
+        if len(customers) != 1:
+            return None
+        return self.open_dialog(customers[0])
+
+    def open_by_id(self, customer_id: str) -> None:
+        """Read a customer from the provider (it may not be loaded yet), select it and open it."""
+        window = self.window
+        session = window.session
+        if session is None:
+            return
+
+        async def fetch_and_open() -> None:
+            try:
+                customer = await session.service.fetch(customer_id)
+            except e.ConsoleError as exc:
+                show_error(window, window.tr("Could not open that customer"), exc)
+                return
+            if window.session is session:
+                window.customer_list.select_customer(customer.id)
+                self.open_dialog(customer)
+
+        window.tasks.start(fetch_and_open(), name="open-existing")
+
+    def saved(self, customer: Customer, *, created: bool) -> None:
+        """Say so in the status bar and select the customer's row."""
+        window = self.window
+        name = window.session.service.index.name(customer) if window.session else customer.id
+        message = window.tr("Created {0}.") if created else window.tr("Saved {0}.")
+        window.statusBar().showMessage(message.format(name), 8000)
+        window.customer_list.select_customer(customer.id)
+
+    def unsaved_dialog(self) -> CustomerDialog | None:
+        """An open dialog holding typed edits, if any."""
+        return next((d for d in self.dialogs if d.has_unsaved_changes()), None)
+
+    async def cancel_all(self) -> None:
+        for dialog in list(self.dialogs):
+            await dialog.tasks.cancel_all()

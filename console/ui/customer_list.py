@@ -1,0 +1,112 @@
+"""The customer table in the window: the open account's rows and columns, the selection, opening a
+row (Enter, double-click), its context menu, the count in the status bar and why it is empty."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+
+from console.domain.customer import Customer
+from console.services.accounts import AccountSession
+from console.services.table_columns import table_columns
+from console.ui.row_context_menu import RowMenu
+from console.ui.table_header import TableHeader
+from console.ui.wording import count_of
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+
+class CustomerList(QObject):
+    """Drives `window.table` over `window.model`."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        table, model = window.table, window.model
+        table.setModel(model)
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
+        self.header = TableHeader(table, model)
+        self.row_menu = RowMenu(window)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu.build().popup(table.viewport().mapToGlobal(pos)))
+        table.doubleClicked.connect(self._double_clicked)
+        table.installEventFilter(self)
+        model.counts_changed.connect(self._show_counts)
+
+    # -- what it shows --------------------------------------------------------------------------
+    def show_session(self, session: AccountSession) -> None:
+        """The account's customers, in the columns as the user last left them for its provider."""
+        caps = session.service.capabilities
+        tips = {"name": caps.name_source} if caps.name_source else {}
+        self.window.model.set_source(session.service.index, table_columns(caps), tips)
+        self.header.restore(self.window.preferences.column_layout(caps.provider))
+
+    def clear(self) -> None:
+        self.window.model.set_source(None, ())
+
+    def first_page_shown(self) -> None:
+        """Fit the columns to the first rows and put the current row on the first (unselected)."""
+        table, model = self.window.table, self.window.model
+        self.header.fit_first_columns(done=False)
+        if table.currentIndex().row() < 0 and model.rowCount():
+            table.setCurrentIndex(model.index(0, 0))
+            table.clearSelection()
+
+    def load_finished(self) -> None:
+        self.header.fit_first_columns(done=True)
+
+    def _show_counts(self, visible: int, loaded: int) -> None:
+        window = self.window
+        if visible == loaded:
+            window.count_label.setText(count_of(loaded, window.tr("customer"), window.tr("customers")))
+        else:
+            window.count_label.setText(window.tr("{0:n} of {1:n} shown").format(visible, loaded))
+        self.update_empty_state()
+
+    def update_empty_state(self) -> None:
+        window = self.window
+        window.empty_state.update_for(window.model, has_accounts=bool(window.switching.accounts),
+                                      open_failed=window.switching.open_failed,
+                                      session_open=window.session is not None)
+
+    # -- selection ----------------------------------------------------------------------------
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.window.table.selectionModel().selectedRows()})
+
+    def selected_customers(self) -> list[Customer]:
+        """The selected customers, else the current row's while the table has the focus."""
+        table = self.window.table
+        rows = self.selected_rows()
+        if not rows and table.currentIndex().isValid() and table.hasFocus():
+            rows = [table.currentIndex().row()]
+        return self.window.model.customers(rows)
+
+    def select_customer(self, customer_id: str) -> None:
+        """Select and show a customer's row, clearing the search if that hides it."""
+        window = self.window
+        row = window.model.row_of(customer_id)
+        if row is None and window.search.text():
+            window.search.clear()
+            row = window.model.row_of(customer_id)
+        if row is not None:
+            index = window.model.index(row, 0)
+            window.table.setCurrentIndex(index)
+            window.table.selectRow(row)
+            window.table.scrollTo(index)
+
+    # -- opening a row ------------------------------------------------------------------------
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.window.table.selectRow(index.row())
+            self.window.editing.edit_selected()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.window.editing.edit_selected()
+            return True
+        return False

@@ -1,0 +1,54 @@
+"""How values read in the customer table's cells, and the texts of the rows painted lately, kept
+until their customer changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from console.domain.capabilities import ColumnSpec
+from console.services.customer_index import CustomerIndex
+
+# Rows whose cell texts are kept formatted (a window shows a few dozen): the view repaints a
+# cell far more often than its customer changes, and formatting reads every column and turns
+# the dates into local time each time.
+_CACHE_ROWS = 1024
+
+
+def format_value(value: Any) -> str:
+    """How a field value reads in a table cell."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, tuple | list):
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
+class RowTexts:
+    """The formatted cells of customers by their position in one index, in the columns shown."""
+
+    def __init__(self, index: CustomerIndex | None = None, columns: tuple[ColumnSpec, ...] = ()) -> None:
+        self._index = index
+        self._getters = tuple(index.getter(c.key) for c in columns) if index is not None else ()
+        self._cells: dict[int, tuple[str, ...]] = {}   # position -> its formatted cells
+
+    def row(self, position: int) -> tuple[str, ...]:
+        """The cells of the customer at `position` (formatted once, then kept)."""
+        cells = self._cells.get(position)
+        if cells is None:
+            assert self._index is not None
+            customer = self._index.at(position)
+            if len(self._cells) >= _CACHE_ROWS:
+                self._cells.clear()
+            cells = self._cells[position] = tuple(format_value(get(customer)) for get in self._getters)
+        return cells
+
+    def forget(self, positions: Iterable[int]) -> None:
+        """Drop the texts of customers that changed or went."""
+        for position in positions:
+            self._cells.pop(position, None)
