@@ -263,6 +263,11 @@ class AuthorizeNetEmulator(Emulator):
 
     # -- payment profiles -----------------------------------------------------------------------
 
+    def _replace(self, profile: Record, **changes: Any) -> None:
+        """Store `profile` with `changes` (profiles are replaced, never edited in place)."""
+        self._customers[profile["customerProfileId"]] = {**profile, **changes}
+        self._changed()
+
     def _payment_of(self, profile: Record, payment_id: Any) -> tuple[int, Record]:
         for index, payment in enumerate(profile["paymentProfiles"]):
             if payment["customerPaymentProfileId"] == str(payment_id):
@@ -286,8 +291,7 @@ class AuthorizeNetEmulator(Emulator):
                     for p in profile["paymentProfiles"]]
         if not payments:
             payment["defaultPaymentProfile"] = True
-        self._customers[profile["customerProfileId"]] = {**profile, "paymentProfiles": [*payments, payment]}
-        self._changed()
+        self._replace(profile, paymentProfiles=[*payments, payment])
         return {"customerProfileId": profile["customerProfileId"],
                 "customerPaymentProfileId": payment["customerPaymentProfileId"]}
 
@@ -318,16 +322,14 @@ class AuthorizeNetEmulator(Emulator):
         if updated["defaultPaymentProfile"]:
             payments = [dict(p, defaultPaymentProfile=False) for p in payments]
         payments[index] = updated
-        self._customers[profile["customerProfileId"]] = {**profile, "paymentProfiles": payments}
-        self._changed()
+        self._replace(profile, paymentProfiles=payments)
         return {}
 
     def _deleteCustomerPaymentProfile(self, body: Record) -> Record:
         profile = self._profile_of(body)
         index, _ = self._payment_of(profile, body.get("customerPaymentProfileId"))
         payments = [p for i, p in enumerate(profile["paymentProfiles"]) if i != index]
-        self._customers[profile["customerProfileId"]] = {**profile, "paymentProfiles": payments}
-        self._changed()
+        self._replace(profile, paymentProfiles=payments)
         return {}
 
     # -- shipping addresses ---------------------------------------------------------------------
@@ -354,9 +356,7 @@ class AuthorizeNetEmulator(Emulator):
         default = profile.get("defaultShippingAddressId")
         if truthy(body.get("defaultShippingAddress")) or default is None:
             default = address["customerAddressId"]
-        self._customers[profile["customerProfileId"]] = {**profile, "shipToList": [*profile["shipToList"], address],
-                                                         "defaultShippingAddressId": default}
-        self._changed()
+        self._replace(profile, shipToList=[*profile["shipToList"], address], defaultShippingAddressId=default)
         return {"customerProfileId": profile["customerProfileId"], "customerAddressId": address["customerAddressId"]}
 
     def _getCustomerShippingAddress(self, body: Record) -> Record:
@@ -376,9 +376,7 @@ class AuthorizeNetEmulator(Emulator):
         shipping[index] = address
         default = address["customerAddressId"] if truthy(body.get("defaultShippingAddress")) \
             else profile.get("defaultShippingAddressId")
-        self._customers[profile["customerProfileId"]] = {**profile, "shipToList": shipping,
-                                                         "defaultShippingAddressId": default}
-        self._changed()
+        self._replace(profile, shipToList=shipping, defaultShippingAddressId=default)
         return {}
 
     def _deleteCustomerShippingAddress(self, body: Record) -> Record:
@@ -389,8 +387,6 @@ class AuthorizeNetEmulator(Emulator):
         default = profile.get("defaultShippingAddressId")
         if default == removed:
             default = shipping[0]["customerAddressId"] if shipping else None
-        self._customers[profile["customerProfileId"]] = {**profile, "shipToList": shipping,
-                                                         "defaultShippingAddressId": default}
-        self._changed()
+        self._replace(profile, shipToList=shipping, defaultShippingAddressId=default)
         return {}
 

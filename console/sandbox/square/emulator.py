@@ -66,6 +66,11 @@ _RESERVED = frozenset({"bulk-create", "bulk-update", "bulk-delete", "bulk-retrie
 _IDEMPOTENCY_MEMORY = 10_000
 
 
+def _idempotency_key(body: dict[str, Any]) -> str | None:
+    key = body.get("idempotency_key")
+    return None if key is None else expect_str(key, "idempotency_key") or None
+
+
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
@@ -260,6 +265,17 @@ class SquareEmulator(RestEmulator):
         self._put(old, new)
         return new
 
+    def _once(self, scope: str, key: str | None, content: Any, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """`make()`'s answer, remembered under the idempotency key, or the one first given for it."""
+        if key is None:
+            return make()
+        previous = self._remembered(scope, key, content)
+        if previous is not None:
+            return dict(previous)
+        answer = make()
+        self._remember(scope, key, content, answer)
+        return answer
+
     def _remembered(self, scope: str, key: str, content: Any) -> Any | None:
         """The answer first given for this idempotency key; 400 when the key came with other content."""
         stored = self._idempotency.get(f"{scope}:{key}")
@@ -280,15 +296,10 @@ class SquareEmulator(RestEmulator):
     def _create_customer(self, request: httpx.Request) -> dict[str, Any]:
         body = json_object(request)
         data = {k: v for k, v in body.items() if k != "idempotency_key"}
-        key = body.get("idempotency_key")
-        if key is not None:
-            key = expect_str(key, "idempotency_key") or None
-        if key is not None and (previous := self._remembered("customer", key, data)) is not None:
-            return dict(previous)
-        answer = {"customer": self._build_customer(data)}
-        if key is not None:
-            self._remember("customer", key, data, answer)
-        return answer
+        return self._once("customer", _idempotency_key(body), data, functools.partial(self._created, data))
+
+    def _created(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"customer": self._build_customer(data)}
 
     def _retrieve_customer(self, request: httpx.Request, customer_id: str) -> dict[str, Any]:
         query_params(request, ())
@@ -370,12 +381,7 @@ class SquareEmulator(RestEmulator):
             try:
                 if not isinstance(data, dict):
                     raise bad_request("EXPECTED_OBJECT", "Each customer must be an object.", key)
-                previous = self._remembered("customer", key, data)
-                if previous is not None:
-                    responses[key] = previous
-                    continue
-                responses[key] = {"customer": self._build_customer(data)}
-                self._remember("customer", key, data, responses[key])
+                responses[key] = self._once("customer", key, data, functools.partial(self._created, data))
             except SquareError as exc:
                 responses[key] = {"errors": exc.errors}
         return {"responses": responses}
@@ -460,22 +466,16 @@ class SquareEmulator(RestEmulator):
     def _create_group(self, request: httpx.Request) -> dict[str, Any]:
         body = json_object(request)
         reject_unknown(body, {"idempotency_key", "group"})
-        key = body.get("idempotency_key")
-        if key is not None:
-            key = expect_str(key, "idempotency_key") or None
-        content = body.get("group")
-        if key is not None and (previous := self._remembered("group", key, content)) is not None:
-            return dict(previous)
+        return self._once("group", _idempotency_key(body), body.get("group"), lambda: {"group": self._new_group(body)})
+
+    def _new_group(self, body: dict[str, Any]) -> Record:
         name = self._group_name(body)
         now = later_timestamp(self.now(), None)
         group_id = new_id(self._ids, self._groups)
         group = {"id": group_id, "name": name, "created_at": now, "updated_at": now}
         self._groups[group_id] = group
         self._changed()
-        answer = {"group": group}
-        if key is not None:
-            self._remember("group", key, content, answer)
-        return answer
+        return group
 
     def _retrieve_group(self, request: httpx.Request, group_id: str) -> dict[str, Any]:
         query_params(request, ())

@@ -76,6 +76,14 @@ def error(code: str, detail: str, field: str | None = None, category: str = INVA
     return item
 
 
+def unknown_parameter(name: str) -> dict[str, str]:
+    return error("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{name}`.", name)
+
+
+def expected_string(name: str) -> dict[str, str]:
+    return error("EXPECTED_STRING", f"Expected `{name}` to be a string.", name)
+
+
 def bad_request(code: str, detail: str, field: str | None = None) -> SquareError:
     return SquareError(400, [error(code, detail, field)])
 
@@ -172,7 +180,7 @@ def reject_unknown(body: dict[str, Any], allowed: frozenset[str] | set[str], pre
     for key in body:
         if key not in allowed:
             name = f"{prefix}{key}"
-            raise bad_request("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{name}`.", name)
+            raise SquareError(400, [unknown_parameter(name)])
 
 
 def expect_int(value: Any, field: str) -> int:
@@ -189,7 +197,7 @@ def expect_bool(value: Any, field: str) -> bool:
 
 def expect_str(value: Any, field: str) -> str:
     if not isinstance(value, str):
-        raise bad_request("EXPECTED_STRING", f"Expected `{field}` to be a string.", field)
+        raise SquareError(400, [expected_string(field)])
     return value
 
 
