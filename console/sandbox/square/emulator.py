@@ -375,27 +375,23 @@ class SquareEmulator(RestEmulator):
     # -- bulk -----------------------------------------------------------------------------------
 
     def _bulk_create(self, request: httpx.Request) -> dict[str, Any]:
-        entries = entry_map(json_object(request))
+        return self._each_entry(request, lambda key, data: self._once("customer", key, data,
+                                                                      functools.partial(self._created, data)))
+
+    def _bulk_update(self, request: httpx.Request) -> dict[str, Any]:
+        return self._each_entry(request, lambda customer_id, data: {
+            "customer": self._with_changes(self._existing(customer_id), data)})
+
+    def _each_entry(self, request: httpx.Request, answer: Callable[[str, dict[str, Any]], Any]) -> dict[str, Any]:
+        """A bulk create or update: each entry of the `customers` map answered on its own, errors included."""
         responses: dict[str, Any] = {}
-        for key, data in entries.items():
+        for key, data in entry_map(json_object(request)).items():
             try:
                 if not isinstance(data, dict):
                     raise bad_request("EXPECTED_OBJECT", "Each customer must be an object.", key)
-                responses[key] = self._once("customer", key, data, functools.partial(self._created, data))
+                responses[key] = answer(key, data)
             except SquareError as exc:
                 responses[key] = {"errors": exc.errors}
-        return {"responses": responses}
-
-    def _bulk_update(self, request: httpx.Request) -> dict[str, Any]:
-        entries = entry_map(json_object(request))
-        responses: dict[str, Any] = {}
-        for customer_id, data in entries.items():
-            try:
-                if not isinstance(data, dict):
-                    raise bad_request("EXPECTED_OBJECT", "Each customer must be an object.", customer_id)
-                responses[customer_id] = {"customer": self._with_changes(self._existing(customer_id), data)}
-            except SquareError as exc:
-                responses[customer_id] = {"errors": exc.errors}
         return {"responses": responses}
 
     def _bulk_delete(self, request: httpx.Request) -> dict[str, Any]:
