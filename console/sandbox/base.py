@@ -20,6 +20,7 @@ import gc
 import hashlib
 import json
 import logging
+import os
 import random
 import threading
 import time
@@ -33,6 +34,7 @@ from typing import Any, ClassVar
 import httpx
 
 from console.sandbox.faults import ERROR_STATUS_KINDS, Fault, FaultConfig, FaultPlan
+from console.sandbox.retry_after import retry_after_value
 from console.sandbox.store import StateStore, StoreUnreadable
 from console.sandbox.transports import EmulatorAsyncTransport, EmulatorSyncTransport
 
@@ -125,6 +127,10 @@ class Emulator(ABC):
     # Request bodies larger than this are refused with 413 (the loopback server stops reading at it).
     # A megabyte holds far more than any customer call needs (a Square bulk call of 100 is ~100 KB).
     max_body_bytes: int = 1 << 20
+    # The customer records in the provider's own shape, by the provider's id (`_seed_state` fills it).
+    _customers: dict[str, dict[str, Any]]
+    # Where ids the API makes are drawn from (see `_seed` and `_load_saved`).
+    _ids: random.Random
 
     def __init__(self, *, seed: int = 1, customers: int | None = None,
                  credentials: Mapping[str, str] | None = None, latency_ms: float = 0.0,
@@ -155,8 +161,8 @@ class Emulator(ABC):
         """Answer one request (called under the lock; the body is already read)."""
 
     @abstractmethod
-    def _rate_limited_response(self, retry_after: float) -> httpx.Response:
-        """The provider's own 429 answer."""
+    def _rate_limited_response(self, retry_after: str) -> httpx.Response:
+        """The provider's own 429 answer, with `retry_after` as its Retry-After value."""
 
     @abstractmethod
     def _server_error_response(self, status: int) -> httpx.Response:
@@ -223,7 +229,7 @@ class Emulator(ABC):
         if fault is None or fault.kind == "slow":
             return self.handle(request)
         if fault.kind == "429":
-            return self._rate_limited_response(self.faults.config.retry_after)
+            return self._rate_limited_response(retry_after_value(self.faults.config.retry_after))
         if fault.kind in ERROR_STATUS_KINDS:
             return self._server_error_response(int(fault.kind))
         if not fault.applies:
@@ -301,6 +307,13 @@ class Emulator(ABC):
         with self._lock:
             return EmulatorStats(requests=self.request_count, faults=dict(self.faults.injected))
 
+    # -- records --------------------------------------------------------------------------------
+
+    def customer(self, customer_id: str) -> dict[str, Any] | None:
+        """The stored customer record (for tests and tools); treat it as read-only."""
+        with self._lock:
+            return self._customers.get(customer_id)
+
     # -- credentials ----------------------------------------------------------------------------
 
     def client_credentials(self) -> dict[str, str]:
@@ -328,6 +341,8 @@ class Emulator(ABC):
         return datetime.now(UTC)
 
     def _seed(self) -> None:
+        # A stream apart from the seed data's, so ids made later do not depend on how many were seeded.
+        self._ids = random.Random(f"{self.provider}-ids-{self.seed}")
         with gc_paused():
             self._seed_state(random.Random(self.seed), self.customer_count)
 
@@ -365,6 +380,8 @@ class Emulator(ABC):
                                       f"{STATE_FORMAT})")
             with self._lock, gc_paused():
                 self._load_state(document["state"])
+                # Ids made after a restart must not repeat earlier ones; uniqueness beats determinism here.
+                self._ids = random.Random(os.urandom(16))
             return True
         except OSError as exc:
             # Unreachable (permissions, a file where a folder should be): start afresh; saving

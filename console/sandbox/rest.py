@@ -1,27 +1,47 @@
-"""Pieces the JSON/REST emulators share: refusals as exceptions, request bodies, paths and ids."""
+"""What the JSON/REST emulators share: the route template, request bodies, paths, ids and bearer tokens."""
 
 from __future__ import annotations
 
 import json
 import random
 import string
-from collections.abc import Mapping
+from abc import abstractmethod
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
+from console.sandbox.base import Emulator, json_response
+from console.sandbox.refusal import Refusal
+
 ALPHANUMERIC = string.ascii_letters + string.digits
 
 
-class Refusal(Exception):
-    """A request the emulated provider refuses: answered with `status` and the provider's own `body`."""
+class RestEmulator(Emulator):
+    """An emulator whose routes answer JSON: authenticate, dispatch, and answer a `Refusal` in its own body."""
 
-    def __init__(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.headers = dict(headers or {})
+    def _route(self, request: httpx.Request) -> httpx.Response:
+        headers = self._answer_headers(request)
+        try:
+            self._authenticate(request)
+            status, body = self._dispatch(request)
+        except Refusal as refused:
+            return json_response(refused.status, refused.body, {**headers, **refused.headers})
+        if status == 204:
+            return httpx.Response(204, headers=headers)
+        return json_response(status, body, headers)
+
+    def _answer_headers(self, request: httpx.Request) -> dict[str, str]:
+        """Headers every routed answer carries, refusals included (made before anything else is looked at)."""
+        return {}
+
+    @abstractmethod
+    def _authenticate(self, request: httpx.Request) -> None:
+        """Raise the provider's `Refusal` unless the request's credentials are accepted."""
+
+    @abstractmethod
+    def _dispatch(self, request: httpx.Request) -> tuple[int, Any]:
+        """The status and JSON body for an authenticated request (or raise a `Refusal`)."""
 
 
 def request_fields(request: httpx.Request, *, invalid: Refusal) -> dict[str, Any]:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import random
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx
 
-from console.sandbox.base import Emulator, json_response
+from console.sandbox.base import json_response
+from console.sandbox.rest import RestEmulator
 from console.sandbox.square.fields import MISSING_IDENTITY, applied, customer_changes, has_identity
 from console.sandbox.square.search import (
     SORT_KEYS,
@@ -32,102 +31,51 @@ from console.sandbox.square.search import (
 )
 from console.sandbox.square.seed import seed_customers
 from console.sandbox.square.wire import (
+    MALFORMED_AUTH,
     SORT_FIELDS,
     SORT_ORDERS,
+    VERSION_HEADER,
     SquareError,
     bad_request,
+    bool_param,
     check_limit,
     customer_not_found,
-    error,
+    entry_map,
     expect_bool,
     expect_int,
     expect_str,
+    id_list,
+    int_param,
     json_object,
     later_timestamp,
     new_id,
     not_found,
     ordered_customer,
+    query_params,
     rate_limited_body,
     refused_body,
     reject_unknown,
     server_error_body,
+    unauthorized,
 )
 
 Record = dict[str, Any]
 Handler = Callable[..., dict[str, Any]]
 
-_VERSION_HEADER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RESERVED = frozenset({"bulk-create", "bulk-update", "bulk-delete", "bulk-retrieve", "search", "groups", "segments"})
 _IDEMPOTENCY_MEMORY = 10_000
-_BULK_MAX = 100
-_MALFORMED_AUTH = ("The `Authorization` http header of your request was malformed. The header value is expected "
-                   "to be of the format \"Bearer TOKEN\" (without quotation marks), where TOKEN is to be replaced "
-                   "with your access token (e.g. \"Bearer ABC123def456GHI789jkl0\").")
 
 
-def _unauthorized(detail: str) -> SquareError:
-    return SquareError(401, [error("UNAUTHORIZED", detail, category="AUTHENTICATION_ERROR")])
+def _idempotency_key(body: dict[str, Any]) -> str | None:
+    key = body.get("idempotency_key")
+    return None if key is None else expect_str(key, "idempotency_key") or None
 
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _query_params(request: httpx.Request, allowed: Iterable[str]) -> dict[str, str]:
-    params = dict(request.url.params.multi_items())
-    for name in params:
-        if name not in allowed:
-            raise bad_request("UNKNOWN_QUERY_PARAMETER", f"Unknown query parameter `{name}`.", name)
-    return params
-
-
-def _int_param(params: dict[str, str], name: str) -> int | None:
-    if name not in params:
-        return None
-    try:
-        return int(params[name])
-    except ValueError:
-        raise bad_request("EXPECTED_INTEGER", f"Expected `{name}` to be an integer.", name) from None
-
-
-def _bool_param(params: dict[str, str], name: str) -> bool:
-    value = params.get(name, "false").lower()
-    if value not in ("true", "false"):
-        raise bad_request("EXPECTED_BOOLEAN", f"Expected `{name}` to be true or false.", name)
-    return value == "true"
-
-
-def _id_list(body: dict[str, Any]) -> list[str]:
-    """The `customer_ids` of a bulk retrieve/delete: 1 to 100 strings, duplicates folded."""
-    reject_unknown(body, {"customer_ids"})
-    ids = body.get("customer_ids")
-    if ids is None:
-        raise bad_request("MISSING_REQUIRED_PARAMETER", "`customer_ids` is required.", "customer_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise bad_request("EXPECTED_ARRAY", "Expected `customer_ids` to be an array of strings.", "customer_ids")
-    if not ids:
-        raise bad_request("ARRAY_EMPTY", "`customer_ids` must hold at least 1 ID.", "customer_ids")
-    if len(ids) > _BULK_MAX:
-        raise bad_request("ARRAY_LENGTH_TOO_LONG", f"`customer_ids` may hold at most {_BULK_MAX} IDs.", "customer_ids")
-    return list(dict.fromkeys(ids))
-
-
-def _entry_map(body: dict[str, Any]) -> dict[str, Any]:
-    """The `customers` map of a bulk create/update: 1 to 100 entries."""
-    reject_unknown(body, {"customers"})
-    entries = body.get("customers")
-    if entries is None:
-        raise bad_request("MISSING_REQUIRED_PARAMETER", "`customers` is required.", "customers")
-    if not isinstance(entries, dict):
-        raise bad_request("EXPECTED_MAP", "Expected `customers` to be a map.", "customers")
-    if not entries:
-        raise bad_request("VALUE_EMPTY", "`customers` must hold at least 1 entry.", "customers")
-    if len(entries) > _BULK_MAX:
-        raise bad_request("TOO_MANY_MAP_ENTRIES", f"`customers` may hold at most {_BULK_MAX} entries.", "customers")
-    return entries
-
-
-class SquareEmulator(Emulator):
+class SquareEmulator(RestEmulator):
     """Square customer profiles, groups and segments for one seller."""
 
     provider: ClassVar[str] = "square"
@@ -141,8 +89,6 @@ class SquareEmulator(Emulator):
     def _seed_state(self, rng: random.Random, count: int) -> None:
         seeded = seed_customers(rng, count)
         self._install(seeded.merchant_id, seeded.customers, seeded.groups, seeded.segments, {})
-        # A separate stream for ids made later, so API-created ids do not depend on the seed data size.
-        self._ids = random.Random(f"square-ids-{self.seed}")
 
     def _install(self, merchant_id: str, customers: dict[str, Record], groups: dict[str, Record],
                  segments: dict[str, Record], idempotency: dict[str, tuple[str, Any]]) -> None:
@@ -170,8 +116,6 @@ class SquareEmulator(Emulator):
             {s["id"]: s for s in state["segments"]},
             {key: (fp, body) for key, fp, body in state.get("idempotency", [])},
         )
-        # Ids made after a restart must not repeat earlier ones; uniqueness beats determinism here.
-        self._ids = random.Random(os.urandom(16))
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"token": f"EAAA-demo-{self._demo_secret('token', 40)}"}
@@ -195,11 +139,6 @@ class SquareEmulator(Emulator):
             del self._customers[old["id"]]
         self._changed()
 
-    def customer(self, customer_id: str) -> Record | None:
-        """The stored customer (for tests and tools); treat it as read-only."""
-        with self._lock:
-            return self._customers.get(customer_id)
-
     def customer_ids(self, *, listed_only: bool = True) -> list[str]:
         """Every customer id (only the listed ones by default), in no particular order."""
         with self._lock:
@@ -211,10 +150,8 @@ class SquareEmulator(Emulator):
 
     # -- errors the base class asks for ---------------------------------------------------------
 
-    def _rate_limited_response(self, retry_after: float) -> httpx.Response:
-        # Whole seconds when possible; fractions keep tests fast and clients parse them as floats.
-        seconds = str(int(retry_after)) if float(retry_after).is_integer() else f"{retry_after:g}"
-        return json_response(429, rate_limited_body(), {"retry-after": seconds})
+    def _rate_limited_response(self, retry_after: str) -> httpx.Response:
+        return json_response(429, rate_limited_body(), {"retry-after": retry_after})
 
     def _server_error_response(self, status: int) -> httpx.Response:
         return json_response(status, server_error_body(status))
@@ -224,26 +161,22 @@ class SquareEmulator(Emulator):
 
     # -- routing --------------------------------------------------------------------------------
 
-    def _route(self, request: httpx.Request) -> httpx.Response:
-        try:
-            self._authenticate(request)
-            handler, args = self._resolve(request.method, request.url.path)
-            return json_response(200, handler(request, *args))
-        except SquareError as exc:
-            return json_response(exc.status, {"errors": exc.errors})
+    def _dispatch(self, request: httpx.Request) -> tuple[int, Any]:
+        handler, args = self._resolve(request.method, request.url.path)
+        return 200, handler(request, *args)
 
     def _authenticate(self, request: httpx.Request) -> None:
         header = request.headers.get("authorization")
         if not header:
-            raise _unauthorized("This request could not be authorized.")
+            raise unauthorized("This request could not be authorized.")
         scheme, _, token = header.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token or " " in token:
-            raise _unauthorized(_MALFORMED_AUTH)
+            raise unauthorized(MALFORMED_AUTH)
         if not self._credentials_accepted({"token": token}):
-            raise _unauthorized("The access token provided is incorrect or expired.")
+            raise unauthorized("The access token provided is incorrect or expired.")
         version = request.headers.get("square-version")
-        if version is not None and not _VERSION_HEADER.fullmatch(version.strip()):
+        if version is not None and not VERSION_HEADER.fullmatch(version.strip()):
             raise bad_request("INVALID_SQUARE_VERSION_FORMAT",
                               f"Invalid Square-Version format `{version}`; expected YYYY-MM-DD.")
 
@@ -332,6 +265,17 @@ class SquareEmulator(Emulator):
         self._put(old, new)
         return new
 
+    def _once(self, scope: str, key: str | None, content: Any, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """`make()`'s answer, remembered under the idempotency key, or the one first given for it."""
+        if key is None:
+            return make()
+        previous = self._remembered(scope, key, content)
+        if previous is not None:
+            return dict(previous)
+        answer = make()
+        self._remember(scope, key, content, answer)
+        return answer
+
     def _remembered(self, scope: str, key: str, content: Any) -> Any | None:
         """The answer first given for this idempotency key; 400 when the key came with other content."""
         stored = self._idempotency.get(f"{scope}:{key}")
@@ -352,29 +296,24 @@ class SquareEmulator(Emulator):
     def _create_customer(self, request: httpx.Request) -> dict[str, Any]:
         body = json_object(request)
         data = {k: v for k, v in body.items() if k != "idempotency_key"}
-        key = body.get("idempotency_key")
-        if key is not None:
-            key = expect_str(key, "idempotency_key") or None
-        if key is not None and (previous := self._remembered("customer", key, data)) is not None:
-            return dict(previous)
-        answer = {"customer": self._build_customer(data)}
-        if key is not None:
-            self._remember("customer", key, data, answer)
-        return answer
+        return self._once("customer", _idempotency_key(body), data, functools.partial(self._created, data))
+
+    def _created(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"customer": self._build_customer(data)}
 
     def _retrieve_customer(self, request: httpx.Request, customer_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         return {"customer": self._existing(customer_id)}
 
     def _update_customer(self, request: httpx.Request, customer_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         record = self._existing(customer_id)
         return {"customer": self._with_changes(record, json_object(request))}
 
     def _delete_customer(self, request: httpx.Request, customer_id: str) -> dict[str, Any]:
-        params = _query_params(request, ("version",))
+        params = query_params(request, ("version",))
         record = self._existing(customer_id)
-        self._check_version(record, _int_param(params, "version"))
+        self._check_version(record, int_param(params, "version"))
         self._put(record, None)
         return {}
 
@@ -408,8 +347,8 @@ class SquareEmulator(Emulator):
         return answer
 
     def _list_customers(self, request: httpx.Request) -> dict[str, Any]:
-        params = _query_params(request, ("cursor", "limit", "sort_field", "sort_order", "count"))
-        limit = _int_param(params, "limit")
+        params = query_params(request, ("cursor", "limit", "sort_field", "sort_order", "count"))
+        limit = int_param(params, "limit")
         limit = 100 if limit is None else check_limit(limit, "limit", 1, 100)
         sort_field = params.get("sort_field", "DEFAULT")
         if sort_field not in SORT_FIELDS:
@@ -420,7 +359,7 @@ class SquareEmulator(Emulator):
         compiled = CompiledQuery(sort_field=sort_field, sort_order=sort_order,
                                  fingerprint=fingerprint("list", sort_field, sort_order))
         return self._page(self._index(sort_field), compiled, params.get("cursor") or None, limit,
-                          _bool_param(params, "count"))
+                          bool_param(params, "count"))
 
     def _search_customers(self, request: httpx.Request) -> dict[str, Any]:
         body = json_object(request)
@@ -436,37 +375,28 @@ class SquareEmulator(Emulator):
     # -- bulk -----------------------------------------------------------------------------------
 
     def _bulk_create(self, request: httpx.Request) -> dict[str, Any]:
-        entries = _entry_map(json_object(request))
+        return self._each_entry(request, lambda key, data: self._once("customer", key, data,
+                                                                      functools.partial(self._created, data)))
+
+    def _bulk_update(self, request: httpx.Request) -> dict[str, Any]:
+        return self._each_entry(request, lambda customer_id, data: {
+            "customer": self._with_changes(self._existing(customer_id), data)})
+
+    def _each_entry(self, request: httpx.Request, answer: Callable[[str, dict[str, Any]], Any]) -> dict[str, Any]:
+        """A bulk create or update: each entry of the `customers` map answered on its own, errors included."""
         responses: dict[str, Any] = {}
-        for key, data in entries.items():
+        for key, data in entry_map(json_object(request)).items():
             try:
                 if not isinstance(data, dict):
                     raise bad_request("EXPECTED_OBJECT", "Each customer must be an object.", key)
-                previous = self._remembered("customer", key, data)
-                if previous is not None:
-                    responses[key] = previous
-                    continue
-                responses[key] = {"customer": self._build_customer(data)}
-                self._remember("customer", key, data, responses[key])
+                responses[key] = answer(key, data)
             except SquareError as exc:
                 responses[key] = {"errors": exc.errors}
         return {"responses": responses}
 
-    def _bulk_update(self, request: httpx.Request) -> dict[str, Any]:
-        entries = _entry_map(json_object(request))
-        responses: dict[str, Any] = {}
-        for customer_id, data in entries.items():
-            try:
-                if not isinstance(data, dict):
-                    raise bad_request("EXPECTED_OBJECT", "Each customer must be an object.", customer_id)
-                responses[customer_id] = {"customer": self._with_changes(self._existing(customer_id), data)}
-            except SquareError as exc:
-                responses[customer_id] = {"errors": exc.errors}
-        return {"responses": responses}
-
     def _bulk_delete(self, request: httpx.Request) -> dict[str, Any]:
         responses: dict[str, Any] = {}
-        for customer_id in _id_list(json_object(request)):
+        for customer_id in id_list(json_object(request)):
             record = self._customers.get(customer_id)
             if record is None:
                 responses[customer_id] = {"errors": [customer_not_found(customer_id)]}
@@ -477,7 +407,7 @@ class SquareEmulator(Emulator):
 
     def _bulk_retrieve(self, request: httpx.Request) -> dict[str, Any]:
         responses: dict[str, Any] = {}
-        for customer_id in _id_list(json_object(request)):
+        for customer_id in id_list(json_object(request)):
             record = self._customers.get(customer_id)
             responses[customer_id] = ({"customer": record} if record is not None
                                       else {"errors": [customer_not_found(customer_id)]})
@@ -512,8 +442,8 @@ class SquareEmulator(Emulator):
 
     def _list_small(self, request: httpx.Request, items: dict[str, Record], key: str) -> dict[str, Any]:
         """A cursor page (1..50, default 50) of groups or segments in the order they were made."""
-        params = _query_params(request, ("cursor", "limit"))
-        limit = _int_param(params, "limit")
+        params = query_params(request, ("cursor", "limit"))
+        limit = int_param(params, "limit")
         limit = 50 if limit is None else check_limit(limit, "limit", 1, 50)
         query_fp = fingerprint(key)
         ordered = sorted((item["created_at"], item["id"]) for item in items.values())
@@ -532,25 +462,19 @@ class SquareEmulator(Emulator):
     def _create_group(self, request: httpx.Request) -> dict[str, Any]:
         body = json_object(request)
         reject_unknown(body, {"idempotency_key", "group"})
-        key = body.get("idempotency_key")
-        if key is not None:
-            key = expect_str(key, "idempotency_key") or None
-        content = body.get("group")
-        if key is not None and (previous := self._remembered("group", key, content)) is not None:
-            return dict(previous)
+        return self._once("group", _idempotency_key(body), body.get("group"), lambda: {"group": self._new_group(body)})
+
+    def _new_group(self, body: dict[str, Any]) -> Record:
         name = self._group_name(body)
         now = later_timestamp(self.now(), None)
         group_id = new_id(self._ids, self._groups)
         group = {"id": group_id, "name": name, "created_at": now, "updated_at": now}
         self._groups[group_id] = group
         self._changed()
-        answer = {"group": group}
-        if key is not None:
-            self._remember("group", key, content, answer)
-        return answer
+        return group
 
     def _retrieve_group(self, request: httpx.Request, group_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         return {"group": self._existing_group(group_id)}
 
     def _update_group(self, request: httpx.Request, group_id: str) -> dict[str, Any]:
@@ -564,7 +488,7 @@ class SquareEmulator(Emulator):
         return {"group": updated}
 
     def _delete_group(self, request: httpx.Request, group_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         self._existing_group(group_id)
         del self._groups[group_id]
         for record in [r for r in self._customers.values() if group_id in r.get("group_ids", ())]:
@@ -584,7 +508,7 @@ class SquareEmulator(Emulator):
         self._commit(record, new)
 
     def _add_group(self, request: httpx.Request, customer_id: str, group_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         record = self._existing(customer_id)
         self._existing_group(group_id)
         current = list(record.get("group_ids", ()))
@@ -593,7 +517,7 @@ class SquareEmulator(Emulator):
         return {}
 
     def _remove_group(self, request: httpx.Request, customer_id: str, group_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         record = self._existing(customer_id)
         self._existing_group(group_id)
         current = list(record.get("group_ids", ()))
@@ -604,7 +528,7 @@ class SquareEmulator(Emulator):
     # -- segments -------------------------------------------------------------------------------
 
     def _retrieve_segment(self, request: httpx.Request, segment_id: str) -> dict[str, Any]:
-        _query_params(request, ())
+        query_params(request, ())
         segment = self._segments.get(segment_id)
         if segment is None:
             raise not_found(f"Segment with ID `{segment_id}` not found.")

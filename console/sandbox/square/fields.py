@@ -21,6 +21,8 @@ from console.sandbox.square.wire import (
     STRING_LIMITS,
     WRITABLE_FIELDS,
     error,
+    expected_string,
+    unknown_parameter,
 )
 
 _PHONE_CHARS = re.compile(r"\+?[0-9 ()./\-]+")
@@ -71,7 +73,7 @@ def _string_change(key: str, value: Any, prefix: str, errors: list[dict[str, str
     if value is None or value == "":
         return True, None
     if not isinstance(value, str):
-        errors.append(error("EXPECTED_STRING", f"Expected `{field}` to be a string.", field))
+        errors.append(expected_string(field))
         return False, None
     limit = STRING_LIMITS[key]
     if limit is not None and len(value) > limit:
@@ -92,26 +94,31 @@ def _string_change(key: str, value: Any, prefix: str, errors: list[dict[str, str
     return True, value
 
 
-def _address_change(value: Any, prefix: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
-    field = prefix + "address"
+def _object_change(key: str, value: Any, prefix: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
+    """(ok, {sub-field: value or None}) for the address or tax_ids object; None removes it."""
+    field = prefix + key
     if value is None:
         return True, None
     if not isinstance(value, dict):
         errors.append(error("EXPECTED_OBJECT", f"Expected `{field}` to be an object.", field))
         return False, None
+    return (_address_parts if key == "address" else _tax_id_parts)(value, field, errors)
+
+
+def _address_parts(value: dict[str, Any], field: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
     parts: dict[str, str | None] = {}
     ok = True
     for key, part in value.items():
         sub = f"{field}.{key}"
         if key not in ADDRESS_FIELDS:
-            errors.append(error("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{sub}`.", sub))
+            errors.append(unknown_parameter(sub))
             ok = False
         elif key in IGNORED_ADDRESS_FIELDS:
             continue
         elif part is None or part == "":
             parts[key] = None
         elif not isinstance(part, str):
-            errors.append(error("EXPECTED_STRING", f"Expected `{sub}` to be a string.", sub))
+            errors.append(expected_string(sub))
             ok = False
         elif key == "country" and part not in COUNTRIES:
             errors.append(error("INVALID_ENUM_VALUE", f"`{part}` is not a valid country code.", sub))
@@ -121,23 +128,17 @@ def _address_change(value: Any, prefix: str, errors: list[dict[str, str]]) -> tu
     return ok, parts
 
 
-def _tax_ids_change(value: Any, prefix: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
-    field = prefix + "tax_ids"
-    if value is None:
-        return True, None
-    if not isinstance(value, dict):
-        errors.append(error("EXPECTED_OBJECT", f"Expected `{field}` to be an object.", field))
-        return False, None
+def _tax_id_parts(value: dict[str, Any], field: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
     parts: dict[str, str | None] = {}
     for key, part in value.items():
         sub = f"{field}.{key}"
         if key != "eu_vat":
-            errors.append(error("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{sub}`.", sub))
+            errors.append(unknown_parameter(sub))
             return False, None
         if part is None or part == "":
             parts[key] = None
         elif not isinstance(part, str):
-            errors.append(error("EXPECTED_STRING", f"Expected `{sub}` to be a string.", sub))
+            errors.append(expected_string(sub))
             return False, None
         elif len(part) > EU_VAT_MAX:
             errors.append(error("VALUE_TOO_LONG", f"Field must not be greater than {EU_VAT_MAX} length", sub))
@@ -157,12 +158,10 @@ def customer_changes(data: dict[str, Any], prefix: str = "") -> tuple[Changes, l
     for key, value in data.items():
         if key not in WRITABLE_FIELDS:
             field = prefix + key
-            errors.append(error("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{field}`.", field))
+            errors.append(unknown_parameter(field))
             continue
-        if key == "address":
-            ok, change = _address_change(value, prefix, errors)
-        elif key == "tax_ids":
-            ok, change = _tax_ids_change(value, prefix, errors)
+        if key in ("address", "tax_ids"):
+            ok, change = _object_change(key, value, prefix, errors)
         else:
             ok, change = _string_change(key, value, prefix, errors)
         if ok:

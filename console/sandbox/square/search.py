@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC
 from typing import Any
 
 import phonenumbers
 
+from console.sandbox.rfc3339 import rfc3339
 from console.sandbox.square.fields import has_identity
 from console.sandbox.square.wire import (
     CREATION_SOURCES,
@@ -27,7 +27,6 @@ from console.sandbox.square.wire import (
     expect_str,
     parse_timestamp,
     reject_unknown,
-    timestamp,
 )
 
 Record = dict[str, Any]
@@ -262,7 +261,7 @@ def _time_range_predicate(value: Any, key: str, field: str) -> Predicate | None:
             continue
         text = expect_str(value[end], f"{field}.{end}")
         try:
-            bounds[end] = timestamp(parse_timestamp(text).astimezone(UTC))
+            bounds[end] = rfc3339(parse_timestamp(text), milliseconds=True)
         except ValueError:
             raise bad_request("INVALID_TIME", f"`{field}.{end}` is not an RFC 3339 time.", f"{field}.{end}") from None
     start, end_at = bounds.get("start_at"), bounds.get("end_at")

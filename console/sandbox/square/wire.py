@@ -1,13 +1,18 @@
-"""Square wire facts the emulator needs: field names and limits, enums, error bodies, ids and timestamps."""
+"""Square wire facts the emulator needs: field names and limits, enums, request parsing, error bodies, ids, times."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+
+from console.sandbox.refusal import Refusal
+from console.sandbox.rfc3339 import rfc3339
 
 SQUARE_VERSION = "2025-08-20"
 
@@ -55,12 +60,11 @@ COUNTRIES = frozenset(_COUNTRY_CODES.split())
 INVALID_REQUEST = "INVALID_REQUEST_ERROR"
 
 
-class SquareError(Exception):
-    """A refused request: becomes `{"errors": [...]}` with this HTTP status."""
+class SquareError(Refusal):
+    """A refused request: answered `{"errors": [...]}` with this HTTP status (a bulk call embeds `errors`)."""
 
     def __init__(self, status: int, errors: list[dict[str, str]]) -> None:
-        super().__init__(errors[0]["detail"] if errors else str(status))
-        self.status = status
+        super().__init__(status, {"errors": errors})
         self.errors = errors
 
 
@@ -72,6 +76,14 @@ def error(code: str, detail: str, field: str | None = None, category: str = INVA
     return item
 
 
+def unknown_parameter(name: str) -> dict[str, str]:
+    return error("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{name}`.", name)
+
+
+def expected_string(name: str) -> dict[str, str]:
+    return error("EXPECTED_STRING", f"Expected `{name}` to be a string.", name)
+
+
 def bad_request(code: str, detail: str, field: str | None = None) -> SquareError:
     return SquareError(400, [error(code, detail, field)])
 
@@ -80,8 +92,73 @@ def not_found(detail: str) -> SquareError:
     return SquareError(404, [error("NOT_FOUND", detail)])
 
 
+def unauthorized(detail: str) -> SquareError:
+    return SquareError(401, [error("UNAUTHORIZED", detail, category="AUTHENTICATION_ERROR")])
+
+
 def customer_not_found(customer_id: str) -> dict[str, str]:
     return error("NOT_FOUND", f"Customer with ID `{customer_id}` not found.")
+
+
+VERSION_HEADER = re.compile(r"\d{4}-\d{2}-\d{2}")
+BULK_MAX = 100
+MALFORMED_AUTH = ("The `Authorization` http header of your request was malformed. The header value is expected "
+                  "to be of the format \"Bearer TOKEN\" (without quotation marks), where TOKEN is to be replaced "
+                  "with your access token (e.g. \"Bearer ABC123def456GHI789jkl0\").")
+
+
+def query_params(request: httpx.Request, allowed: Iterable[str]) -> dict[str, str]:
+    params = dict(request.url.params.multi_items())
+    for name in params:
+        if name not in allowed:
+            raise bad_request("UNKNOWN_QUERY_PARAMETER", f"Unknown query parameter `{name}`.", name)
+    return params
+
+
+def int_param(params: dict[str, str], name: str) -> int | None:
+    if name not in params:
+        return None
+    try:
+        return int(params[name])
+    except ValueError:
+        raise bad_request("EXPECTED_INTEGER", f"Expected `{name}` to be an integer.", name) from None
+
+
+def bool_param(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in ("true", "false"):
+        raise bad_request("EXPECTED_BOOLEAN", f"Expected `{name}` to be true or false.", name)
+    return value == "true"
+
+
+def id_list(body: dict[str, Any]) -> list[str]:
+    """The `customer_ids` of a bulk retrieve/delete: 1 to 100 strings, duplicates folded."""
+    reject_unknown(body, {"customer_ids"})
+    ids = body.get("customer_ids")
+    if ids is None:
+        raise bad_request("MISSING_REQUIRED_PARAMETER", "`customer_ids` is required.", "customer_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise bad_request("EXPECTED_ARRAY", "Expected `customer_ids` to be an array of strings.", "customer_ids")
+    if not ids:
+        raise bad_request("ARRAY_EMPTY", "`customer_ids` must hold at least 1 ID.", "customer_ids")
+    if len(ids) > BULK_MAX:
+        raise bad_request("ARRAY_LENGTH_TOO_LONG", f"`customer_ids` may hold at most {BULK_MAX} IDs.", "customer_ids")
+    return list(dict.fromkeys(ids))
+
+
+def entry_map(body: dict[str, Any]) -> dict[str, Any]:
+    """The `customers` map of a bulk create/update: 1 to 100 entries."""
+    reject_unknown(body, {"customers"})
+    entries = body.get("customers")
+    if entries is None:
+        raise bad_request("MISSING_REQUIRED_PARAMETER", "`customers` is required.", "customers")
+    if not isinstance(entries, dict):
+        raise bad_request("EXPECTED_MAP", "Expected `customers` to be a map.", "customers")
+    if not entries:
+        raise bad_request("VALUE_EMPTY", "`customers` must hold at least 1 entry.", "customers")
+    if len(entries) > BULK_MAX:
+        raise bad_request("TOO_MANY_MAP_ENTRIES", f"`customers` may hold at most {BULK_MAX} entries.", "customers")
+    return entries
 
 
 def json_object(request: httpx.Request) -> dict[str, Any]:
@@ -103,7 +180,7 @@ def reject_unknown(body: dict[str, Any], allowed: frozenset[str] | set[str], pre
     for key in body:
         if key not in allowed:
             name = f"{prefix}{key}"
-            raise bad_request("UNKNOWN_BODY_PARAMETER", f"Unknown body parameter `{name}`.", name)
+            raise SquareError(400, [unknown_parameter(name)])
 
 
 def expect_int(value: Any, field: str) -> int:
@@ -120,7 +197,7 @@ def expect_bool(value: Any, field: str) -> bool:
 
 def expect_str(value: Any, field: str) -> str:
     if not isinstance(value, str):
-        raise bad_request("EXPECTED_STRING", f"Expected `{field}` to be a string.", field)
+        raise SquareError(400, [expected_string(field)])
     return value
 
 
@@ -130,11 +207,6 @@ def check_limit(value: int, field: str, low: int, high: int) -> int:
     if value > high:
         raise bad_request("VALUE_TOO_HIGH", f"`{field}` must be at most {high}.", field)
     return value
-
-
-def timestamp(moment: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds, e.g. 2026-01-05T10:00:00.123Z (sorts as text in time order)."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -147,9 +219,9 @@ def parse_timestamp(text: str) -> datetime:
 
 def later_timestamp(now: datetime, after: str | None) -> str:
     """`now` as a timestamp, nudged to 1 ms after `after` so updates always move updated_at forward."""
-    text = timestamp(now)
+    text = rfc3339(now, milliseconds=True)
     if after is not None and text <= after:
-        text = timestamp(parse_timestamp(after) + timedelta(milliseconds=1))
+        text = rfc3339(parse_timestamp(after) + timedelta(milliseconds=1), milliseconds=True)
     return text
 
 
