@@ -47,6 +47,7 @@ _CUSTOMERS = "/customers"
 _SUB_RESOURCES = {CollectionKind.ADDRESSES: "addresses", CollectionKind.EMAILS: "email_addresses",
                   CollectionKind.PHONES: "phone_numbers"}
 
+
 class CloverProvider(CustomerProvider):
     """Customers of one Clover merchant."""
 
