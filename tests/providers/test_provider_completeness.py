@@ -76,3 +76,11 @@ def test_emulator_connection_info_fills_the_account_fields(key: str) -> None:
     assert given <= fields, f"{key}'s emulator prints fields the provider does not have: {sorted(given - fields)}"
     assert needed <= given, f"{key}'s emulator does not print {sorted(needed - given)}"
     assert all(isinstance(printed[k], str) and printed[k] for k in given)
+
+
+def test_the_doc_names_what_this_check_requires() -> None:
+    doc = (HERE.parents[1] / "docs" / "adding-a-provider.md").read_text(encoding="utf-8")
+    named = [*(f"`{name}`" for name in PACKAGE_FILES), "console/providers/registry.py", "PROVIDER_MODULES",
+             "console/sandbox/registry.py", "EMULATORS", "tests/providers/test_conformance.py", "`CASES`",
+             "tests/providers/test_acme_pay_wire.py", "connection_info", "CollectionKind"]
+    assert [text for text in named if text not in doc] == []

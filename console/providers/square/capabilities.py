@@ -20,8 +20,6 @@ BULK_LIMIT = 100
 PAGE_SIZE = 100
 NAME = "Square"
 
-# -- capabilities ---------------------------------------------------------------------------------
-
 _ADDRESS = "Address"
 CAPABILITIES = Capabilities(
     provider=KEY,
