@@ -14,6 +14,7 @@ from console.domain.customer import Customer
 from console.domain.query import CustomerQuery, TimeRange
 from console.providers.base import ProviderConfig
 from console.providers.digital_river import DigitalRiverProvider
+from console.providers.http import bearer_headers
 from console.providers.registry import by_environment
 from console.providers.square.mapping import search_query
 from console.providers.wire_reading import customer_in
@@ -96,3 +97,8 @@ def test_by_environment_chooses_the_production_host_only_for_production() -> Non
     base_url = by_environment(production="https://live.invalid", sandbox="https://test.invalid")
     assert base_url("production", {}) == "https://live.invalid"
     assert [base_url(env, {}) for env in ("sandbox", "demo")] == ["https://test.invalid"] * 2
+
+
+def test_bearer_headers_carry_the_token_json_and_the_providers_own_headers() -> None:
+    assert bearer_headers("tok") == {"Authorization": "Bearer tok", "Accept": "application/json"}
+    assert bearer_headers("tok", {"Square-Version": "2025-08-20"})["Square-Version"] == "2025-08-20"

@@ -39,7 +39,7 @@ from console.providers.clover.mapping import (
     map_error,
     metadata_body,
 )
-from console.providers.http import HttpCore, RequestLimiter, item_path
+from console.providers.http import HttpCore, RequestLimiter, bearer_headers, item_path
 from console.providers.wire_reading import customer_in, field_of
 
 _CUSTOMERS = "/customers"
@@ -55,7 +55,6 @@ class CloverProvider(CustomerProvider):
 
     def __init__(self, config: ProviderConfig, client: httpx.AsyncClient) -> None:
         super().__init__(config, client)
-        token = config.credentials.get("token", "")
         merchant = str(config.options.get("merchant_id") or config.credentials.get("merchant_id") or "")
         if not merchant:
             raise e.AuthenticationError("This Clover account has no merchant id. Enter it in Accounts.",
@@ -64,7 +63,7 @@ class CloverProvider(CustomerProvider):
         base_url = item_path(f"{config.base_url.rstrip('/')}/v3/merchants", merchant)
         self.http = HttpCore(client, provider=NAME, base_url=base_url,
                              map_error=map_error, limiter=self.limiter,
-                             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+                             headers=bearer_headers(config.credentials.get("token", "")))
 
     def _customer(self, body: Any) -> Customer:
         return customer_in(body, customer_from_wire, provider=NAME)

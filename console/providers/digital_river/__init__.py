@@ -5,7 +5,6 @@ from console.providers.digital_river.capabilities import (
     CREDENTIALS,
     KEY,
     NAME,
-    PAGE_SIZE,
     base_url,
     environment_of_key,
 )
@@ -16,5 +15,5 @@ from console.providers.registry import ProviderInfo
 INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client=DigitalRiverProvider, credentials=CREDENTIALS,
                     base_url=base_url, environment_from_credentials=environment_of_key)
 
-__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "PAGE_SIZE", "DigitalRiverProvider", "customer_from_wire",
+__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "DigitalRiverProvider", "customer_from_wire",
            "environment_of_key"]

@@ -22,7 +22,7 @@ from console.domain.query import CustomerQuery
 from console.providers.base import CustomerProvider, Page, ProviderConfig
 from console.providers.digital_river.capabilities import API_VERSION, CAPABILITIES, ID_MAX, NAME, PAGE_SIZE
 from console.providers.digital_river.mapping import customer_from_wire, map_error, write_body
-from console.providers.http import HttpCore, item_path
+from console.providers.http import HttpCore, bearer_headers, item_path
 from console.providers.wire_reading import customer_in, field_of
 from console.providers.wire_values import blank_to_none, rfc3339
 
@@ -36,10 +36,9 @@ class DigitalRiverProvider(CustomerProvider):
 
     def __init__(self, config: ProviderConfig, client: httpx.AsyncClient) -> None:
         super().__init__(config, client)
-        key = config.credentials.get("secret_key", "")
         self.http = HttpCore(client, provider=NAME, base_url=config.base_url, map_error=map_error,
-                             headers={"Authorization": f"Bearer {key}", "Accept": "application/json",
-                                      "DigitalRiver-Version": API_VERSION})
+                             headers=bearer_headers(config.credentials.get("secret_key", ""),
+                                                    {"DigitalRiver-Version": API_VERSION}))
 
     def _customer(self, body: Any) -> Customer:
         return customer_in(body, customer_from_wire, provider=NAME)

@@ -15,7 +15,7 @@ import httpx
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.providers.base import CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, item_path
+from console.providers.http import HttpCore, bearer_headers, item_path
 from console.providers.payarc.capabilities import CAPABILITIES, NAME, PAGE_SIZE
 from console.providers.payarc.mapping import customer_from_wire, map_error, write_fields
 from console.providers.wire_reading import customer_in, field_of
@@ -30,10 +30,9 @@ class PayArcProvider(CustomerProvider):
 
     def __init__(self, config: ProviderConfig, client: httpx.AsyncClient) -> None:
         super().__init__(config, client)
-        token = config.credentials.get("token", "")
         self.json_bodies = config.options.get("body_encoding") == "json"
         self.http = HttpCore(client, provider=NAME, base_url=config.base_url, map_error=map_error,
-                             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+                             headers=bearer_headers(config.credentials.get("token", "")))
 
     def _customer(self, body: Any) -> Customer:
         return customer_in(body, customer_from_wire, provider=NAME, key="data")

@@ -13,7 +13,7 @@ from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer, Group
 from console.domain.query import CustomerQuery
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
-from console.providers.http import HttpCore, InFlight, item_path
+from console.providers.http import HttpCore, InFlight, bearer_headers, item_path
 from console.providers.square.capabilities import BULK_LIMIT, CAPABILITIES, NAME, PAGE_SIZE, SQUARE_VERSION
 from console.providers.square.mapping import (
     create_body,
@@ -62,10 +62,9 @@ class SquareProvider(CustomerProvider):
 
     def __init__(self, config: ProviderConfig, client: httpx.AsyncClient) -> None:
         super().__init__(config, client)
-        token = config.credentials.get("token", "")
         self.http = HttpCore(client, provider=NAME, base_url=config.base_url, map_error=map_error,
-                             headers={"Authorization": f"Bearer {token}", "Square-Version": SQUARE_VERSION,
-                                      "Accept": "application/json"})
+                             headers=bearer_headers(config.credentials.get("token", ""),
+                                                    {"Square-Version": SQUARE_VERSION}))
 
     def _customers(self, body: Any, key: str = "customers") -> list[Customer]:
         items = body.get(key) or [] if isinstance(body, Mapping) else None
