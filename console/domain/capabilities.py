@@ -80,10 +80,24 @@ class ColumnSpec(_Frozen):
     hidden_by_default: bool = False   # offered in the column chooser, shown once asked for
 
 
+class CollectionKind(StrEnum):
+    """The lists of records a customer can have; each value is the `Customer` attribute holding them.
+
+    The values are also what settings, drafts and the UI store, so they never change.
+    """
+
+    PAYMENT_METHODS = "payment_methods"
+    SHIPPING_ADDRESSES = "shipping_addresses"
+    ADDRESSES = "addresses"
+    EMAILS = "emails"
+    PHONES = "phones"
+    TAX_IDS = "tax_ids"
+
+
 class CollectionSpec(_Frozen):
     """A list of records on a customer (shipping addresses, cards, emails...) and what staff may do."""
 
-    kind: str                      # the Customer attribute holding the items
+    kind: CollectionKind
     label: str                     # the tab: plural, e.g. "Shipping addresses"
     item_label: str = ""           # one item, e.g. "shipping address"; derived from `label` when empty
     columns: tuple[ColumnSpec, ...]

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import httpx
 
-from console.domain.capabilities import Capabilities, SearchKey
+from console.domain.capabilities import Capabilities, CollectionKind, SearchKey
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer, Group
 from console.domain.errors import ConsoleError, NotSupportedError
@@ -128,16 +128,6 @@ class CustomerProvider(ABC):
                 result.succeeded[customer.id] = None
         return result
 
-    async def get_many(self, customer_ids: Sequence[str]) -> BulkResult:
-        """Read several customers; providers with a bulk endpoint override this."""
-        result = BulkResult(succeeded={}, failed={})
-        for customer_id in customer_ids:
-            try:
-                result.succeeded[customer_id] = await self.get(customer_id)
-            except ConsoleError as exc:
-                result.failed[customer_id] = exc
-        return result
-
     # -- groups (capabilities.groups) -------------------------------------------------------
     async def list_groups(self) -> list[Group]:
         raise self._unsupported("Customer groups")
@@ -150,39 +140,38 @@ class CustomerProvider(ABC):
 
     # -- collections (capabilities.collections): each returns the customer as it now is -----
     # The public methods check the kind and the operation against the declared `CollectionSpec`,
-    # so an undeclared kind or operation is refused in this one place; providers implement the
-    # underscored methods only for what they declare.
-    async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        self._check_collection(kind, "can_add", "Adding")
-        return await self._add_item(customer, kind, values)
+    # so an unknown or undeclared kind or operation is refused in this one place; providers
+    # implement the underscored methods, with the typed kind, only for what they declare
+    # (tests/providers/test_declarations.py checks that they do).
+    async def add_item(self, customer: Customer, kind: CollectionKind | str, values: Mapping[str, Any]) -> Customer:
+        return await self._add_item(customer, self._check_collection(kind, "can_add", "Adding"), values)
 
-    async def update_item(self, customer: Customer, kind: str, item_id: str,
+    async def update_item(self, customer: Customer, kind: CollectionKind | str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
-        self._check_collection(kind, "can_edit", "Editing")
-        return await self._update_item(customer, kind, item_id, values)
+        return await self._update_item(customer, self._check_collection(kind, "can_edit", "Editing"), item_id, values)
 
-    async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        self._check_collection(kind, "can_delete", "Deleting")
-        return await self._delete_item(customer, kind, item_id)
+    async def delete_item(self, customer: Customer, kind: CollectionKind | str, item_id: str) -> Customer:
+        return await self._delete_item(customer, self._check_collection(kind, "can_delete", "Deleting"), item_id)
 
-    async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        self._check_collection(kind, "can_set_default", "Choosing the default of")
-        return await self._set_default_item(customer, kind, item_id)
+    async def set_default_item(self, customer: Customer, kind: CollectionKind | str, item_id: str) -> Customer:
+        checked = self._check_collection(kind, "can_set_default", "Choosing the default of")
+        return await self._set_default_item(customer, checked, item_id)
 
-    def _check_collection(self, kind: str, operation: str, what: str) -> None:
+    def _check_collection(self, kind: CollectionKind | str, operation: str, what: str) -> CollectionKind:
         spec = next((c for c in self.capabilities.collections if c.kind == kind), None)
         if spec is None or not getattr(spec, operation):
-            raise self._unsupported(f"{what} {kind.replace('_', ' ')}")
+            raise self._unsupported(f"{what} {str(kind).replace('_', ' ')}")
+        return spec.kind
 
-    async def _add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
-        raise self._unsupported(f"Adding {kind.replace('_', ' ')}")
+    async def _add_item(self, customer: Customer, kind: CollectionKind, values: Mapping[str, Any]) -> Customer:
+        raise NotImplementedError(f"{type(self).__name__} declares adding {kind} but does not implement it")
 
-    async def _update_item(self, customer: Customer, kind: str, item_id: str,
+    async def _update_item(self, customer: Customer, kind: CollectionKind, item_id: str,
                            values: Mapping[str, Any]) -> Customer:
-        raise self._unsupported(f"Editing {kind.replace('_', ' ')}")
+        raise NotImplementedError(f"{type(self).__name__} declares editing {kind} but does not implement it")
 
-    async def _delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        raise self._unsupported(f"Deleting {kind.replace('_', ' ')}")
+    async def _delete_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+        raise NotImplementedError(f"{type(self).__name__} declares deleting {kind} but does not implement it")
 
-    async def _set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
-        raise self._unsupported(f"Choosing the default of {kind.replace('_', ' ')}")
+    async def _set_default_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+        raise NotImplementedError(f"{type(self).__name__} declares a default {kind} but does not implement it")

@@ -67,6 +67,11 @@ def decode_json(raw: bytes) -> Any:
     return json.loads(raw.decode("utf-8-sig"))
 
 
+def bearer_headers(token: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Headers of a JSON API that takes a bearer token (Square, Clover, PayArc, Digital River)."""
+    return {"Authorization": f"Bearer {token}", "Accept": "application/json", **(extra or {})}
+
+
 def path_segment(value: object) -> str:
     """`value` as one percent-encoded URL path segment: every id placed in a path goes through here.
 

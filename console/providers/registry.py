@@ -64,6 +64,16 @@ class ProviderInfo:
         return self.capabilities.display_name
 
 
+BaseUrl = Callable[[Environment, Mapping[str, Any]], str]
+
+
+def by_environment(*, production: str, sandbox: str) -> BaseUrl:
+    """The base URL rule of a provider with one production host and one sandbox host."""
+    def base_url(environment: Environment, options: Mapping[str, Any]) -> str:
+        return production if environment == "production" else sandbox
+    return base_url
+
+
 @cache
 def _load() -> dict[str, ProviderInfo]:
     infos: dict[str, ProviderInfo] = {}

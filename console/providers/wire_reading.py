@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from console.domain.customer import Customer
 from console.domain.errors import ProtocolError
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,3 +35,12 @@ def field_of(body: Any, key: str, kind: type[T] | tuple[type, ...], *, provider:
     if isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, (int,))):
         return value
     raise ProtocolError(f"{provider} sent '{key}' that we cannot read.", field=key, provider=provider)
+
+
+def customer_in(body: Any, read: Callable[[Any], Customer], *, provider: str, key: str | None = None) -> Customer:
+    """The customer an answer holds: `body[key]`, or the body itself when the provider sends it bare."""
+    found = body.get(key) if key is not None and isinstance(body, Mapping) else body
+    if not isinstance(found, Mapping):
+        raise ProtocolError(f"{provider}'s answer has no customer in it.", field=key or "customer",
+                            provider=provider)
+    return read(found)

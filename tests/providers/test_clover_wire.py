@@ -12,7 +12,7 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.base import ProviderConfig
-from console.providers.clover import CloverProvider, _base_url, customer_from_wire
+from console.providers.clover import CloverProvider, base_url, customer_from_wire
 from console.providers.http import RetryPolicy
 from console.sandbox.clover import CloverEmulator
 
@@ -36,10 +36,10 @@ async def clover(emulator: CloverEmulator) -> AsyncIterator[CloverProvider]:
 
 
 def test_hosts_follow_environment_and_region() -> None:
-    assert _base_url("sandbox", {"region": "eu"}) == "https://apisandbox.dev.clover.com"
-    assert _base_url("production", {"region": "eu"}) == "https://api.eu.clover.com"
-    assert _base_url("production", {"region": "la"}) == "https://api.la.clover.com"
-    assert _base_url("production", {}) == "https://api.clover.com"
+    assert base_url("sandbox", {"region": "eu"}) == "https://apisandbox.dev.clover.com"
+    assert base_url("production", {"region": "eu"}) == "https://api.eu.clover.com"
+    assert base_url("production", {"region": "la"}) == "https://api.la.clover.com"
+    assert base_url("production", {}) == "https://api.clover.com"
 
 
 async def test_nested_parts_are_absent_unless_expanded(emulator: CloverEmulator, clover: CloverProvider) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import tokenize
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import respx
 
 from console.domain import errors as e
-from console.domain.capabilities import Capabilities, SearchKey
+from console.domain.capabilities import Capabilities, CollectionKind, CollectionSpec, SearchKey
 from console.domain.customer import Customer
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.base import CustomerProvider, ProviderConfig
@@ -55,6 +56,54 @@ async def test_undeclared_collection_operations_are_refused_before_sending(key: 
                     (someone, kind, "9", {}) if operation == "update_item" else (someone, kind, "9"))
                 with pytest.raises(e.NotSupportedError, match=client.name):
                     await method(*args)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_declared_collection_operation_is_implemented(key: str) -> None:
+    # The base class refuses what is not declared; what is declared must reach the provider's own code.
+    client = provider(key).client
+    for spec in client.capabilities.collections:
+        for flag, operation in OPERATIONS.items():
+            if getattr(spec, flag):
+                implemented = getattr(client, f"_{operation}")
+                assert implemented is not getattr(CustomerProvider, f"_{operation}"), \
+                    f"{client.__name__} declares {flag} on {spec.kind} but does not implement _{operation}"
+
+
+ARGUMENTS = {"add_item": ({},), "update_item": ("9", {}), "delete_item": ("9",), "set_default_item": ("9",)}
+
+
+async def test_a_kind_given_as_text_reaches_the_provider_as_a_collection_kind() -> None:
+    # Settings and drafts keep kinds as text; the provider's own code only ever sees the enum.
+    seen: list[object] = []
+
+    class Recording(SquareProvider):
+        capabilities = SquareProvider.capabilities.model_copy(update={"collections": (CollectionSpec(
+            kind=CollectionKind.EMAILS, label="Emails", columns=(), can_add=True, can_edit=True, can_delete=True,
+            can_set_default=True),)})
+
+        async def _add_item(self, customer: Customer, kind: CollectionKind, values: Any) -> Customer:
+            seen.append(kind)
+            return customer
+
+        async def _update_item(self, customer: Customer, kind: CollectionKind, item_id: str, values: Any) -> Customer:
+            seen.append(kind)
+            return customer
+
+        async def _delete_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+            seen.append(kind)
+            return customer
+
+        async def _set_default_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+            seen.append(kind)
+            return customer
+
+    async with httpx.AsyncClient() as http:
+        client = Recording(ProviderConfig(base_url=BASE, credentials={"token": "t"}), http)
+        for operation, arguments in ARGUMENTS.items():
+            await getattr(client, operation)(Customer(id="1"), "emails", *arguments)
+    assert seen == [CollectionKind.EMAILS] * 4
+    assert all(type(kind) is CollectionKind for kind in seen)
 
 
 def _undeclared_searches(caps: Capabilities) -> list[CustomerQuery]:

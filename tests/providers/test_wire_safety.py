@@ -14,7 +14,8 @@ from console.domain import errors as e
 from console.domain.customer import Address, ContactPoint, Customer, PaymentMethod
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.base import CustomerProvider, ProviderConfig
-from console.providers.clover import MAX_SEARCH_PAGES, CloverProvider
+from console.providers.clover import CloverProvider
+from console.providers.clover.capabilities import MAX_SEARCH_PAGES
 from console.providers.http import (
     MAX_BODY_BYTES,
     HttpCore,

@@ -1,0 +1,35 @@
+"""Values typed in the dialog as a provider should receive them.
+
+Two meanings, named apart: `stripped` keeps an emptied text as "" (Square and Clover send it to
+clear a field, or drop it later); `blank_to_none` turns it into None (Authorize.net leaves the
+element out, Digital River sends null).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+
+def stripped(value: Any) -> Any:
+    """Text without surrounding spaces; anything else (None, bools, numbers, maps) as it is."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value: Any) -> Any:
+    """Like `stripped`, but text that is empty once stripped becomes None."""
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def rfc3339(moment: datetime, *, whole_seconds: bool = False) -> str:
+    """`moment` in UTC with a `Z` suffix (a naive time is taken as UTC).
+
+    Microseconds are kept when there are any (Square takes them); `whole_seconds` drops them for
+    providers whose documented form has none (Digital River: "2020-05-06T22:28:01Z").
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    if whole_seconds:
+        moment = moment.replace(microsecond=0)
+    return moment.isoformat().replace("+00:00", "Z")
