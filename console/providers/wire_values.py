@@ -33,3 +33,15 @@ def rfc3339(moment: datetime, *, whole_seconds: bool = False) -> str:
     if whole_seconds:
         moment = moment.replace(microsecond=0)
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def from_epoch(value: float, *, per_second: int = 1) -> datetime:
+    """The UTC moment `value` counts since 1970 (in 1/`per_second` seconds).
+
+    Raises ValueError for one no datetime can hold (year 10000, say), whatever the platform's own
+    error (OverflowError, OSError), so a reader can report an unreadable answer instead of crashing.
+    """
+    try:
+        return datetime.fromtimestamp(value / per_second, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ValueError(f"{value} is not a moment that can be read") from exc

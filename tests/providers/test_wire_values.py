@@ -18,7 +18,7 @@ from console.providers.http import bearer_headers
 from console.providers.registry import by_environment
 from console.providers.square.mapping import search_query
 from console.providers.wire_reading import customer_in
-from console.providers.wire_values import blank_to_none, rfc3339, stripped
+from console.providers.wire_values import blank_to_none, from_epoch, rfc3339, stripped
 
 PLUS_TWO = timezone(timedelta(hours=2))
 
@@ -102,3 +102,18 @@ def test_by_environment_chooses_the_production_host_only_for_production() -> Non
 def test_bearer_headers_carry_the_token_json_and_the_providers_own_headers() -> None:
     assert bearer_headers("tok") == {"Authorization": "Bearer tok", "Accept": "application/json"}
     assert bearer_headers("tok", {"Square-Version": "2025-08-20"})["Square-Version"] == "2025-08-20"
+
+
+@pytest.mark.parametrize("value", [253402300800000, 10**20, -(10**20)])
+def test_a_time_no_datetime_can_hold_is_unreadable_not_a_crash(value: int) -> None:
+    with pytest.raises(ValueError, match="not a moment"):
+        from_epoch(value, per_second=1000)
+
+
+def test_clover_reports_a_customer_since_past_year_9999_as_unreadable() -> None:
+    from console.domain.errors import ProtocolError
+    from console.providers.clover.mapping import customer_from_wire
+
+    with pytest.raises(ProtocolError) as caught:
+        customer_from_wire({"id": "C1", "customerSince": 253402300800000})
+    assert caught.value.field == "customerSince"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from console.domain import errors as e
@@ -23,7 +22,7 @@ from console.providers.clover.wire import (
 from console.providers.http import Reply, status_error
 from console.providers.wire_model import WireModel
 from console.providers.wire_reading import read_model
-from console.providers.wire_values import stripped
+from console.providers.wire_values import from_epoch, stripped
 
 _ADDRESS_TO_WIRE = {"line1": "address1", "line2": "address2", "line3": "address3", "city": "city",
                     "state": "state", "postal_code": "zip", "country": "country"}
@@ -71,7 +70,11 @@ def customer_from_wire(data: Any) -> Customer:
     extra: dict[str, Any] = {}
     if wire.marketingAllowed is not None:
         extra["marketing_allowed"] = wire.marketingAllowed
-    since = datetime.fromtimestamp(wire.customerSince / 1000, UTC) if wire.customerSince else None
+    try:
+        since = from_epoch(wire.customerSince, per_second=1000) if wire.customerSince else None
+    except ValueError as exc:
+        raise e.ProtocolError("Clover sent a 'customer since' time we cannot read.", field="customerSince",
+                              provider=NAME) from exc
     return Customer(id=wire.id, given_name=wire.firstName, family_name=wire.lastName,
                     company=meta.businessName if meta else None, email=primary.value if primary else None,
                     phone=phones[0].value if phones else None, address=addresses[0] if addresses else None,

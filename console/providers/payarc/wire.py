@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from console.providers.wire_model import WireModel
+from console.providers.wire_values import from_epoch
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -15,7 +16,7 @@ def _timestamp(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        return from_epoch(value)
     if isinstance(value, str):
         moment = datetime.fromisoformat(value.replace(" ", "T", 1))
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
