@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from console.domain.validation import email_problem
 from console.sandbox.demo_data import Person, ascii_slug, generate_people
-from console.sandbox.square.fields import email_problem, normalized_birthday, phone_problem
+from console.sandbox.square.fields import normalized_birthday, phone_problem
 
 RESERVED = re.compile(r"(?:[a-z0-9-]+\.)*example\.(?:com|org|net)")
 US_PHONE = re.compile(r"(\(\d{3}\) 555-01\d\d|\+1 \d{3}-555-01\d\d|\d{3}55501\d\d|\d{3}-555-01\d\d|"

@@ -10,8 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
-import email_validator
-
+from console.domain.validation import email_problem
 from console.sandbox.square.wire import (
     ADDRESS_FIELDS,
     COUNTRIES,
@@ -57,14 +56,6 @@ def normalized_birthday(text: str) -> str | None:
     except ValueError:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def email_problem(text: str) -> str | None:
-    try:
-        email_validator.validate_email(text, check_deliverability=False)
-    except email_validator.EmailNotValidError as exc:
-        return str(exc)
-    return None
 
 
 def _string_change(key: str, value: Any, prefix: str, errors: list[dict[str, str]]) -> tuple[bool, Any]:
