@@ -44,7 +44,8 @@ class Address:
     is_default: bool = False
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self) if f.name not in ("id", "is_default"))
+        # The part names are looked up once: dataclasses.fields() on every call cost 10 µs a customer.
+        return not any(getattr(self, name) for name in _ADDRESS_PARTS)
 
     def one_line(self) -> str:
         """The address on one line, for table cells and lists."""
@@ -52,6 +53,9 @@ class Address:
         parts = [name, self.company, self.line1, self.line2, self.line3, self.city,
                  " ".join(p for p in (self.state, self.postal_code) if p), self.country]
         return ", ".join(p for p in parts if p)
+
+
+_ADDRESS_PARTS = tuple(f.name for f in fields(Address) if f.name not in ("id", "is_default"))
 
 
 # Card brands as people write them; providers spell them 'AmericanExpress', 'AMEX', 'MASTER_CARD'...

@@ -38,9 +38,13 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")
 _FREE_TEXT = frozenset({FieldKind.TEXT, FieldKind.MULTILINE})
 
 
+_NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
+
+
 def digits(text: str) -> str:
     """The ASCII digits of `text` (providers take 0-9 only, not other scripts' digits)."""
-    return "".join(ch for ch in text if "0" <= ch <= "9")
+    # A regex, not a loop over characters: called for every loaded customer's phone.
+    return _NOT_ASCII_DIGITS.sub("", text)
 
 
 def email_problem(text: str) -> str | None:
