@@ -21,20 +21,6 @@ def blank_to_none(value: Any) -> Any:
     return value.strip() or None if isinstance(value, str) else value
 
 
-def rfc3339(moment: datetime, *, whole_seconds: bool = False) -> str:
-    """`moment` in UTC with a `Z` suffix (a naive time is taken as UTC).
-
-    Microseconds are kept when there are any (Square takes them); `whole_seconds` drops them for
-    providers whose documented form has none (Digital River: "2020-05-06T22:28:01Z").
-    """
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    if whole_seconds:
-        moment = moment.replace(microsecond=0)
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def from_epoch(value: float, *, per_second: int = 1) -> datetime:
     """The UTC moment `value` counts since 1970 (in 1/`per_second` seconds).
 

@@ -12,13 +12,14 @@ import respx
 from console.domain import errors as e
 from console.domain.customer import Customer
 from console.domain.query import CustomerQuery, TimeRange
+from console.domain.rfc3339 import rfc3339
 from console.providers.base import ProviderConfig
 from console.providers.digital_river import DigitalRiverProvider
 from console.providers.http import bearer_headers
 from console.providers.registry import by_environment
 from console.providers.square.mapping import search_query
 from console.providers.wire_reading import customer_in
-from console.providers.wire_values import blank_to_none, from_epoch, rfc3339, stripped
+from console.providers.wire_values import blank_to_none, from_epoch, stripped
 
 PLUS_TWO = timezone(timedelta(hours=2))
 
@@ -46,7 +47,7 @@ def test_stripped_keeps_an_emptied_text_and_blank_to_none_drops_it(value: Any, k
 def test_rfc3339_is_utc_with_z_and_drops_the_fraction_only_when_asked(moment: datetime, with_fraction: str,
                                                                       whole_seconds: str) -> None:
     assert rfc3339(moment) == with_fraction
-    assert rfc3339(moment, whole_seconds=True) == whole_seconds
+    assert rfc3339(moment, timespec="seconds") == whole_seconds
 
 
 def test_square_time_filters_keep_the_fraction() -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from console.domain.rfc3339 import rfc3339
 from console.sandbox.authorize_net.wire import AnetError
 from console.sandbox.faults import FaultConfig
 from console.sandbox.refusal import Refusal
 from console.sandbox.registry import emulator_class
 from console.sandbox.rest import RestEmulator
 from console.sandbox.retry_after import retry_after_value
-from console.sandbox.rfc3339 import rfc3339
 from console.sandbox.square.wire import SquareError
 from tests.sandbox.error_shapes import PROVIDERS, auth_headers, customer_path, new_emulator
 
@@ -39,9 +39,9 @@ def test_every_emulators_injected_429_carries_the_same_retry_after(key: str) -> 
 
 def test_rfc3339_writes_utc_with_a_z_and_milliseconds_when_asked() -> None:
     moment = datetime(2026, 1, 5, 12, 0, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
-    assert rfc3339(moment) == "2026-01-05T10:00:00Z"
-    assert rfc3339(moment, milliseconds=True) == "2026-01-05T10:00:00.123Z"
-    assert rfc3339(datetime(2026, 1, 5, tzinfo=UTC), milliseconds=True) == "2026-01-05T00:00:00.000Z"
+    assert rfc3339(moment, timespec="seconds") == "2026-01-05T10:00:00Z"
+    assert rfc3339(moment, timespec="milliseconds") == "2026-01-05T10:00:00.123Z"
+    assert rfc3339(datetime(2026, 1, 5, tzinfo=UTC), timespec="milliseconds") == "2026-01-05T00:00:00.000Z"
 
 
 @pytest.mark.parametrize("key", PROVIDERS)

@@ -19,12 +19,13 @@ from console.domain.capabilities import CollectionKind
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
 from console.domain.query import CustomerQuery
+from console.domain.rfc3339 import rfc3339
 from console.providers.base import CustomerProvider, Page, ProviderConfig
 from console.providers.digital_river.capabilities import API_VERSION, CAPABILITIES, ID_MAX, NAME, PAGE_SIZE
 from console.providers.digital_river.mapping import customer_from_wire, map_error, write_body
 from console.providers.http import HttpCore, bearer_headers, item_path
 from console.providers.wire_reading import customer_in, field_of
-from console.providers.wire_values import blank_to_none, rfc3339
+from console.providers.wire_values import blank_to_none
 
 _CUSTOMERS = "/customers"
 
@@ -76,9 +77,9 @@ class DigitalRiverProvider(CustomerProvider):
         for span, name in ((query.created, "createdTime"), (query.updated, "updatedTime")):
             if span is not None:
                 if span.start is not None:
-                    filters[f"{name}[gte]"] = rfc3339(span.start, whole_seconds=True)
+                    filters[f"{name}[gte]"] = rfc3339(span.start, timespec="seconds")
                 if span.end is not None:
-                    filters[f"{name}[lte]"] = rfc3339(span.end, whole_seconds=True)
+                    filters[f"{name}[lte]"] = rfc3339(span.end, timespec="seconds")
         if query.groups or query.creation_sources:
             raise self._unsupported("this filter (the search field filters what is loaded)")
         return [c async for page in self._all(filters) for c in page.customers]

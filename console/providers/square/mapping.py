@@ -11,12 +11,13 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.customer import ADDRESS_PREFIX, Address, Customer
 from console.domain.query import CustomerQuery, TextMatch, TimeRange
+from console.domain.rfc3339 import rfc3339
 from console.domain.validation import to_e164
 from console.providers.http import Reply, parse_retry_after
 from console.providers.square.capabilities import NAME
 from console.providers.square.wire import WireCustomer, WireError
 from console.providers.wire_reading import read_model
-from console.providers.wire_values import rfc3339, stripped
+from console.providers.wire_values import stripped
 
 # Square field name -> domain field key (for writes and for errors that name a field).
 _FIELD_TO_WIRE: dict[str, str] = {

@@ -26,13 +26,13 @@ from console.sandbox.digital_river.wire import (
     REFUSAL_CODES,
     Record,
     compact,
+    dr_time,
     matches,
     parse_time,
     refusal,
     request_body,
 )
 from console.sandbox.rest import RestEmulator, bearer_token, path_after, random_id
-from console.sandbox.rfc3339 import rfc3339
 
 
 class DigitalRiverEmulator(RestEmulator):
@@ -191,7 +191,7 @@ class DigitalRiverEmulator(RestEmulator):
             raise refusal(409, "already_exists", f"A customer with id '{customer_id}' already exists.", "id")
         if body.get("defaultSourceId") is not None:
             raise refusal(400, "source_not_found", "A new customer has no sources yet.", "defaultSourceId")
-        now = rfc3339(datetime.now(UTC))
+        now = dr_time(datetime.now(UTC))
         record: Record = {"id": customer_id, "createdTime": now, "updatedTime": now, "enabled": True,
                           "requestToBeForgotten": False, "sources": [], "taxIdentifiers": [],
                           **{k: v for k, v in body.items() if k not in ("id", "taxCertificate")},
@@ -216,7 +216,7 @@ class DigitalRiverEmulator(RestEmulator):
         updated = compact({**record, **changes})
         # A later second must show, or clients comparing times could not tell the versions apart.
         previous = parse_time(record["updatedTime"], "updatedTime")
-        updated["updatedTime"] = rfc3339(max(datetime.now(UTC), previous + timedelta(seconds=1)))
+        updated["updatedTime"] = dr_time(max(datetime.now(UTC), previous + timedelta(seconds=1)))
         updated.setdefault("sources", [])
         updated.setdefault("taxIdentifiers", [])
         self._customers[customer_id] = updated
@@ -241,7 +241,7 @@ class DigitalRiverEmulator(RestEmulator):
             if not text.strip():
                 raise refusal(400, "invalid_string_blank", f"{name} must not be blank.", name)
         tax: Record = {"id": str(uuid.UUID(int=self._ids.getrandbits(128), version=4)), "type": kind,
-                       "value": value, "state": "pending", "createdTime": rfc3339(datetime.now(UTC))}
+                       "value": value, "state": "pending", "createdTime": dr_time(datetime.now(UTC))}
         self._tax_ids[tax["id"]] = tax
         self._changed()
         return tax

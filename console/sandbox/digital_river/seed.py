@@ -7,8 +7,7 @@ import uuid
 from datetime import datetime
 
 from console.sandbox.demo_data import generate_people
-from console.sandbox.digital_river.wire import Record, compact
-from console.sandbox.rfc3339 import rfc3339
+from console.sandbox.digital_river.wire import Record, compact, dr_time
 
 _LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP", "nl_NL")
 _COUNTRY_LOCALE = {"US": "en_US", "GB": "en_GB", "DE": "de_DE", "FR": "fr_FR", "ES": "es_ES", "IT": "it_IT",
@@ -23,7 +22,7 @@ def seed_customers(rng: random.Random, count: int) -> dict[str, Record]:
         cid = str(500_000_000_000 + int(rng.random() * 99_999_999_999)) if index % 3 else f"crm-{10_000 + index}"
         a = person.address
         record: Record = {
-            "id": cid, "createdTime": rfc3339(person.created_at), "updatedTime": rfc3339(person.updated_at),
+            "id": cid, "createdTime": dr_time(person.created_at), "updatedTime": dr_time(person.updated_at),
             "email": person.email,
             "shipping": compact({"name": f"{person.given_name} {person.family_name}", "phone": person.phone,
                                  "organization": person.company,
@@ -44,7 +43,7 @@ def seed_customers(rng: random.Random, count: int) -> dict[str, Record]:
         if person.company and rng.random() < 0.4 and a.country in ("DE", "GB", "FR", "IT", "ES", "NL"):
             record["taxIdentifiers"].append({
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "createdTime": rfc3339(person.created_at), "customerId": cid, "type": a.country.lower(),
+                "createdTime": dr_time(person.created_at), "customerId": cid, "type": a.country.lower(),
                 "value": f"{a.country}{int(rng.random() * 1e9):09d}", "state": "verified"})
         customers[cid] = record
     return customers
@@ -52,7 +51,7 @@ def seed_customers(rng: random.Random, count: int) -> dict[str, Record]:
 
 def new_source(rng: random.Random, first: str, last: str, country: str, customer_id: str, created: datetime) -> Record:
     """A reusable credit-card source of a customer, as checkout attaches one."""
-    return {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "createdTime": rfc3339(created),
+    return {"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "createdTime": dr_time(created),
             "type": "creditCard", "reusable": True, "state": "chargeable", "customerId": customer_id,
             "owner": {"firstName": first, "lastName": last, "address": {"country": country}},
             "creditCard": {"brand": rng.choice(("Visa", "MasterCard", "American Express")),

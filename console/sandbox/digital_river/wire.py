@@ -8,8 +8,14 @@ from typing import Any
 
 import httpx
 
+from console.domain.rfc3339 import rfc3339
 from console.sandbox.refusal import Refusal
 from console.sandbox.rest import request_fields
+
+
+def dr_time(moment: datetime) -> str:
+    """A time as Digital River writes it: UTC, whole seconds, e.g. 2020-05-06T22:28:01Z."""
+    return rfc3339(moment, timespec="seconds")
 
 Record = dict[str, Any]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import phonenumbers
 
-from console.sandbox.rfc3339 import rfc3339
+from console.domain.rfc3339 import rfc3339
 from console.sandbox.square.fields import has_identity
 from console.sandbox.square.wire import (
     CREATION_SOURCES,
@@ -261,7 +261,7 @@ def _time_range_predicate(value: Any, key: str, field: str) -> Predicate | None:
             continue
         text = expect_str(value[end], f"{field}.{end}")
         try:
-            bounds[end] = rfc3339(parse_timestamp(text), milliseconds=True)
+            bounds[end] = rfc3339(parse_timestamp(text), timespec="milliseconds")
         except ValueError:
             raise bad_request("INVALID_TIME", f"`{field}.{end}` is not an RFC 3339 time.", f"{field}.{end}") from None
     start, end_at = bounds.get("start_at"), bounds.get("end_at")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from console.domain.rfc3339 import rfc3339
 from console.sandbox.demo_data import Person, generate_people
-from console.sandbox.rfc3339 import rfc3339
 from console.sandbox.square.wire import new_id, ordered_customer
 
 GROUP_NAMES = ("VIP", "Wholesale", "Newsletter", "Loyalty Program", "Staff & Friends", "Event Attendees")
@@ -81,9 +81,9 @@ def _customer(person: Person, rng: random.Random, customer_id: str, groups: list
         record["address"] = _address(person)
     if person.reference_id and shape >= 0.07:
         record["reference_id"] = person.reference_id
-    record["created_at"] = rfc3339(person.created_at, milliseconds=True)
+    record["created_at"] = rfc3339(person.created_at, timespec="milliseconds")
     version = 0 if person.updated_at == person.created_at else 1 + int(rand() * 5)
-    record["updated_at"] = rfc3339(person.updated_at, milliseconds=True)
+    record["updated_at"] = rfc3339(person.updated_at, timespec="milliseconds")
     record["preferences"] = {"email_unsubscribed": bool(record.get("email_address")) and rand() < 0.08}
     record["creation_source"] = _SOURCE_TABLE[int(rand() * len(_SOURCE_TABLE))]
     if groups and rand() < 0.3:
@@ -106,8 +106,8 @@ def _customer(person: Person, rng: random.Random, customer_id: str, groups: list
 def _invisible(person: Person, customer_id: str) -> dict[str, Any]:
     # Profiles without any of the five identity fields exist at real sellers (fields cleared over
     # time); Square never lists or counts them, but retrieving them by id works.
-    created = rfc3339(person.created_at, milliseconds=True)
-    return {"id": customer_id, "created_at": created, "updated_at": rfc3339(person.updated_at, milliseconds=True),
+    created = rfc3339(person.created_at, timespec="milliseconds")
+    return {"id": customer_id, "created_at": created, "updated_at": rfc3339(person.updated_at, timespec="milliseconds"),
             "reference_id": person.reference_id or "ARCHIVE-0", "note": "Details removed at the customer's request.",
             "preferences": {"email_unsubscribed": True}, "creation_source": "IMPORT", "version": 3}
 
@@ -118,14 +118,14 @@ def seed_customers(rng: random.Random, count: int) -> SeedState:
     epoch = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
     groups: dict[str, dict[str, Any]] = {}
     for offset, name in enumerate(GROUP_NAMES):
-        created = rfc3339(epoch + timedelta(days=offset * 17, minutes=offset * 7), milliseconds=True)
+        created = rfc3339(epoch + timedelta(days=offset * 17, minutes=offset * 7), timespec="milliseconds")
         group_id = new_id(rng, groups)
         groups[group_id] = {"id": group_id, "name": name, "created_at": created, "updated_at": created}
     segments: dict[str, dict[str, Any]] = {}
     segment_ids: dict[str, str] = {}
     for code, name in SEGMENTS:
         segment_id = f"{merchant_id}.{code}"
-        created = rfc3339(epoch, milliseconds=True)
+        created = rfc3339(epoch, timespec="milliseconds")
         segments[segment_id] = {"id": segment_id, "name": name, "created_at": created, "updated_at": created}
         segment_ids[code] = segment_id
     hidden = count // 500

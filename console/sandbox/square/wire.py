@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 
+from console.domain.rfc3339 import rfc3339
 from console.sandbox.refusal import Refusal
-from console.sandbox.rfc3339 import rfc3339
 
 SQUARE_VERSION = "2025-08-20"
 
@@ -219,9 +219,9 @@ def parse_timestamp(text: str) -> datetime:
 
 def later_timestamp(now: datetime, after: str | None) -> str:
     """`now` as a timestamp, nudged to 1 ms after `after` so updates always move updated_at forward."""
-    text = rfc3339(now, milliseconds=True)
+    text = rfc3339(now, timespec="milliseconds")
     if after is not None and text <= after:
-        text = rfc3339(parse_timestamp(after) + timedelta(milliseconds=1), milliseconds=True)
+        text = rfc3339(parse_timestamp(after) + timedelta(milliseconds=1), timespec="milliseconds")
     return text
 
 
