@@ -283,7 +283,7 @@ class CustomerService:
         """
         await self._before_write()
         try:
-            result = await self._send_deletes(customers)
+            result = await self.provider.delete_many(customers)
         except BaseException as exc:
             for customer in customers:
                 self._after_write(WriteRecord(WriteOp.DELETE, customer.id, error=exc))
@@ -296,13 +296,6 @@ class CustomerService:
         for customer in customers:
             self._after_write(WriteRecord(WriteOp.DELETE, customer.id, error=result.failed.get(customer.id)))
         return result
-
-    async def _send_deletes(self, customers: Sequence[Customer]) -> BulkResult:
-        if len(customers) == 1 and self.capabilities.bulk_limit:
-            # A bulk endpoint sends no versions; one customer goes through the plain delete, which
-            # does: the base class's one-by-one delete_many, not the provider's bulk override.
-            return await CustomerProvider.delete_many(self.provider, customers)
-        return await self.provider.delete_many(customers)
 
     # -- group membership ---------------------------------------------------------------------
     async def set_group(self, customer: Customer, group_id: str, member: bool) -> Customer:

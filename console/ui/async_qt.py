@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
+# The two answers of most confirmations (`ask` renames their buttons to say what they do).
+Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+
 
 def wait_signal(signal: SignalInstance, timeout: float | None = None) -> Awaitable[tuple[Any, ...]]:
     """Arm now, await later: the next emission of `signal` after this call, with its arguments.

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from console.domain import errors as e
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
-from console.ui.async_qt import ask
+from console.ui.async_qt import No, Yes, ask
 from console.ui.error_message import show_error
 from console.ui.wording import count_of
 from console.ui.write_queue import queue_write
@@ -18,7 +18,6 @@ from console.ui.write_queue import queue_write
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
-Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 MAX_NAMED = 10   # customers named in the question; the rest are counted
 

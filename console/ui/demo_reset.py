@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
-
-from console.ui.async_qt import WRITES, ask
+from console.ui.async_qt import WRITES, No, Yes, ask
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
-Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
 async def reset_demo_flow(window: MainWindow) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.services.accounts import AccountSession
-from console.ui.async_qt import ask
-
-Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+from console.ui.async_qt import No, Yes, ask
 
 
 def ask_before_production_writes(parent: QWidget, session: AccountSession) -> None:

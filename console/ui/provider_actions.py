@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console.domain import errors as e
 from console.domain.capabilities import ActionSpec
-from console.ui.async_qt import ask
+from console.ui.async_qt import No, Yes, ask
 from console.ui.error_message import show_error
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.write_queue import queue_write
@@ -17,7 +17,6 @@ from console.ui.write_queue import queue_write
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
-Yes, No = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
 class ProviderActions:
