@@ -144,6 +144,14 @@ class CreateFromSpec(_Frozen):
     pattern_message: str | None = None
 
 
+class StatusNote(_Frozen):
+    """A standing fact staff must see before editing (shown atop the dialog) when field `key` holds `value`."""
+
+    key: str
+    value: Any
+    message: str
+
+
 class StatusFilterSpec(_Frozen):
     """A provider field the table can be filtered on (Digital River's status, Square's creation source)."""
 
@@ -203,6 +211,7 @@ class Capabilities(_Frozen):
     create_from: CreateFromSpec | None = None
     idempotent_create: bool = False
     status_filter: StatusFilterSpec | None = None
+    status_notes: tuple[StatusNote, ...] = ()
     dashboard: DashboardLinks = DashboardLinks()
 
     def field(self, key: str) -> FieldSpec:

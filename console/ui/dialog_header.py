@@ -6,21 +6,16 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from console.domain.capabilities import Capabilities
 from console.domain.customer import Customer
 from console.ui.theme import badge_style, error_colour, status_style
 
 
-def customer_status(customer: Customer | None) -> list[str]:
-    """Standing facts staff must see before editing: a disabled customer, a request to be forgotten."""
+def customer_status(caps: Capabilities, customer: Customer | None) -> list[str]:
+    """Standing facts staff must see before editing, as the provider declares them (capabilities.status_notes)."""
     if customer is None:
         return []
-    notes = []
-    if customer.extra.get("request_to_be_forgotten") is True:
-        notes.append("Asked to be forgotten: their personal data is erased after the provider's retention "
-                     "period.")
-    if customer.extra.get("enabled") is False:
-        notes.append("Disabled: this customer cannot place orders until enabled again.")
-    return notes
+    return [note.message for note in caps.status_notes if customer.value(note.key) == note.value]
 
 
 class DialogHeader(QWidget):
@@ -45,8 +40,8 @@ class DialogHeader(QWidget):
         layout.addLayout(where)
         layout.addWidget(self.status)
 
-    def show_customer(self, customer: Customer | None) -> None:
-        notes = [self.tr(note) for note in customer_status(customer)]
+    def show_customer(self, caps: Capabilities, customer: Customer | None) -> None:
+        notes = [self.tr(note) for note in customer_status(caps, customer)]
         self.status.setText("\n".join(notes))
         self.status.setVisible(bool(notes))
 

@@ -202,6 +202,6 @@ class DialogSaving:
     def _customer_saved(self, customer: Any) -> None:
         """The provider's copy is the new base: tabs list its items with what is still planned."""
         self.d.original = customer
-        self.d.header.show_customer(customer)
+        self.d.header.show_customer(self.d.caps, customer)
         for tab in self.d.collection_tabs.values():
             tab.set_customer(customer)

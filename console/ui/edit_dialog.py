@@ -80,7 +80,7 @@ class CustomerDialog(QDialog):
 
         # Where this write goes, always visible; and what is special about this customer.
         self.header = DialogHeader(account_label, environment, self)
-        self.header.show_customer(customer)
+        self.header.show_customer(self.caps, customer)
         self.banner = Banner(self)
         self.banner_text, self.banner_action = self.banner.text, self.banner.action
 

@@ -18,6 +18,7 @@ from console.domain.capabilities import (
     FieldSpec,
     SearchKey,
     StatusFilterSpec,
+    StatusNote,
 )
 from console.providers.base import Environment
 from console.providers.registry import CredentialField
@@ -106,6 +107,13 @@ CAPABILITIES = Capabilities(
                    confirm="Record that {name} asked to be forgotten? Digital River erases their personal "
                            "data after its retention period. This cannot be undone.",
                    hidden_when={"request_to_be_forgotten": True}),
+    ),
+    status_notes=(
+        StatusNote(key="request_to_be_forgotten", value=True,
+                   message="Asked to be forgotten: their personal data is erased after the provider's retention "
+                           "period."),
+        StatusNote(key="enabled", value=False,
+                   message="Disabled: this customer cannot place orders until enabled again."),
     ),
     status_filter=StatusFilterSpec(key="status", label="Status", empty_label="Active"),
     # One dashboard for test and live (a toggle in it); no page per customer (wave2-facts.md §2).
