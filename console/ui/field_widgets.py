@@ -189,6 +189,11 @@ class FieldEditor(QWidget):
         w = self.editor
         if isinstance(w, QLineEdit | QPlainTextEdit):
             w.setReadOnly(read_only)
+            # Selectable, but drawn on the window's colour so it does not look like a field to type in.
+            palette = self.palette()
+            if read_only:
+                palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+            w.setPalette(palette)
             if isinstance(w, QLineEdit):
                 w.setClearButtonEnabled(self.clearable and not read_only)
         else:
