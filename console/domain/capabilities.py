@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from console.domain.card_forms import CardFormSpec
+
 
 class FieldKind(StrEnum):
     TEXT = "text"
@@ -213,6 +215,10 @@ class Capabilities(_Frozen):
     status_filter: StatusFilterSpec | None = None
     status_notes: tuple[StatusNote, ...] = ()
     dashboard: DashboardLinks = DashboardLinks()
+    # Cards on file added through the provider's hosted form (None: the console cannot add cards).
+    card_form: CardFormSpec | None = None
+    # Square's customer custom attributes: definitions the seller manages and values per customer.
+    custom_fields: bool = False
 
     def field(self, key: str) -> FieldSpec:
         for spec in self.fields:

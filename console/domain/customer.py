@@ -18,6 +18,8 @@ from typing import Any, Literal
 from pydantic import ConfigDict, field_validator
 from pydantic.dataclasses import dataclass
 
+from console.domain.custom_fields import CUSTOM_PREFIX, CustomFieldValue
+
 _STRICT = ConfigDict(extra="forbid")
 _MASKED_DIGITS = re.compile(r"[0-9]{1,4}")
 _FIRST_SIX = re.compile(r"[0-9]{6}")
@@ -169,6 +171,8 @@ class Customer:
     payment_methods: tuple[PaymentMethod, ...] = ()
     tax_ids: tuple[TaxId, ...] = ()
     group_ids: tuple[str, ...] = ()
+    # Square's custom attributes, read separately from the profile (empty until they are).
+    custom_fields: tuple[CustomFieldValue, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -192,7 +196,16 @@ class Customer:
             return getattr(self.address, key[len(ADDRESS_PREFIX):], None) if self.address else None
         if key in _CUSTOMER_FIELDS:
             return getattr(self, key)
+        if key.startswith(CUSTOM_PREFIX):
+            return self.custom_value(key[len(CUSTOM_PREFIX):])
         return self.extra.get(key)
+
+    def custom_value(self, definition_key: str) -> Any:
+        """The value of one custom field, or None when the customer has none."""
+        for entry in self.custom_fields:
+            if entry.key == definition_key:
+                return entry.value
+        return None
 
     def with_changes(self, **changes: Any) -> Customer:
         return replace(self, **changes)
@@ -226,6 +239,13 @@ def field_getter(key: str) -> Callable[[Customer], Any]:
             return getattr(address, part, None) if address else None
 
         return address_part
+    if key.startswith(CUSTOM_PREFIX):
+        definition_key = key[len(CUSTOM_PREFIX):]
+
+        def custom(customer: Customer) -> Any:
+            return customer.custom_value(definition_key)
+
+        return custom
 
     def extra(customer: Customer) -> Any:
         return customer.extra.get(key)

@@ -14,7 +14,9 @@ from typing import Any, ClassVar, Literal
 import httpx
 
 from console.domain.capabilities import Capabilities, CollectionKind, SearchKey
+from console.domain.card_forms import CardFormCompletion, HostedCardForm
 from console.domain.changes import CustomerChanges
+from console.domain.custom_fields import CustomFieldDefinition, CustomFieldValue
 from console.domain.customer import Customer, Group
 from console.domain.errors import ConsoleError, NotSupportedError
 from console.domain.query import CustomerQuery, TextMatch
@@ -175,3 +177,55 @@ class CustomerProvider(ABC):
 
     async def _set_default_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
         raise NotImplementedError(f"{type(self).__name__} declares a default {kind} but does not implement it")
+
+    # -- cards on file (capabilities.card_form with hosted=True) ---------------------------
+    async def card_form(self, customer: Customer, *, return_url: str,
+                        form_origin: str | None = None) -> HostedCardForm:
+        """How the loopback page hosts this provider's card form for `customer`.
+
+        `return_url` is the loopback callback (it carries the `state`); the provider's page or the
+        page's script returns there. `form_origin` replaces the provider's form host (an emulator's
+        address in demo mode and tests).
+        """
+        raise self._unsupported("Adding a card through a hosted form")
+
+    async def attach_card(self, customer: Customer, completion: CardFormCompletion, *,
+                          idempotency_key: str) -> Customer:
+        """Attach what the form returned (a token, or nothing where the provider saved the card
+        itself) to `customer`; return the customer as it now is, with the new card masked."""
+        raise self._unsupported("Adding a card through a hosted form")
+
+    # -- custom fields (capabilities.custom_fields) ----------------------------------------
+    async def custom_field_definitions(self) -> list[CustomFieldDefinition]:
+        """Every custom field definition of the account, read to the last page."""
+        raise self._unsupported("Custom fields")
+
+    async def create_custom_field_definition(self, definition: CustomFieldDefinition, *,
+                                             idempotency_key: str) -> CustomFieldDefinition:
+        raise self._unsupported("Custom fields")
+
+    async def update_custom_field_definition(self, definition: CustomFieldDefinition, *,
+                                             idempotency_key: str) -> CustomFieldDefinition:
+        """Change a definition's name, description or options, guarded by its `version`."""
+        raise self._unsupported("Custom fields")
+
+    async def delete_custom_field_definition(self, key: str) -> None:
+        raise self._unsupported("Custom fields")
+
+    async def custom_field_values(self, customer_id: str) -> tuple[CustomFieldValue, ...]:
+        """One customer's custom field values, read to the last page."""
+        raise self._unsupported("Custom fields")
+
+    async def set_custom_field_value(self, customer: Customer, value: CustomFieldValue, *,
+                                     idempotency_key: str) -> CustomFieldValue:
+        """Upsert one value; a stale `version` raises `ConflictError` like a stale profile update."""
+        raise self._unsupported("Custom fields")
+
+    async def delete_custom_field_value(self, customer: Customer, key: str) -> None:
+        raise self._unsupported("Custom fields")
+
+    async def set_custom_field_values(self, values: Sequence[tuple[str, CustomFieldValue]], *,
+                                      idempotency_key: str) -> dict[str, ConsoleError | None]:
+        """Bulk upsert of (customer id, value) pairs for jobs; per pair, None or its error,
+        keyed '<customer id>/<definition key>'."""
+        raise self._unsupported("Custom fields")
