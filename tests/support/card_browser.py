@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 import httpx
 
+from console.domain.card_forms import CardFormKind, HostedCardForm
+
 TEST_CARD = {"card_number": "4111111111111111", "exp_month": "12", "exp_year": "2030", "cvv": "123"}
 
 
@@ -71,19 +73,30 @@ class BrowserVisit:
         return self.responses[-1]
 
 
-def play(client: httpx.Client, url: str, card: dict[str, str] | None = None, *, max_steps: int = 12) -> BrowserVisit:
-    """Open `url` and follow the flow: submit hand-over forms, fill card forms with `card`, follow redirects.
+def play(client: httpx.Client, start: str | HostedCardForm, card: dict[str, str] | None = None, *,
+         stop_at: str | None = None, max_steps: int = 12) -> BrowserVisit:
+    """Open `start` (a URL, or a SUBMIT form as the loopback page would send it) and follow the flow:
+    submit hand-over forms, fill card forms with `card`, follow redirects.
 
-    Stops at a page with neither form (the loopback page's "done" answer), or at a card form that
-    refused the card (its message in `error`).
+    Stops at a page with neither form (the loopback page's "done" answer), at a card form that
+    refused the card (its message in `error`), or at a redirect to a URL starting with `stop_at`
+    (not followed: the last response is that redirect, so a test without a loopback server can read
+    the completion from its `location`).
     """
     card = dict(TEST_CARD if card is None else card)
     responses: list[httpx.Response] = []
-    response = client.get(url)
+    if isinstance(start, HostedCardForm):
+        assert start.kind is CardFormKind.SUBMIT, "a SCRIPT form needs a real browser"
+        response = (client.post(start.action, data=start.fields) if start.method.upper() == "POST"
+                    else client.get(start.action, params=start.fields))
+    else:
+        response = client.get(start)
     filled_once = False
     for _ in range(max_steps):
         responses.append(response)
         if response.is_redirect:
+            if stop_at is not None and response.headers["location"].startswith(stop_at):
+                return BrowserVisit(responses)
             response = client.get(urljoin(str(response.url), response.headers["location"]))
             continue
         parser = _FormParser()
