@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from console.domain import errors as e
-from console.domain.capabilities import ActionSpec, Capabilities, SearchKey
+from console.domain.capabilities import ActionSpec, Capabilities, CollectionKind, SearchKey
+from console.domain.card_forms import CardFormCompletion
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer, Group
 from console.domain.query import CustomerQuery
@@ -327,6 +328,18 @@ class CustomerService:
         return await self._item_write(
             WriteRecord(WriteOp.SET_DEFAULT_ITEM, customer.id, kind=kind, target=item_id),
             lambda: self.provider.set_default_item(customer, kind, item_id))
+
+    # -- cards on file (capabilities.card_form) ----------------------------------------------------
+    async def ready_to_write(self) -> None:
+        """Refuse now, or ask now, what the next write would refuse or ask (before staff type a card)."""
+        await self._before_write()
+
+    async def attach_card(self, customer: Customer, completion: CardFormCompletion) -> Customer:
+        """Attach what the provider's hosted card form returned; the customer with the new card, masked."""
+        key = self.new_idempotency_key()
+        return await self._item_write(
+            WriteRecord(WriteOp.ATTACH_CARD, customer.id, kind=CollectionKind.PAYMENT_METHODS.value),
+            lambda: self.provider.attach_card(customer, completion, idempotency_key=key))
 
     async def _item_write(self, record: WriteRecord, send: Callable[[], Awaitable[Customer]]) -> Customer:
         await self._before_write()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +14,7 @@ import httpx
 
 from console.sandbox.base import Emulator
 from console.sandbox.registry import emulator_class, emulator_keys
+from console.sandbox.server import EmulatorServer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,23 @@ class DemoSandbox:
 
     def transport(self, provider: str) -> httpx.AsyncBaseTransport:
         return self.emulator(provider).transport()
+
+    @contextlib.asynccontextmanager
+    async def served(self, provider: str) -> AsyncIterator[str]:
+        """The emulator on a loopback HTTP port while the block runs; yields its address.
+
+        The demo accounts talk to their emulators in-process, but a browser cannot: the provider's
+        card form (Add card) is served this way, from the same emulator, only while it is open.
+        """
+        server = EmulatorServer(self.emulator(provider))
+        thread = threading.Thread(target=server.serve_forever, name=f"demo-{provider}-http", daemon=True)
+        thread.start()
+        try:
+            yield server.base_url
+        finally:
+            # shutdown() waits for the serving loop's next poll (up to half a second): not on the UI thread.
+            await asyncio.to_thread(server.shutdown)
+            server.server_close()
 
     def connection(self, provider: str) -> dict[str, Any]:
         """Base URL and credentials the provider client needs to talk to the emulator."""

@@ -23,6 +23,7 @@ class WriteOp(StrEnum):
     UPDATE_ITEM = "update_item"
     DELETE_ITEM = "delete_item"
     SET_DEFAULT_ITEM = "set_default_item"
+    ATTACH_CARD = "attach_card"
 
 
 @dataclass(frozen=True, slots=True)
