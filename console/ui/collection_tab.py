@@ -87,7 +87,8 @@ class CollectionTab(QWidget):
         self.stack.addWidget(self.empty)
 
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        self._needs_selection: set[str] = set()
+        self._button_row = row = QHBoxLayout()
         for name, text, allowed, slot in (
             ("add", self.tr("Add…"), spec.can_add, self.add),
             ("edit", self.tr("Edit…"), spec.can_edit, self.edit_selected),
@@ -114,6 +115,18 @@ class CollectionTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.refresh()
+
+    def add_button(self, name: str, text: str, slot: Any, *, needs_selection: bool = False) -> QPushButton:
+        """A button for an action that writes at once rather than on Save (Add card), after the others."""
+        button = QPushButton(text, self)
+        button.setObjectName(f"{name}:{self.spec.kind}")
+        button.clicked.connect(lambda _=False: slot())
+        self.buttons[name] = button
+        if needs_selection:
+            self._needs_selection.add(name)
+        self._button_row.insertWidget(self._button_row.count() - 1, button)   # before the stretch
+        self._update_buttons()
+        return button
 
     def items(self) -> list[Any]:
         return self.plan.items(self.customer, self.spec.kind)
@@ -193,6 +206,8 @@ class CollectionTab(QWidget):
             self.buttons["delete"].setEnabled(selected is not None)
         if "edit" in self.buttons:
             self.buttons["edit"].setEnabled(selected is not None and not deleted)
+        for name in self._needs_selection:
+            self.buttons[name].setEnabled(selected is not None and not deleted)
         if "default" in self.buttons:
             self.buttons["default"].setEnabled(selected is not None and not deleted and not item_is_default(selected))
 

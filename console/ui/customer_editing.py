@@ -33,6 +33,7 @@ class CustomerEditing:
         dialog.saved.connect(lambda c: self.saved(c, created=customer is None))
         dialog.open_existing.connect(self.open_by_id)
         dialog.finished.connect(lambda _r: self._closed(dialog))
+        window.card_adding.attach_to(dialog)
         self.dialogs.append(dialog)
         dialog.open()
         return dialog

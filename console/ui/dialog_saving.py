@@ -199,6 +199,17 @@ class DialogSaving:
         self.d.show_banner(text + self.d.tr(" Review and Save."), error=False)
         self.d._revalidate()
 
+    def take_provider_copy(self, current: Customer) -> None:
+        """The provider's copy after a write made outside Save (Add card): the new base, typed edits kept."""
+        if self.d.original is None:
+            return
+        mine = self.d.changes()
+        for key, editor in self.d.editors.items():
+            if not mine.touches(key):
+                editor.set_value(current.value(key))
+        self._customer_saved(current)
+        self.d._revalidate()
+
     def _customer_saved(self, customer: Any) -> None:
         """The provider's copy is the new base: tabs list its items with what is still planned."""
         self.d.original = customer

@@ -18,6 +18,7 @@ from console.services.context import AppContext
 from console.services.customer_filters import NO_FILTERS
 from console.ui.account_switching import AccountSwitching
 from console.ui.async_qt import WRITES, TaskRegistry
+from console.ui.card_adding import CardAdding
 from console.ui.customer_deleting import CustomerDeleting
 from console.ui.customer_editing import CustomerEditing
 from console.ui.customer_list import CustomerList
@@ -68,6 +69,7 @@ class MainWindow(WindowLayout):
         self.editing = CustomerEditing(self)
         self.deleting = CustomerDeleting(self)
         self.provider_actions = ProviderActions(self)
+        self.card_adding = CardAdding(self)
         self.start_snapshot = StartSnapshotWriter(self)
         self.draft_restore = DraftRestore(self)
         self.switching = AccountSwitching(self)

@@ -37,6 +37,11 @@ class ProviderActions:
             create_from.setEnabled(not read_only)
             create_from.triggered.connect(self.create_from_reference)
         customers = window.customer_list.selected_customers()
+        if caps.card_form is not None:
+            add_card = menu.addAction(window.tr("Add card…"))
+            add_card.setObjectName("addCardAction")
+            add_card.setEnabled(len(customers) == 1 and not read_only)
+            add_card.triggered.connect(lambda: window.card_adding.add(customers[0]))
         for spec in caps.actions:
             action = menu.addAction(spec.label)
             applies = len(customers) == 1 and not all(
