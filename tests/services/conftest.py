@@ -25,10 +25,15 @@ class CountingWire(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.methods: list[str] = []
+        self.traffic: list[str] = []   # every request's URL and body and every response body, as text
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.methods.append(request.method)
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        body = await response.aread()
+        self.traffic += [f"{request.url} {request.content.decode(errors='replace')}", body.decode(errors="replace")]
+        return httpx.Response(response.status_code, headers=response.headers, content=body,
+                              extensions=response.extensions)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Demo:
     session: AccountSession
     emulator: Emulator
     wire: CountingWire
+    sandbox: DemoSandbox
 
     @property
     def service(self) -> CustomerService:
@@ -57,7 +63,7 @@ async def open_demo(tmp_path: Path) -> AsyncIterator[OpenDemo]:
         demo.transport = lambda _key: wire  # type: ignore[method-assign]
         session = await open_session(account, secrets=MemorySecrets(), demo=demo, confirmations=confirmations)
         opened.append(session)
-        return Demo(session, demo.emulator(key), wire)
+        return Demo(session, demo.emulator(key), wire, demo)
 
     yield make
     for session in opened:
