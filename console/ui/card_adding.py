@@ -38,7 +38,7 @@ class CardFormWait(QDialog):
         self.setObjectName("cardFormWait")
         self.setWindowTitle(self.tr("Add card — {0}").format(provider))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        title = QLabel(self.tr("<b>Waiting for the card form in your browser…</b>"), self)
+        self.title = title = QLabel(self.tr("<b>Waiting for the card form in your browser…</b>"), self)
         text = QLabel(self.tr("Type the card for {0} into {1}'s form in your browser. Customer Console never "
                               "sees the card number: it receives only the finished result. The form closes "
                               "by itself after 10 minutes.").format(customer_name, provider), self)

@@ -1,0 +1,89 @@
+"""Add card and Replace card from the Cards tab in demo mode, with the browser played by the test."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMessageBox
+
+from console.domain.capabilities import CollectionKind
+from console.providers.registry import providers
+from console.ui.card_adding import CardFormWait
+from console.ui.main_window import MainWindow
+from tests.support import card_browser
+from tests.support.qt import answer, until, visible
+from tests.support.window import open_edit_of_row
+from tests.ui.conftest import open_demo
+
+CARDS = CollectionKind.PAYMENT_METHODS
+HOSTED = [i.key for i in providers() if i.capabilities.card_form is not None and i.capabilities.card_form.hosted]
+
+
+class Browser:
+    """Stands in for the system browser: opens each URL the window hands over, in a thread."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.urls: list[str] = []
+        window.open_url = self.open  # type: ignore[assignment]
+
+    def open(self, url: QUrl) -> bool:
+        self.urls.append(url.toString())
+        return True
+
+    async def fill_in(self, card: dict[str, str] | None = None) -> card_browser.BrowserVisit:
+        """Do in the browser what a person does: the last page opened, through the provider's form."""
+        def visit() -> card_browser.BrowserVisit:
+            with httpx.Client(timeout=10) as client:
+                return card_browser.play(client, self.urls[-1], card)
+        return await asyncio.to_thread(visit)
+
+
+def _rows(tab: Any) -> list[str]:
+    table = tab.table
+    return [" ".join(table.item(r, c).text() for c in range(table.columnCount()) if table.item(r, c))
+            for r in range(table.rowCount())]
+
+
+@pytest.mark.parametrize("provider", HOSTED)
+async def test_add_card_from_the_cards_tab_shows_the_new_card_masked(qtbot: Any, window: MainWindow,
+                                                                     provider: str) -> None:
+    await open_demo(window, provider)
+    browser = Browser(window)
+    dialog = await open_edit_of_row(qtbot, window, 0)
+    tab = dialog.collection_tabs[CARDS]
+    dialog.tabs.setCurrentWidget(tab)
+    before = len(tab.items())
+    qtbot.mouseClick(tab.buttons["addCard"], Qt.MouseButton.LeftButton)
+    wait = await until(lambda: visible(CardFormWait, "cardFormWait"), what="the waiting dialog")
+    assert "Waiting for the card form in your browser" in wait.title.text()
+    assert browser.urls and browser.urls[0].startswith("http://127.0.0.1:")
+    visit = await browser.fill_in()
+    assert "finished" in visit.final.text
+    if window.session is not None and window.session.service.capabilities.collection(CARDS).can_set_default:
+        await answer(QMessageBox.StandardButton.No)
+    await until(lambda: len(tab.items()) == before + 1, what="the new card on the Cards tab")
+    assert any("1111" in row for row in _rows(tab))
+    assert "Card added" in window.statusBar().currentMessage()
+    assert not visible(CardFormWait, "cardFormWait")
+    assert not dialog.has_unsaved_changes()
+
+
+async def test_cancel_closes_the_wait_and_attaches_nothing(qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, HOSTED[0])
+    browser = Browser(window)
+    dialog = await open_edit_of_row(qtbot, window, 0)
+    tab = dialog.collection_tabs[CARDS]
+    before = len(tab.items())
+    tab.buttons["addCard"].click()
+    wait = await until(lambda: visible(CardFormWait, "cardFormWait"), what="the waiting dialog")
+    wait.cancel.click()
+    await until(lambda: "cancelled" in window.statusBar().currentMessage(), what="the cancel to be reported")
+    assert not wait.isVisible()
+    assert len(tab.items()) == before
+    with pytest.raises(httpx.ConnectError):
+        async with httpx.AsyncClient() as client:
+            await client.get(browser.urls[0])
