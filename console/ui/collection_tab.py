@@ -88,6 +88,7 @@ class CollectionTab(QWidget):
 
         self.buttons: dict[str, QPushButton] = {}
         self._needs_selection: set[str] = set()
+        self._added_buttons: list[QPushButton] = []
         self._button_row = row = QHBoxLayout()
         for name, text, allowed, slot in (
             ("add", self.tr("Add…"), spec.can_add, self.add),
@@ -117,14 +118,15 @@ class CollectionTab(QWidget):
         self.refresh()
 
     def add_button(self, name: str, text: str, slot: Any, *, needs_selection: bool = False) -> QPushButton:
-        """A button for an action that writes at once rather than on Save (Add card), after the others."""
+        """A button for an action that writes at once rather than on Save (Add card), before the others."""
         button = QPushButton(text, self)
         button.setObjectName(f"{name}:{self.spec.kind}")
         button.clicked.connect(lambda _=False: slot())
         self.buttons[name] = button
         if needs_selection:
             self._needs_selection.add(name)
-        self._button_row.insertWidget(self._button_row.count() - 1, button)   # before the stretch
+        self._button_row.insertWidget(len(self._added_buttons), button)
+        self._added_buttons.append(button)
         self._update_buttons()
         return button
 

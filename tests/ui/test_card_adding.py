@@ -82,7 +82,7 @@ async def test_cancel_closes_the_wait_and_attaches_nothing(qtbot: Any, window: M
     wait = await until(lambda: visible(CardFormWait, "cardFormWait"), what="the waiting dialog")
     wait.cancel.click()
     await until(lambda: "cancelled" in window.statusBar().currentMessage(), what="the cancel to be reported")
-    assert not wait.isVisible()
+    assert not visible(CardFormWait, "cardFormWait")
     assert len(tab.items()) == before
     with pytest.raises(httpx.ConnectError):
         async with httpx.AsyncClient() as client:
