@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+from console.sandbox.authorize_net.expiring import expiring_cards
+from console.sandbox.authorize_net.hosted_form import ADD_PAYMENT_PATH, HostedPages, redacted_form
 from console.sandbox.authorize_net.schema import REQUESTS, SchemaViolation, check
 from console.sandbox.authorize_net.seed import seed_profiles, seed_transactions
 from console.sandbox.authorize_net.wire import (
@@ -51,6 +53,7 @@ class AuthorizeNetEmulator(Emulator):
         self._flight = threading.Lock()
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.hosted_pages = HostedPages()  # Accept Customer's tokens: short-lived, so never saved
         super().__init__(**kwargs)
         self.base_url += PATH  # the API is one URL
 
@@ -120,8 +123,14 @@ class AuthorizeNetEmulator(Emulator):
         error = AnetError("E00001", "An error occurred during processing. Please try again.")
         return answer(status, as_xml, "ErrorResponse", {}, error.messages, {})
 
+    def _record(self, request: httpx.Request, body: bytes) -> None:
+        # The hosted card page's form carries a card number and code, which are never kept.
+        super()._record(request, redacted_form(body) if request.url.path == ADD_PAYMENT_PATH else body)
+
     def _route(self, request: httpx.Request) -> httpx.Response:
         # Not a RestEmulator: credentials travel inside the envelope, and every answer is 200 in the request's format.
+        if request.method == "POST" and request.url.path.rstrip("/") == ADD_PAYMENT_PATH:
+            return self.hosted_pages.page(request, self.now(), self._save_hosted_card)
         if request.method != "POST" or request.url.path.rstrip("/") != PATH:
             return httpx.Response(404, content=b"Not Found")
         content = request.content.removeprefix(BOM).strip()
@@ -324,6 +333,20 @@ class AuthorizeNetEmulator(Emulator):
         payments[index] = updated
         self._replace(profile, paymentProfiles=payments)
         return {}
+
+    def _getCustomerPaymentProfileList(self, body: Record) -> Record:
+        return expiring_cards(self._customers.values(), body)
+
+    # -- Accept Customer (the hosted form) -------------------------------------------------------
+
+    def _getHostedProfilePage(self, body: Record) -> Record:
+        profile = self._profile_of(body)
+        return {"token": self.hosted_pages.issue(profile["customerProfileId"], body.get("hostedProfileSettings"),
+                                                 self.now())}
+
+    def _save_hosted_card(self, profile_id: str, payment_profile: Record) -> None:
+        """What the hosted page does with a card it accepted: the API's own create, limits and duplicates included."""
+        self._createCustomerPaymentProfile({"customerProfileId": profile_id, "paymentProfile": payment_profile})
 
     def _deleteCustomerPaymentProfile(self, body: Record) -> Record:
         profile = self._profile_of(body)
