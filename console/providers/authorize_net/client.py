@@ -277,6 +277,7 @@ class AuthorizeNetProvider(CustomerProvider):
 
     async def card_form(self, customer: Customer, *, return_url: str,
                         form_origin: str | None = None) -> HostedCardForm:
+        hosted.check_room(customer)
         body = await self.call("getHostedProfilePageRequest",
                                [("customerProfileId", customer.id),
                                 ("hostedProfileSettings", hosted.page_settings(return_url))])

@@ -14,7 +14,7 @@ from typing import Any
 from console.domain import errors as e
 from console.domain.card_forms import CardFormKind, HostedCardForm
 from console.domain.customer import Customer, display_name
-from console.providers.authorize_net.capabilities import CAPABILITIES, NAME
+from console.providers.authorize_net.capabilities import CAPABILITIES, MAX_PAYMENT_PROFILES, NAME
 from console.providers.base import Environment
 
 FORM_HOSTS = {"production": "https://accept.authorize.net", "sandbox": "https://test.authorize.net"}
@@ -27,6 +27,13 @@ def form_host(environment: Environment, form_origin: str | None) -> str:
     if form_origin:
         return form_origin.rstrip("/")
     return FORM_HOSTS["production" if environment == "production" else "sandbox"]
+
+
+def check_room(customer: Customer) -> None:
+    """InvalidInputError when the profile is full: the form would only refuse the card after it was typed."""
+    if len(customer.payment_methods) >= MAX_PAYMENT_PROFILES:
+        raise e.InvalidInputError(f"This profile already has {MAX_PAYMENT_PROFILES} payment profiles, the most "
+                                  f"{NAME} keeps. Delete one before adding a card.", provider=NAME)
 
 
 def page_settings(return_url: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from console.sandbox.authorize_net.seed import seed_profiles, seed_transactions
 from console.sandbox.authorize_net.wire import (
     ADDRESS_KEYS,
     BOM,
+    ERROR_DEFAULTS,
     MAX_PAYMENT_PROFILES,
     MAX_SHIPPING_ADDRESSES,
     OK,
@@ -147,7 +148,7 @@ class AuthorizeNetEmulator(Emulator):
             self._authenticate(body["merchantAuthentication"])
             result, messages = getattr(self, "_" + name.removesuffix("Request"))(body), OK
         except AnetError as error:
-            result, messages = error.body, error.messages
+            result, messages = {**ERROR_DEFAULTS.get(name, {}), **error.body}, error.messages
         ref = {"refId": body["refId"]} if isinstance(body, dict) and body.get("refId") else {}
         return answer(200, as_xml, response_name(name) if name in REQUESTS else "ErrorResponse", ref, messages, result)
 

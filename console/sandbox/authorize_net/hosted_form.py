@@ -95,7 +95,7 @@ class HostedPages:
         session = self._sessions.get(token)
         if session is None or session.expires <= now:
             self._sessions.pop(token, None)
-            return _page(SESSION_GONE, body="", status=200)
+            return _page(SESSION_GONE, body="")
         if "card_number" not in form:
             return _card_form(token, session, form, "")
         error = _card_error(session, form, now)
@@ -111,7 +111,7 @@ class HostedPages:
         if return_url:
             return httpx.Response(303, headers={"location": return_url, "content-type": "text/html; charset=utf-8"},
                                   content=b"")
-        return _page("", body="<p id=\"saved\">The payment information was saved.</p>", status=200)
+        return _page("", body='<p id="saved">The payment information was saved.</p>')
 
 
 def redacted_form(body: bytes) -> bytes:
@@ -181,14 +181,14 @@ def _card_form(token: str, session: HostedSession, form: Mapping[str, str], erro
     if return_url:
         text = session.setting("hostedProfileReturnUrlText") or "Cancel"
         parts.append(f'<p><a href="{html.escape(return_url, quote=True)}">{html.escape(text)}</a></p>')
-    return _page(error, body="".join(parts), status=200)
+    return _page(error, body="".join(parts))
 
 
-def _page(error: str, *, body: str, status: int) -> httpx.Response:
+def _page(error: str, *, body: str) -> httpx.Response:
     error_block = f'<p id="card-error" role="alert">{html.escape(error)}</p>' if error else ""
     document = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Add payment information"
                 f"</title></head><body><h1>Add payment information</h1>{error_block}{body}</body></html>")
     # The page must not be cached or framed by another site, as a card page of a provider would say.
     headers = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store",
                "x-frame-options": "SAMEORIGIN"}
-    return httpx.Response(status, headers=headers, content=document.encode("utf-8"))
+    return httpx.Response(200, headers=headers, content=document.encode("utf-8"))

@@ -20,6 +20,9 @@ CARDS = (("Visa", "4111111111111111"), ("MasterCard", "5424000000000015"), ("Ame
 ADDRESS_KEYS = ("firstName", "lastName", "company", "address", "city", "state", "zip", "country", "phoneNumber",
                 "faxNumber", "email")
 OK = {"resultCode": "Ok", "message": [{"code": "I00001", "text": "Successful."}]}
+# Required xs:int elements of a response, which the service's serializer writes even in an error
+# answer (a value type has no "absent") [inferred], so that answer still fits the schema.
+ERROR_DEFAULTS: dict[str, Record] = {"getCustomerPaymentProfileListRequest": {"totalNumInResultSet": 0}}
 # The schema answers a create-from-transaction with the plain create response.
 _RESPONSE_NAMES = {"createCustomerProfileFromTransactionRequest": "createCustomerProfileResponse"}
 
