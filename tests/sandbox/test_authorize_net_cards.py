@@ -174,3 +174,17 @@ def test_the_page_applies_the_settings_the_token_was_given(emulator: AuthorizeNe
                                   {**card_browser.TEST_CARD, "card_number": "4012888818888", **card}, stop_at=RETURN)
     assert visit.error == message
     assert visit.final.is_redirect == (not message)
+
+
+@pytest.mark.parametrize(("number", "brand"), [
+    ("4007000000027", "Visa"), ("5424000000000015", "MasterCard"), ("2223000010309703", "MasterCard"),
+    ("370000000000002", "AmericanExpress"), ("6011000000000012", "Discover"), ("3088000000000017", "JCB"),
+    ("38000000000006", "DinersClub")])
+def test_a_saved_test_card_is_named_by_its_brand(emulator: AuthorizeNetEmulator, number: str, brand: str) -> None:
+    profile_id = next(iter(emulator._customers))
+    with httpx.Client(transport=emulator.sync_transport()) as browser:
+        visit = card_browser.play(browser, _form(emulator, profile_id),
+                                  {**card_browser.TEST_CARD, "card_number": number, "cvv": "1234"}, stop_at=RETURN)
+    assert visit.final.is_redirect, visit.error
+    saved = emulator._customers[profile_id]["paymentProfiles"][-1]
+    assert (saved["cardType"], saved["last4"], saved["issuer"]) == (brand, number[-4:], number[:6])
