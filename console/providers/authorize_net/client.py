@@ -280,7 +280,8 @@ class AuthorizeNetProvider(CustomerProvider):
         hosted.check_room(customer)
         body = await self.call("getHostedProfilePageRequest",
                                [("customerProfileId", customer.id),
-                                ("hostedProfileSettings", hosted.page_settings(return_url))])
+                                ("hostedProfileSettings", hosted.page_settings(return_url))],
+                               retry=True)  # a token no one uses expires harmlessly
         return hosted.hosted_form(customer, hosted.page_token(body),
                                   hosted.form_host(self.config.environment, form_origin))
 

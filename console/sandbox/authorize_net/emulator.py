@@ -5,6 +5,8 @@ service's exact declaration; a request with a DOCTYPE is E00003) and use HTTP 20
 `messages.resultCode`; requests are validated against the schema's element order and lengths
 (E00003 with a validator-style text); the limits (10 payment profiles, 100 shipping addresses),
 the duplicate rules (E00039), masked card data and E00040 for unknown ids follow the fact sheet.
+Accept Customer's hosted `addPayment` page (hosted_form.py) is served here too, as plain HTML, and
+getCustomerPaymentProfileList lists the cards expiring in a month (expiring.py).
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class AuthorizeNetEmulator(Emulator):
 
     def _record(self, request: httpx.Request, body: bytes) -> None:
         # The hosted card page's form carries a card number and code, which are never kept.
-        super()._record(request, redacted_form(body) if request.url.path == ADD_PAYMENT_PATH else body)
+        super()._record(request, redacted_form(body) if request.url.path.rstrip("/") == ADD_PAYMENT_PATH
+                              else body)
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         # Not a RestEmulator: credentials travel inside the envelope, and every answer is 200 in the request's format.
