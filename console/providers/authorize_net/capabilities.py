@@ -14,6 +14,7 @@ from console.domain.capabilities import (
     FieldSpec,
     SearchKey,
 )
+from console.domain.card_forms import CardFormSpec
 from console.providers.registry import CredentialField, OptionField, by_environment
 
 KEY = "authorize-net"
@@ -75,13 +76,16 @@ CAPABILITIES = Capabilities(
                                 ColumnSpec(key="expiry", label="Expires", width=80),
                                 ColumnSpec(key="holder_name", label="Bill to", width=180)),
                        can_delete=True, can_set_default=True, max_items=MAX_PAYMENT_PROFILES,
-                       note="Cards are added at checkout or from a transaction; the console never takes "
-                            "card numbers."),
+                       note="Add opens Authorize.net's own card form (Accept Customer) in your browser; "
+                            "the card is typed there, and the console never sees its number."),
         CollectionSpec(kind=CollectionKind.SHIPPING_ADDRESSES, label="Shipping addresses",
                        columns=(ColumnSpec(key="one_line", label="Address", width=380),),
                        fields=_SHIPPING_FIELDS, can_add=True, can_edit=True, can_delete=True, can_set_default=True,
                        max_items=MAX_SHIPPING_ADDRESSES, on_create=True, default_from_detail=True),
     ),
+    # Accept Customer's hosted form needs only the API credentials, and saves the card itself.
+    card_form=CardFormSpec(note="The card is typed into Authorize.net's own form (Accept Customer) and saved "
+                                "there; the console then reads the profile again to show it."),
     create_from=CreateFromSpec(label="New from transaction…", prompt="Transaction id", pattern="[0-9]+",
                                pattern_message="A transaction id is digits only."),
     # The classic Merchant Interface's profile page (wave2-facts.md §2; needs a signed-in session).

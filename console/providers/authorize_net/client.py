@@ -16,10 +16,13 @@ import httpx
 
 from console.domain import errors as e
 from console.domain.capabilities import CollectionKind
+from console.domain.card_forms import CardFormCompletion, HostedCardForm
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.domain.query import CustomerQuery
+from console.providers.authorize_net import hosted
 from console.providers.authorize_net.capabilities import CAPABILITIES, DEFAULT_CONCURRENCY, NAME
+from console.providers.authorize_net.expiring import ExpiringCards, cards_from_wire, request_elements
 from console.providers.authorize_net.mapping import (
     ADDRESS_PARTS,
     address_body,
@@ -269,3 +272,28 @@ class AuthorizeNetProvider(CustomerProvider):
         await self.call("updateCustomerPaymentProfileRequest",
                         [("customerProfileId", customer.id), ("paymentProfile", profile)], retry=True)
         return await self.get(customer.id)
+
+    # -- cards on file: Accept Customer's hosted form ------------------------------------------
+
+    async def card_form(self, customer: Customer, *, return_url: str,
+                        form_origin: str | None = None) -> HostedCardForm:
+        hosted.check_room(customer)
+        body = await self.call("getHostedProfilePageRequest",
+                               [("customerProfileId", customer.id),
+                                ("hostedProfileSettings", hosted.page_settings(return_url))],
+                               retry=True)  # a token no one uses expires harmlessly
+        return hosted.hosted_form(customer, hosted.page_token(body),
+                                  hosted.form_host(self.config.environment, form_origin))
+
+    async def attach_card(self, customer: Customer, completion: CardFormCompletion, *,
+                          idempotency_key: str) -> Customer:
+        # Authorize.net saved the card itself and sends nothing back: the profile shows what it saved.
+        return hosted.new_card(customer, await self.get(customer.id))
+
+    async def expiring_cards(self, year: int, month: int, *, limit: int = 1000, page: int = 1,
+                             descending: bool = False) -> ExpiringCards:
+        """One page of the merchant's cards expiring in `month` of `year`, masked, by payment profile id."""
+        body = await self.call("getCustomerPaymentProfileListRequest",
+                               request_elements(year, month, limit=limit, page=page, descending=descending),
+                               retry=True)
+        return cards_from_wire(body, year, month)

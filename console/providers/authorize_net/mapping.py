@@ -45,7 +45,8 @@ def with_default_shipping(customer: Customer, address_id: str) -> Customer:
                                                       for a in customer.shipping_addresses))
 
 
-def _payment_method(p: WirePaymentProfile) -> PaymentMethod:
+def payment_method(p: WirePaymentProfile) -> PaymentMethod:
+    """A masked domain card (or bank account) from a payment profile as read."""
     holder = " ".join(x for x in ((p.billTo.firstName, p.billTo.lastName) if p.billTo else ()) if x) or None
     card, bank = (p.payment.creditCard, p.payment.bankAccount) if p.payment else (None, None)
     if card is not None:
@@ -71,7 +72,7 @@ def customer_from_wire(profile: Any) -> Customer:
         profile = {**profile, "paymentProfiles": listed(profile.get("paymentProfiles") or []),
                    "shipToList": listed(profile.get("shipToList") or [])}
     wire = read_model(WireProfile, profile, provider=NAME, what="a customer profile", at="profile")
-    methods = tuple(_payment_method(p) for p in wire.paymentProfiles)
+    methods = tuple(payment_method(p) for p in wire.paymentProfiles)
     default = next((m for m in methods if m.is_default), None)
     default_wire = next((p for p in wire.paymentProfiles if p.defaultPaymentProfile), None)
     extra: dict[str, Any] = {}

@@ -56,3 +56,9 @@ class WireProfile(WireModel):
     paymentProfiles: list[WirePaymentProfile] = Field(default_factory=list)
     shipToList: list[WireAddress] = Field(default_factory=list)
     profileType: str | None = None
+
+
+class WireListedPaymentProfile(WirePaymentProfile):
+    """An item of getCustomerPaymentProfileListResponse (its ids are xs:int, read as digit strings)."""
+
+    customerProfileId: str

@@ -5,6 +5,8 @@ service's exact declaration; a request with a DOCTYPE is E00003) and use HTTP 20
 `messages.resultCode`; requests are validated against the schema's element order and lengths
 (E00003 with a validator-style text); the limits (10 payment profiles, 100 shipping addresses),
 the duplicate rules (E00039), masked card data and E00040 for unknown ids follow the fact sheet.
+Accept Customer's hosted `addPayment` page (hosted_form.py) is served here too, as plain HTML, and
+getCustomerPaymentProfileList lists the cards expiring in a month (expiring.py).
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from typing import Any, ClassVar
 
 import httpx
 
+from console.sandbox.authorize_net.expiring import expiring_cards
+from console.sandbox.authorize_net.hosted_form import ADD_PAYMENT_PATH, HostedPages, redacted_form
 from console.sandbox.authorize_net.schema import REQUESTS, SchemaViolation, check
 from console.sandbox.authorize_net.seed import seed_profiles, seed_transactions
 from console.sandbox.authorize_net.wire import (
     ADDRESS_KEYS,
     BOM,
+    ERROR_DEFAULTS,
     MAX_PAYMENT_PROFILES,
     MAX_SHIPPING_ADDRESSES,
     OK,
@@ -51,6 +56,7 @@ class AuthorizeNetEmulator(Emulator):
         self._flight = threading.Lock()
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.hosted_pages = HostedPages()  # Accept Customer's tokens: short-lived, so never saved
         super().__init__(**kwargs)
         self.base_url += PATH  # the API is one URL
 
@@ -120,8 +126,15 @@ class AuthorizeNetEmulator(Emulator):
         error = AnetError("E00001", "An error occurred during processing. Please try again.")
         return answer(status, as_xml, "ErrorResponse", {}, error.messages, {})
 
+    def _record(self, request: httpx.Request, body: bytes) -> None:
+        # The hosted card page's form carries a card number and code, which are never kept.
+        super()._record(request, redacted_form(body) if request.url.path.rstrip("/") == ADD_PAYMENT_PATH
+                              else body)
+
     def _route(self, request: httpx.Request) -> httpx.Response:
         # Not a RestEmulator: credentials travel inside the envelope, and every answer is 200 in the request's format.
+        if request.method == "POST" and request.url.path.rstrip("/") == ADD_PAYMENT_PATH:
+            return self.hosted_pages.page(request, self.now(), self._save_hosted_card)
         if request.method != "POST" or request.url.path.rstrip("/") != PATH:
             return httpx.Response(404, content=b"Not Found")
         content = request.content.removeprefix(BOM).strip()
@@ -138,7 +151,7 @@ class AuthorizeNetEmulator(Emulator):
             self._authenticate(body["merchantAuthentication"])
             result, messages = getattr(self, "_" + name.removesuffix("Request"))(body), OK
         except AnetError as error:
-            result, messages = error.body, error.messages
+            result, messages = {**ERROR_DEFAULTS.get(name, {}), **error.body}, error.messages
         ref = {"refId": body["refId"]} if isinstance(body, dict) and body.get("refId") else {}
         return answer(200, as_xml, response_name(name) if name in REQUESTS else "ErrorResponse", ref, messages, result)
 
@@ -324,6 +337,20 @@ class AuthorizeNetEmulator(Emulator):
         payments[index] = updated
         self._replace(profile, paymentProfiles=payments)
         return {}
+
+    def _getCustomerPaymentProfileList(self, body: Record) -> Record:
+        return expiring_cards(self._customers.values(), body)
+
+    # -- Accept Customer (the hosted form) -------------------------------------------------------
+
+    def _getHostedProfilePage(self, body: Record) -> Record:
+        profile = self._profile_of(body)
+        return {"token": self.hosted_pages.issue(profile["customerProfileId"], body.get("hostedProfileSettings"),
+                                                 self.now())}
+
+    def _save_hosted_card(self, profile_id: str, payment_profile: Record) -> None:
+        """What the hosted page does with a card it accepted: the API's own create, limits and duplicates included."""
+        self._createCustomerPaymentProfile({"customerProfileId": profile_id, "paymentProfile": payment_profile})
 
     def _deleteCustomerPaymentProfile(self, body: Record) -> Record:
         profile = self._profile_of(body)

@@ -28,6 +28,8 @@ class El:
     min_length: int | None = None
     pattern: str | None = None
     choices: tuple[str, ...] = ()
+    minimum: int | None = None  # for "int" elements (xs:int with minInclusive/maxInclusive)
+    maximum: int | None = None
 
 
 def _s(name: str, max_length: int | None = None, *, required: bool = False, min_length: int | None = None) -> El:
@@ -54,6 +56,10 @@ _PAYMENT_BASE = (El("customerType", "string", choices=("individual", "business")
 _PAYMENT_PROFILE = (*_PAYMENT_BASE, El("payment", "paymentType"), El("driversLicense", "driversLicenseType"),
                     _s("taxId", 9, min_length=8), _bool("defaultPaymentProfile"),
                     El("subsequentAuthInformation", "any"), _bool("excludeFromAccountUpdater"))
+def _int(name: str, minimum: int, maximum: int) -> El:
+    return El(name, "int", required=True, minimum=minimum, maximum=maximum)
+
+
 _VALIDATION = El("validationMode", "string", choices=("none", "testMode", "liveMode", "oldLiveMode"))
 
 TYPES: dict[str, tuple[El, ...]] = {
@@ -82,6 +88,11 @@ TYPES: dict[str, tuple[El, ...]] = {
                        _s("expirationTimeStamp")),
     "driversLicenseType": (_s("number", 20, required=True, min_length=5), _s("state", 2, required=True, min_length=2),
                            _s("dateOfBirth", 10, required=True, min_length=8)),
+    "ArrayOfSetting": (El("setting", "settingType", repeated=True),),
+    "settingType": (_s("settingName"), _s("settingValue")),
+    "CustomerPaymentProfileSorting": (El("orderBy", "string", required=True, choices=("id",)),
+                                      El("orderDescending", "boolean", required=True)),
+    "Paging": (_int("limit", 1, 1000), _int("offset", 1, 100000)),
     # requests
     "authenticateTestRequest": _PREFIX,
     "getCustomerProfileIdsRequest": _PREFIX,
@@ -115,6 +126,14 @@ TYPES: dict[str, tuple[El, ...]] = {
                                              _bool("defaultShippingAddress")),
     "deleteCustomerShippingAddressRequest": (*_PREFIX, _id("customerProfileId", required=True),
                                              _id("customerAddressId", required=True)),
+    "getHostedProfilePageRequest": (*_PREFIX, _id("customerProfileId", required=True),
+                                    El("hostedProfileSettings", "ArrayOfSetting")),
+    "getCustomerPaymentProfileListRequest": (*_PREFIX,
+                                             El("searchType", "string", required=True,
+                                                choices=("cardsExpiringInMonth",)),
+                                             _s("month", 7, required=True, min_length=4),
+                                             El("sorting", "CustomerPaymentProfileSorting"),
+                                             El("paging", "Paging")),
 }
 REQUESTS = frozenset(name for name in TYPES if name.endswith("Request"))
 
@@ -180,6 +199,9 @@ def _check_value(el: El, value: Any) -> None:
                               "not a valid Boolean value.")
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise SchemaViolation(f"The element {_q(el.name)} cannot contain child elements.")
+    if el.type == "int":
+        _check_int(el, value)
+        return
     text = str(value)
     datatype = f"{NS}:{el.type}" if el.type == "numericString" else "http://www.w3.org/2001/XMLSchema:string"
     if el.pattern and not re.fullmatch(el.pattern, text):
@@ -195,3 +217,18 @@ def _check_value(el: El, value: Any) -> None:
     if el.choices and text not in el.choices:
         raise SchemaViolation(f"The '{NS}:{el.name}' element is invalid - The value '{text}' is invalid according "
                               f"to its datatype - The Enumeration constraint failed.")
+
+
+def _check_int(el: El, value: str | int) -> None:
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        raise SchemaViolation(f"The '{NS}:{el.name}' element is invalid - The value '{text}' is invalid according "
+                              f"to its datatype 'http://www.w3.org/2001/XMLSchema:int' - The string '{text}' is not a "
+                              "valid Int32 value.")
+    number = int(text)
+    if el.minimum is not None and number < el.minimum:
+        raise SchemaViolation(f"The '{NS}:{el.name}' element is invalid - The value '{text}' is invalid according "
+                              f"to its datatype - The MinInclusive constraint failed.")
+    if el.maximum is not None and number > el.maximum:
+        raise SchemaViolation(f"The '{NS}:{el.name}' element is invalid - The value '{text}' is invalid according "
+                              f"to its datatype - The MaxInclusive constraint failed.")

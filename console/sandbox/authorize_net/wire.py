@@ -20,6 +20,9 @@ CARDS = (("Visa", "4111111111111111"), ("MasterCard", "5424000000000015"), ("Ame
 ADDRESS_KEYS = ("firstName", "lastName", "company", "address", "city", "state", "zip", "country", "phoneNumber",
                 "faxNumber", "email")
 OK = {"resultCode": "Ok", "message": [{"code": "I00001", "text": "Successful."}]}
+# Required xs:int elements of a response, which the service's serializer writes even in an error
+# answer (a value type has no "absent") [inferred], so that answer still fits the schema.
+ERROR_DEFAULTS: dict[str, Record] = {"getCustomerPaymentProfileListRequest": {"totalNumInResultSet": 0}}
 # The schema answers a create-from-transaction with the plain create response.
 _RESPONSE_NAMES = {"createCustomerProfileFromTransactionRequest": "createCustomerProfileResponse"}
 
@@ -100,8 +103,23 @@ def card_facts(number: str) -> Record:
     """The brand, last four digits and issuer number of a full card number (E00003 unless 13 to 16 digits)."""
     if not (number.isdigit() and 13 <= len(number) <= 16):
         raise AnetError("E00003", "cardNumber is required and must be 13 to 16 digits.")
-    return {"cardType": next((b for b, n in CARDS if n[0] == number[0]), "Visa"), "last4": number[-4:],
-            "issuer": number[:6]}
+    return {"cardType": card_brand(number), "last4": number[-4:], "issuer": number[:6]}
+
+
+# Issuer number ranges (first digits, inclusive) of the card types Authorize.net names in `cardType`.
+_BRAND_RANGES = (("AmericanExpress", ((34, 34), (37, 37))), ("JCB", ((3528, 3589), (3088, 3094))),
+                 ("DinersClub", ((300, 305), (36, 36), (38, 39))),
+                 ("Discover", ((6011, 6011), (644, 649), (65, 65))),
+                 ("MasterCard", ((51, 55), (2221, 2720))), ("Visa", ((4, 4),)))
+
+
+def card_brand(number: str) -> str:
+    """Authorize.net's `cardType` for a card number, from its leading digits (Visa when none match)."""
+    for brand, ranges in _BRAND_RANGES:
+        for low, high in ranges:
+            if low <= int(number[:len(str(low))]) <= high:
+                return brand
+    return "Visa"
 
 
 def masked_payment(profile: Record, payment: Record, *, unmask: bool, issuer: bool) -> Record:

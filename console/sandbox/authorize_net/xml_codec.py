@@ -20,6 +20,18 @@ WRAPPERS = {"ids": "numericString", "customerPaymentProfileIdList": "numericStri
             "subscriptionIds": "string"}
 
 
+class Wrapped(list[Any]):
+    """A response list that XML wraps: `<name><item>…</item>…</name>` (JSON flattens it to an array).
+
+    For wrappers of complex items whose element name also occurs unwrapped elsewhere (`paymentProfiles`
+    is a wrapper in getCustomerPaymentProfileListResponse, a repeated element in a profile).
+    """
+
+    def __init__(self, item: str, values: list[Any]) -> None:
+        super().__init__(values)
+        self.item = item
+
+
 # How Authorize.net's XML answers begin (after the byte-order mark), byte for byte: its client libraries
 # strip exactly this text, so other quotes or spacing break them.
 DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>'
@@ -101,7 +113,11 @@ def render(root_name: str, body: dict[str, Any]) -> bytes:
 def _fill(node: ET.Element, value: Any) -> None:
     if isinstance(value, dict):
         for key, child in value.items():
-            if key in WRAPPERS and isinstance(child, list):
+            if isinstance(child, Wrapped):
+                wrapper = ET.SubElement(node, key)
+                for item in child:
+                    _fill(ET.SubElement(wrapper, child.item), item)
+            elif key in WRAPPERS and isinstance(child, list):
                 wrapper = ET.SubElement(node, key)
                 for item in child:
                     ET.SubElement(wrapper, WRAPPERS[key]).text = str(item)
