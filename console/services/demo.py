@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import threading
@@ -63,9 +62,13 @@ class DemoSandbox:
         try:
             yield server.base_url
         finally:
-            # shutdown() waits for the serving loop's next poll (up to half a second): not on the UI thread.
-            await asyncio.to_thread(server.shutdown)
-            server.server_close()
+            # shutdown() waits for the serving loop's next poll (up to half a second): not on the UI
+            # thread, and not through the event loop's executor (Qt's timers must stay on their thread).
+            def stop() -> None:
+                server.shutdown()
+                server.server_close()
+
+            threading.Thread(target=stop, name=f"demo-{provider}-http-stop", daemon=True).start()
 
     def connection(self, provider: str) -> dict[str, Any]:
         """Base URL and credentials the provider client needs to talk to the emulator."""
