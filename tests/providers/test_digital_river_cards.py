@@ -56,6 +56,8 @@ class Wire:
             spec.validate("Errors", response.json())
         elif _SAVE.match(path) and method == "POST":
             spec.validate("Source", response.json())
+        elif _SAVE.match(path) and method == "DELETE":
+            assert response.status_code == 204 and response.content == b""
         elif (_CUSTOMER.match(path) and method in ("GET", "POST")) or (path == "/customers" and method == "POST"):
             spec.validate("Customer", response.json())
         self.checked += 1
@@ -135,7 +137,7 @@ async def test_a_test_card_typed_into_the_emulators_page_is_saved_masked_and_bec
     assert not contains_card_number(json.dumps(emulator.customer(customer.id)))
 
 
-async def test_a_second_card_is_not_the_default_until_it_is_made_one(
+async def test_a_replacement_card_is_made_the_default_and_the_old_one_removed(
         client: DigitalRiverProvider, server: EmulatorServer) -> None:
     customer = await _new_customer(client)
     _, first = await _add_card(client, server, customer)
@@ -147,6 +149,10 @@ async def test_a_second_card_is_not_the_default_until_it_is_made_one(
     # What the console offers after adding: "make it the default", through the existing collection call.
     chosen = await client.set_default_item(second, "payment_methods", new.id)
     assert [c.last4 for c in chosen.payment_methods if c.is_default] == ["0008"]
+    (old,) = [c for c in chosen.payment_methods if c.last4 == "1111"]
+    left = await client.delete_item(chosen, "payment_methods", old.id)
+    assert [(c.last4, c.is_default) for c in left.payment_methods] == [("0008", True)]
+    assert (await client.delete_item(left, "payment_methods", old.id)).payment_methods == left.payment_methods
 
 
 @pytest.mark.parametrize(("card", "message"), [

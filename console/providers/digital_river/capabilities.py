@@ -99,9 +99,10 @@ CAPABILITIES = Capabilities(
                        columns=(ColumnSpec(key="masked", label="Source", width=200),
                                 ColumnSpec(key="expiry", label="Expires", width=80),
                                 ColumnSpec(key="holder_name", label="Owner", width=180)),
-                       can_set_default=True, default_label="Default",
+                       can_set_default=True, can_delete=True, default_label="Default",
                        note="Cards are added through Digital River's own card form (DigitalRiver.js) and "
-                            "shown masked; one can be made the default."),
+                            "shown masked; one can be made the default. Removing one cancels it at Digital "
+                            "River, so it cannot be added back."),
     ),
     actions=(
         ActionSpec(key="forget", label="Record request to be forgotten…",

@@ -86,11 +86,15 @@ def source_id_of(completion: CardFormCompletion) -> str:
     return source_id
 
 
+def source_path(customer_id: str, source_id: str) -> str:
+    """Where a customer's source is saved (POST) and detached (DELETE, which cancels the source)."""
+    return item_path(f"{item_path('/customers', customer_id)}/sources", source_id)
+
+
 async def save_source(http: HttpCore, customer_id: str, source_id: str) -> None:
     """Save the source to the customer. Saving it again to the same customer changes nothing, so a
     retried request is harmless (DR has no idempotency keys)."""
-    path = item_path(f"{item_path('/customers', customer_id)}/sources", source_id)
-    await http.request("POST", path, retry=True)
+    await http.request("POST", source_path(customer_id, source_id), retry=True)
 
 
 def _js(value: Any) -> str:

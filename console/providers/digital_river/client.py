@@ -129,8 +129,10 @@ class DigitalRiverProvider(CustomerProvider):
         return await self.get(customer.id)
 
     async def _delete_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+        path = (cards.source_path(customer.id, item_id) if kind is CollectionKind.PAYMENT_METHODS
+                else item_path("/tax-identifiers", item_id))
         with contextlib.suppress(e.NotFoundError):  # already gone, which is what was asked
-            await self.http.request("DELETE", item_path("/tax-identifiers", item_id), retry=True)
+            await self.http.request("DELETE", path, retry=True)
         return await self.get(customer.id)
 
     async def _set_default_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:

@@ -70,8 +70,8 @@ CAPABILITIES = Capabilities(
                        columns=(ColumnSpec(key="masked", label="Card", width=180),
                                 ColumnSpec(key="expiry", label="Expires", width=80),
                                 ColumnSpec(key="holder_name", label="Card holder", width=180)),
-                       note="Cards are attached through PayArc's card tokens; the console shows them "
-                            "masked and never takes card numbers."),
+                       note="Cards are added in PayArc's dashboard (PayArc has no card form the console "
+                            "could open); here they are shown masked."),
     ),
     # No documented page per customer (wave2-facts.md §2).
     dashboard=DashboardLinks(home={"production": "https://dashboard.payarc.net",
