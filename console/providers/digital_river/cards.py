@@ -63,7 +63,7 @@ def owner_of(customer: Customer) -> dict[str, str]:
 
 
 def form_for(config: ProviderConfig, customer: Customer, *, return_url: str,
-              form_origin: str | None) -> HostedCardForm:
+             form_origin: str | None) -> HostedCardForm:
     """DigitalRiver.js's card fields for a real account, or the emulator's card page (`form_origin`)."""
     key = public_key(config)
     owner = owner_of(customer)
