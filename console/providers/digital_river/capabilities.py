@@ -20,8 +20,9 @@ from console.domain.capabilities import (
     StatusFilterSpec,
     StatusNote,
 )
+from console.domain.card_forms import CardFormSpec
 from console.providers.base import Environment
-from console.providers.registry import CredentialField
+from console.providers.registry import CredentialField, OptionField
 
 KEY = "digital-river"
 NAME = "Digital River"
@@ -34,6 +35,7 @@ _SHIPPING = "Shipping"
 _SETTINGS = "Settings"
 STATUS_ERASURE = "Erasure requested"
 STATUS_DISABLED = "Disabled"
+PUBLIC_KEY = "public_key"   # the account option DigitalRiver.js's card form needs
 
 CAPABILITIES = Capabilities(
     provider=KEY,
@@ -97,9 +99,10 @@ CAPABILITIES = Capabilities(
                        columns=(ColumnSpec(key="masked", label="Source", width=200),
                                 ColumnSpec(key="expiry", label="Expires", width=80),
                                 ColumnSpec(key="holder_name", label="Owner", width=180)),
-                       can_set_default=True, default_label="Default",
-                       note="Sources are attached at checkout; here they are shown masked and one can be "
-                            "made the default."),
+                       can_set_default=True, can_delete=True, default_label="Default",
+                       note="Cards are added through Digital River's own card form (DigitalRiver.js) and "
+                            "shown masked; one can be made the default. Removing one cancels it at Digital "
+                            "River, so it cannot be added back."),
     ),
     actions=(
         ActionSpec(key="forget", label="Record request to be forgotten…",
@@ -119,6 +122,8 @@ CAPABILITIES = Capabilities(
     # One dashboard for test and live (a toggle in it); no page per customer (wave2-facts.md §2).
     dashboard=DashboardLinks(home={"production": "https://dashboard.digitalriver.com/",
                                    "sandbox": "https://dashboard.digitalriver.com/"}),
+    # DigitalRiver.js makes a source with the public key; the first one saved becomes the default.
+    card_form=CardFormSpec(required_options=(PUBLIC_KEY,), has_default=True),
 )
 
 
@@ -133,6 +138,10 @@ def environment_of_key(credentials: Mapping[str, str]) -> Environment | None:
 CREDENTIALS = (CredentialField(key="secret_key", label="Secret key",
                                help="A confidential key from the Digital River Dashboard: sk_test_... for test "
                                     "data, sk_... for live. The key decides the environment."),)
+OPTIONS = (OptionField(key=PUBLIC_KEY, label="Public key",
+                       help="For adding cards: the public key of the same mode as the secret key (pk_test_... "
+                            "for test data), from the Digital River Dashboard. DigitalRiver.js uses it in "
+                            "the browser; it is not secret."),)
 
 
 def base_url(environment: Environment, options: Mapping[str, Any]) -> str:

@@ -16,11 +16,13 @@ import httpx
 
 from console.domain import errors as e
 from console.domain.capabilities import CollectionKind
+from console.domain.card_forms import CardFormCompletion, HostedCardForm
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
 from console.domain.query import CustomerQuery
 from console.domain.rfc3339 import rfc3339
 from console.providers.base import CustomerProvider, Page, ProviderConfig
+from console.providers.digital_river import cards
 from console.providers.digital_river.capabilities import API_VERSION, CAPABILITIES, ID_MAX, NAME, PAGE_SIZE
 from console.providers.digital_river.mapping import customer_from_wire, map_error, write_body
 from console.providers.http import HttpCore, bearer_headers, item_path
@@ -127,11 +129,24 @@ class DigitalRiverProvider(CustomerProvider):
         return await self.get(customer.id)
 
     async def _delete_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
+        path = (cards.source_path(customer.id, item_id) if kind is CollectionKind.PAYMENT_METHODS
+                else item_path("/tax-identifiers", item_id))
         with contextlib.suppress(e.NotFoundError):  # already gone, which is what was asked
-            await self.http.request("DELETE", item_path("/tax-identifiers", item_id), retry=True)
+            await self.http.request("DELETE", path, retry=True)
         return await self.get(customer.id)
 
     async def _set_default_item(self, customer: Customer, kind: CollectionKind, item_id: str) -> Customer:
         reply = await self.http.request("POST", item_path(_CUSTOMERS, customer.id),
                                         json_body={"defaultSourceId": item_id}, retry=True)
         return self._customer(reply.body)
+
+    # -- cards on file (cards.py) ------------------------------------------------------------
+
+    async def card_form(self, customer: Customer, *, return_url: str,
+                        form_origin: str | None = None) -> HostedCardForm:
+        return cards.form_for(self.config, customer, return_url=return_url, form_origin=form_origin)
+
+    async def attach_card(self, customer: Customer, completion: CardFormCompletion, *,
+                          idempotency_key: str) -> Customer:
+        await cards.save_source(self.http, customer.id, cards.source_id_of(completion))
+        return await self.get(customer.id)

@@ -113,7 +113,9 @@ def map_error(reply: Reply) -> e.ConsoleError | None:
     if reply.status == 404:
         return e.NotFoundError(message, provider=NAME, code=code)
     if reply.status == 409:
-        return e.DuplicateError(message, provider=NAME, code=code)
+        # `already_exists` is a duplicate id; a source that cannot be saved (in use, not chargeable) is not.
+        conflict = e.DuplicateError if code in (None, "already_exists") else e.ConflictError
+        return conflict(message, provider=NAME, code=code)
     if reply.status == 429:
         return e.RateLimitedError("Digital River asks us to slow down.", provider=NAME,
                                   retry_after=parse_retry_after(reply.headers.get("retry-after")))

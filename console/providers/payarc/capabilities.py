@@ -11,6 +11,7 @@ from console.domain.capabilities import (
     FieldKind,
     FieldSpec,
 )
+from console.domain.card_forms import CardFormSpec
 from console.providers.registry import CredentialField, OptionField, by_environment
 
 KEY = "payarc"
@@ -69,12 +70,20 @@ CAPABILITIES = Capabilities(
                        columns=(ColumnSpec(key="masked", label="Card", width=180),
                                 ColumnSpec(key="expiry", label="Expires", width=80),
                                 ColumnSpec(key="holder_name", label="Card holder", width=180)),
-                       note="Cards are attached through PayArc's card tokens; the console shows them "
-                            "masked and never takes card numbers."),
+                       note="Cards are added in PayArc's dashboard (PayArc has no card form the console "
+                            "could open); here they are shown masked."),
     ),
     # No documented page per customer (wave2-facts.md §2).
     dashboard=DashboardLinks(home={"production": "https://dashboard.payarc.net",
                                    "sandbox": "https://testdashboard.payarc.net"}),
+    # PayArc documents a card on file only as POST /v1/tokens with the card's number, from the
+    # merchant's server, then token_id on the customer; its hosted checkout (orders' payment_form_url)
+    # takes a one-time payment and saves nothing; no browser tokenizer is published (docs.payarc.net,
+    # "Assigning Payment Methods", "Pay By Card", "Create an Order"; the official SDKs).
+    card_form=CardFormSpec(hosted=False, note=(
+        "PayArc offers no secure card form of its own for saving a card: its API would need the card number "
+        "typed into this console, which it never accepts. Add the card in PayArc's dashboard instead; it "
+        "then shows here, masked.")),
 )
 
 

@@ -18,7 +18,9 @@ from typing import Any, ClassVar
 import httpx
 
 from console.sandbox.base import json_response
+from console.sandbox.digital_river import card_page
 from console.sandbox.digital_river.seed import new_source, seed_customers
+from console.sandbox.digital_river.sources import SourceBook, check_public_key, source_request
 from console.sandbox.digital_river.wire import (
     DEFAULT_LIMIT,
     ID_MAX,
@@ -47,16 +49,23 @@ class DigitalRiverEmulator(RestEmulator):
     def _seed_state(self, rng: random.Random, count: int) -> None:
         self._customers = seed_customers(rng, count)
         self._tax_ids: dict[str, Record] = {}
+        self._sources = SourceBook()
 
     def _dump_state(self) -> dict[str, Any]:
-        return {"customers": list(self._customers.values()), "tax_ids": list(self._tax_ids.values())}
+        return {"customers": list(self._customers.values()), "tax_ids": list(self._tax_ids.values()),
+                "sources": list(self._sources.loose.values())}
 
     def _load_state(self, state: dict[str, Any]) -> None:
         self._customers = {c["id"]: c for c in state["customers"]}
         self._tax_ids = {t["id"]: t for t in state.get("tax_ids", [])}
+        self._sources = SourceBook(state.get("sources", []))
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"secret_key": f"sk_test_{self._demo_secret('secret_key', 40)}"}
+
+    def connection_info(self, base_url: str) -> dict[str, str]:
+        # DigitalRiver.js's public key, for the account's card form (the client's `public_key` option).
+        return {**super().connection_info(base_url), "public_key": f"pk_test_{self._demo_secret('public_key', 32)}"}
 
     def customer_ids_forgotten(self) -> list[str]:
         """Ids of customers with a recorded request to be forgotten (for tests)."""
@@ -88,8 +97,21 @@ class DigitalRiverEmulator(RestEmulator):
     def _answer_headers(self, request: httpx.Request) -> dict[str, str]:
         return {"x-dr-requestid": random_id(self._ids, 24)}
 
+    def _route(self, request: httpx.Request) -> httpx.Response:
+        if card_page.serves(request):  # HTML for the browser, not the JSON API
+            return card_page.answer(request, self._card_source)
+        return super()._route(request)
+
+    def _record(self, request: httpx.Request, body: bytes) -> None:
+        # Card numbers and security codes reach these routes; the request log keeps neither.
+        carries_card = card_page.serves(request) or request.url.path.rstrip("/") == "/sources"
+        super()._record(request, b"" if carries_card else body)
+
     def _authenticate(self, request: httpx.Request) -> None:
         key = bearer_token(request)
+        if key is not None and key.startswith("pk_") and request.url.path.rstrip("/") == "/sources":
+            check_public_key(key)  # DigitalRiver.js creates sources with the public key
+            return
         if key is None or not key.startswith("sk_") or not self._credentials_accepted({"secret_key": key}):
             raise refusal(401, "unauthorized", "The API key is not valid.")
         self._live = not key.startswith("sk_test_")
@@ -118,6 +140,15 @@ class DigitalRiverEmulator(RestEmulator):
             elif len(parts) == 3 and parts[1] == "sources" and method == "DELETE":
                 self._detach_source(parts[0], parts[2])
                 return 204, None
+            elif len(parts) == 3 and parts[1] == "sources" and method == "POST":
+                return 200, self._save_source(parts[0], parts[2])
+            raise refusal(405, "method_not_allowed", f"{method} is not allowed here.")
+        sources = path_after(request, "/sources")
+        if sources is not None:
+            if not sources and method == "POST":
+                return 201, self._card_source(*source_request(request))
+            if len(sources) == 1 and method == "GET":
+                return 200, self._sources.view(self._customers, sources[0])
             raise refusal(405, "method_not_allowed", f"{method} is not allowed here.")
         tax = path_after(request, "/tax-identifiers")
         if tax is not None:
@@ -231,6 +262,7 @@ class DigitalRiverEmulator(RestEmulator):
         updated = {**record, "sources": sources}
         if record.get("defaultSourceId") == source_id:
             updated.pop("defaultSourceId", None)
+        self._sources.detached(next(s for s in record.get("sources", []) if s["id"] == source_id))
         self._customers[customer_id] = updated
         self._changed()
 
@@ -267,3 +299,16 @@ class DigitalRiverEmulator(RestEmulator):
         if not found:
             raise refusal(404, "not_found", f"Tax identifier '{tax_id}' not found.", "id")
         self._changed()
+
+    # -- card sources (sources.py) ---------------------------------------------------------------
+
+    def _card_source(self, public_key: str, card: Any, owner: Any) -> Record:
+        source = self._sources.make(self._ids, public_key, card, owner, self.now())
+        self._changed()
+        return source
+
+    def _save_source(self, customer_id: str, source_id: str) -> Record:
+        saved, changed = self._sources.save(self._customers, self._existing(customer_id), source_id, self.now())
+        if changed:
+            self._changed()
+        return compact({**saved, "liveMode": getattr(self, "_live", False)})

@@ -100,7 +100,11 @@ class PayArcEmulator(RestEmulator):
         raise refusal(405, f"The {method} method is not supported for this route.")
 
     def _existing(self, customer_id: str) -> Record:
-        record = self._customers.get(customer_id.removeprefix("cus_"))
+        # Ids are Hashids, letters and digits only; one that cannot be decoded (the SDKs' display form
+        # `cus_<id>` among them) is Apiato's IncorrectIdException. tests/sandbox/test_payarc_ids.py says more.
+        if not (customer_id.isascii() and customer_id.isalnum()):
+            raise refusal(400, "ID input is incorrect.")
+        record = self._customers.get(customer_id)
         if record is None:
             raise refusal(404, "Customer not found.")
         return record
