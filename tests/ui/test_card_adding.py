@@ -63,8 +63,11 @@ async def test_add_card_from_the_cards_tab_shows_the_new_card_masked(qtbot: Any,
     assert browser.urls and browser.urls[0].startswith("http://127.0.0.1:")
     visit = await browser.fill_in()
     assert "finished" in visit.final.text
-    if window.session is not None and window.session.service.capabilities.collection(CARDS).can_set_default:
-        await answer(QMessageBox.StandardButton.No)
+    # Where the new card is not already the default (a customer's first card often is), it is offered.
+    await until(lambda: visible(QMessageBox, "confirmBox") or len(tab.items()) == before + 1,
+                what="the default offer or the new card")
+    if visible(QMessageBox, "confirmBox"):
+        assert "default card" in await answer(QMessageBox.StandardButton.No)
     await until(lambda: len(tab.items()) == before + 1, what="the new card on the Cards tab")
     assert any("1111" in row for row in _rows(tab))
     assert "Card added" in window.statusBar().currentMessage()
@@ -87,3 +90,41 @@ async def test_cancel_closes_the_wait_and_attaches_nothing(qtbot: Any, window: M
     with pytest.raises(httpx.ConnectError):
         async with httpx.AsyncClient() as client:
             await client.get(browser.urls[0])
+
+
+async def test_replace_card_makes_the_new_card_the_default_and_deletes_the_old_one_when_asked(
+        qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "digital-river")
+    browser = Browser(window)
+    row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).payment_methods)
+    dialog = await open_edit_of_row(qtbot, window, row)
+    tab = dialog.collection_tabs[CARDS]
+    dialog.tabs.setCurrentWidget(tab)
+    await until(lambda: tab.items(), what="the customer's cards")
+    old = tab.items()[0]
+    tab.table.selectRow(0)
+    assert tab.buttons["replaceCard"].isEnabled()
+    tab.buttons["replaceCard"].click()
+    await until(lambda: visible(CardFormWait, "cardFormWait"), what="the waiting dialog")
+    await browser.fill_in()
+    assert old.masked() in await answer(QMessageBox.StandardButton.Yes)   # "Delete the old card …?"
+    await until(lambda: all(i.id != old.id for i in tab.items()), what="the old card to go")
+    new = next(i for i in tab.items() if i.last4 == "1111")
+    assert new.is_default
+    assert "Replaced" in window.statusBar().currentMessage()
+
+
+async def test_add_card_for_a_provider_without_a_hosted_form_explains_and_points_to_the_dashboard(
+        qtbot: Any, window: MainWindow) -> None:
+    await open_demo(window, "payarc")
+    browser = Browser(window)
+    window.table.selectRow(0)
+    window.update_actions()
+    menu = window.customer_menu
+    menu.aboutToShow.emit()
+    action = next(a for a in menu.actions() if a.objectName() == "addCardAction")
+    assert action.isEnabled()
+    action.trigger()
+    text = await answer(QMessageBox.StandardButton.Close)
+    assert "PayArc's dashboard" in text and "card number" in text
+    assert browser.urls == []
