@@ -8,7 +8,7 @@ ID_COLUMN = ColumnSpec(key="id", label="ID", width=240, hidden_by_default=True,
                        tooltip="The provider's id for this customer")
 # `Customer.card_expires`: the soonest of the customer's cards, because any card that lapses may be one
 # a subscription bills, and not every provider says which card is the default.
-CARD_EXPIRES_COLUMN = ColumnSpec(key="card_expires", label="Card expires", width=190, hidden_by_default=True,
+CARD_EXPIRES_COLUMN = ColumnSpec(key="card_expires", label="Card expires", width=210, hidden_by_default=True,
                                  tooltip="The soonest expiry among the customer's cards")
 
 
