@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, field_validator
 from pydantic.dataclasses import dataclass
 
+from console.domain.card_expiry import CardExpiry, card_expiry, soonest_expiry
 from console.domain.custom_fields import CUSTOM_PREFIX, CustomFieldValue
 
 _STRICT = ConfigDict(extra="forbid")
@@ -103,9 +104,9 @@ class PaymentMethod:
         return value
 
     def expiry(self) -> str:
-        if self.exp_month and self.exp_year:
-            return f"{self.exp_month:02d}/{self.exp_year % 100:02d}"
-        return ""
+        """'MM/YY', or '' where the provider gave none (or an impossible one)."""
+        expiry = card_expiry(self.exp_month, self.exp_year)
+        return str(expiry) if expiry else ""
 
     def masked(self) -> str:
         """What the UI shows, e.g. 'Visa •••• 1111'."""
@@ -144,7 +145,7 @@ class Group:
 ADDRESS_PREFIX = "address."
 
 # What `Customer.value()` answers for keys that are not stored but derived.
-_DERIVED = {"name", "full_name"}
+_DERIVED = {"name", "full_name", "card_expires"}
 
 
 @dataclass(frozen=True, slots=True, config=_STRICT)
@@ -184,6 +185,11 @@ class Customer:
         return given or family or ""
 
     @property
+    def card_expires(self) -> CardExpiry | None:
+        """The soonest expiry among the customer's cards (None when no card gives one)."""
+        return soonest_expiry(self.payment_methods)
+
+    @property
     def display_name(self) -> str:
         """The name the table shows, derived from the fields the customer has."""
         return display_name(self)
@@ -191,7 +197,7 @@ class Customer:
     def value(self, key: str) -> Any:
         """The value behind a field key: an attribute, `address.<part>`, or a provider extra."""
         if key in _DERIVED:
-            return self.full_name if key == "full_name" else self.display_name
+            return self.display_name if key == "name" else getattr(self, key)
         if key.startswith(ADDRESS_PREFIX):
             return getattr(self.address, key[len(ADDRESS_PREFIX):], None) if self.address else None
         if key in _CUSTOMER_FIELDS:

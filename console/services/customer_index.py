@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import phonenumbers
 
+from console.domain.card_expiry import CardExpiry
 from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
@@ -58,6 +59,8 @@ def _sort_key(value: Any) -> str | float | None:
         return value.timestamp()
     if isinstance(value, bool | int | float):
         return float(value)
+    if isinstance(value, CardExpiry):
+        return float(value.year * 12 + value.month)   # months in order, as their last days are
     return fold(str(value))
 
 

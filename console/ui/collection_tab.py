@@ -31,6 +31,7 @@ from console.domain.customer import Customer
 from console.services.item_plan import ItemPlan, ItemState
 from console.services.phone_display import DEFAULT_REGION, display_phone
 from console.ui.async_qt import TaskRegistry, ask
+from console.ui.cell_marks import mark_item_cell
 from console.ui.customer_table import format_value
 from console.ui.item_dialog import ItemDialog, item_value
 from console.ui.theme import error_colour
@@ -156,6 +157,8 @@ class CollectionTab(QWidget):
             for c, text in enumerate(texts):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, item.id)
+                if c < len(self.spec.columns):
+                    mark_item_cell(cell, item, self.spec.columns[c].key)
                 if state is ItemState.DELETED:
                     font = cell.font()
                     font.setStrikeOut(True)

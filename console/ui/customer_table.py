@@ -10,7 +10,7 @@ answered in one call (`multiData`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import (
@@ -28,6 +28,7 @@ from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
+from console.ui.cell_marks import COLUMN_MARKS, CellMark
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 
@@ -37,6 +38,7 @@ CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # precomputed flag value keep that free of enum arithmetic (a measurable part of P2 in benchmarks/).
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
@@ -60,6 +62,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._sort_key: str | None = None
         self._descending = False
         self._texts = RowTexts()
+        # Marked columns: the mark, and the getter of the value it is given.
+        self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}
 
     # -- source -------------------------------------------------------------------------------
     def set_source(self, index: CustomerIndex | None, columns: tuple[ColumnSpec, ...],
@@ -71,7 +75,9 @@ class CustomerTableModel(QAbstractTableModel):
         self._index = index
         self._columns = columns
         self._header_tips = dict(header_tips or {})
-        self._texts = RowTexts(index, columns)
+        self._texts = RowTexts(index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
+        self._marks = {i: (COLUMN_MARKS[c.key], index.getter(c.key)) for i, c in enumerate(columns)
+                       if c.key in COLUMN_MARKS} if index is not None else {}
         if self._sort_key not in {c.key for c in columns}:
             self._sort_key = None
         if index is not None:
@@ -112,13 +118,19 @@ class CustomerTableModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         role = int(role)
-        if role != _DISPLAY and role != _TOOLTIP and role != _CUSTOMER_ID:
+        if role != _DISPLAY and role != _TOOLTIP and role != _CUSTOMER_ID and role != _FOREGROUND:
             return None
         row = index.row()
         if self._index is None or not 0 <= row < len(self._rows) or not index.isValid():
             return None
         if role == _CUSTOMER_ID:
             return self._index.at(self._rows[row]).id
+        if role != _DISPLAY and index.column() in self._marks:
+            mark, get = self._marks[index.column()]
+            value = get(self._index.at(self._rows[row]))
+            return mark.colour(value) if role == _FOREGROUND else mark.tooltip(value) or None
+        if role == _FOREGROUND:
+            return None
         return self._texts.row(self._rows[row])[index.column()]
 
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
@@ -130,11 +142,12 @@ class CustomerTableModel(QAbstractTableModel):
         row = index.row()
         rows = self._rows
         shown = self._index is not None and 0 <= row < len(rows) and index.isValid()
+        marked = bool(self._marks) and index.column() in self._marks   # a colour to answer too
         for request in requests:
             role = request.role()
             if role == _DISPLAY and shown:
                 request.setData(self._texts.row(rows[row])[index.column()])
-            elif role in (_TOOLTIP, _CUSTOMER_ID) and shown:
+            elif (role in (_TOOLTIP, _CUSTOMER_ID) or (marked and role == _FOREGROUND)) and shown:
                 request.setData(self.data(index, role))
             else:
                 request.clearData()  # what data() answers for any other role: nothing

@@ -3,7 +3,7 @@ until their customer changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -32,9 +32,15 @@ def format_value(value: Any) -> str:
 class RowTexts:
     """The formatted cells of customers by their position in one index, in the columns shown."""
 
-    def __init__(self, index: CustomerIndex | None = None, columns: tuple[ColumnSpec, ...] = ()) -> None:
+    def __init__(self, index: CustomerIndex | None = None, columns: tuple[ColumnSpec, ...] = (),
+                 formats: Mapping[str, Callable[[Any], str]] | None = None) -> None:
+        """`formats`: how the values of some columns (by key) read, instead of `format_value`."""
         self._index = index
         self._getters = tuple(index.getter(c.key) for c in columns) if index is not None else ()
+        formats = formats or {}
+        # None where every column reads as format_value, the common case kept to one call per cell.
+        self._formats = tuple(formats.get(c.key, format_value) for c in columns) \
+            if index is not None and any(c.key in formats for c in columns) else None
         self._cells: dict[int, tuple[str, ...]] = {}   # position -> its formatted cells
 
     def row(self, position: int) -> tuple[str, ...]:
@@ -45,7 +51,11 @@ class RowTexts:
             customer = self._index.at(position)
             if len(self._cells) >= _CACHE_ROWS:
                 self._cells.clear()
-            cells = self._cells[position] = tuple(format_value(get(customer)) for get in self._getters)
+            if self._formats is None:
+                cells = tuple(format_value(get(customer)) for get in self._getters)
+            else:
+                cells = tuple(fmt(get(customer)) for get, fmt in zip(self._getters, self._formats, strict=True))
+            self._cells[position] = cells
         return cells
 
     def forget(self, positions: Iterable[int]) -> None:

@@ -31,6 +31,11 @@ def error_colour() -> str:
     return "#ff8a80" if dark_mode() else "#b3261e"
 
 
+def warning_colour() -> str:
+    """Amber text for "soon" (a card about to expire): readable on either background, apart from errors."""
+    return "#ffb74d" if dark_mode() else "#8f5400"
+
+
 def badge_style(environment: str) -> str:
     colour = BADGE_COLOURS.get(environment, "#455a64")
     return (f"QLabel {{ background: {colour}; color: white; font-weight: bold; "
