@@ -68,26 +68,31 @@ class TypedCard:
 
 
 class CardRefused(Exception):
-    """The page refuses what was typed; the message is shown in `#card-error`."""
+    """The page refuses what was typed; the message is shown in `#card-error`. `part` is what is wrong:
+    "number", "expiry" or "cvv"."""
+
+    def __init__(self, message: str, part: str) -> None:
+        super().__init__(message)
+        self.part = part
 
 
 def read_card(fields: Mapping[str, str], today: date) -> TypedCard:
     """The typed card, or `CardRefused` with what is wrong, as a tokenizer's own field checks say it."""
     digits = "".join(ch for ch in fields.get("card_number", "") if not ch.isspace() and ch != "-")
     if not digits.isdigit() or not 12 <= len(digits) <= 19 or not luhn_ok(digits):
-        raise CardRefused("Card number is not valid.")
+        raise CardRefused("Card number is not valid.", "number")
     try:
         month = int(fields.get("exp_month", ""))
         year = int(fields.get("exp_year", ""))
     except ValueError:
-        raise CardRefused("Expiration date is not valid.") from None
+        raise CardRefused("Expiration date is not valid.", "expiry") from None
     if year < 100:
         year += 2000
     if not 1 <= month <= 12 or (year, month) < (today.year, today.month) or year > today.year + 50:
-        raise CardRefused("Expiration date is not valid.")
+        raise CardRefused("Expiration date is not valid.", "expiry")
     cvv = fields.get("cvv", "").strip()
     if not cvv.isdigit() or len(cvv) != (4 if brand_of(digits) == "amex" else 3):
-        raise CardRefused("CVV is not valid.")
+        raise CardRefused("CVV is not valid.", "cvv")
     masked = MaskedCard(first6=digits[:6], last4=digits[-4:], brand=brand_of(digits), exp_month=month, exp_year=year)
     return TypedCard(masked, digits, cvv, fields.get("postal_code", "").strip())
 
