@@ -104,6 +104,11 @@ def typed_fields(request: httpx.Request) -> dict[str, str]:
     return dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def unrecorded(request: httpx.Request) -> httpx.Request:
+    """`request` as the request log may keep it: without its query (a card typed into a GET form would be there)."""
+    return httpx.Request(request.method, request.url.copy_with(query=None), headers=request.headers)
+
+
 def hidden_fields(fields: Mapping[str, str]) -> dict[str, str]:
     """The fields that travel with the form (everything but the card's own)."""
     return {k: v for k, v in fields.items() if k not in CARD_FIELDS}

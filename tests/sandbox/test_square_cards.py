@@ -169,3 +169,12 @@ def test_cards_survive_a_restart(tmp_path: Path) -> None:
     emu.flush()
     again = SquareEmulator(seed=5, customers=3, store_path=path)
     assert again.cards_of(card["customer_id"]) == [card]
+
+
+def test_a_card_in_a_get_is_neither_taken_nor_logged(emu: SquareEmulator) -> None:
+    info = emu.connection_info(emu.base_url)
+    fields = {"application_id": info["application_id"], "location_id": info["location_id"], "return_url": RETURN}
+    with httpx.Client(transport=emu.sync_transport(), base_url=emu.base_url) as browser:
+        page = browser.get(CARD_PAGE, params={**fields, **TEST_CARD})
+    assert page.status_code == 200 and 'id="card-form"' in page.text and emu._nonces == {}
+    assert emu.requests[-1].params == {} and emu.requests[-1].body == b""

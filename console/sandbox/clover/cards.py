@@ -27,6 +27,7 @@ from console.sandbox.card_entry import (
     is_web_return,
     read_card,
     typed_fields,
+    unrecorded,
 )
 from console.sandbox.refusal import Refusal
 from console.sandbox.rest import ALPHANUMERIC, bearer_token, path_after, random_id, request_fields
@@ -97,8 +98,9 @@ class CloverCards:
 
     def _record(self, request: httpx.Request, body: bytes) -> None:
         # What a person typed, or a tokenizer was sent, is never kept, not even in the request log.
-        keep = b"" if request.url.path.rstrip("/") in (CARD_PAGE, TOKENS) else body
-        super()._record(request, keep)  # type: ignore[misc]
+        if request.url.path.rstrip("/") in (CARD_PAGE, TOKENS):
+            request, body = unrecorded(request), b""
+        super()._record(request, body)  # type: ignore[misc]
 
     def _ecommerce(self, request: httpx.Request, path: str) -> Record:
         if path == TOKENS:
@@ -151,7 +153,7 @@ class CloverCards:
         if not is_web_return(hidden.get("return_url", "")):
             return error_page("The page was opened without a return address.")
         title = "Add a card (Clover sandbox)"
-        if "card_number" not in fields:
+        if request.method == "GET" or "card_number" not in fields:  # a card is taken from a POST only
             return card_page(title, CARD_PAGE, hidden)
         try:
             typed = read_card(fields, datetime.now(UTC).date())

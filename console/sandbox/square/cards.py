@@ -31,6 +31,7 @@ from console.sandbox.card_entry import (
     is_web_return,
     read_card,
     typed_fields,
+    unrecorded,
 )
 from console.sandbox.rest import random_id
 from console.sandbox.square.wire import (
@@ -142,8 +143,9 @@ class SquareCards:
 
     def _record(self, request: httpx.Request, body: bytes) -> None:
         # What a person typed into the card page is never kept, not even in the request log.
-        keep = b"" if request.url.path.rstrip("/") == CARD_PAGE else body
-        super()._record(request, keep)  # type: ignore[misc]
+        if request.url.path.rstrip("/") == CARD_PAGE:
+            request, body = unrecorded(request), b""
+        super()._record(request, body)  # type: ignore[misc]
 
     def _card_page(self, request: httpx.Request) -> httpx.Response:
         if request.method not in ("GET", "POST"):
@@ -158,7 +160,7 @@ class SquareCards:
         if not is_web_return(return_url):
             return error_page("The page was opened without a return address.")
         title = "Add a card (Square sandbox)"
-        if "card_number" not in fields:
+        if request.method == "GET" or "card_number" not in fields:  # a card is taken from a POST only
             return card_page(title, CARD_PAGE, hidden, postal_code=True)
         try:
             typed = read_card(fields, self.now().date())
