@@ -2,9 +2,13 @@
 
 The console never sees a card number: the SDK (or, in demo mode and tests, the emulator's plain
 card page) turns the card into a one-time `source_id`, and `attach_card` stores it with
-`POST /v2/cards` under an idempotency key. Square needs a secure context for the SDK: loopback
-http counts as one in the sandbox, but production needs an HTTPS page, so production accounts
-add cards in Square's dashboard (`card_form` says so).
+`POST /v2/cards` under an idempotency key.
+
+The page's origin: since 2025-10-01 the SDK runs only in a secure context (Web Payments SDK
+changelog; `WebSdkEmbedError`). Square allows plain http on localhost for testing only and asks
+for an HTTPS page for real payments (payment form "How it works": "must be generated on a webpage
+that uses HTTPS ... may be tested with localhost"), so the loopback page serves sandbox accounts,
+and production accounts add cards in Square's dashboard (`card_form` says so).
 """
 
 from __future__ import annotations
