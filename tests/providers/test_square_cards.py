@@ -12,7 +12,9 @@ import httpx
 import pytest
 
 from console.domain import errors as e
+from console.domain.capabilities import CollectionKind
 from console.domain.card_forms import CardFormCompletion, CardFormKind
+from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.providers.base import ProviderConfig
 from console.providers.square import SquareProvider
@@ -184,3 +186,28 @@ async def test_missing_application_or_location_id_is_explained() -> None:
     with pytest.raises(e.InvalidInputError) as missing:
         await _provider("sandbox", {"application_id": "A"}).card_form(Customer(id="C1"), return_url=RETURN)
     assert list(missing.value.field_errors) == ["location_id"] and "Accounts" in missing.value.message
+
+
+async def test_an_edit_keeps_the_cards_the_customer_had(
+        served: tuple[SquareEmulator, EmulatorServer], square: tuple[SquareProvider, Traffic]) -> None:
+    emulator, server = served
+    client, _ = square
+    customer = await client.get(emulator.customer_ids()[0])
+    _, with_card = await _add_card(client, server, customer, VISA)
+    edited = await client.update(with_card, CustomerChanges(values={"note": "Prefers email"}))
+    assert edited.note == "Prefers email" and edited.payment_methods == with_card.payment_methods != ()
+
+
+async def test_deleting_a_card_disables_it_at_square(
+        served: tuple[SquareEmulator, EmulatorServer], square: tuple[SquareProvider, Traffic]) -> None:
+    emulator, server = served
+    client, traffic = square
+    customer = await client.get(emulator.customer_ids()[0])
+    _, with_card = await _add_card(client, server, customer, VISA)
+    [card] = with_card.payment_methods
+    after = await client.delete_item(with_card, CollectionKind.PAYMENT_METHODS, card.id)
+    assert after.payment_methods == () and emulator.cards_of(customer.id) == []
+    [disable] = traffic.sent("POST", f"/v2/cards/{card.id}/disable")
+    square_spec().validate("DisableCardResponse", disable.response_json())
+    # Asked again (a repeat after a lost answer), it is still done.
+    assert (await client.delete_item(with_card, CollectionKind.PAYMENT_METHODS, card.id)).payment_methods == ()

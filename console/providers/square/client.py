@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import httpx
@@ -165,7 +166,8 @@ class SquareProvider(SquareCards, CustomerProvider):
         # With the version in the body a repeat after a lost answer fails as VERSION_MISMATCH
         # instead of applying twice, so the retry is safe; without it PUT is idempotent anyway.
         reply = await self.http.request("PUT", item_path(_CUSTOMERS, customer.id), json_body=body, retry=True)
-        return self._customer(reply.body)
+        # The answer has no cards (they live in the Cards API) and a profile update leaves them as they were.
+        return replace(self._customer(reply.body), payment_methods=customer.payment_methods)
 
     async def delete(self, customer: Customer) -> None:
         params = {"version": customer.version} if customer.version is not None else None
