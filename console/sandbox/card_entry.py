@@ -147,7 +147,8 @@ def error_page(message: str, status: int = 400) -> httpx.Response:
 def back_to(return_url: str, extra: Mapping[str, str]) -> httpx.Response:
     """The 303 to `return_url` with `extra` added to its query (its own parameters, `state` among them, kept)."""
     parts = urlsplit(return_url)
-    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *extra.items()])
+    # The return URL's own query goes back byte for byte: the loopback page compares its `state`.
+    query = "&".join(q for q in (parts.query, urlencode(extra)) if q)
     return httpx.Response(303, headers={"location": urlunsplit(parts._replace(query=query)),
                                         "cache-control": "no-store"})
 
