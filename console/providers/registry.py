@@ -31,6 +31,8 @@ class CredentialField:
     key: str
     label: str
     help: str | None = None
+    # False: the account works without it; only a feature that needs it asks (CardFormSpec.required_credentials).
+    required: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ async def credentials_for_test(draft: AccountSettings, saved: AccountSettings | 
     stored = await stored_credentials(saved, secrets) if saved is not None and same_target else {}
     values = {**stored, **{k: v for k, v in typed.items() if v}}
     info = provider(draft.provider)
-    missing = [c.label for c in info.credentials if c.key not in values]
+    missing = [c.label for c in info.credentials if c.required and c.key not in values]
     if missing and saved is not None and not same_target and await stored_credentials(saved, secrets):
         raise e.AuthenticationError(
             f"The address or provider differs from the saved one, so the stored credentials are not sent "
@@ -240,7 +240,7 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
             check_base_url(account.settings.base_url, account_name=account.name)
         if credentials is None:
             credentials = await stored_credentials(account.settings, secrets)
-        missing = [c.label for c in info.credentials if c.key not in credentials]
+        missing = [c.label for c in info.credentials if c.required and c.key not in credentials]
         if missing:
             raise e.AuthenticationError(f"No {', '.join(missing)} stored for {account.name}. "
                                         "Enter it in Accounts.", provider=info.display_name)

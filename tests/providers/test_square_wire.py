@@ -261,5 +261,6 @@ async def test_rate_limit_is_retried_with_retry_after(square: SquareProvider) ->
     respx.get(f"{BASE}/v2/customers/C1").mock(side_effect=[
         _error(429, {"category": "RATE_LIMIT_ERROR", "code": "RATE_LIMITED"}, headers={"Retry-After": "2"}),
         httpx.Response(200, json={"customer": WIRE_CUSTOMER})])
+    respx.get(f"{BASE}/v2/cards").mock(return_value=httpx.Response(200, json={}))  # the customer's cards on file
     assert (await square.get("C1")).given_name == "Ada"
     assert waits == [2.0]

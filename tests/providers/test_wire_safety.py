@@ -157,7 +157,7 @@ def _recorded_paths(router: respx.MockRouter) -> list[str]:
 
 # The literal path segments the clients use; anything else in a path must be the encoded id.
 LITERALS = {"v2", "v3", "customers", "groups", "merchants", "addresses", "email_addresses", "phone_numbers",
-            "tax-identifiers", "metadata", "sources"}
+            "tax-identifiers", "metadata", "sources", "cards", "disable"}
 
 
 async def _every_path_call(key: str, client: CustomerProvider) -> None:

@@ -163,7 +163,8 @@ def test_cli_prints_connection_info_serves_and_stops_on_sigterm(tmp_path: Path) 
     store = tmp_path / "square.json"
     proc, info = start("--customers", "25", "--token", "secret-token", "--store", str(store))
     try:
-        assert info == {"provider": "square", "base_url": info["base_url"], "token": "secret-token"}
+        assert info == {"provider": "square", "base_url": info["base_url"], "token": "secret-token",
+                    "application_id": info["application_id"], "location_id": info["location_id"]}
         assert info["base_url"].startswith("http://127.0.0.1:")
         headers = {"Authorization": f"Bearer {info['token']}", "Square-Version": "2025-08-20"}
         with httpx.Client(base_url=info["base_url"], headers=headers) as client:

@@ -31,7 +31,7 @@ def test_every_provider_has_a_form_in_menu_order_with_its_fields() -> None:
     assert [f.key for f in forms] == ["square", "authorize-net", "clover", "payarc", "digital-river"]
     clover = provider_form("clover")
     assert clover.display_name == "Clover"
-    assert [o.key for o in clover.options] == ["merchant_id", "region"]
+    assert [o.key for o in clover.options] == ["merchant_id", "region", "ecommerce_public_key"]
     assert [c.key for c in provider_form("square").credentials] == ["token"]
     assert provider_form("digital-river").environment_from_key and not clover.environment_from_key
 

@@ -15,6 +15,7 @@ from console.domain.capabilities import (
     FieldSpec,
     SearchKey,
 )
+from console.domain.card_forms import CardFormSpec
 from console.domain.customer import ADDRESS_PREFIX
 from console.providers.registry import CredentialField, OptionField
 
@@ -91,8 +92,13 @@ CAPABILITIES = Capabilities(
                        columns=(ColumnSpec(key="masked", label="Card", width=200),
                                 ColumnSpec(key="first6", label="First 6", width=80),
                                 ColumnSpec(key="expiry", label="Expires", width=80)),
-                       note="Saved cards are shown masked and cannot be changed here."),
+                       note="Saved cards are shown masked; new ones are added through Clover's card form."),
     ),
+    # The hosted iframe tokenizer (public key) and the Ecommerce API (private key); Clover keeps no default card.
+    card_form=CardFormSpec(required_options=("ecommerce_public_key",),
+                           required_credentials=("ecommerce_private_key",), has_default=False,
+                           note="Cards are added through Clover's Ecommerce API, which serves merchants in the "
+                                "US and Canada."),
     # No documented page per customer: the regional Merchant Dashboard (wave2-facts.md §2).
     dashboard=DashboardLinks(home={
         "production": "https://www.clover.com/dashboard",
@@ -104,13 +110,19 @@ CAPABILITIES = Capabilities(
 
 CREDENTIALS = (CredentialField(key="token", label="API token",
                                help="An OAuth access token of an app the merchant installed, or in the "
-                                    "sandbox a merchant test API token (needs Customers read and write)."),)
+                                    "sandbox a merchant test API token (needs Customers read and write)."),
+               CredentialField(key="ecommerce_private_key", label="Ecommerce private key", required=False,
+                               help="Only for adding cards: the merchant's Ecommerce API private key (Dashboard, "
+                                    "Account & Setup, Ecommerce API Tokens)."))
 OPTIONS = (
     OptionField(key="merchant_id", label="Merchant id", required=True,
                 help="The 13-character merchant id (in the Clover dashboard's address)."),
     OptionField(key="region", label="Region",
                 choices=(("na", "North America"), ("eu", "Europe"), ("la", "Latin America")), default="na",
                 help="Production only: the sandbox is one host for every region."),
+    OptionField(key="ecommerce_public_key", label="Ecommerce public key",
+                help="Only for adding cards: the merchant's Ecommerce API public key, which the card form "
+                     "uses (Dashboard, Account & Setup, Ecommerce API Tokens)."),
 )
 
 

@@ -31,6 +31,7 @@ from console.providers.clover.capabilities import (
     PAGE_SIZE,
     RATE_WINDOW_S,
 )
+from console.providers.clover.cards import CloverCards
 from console.providers.clover.mapping import (
     create_body,
     customer_body,
@@ -48,7 +49,7 @@ _SUB_RESOURCES = {CollectionKind.ADDRESSES: "addresses", CollectionKind.EMAILS: 
                   CollectionKind.PHONES: "phone_numbers"}
 
 
-class CloverProvider(CustomerProvider):
+class CloverProvider(CloverCards, CustomerProvider):
     """Customers of one Clover merchant."""
 
     capabilities = CAPABILITIES

@@ -6,6 +6,7 @@ from console.providers.square.capabilities import (
     CREDENTIALS,
     KEY,
     NAME,
+    OPTIONS,
     PAGE_SIZE,
     SQUARE_VERSION,
     base_url,
@@ -14,7 +15,7 @@ from console.providers.square.client import SquareProvider
 from console.providers.square.mapping import customer_from_wire
 
 INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client=SquareProvider, credentials=CREDENTIALS,
-                    base_url=base_url)
+                    base_url=base_url, options=OPTIONS)
 
 __all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "PAGE_SIZE", "SQUARE_VERSION", "SquareProvider",
            "customer_from_wire"]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from console.domain.capabilities import (
     Capabilities,
+    CollectionKind,
+    CollectionSpec,
+    ColumnSpec,
     DashboardLinks,
     FieldKind,
     FieldSpec,
     SearchKey,
     StatusFilterSpec,
 )
-from console.providers.registry import CredentialField, by_environment
+from console.domain.card_forms import CardFormSpec
+from console.providers.registry import CredentialField, OptionField, by_environment
 
 KEY = "square"
 SQUARE_VERSION = "2025-08-20"
@@ -61,6 +65,19 @@ CAPABILITIES = Capabilities(
     bulk_limit=BULK_LIMIT,
     groups=True,
     idempotent_create=True,
+    collections=(
+        CollectionSpec(kind=CollectionKind.PAYMENT_METHODS, label="Cards",
+                       columns=(ColumnSpec(key="masked", label="Card", width=200),
+                                ColumnSpec(key="first6", label="First 6", width=80),
+                                ColumnSpec(key="expiry", label="Expires", width=80)),
+                       can_delete=True,
+                       note="Cards on file (Cards API), masked. Removing one disables it at Square."),
+    ),
+    # The Web Payments SDK card form; Square keeps no default card.
+    card_form=CardFormSpec(
+        required_options=("application_id", "location_id"), has_default=False,
+        note="Square's card form runs on the loopback page only in the sandbox: in production Square needs "
+             "an HTTPS page, so staff add cards in Square's dashboard there."),
     status_filter=StatusFilterSpec(key="creation_source", label="Created through", empty_label="Not given"),
     # Deep links are not documented; seen in third-party code (shared/api/wave2-facts.md §2).
     dashboard=DashboardLinks(customer={
@@ -72,4 +89,11 @@ CAPABILITIES = Capabilities(
 CREDENTIALS = (CredentialField(key="token", label="Access token",
                                help="A personal access token or OAuth token from the Square "
                                     "Developer Dashboard (sandbox tokens work only on sandbox)."),)
+OPTIONS = (
+    OptionField(key="application_id", label="Application ID",
+                help="For adding cards: the application's ID from the Square Developer Dashboard "
+                     "(Credentials; a sandbox one starts with sandbox-sq0idb-)."),
+    OptionField(key="location_id", label="Location ID",
+                help="For adding cards: the ID of a location of the seller (Developer Dashboard, Locations)."),
+)
 base_url = by_environment(production=PRODUCTION_URL, sandbox=SANDBOX_URL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import httpx
@@ -15,6 +16,7 @@ from console.domain.query import CustomerQuery
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
 from console.providers.http import HttpCore, InFlight, bearer_headers, item_path
 from console.providers.square.capabilities import CAPABILITIES, NAME, PAGE_SIZE, SQUARE_VERSION
+from console.providers.square.cards import SquareCards
 from console.providers.square.mapping import (
     create_body,
     customer_from_wire,
@@ -55,7 +57,7 @@ def _list_params(cursor: str | None, limit: int | None, sort_field: SortField, s
     return params
 
 
-class SquareProvider(CustomerProvider):
+class SquareProvider(SquareCards, CustomerProvider):
     """Customers of one Square seller account."""
 
     capabilities = CAPABILITIES
@@ -150,7 +152,8 @@ class SquareProvider(CustomerProvider):
 
     async def get(self, customer_id: str) -> Customer:
         reply = await self.http.request("GET", item_path(_CUSTOMERS, customer_id), retry=True)
-        return self._customer(reply.body)
+        # The 2025-08-20 Customer has no cards: they come from the Cards API (console/providers/square/cards.py).
+        return await self.with_cards(self._customer(reply.body))
 
     async def create(self, changes: CustomerChanges, *, idempotency_key: str) -> Customer:
         body = {"idempotency_key": idempotency_key, **create_body(changes)}
@@ -163,7 +166,8 @@ class SquareProvider(CustomerProvider):
         # With the version in the body a repeat after a lost answer fails as VERSION_MISMATCH
         # instead of applying twice, so the retry is safe; without it PUT is idempotent anyway.
         reply = await self.http.request("PUT", item_path(_CUSTOMERS, customer.id), json_body=body, retry=True)
-        return self._customer(reply.body)
+        # The answer has no cards (they live in the Cards API) and a profile update leaves them as they were.
+        return replace(self._customer(reply.body), payment_methods=customer.payment_methods)
 
     async def delete(self, customer: Customer) -> None:
         params = {"version": customer.version} if customer.version is not None else None

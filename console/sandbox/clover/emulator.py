@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import httpx
 
 from console.sandbox.base import json_response
+from console.sandbox.clover.cards import CloverCards
 from console.sandbox.clover.seed import seed_merchant
 from console.sandbox.clover.wire import (
     DEFAULT_LIMIT,
@@ -43,12 +44,13 @@ def _now_ms() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
 
 
-class CloverEmulator(RestEmulator):
+class CloverEmulator(CloverCards, RestEmulator):
     """One Clover merchant's customers, with Clover's rate limits per token."""
 
     provider: ClassVar[str] = "clover"
     default_customers: ClassVar[int] = 600
-    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "DELETE"})
+    # PUT only for the Ecommerce customer call (console/sandbox/clover/cards.py); Platform v3 answers it 405.
+    routed_methods: ClassVar[frozenset[str]] = frozenset({"GET", "POST", "DELETE", "PUT"})
 
     def __init__(self, **kwargs: Any) -> None:
         self._limits = threading.Lock()
@@ -56,6 +58,7 @@ class CloverEmulator(RestEmulator):
         self._starts: dict[str, collections.deque[float]] = collections.defaultdict(collections.deque)
         self.peak_in_flight = 0
         self.rate_limited = 0
+        self._tokens: dict[str, Record] = {}  # one-time card tokens live in memory only, as they expire
         super().__init__(**kwargs)
 
     # -- state ----------------------------------------------------------------------------------
@@ -71,14 +74,16 @@ class CloverEmulator(RestEmulator):
         self._customers = {c["id"]: c for c in state["customers"]}
 
     def _demo_credentials(self) -> dict[str, str]:
-        return {"token": f"{self._demo_secret('token', 8)}-{self._demo_secret('token2', 4)}-demo"}
+        return {"token": f"{self._demo_secret('token', 8)}-{self._demo_secret('token2', 4)}-demo",
+                "ecommerce_private_key": self._private_key()}
 
     @property
     def merchant_id(self) -> str:
         return self._merchant_id
 
     def connection_info(self, base_url: str) -> dict[str, str]:
-        return {**super().connection_info(base_url), "merchant_id": self._merchant_id}
+        return {**super().connection_info(base_url), "merchant_id": self._merchant_id,
+                "ecommerce_public_key": self.public_key}
 
     # -- rate limits (per token) ----------------------------------------------------------------
 
@@ -135,7 +140,7 @@ class CloverEmulator(RestEmulator):
         if not parts:
             raise refusal(404, "Not Found")
         token = bearer_token(request)
-        if token is None or not self._credentials_accepted({"token": token}) or parts[0] != self._merchant_id:
+        if token is None or not self._key_accepted("token", token) or parts[0] != self._merchant_id:
             raise refusal(401, "Unauthorized")
 
     def _dispatch(self, request: httpx.Request) -> tuple[int, Any]:

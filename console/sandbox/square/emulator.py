@@ -18,6 +18,7 @@ import httpx
 
 from console.sandbox.base import json_response
 from console.sandbox.rest import RestEmulator
+from console.sandbox.square.cards import SquareCards
 from console.sandbox.square.fields import MISSING_IDENTITY, applied, customer_changes, has_identity
 from console.sandbox.square.search import (
     SORT_KEYS,
@@ -62,7 +63,8 @@ from console.sandbox.square.wire import (
 Record = dict[str, Any]
 Handler = Callable[..., dict[str, Any]]
 
-_RESERVED = frozenset({"bulk-create", "bulk-update", "bulk-delete", "bulk-retrieve", "search", "groups", "segments"})
+_RESERVED = frozenset({"bulk-create", "bulk-update", "bulk-delete", "bulk-retrieve", "search", "groups", "segments",
+                       "cards"})
 _IDEMPOTENCY_MEMORY = 10_000
 
 
@@ -75,7 +77,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-class SquareEmulator(RestEmulator):
+class SquareEmulator(SquareCards, RestEmulator):
     """Square customer profiles, groups and segments for one seller."""
 
     provider: ClassVar[str] = "square"
@@ -98,6 +100,8 @@ class SquareEmulator(RestEmulator):
         self._segments = segments
         self._idempotency = idempotency
         self._indexes: dict[str, SortIndex] = {}
+        self._cards: dict[str, Record] = {}
+        self._nonces: dict[str, Record] = {}  # one-time card nonces live in memory only, as they expire
 
     def _dump_state(self) -> dict[str, Any]:
         return {
@@ -106,6 +110,7 @@ class SquareEmulator(RestEmulator):
             "groups": list(self._groups.values()),
             "segments": list(self._segments.values()),
             "idempotency": [[key, fp, body] for key, (fp, body) in self._idempotency.items()],
+            "cards": list(self._cards.values()),
         }
 
     def _load_state(self, state: dict[str, Any]) -> None:
@@ -116,6 +121,7 @@ class SquareEmulator(RestEmulator):
             {s["id"]: s for s in state["segments"]},
             {key: (fp, body) for key, fp, body in state.get("idempotency", [])},
         )
+        self._cards = {c["id"]: c for c in state.get("cards", [])}
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"token": f"EAAA-demo-{self._demo_secret('token', 40)}"}
@@ -162,6 +168,9 @@ class SquareEmulator(RestEmulator):
     # -- routing --------------------------------------------------------------------------------
 
     def _dispatch(self, request: httpx.Request) -> tuple[int, Any]:
+        parts = request.url.path.strip("/").split("/")
+        if parts[:2] == ["v2", "cards"]:
+            return 200, self._cards_route(request, parts[2:])
         handler, args = self._resolve(request.method, request.url.path)
         return 200, handler(request, *args)
 
@@ -195,6 +204,8 @@ class SquareEmulator(RestEmulator):
             ("segments", "*"): {"GET": self._retrieve_segment},
             ("*",): {"GET": self._retrieve_customer, "PUT": self._update_customer, "DELETE": self._delete_customer},
             ("*", "groups", "*"): {"PUT": self._add_group, "DELETE": self._remove_group},
+            ("*", "cards"): {"POST": self._create_customer_card},
+            ("*", "cards", "*"): {"DELETE": self._delete_customer_card},
         }
 
     def _resolve(self, method: str, path: str) -> tuple[Handler, tuple[str, ...]]:
