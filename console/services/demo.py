@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from console.sandbox.base import Emulator
+from console.sandbox.base import Emulator, gc_paused
 from console.sandbox.registry import emulator_class, emulator_keys
 from console.sandbox.server import EmulatorServer
 
@@ -58,17 +59,21 @@ class DemoSandbox:
         """
         server = EmulatorServer(self.emulator(provider))
         thread = threading.Thread(target=server.serve_forever, name=f"demo-{provider}-http", daemon=True)
-        thread.start()
-        try:
-            yield server.base_url
-        finally:
-            # shutdown() waits for the serving loop's next poll (up to half a second): not on the UI
-            # thread, and not through the event loop's executor (Qt's timers must stay on their thread).
-            def stop() -> None:
-                server.shutdown()
-                server.server_close()
+        # The serving thread allocates; a garbage collection it set off could destroy Qt objects off
+        # the GUI thread. Collect here, on the GUI thread, and pause the collector while it serves.
+        gc.collect()
+        with gc_paused():
+            thread.start()
+            try:
+                yield server.base_url
+            finally:
+                # shutdown() waits for the serving loop's next poll (up to half a second): not on the UI
+                # thread, and not through the event loop's executor (Qt's timers must stay on their thread).
+                def stop() -> None:
+                    server.shutdown()
+                    server.server_close()
 
-            threading.Thread(target=stop, name=f"demo-{provider}-http-stop", daemon=True).start()
+                threading.Thread(target=stop, name=f"demo-{provider}-http-stop", daemon=True).start()
 
     def connection(self, provider: str) -> dict[str, Any]:
         """Base URL and credentials the provider client needs to talk to the emulator."""

@@ -25,13 +25,13 @@ class CountingWire(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.methods: list[str] = []
-        self.traffic: list[str] = []   # every request's URL and body and every response body, as text
+        self.traffic: list[str] = []   # every request's URL and body and every response's body, as text
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.methods.append(request.method)
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
-        self.traffic += [f"{request.url} {request.content.decode(errors='replace')}", body.decode(errors="replace")]
+        self.traffic += [str(request.url), request.content.decode(errors="replace"), body.decode(errors="replace")]
         return httpx.Response(response.status_code, headers=response.headers, content=body,
                               extensions=response.extensions)
 

@@ -43,7 +43,7 @@ class Traffic:
         request_text = request.content.decode("utf-8", "replace")
         self.exchanges.append(Exchange(request.method, request.url.path, request_text, response.status_code,
                                        response.text))
-        self._texts += [str(request.url), *_texts_of(request_text), *_texts_of(response.text),
+        self._texts += [str(request.url), *texts_of(request_text), *texts_of(response.text),
                         *(f"{k}: {v}" for k, v in [*request.headers.items(), *response.headers.items()])]
 
     def sent(self, method: str, path: str) -> list[Exchange]:
@@ -56,7 +56,7 @@ class Traffic:
         assert found == [], found
 
 
-def _texts_of(body: str) -> list[str]:
+def texts_of(body: str) -> list[str]:
     """The texts of a body: a JSON body's keys and string values (a card number travels as a string;
     epoch-millisecond numbers would look like one), anything else as it is."""
     try:
