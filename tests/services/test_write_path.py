@@ -14,6 +14,7 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.providers.http import RetryPolicy
+from console.services.card_capture import CardCapture
 from console.services.context import AppContext
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
@@ -23,8 +24,10 @@ from console.services.settings import Settings, SettingsStore
 from console.services.write_confirmation import WriteConfirmations
 from console.services.write_records import WriteOp, WriteRecord
 from tests.services.conftest import OpenDemo
+from tests.services.test_card_capture import PlayedBrowser
 
-READS = {"load", "lookup", "search", "fetch", "groups"}
+# `ready_to_write` writes nothing: it settles now what the next write would refuse or ask.
+READS = {"load", "lookup", "search", "fetch", "groups", "ready_to_write"}
 SHIPPING = {"first_name": "Ada", "last_name": "Hook", "line1": "1 Hook Street", "city": "Austin", "state": "TX",
             "zip": "78701", "country": "US"}
 
@@ -131,6 +134,16 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     record = hook.one(WriteOp.ACTION)
     assert (record.customer_id, record.target, record.changes) == (target.id, action.key, dict(action.values))
     walked.add("run_action")
+
+    # Authorize.net: a card attached after its hosted form (the browser played by the test).
+    await service.load()
+    holder = await service.fetch(next(iter(service.index)).id)
+    browser = PlayedBrowser()
+    with_card = await CardCapture(anet.session, holder, demo=anet.sandbox).run(browser)
+    await browser.finished()
+    record = hook.one(WriteOp.ATTACH_CARD)
+    assert (record.customer_id, record.kind, record.customer) == (holder.id, "payment_methods", with_card)
+    walked.add("attach_card")
 
     assert walked == _write_methods()
 
