@@ -82,7 +82,7 @@ def _owned(key: str) -> bool:
 
 
 def _type_of(schema: Mapping[str, Any] | None) -> CustomFieldType | None:
-    if not schema:
+    if not isinstance(schema, Mapping):
         return None
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(COMMON_SCHEMA):
@@ -174,9 +174,12 @@ def value_to_wire(value: Any) -> Any:
 def value_from_wire(data: Any, at: str) -> CustomFieldValue | None:
     """A domain value; None when its definition (sent along) has a type this console does not know."""
     wire = read_model(_WireValue, data, provider=NAME, what="a custom field value", at=at)
-    kind = _type_of(wire.definition.get("schema")) if wire.definition else None
-    if wire.definition is not None and kind is None:
-        return None
+    kind: CustomFieldType | None = None
+    if wire.definition is not None:
+        definition = definition_from_wire(wire.definition, f"{at}.definition")
+        if definition is None:
+            return None
+        kind = definition.type
     value = _read_value(wire.value, kind)
     if value is None:
         raise e.ProtocolError(f"Square sent a value of the custom field '{wire.key}' we cannot read.",
