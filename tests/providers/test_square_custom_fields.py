@@ -370,3 +370,14 @@ async def test_a_stale_entry_of_a_bulk_upsert_is_a_stale_version(square: SquareP
     outcome = await square.set_custom_field_values([(customer.id, first.model_copy(update={"value": "Ken"}))],
                                                    idempotency_key="s3")
     assert isinstance(outcome[f"{customer.id}/account-manager"], e.StaleVersionError)
+
+
+async def test_holders_of_a_field_are_counted_in_one_request(square: SquareProvider, checked: CheckedSquare,
+                                                             emulator: SquareEmulator) -> None:
+    listed = set(emulator.customer_ids())
+    holders = {cid for cid, values in emulator._attribute_values.items() if "loyalty-tier" in values} & listed
+    checked.exchanges.clear()
+    assert await square.custom_field_holders("loyalty-tier") == len(holders) > 0
+    assert len(checked.exchanges) == 1
+    await square.create_custom_field_definition(_definition(CustomFieldType.BOOLEAN, "unused"), idempotency_key="u")
+    assert await square.custom_field_holders("unused") == 0
