@@ -359,6 +359,9 @@ async def test_a_lost_answer_is_retried_once_in_effect(emulator: SquareEmulator)
         made = await square.create_custom_field_definition(_definition(CustomFieldType.DATE, "renewal"),
                                                            idempotency_key="lost-2")
     assert stored.version == 1 and made.version == 1  # applied once, answered from the idempotency key
+    posts = [r.path for r in emulator.requests if r.method == "POST"]
+    assert posts.count(f"/v2/customers/{customer.id}/custom-attributes/account-manager") == 2
+    assert posts.count("/v2/customers/custom-attribute-definitions") == 2
 
 
 async def test_a_stale_entry_of_a_bulk_upsert_is_a_stale_version(square: SquareProvider,
@@ -381,3 +384,10 @@ async def test_holders_of_a_field_are_counted_in_one_request(square: SquareProvi
     assert len(checked.exchanges) == 1
     await square.create_custom_field_definition(_definition(CustomFieldType.BOOLEAN, "unused"), idempotency_key="u")
     assert await square.custom_field_holders("unused") == 0
+
+
+def test_a_garbled_definition_sent_with_a_value_is_a_protocol_error() -> None:
+    with pytest.raises(e.ProtocolError) as bad:
+        value_from_wire({"key": "k", "value": "x", "definition": {"key": "k", "schema": ["String"]}},
+                        "custom_attributes.2")
+    assert bad.value.field == "custom_attributes.2.definition.schema"
