@@ -165,7 +165,8 @@ def test_whatever_is_accepted_is_served_valid(create: Any, update: Any, upsert: 
         assert {v["key"] for v in values} <= {d["key"] for d in listed}
 
 
-_texts = st.sampled_from(["Tom", "tom becker", "!!", "", "Gold", "2026-01-01", "2026-13-01", "10.5", "x"]) | st.text(
+_texts = st.sampled_from(["Tom", "tom becker", "!!", "", "Gold", "2026-01-01", "2026-13-01", "10.5", "NaN", "-Inf",
+                          "x"]) | st.text(
     max_size=6)
 _ranges = st.fixed_dictionaries({}, optional={"start_at": _texts, "end_at": _texts})
 _updated = st.sampled_from([{"start_at": "1970-01-01T00:00:00Z"}, {"end_at": "2026-06-01T00:00:00Z"},

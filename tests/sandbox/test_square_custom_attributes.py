@@ -465,6 +465,9 @@ def test_search_by_custom_attribute_values_of_every_type(client: httpx.Client, s
     ([{"key": "account-manager", "filter": {"text": {"exact": "x"}}}] * 2, "BAD_REQUEST"),
     ([{"key": f"k{n}", "updated_at": {}} for n in range(11)], "ARRAY_LENGTH_TOO_LONG"),
     ([{"key": "loyalty-tier", "filter": {"selection": {"none": ["Gold"]}}}], "BAD_REQUEST"),
+    ([{"key": "sq0idp-LoyaltyPartnerApp01:points-balance", "filter": {"number": {"start_at": "NaN"}}}],
+     "INVALID_VALUE"),
+    ([{"key": "tax-exempt-until", "filter": {"date": {"end_at": "2026-02-30"}}}], "INVALID_VALUE"),
 ])
 def test_search_by_custom_attribute_refusals(client: httpx.Client, filters: list[Any], code: str) -> None:
     body = {"query": {"filter": {"custom_attribute": {"filters": filters}}}}

@@ -8,6 +8,7 @@ matching is the one the profile filters use, applied to the value.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -60,8 +61,16 @@ def _within(start: Any, end: Any) -> Callable[[Any], bool]:
 
 
 def _day(text: str) -> str:
-    """A date bound as YYYY-MM-DD (RFC 3339 times are cut to their date)."""
-    return text[:10] if len(text) == 10 else parse_timestamp(text).date().isoformat()
+    """A date bound as YYYY-MM-DD (RFC 3339 times are cut to their date); ValueError when it is neither."""
+    return date.fromisoformat(text).isoformat() if len(text) == 10 else parse_timestamp(text).date().isoformat()
+
+
+def _decimal(text: str) -> Decimal:
+    """A finite number bound (NaN would make every comparison raise); ValueError otherwise."""
+    number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
 
 
 def _value_check(kind: str, value: Any, field: str, definition: Record) -> Callable[[Any], bool]:
@@ -77,7 +86,7 @@ def _value_check(kind: str, value: Any, field: str, definition: Record) -> Calla
         truth = expect_bool(value, field)
         return lambda v: v is truth
     if kind == "number":
-        inside = _within(*_bounds(value, field, Decimal))
+        inside = _within(*_bounds(value, field, _decimal))
         return lambda v: inside(Decimal(str(v)))
     if kind == "date":
         inside = _within(*_bounds(value, field, _day))
