@@ -78,6 +78,7 @@ CAPABILITIES = Capabilities(
         required_options=("application_id", "location_id"), has_default=False,
         note="Square's card form runs on the loopback page only in the sandbox: in production Square needs "
              "an HTTPS page, so staff add cards in Square's dashboard there."),
+    custom_fields=True,
     status_filter=StatusFilterSpec(key="creation_source", label="Created through", empty_label="Not given"),
     # Deep links are not documented; seen in third-party code (shared/api/wave2-facts.md §2).
     dashboard=DashboardLinks(customer={

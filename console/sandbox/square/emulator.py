@@ -19,6 +19,8 @@ import httpx
 from console.sandbox.base import json_response
 from console.sandbox.rest import RestEmulator
 from console.sandbox.square.cards import SquareCards
+from console.sandbox.square.custom_attributes import CustomAttributes
+from console.sandbox.square.custom_seed import seed_definitions, seed_values
 from console.sandbox.square.fields import MISSING_IDENTITY, applied, customer_changes, has_identity
 from console.sandbox.square.search import (
     SORT_KEYS,
@@ -77,7 +79,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-class SquareEmulator(SquareCards, RestEmulator):
+class SquareEmulator(SquareCards, CustomAttributes, RestEmulator):
     """Square customer profiles, groups and segments for one seller."""
 
     provider: ClassVar[str] = "square"
@@ -91,6 +93,8 @@ class SquareEmulator(SquareCards, RestEmulator):
     def _seed_state(self, rng: random.Random, count: int) -> None:
         seeded = seed_customers(rng, count)
         self._install(seeded.merchant_id, seeded.customers, seeded.groups, seeded.segments, {})
+        definitions = seed_definitions(rng)
+        self._install_custom_attributes(definitions, seed_values(rng, definitions, seeded.customers))
 
     def _install(self, merchant_id: str, customers: dict[str, Record], groups: dict[str, Record],
                  segments: dict[str, Record], idempotency: dict[str, tuple[str, Any]]) -> None:
@@ -111,6 +115,7 @@ class SquareEmulator(SquareCards, RestEmulator):
             "segments": list(self._segments.values()),
             "idempotency": [[key, fp, body] for key, (fp, body) in self._idempotency.items()],
             "cards": list(self._cards.values()),
+            **self._dump_custom_attributes(),
         }
 
     def _load_state(self, state: dict[str, Any]) -> None:
@@ -122,6 +127,7 @@ class SquareEmulator(SquareCards, RestEmulator):
             {key: (fp, body) for key, fp, body in state.get("idempotency", [])},
         )
         self._cards = {c["id"]: c for c in state.get("cards", [])}
+        self._load_custom_attributes(state)
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"token": f"EAAA-demo-{self._demo_secret('token', 40)}"}
@@ -212,6 +218,9 @@ class SquareEmulator(SquareCards, RestEmulator):
         parts = path.strip("/").split("/")
         if parts[:2] == ["v2", "customers"]:
             rest = parts[2:]
+            custom = self._custom_attribute_route(method, rest)
+            if custom is not None:
+                return custom
             # Fixed words win over ids, as on Square: /v2/customers/search is never a customer.
             shape = tuple(p if p in _RESERVED else "*" for p in rest)
             args = tuple(p for p in rest if p not in _RESERVED)
@@ -378,7 +387,7 @@ class SquareEmulator(SquareCards, RestEmulator):
         limit = 100 if body.get("limit") is None else check_limit(expect_int(body["limit"], "limit"), "limit", 1, 100)
         count = False if body.get("count") is None else expect_bool(body["count"], "count")
         cursor = None if body.get("cursor") is None else expect_str(body["cursor"], "cursor") or None
-        compiled = compile_query(body.get("query"), self._groups, self._segments)
+        compiled = compile_query(body.get("query"), self._groups, self._segments, self._custom_attribute_filter)
         if compiled.impossible:
             return {}
         return self._page(self._index(compiled.sort_field), compiled, cursor, limit, count)
