@@ -9,7 +9,6 @@ not at all, whatever happens to the process.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -108,11 +107,13 @@ def _insert_for(connection: Connection) -> Any:
 
 def _restore_tuples(customer: Customer) -> Customer:
     """JSON has no tuples: sequences in provider extras and custom field values come back as they went in."""
+    # The customer was just decoded and nothing else holds it, so its fields are set in place:
+    # `dataclasses.replace` would validate the whole customer again, doubling the cost of a read.
     extra = customer.extra
     if extra and any(isinstance(value, list | dict) for value in extra.values()):
-        customer = replace(customer, extra={key: _tupled(value) for key, value in extra.items()})
+        object.__setattr__(customer, "extra", {key: _tupled(value) for key, value in extra.items()})
     if any(isinstance(entry.value, list) for entry in customer.custom_fields):
-        customer = replace(customer, custom_fields=tuple(
+        object.__setattr__(customer, "custom_fields", tuple(
             entry.model_copy(update={"value": _tupled(entry.value)}) for entry in customer.custom_fields))
     return customer
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -181,10 +180,8 @@ def _revision(cursor: Any) -> str | None:
 
 def _create_private(path: Path) -> None:
     """Create the file empty and readable by its owner alone, before SQLite creates it with the umask's mode."""
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def _move_aside(path: Path) -> Path:
@@ -202,12 +199,3 @@ def _move_aside(path: Path) -> Path:
             os.replace(companion, aside.with_name(aside.name + suffix))
     return aside
 
-
-@contextmanager
-def opened(path: Path, key: str) -> Iterator[Workspace]:
-    """`open_workspace` as a context manager that closes the engine at the end."""
-    workspace = open_workspace(path, key)
-    try:
-        yield workspace
-    finally:
-        workspace.close()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # Times are UTC (console.store.tables.DATETIME over this column type).
-DATETIME = sa.DateTime(timezone=True)
+DATETIME = sa.DateTime(timezone=True).with_variant(sa.String(32), "sqlite")
 
 revision = "0001"
 down_revision = None
