@@ -1,9 +1,10 @@
 """Every account's customers in the workspace, as domain `Customer`s.
 
-A row holds the whole customer as JSON (pydantic's own encoding of the domain dataclass, so every
-field the provider gave us comes back) beside the columns the table and search read. Saving is
-an upsert of one page: call it inside one `Workspace.write()` block and the page is all there or
-not at all, whatever happens to the process.
+A `customers` row holds the columns the table and search read; its `customer_documents` row the
+whole customer as JSON (pydantic's own encoding of the domain dataclass, so every field the
+provider gave us comes back). Saving is an upsert of one page: call it inside one
+`Workspace.write()` block and the page is all there or not at all, whatever happens to the process.
+Removing a customer row removes its document (foreign key cascade; the engine turns keys on).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from console.domain.customer import Customer
-from console.store.tables import accounts, customers
+from console.store.tables import accounts, customer_documents, customers
 
 _CUSTOMER = TypeAdapter(Customer)
 _CUSTOMERS = TypeAdapter(list[Customer])
-# Columns written from the customer itself on every save (the key and the marks are added apart).
-_DATA_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "reference_id", "created_at",
-                 "updated_at", "document", "last_seen", "seen_generation")
+# Columns a save overwrites in an existing row (all but the key).
+_SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "reference_id", "created_at",
+                    "updated_at", "last_seen", "seen_generation")
 # SQLite allows 32,766 variables a statement; a removal by ids is sent in chunks well below it.
 _IDS_PER_STATEMENT = 500
 
@@ -51,18 +52,17 @@ def save_page(connection: Connection, account_id: str, page: Sequence[Customer],
     generation = connection.execute(
         sa.select(accounts.c.refresh_generation).where(accounts.c.id == account_id)).scalar_one()
     rows = [_row(account_id, customer, seen_at, generation) for customer in page]
-    insert = _insert_for(connection)
-    statement = insert.on_conflict_do_update(
-        index_elements=[customers.c.account_id, customers.c.customer_id],
-        set_={name: insert.excluded[name] for name in _DATA_COLUMNS})
-    connection.execute(statement, rows)
+    connection.execute(_upsert(connection, customers, _SUMMARY_COLUMNS), rows)
+    connection.execute(_upsert(connection, customer_documents, ("document",)),
+                       [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer)}
+                        for customer in page])
 
 
 def customers_of(connection: Connection, account_id: str) -> list[Customer]:
     """Every customer the workspace holds for the account, in provider id order."""
     documents = connection.execute(
-        sa.select(customers.c.document).where(customers.c.account_id == account_id)
-        .order_by(customers.c.customer_id)).scalars().all()
+        sa.select(customer_documents.c.document).where(customer_documents.c.account_id == account_id)
+        .order_by(customer_documents.c.customer_id)).scalars().all()
     # One JSON array parsed in one call is about twice as fast as a call per row.
     return [_restore_tuples(c) for c in _CUSTOMERS.validate_json("[" + ",".join(documents) + "]")]
 
@@ -70,8 +70,8 @@ def customers_of(connection: Connection, account_id: str) -> list[Customer]:
 def customer(connection: Connection, account_id: str, customer_id: str) -> Customer | None:
     """One customer of the account, or None when the workspace does not hold it."""
     document = connection.execute(
-        sa.select(customers.c.document).where(customers.c.account_id == account_id,
-                                              customers.c.customer_id == customer_id)).scalar()
+        sa.select(customer_documents.c.document).where(customer_documents.c.account_id == account_id,
+                                                       customer_documents.c.customer_id == customer_id)).scalar()
     return None if document is None else decode(document)
 
 
@@ -91,18 +91,20 @@ def _row(account_id: str, customer: Customer, seen_at: datetime, generation: int
     return {"account_id": account_id, "customer_id": customer.id, "given_name": customer.given_name,
             "family_name": customer.family_name, "company": customer.company, "email": customer.email,
             "phone": customer.phone, "reference_id": customer.reference_id, "created_at": customer.created_at,
-            "updated_at": customer.updated_at, "document": encode(customer), "last_seen": seen_at,
-            "seen_generation": generation}
+            "updated_at": customer.updated_at, "last_seen": seen_at, "seen_generation": generation}
 
 
-def _insert_for(connection: Connection) -> Any:
-    # The upsert is spelled per backend; both take the same arguments.
+def _upsert(connection: Connection, table: sa.Table, columns: Sequence[str]) -> Any:
+    """INSERT … ON CONFLICT (account_id, customer_id) DO UPDATE `columns`, spelled for the backend."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        return sqlite.insert(customers)
-    if dialect == "postgresql":
-        return postgresql.insert(customers)
-    raise NotImplementedError(f"the workspace does not support {dialect}")
+        insert: Any = sqlite.insert(table)
+    elif dialect == "postgresql":
+        insert = postgresql.insert(table)
+    else:
+        raise NotImplementedError(f"the workspace does not support {dialect}")
+    return insert.on_conflict_do_update(index_elements=[table.c.account_id, table.c.customer_id],
+                                        set_={name: insert.excluded[name] for name in columns})
 
 
 def _restore_tuples(customer: Customer) -> Customer:

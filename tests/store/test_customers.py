@@ -115,6 +115,8 @@ def test_a_complete_full_refresh_removes_what_it_did_not_see(workspace: Workspac
         assert accounts.complete_refresh(connection, second, at(12), full=True) == 3
     with workspace.read() as connection:
         assert [c.id for c in customers.customers_of(connection, "acct")] == ["p-0000", "p-0001", "p-0003"]
+        assert connection.execute(sa.select(tables.customer_documents.c.customer_id)).scalars().all() == [
+            "p-0000", "p-0001", "p-0003"]
         assert accounts.data_as_of(connection, "acct") == at(12)
 
 
@@ -175,6 +177,8 @@ def test_removing_customers_by_id_and_deleting_an_account(workspace: Workspace) 
     with workspace.read() as connection:
         assert len(customers.customers_of(connection, "one")) == 350
         assert customers.customers_of(connection, "two") == []
+        # Each removed customer's document went with it.
+        assert connection.execute(sa.select(sa.func.count()).select_from(tables.customer_documents)).scalar() == 350
         assert accounts.refresh_state(connection, "two") is None
         assert accounts.data_as_of(connection, "two") is None
 

@@ -1,4 +1,4 @@
-"""Accounts with their refresh state, and every account's customers.
+"""Accounts with their refresh state, and every account's customers (table columns, and whole documents).
 
 Revision ID: 0001
 Revises:
@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("reference_id", sa.Text),
         sa.Column("created_at", DATETIME),
         sa.Column("updated_at", DATETIME),
-        sa.Column("document", sa.Text, nullable=False),
         sa.Column("last_seen", DATETIME, nullable=False),
         sa.Column("seen_generation", sa.Integer, nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE",
@@ -50,9 +49,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", "customer_id", name=op.f("pk_customers")),
     )
     op.create_index("ix_customers_account_id_seen_generation", "customers", ["account_id", "seen_generation"])
+    op.create_table(
+        "customer_documents",
+        sa.Column("account_id", sa.String(200), nullable=False),
+        sa.Column("customer_id", sa.String(200), nullable=False),
+        sa.Column("document", sa.Text, nullable=False),
+        sa.ForeignKeyConstraint(["account_id", "customer_id"], ["customers.account_id", "customers.customer_id"],
+                                ondelete="CASCADE", name=op.f("fk_customer_documents_account_id_customers")),
+        sa.PrimaryKeyConstraint("account_id", "customer_id", name=op.f("pk_customer_documents")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("customer_documents")
     op.drop_index("ix_customers_account_id_seen_generation", table_name="customers")
     op.drop_table("customers")
     op.drop_table("accounts")
