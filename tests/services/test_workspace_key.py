@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.workspace_key import KEY_FILE_NAME, KEYCHAIN_NAME, forget_workspace_key, workspace_key
 from console.store.engine import open_workspace
@@ -16,7 +17,7 @@ from console.store.keys import is_valid_key
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "workspace.db"
+    return AppPaths.resolve(tmp_path).workspace_database
 
 
 def test_with_a_keychain_the_key_is_made_once_and_kept_there(database: Path) -> None:
