@@ -38,7 +38,9 @@ sys.path.insert(0, str(PACKAGING))  # make_icons, exe_version (a folder, not a p
 ALLOWED_STDERR: tuple[str, ...] = ()
 # Paths (relative, "/"-separated) a build must hold, and path parts it must not: other Qt bindings
 # and Tk are excluded in the spec, and would show up as these folders or extension modules.
-REQUIRED_FILES = ("certifi/cacert.pem", "resources/icons/customer-console.svg")
+REQUIRED_FILES = ("certifi/cacert.pem", "resources/icons/customer-console.svg",
+                  # Alembic loads the workspace migrations from files, not from the frozen archive.
+                  "console/store/migrations/env.py", "console/store/migrations/versions/0001_accounts_and_customers.py")
 FORBIDDEN_PARTS = re.compile(r"^(PyQt5|PyQt6|PySide2|tkinter|_tkinter\..*|_tcl_data|_tk_data|(lib)?(tcl|tk)\d.*)$")
 
 

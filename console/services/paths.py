@@ -44,6 +44,11 @@ class AppPaths:
         return self.data_dir / "drafts"
 
     @property
+    def workspace_database(self) -> Path:
+        """The workspace database (SQLCipher); its WAL files and a key file may sit beside it."""
+        return self.data_dir / "workspace.db"
+
+    @property
     def log_file(self) -> Path:
         """The current log file; rotated ones sit beside it as `.1` to `.3`."""
         return self.log_dir / "customer-console.log"

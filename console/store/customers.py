@@ -1,0 +1,150 @@
+"""Every account's customers in the workspace, as domain `Customer`s.
+
+A `customers` row holds the columns the table and search read; its `customer_documents` row the
+whole customer as JSON (pydantic's own encoding of the domain dataclass, so every field the
+provider gave us comes back). Saving is an upsert of one page: call it inside one
+`Workspace.write()` block and the page is all there or not at all, whatever happens to the process.
+Removing a customer row removes its document (foreign key cascade; the engine turns keys on).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from console.domain.customer import Customer
+from console.store.tables import accounts, customer_documents, customers
+
+_CUSTOMER = TypeAdapter(Customer)
+_CUSTOMERS = TypeAdapter(list[Customer])
+# Columns a save overwrites in an existing row (all but the key).
+_SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "reference_id", "created_at",
+                    "updated_at", "last_seen", "seen_generation")
+# SQLite allows 32,766 variables a statement; a removal by ids is sent in chunks well below it.
+_IDS_PER_STATEMENT = 500
+
+
+def encode(customer: Customer) -> str:
+    """The customer as the JSON text a row's `document` holds."""
+    return _CUSTOMER.dump_json(customer).decode()
+
+
+def decode(document: str) -> Customer:
+    """A customer back from its `document`."""
+    return _restore_tuples(_CUSTOMER.validate_json(document))
+
+
+def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime) -> None:
+    """Insert or update `page` (one provider page) for the account, marked as seen at `seen_at`.
+
+    Rows are marked with the account's current refresh generation (see `accounts`), so a customer
+    saved by an edit during a full refresh is not removed when that refresh completes. The account
+    must exist (`accounts.begin_refresh` or `ensure_account`).
+    """
+    if not page:
+        return
+    generation = connection.execute(
+        sa.select(accounts.c.refresh_generation).where(accounts.c.id == account_id)).scalar_one()
+    rows = [_row(account_id, customer, seen_at, generation) for customer in page]
+    connection.execute(_upsert(connection, customers, _SUMMARY_COLUMNS), rows)
+    connection.execute(_upsert(connection, customer_documents, ("document",)),
+                       [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer)}
+                        for customer in page])
+
+
+def customers_of(connection: Connection, account_id: str) -> list[Customer]:
+    """Every customer the workspace holds for the account, in provider id order."""
+    documents = connection.execute(
+        sa.select(customer_documents.c.document).where(customer_documents.c.account_id == account_id)
+        .order_by(customer_documents.c.customer_id)).scalars().all()
+    # One JSON array parsed in one call is about twice as fast as a call per row; and collections
+    # walking a big heap while 100,000 customers are made would cost more than making them.
+    with _no_collections():
+        return [_restore_tuples(c) for c in _CUSTOMERS.validate_json("[" + ",".join(documents) + "]")]
+
+
+def customer(connection: Connection, account_id: str, customer_id: str) -> Customer | None:
+    """One customer of the account, or None when the workspace does not hold it."""
+    document = connection.execute(
+        sa.select(customer_documents.c.document).where(customer_documents.c.account_id == account_id,
+                                                       customer_documents.c.customer_id == customer_id)).scalar()
+    return None if document is None else decode(document)
+
+
+def remove_customers(connection: Connection, account_id: str, customer_ids: Iterable[str]) -> int:
+    """Remove the given customers of the account (deleted at the provider); how many were there."""
+    ids = list(customer_ids)
+    removed = 0
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        chunk = ids[start:start + _IDS_PER_STATEMENT]
+        removed += connection.execute(
+            sa.delete(customers).where(customers.c.account_id == account_id,
+                                       customers.c.customer_id.in_(chunk))).rowcount
+    return removed
+
+
+@contextmanager
+def _no_collections() -> Iterator[None]:
+    """The cyclic garbage collector paused (what is built here makes no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _row(account_id: str, customer: Customer, seen_at: datetime, generation: int) -> dict[str, Any]:
+    return {"account_id": account_id, "customer_id": customer.id, "given_name": customer.given_name,
+            "family_name": customer.family_name, "company": customer.company, "email": customer.email,
+            "phone": customer.phone, "reference_id": customer.reference_id, "created_at": customer.created_at,
+            "updated_at": customer.updated_at, "last_seen": seen_at, "seen_generation": generation}
+
+
+def _upsert(connection: Connection, table: sa.Table, columns: tuple[str, ...]) -> Any:
+    """INSERT … ON CONFLICT (account_id, customer_id) DO UPDATE `columns`, spelled for the backend."""
+    return _upsert_statement(connection.dialect.name, table, columns)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table: sa.Table, columns: tuple[str, ...]) -> Any:
+    # Built once per backend and table: building it costs more than SQLAlchemy's cached compile.
+    if dialect == "sqlite":
+        insert: Any = sqlite.insert(table)
+    elif dialect == "postgresql":
+        insert = postgresql.insert(table)
+    else:
+        raise NotImplementedError(f"the workspace does not support {dialect}")
+    return insert.on_conflict_do_update(index_elements=[table.c.account_id, table.c.customer_id],
+                                        set_={name: insert.excluded[name] for name in columns})
+
+
+def _restore_tuples(customer: Customer) -> Customer:
+    """JSON has no tuples: sequences in provider extras and custom field values come back as they went in."""
+    # The customer was just decoded and nothing else holds it, so its fields are set in place:
+    # `dataclasses.replace` would validate the whole customer again, doubling the cost of a read.
+    extra = customer.extra
+    if extra and any(isinstance(value, list | dict) for value in extra.values()):
+        object.__setattr__(customer, "extra", {key: _tupled(value) for key, value in extra.items()})
+    if any(isinstance(entry.value, list) for entry in customer.custom_fields):
+        object.__setattr__(customer, "custom_fields", tuple(
+            entry.model_copy(update={"value": _tupled(entry.value)}) for entry in customer.custom_fields))
+    return customer
+
+
+def _tupled(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tupled(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tupled(item) for key, item in value.items()}
+    return value

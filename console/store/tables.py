@@ -1,0 +1,105 @@
+"""The workspace database's tables, as SQLAlchemy Core metadata.
+
+`accounts` holds one row per account the workspace has data for, with its refresh state;
+`customers` one row per (account, customer id) with the few columns the table and search read,
+and `customer_documents` the whole domain object of each as JSON. Later tables (the journal of writes, jobs)
+refer to an account by `accounts.id` and to a customer by (account_id, customer_id) without a
+foreign key on customers, so their rows outlive the customer they describe.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+# Constraint names follow one convention, so Alembic migrations (and batch mode on SQLite) can
+# name what they alter on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """An aware datetime kept in UTC.
+
+    PostgreSQL keeps it as `timestamptz`. SQLite has no date type: there it is ISO 8601 text of
+    fixed width in UTC ('2026-12-01T09:00:00.000000+00:00'), which sorts as time does and is read
+    back by `datetime.fromisoformat` (C) rather than SQLAlchemy's own parsing, ten times slower.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.String(32))
+        return dialect.type_descriptor(self.impl)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("the workspace stores aware datetimes only")
+        utc = value.astimezone(UTC)
+        return utc.isoformat(timespec="microseconds") if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),             # the account id in settings
+    sa.Column("provider", sa.String(50), nullable=False),          # the provider's registry key
+    # Refresh state. Every refresh takes the next generation; a customer row carries the generation
+    # that last saw it, so a complete full refresh removes exactly the rows it did not see.
+    sa.Column("refresh_generation", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("refresh_started_at", UtcDateTime),
+    sa.Column("data_as_of", UtcDateTime),                          # the end of the last complete refresh
+    # What an incremental refresh resumes from (a provider's updated-since mark, an event id), as JSON.
+    sa.Column("refresh_cursor", sa.Text),
+)
+
+customers = sa.Table(
+    "customers", metadata,
+    sa.Column("account_id", sa.String(200), sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("customer_id", sa.String(200), nullable=False),      # the provider's id
+    # What the table shows and search reads: a narrow row, so reading every account's is a short scan.
+    sa.Column("given_name", sa.Text),
+    sa.Column("family_name", sa.Text),
+    sa.Column("company", sa.Text),
+    sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("reference_id", sa.Text),
+    sa.Column("created_at", UtcDateTime),
+    sa.Column("updated_at", UtcDateTime),
+    sa.Column("last_seen", UtcDateTime, nullable=False),           # when a provider last gave us this row
+    sa.Column("seen_generation", sa.Integer, nullable=False),      # the refresh generation that last saw it
+    sa.PrimaryKeyConstraint("account_id", "customer_id"),
+    sa.Index("ix_customers_account_id_seen_generation", "account_id", "seen_generation"),
+)
+
+# The whole domain Customer as JSON, one row per customer row, read on demand (the edit dialog, a
+# full load): kept apart so a scan of `customers` does not decrypt a kilobyte a customer.
+customer_documents = sa.Table(
+    "customer_documents", metadata,
+    sa.Column("account_id", sa.String(200), nullable=False),
+    sa.Column("customer_id", sa.String(200), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.PrimaryKeyConstraint("account_id", "customer_id"),
+    sa.ForeignKeyConstraint(["account_id", "customer_id"], ["customers.account_id", "customers.customer_id"],
+                            ondelete="CASCADE"),
+)
