@@ -20,8 +20,9 @@ def definition(kind: CustomFieldType, **more: object) -> CustomFieldDefinition:
     return CustomFieldDefinition(key="k", name="Field", type=kind, description="d", **more)  # type: ignore[arg-type]
 
 
-DRINKS = definition(T.SELECTION, options=(SelectionOption(uid="u1", name="Tea"), SelectionOption(uid="u2", name="Coffee"),
-                                          SelectionOption(uid="u3", name="Mate")), max_selections=2)
+DRINKS = definition(T.SELECTION, max_selections=2, options=(
+    SelectionOption(uid="u1", name="Tea"), SelectionOption(uid="u2", name="Coffee"),
+    SelectionOption(uid="u3", name="Mate")))
 
 
 @given(st.text(max_size=1200))
