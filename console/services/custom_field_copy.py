@@ -53,8 +53,8 @@ def custom_fields_to_metadata(definitions: Sequence[CustomFieldDefinition], valu
     present = [v for v in values if not is_blank(v.value)]
     spec = metadata_field(target)
     if spec is None:
-        reason = f"{target.display_name} has no key/value metadata to hold custom fields."
-        return MetadataPlan(None, left_behind=tuple(LeftBehind(v.key, _name(by_key, v.key), reason) for v in present))
+        none = f"{target.display_name} has no key/value metadata to hold custom fields."
+        return MetadataPlan(None, left_behind=tuple(LeftBehind(v.key, _name(by_key, v.key), none) for v in present))
     metadata = dict(existing or {})
     carried: list[str] = []
     left: list[LeftBehind] = []
