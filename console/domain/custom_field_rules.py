@@ -141,9 +141,7 @@ def definition_problems(definition: CustomFieldDefinition, *,
     elif fold(name) in {fold(n.strip()) for n in taken_names}:
         problems["name"] = FieldProblem("Another custom field has this name.")
     description = definition.description.strip()
-    if not description:
-        problems["description"] = FieldProblem("Required: Square shows it to staff beside the field.")
-    elif len(description) > DESCRIPTION_MAX:
+    if len(description) > DESCRIPTION_MAX:
         problems["description"] = FieldProblem(f"At most {DESCRIPTION_MAX} characters (this has {len(description)}).")
     if definition.type is CustomFieldType.SELECTION:
         if problem := _options_problem(definition):

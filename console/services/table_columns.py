@@ -1,16 +1,39 @@
-"""The customer table's columns: the provider's own, plus those every table offers (hidden at first)."""
+"""The customer table's columns: the provider's own, plus those every table offers (hidden at first),
+plus the account's custom fields (hidden until chosen)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from console.domain.capabilities import Capabilities, ColumnSpec
+from console.domain.custom_fields import CustomFieldDefinition, column_key
+from console.services.settings import ColumnLayout
 
 ID_COLUMN = ColumnSpec(key="id", label="ID", width=240, hidden_by_default=True,
                        tooltip="The provider's id for this customer")
 
 
-def table_columns(capabilities: Capabilities) -> tuple[ColumnSpec, ...]:
-    """The provider's columns, and the provider id as a column hidden until chosen (unless it has one)."""
+def custom_columns(definitions: Sequence[CustomFieldDefinition]) -> tuple[ColumnSpec, ...]:
+    """A column per custom field ('custom.<key>'), showing its value as text; hidden until chosen."""
+    return tuple(ColumnSpec(key=column_key(d.key), label=d.name, width=160, hidden_by_default=True,
+                            tooltip=d.description or None) for d in definitions)
+
+
+def table_columns(capabilities: Capabilities,
+                  definitions: Sequence[CustomFieldDefinition] = ()) -> tuple[ColumnSpec, ...]:
+    """The provider's columns, the provider id as a column hidden until chosen (unless it has one),
+    and the custom fields' columns."""
     columns = capabilities.columns
-    if any(c.key == ID_COLUMN.key for c in columns):
-        return columns
-    return (*columns, ID_COLUMN)
+    if not any(c.key == ID_COLUMN.key for c in columns):
+        columns = (*columns, ID_COLUMN)
+    return (*columns, *custom_columns(definitions))
+
+
+def keep_unknown(saved: ColumnLayout, current: ColumnLayout) -> ColumnLayout:
+    """`current` with what `saved` says of columns the table does not have now (custom fields not
+    read yet), so saving the layout before they arrive does not forget that they were shown."""
+    known = set(current.order)
+    return current.model_copy(update={
+        "order": [*current.order, *(k for k in saved.order if k not in known)],
+        "widths": {**{k: w for k, w in saved.widths.items() if k not in known}, **current.widths},
+        "hidden": [*current.hidden, *(k for k in saved.hidden if k not in known)]})

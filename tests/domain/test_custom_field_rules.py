@@ -165,9 +165,9 @@ def test_key_boundaries(key: str, ok: bool) -> None:
     assert ("key" not in r.definition_problems(d)) == ok
 
 
-def test_a_definition_needs_name_description_unique_name_and_for_selections_good_options() -> None:
+def test_a_definition_needs_a_unique_name_and_for_selections_good_options() -> None:
     blank = CustomFieldDefinition(key="k", name=" ", type=T.SELECTION, description="")
-    assert set(r.definition_problems(blank)) == {"name", "description", "options"}
+    assert set(r.definition_problems(blank)) == {"name", "options"}   # no description: the name serves
     taken = r.definition_problems(DRINKS.model_copy(update={"name": "VIP"}), taken_names=["vip"])
     assert taken["name"].message == "Another custom field has this name."
     twice = DRINKS.model_copy(update={"options": (SelectionOption(uid="a", name="Tea"),
