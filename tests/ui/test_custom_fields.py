@@ -1,0 +1,220 @@
+"""Square custom fields in the window, driven as a person would: the dialog's tab, the table's columns,
+the search, the manager (Customer → Custom fields…) and the stale choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
+
+from console.domain.custom_fields import CustomFieldType, column_key
+from console.ui.custom_field_form import DefinitionForm
+from console.ui.custom_fields_dialog import CustomFieldsDialog
+from console.ui.custom_fields_tab import CustomFieldsTab
+from console.ui.edit_dialog import CustomerDialog
+from console.ui.main_window import MainWindow
+from tests.support.qt import answer, signal, until, visible
+from tests.support.window import open_edit_of_row, type_value
+from tests.ui.conftest import OtherClient
+
+ACCOUNT_MANAGER = "account-manager"
+
+
+async def values_read(window: MainWindow) -> None:
+    """Wait until the background read of every loaded customer's custom field values has ended."""
+    await until(lambda: not window.tasks.running("custom-values"), timeout=30, what="custom field values")
+    assert window.session is not None and window.session.custom_fields.known_definitions
+
+
+def column(window: MainWindow, key: str) -> int:
+    return [c.key for c in window.model.columns].index(column_key(key))
+
+
+def show_column(window: MainWindow, key: str) -> None:
+    """Tick the custom field's column in the column chooser (the header's context menu)."""
+    menu = window.customer_list.header.chooser()
+    action = menu.findChild(QAction, f"column_{column_key(key)}")
+    assert action is not None and not action.isChecked()
+    action.trigger()
+    assert not window.table.horizontalHeader().isSectionHidden(column(window, key))
+
+
+def row_of(window: MainWindow, customer_id: str) -> int:
+    row = window.model.row_of(customer_id)
+    assert row is not None
+    return row
+
+
+def cell(window: MainWindow, customer_id: str, key: str) -> str:
+    return str(window.model.index(row_of(window, customer_id), column(window, key)).data())
+
+
+async def open_custom_tab(qtbot: Any, window: MainWindow, customer_id: str) -> tuple[CustomerDialog, CustomFieldsTab]:
+    dialog = await open_edit_of_row(qtbot, window, row_of(window, customer_id))
+    assert dialog.custom_tab is not None
+    dialog.tabs.setCurrentWidget(dialog.custom_tab)
+    await until(lambda: dialog.custom_tab is not None and dialog.custom_tab.editors
+                and not any(ed.read_only and not ed.definition.read_only for ed in dialog.custom_tab.editors.values()),
+                what="the custom fields to be editable")
+    return dialog, dialog.custom_tab
+
+
+async def save(qtbot: Any, dialog: CustomerDialog) -> Any:
+    saved = signal(dialog.saved, timeout=15)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (customer,) = await saved
+    return customer
+
+
+async def open_manager(window: MainWindow) -> CustomFieldsDialog:
+    """Customer → Custom fields…"""
+    window.customer_menu.aboutToShow.emit()
+    action = window.customer_menu.findChild(QAction, "customFieldsAction")
+    assert action is not None and action.isEnabled()
+    action.trigger()
+    manager: CustomFieldsDialog = await until(lambda: visible(CustomFieldsDialog, "customFieldsDialog"),
+                                              what="the custom fields manager")
+    await until(lambda: manager.list.count() > 0, what="the definitions listed")
+    return manager
+
+
+async def create_definition(qtbot: Any, manager: CustomFieldsDialog, name: str, kind: CustomFieldType,
+                            options: list[str] = ()) -> None:  # type: ignore[assignment]
+    count = manager.list.count()
+    qtbot.mouseClick(manager.add_button, Qt.MouseButton.LeftButton)
+    form: DefinitionForm = await until(lambda: visible(DefinitionForm, "definitionForm"), what="the form")
+    qtbot.keyClicks(form.name, name)
+    form.type.setCurrentIndex(form.type.findData(kind.value))
+    if options:
+        qtbot.keyClicks(form.options, "\n".join(options))
+    qtbot.keyClicks(form.description, f"The customer's {name.lower()}")
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    await until(lambda: manager.list.count() == count + 1, what=f"{name} to be listed")
+
+
+async def test_a_value_edited_on_the_tab_appears_in_its_table_column(qtbot: Any, window: MainWindow,
+                                                                     other: OtherClient) -> None:
+    await values_read(window)
+    show_column(window, ACCOUNT_MANAGER)
+    customer = window.model.customer(0)
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
+    type_value(qtbot, tab.editors[column_key(ACCOUNT_MANAGER)], "Grace Hopper")
+    saved = await save(qtbot, dialog)
+    assert saved.custom_value(ACCOUNT_MANAGER) == "Grace Hopper"
+    await until(lambda: cell(window, customer.id, ACCOUNT_MANAGER) == "Grace Hopper", what="the cell to show it")
+    stored = other.http.get(f"/v2/customers/{customer.id}/custom-attributes/{ACCOUNT_MANAGER}").json()
+    assert stored["custom_attribute"]["value"] == "Grace Hopper"
+
+    # Emptied on the tab: deleted at Square, and the cell is empty.
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
+    assert tab.editors[column_key(ACCOUNT_MANAGER)].value() == "Grace Hopper"
+    type_value(qtbot, tab.editors[column_key(ACCOUNT_MANAGER)], "")
+    await save(qtbot, dialog)
+    await until(lambda: cell(window, customer.id, ACCOUNT_MANAGER) == "", what="the cell to be emptied")
+    gone = other.http.get(f"/v2/customers/{customer.id}/custom-attributes/{ACCOUNT_MANAGER}")
+    assert gone.status_code == 404
+
+
+async def test_a_definition_created_in_the_manager_appears_in_the_dialog(qtbot: Any, window: MainWindow) -> None:
+    await values_read(window)
+    manager = await open_manager(window)
+    await create_definition(qtbot, manager, "Renewal date", CustomFieldType.DATE)
+    manager.reject()
+    dialog, tab = await open_custom_tab(qtbot, window, window.model.customer(0).id)
+    editor = tab.editors[column_key("renewal-date")]
+    assert isinstance(editor.editor, QDateEdit) and editor.spec.label == "Renewal date"
+    # ...and in the column chooser.
+    assert window.customer_list.header.chooser().findChild(QAction, f"column_{column_key('renewal-date')}")
+    dialog.reject()
+
+
+async def test_done_when_a_newcomer_adds_a_drink_field_sets_it_shows_it_and_finds_the_customer_by_it(
+        qtbot: Any, window: MainWindow) -> None:
+    await values_read(window)
+    manager = await open_manager(window)
+    await create_definition(qtbot, manager, "Favourite drink", CustomFieldType.SELECTION,
+                            ["Horchata", "Kombucha", "Green tea"])
+    manager.reject()
+
+    customer = window.model.customer(3)
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
+    drink = tab.editors[column_key("favourite-drink")]
+    combo = drink.editor
+    assert isinstance(combo, QComboBox)   # one choice: a dropdown
+    combo.setFocus()
+    combo.setCurrentIndex(combo.findText("Horchata"))
+    await save(qtbot, dialog)
+
+    show_column(window, "favourite-drink")
+    await until(lambda: cell(window, customer.id, "favourite-drink") == "Horchata", what="the drink in its column")
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "horchata")
+    await until(lambda: window.model.rowCount() == 1, what="the search to find one customer")
+    assert window.model.customer(0).id == customer.id
+
+
+async def test_a_value_changed_by_someone_else_meanwhile_offers_their_copy(qtbot: Any, window: MainWindow,
+                                                                          other: OtherClient) -> None:
+    await values_read(window)
+    customer = window.model.customer(1)
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
+    # Someone else sets the field after the dialog read it.
+    path = f"/v2/customers/{customer.id}/custom-attributes/{ACCOUNT_MANAGER}"
+    other.http.post(path, json={"custom_attribute": {"value": "Ana Souza"}}).raise_for_status()
+    type_value(qtbot, tab.editors[column_key(ACCOUNT_MANAGER)], "Tom Becker")
+    failed = signal(dialog.save_failed, timeout=15)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await failed
+    assert "Someone else changed" in dialog.banner_text.text()
+    qtbot.mouseClick(dialog.banner_action, Qt.MouseButton.LeftButton)
+    editor = tab.editors[column_key(ACCOUNT_MANAGER)]
+    assert editor.value() == "Tom Becker"   # what was typed is kept...
+    assert "Ana Souza" in editor.message.text()   # ...with their value beside it
+    saved = await save(qtbot, dialog)   # and Save now writes over theirs, knowingly
+    assert saved.custom_value(ACCOUNT_MANAGER) == "Tom Becker"
+
+
+async def test_deleting_a_definition_says_how_many_loaded_customers_hold_a_value(qtbot: Any,
+                                                                                   window: MainWindow) -> None:
+    await values_read(window)
+    assert window.session is not None
+    fields = window.session.custom_fields
+    definition = next(d for d in fields.known_definitions or [] if d.key == ACCOUNT_MANAGER)
+    holders = fields.holders(ACCOUNT_MANAGER)
+    assert holders > 0
+    manager = await open_manager(window)
+    manager.list.setCurrentRow(next(i for i in range(manager.list.count())
+                                    if manager.list.item(i).text().startswith(definition.name)))
+    qtbot.mouseClick(manager.delete_button, Qt.MouseButton.LeftButton)
+    text = await answer(QMessageBox.StandardButton.Yes)
+    assert definition.name in text and f"{holders} loaded customers hold a value" in text
+    await until(lambda: fields.definition(ACCOUNT_MANAGER) is None, what="the definition to go")
+    assert column_key(ACCOUNT_MANAGER) not in [c.key for c in window.model.columns]
+    assert fields.holders(ACCOUNT_MANAGER) == 0
+
+
+async def test_read_only_fields_are_shown_read_only_and_drafts_keep_typed_values(qtbot: Any,
+                                                                                 window: MainWindow) -> None:
+    await values_read(window)
+    dialog, tab = await open_custom_tab(qtbot, window, window.model.customer(2).id)
+    read_only = [ed for ed in tab.editors.values() if ed.definition.read_only]
+    assert read_only and all(ed.read_only for ed in read_only)
+    type_value(qtbot, tab.editors[column_key(ACCOUNT_MANAGER)], "Kenji Sato")
+    drafts = window.context.drafts
+    key = column_key(ACCOUNT_MANAGER)
+    await until(lambda: any(d.values.get(key) == "Kenji Sato" for _k, d in drafts.pending()),
+                what="the draft to hold the typed value")
+    [(_key, draft)] = [(k, d) for k, d in drafts.pending() if d.values.get(key) == "Kenji Sato"]
+    # As after a crash: the draft is put back into a dialog opened afresh.
+    customer = dialog.original
+    assert customer is not None
+    dialog.draft.store = None   # this one goes away without forgetting the draft
+    dialog.done(0)
+    restored = window.editing.open_dialog(window.model.customer(2), draft_key=_key)
+    assert restored is not None and restored.custom_tab is not None
+    restored.restore_draft(draft)
+    await until(lambda: restored.editors[key].value() == "Kenji Sato" and not restored.editors[key].read_only,
+                what="the typed value to be back")
+    restored.done(0)
