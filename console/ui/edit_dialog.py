@@ -127,7 +127,7 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addLayout(bottom)
 
-        if customer is not None:
+        if (customer := self.original) is not None:   # carrying its custom field values, where known
             for key, editor in self.editors.items():
                 editor.set_value(customer.value(key))
         else:
