@@ -51,6 +51,9 @@ class CustomFieldDefinition(_Frozen):
     max_selections: int | None = None             # SELECTION: None = any number
     # Another application owns it and lets this one only read (Square's visibility).
     read_only: bool = False
+    # This application made it, so it may change or delete it; the seller's own Dashboard fields
+    # and other applications' fields can only be read (and their values written when not read_only).
+    owned: bool = True
     visibility: str | None = None                 # the provider's own word for who sees it
     version: int | None = None
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from console.domain import errors as e
 from console.domain.capabilities import FieldSpec
+from console.domain.custom_fields import CustomFieldDefinition, CustomFieldValue
 from console.domain.customer import Customer
 from console.domain.validation import check_value, check_values
 from console.providers.base import CustomerProvider, ProviderConfig
@@ -156,6 +157,14 @@ async def _exercise(key: str, data: st.DataObject) -> list[e.ConsoleError]:
             else:
                 customers = [result] if isinstance(result, Customer) else result.customers
                 assert all(isinstance(c, Customer) for c in customers)
+        if client.capabilities.custom_fields:
+            for read in (client.custom_field_definitions, lambda: client.custom_field_values(some_id)):
+                try:
+                    fields = await read()
+                except e.ConsoleError as error:
+                    errors.append(error)
+                else:
+                    assert all(isinstance(f, CustomFieldDefinition | CustomFieldValue) for f in fields)
     finally:
         await http.aclose()
     return errors

@@ -45,12 +45,16 @@ class OpenApiSpec:
         doc = json.loads(path.read_text(encoding="utf-8"))
         self.doc = doc
         self._root = {"components": {"schemas": _convert(doc["components"]["schemas"], strict)}}
+        self._validators: dict[str, jsonschema.Draft4Validator] = {}
 
     def schema(self, name: str) -> dict[str, Any]:
         return {"$ref": f"#/components/schemas/{name}", **copy.deepcopy(self._root)}
 
     def errors(self, name: str, instance: Any) -> list[str]:
-        validator = jsonschema.Draft4Validator(self.schema(name))
+        # One validator per schema: building one copies every component of the document.
+        validator = self._validators.get(name)
+        if validator is None:
+            validator = self._validators[name] = jsonschema.Draft4Validator(self.schema(name))
         return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
                 for e in validator.iter_errors(instance)]
 

@@ -61,6 +61,7 @@ CAPABILITIES = Capabilities(
     bulk_limit=BULK_LIMIT,
     groups=True,
     idempotent_create=True,
+    custom_fields=True,
     status_filter=StatusFilterSpec(key="creation_source", label="Created through", empty_label="Not given"),
     # Deep links are not documented; seen in third-party code (shared/api/wave2-facts.md §2).
     dashboard=DashboardLinks(customer={

@@ -15,6 +15,7 @@ from console.domain.query import CustomerQuery
 from console.providers.base import BulkResult, CustomerProvider, Page, ProviderConfig
 from console.providers.http import HttpCore, InFlight, bearer_headers, item_path
 from console.providers.square.capabilities import CAPABILITIES, NAME, PAGE_SIZE, SQUARE_VERSION
+from console.providers.square.custom_fields import SquareCustomFields
 from console.providers.square.mapping import (
     create_body,
     customer_from_wire,
@@ -55,7 +56,7 @@ def _list_params(cursor: str | None, limit: int | None, sort_field: SortField, s
     return params
 
 
-class SquareProvider(CustomerProvider):
+class SquareProvider(SquareCustomFields, CustomerProvider):
     """Customers of one Square seller account."""
 
     capabilities = CAPABILITIES

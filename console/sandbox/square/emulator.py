@@ -18,6 +18,8 @@ import httpx
 
 from console.sandbox.base import json_response
 from console.sandbox.rest import RestEmulator
+from console.sandbox.square.custom_attributes import CustomAttributes
+from console.sandbox.square.custom_seed import seed_definitions, seed_values
 from console.sandbox.square.fields import MISSING_IDENTITY, applied, customer_changes, has_identity
 from console.sandbox.square.search import (
     SORT_KEYS,
@@ -75,7 +77,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-class SquareEmulator(RestEmulator):
+class SquareEmulator(CustomAttributes, RestEmulator):
     """Square customer profiles, groups and segments for one seller."""
 
     provider: ClassVar[str] = "square"
@@ -89,6 +91,8 @@ class SquareEmulator(RestEmulator):
     def _seed_state(self, rng: random.Random, count: int) -> None:
         seeded = seed_customers(rng, count)
         self._install(seeded.merchant_id, seeded.customers, seeded.groups, seeded.segments, {})
+        definitions = seed_definitions(rng)
+        self._install_custom_attributes(definitions, seed_values(rng, definitions, seeded.customers))
 
     def _install(self, merchant_id: str, customers: dict[str, Record], groups: dict[str, Record],
                  segments: dict[str, Record], idempotency: dict[str, tuple[str, Any]]) -> None:
@@ -106,6 +110,7 @@ class SquareEmulator(RestEmulator):
             "groups": list(self._groups.values()),
             "segments": list(self._segments.values()),
             "idempotency": [[key, fp, body] for key, (fp, body) in self._idempotency.items()],
+            **self._dump_custom_attributes(),
         }
 
     def _load_state(self, state: dict[str, Any]) -> None:
@@ -116,6 +121,7 @@ class SquareEmulator(RestEmulator):
             {s["id"]: s for s in state["segments"]},
             {key: (fp, body) for key, fp, body in state.get("idempotency", [])},
         )
+        self._load_custom_attributes(state)
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"token": f"EAAA-demo-{self._demo_secret('token', 40)}"}
@@ -201,6 +207,9 @@ class SquareEmulator(RestEmulator):
         parts = path.strip("/").split("/")
         if parts[:2] == ["v2", "customers"]:
             rest = parts[2:]
+            custom = self._custom_attribute_route(method, rest)
+            if custom is not None:
+                return custom
             # Fixed words win over ids, as on Square: /v2/customers/search is never a customer.
             shape = tuple(p if p in _RESERVED else "*" for p in rest)
             args = tuple(p for p in rest if p not in _RESERVED)
