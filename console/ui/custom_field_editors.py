@@ -35,7 +35,8 @@ def spec_for(definition: CustomFieldDefinition) -> FieldSpec:
     return FieldSpec(key=column_key(definition.key), label=definition.name, kind=_KINDS[definition.type],
                      section="Custom fields", editable=not definition.read_only,
                      choices=tuple(Choice(value=o.uid, label=o.name) for o in definition.options),
-                     placeholder=_PLACEHOLDERS.get(definition.type), help=definition.description or None)
+                     placeholder=None if definition.read_only else _PLACEHOLDERS.get(definition.type),
+                     help=definition.description or None)
 
 
 def multiple(definition: CustomFieldDefinition) -> bool:

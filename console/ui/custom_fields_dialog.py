@@ -90,7 +90,9 @@ class CustomFieldsDialog(QDialog):
         self.list.clear()
         for definition in definitions:
             kind = self.tr(TYPE_LABELS[definition.type])
-            text = f"{definition.name} — {kind}" + (self.tr(" (read-only)") if definition.read_only else "")
+            note = (self.tr(" (read-only)") if definition.read_only
+                    else "" if definition.owned else self.tr(" (made elsewhere: values only)"))
+            text = f"{definition.name} — {kind}{note}"
             item = QListWidgetItem(text, self.list)
             item.setData(Qt.ItemDataRole.UserRole, definition.key)
             item.setToolTip(definition.description)
@@ -108,7 +110,11 @@ class CustomFieldsDialog(QDialog):
         chosen = self.selected()
         self.add_button.setEnabled(not self.read_only)
         for button in (self.edit_button, self.delete_button):
-            button.setEnabled(not self.read_only and chosen is not None and not chosen.read_only)
+            button.setEnabled(self._changeable(chosen))
+
+    def _changeable(self, definition: CustomFieldDefinition | None) -> bool:
+        """Only fields this application made can be changed or deleted here (Square's rule)."""
+        return not self.read_only and definition is not None and definition.owned
 
     # -- changing -----------------------------------------------------------------------------
     def add(self) -> DefinitionForm:
@@ -116,9 +122,7 @@ class CustomFieldsDialog(QDialog):
 
     def edit(self) -> DefinitionForm | None:
         chosen = self.selected()
-        if chosen is None or chosen.read_only or self.read_only:
-            return None
-        return self._open_form(chosen)
+        return self._open_form(chosen) if chosen is not None and self._changeable(chosen) else None
 
     def _open_form(self, existing: CustomFieldDefinition | None) -> DefinitionForm:
         form = DefinitionForm(existing, self.custom_fields.known_definitions or [], self)
@@ -144,7 +148,7 @@ class CustomFieldsDialog(QDialog):
 
     def delete(self) -> None:
         chosen = self.selected()
-        if chosen is not None and not chosen.read_only and not self.read_only:
+        if chosen is not None and self._changeable(chosen):
             self.tasks.start(self._confirm_delete(chosen), name="delete")
 
     async def _confirm_delete(self, definition: CustomFieldDefinition) -> None:

@@ -223,3 +223,17 @@ async def test_read_only_fields_are_shown_read_only_and_drafts_keep_typed_values
     await until(lambda: restored.editors[key].value() == "Kenji Sato" and not restored.editors[key].read_only,
                 what="the typed value to be back")
     restored.done(0)
+
+
+async def test_fields_made_elsewhere_can_be_filled_in_but_not_changed_in_the_manager(qtbot: Any,
+                                                                                      window: MainWindow) -> None:
+    await values_read(window)
+    manager = await open_manager(window)
+    for row in range(manager.list.count()):
+        manager.list.setCurrentRow(row)
+        definition = manager.selected()
+        assert definition is not None
+        assert manager.edit_button.isEnabled() == manager.delete_button.isEnabled() == definition.owned
+    owners = {d.owned for d in window.session.custom_fields.known_definitions or []}  # type: ignore[union-attr]
+    assert owners == {True, False}   # the demo has both kinds
+    manager.reject()
