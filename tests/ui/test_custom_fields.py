@@ -17,14 +17,14 @@ from console.ui.edit_dialog import CustomerDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
 from tests.support.window import open_edit_of_row, type_value
-from tests.ui.conftest import OtherClient
+from tests.ui.conftest import OtherClient, custom_values_read
 
 ACCOUNT_MANAGER = "account-manager"
 
 
 async def values_read(window: MainWindow) -> None:
     """Wait until the background read of every loaded customer's custom field values has ended."""
-    await until(lambda: not window.tasks.running("custom-values"), timeout=30, what="custom field values")
+    await custom_values_read(window)
     assert window.session is not None and window.session.custom_fields.known_definitions
 
 
