@@ -11,13 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
 
 from console.domain.capabilities import Choice, FieldKind, FieldSpec
 from console.domain.custom_field_rules import display_text, value_problem
 from console.domain.custom_fields import CustomFieldDefinition, CustomFieldType, column_key
 from console.domain.validation import FieldProblem
-from console.ui.field_widgets import FieldEditor
+from console.ui.field_widgets import FieldEditor, soften_placeholder
 
 _KINDS = {CustomFieldType.STRING: FieldKind.TEXT, CustomFieldType.NUMBER: FieldKind.TEXT,
           CustomFieldType.EMAIL: FieldKind.EMAIL, CustomFieldType.PHONE: FieldKind.PHONE,
@@ -25,8 +36,6 @@ _KINDS = {CustomFieldType.STRING: FieldKind.TEXT, CustomFieldType.NUMBER: FieldK
           CustomFieldType.SELECTION: FieldKind.CHOICE, CustomFieldType.ADDRESS: FieldKind.TEXT}
 _PLACEHOLDERS = {CustomFieldType.NUMBER: "e.g. 12.5", CustomFieldType.EMAIL: "name@example.com",
                  CustomFieldType.PHONE: "+1 206 555 0100"}
-# QDateEdit always holds a date: its earliest one stands for "not set" and is shown blank.
-_NO_DATE = QDate(1753, 1, 1)
 LIST_ROWS = 5
 
 
@@ -57,14 +66,7 @@ class CustomFieldEditor(FieldEditor):
     def _make_editor(self, spec: FieldSpec) -> QWidget:
         kind = self.definition.type
         if kind is CustomFieldType.DATE:
-            date = QDateEdit(self)
-            date.setCalendarPopup(True)
-            date.setDisplayFormat("yyyy-MM-dd")
-            date.setMinimumDate(_NO_DATE)
-            date.setSpecialValueText(self.tr("(not set)"))
-            date.setDate(_NO_DATE)
-            date.dateChanged.connect(lambda _d: self.changed.emit())
-            return date
+            return self._date_picker(spec)
         if multiple(self.definition):
             choices = QListWidget(self)
             for option in self.definition.options:
@@ -77,12 +79,51 @@ class CustomFieldEditor(FieldEditor):
             return choices
         return super()._make_editor(spec)
 
+    def _date_picker(self, spec: FieldSpec) -> QWidget:
+        """A date typed as YYYY-MM-DD (emptied to unset it) or picked from a calendar beside it."""
+        box = QWidget(self)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        line = self.date_line = QLineEdit(box)
+        line.setObjectName(f"date:{spec.key}")
+        line.setPlaceholderText("YYYY-MM-DD")
+        line.setClearButtonEnabled(True)
+        soften_placeholder(line)
+        line.textChanged.connect(lambda _t: self.changed.emit())
+        pick = QToolButton(box)
+        pick.setObjectName(f"pick:{spec.key}")
+        pick.setText(self.tr("Calendar…"))
+        pick.setToolTip(self.tr("Choose the date from a calendar"))
+        pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(pick)
+        self.calendar = QCalendarWidget(menu)
+        shown = QWidgetAction(menu)
+        shown.setDefaultWidget(self.calendar)
+        menu.addAction(shown)
+        pick.setMenu(menu)
+
+        def open_at_typed_date() -> None:
+            typed = QDate.fromString(line.text().strip(), "yyyy-MM-dd")
+            self.calendar.setSelectedDate(typed if typed.isValid() else QDate.currentDate())
+
+        def chosen(date: QDate) -> None:
+            line.setText(date.toString("yyyy-MM-dd"))
+            menu.close()
+
+        menu.aboutToShow.connect(open_at_typed_date)
+        self.calendar.clicked.connect(chosen)
+        self.calendar.activated.connect(chosen)
+        row.addWidget(line, 1)
+        row.addWidget(pick)
+        box.setFocusProxy(line)
+        return box
+
     def value(self) -> Any:
         w, kind = self.editor, self.definition.type
         if kind is CustomFieldType.ADDRESS:
             return self._loaded
-        if isinstance(w, QDateEdit):
-            return "" if w.date() == _NO_DATE else w.date().toString("yyyy-MM-dd")
+        if kind is CustomFieldType.DATE:
+            return self.date_line.text().strip()
         if isinstance(w, QListWidget):
             items = (w.item(row) for row in range(w.count()))
             return tuple(i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked)
@@ -98,9 +139,8 @@ class CustomFieldEditor(FieldEditor):
         w, kind = self.editor, self.definition.type
         if kind is CustomFieldType.ADDRESS:
             super().set_value(display_text(self.definition, value))
-        elif isinstance(w, QDateEdit):
-            date = QDate.fromString(str(value or ""), "yyyy-MM-dd")
-            w.setDate(date if date.isValid() else _NO_DATE)
+        elif kind is CustomFieldType.DATE:
+            self.date_line.setText("" if value is None else str(value))
         elif isinstance(w, QListWidget):
             chosen = set(value or ())
             for row in range(w.count()):

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
+from PySide6.QtWidgets import QComboBox, QMessageBox, QToolButton
 
 from console.domain.custom_fields import CustomFieldType, column_key
+from console.services.custom_field_service import CustomFieldService
+from console.services.drafts import Draft
+from console.ui.custom_field_editors import CustomFieldEditor
 from console.ui.custom_field_form import DefinitionForm
 from console.ui.custom_fields_dialog import CustomFieldsDialog
 from console.ui.custom_fields_tab import CustomFieldsTab
@@ -123,12 +126,21 @@ async def test_a_definition_created_in_the_manager_appears_in_the_dialog(qtbot: 
     manager = await open_manager(window)
     await create_definition(qtbot, manager, "Renewal date", CustomFieldType.DATE)
     manager.reject()
-    dialog, tab = await open_custom_tab(qtbot, window, window.model.customer(0).id)
+    customer = window.model.customer(0)
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
     editor = tab.editors[column_key("renewal-date")]
-    assert isinstance(editor.editor, QDateEdit) and editor.spec.label == "Renewal date"
+    assert isinstance(editor, CustomFieldEditor) and editor.spec.label == "Renewal date"
+    # A date picker: the calendar opens at today for an empty field, and a day chosen fills it in.
+    pick = editor.findChild(QToolButton, f"pick:{column_key('renewal-date')}")
+    assert pick is not None and pick.menu() is not None
+    pick.menu().aboutToShow.emit()
+    assert editor.calendar.selectedDate() == QDate.currentDate()
+    editor.calendar.clicked.emit(QDate(2027, 1, 31))
+    assert editor.value() == "2027-01-31"
+    saved = await save(qtbot, dialog)
+    assert saved.custom_value("renewal-date") == "2027-01-31"
     # ...and in the column chooser.
     assert window.customer_list.header.chooser().findChild(QAction, f"column_{column_key('renewal-date')}")
-    dialog.reject()
 
 
 async def test_done_when_a_newcomer_adds_a_drink_field_sets_it_shows_it_and_finds_the_customer_by_it(
@@ -237,3 +249,29 @@ async def test_fields_made_elsewhere_can_be_filled_in_but_not_changed_in_the_man
     owners = {d.owned for d in window.session.custom_fields.known_definitions or []}  # type: ignore[union-attr]
     assert owners == {True, False}   # the demo has both kinds
     manager.reject()
+
+
+async def test_a_dialog_opened_before_anything_was_read_reads_it_then_puts_the_draft_back(
+        qtbot: Any, window: MainWindow) -> None:
+    await values_read(window)
+    session = window.session
+    assert session is not None
+    held = session.custom_fields
+    customer = next(c for c in session.service.index
+                    if any(v.key == ACCOUNT_MANAGER for v in held.values_of(c.id) or ()))
+    theirs = held.with_values(customer).custom_value(ACCOUNT_MANAGER)
+    # As right after the account opened: neither the definitions nor this customer's values read yet.
+    unread = CustomFieldService(session.service)
+    dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
+                            environment=session.environment, custom_fields=unread, parent=window)
+    key = column_key(ACCOUNT_MANAGER)
+    draft = Draft(account_id=session.account.id, account_name=session.account.name, customer_id=customer.id,
+                  values={key: "Kenji Sato"}, base_values={key: theirs})
+    dialog.show()
+    dialog.restore_draft(draft)
+    assert dialog.custom_tab is not None and key not in dialog.editors   # still reading
+    await until(lambda: key in dialog.editors and not dialog.editors[key].read_only, what="the tab to be read")
+    assert dialog.editors[key].value() == "Kenji Sato"
+    assert dialog.original is not None and dialog.original.custom_value(ACCOUNT_MANAGER) == theirs
+    assert dialog.has_unsaved_changes()
+    dialog.done(0)
