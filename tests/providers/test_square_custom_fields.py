@@ -16,7 +16,17 @@ from console.domain.customer import Address, Customer
 from console.providers.base import ProviderConfig
 from console.providers.http import RetryPolicy
 from console.providers.square import SquareProvider
+from console.providers.square.custom_fields import (
+    COMMON_SCHEMA,
+    READ_WRITE,
+    SELECTION_META_SCHEMA,
+    definition_body,
+    definition_from_wire,
+    value_from_wire,
+    value_to_wire,
+)
 from console.sandbox.square import SquareEmulator
+from tests.support.openapi import square_spec
 from tests.support.square_exchange import CheckedSquare
 
 TYPES = list(CustomFieldType)
@@ -251,3 +261,133 @@ async def test_bulk_upsert_chunks_by_25_and_answers_per_pair(square: SquareProvi
     assert {k: v is None for k, v in again.items()} == {k: v is None for k, v in outcome.items()}
     value = {v.key: v for v in await square.custom_field_values(ids[1])}["account-manager"]
     assert value.version == 1
+
+
+# -- mapping, from the spec's own examples -----------------------------------------------------------
+
+
+def _example(schema: str) -> Any:
+    return square_spec().doc["components"]["schemas"][schema]["example"]
+
+
+def test_mapping_of_the_specs_definition_example() -> None:
+    wire = _example("CreateCustomerCustomAttributeDefinitionResponse")["custom_attribute_definition"]
+    assert definition_from_wire(wire) == CustomFieldDefinition(
+        key="favoritemovie", name="Favorite Movie", type=CustomFieldType.STRING,
+        description="The favorite movie of the customer.", owned=True, read_only=False,
+        visibility="VISIBILITY_HIDDEN", version=1)
+
+
+def test_mapping_of_the_specs_value_examples() -> None:
+    listed = _example("ListCustomerCustomAttributesResponse")["custom_attributes"]
+    assert [value_from_wire(v, "v") for v in listed] == [CustomFieldValue(key="favoritemovie", value="Dune", version=1),
+                                                         CustomFieldValue(key="ownsmovie", value=False, version=1)]
+    bulk = _example("BulkUpsertCustomerCustomAttributesResponse")["values"]["id4"]["custom_attribute"]
+    assert value_from_wire(bulk, "v") == CustomFieldValue(key="square:a0f1505a-2aa1-490d-91a8-8d31ff181808",
+                                                          value="10.5", version=1)
+
+
+@pytest.mark.parametrize(("wire", "expected"), [
+    ({"key": "sq0idp-A:pts", "schema": {"$ref": f"{COMMON_SCHEMA}Number"}, "visibility": "VISIBILITY_READ_ONLY"},
+     {"owned": False, "read_only": True, "type": CustomFieldType.NUMBER, "name": "sq0idp-A:pts"}),
+    ({"key": "square:1", "schema": {"$ref": f"{COMMON_SCHEMA}PhoneNumber"}, "visibility": READ_WRITE},
+     {"owned": False, "read_only": False, "type": CustomFieldType.PHONE}),
+    ({"key": "mine", "schema": {"$ref": f"{COMMON_SCHEMA}Address"}, "visibility": "VISIBILITY_READ_ONLY"},
+     {"owned": True, "read_only": False, "type": CustomFieldType.ADDRESS}),
+])
+def test_owner_and_visibility_decide_what_may_be_changed(wire: dict[str, Any], expected: dict[str, Any]) -> None:
+    definition = definition_from_wire(wire)
+    assert definition is not None
+    assert {name: getattr(definition, name) for name in expected} == expected
+
+
+def test_a_type_this_console_does_not_know_is_left_out() -> None:
+    assert definition_from_wire({"key": "m", "schema": {"$ref": f"{COMMON_SCHEMA}Money"}}) is None
+    money = {"key": "m", "value": {"amount": 1},
+             "definition": {"key": "m", "schema": {"$ref": f"{COMMON_SCHEMA}Money"}}}
+    assert value_from_wire(money, "v") is None
+
+
+@pytest.mark.parametrize("wire", [
+    {"key": "s", "schema": {"$schema": SELECTION_META_SCHEMA, "items": {"names": ["A", "B"], "enum": ["1"]}}},
+    {"key": "s", "schema": {"$schema": SELECTION_META_SCHEMA, "items": {"names": ["A"], "enum": ["1"]},
+                            "maxItems": "2"}},
+    {"key": 7, "schema": {"$ref": f"{COMMON_SCHEMA}String"}},
+])
+def test_an_unreadable_definition_is_a_protocol_error_naming_the_field(wire: dict[str, Any]) -> None:
+    with pytest.raises(e.ProtocolError) as bad:
+        definition_from_wire(wire, "custom_attribute_definitions.3")
+    assert bad.value.field is not None and bad.value.field.startswith("custom_attribute_definitions.3.")
+
+
+def test_a_value_that_does_not_fit_its_type_is_a_protocol_error() -> None:
+    wire = {"key": "b", "value": "yes", "definition": {"key": "b", "schema": {"$ref": f"{COMMON_SCHEMA}Boolean"}}}
+    with pytest.raises(e.ProtocolError) as bad:
+        value_from_wire(wire, "custom_attributes.0")
+    assert bad.value.field == "custom_attributes.0.value"
+
+
+def test_values_to_wire() -> None:
+    assert value_to_wire(Address(line1="1 Main St", city="Leeds", country="GB")) == {
+        "address_line_1": "1 Main St", "locality": "Leeds", "country": "GB"}
+    assert value_to_wire(("u1", "u2")) == ["u1", "u2"]
+    assert value_to_wire(10.5) == "10.5" and value_to_wire(False) is False and value_to_wire("x") == "x"
+
+
+def test_a_key_square_would_refuse_is_refused_before_sending() -> None:
+    with pytest.raises(e.InvalidInputError) as bad:
+        definition_body(_definition(CustomFieldType.STRING, "Favourite drink"), creating=True)
+    assert set(bad.value.field_errors) == {"key"}
+
+
+# -- retries ------------------------------------------------------------------------------------------
+
+
+async def test_a_lost_answer_is_retried_once_in_effect(emulator: SquareEmulator) -> None:
+    async def no_wait(_: float) -> None:
+        return None
+
+    async with httpx.AsyncClient(transport=emulator.transport()) as http:
+        square = SquareProvider(ProviderConfig(base_url=emulator.base_url, credentials={"token": "t"}), http)
+        square.http.policy = RetryPolicy(attempts=2)
+        square.http._sleep = no_wait
+        customer = await _customer(square)
+        emulator.fail_next("drop", applied_first=True)
+        stored = await square.set_custom_field_value(customer, CustomFieldValue(key="account-manager", value="Tom"),
+                                                     idempotency_key="lost-1")
+        emulator.fail_next("drop", applied_first=True)
+        made = await square.create_custom_field_definition(_definition(CustomFieldType.DATE, "renewal"),
+                                                           idempotency_key="lost-2")
+    assert stored.version == 1 and made.version == 1  # applied once, answered from the idempotency key
+    posts = [r.path for r in emulator.requests if r.method == "POST"]
+    assert posts.count(f"/v2/customers/{customer.id}/custom-attributes/account-manager") == 2
+    assert posts.count("/v2/customers/custom-attribute-definitions") == 2
+
+
+async def test_a_stale_entry_of_a_bulk_upsert_is_a_stale_version(square: SquareProvider,
+                                                                  emulator: SquareEmulator) -> None:
+    customer = await _customer(square)
+    first = await square.set_custom_field_value(customer, CustomFieldValue(key="account-manager", value="Tom"),
+                                                idempotency_key="s1")
+    await square.set_custom_field_value(customer, first.model_copy(update={"value": "Ana"}), idempotency_key="s2")
+    outcome = await square.set_custom_field_values([(customer.id, first.model_copy(update={"value": "Ken"}))],
+                                                   idempotency_key="s3")
+    assert isinstance(outcome[f"{customer.id}/account-manager"], e.StaleVersionError)
+
+
+async def test_holders_of_a_field_are_counted_in_one_request(square: SquareProvider, checked: CheckedSquare,
+                                                             emulator: SquareEmulator) -> None:
+    listed = set(emulator.customer_ids())
+    holders = {cid for cid, values in emulator._attribute_values.items() if "loyalty-tier" in values} & listed
+    checked.exchanges.clear()
+    assert await square.custom_field_holders("loyalty-tier") == len(holders) > 0
+    assert len(checked.exchanges) == 1
+    await square.create_custom_field_definition(_definition(CustomFieldType.BOOLEAN, "unused"), idempotency_key="u")
+    assert await square.custom_field_holders("unused") == 0
+
+
+def test_a_garbled_definition_sent_with_a_value_is_a_protocol_error() -> None:
+    with pytest.raises(e.ProtocolError) as bad:
+        value_from_wire({"key": "k", "value": "x", "definition": {"key": "k", "schema": ["String"]}},
+                        "custom_attributes.2")
+    assert bad.value.field == "custom_attributes.2.definition.schema"

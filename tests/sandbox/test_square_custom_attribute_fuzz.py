@@ -163,3 +163,47 @@ def test_whatever_is_accepted_is_served_valid(create: Any, update: Any, upsert: 
         values = _all(client, f"/v2/customers/{customer_id}/custom-attributes", "custom_attributes",
                       with_definitions="true")
         assert {v["key"] for v in values} <= {d["key"] for d in listed}
+
+
+_texts = st.sampled_from(["Tom", "tom becker", "!!", "", "Gold", "2026-01-01", "2026-13-01", "10.5", "NaN", "-Inf",
+                          "x"]) | st.text(
+    max_size=6)
+_ranges = st.fixed_dictionaries({}, optional={"start_at": _texts, "end_at": _texts})
+_updated = st.sampled_from([{"start_at": "1970-01-01T00:00:00Z"}, {"end_at": "2026-06-01T00:00:00Z"},
+                            {"start_at": "2025-01-01T00:00:00Z", "end_at": "2026-01-01T00:00:00Z"},
+                            {"start_at": "soon"}, {}])
+_members = {
+    "text": st.fixed_dictionaries({}, optional={"exact": _texts, "fuzzy": _texts}),
+    "selection": st.fixed_dictionaries({}, optional={
+        "any": st.lists(st.sampled_from(["Gold", "Silver", "gold", "Tin"]), max_size=2),
+        "all": st.lists(st.sampled_from(["Gold", "Bronze"]), max_size=2), "none": st.lists(_texts, max_size=1)}),
+    "date": _ranges, "number": _ranges, "boolean": _scalars,
+}
+
+
+def _entry(key: str, member: str) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({"key": st.just(key)}, optional={
+        "updated_at": _updated, "filter": st.fixed_dictionaries({member: _members[member]})})
+
+
+# Filters on the seeded definitions, mostly with the member of their own type, so many are accepted.
+_seeded_filters = st.one_of(
+    _entry("account-manager", "text"), _entry("loyalty-tier", "selection"), _entry("tax-exempt-until", "date"),
+    _entry("sq0idp-LoyaltyPartnerApp01:points-balance", "number"),
+    st.sampled_from(["account-manager", "loyalty-tier"]).flatmap(lambda k: _entry(k, "boolean")))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(filters=st.lists(st.integers(0, 3).flatmap(
+    lambda n: _plausible(_components()["CustomerCustomAttributeFilter"]) if n == 0 else _seeded_filters),
+    min_size=1, max_size=2))
+@example(filters=[{"key": "loyalty-tier", "filter": {"selection": {"any": ["Gold"], "all": []}}}])
+@example(filters=[{"key": "account-manager", "filter": {"text": {"fuzzy": "!!"}}}])
+@example(filters=[{"key": "tax-exempt-until", "filter": {"date": {"start_at": "2026-13-01"}}}])
+@example(filters=[{"key": "tax-exempt-until", "updated_at": {"start_at": "2026-01-01"}}])
+def test_searching_by_custom_attributes_answers_valid(filters: list[Any]) -> None:
+    emulator = SquareEmulator(seed=3, customers=20)
+    body = {"query": {"filter": {"custom_attribute": {"filters": filters}}}, "count": True}
+    with httpx.Client(transport=emulator.sync_transport(), base_url=emulator.base_url, headers=HEADERS) as client:
+        answer = _send(client, "POST", "/v2/customers/search", body)
+        event(f"search {answer.status_code}")

@@ -407,3 +407,76 @@ def test_state_survives_a_restart_and_old_saves_gain_the_definitions(tmp_path: A
     del state["custom_attribute_definitions"], state["custom_attributes"]
     again._load_state(state)
     assert "loyalty-tier" in again._definitions and again._attribute_values == {}
+
+
+# -- SearchCustomers by custom attribute -------------------------------------------------------------
+
+
+def _search_ids(client: httpx.Client, spec: OpenApiSpec, *filters: dict[str, Any]) -> set[str]:
+    body = {"query": {"filter": {"custom_attribute": {"filters": list(filters)}}}, "limit": 100}
+    spec.validate("SearchCustomersRequest", body)
+    found: set[str] = set()
+    while True:
+        page = ok(client.post("/v2/customers/search", json=body), spec, "SearchCustomersResponse")
+        found |= {c["id"] for c in page.get("customers", [])}
+        if "cursor" not in page:
+            return found
+        body["cursor"] = page["cursor"]
+
+
+def test_search_by_custom_attribute_values_of_every_type(client: httpx.Client, spec: OpenApiSpec,
+                                                          emu: SquareEmulator) -> None:
+    a, b, c = emu.customer_ids()[:3]
+    for key, kind in (("s", "String"), ("e", "Email"), ("p", "PhoneNumber"), ("d", "Date"), ("n", "Number"),
+                      ("b", "Boolean"), ("a", "Address")):
+        create(client, spec, definition(key, {"$ref": COMMON + kind}))
+    uids = create(client, spec, definition("sel", selection("Tea", "Coffee", "Chai")))["schema"]["items"]["enum"]
+    for cid, values in ((a, {"s": "Flat White oat", "e": "ada@example.com", "p": "+12065550100", "d": "2026-03-01",
+                             "n": "10.5", "b": True, "a": {"postal_code": "N1 9GU", "country": "GB"},
+                             "sel": uids[:2]}),
+                        (b, {"s": "Espresso", "e": "bob@example.org", "p": "+442079460000", "d": "2026-04-01",
+                             "n": 3, "b": False, "a": {"postal_code": "10001", "country": "US"}, "sel": [uids[2]]})):
+        for key, value in values.items():
+            ok(upsert(client, cid, key, value), spec, "UpsertCustomerCustomAttributeResponse")
+
+    def only(key: str, flt: dict[str, Any]) -> set[str]:
+        return _search_ids(client, spec, {"key": key, "filter": flt}) & {a, b, c}
+
+    assert only("s", {"text": {"fuzzy": "oat white"}}) == {a}
+    assert only("s", {"text": {"exact": "espresso"}}) == {b}
+    assert only("e", {"email": {"fuzzy": "example"}}) == {a, b}
+    assert only("p", {"phone": {"exact": "+1 206 555 0100"}}) == {a}
+    assert only("d", {"date": {"start_at": "2026-03-01", "end_at": "2026-03-31"}}) == {a}  # inclusive
+    assert only("n", {"number": {"start_at": "3", "end_at": "10"}}) == {b}
+    assert only("b", {"boolean": False}) == {b}
+    assert only("a", {"address": {"country": "GB"}}) == {a}
+    assert only("a", {"address": {"postal_code": {"exact": "10001"}}}) == {b}
+    assert only("sel", {"selection": {"any": ["Chai", "Tea"]}}) == {a, b}
+    assert only("sel", {"selection": {"all": ["Tea", "Coffee"]}}) == {a}
+    both = _search_ids(client, spec, {"key": "b", "filter": {"boolean": True}},
+                       {"key": "s", "updated_at": {"start_at": "1970-01-01T00:00:00Z"}})
+    assert both & {a, b, c} == {a}
+
+
+@pytest.mark.parametrize(("filters", "code"), [
+    ([{"key": "account-manager"}], "MISSING_REQUIRED_PARAMETER"),
+    ([{"key": "account-manager", "filter": {"boolean": True}}], "BAD_REQUEST"),
+    ([{"key": "nope", "updated_at": {"start_at": "2020-01-01T00:00:00Z"}}], "BAD_REQUEST"),
+    ([{"key": "account-manager", "filter": {"text": {"exact": "x"}}}] * 2, "BAD_REQUEST"),
+    ([{"key": f"k{n}", "updated_at": {}} for n in range(11)], "ARRAY_LENGTH_TOO_LONG"),
+    ([{"key": "loyalty-tier", "filter": {"selection": {"none": ["Gold"]}}}], "BAD_REQUEST"),
+    ([{"key": "sq0idp-LoyaltyPartnerApp01:points-balance", "filter": {"number": {"start_at": "NaN"}}}],
+     "INVALID_VALUE"),
+    ([{"key": "tax-exempt-until", "filter": {"date": {"end_at": "2026-02-30"}}}], "INVALID_VALUE"),
+])
+def test_search_by_custom_attribute_refusals(client: httpx.Client, filters: list[Any], code: str) -> None:
+    body = {"query": {"filter": {"custom_attribute": {"filters": filters}}}}
+    failed(client.post("/v2/customers/search", json=body), 400, code)
+
+
+def test_counting_holders_of_a_custom_attribute(client: httpx.Client, spec: OpenApiSpec, emu: SquareEmulator) -> None:
+    holders = {cid for cid in emu.customer_ids() if "account-manager" in emu._attribute_values.get(cid, {})}
+    body = {"limit": 1, "count": True, "query": {"filter": {"custom_attribute": {"filters": [
+        {"key": "account-manager", "updated_at": {"start_at": "1970-01-01T00:00:00Z"}}]}}}}
+    assert ok(client.post("/v2/customers/search", json=body), spec, "SearchCustomersResponse")["count"] == len(holders)
+    assert holders

@@ -304,6 +304,15 @@ class SquareCustomFields:
         except e.NotFoundError:
             pass  # already gone (or deleted by a retry whose answer was lost): the outcome wanted
 
+    async def custom_field_holders(self, key: str) -> int:
+        """How many customers hold a value of the custom field: one counted search (profiles Square
+        does not list, those without a name, email, phone or company, are not counted)."""
+        # Every value was updated after 1970, so this matches each holder whatever the field's type.
+        held = {"key": key, "updated_at": {"start_at": "1970-01-01T00:00:00Z"}}
+        body = {"limit": 1, "query": {"filter": {"custom_attribute": {"filters": [held]}}}, "count": True}
+        reply = await self.http.request("POST", "/v2/customers/search", json_body=body, retry=True)
+        return int(field_of(reply.body, "count", int, provider=NAME) or 0)
+
     async def custom_field_values(self, customer_id: str) -> tuple[CustomFieldValue, ...]:
         # with_definitions tells each value's type, so one request per page reads a customer's values.
         path = f"{item_path('/v2/customers', customer_id)}/custom-attributes"

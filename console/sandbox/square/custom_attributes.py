@@ -33,8 +33,9 @@ from console.sandbox.square.custom_attribute_rules import (
     values_writable,
     visible,
 )
+from console.sandbox.square.custom_attribute_search import custom_attribute_predicates
 from console.sandbox.square.custom_seed import seed_definitions
-from console.sandbox.square.search import decode_cursor, encode_cursor, fingerprint
+from console.sandbox.square.search import Predicate, decode_cursor, encode_cursor, fingerprint
 from console.sandbox.square.wire import (
     SquareError,
     bad_request,
@@ -323,6 +324,11 @@ class CustomAttributes:
             values.pop(key, None)
         self._changed()
         return {}
+
+    def _custom_attribute_filter(self, value: Any, where: str) -> list[Predicate]:
+        """SearchCustomers' `custom_attribute` filter over the values kept here."""
+        return custom_attribute_predicates(value, where, self._definitions,
+                                           lambda customer_id: self._attribute_values.get(customer_id, {}))
 
     # -- values ---------------------------------------------------------------------------------
 

@@ -376,7 +376,7 @@ class SquareEmulator(CustomAttributes, RestEmulator):
         limit = 100 if body.get("limit") is None else check_limit(expect_int(body["limit"], "limit"), "limit", 1, 100)
         count = False if body.get("count") is None else expect_bool(body["count"], "count")
         cursor = None if body.get("cursor") is None else expect_str(body["cursor"], "cursor") or None
-        compiled = compile_query(body.get("query"), self._groups, self._segments)
+        compiled = compile_query(body.get("query"), self._groups, self._segments, self._custom_attribute_filter)
         if compiled.impossible:
             return {}
         return self._page(self._index(compiled.sort_field), compiled, cursor, limit, count)

@@ -32,6 +32,8 @@ from console.sandbox.square.wire import (
 Record = dict[str, Any]
 Entry = tuple[str, str]  # (sort key, customer id): unique, so it pins a position even as records change
 Predicate = Callable[[Record], bool]
+# Compiles the `custom_attribute` filter (its value, its field path) into predicates.
+CustomFilter = Callable[[Any, str], list[Predicate]]
 
 
 def default_sort_key(record: Record) -> str:
@@ -327,7 +329,7 @@ _FILTER_KEYS = frozenset({"creation_source", "created_at", "updated_at", "email_
 
 
 def _compile_filter(flt: dict[str, Any], compiled: CompiledQuery, groups: Container[str],
-                    segments: Container[str]) -> None:
+                    segments: Container[str], custom: CustomFilter | None) -> None:
     prefix = "query.filter."
     reject_unknown(flt, _FILTER_KEYS, prefix)
     for key, value in flt.items():
@@ -359,15 +361,21 @@ def _compile_filter(flt: dict[str, Any], compiled: CompiledQuery, groups: Contai
                     if sid not in segments:
                         raise bad_request("BAD_REQUEST", f"Segment with ID `{sid}` not found.", where)
             compiled.predicates.extend(_membership_predicates(lists, "segment_ids"))
-        else:  # custom_attribute
+        elif custom is not None:  # custom_attribute
+            compiled.predicates.extend(custom(value, where))
+        else:
             raise SquareError(400, [error("BAD_REQUEST", "This emulator has no custom attributes, so it cannot "
                                           "filter by them.", where)])
         if predicate is not None:
             compiled.predicates.append(predicate)
 
 
-def compile_query(query: Any, groups: Container[str], segments: Container[str]) -> CompiledQuery:
-    """Validate a SearchCustomers `query` and turn it into predicates plus a sort."""
+def compile_query(query: Any, groups: Container[str], segments: Container[str],
+                  custom: CustomFilter | None = None) -> CompiledQuery:
+    """Validate a SearchCustomers `query` and turn it into predicates plus a sort.
+
+    `custom` compiles the `custom_attribute` filter (the values live with the emulator).
+    """
     compiled = CompiledQuery()
     if query is not None:
         if not isinstance(query, dict):
@@ -377,7 +385,7 @@ def compile_query(query: Any, groups: Container[str], segments: Container[str]) 
         if flt is not None:
             if not isinstance(flt, dict):
                 raise bad_request("EXPECTED_OBJECT", "Expected `query.filter` to be an object.", "query.filter")
-            _compile_filter(flt, compiled, groups, segments)
+            _compile_filter(flt, compiled, groups, segments, custom)
         sort = query.get("sort")
         if sort is not None:
             if not isinstance(sort, dict):
