@@ -84,7 +84,10 @@ class CustomFieldService:
         return next((d for d in self._definitions or () if d.key == key), None)
 
     def _set_definitions(self, definitions: Sequence[CustomFieldDefinition]) -> None:
-        self._definitions = sorted(definitions, key=lambda d: d.name.casefold())
+        ordered = sorted(definitions, key=lambda d: d.name.casefold())
+        if ordered == self._definitions:
+            return   # read again unchanged: the table's columns and keys stay as they are
+        self._definitions = ordered
         getters = {column_key(d.key): self._text_getter(d) for d in self._definitions}
         self.customers.index.set_derived_fields(getters)
         for listener in list(self.definitions_changed):

@@ -116,3 +116,13 @@ def test_custom_columns_are_offered_hidden_and_a_layout_saved_before_they_arrive
     kept = keep_unknown(saved, current)
     assert kept.order == ["name", "email", "custom.favourite-drink"]
     assert kept.widths == {"custom.favourite-drink": 90, "name": 200} and kept.hidden == []
+
+
+async def test_definitions_read_again_unchanged_tell_nobody(open_demo: OpenDemo) -> None:
+    demo = await open_demo("square")
+    fields = demo.session.custom_fields
+    told: list[int] = []
+    fields.definitions_changed.append(lambda defs: told.append(len(defs)))
+    first = await fields.definitions()
+    again = await fields.definitions(refresh=True)
+    assert first == again and told == [len(first)]   # the table is not rebuilt for nothing

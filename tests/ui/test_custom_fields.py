@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QMessageBox, QToolButton
+from PySide6.QtWidgets import QComboBox, QListWidget, QMessageBox, QToolButton
 
-from console.domain.custom_fields import CustomFieldType, column_key
+from console.domain.custom_fields import CustomFieldDefinition, CustomFieldType, SelectionOption, column_key
 from console.services.custom_field_service import CustomFieldService
 from console.services.drafts import Draft
 from console.ui.custom_field_editors import CustomFieldEditor
@@ -275,3 +275,38 @@ async def test_a_dialog_opened_before_anything_was_read_reads_it_then_puts_the_d
     assert dialog.original is not None and dialog.original.custom_value(ACCOUNT_MANAGER) == theirs
     assert dialog.has_unsaved_changes()
     dialog.done(0)
+
+
+def test_each_type_gets_its_widget_and_its_rules(qtbot: Any) -> None:
+    def editor(kind: CustomFieldType, **more: Any) -> CustomFieldEditor:
+        widget = CustomFieldEditor(CustomFieldDefinition(key="k", name="Field", type=kind, **more))
+        qtbot.addWidget(widget)
+        return widget
+
+    options = tuple(SelectionOption(uid=f"u{i}", name=n) for i, n in enumerate(["Tea", "Coffee", "Mate"]))
+    several = editor(CustomFieldType.SELECTION, options=options, max_selections=2)
+    assert isinstance(several.editor, QListWidget)   # several may be chosen: a list to tick
+    several.set_value(("u0",))
+    several.editor.item(2).setCheckState(Qt.CheckState.Checked)
+    assert several.value() == ("u0", "u2") and several.check() is None
+    several.editor.item(1).setCheckState(Qt.CheckState.Checked)
+    problem = several.check()
+    assert problem is not None and "at most 2" in problem.message
+
+    box = editor(CustomFieldType.BOOLEAN)
+    assert box.value() is None   # never set and not ticked: nothing to save
+    box.set_value(True)
+    box.editor.setChecked(False)  # type: ignore[attr-defined]
+    assert box.value() is False  # set before and unticked now: saved as no
+
+    number = editor(CustomFieldType.NUMBER)
+    type_value(qtbot, number, "1.123456")
+    problem = number.check()
+    assert problem is not None and "5 digits" in problem.message
+
+    phone = editor(CustomFieldType.PHONE)
+    type_value(qtbot, phone, "+1 (206) 555-0100")
+    phone.show_problem(phone.check())
+    assert phone.fix.isVisibleTo(phone)
+    phone.apply_suggestion()
+    assert phone.value() == "+12065550100" and phone.check() is None
