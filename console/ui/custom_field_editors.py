@@ -152,6 +152,9 @@ class CustomFieldEditor(FieldEditor):
         else:
             super().set_value(value)
 
+    def shown(self, value: Any) -> str:
+        return display_text(self.definition, value)   # choices by name, not by their ids
+
     def check(self) -> FieldProblem | None:
         if self.read_only:
             return None

@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer
 from console.domain.changes import same_value
 from console.domain.validation import FieldProblem
 from console.services.drafts import Draft, DraftStore
-from console.ui.customer_table import format_value
 
 if TYPE_CHECKING:
     from console.ui.edit_dialog import CustomerDialog
@@ -77,7 +76,7 @@ class DialogDrafts:
                 continue  # not something the user had changed
             editor.set_value(typed)
             if current is not None and not same_value(current.value(key), base):
-                their = format_value(current.value(key))
+                their = editor.shown(current.value(key))
                 editor.set_note(FieldProblem(d.tr("Changed since your draft to: {0}").format(their or "(empty)"),
                                              suggestion=current.value(key) or ""),
                                 fix_label=d.tr("Use theirs"))

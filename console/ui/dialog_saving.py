@@ -20,7 +20,6 @@ from console.services.custom_field_service import split_changes
 from console.services.customer_service import changed_by_others
 from console.services.item_plan import StepReport
 from console.ui.async_qt import WRITES, ask
-from console.ui.customer_table import format_value
 
 if TYPE_CHECKING:
     from console.ui.edit_dialog import CustomerDialog
@@ -202,7 +201,7 @@ class DialogSaving:
         for key, editor in self.d.editors.items():
             if mine.touches(key):
                 if key in theirs:
-                    their_value = format_value(current.value(key))
+                    their_value = editor.shown(current.value(key))
                     editor.set_note(
                         FieldProblem(self.d.tr("They changed this to: {0}").format(their_value or "(empty)"),
                                      suggestion=current.value(key) or ""),

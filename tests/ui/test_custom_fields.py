@@ -310,3 +310,28 @@ def test_each_type_gets_its_widget_and_its_rules(qtbot: Any) -> None:
     assert phone.fix.isVisibleTo(phone)
     phone.apply_suggestion()
     assert phone.value() == "+12065550100" and phone.check() is None
+
+
+async def test_their_choice_is_named_in_the_stale_note(qtbot: Any, window: MainWindow, other: OtherClient) -> None:
+    await values_read(window)
+    assert window.session is not None
+    fields = window.session.custom_fields
+    tier = fields.definition("loyalty-tier")
+    assert tier is not None
+    customer = next(c for c in window.session.service.index
+                    if any(v.key == tier.key for v in fields.values_of(c.id) or ()))
+    held = fields.with_values(customer).custom_value(tier.key)
+    mine, theirs = [o for o in tier.options if o.uid not in held][:2]
+    dialog, tab = await open_custom_tab(qtbot, window, customer.id)
+    path = f"/v2/customers/{customer.id}/custom-attributes/{tier.key}"
+    other.http.post(path, json={"custom_attribute": {"value": [theirs.uid]}}).raise_for_status()
+    combo = tab.editors[column_key(tier.key)].editor
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findText(mine.name))
+    failed = signal(dialog.save_failed, timeout=15)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    await failed
+    qtbot.mouseClick(dialog.banner_action, Qt.MouseButton.LeftButton)
+    note = tab.editors[column_key(tier.key)].message.text()
+    assert theirs.name in note and theirs.uid not in note
+    dialog.done(0)
