@@ -135,8 +135,9 @@ class CustomFieldService:
 
     def holders(self, key: str) -> int:
         """How many loaded customers hold a value of this definition (as far as values were read)."""
-        return sum(1 for values in self._values.values() if any(v.key == key and not is_blank(v.value)
-                                                                 for v in values))
+        loaded = self.customers.index.position
+        return sum(1 for customer_id, values in self._values.items()
+                   if loaded(customer_id) is not None and any(v.key == key and not is_blank(v.value) for v in values))
 
     # -- values -------------------------------------------------------------------------------
     def values_of(self, customer_id: str) -> tuple[CustomFieldValue, ...] | None:

@@ -99,6 +99,9 @@ async def test_definitions_made_and_deleted_follow_in_the_columns_and_the_values
     await fields.save_values(fields.with_values(customer), {"favourite-drink": (created.options[0].uid,)})
     assert fields.holders("favourite-drink") == 1
     assert index.matching("horchata") == [index.position(customer.id)]
+    index.remove([customer.id])   # deleted, say: no longer a loaded customer holding it
+    assert fields.holders("favourite-drink") == 0
+    index.upsert([customer])
     await fields.delete_definition("favourite-drink")
     assert fields.holders("favourite-drink") == 0 and "favourite-drink" not in told[-1]
     assert index.matching("horchata") == []
