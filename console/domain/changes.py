@@ -20,6 +20,8 @@ def same_value(a: Any, b: Any) -> bool:
         return _blank(a) and _blank(b)
     if isinstance(a, str) and isinstance(b, str):
         return a.strip() == b.strip()
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return list(a) == list(b)   # a choice list read back from a draft's JSON is a list
     return bool(a == b)
 
 

@@ -18,6 +18,7 @@ from console.providers.registry import ProviderInfo, provider, providers
 from console.services.account_forms import account_problem, default_base_url
 from console.services.base_url import Override, check_base_url, classify_override
 from console.services.context import AppContext
+from console.services.custom_field_service import CustomFieldService
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
 from console.services.redaction import REDACTOR
@@ -86,6 +87,7 @@ class AccountSession:
         self.override = override
         self.service = CustomerService(provider_client, read_only=account.read_only, account_id=account.id,
                                        confirmations=confirmations)
+        self.custom_fields = CustomFieldService(self.service)
 
     async def aclose(self) -> None:
         await self.client.aclose()

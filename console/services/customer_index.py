@@ -125,6 +125,7 @@ class CustomerIndex:
         self._name = display_name_getter(self.name_fields)
         self._getters: dict[str, Getter] = {"name": self._name}
         self._search_getters = tuple(self.getter(key) for key in self.search_fields)
+        self._derived: tuple[str, ...] = ()   # keys of set_derived_fields
         self._status_getter = self.getter(status_field) if status_field else None
 
     # -- reading ------------------------------------------------------------------------------
@@ -165,6 +166,40 @@ class CustomerIndex:
         if get is None:
             get = self._getters[key] = field_getter(key)
         return get
+
+    def set_derived_fields(self, getters: dict[str, Getter]) -> None:
+        """Columns whose text is computed beside the customer (custom fields shown by option name),
+        searchable as well; replaces the last set. Every loaded customer's search key is made again
+        (folded once each) and every row is reported changed."""
+        for key in self._derived:
+            self._getters.pop(key, None)
+            self._sort_keys.pop(key, None)
+        self._derived = tuple(getters)
+        for key in getters:
+            self._sort_keys.pop(key, None)
+        self._getters.update(getters)
+        self._search_getters = (*(self.getter(key) for key in self.search_fields), *getters.values())
+        self.refresh_keys(self.alive())
+
+    def refresh_keys(self, positions: list[int]) -> None:
+        """Make the search and sort keys of these positions again (something they are computed from
+        changed outside their customers) and report them changed."""
+        sort_keys = [(self.getter(column), keys) for column, keys in self._sort_keys.items()]
+        for pos in positions:
+            customer = self._customers[pos]
+            if customer is None:
+                continue
+            self._keys[pos], self._phone_keys[pos] = self._search_keys(customer)
+            for get, keys in sort_keys:
+                keys[pos] = _sort_key(get(customer))
+        if positions:
+            self._notify([], positions, [])
+
+    def repack(self) -> None:
+        """Copy every search key side by side again (after many were made anew, see _pack)."""
+        if self._keys:
+            self._packed = 0
+            self._pack()
 
     def value(self, customer: Customer, key: str) -> Any:
         """A column's value: the derived display name for 'name', else the field."""

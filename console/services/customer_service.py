@@ -342,7 +342,12 @@ class CustomerService:
             lambda: self.provider.attach_card(customer, completion, idempotency_key=key))
 
     async def _item_write(self, record: WriteRecord, send: Callable[[], Awaitable[Customer]]) -> Customer:
-        await self._before_write()
-        updated = await self._recorded(record, send())
+        updated = await self.write(record, send)
         self.index.upsert([updated])
         return updated
+
+    # -- other writes (custom fields: see custom_field_service) --------------------------------
+    async def write(self, record: WriteRecord, send: Callable[[], Awaitable[T]]) -> T:
+        """Send one write of another use case through the same before- and after-write hooks."""
+        await self._before_write()
+        return await self._recorded(record, send())

@@ -1,8 +1,13 @@
-"""The customer table's columns: the provider's own, plus those every table offers (hidden at first)."""
+"""The customer table's columns: the provider's own, plus those every table offers (hidden at first),
+plus the account's custom fields (hidden until chosen)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from console.domain.capabilities import Capabilities, CollectionKind, ColumnSpec
+from console.domain.custom_fields import CustomFieldDefinition, column_key
+from console.services.settings import ColumnLayout
 
 ID_COLUMN = ColumnSpec(key="id", label="ID", width=240, hidden_by_default=True,
                        tooltip="The provider's id for this customer")
@@ -16,10 +21,27 @@ def has_cards(capabilities: Capabilities) -> bool:
     return any(c.kind is CollectionKind.PAYMENT_METHODS for c in capabilities.collections)
 
 
-def table_columns(capabilities: Capabilities) -> tuple[ColumnSpec, ...]:
+def custom_columns(definitions: Sequence[CustomFieldDefinition]) -> tuple[ColumnSpec, ...]:
+    """A column per custom field ('custom.<key>'), showing its value as text; hidden until chosen."""
+    return tuple(ColumnSpec(key=column_key(d.key), label=d.name, width=160, hidden_by_default=True,
+                            tooltip=d.description or None) for d in definitions)
+
+
+def table_columns(capabilities: Capabilities,
+                  definitions: Sequence[CustomFieldDefinition] = ()) -> tuple[ColumnSpec, ...]:
     """The provider's columns, then those it does not declare itself, hidden until chosen: the soonest
-    card expiry (where the provider keeps cards) and the provider id."""
+    card expiry (where the provider keeps cards), the provider id and the custom fields."""
     columns = capabilities.columns
     keys = {c.key for c in columns}
     offered = (CARD_EXPIRES_COLUMN,) if has_cards(capabilities) else ()
-    return (*columns, *(c for c in (*offered, ID_COLUMN) if c.key not in keys))
+    return (*columns, *(c for c in (*offered, ID_COLUMN) if c.key not in keys), *custom_columns(definitions))
+
+
+def keep_unknown(saved: ColumnLayout, current: ColumnLayout) -> ColumnLayout:
+    """`current` with what `saved` says of columns the table does not have now (custom fields not
+    read yet), so saving the layout before they arrive does not forget that they were shown."""
+    known = set(current.order)
+    return current.model_copy(update={
+        "order": [*current.order, *(k for k in saved.order if k not in known)],
+        "widths": {**{k: w for k, w in saved.widths.items() if k not in known}, **current.widths},
+        "hidden": [*current.hidden, *(k for k in saved.hidden if k not in known)]})

@@ -24,6 +24,11 @@ class WriteOp(StrEnum):
     DELETE_ITEM = "delete_item"
     SET_DEFAULT_ITEM = "set_default_item"
     ATTACH_CARD = "attach_card"
+    SET_CUSTOM_FIELD = "set_custom_field"
+    DELETE_CUSTOM_FIELD = "delete_custom_field"
+    CREATE_CUSTOM_FIELD_DEFINITION = "create_custom_field_definition"
+    UPDATE_CUSTOM_FIELD_DEFINITION = "update_custom_field_definition"
+    DELETE_CUSTOM_FIELD_DEFINITION = "delete_custom_field_definition"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +36,11 @@ class WriteRecord:
     """One write that was sent (or attempted), after its outcome is known."""
 
     operation: WriteOp
-    customer_id: str | None                  # None only for a create that failed
+    customer_id: str | None                  # None for a create that failed, and for account-wide writes
     changes: Mapping[str, Any] = field(default_factory=dict)   # field (or item field) -> value sent; None clears
     kind: str | None = None                  # the collection, for item writes
-    target: str | None = None                # the item id, group id, action key or create_from reference
+    target: str | None = None                # the item id, group id, action key, create_from reference
+                                             # or custom field key
     customer: Customer | None = None         # the provider's copy after the write, where it gave one
     error: BaseException | None = None       # None: the write succeeded
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from console.domain import errors as e
 from console.services.accounts import Account, all_accounts, open_session
 from console.ui.accounts_dialog import AccountsDialog
+from console.ui.custom_field_loading import TASK as CUSTOM_VALUES
 from console.ui.error_message import show_error
 from console.ui.filter_bar import show_account_filters
 from console.ui.production_confirmation import ask_before_production_writes
@@ -62,6 +63,7 @@ class AccountSwitching:
         await finish_writes(window, tr("Finishing the changes in progress before switching…"))
         window.tasks.cancel("load")
         window.tasks.cancel("lookup")
+        window.tasks.cancel(CUSTOM_VALUES)
         window.preferences.keep_columns()
         old, window.session = window.session, None
         window.customer_list.clear()
@@ -99,6 +101,7 @@ class AccountSwitching:
             return None
         window.tasks.cancel("load")
         window.tasks.cancel("lookup")
+        window.tasks.cancel(CUSTOM_VALUES)
         window.session = None
         window.customer_list.clear()
         await session.aclose()

@@ -29,7 +29,8 @@ class CustomerEditing:
             return None
         dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
                                 environment=session.environment, account_id=session.account.id,
-                                drafts=window.context.drafts, draft_key=draft_key, parent=window)
+                                drafts=window.context.drafts, draft_key=draft_key, parent=window,
+                                custom_fields=session.custom_fields)
         dialog.saved.connect(lambda c: self.saved(c, created=customer is None))
         dialog.open_existing.connect(self.open_by_id)
         dialog.finished.connect(lambda _r: self._closed(dialog))

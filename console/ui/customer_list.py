@@ -42,7 +42,8 @@ class CustomerList(QObject):
         """The account's customers, in the columns as the user last left them for its provider."""
         caps = session.service.capabilities
         tips = {"name": caps.name_source} if caps.name_source else {}
-        self.window.model.set_source(session.service.index, table_columns(caps), tips)
+        definitions = session.custom_fields.known_definitions or ()
+        self.window.model.set_source(session.service.index, table_columns(caps, definitions), tips)
         self.header.restore(self.window.preferences.column_layout(caps.provider))
 
     def clear(self) -> None:

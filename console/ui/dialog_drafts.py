@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer
 from console.domain.changes import same_value
 from console.domain.validation import FieldProblem
 from console.services.drafts import Draft, DraftStore
-from console.ui.customer_table import format_value
 
 if TYPE_CHECKING:
     from console.ui.edit_dialog import CustomerDialog
@@ -24,6 +23,7 @@ class DialogDrafts:
         self.d = dialog
         self.store = store
         self.key = key
+        self.restored: Draft | None = None   # the draft put back, for fields that come later
         # What is typed reaches the disk shortly after, so a crash loses at most a moment of it.
         self.timer = QTimer(dialog)
         self.timer.setSingleShot(True)
@@ -55,8 +55,20 @@ class DialogDrafts:
     def restore(self, draft: Draft) -> None:
         """Put back what was typed; where the provider's copy changed meanwhile, show their value too."""
         d = self.d
+        self.restored = draft
+        self.restore_fields(draft, list(d.editors))
+        d.plan.restore(draft.item_changes)
+        for tab in d.collection_tabs.values():
+            tab.refresh()
+        d._revalidate()
+        d.show_banner(d.tr("Restored what you had typed. Review it and Save."), error=False)
+
+    def restore_fields(self, draft: Draft, keys: list[str]) -> None:
+        """Put back the typed values of these fields (the Custom fields tab's, once it has read them)."""
+        d = self.d
         current = d.original
-        for key, editor in d.editors.items():
+        for key in keys:
+            editor = d.editors[key]
             if editor.read_only or key not in draft.values:
                 continue
             typed, base = draft.values[key], draft.base_values.get(key)
@@ -64,15 +76,10 @@ class DialogDrafts:
                 continue  # not something the user had changed
             editor.set_value(typed)
             if current is not None and not same_value(current.value(key), base):
-                their = format_value(current.value(key))
+                their = editor.shown(current.value(key))
                 editor.set_note(FieldProblem(d.tr("Changed since your draft to: {0}").format(their or "(empty)"),
                                              suggestion=current.value(key) or ""),
                                 fix_label=d.tr("Use theirs"))
-        d.plan.restore(draft.item_changes)
-        for tab in d.collection_tabs.values():
-            tab.refresh()
-        d._revalidate()
-        d.show_banner(d.tr("Restored what you had typed. Review it and Save."), error=False)
 
     def close(self) -> None:
         """Saved or deliberately discarded: nothing left to restore."""

@@ -16,10 +16,10 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.domain.validation import FieldProblem
+from console.services.custom_field_service import split_changes
 from console.services.customer_service import changed_by_others
 from console.services.item_plan import StepReport
 from console.ui.async_qt import WRITES, ask
-from console.ui.customer_table import format_value
 
 if TYPE_CHECKING:
     from console.ui.edit_dialog import CustomerDialog
@@ -78,13 +78,15 @@ class DialogSaving:
         self.d.state.setText(self.d.tr("Saving…") if saving else "")
 
     async def _save(self) -> None:
-        changes = self.d.changes()   # against `original` as it is now, after any write before this one
+        # Against `original` as it is now, after any write before this one; custom fields go apart.
+        changes, custom = split_changes(self.d.changes())
         self.d.hide_banner()
         customer_step = (self.d.original is None or not changes.is_empty()
                          or self.d.chosen_group_ids() != self.d._group_ids)
         first = self.d.tr("Create the customer") if self.d.original is None else self.d.tr("Save the details")
         steps = [first] if customer_step else []
-        offset = len(steps)
+        steps += [self.d.tr("Save the custom fields")] if custom else []
+        offset = step = len(steps)
         steps += [c.label or f"{c.op} {c.kind}" for c in self.d.plan.changes]
         self.d.progress.start(steps)
         failures: dict[str, list[str]] = {}
@@ -97,16 +99,22 @@ class DialogSaving:
                 first_failure.append(report.error)
 
         try:
+            step = 0
             customer = await self._save_customer(changes) if customer_step else self.d.original
             if customer_step:
                 self.d.progress.finish(0)
+                step = 1
             assert customer is not None
+            if custom:
+                customer = await self._save_custom(customer, custom)
+                self.d.progress.finish(step)
+                step += 1
             if not self.d.plan.is_empty():
-                customer = await self.d.plan.apply(self.d.service, customer, on_step)
+                customer = self.with_values(await self.d.plan.apply(self.d.service, customer, on_step))
                 self.d.original = customer
-        except e.ConsoleError as exc:   # from the customer's own request: item failures are reported per step
-            if customer_step:
-                self.d.progress.finish(0, exc.message)
+        except e.ConsoleError as exc:   # from the customer's own requests: item failures are reported per step
+            if step < offset:
+                self.d.progress.finish(step, exc.message)
             self.d.progress.leave_unsent(self.d.tr("not sent"))
             self._set_saving(False)
             self._report(exc)
@@ -140,8 +148,17 @@ class DialogSaving:
             self.d.creating = False
         else:
             customer = await self.d.service.update(self.d.original, changes)
-        self.d.original = customer
+        self.d.original = customer = self.with_values(customer)
         return await self._apply_groups(customer)
+
+    async def _save_custom(self, customer: Customer, custom: dict[str, Any]) -> Customer:
+        assert self.d.custom_fields is not None
+        self.d.original = customer = await self.d.custom_fields.save_values(customer, custom)
+        return customer
+
+    def with_values(self, customer: Customer) -> Customer:
+        """The provider's copy of the profile with the custom field values as last read or saved."""
+        return self.d.custom_fields.with_values(customer) if self.d.custom_fields is not None else customer
 
     async def _apply_groups(self, customer: Customer) -> Customer:
         wanted = self.d.chosen_group_ids()
@@ -151,7 +168,7 @@ class DialogSaving:
         for group_id in sorted(current - wanted):
             customer = await self.d.service.set_group(customer, group_id, False)
         self.d._group_ids = set(customer.group_ids)
-        self.d.original = customer
+        self.d.original = customer = self.with_values(customer)
         return customer
 
     def _report(self, exc: e.ConsoleError) -> None:
@@ -178,12 +195,13 @@ class DialogSaving:
     def adopt_current(self, current: Customer) -> None:
         """Take the other person's copy as the new base, keeping every field the user changed."""
         assert self.d.original is not None
+        current = self.with_values(current)   # a profile read has no custom field values
         mine = self.d.changes()
         theirs = changed_by_others(self.d.original, current, list(self.d.editors))
         for key, editor in self.d.editors.items():
             if mine.touches(key):
                 if key in theirs:
-                    their_value = format_value(current.value(key))
+                    their_value = editor.shown(current.value(key))
                     editor.set_note(
                         FieldProblem(self.d.tr("They changed this to: {0}").format(their_value or "(empty)"),
                                      suggestion=current.value(key) or ""),
@@ -212,7 +230,7 @@ class DialogSaving:
 
     def _customer_saved(self, customer: Any) -> None:
         """The provider's copy is the new base: tabs list its items with what is still planned."""
-        self.d.original = customer
+        self.d.original = customer = self.with_values(customer)
         self.d.header.show_customer(self.d.caps, customer)
         for tab in self.d.collection_tabs.values():
             tab.set_customer(customer)

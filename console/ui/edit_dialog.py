@@ -7,7 +7,6 @@ everything. If saving fails the dialog stays open with everything typed (see dia
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
@@ -29,12 +28,14 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.domain.validation import FieldProblem, check_values, clearing_problems
+from console.services.custom_field_service import CustomFieldService
 from console.services.customer_service import CustomerService
 from console.services.drafts import Draft, DraftStore
 from console.services.item_plan import ItemPlan
 from console.services.phone_display import phone_region
 from console.ui.async_qt import TaskRegistry, ask
 from console.ui.collection_tab import CollectionTab
+from console.ui.custom_fields_tab import add_custom_fields_tab
 from console.ui.dialog_drafts import DialogDrafts
 from console.ui.dialog_header import Banner, DialogHeader
 from console.ui.dialog_saving import DialogSaving
@@ -42,8 +43,6 @@ from console.ui.dialog_tabs import DialogTabs
 from console.ui.field_widgets import FieldEditor, add_to_form, new_form
 from console.ui.groups_tab import GroupsTab
 from console.ui.save_progress import SaveProgress
-
-log = logging.getLogger(__name__)
 
 
 class CustomerDialog(QDialog):
@@ -55,7 +54,8 @@ class CustomerDialog(QDialog):
 
     def __init__(self, service: CustomerService, customer: Customer | None, *, account_label: str,
                  environment: str, account_id: str = "", drafts: DraftStore | None = None,
-                 draft_key: str | None = None, parent: QWidget | None = None) -> None:
+                 draft_key: str | None = None, parent: QWidget | None = None,
+                 custom_fields: CustomFieldService | None = None) -> None:
         super().__init__(parent)
         self.account_id = account_id
         self.account_label = account_label
@@ -92,6 +92,7 @@ class CustomerDialog(QDialog):
         if self.caps.groups:
             self.groups_tab = GroupsTab(service, self.tasks, lambda: self._group_ids, self)
             self.tabs.addTab(self.groups_tab, self.tr("Groups"))
+        self.custom_fields, self.custom_tab = custom_fields, add_custom_fields_tab(self, custom_fields)
         self.collection_tabs: dict[str, CollectionTab] = {}
         for spec in self.caps.collections:
             if customer is None and not spec.on_create:
@@ -112,8 +113,7 @@ class CustomerDialog(QDialog):
         self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        save_shortcut.activated.connect(self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         self.state = QLabel(self)
         self.state.setObjectName("saveState")
         bottom = QHBoxLayout()
@@ -127,7 +127,7 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addLayout(bottom)
 
-        if customer is not None:
+        if (customer := self.original) is not None:   # carrying its custom field values, where known
             for key, editor in self.editors.items():
                 editor.set_value(customer.value(key))
         else:

@@ -30,6 +30,7 @@ from console.domain.validation import FieldProblem, check_value
 from console.services.phone_display import DEFAULT_REGION, display_phone
 from console.ui.country_box import CountryBox
 from console.ui.key_value_editor import KeyValueEditor
+from console.ui.table_cells import format_value
 from console.ui.theme import error_colour, placeholder_colour
 
 # A placeholder that is a format to follow (YYYY-MM-DD) rather than an example value.
@@ -184,6 +185,10 @@ class FieldEditor(QWidget):
                 self._phone_shown = (display_phone(text, self.region), text)
                 text = self._phone_shown[0]
             w.setText(text)
+
+    def shown(self, value: Any) -> str:
+        """A value of this field as text, for a note such as another person's value."""
+        return format_value(value)
 
     def set_read_only(self, read_only: bool) -> None:
         w = self.editor

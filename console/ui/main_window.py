@@ -2,7 +2,7 @@
 
 What each job does lives in its own module: `account_switching` (the account selector),
 `customer_loading`, `customer_search`, `customer_list` (the table), `customer_editing`,
-`customer_deleting`, `provider_actions`, `draft_restore`, `start_snapshot_writer`,
+`customer_deleting`, `provider_actions`, `custom_field_loading`, `draft_restore`, `start_snapshot_writer`,
 `production_confirmation`, `window_preferences` (what the settings keep), and the menus'
 flows (`forget_data`, `demo_reset`, `help_menu`).
 """
@@ -19,6 +19,7 @@ from console.services.customer_filters import NO_FILTERS
 from console.ui.account_switching import AccountSwitching
 from console.ui.async_qt import WRITES, TaskRegistry
 from console.ui.card_adding import CardAdding
+from console.ui.custom_field_loading import CustomFieldLoading
 from console.ui.customer_deleting import CustomerDeleting
 from console.ui.customer_editing import CustomerEditing
 from console.ui.customer_list import CustomerList
@@ -70,6 +71,7 @@ class MainWindow(WindowLayout):
         self.deleting = CustomerDeleting(self)
         self.provider_actions = ProviderActions(self)
         self.card_adding = CardAdding(self)
+        self.custom_field_loading = CustomFieldLoading(self)
         self.start_snapshot = StartSnapshotWriter(self)
         self.draft_restore = DraftRestore(self)
         self.switching = AccountSwitching(self)

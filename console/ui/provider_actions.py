@@ -1,5 +1,6 @@
 """The open account's own entries in the Customer and row menus: making a customer from a provider
-reference (a transaction id...) and the provider's actions on one customer (such as Disable)."""
+reference (a transaction id...), the provider's actions on one customer (such as Disable), and
+its custom field definitions (Square)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from console.domain import errors as e
 from console.domain.capabilities import ActionSpec
 from console.ui.async_qt import No, Yes, ask
+from console.ui.custom_fields_dialog import CustomFieldsDialog, open_custom_fields
 from console.ui.error_message import show_error
 from console.ui.reference_dialog import ReferenceDialog
 from console.ui.write_queue import queue_write
@@ -36,6 +38,10 @@ class ProviderActions:
             create_from.setObjectName("createFromAction")
             create_from.setEnabled(not read_only)
             create_from.triggered.connect(self.create_from_reference)
+        if caps.custom_fields:
+            manage = menu.addAction(self.window.tr("Custom &fields…"))
+            manage.setObjectName("customFieldsAction")
+            manage.triggered.connect(self.manage_custom_fields)
         customers = window.customer_list.selected_customers()
         if caps.card_form is not None:
             add_card = menu.addAction(window.tr("Add card…"))
@@ -49,6 +55,14 @@ class ProviderActions:
                 len(customers) == 1
             action.setEnabled(applies and not read_only)
             action.triggered.connect(lambda _=False, s=spec: self.run_action(s))
+
+    def manage_custom_fields(self) -> CustomFieldsDialog | None:
+        """The open account's custom field definitions (Customer → Custom fields…)."""
+        session = self.window.session
+        if session is None:
+            return None
+        return open_custom_fields(session.custom_fields, account_label=session.account.name,
+                                  read_only=session.account.read_only, writes=self.window.tasks, parent=self.window)
 
     def create_from_reference(self) -> ReferenceDialog | None:
         """Ask for a provider reference and make a customer from it, then open that customer."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox
 
 from console.services.settings import ColumnLayout
+from console.services.table_columns import keep_unknown
 from console.ui.theme import apply_color_scheme
 
 if TYPE_CHECKING:
@@ -51,8 +52,9 @@ class WindowPreferences:
         window = self.window
         if window.session is None or not window.model.columns:
             return
-        window.context.settings.columns[window.session.service.capabilities.provider] = \
-            window.customer_list.header.layout()
+        provider = window.session.service.capabilities.provider
+        window.context.settings.columns[provider] = keep_unknown(self.column_layout(provider),
+                                                                 window.customer_list.header.layout())
 
     def columns_changed(self) -> None:
         self.keep_columns()

@@ -124,6 +124,15 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     assert hook.one(WriteOp.REMOVE_FROM_GROUP).customer_id == customer.id
     walked.add("set_group")
 
+    # Square: a custom field value, written by the custom field service through `write`.
+    fields = square.session.custom_fields
+    await fields.definitions()
+    await fields.save_values(await fields.read_values(customer), {"account-manager": "Ada Hook"})
+    record = hook.one(WriteOp.SET_CUSTOM_FIELD)
+    assert (record.customer_id, record.target, record.changes) == (
+        customer.id, "account-manager", {"custom.account-manager": "Ada Hook"})
+    walked.add("write")
+
     # Digital River: a one-click action.
     river = await open_demo("digital-river")
     river.service.after_write.append(hook)

@@ -17,8 +17,9 @@ from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
 from console.services.secrets import KeyringSecrets
 from console.services.settings import SettingsStore
+from console.ui.custom_field_loading import TASK as CUSTOM_VALUES
 from console.ui.main_window import MainWindow
-from tests.support.qt import signal
+from tests.support.qt import signal, until
 
 FAST_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=0.02)
 
@@ -32,6 +33,12 @@ def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -
                                        customers=dict.fromkeys(emulator_keys(), customers)))
 
 
+async def custom_values_read(window: MainWindow) -> None:
+    """Wait for the read of the loaded customers' custom field values that follows a load (Square), so a
+    test starts from a quiet window."""
+    await until(lambda: not window.tasks.running(CUSTOM_VALUES), timeout=30, what="custom field values")
+
+
 async def open_demo(window: MainWindow, provider: str) -> None:
     """Choose a provider's demo account in the account selector and wait until it has loaded."""
     index = window.account_combo.findData(DEMO_PREFIX + provider)
@@ -41,6 +48,7 @@ async def open_demo(window: MainWindow, provider: str) -> None:
     loaded = signal(window.load_finished, timeout=30)
     window.account_combo.setCurrentIndex(index)
     await loaded
+    await custom_values_read(window)
     assert window.session is not None and window.session.account.id == DEMO_PREFIX + provider
     window.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
 
@@ -70,6 +78,7 @@ async def window(qtbot: Any, context: AppContext) -> AsyncIterator[MainWindow]:
     loaded = signal(win.load_finished, timeout=20)
     win.show()
     await loaded
+    await custom_values_read(win)
     # Tests that provoke server failures should not wait through production backoff.
     assert win.session is not None
     win.session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
