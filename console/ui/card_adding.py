@@ -71,17 +71,17 @@ class CardAdding:
         self.running: CardCapture | None = None
 
     # -- where it is offered ---------------------------------------------------------------------
-    def offered(self) -> bool:
-        session = self.window.session
-        return session is not None and card_form_spec(session) is not None
-
     def attach_to(self, dialog: CustomerDialog) -> None:
         """Add card and Replace card buttons on an existing customer's Cards tab."""
         tab = dialog.collection_tabs.get(CARDS)
-        if tab is None or dialog.original is None or not self.offered():
+        session = self.window.session
+        spec = card_form_spec(session) if session is not None else None
+        if tab is None or dialog.original is None or spec is None:
             return
         tab.add_button("addCard", tab.tr("Add card…"), lambda: self.add(dialog.original, parent=dialog,
                                                                         then=dialog.saving.take_provider_copy))
+        if not spec.hosted:   # Add card explains where cards are added; there is nothing to replace here
+            return
         tab.add_button("replaceCard", tab.tr("Replace card…"), lambda: self._replace_selected(dialog, tab),
                        needs_selection=True)
 
@@ -142,6 +142,10 @@ class CardAdding:
             return
         except e.CancelledByUserError as exc:
             window.statusBar().showMessage(exc.message, 8000)
+            return
+        except e.NotSupportedError as exc:
+            # The provider's form cannot run for this account (Square in production): its dashboard can.
+            await self._offer_dashboard(customer, exc.message, parent)
             return
         except e.ConsoleError as exc:
             show_error(window, tr("Add card"), exc)

@@ -221,6 +221,7 @@ class DialogSaving:
         """The provider's copy after a write made outside Save (Add card): the new base, typed edits kept."""
         if self.d.original is None:
             return
+        current = self.with_values(current)   # a profile read has no custom field values
         mine = self.d.changes()
         for key, editor in self.d.editors.items():
             if not mine.touches(key):

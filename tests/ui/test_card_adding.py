@@ -12,14 +12,19 @@ from PySide6.QtWidgets import QMessageBox
 
 from console.domain.capabilities import CollectionKind
 from console.providers.registry import providers
+from console.sandbox.square import SquareEmulator
+from console.services.context import AppContext
+from console.services.secrets import set_secret
+from console.services.settings import AccountSettings
 from console.ui.card_adding import CardFormWait
 from console.ui.main_window import MainWindow
 from tests.support import card_browser
-from tests.support.qt import answer, until, visible
+from tests.support.qt import answer, signal, until, visible
 from tests.support.window import open_edit_of_row
 from tests.ui.conftest import open_demo
 
 CARDS = CollectionKind.PAYMENT_METHODS
+TOKEN = "EAAAl-production-token-for-tests"
 HOSTED = [i.key for i in providers() if i.capabilities.card_form is not None and i.capabilities.card_form.hosted]
 
 
@@ -128,3 +133,35 @@ async def test_add_card_for_a_provider_without_a_hosted_form_explains_and_points
     text = await answer(QMessageBox.StandardButton.Close)
     assert "PayArc's dashboard" in text and "card number" in text
     assert browser.urls == []
+
+
+async def test_where_the_providers_form_cannot_run_add_card_points_to_the_dashboard(
+        qtbot: Any, context: AppContext) -> None:
+    # A production Square account (its traffic answered by an emulator): Square's card form needs an
+    # HTTPS page there, so Add card offers Square's dashboard instead.
+    emulator = SquareEmulator(seed=3, customers=5, credentials={"token": TOKEN})
+    context.transport = emulator.transport()
+    account = AccountSettings(provider="square", name="Main shop", environment="production",
+                              options={"application_id": "sq0idp-test", "location_id": "LTEST"})
+    context.settings.accounts = [account]
+    context.settings.last_account_id = account.id
+    await set_secret(context.secrets, account.id, "square", "token", TOKEN)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    browser = Browser(window)
+    try:
+        dialog = await open_edit_of_row(qtbot, window, 0)
+        customer = dialog.original
+        assert customer is not None
+        dialog.collection_tabs[CARDS].buttons["addCard"].click()
+        assert "PRODUCTION" in await answer(QMessageBox.StandardButton.Yes)   # the first write's confirmation
+        text = await answer(QMessageBox.StandardButton.Yes)
+        assert "Square's dashboard" in text and "HTTPS" in text
+        await until(lambda: browser.urls, what="the dashboard to open")
+        assert browser.urls == [f"https://app.squareup.com/dashboard/customers/directory/customer/{customer.id}"]
+        assert not visible(CardFormWait, "cardFormWait")
+    finally:
+        await window.shutdown()
