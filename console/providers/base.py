@@ -212,6 +212,10 @@ class CustomerProvider(ABC):
     async def delete_custom_field_definition(self, key: str) -> None:
         raise self._unsupported("Custom fields")
 
+    async def custom_field_holders(self, key: str) -> int:
+        """How many of the account's customers hold a value of the custom field (asked of the provider)."""
+        raise self._unsupported("Counting custom field values")
+
     async def custom_field_values(self, customer_id: str) -> tuple[CustomFieldValue, ...]:
         """One customer's custom field values, read to the last page."""
         raise self._unsupported("Custom fields")

@@ -133,6 +133,14 @@ class CustomFieldService:
             self._values[customer_id] = tuple(v for v in self._values[customer_id] if v.key != key)
         self._set_definitions([d for d in self._definitions or () if d.key != key])
 
+    async def holder_count(self, key: str) -> tuple[int, bool]:
+        """How many customers hold a value of this definition, and whether the provider counted them
+        (else: the loaded customers whose values were read)."""
+        try:
+            return await self.provider.custom_field_holders(key), True
+        except e.ConsoleError:
+            return self.holders(key), False
+
     def holders(self, key: str) -> int:
         """How many loaded customers hold a value of this definition (as far as values were read)."""
         loaded = self.customers.index.position

@@ -152,8 +152,11 @@ class CustomFieldsDialog(QDialog):
             self.tasks.start(self._confirm_delete(chosen), name="delete")
 
     async def _confirm_delete(self, definition: CustomFieldDefinition) -> None:
-        holders = self.custom_fields.holders(definition.key)
-        held = count_of(holders, self.tr("loaded customer holds"), self.tr("loaded customers hold"))
+        self.status.setText(self.tr("Counting the customers who hold a value…"))
+        holders, counted = await self.custom_fields.holder_count(definition.key)
+        self.status.setText("")
+        held = (count_of(holders, self.tr("customer holds"), self.tr("customers hold")) if counted
+                else count_of(holders, self.tr("loaded customer holds"), self.tr("loaded customers hold")))
         answer = await ask(self, self.tr("Delete custom field"),
                            self.tr("Delete the custom field “{0}”?").format(definition.name),
                            informative=self.tr("{0} a value of it; every customer's value is deleted with it, "
