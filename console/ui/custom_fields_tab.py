@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 TASK = "custom-fields"
 
 
-class CustomFieldsTab(QScrollArea):
-    """The definitions' editors in a form, with a line saying what is happening."""
+class CustomFieldsTab(QWidget):
+    """The definitions' editors in a form, with a line saying what is happening above it."""
 
     def __init__(self, dialog: CustomerDialog, custom_fields: CustomFieldService) -> None:
         super().__init__(dialog)
@@ -32,18 +32,26 @@ class CustomFieldsTab(QScrollArea):
         self.d = dialog
         self.custom_fields = custom_fields
         self.editors: dict[str, CustomFieldEditor] = {}
-        page = QWidget()
-        column = QVBoxLayout(page)
-        self.status = QLabel(page)
+        # The wrapped status line stays outside the scrolled page: inside it, its height-for-width
+        # left a stray scroll bar over the fields' right edge once it was hidden.
+        self.status = QLabel(self)
         self.status.setObjectName("customFieldsStatus")
         self.status.setWordWrap(True)
+        page = QWidget()
+        column = QVBoxLayout(page)
         self.form = new_form()
-        column.addWidget(self.status)
         column.addLayout(self.form)
         column.addStretch(1)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidget(page)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        margins = column.contentsMargins()   # the status line lines up with the form below it
+        self.status.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.status)
+        outer.addWidget(scroll, 1)
         dialog.finished.connect(lambda _r: dialog.tasks.cancel(TASK))
 
     def build(self, definitions: list[CustomFieldDefinition], *, waiting: bool) -> None:
