@@ -1,6 +1,6 @@
 """The open account's own entries in the Customer and row menus: making a customer from a provider
-reference (a transaction id...), the provider's actions on one customer (such as Disable), and
-its custom field definitions (Square)."""
+reference (a transaction id...), the provider's actions on one customer (such as Disable), its custom
+field definitions (Square), and copying the selected customers to another account."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console.domain import errors as e
 from console.domain.capabilities import ActionSpec
+from console.domain.customer import Customer
 from console.ui.async_qt import No, Yes, ask
+from console.ui.copy_dialog import CopyDialog, open_copy_dialog
 from console.ui.custom_fields_dialog import CustomFieldsDialog, open_custom_fields
 from console.ui.error_message import show_error
 from console.ui.reference_dialog import ReferenceDialog
@@ -43,6 +45,10 @@ class ProviderActions:
             manage.setObjectName("customFieldsAction")
             manage.triggered.connect(self.manage_custom_fields)
         customers = window.customer_list.selected_customers()
+        copy = menu.addAction(window.tr("Copy to another account…"))
+        copy.setObjectName("copyToAccountAction")
+        copy.setEnabled(bool(customers))
+        copy.triggered.connect(lambda: self.copy_to_account(customers))
         if caps.card_form is not None:
             add_card = menu.addAction(window.tr("Add card…"))
             add_card.setObjectName("addCardAction")
@@ -63,6 +69,13 @@ class ProviderActions:
             return None
         return open_custom_fields(session.custom_fields, account_label=session.account.name,
                                   read_only=session.account.read_only, writes=self.window.tasks, parent=self.window)
+
+    def copy_to_account(self, customers: list[Customer]) -> CopyDialog | None:
+        """Copy the selected customers into another account (Customer → Copy to another account…)."""
+        window = self.window
+        if window.session is None or not customers:
+            return None
+        return open_copy_dialog(window.context, window.session, customers, writes=window.tasks, parent=window)
 
     def create_from_reference(self) -> ReferenceDialog | None:
         """Ask for a provider reference and make a customer from it, then open that customer."""
