@@ -71,9 +71,11 @@ class AccountSwitching:
         self._show_account(account, account.environment)
         window.start_snapshot.account_opening(account.id)
         window.statusBar().showMessage(tr("Opening {0}…").format(account.name))
+        workspace = await window.local_copy.ready()
         try:
             session = await open_session(account, secrets=context.secrets, demo=context.demo,
-                                         transport=context.transport, confirmations=context.confirmations)
+                                         transport=context.transport, confirmations=context.confirmations,
+                                         workspace=workspace)
         except e.ConsoleError as exc:
             show_error(window, tr("Could not open {0}").format(account.name), exc)
             self.open_failed = f"{account.name}: {exc.message}"

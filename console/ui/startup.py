@@ -110,3 +110,4 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
     finally:
         await window.shutdown()
         window.deleteLater()
+        await context.workspace.close()   # after the pages queued by the last refresh are saved
