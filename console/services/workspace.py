@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from console.domain.customer import Customer
+from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
 
@@ -129,6 +130,7 @@ class LocalWorkspace:
         from console.store.engine import NewerSchemaError, open_workspace
 
         try:
+            make_private_dir(self.path.parent)   # a first start may not have made the data folder yet
             self.key = workspace_key(self.secrets, self.path)
             self._db = open_workspace(self.path, self.key.key)
         except NewerSchemaError as exc:
