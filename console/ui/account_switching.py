@@ -71,17 +71,23 @@ class AccountSwitching:
         self._show_account(account, account.environment)
         window.start_snapshot.account_opening(account.id)
         window.statusBar().showMessage(tr("Opening {0}…").format(account.name))
-        workspace = await window.local_copy.ready()
         try:
             session = await open_session(account, secrets=context.secrets, demo=context.demo,
-                                         transport=context.transport, confirmations=context.confirmations,
-                                         workspace=workspace)
+                                         transport=context.transport, confirmations=context.confirmations)
         except e.ConsoleError as exc:
             show_error(window, tr("Could not open {0}").format(account.name), exc)
             self.open_failed = f"{account.name}: {exc.message}"
             window.customer_list.update_empty_state()
             return
         self.open_failed = None
+        # The workspace has been opening on its own thread meanwhile (at start-up: since the
+        # preview was painted); the load reads the local copy first, so it waits for it here.
+        try:
+            workspace = await window.local_copy.ready()
+        except BaseException:
+            await session.aclose()   # cancelled (another account chosen) before it was handed over
+            raise
+        session.service.keep_locally(workspace.for_account(account.id, account.info.key))
         window.session = session
         ask_before_production_writes(window, session)
         self._show_account(account, session.environment)

@@ -9,10 +9,13 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QMessageBox
 
 from console.services.context import AppContext
+from console.services.settings import SettingsStore
+from console.services.workspace import workspace_files
 from console.ui.main_window import MainWindow
-from tests.support.qt import signal
+from tests.support.qt import answer, signal, until
 from tests.ui.conftest import OtherClient, make_context, wrap_demo_transports
 
 CUSTOMERS = 120
@@ -92,5 +95,59 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
     assert window.customer_list.selected_customers()[0].email == "moved@example.com"
     assert table.verticalScrollBar().value() == scrolled
     assert model.rowCount() == CUSTOMERS and model.row_of(added) is not None
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_keep_a_local_copy_off_asks_then_deletes_the_database_and_on_builds_it_again(
+        qtbot: Any, tmp_path: Path) -> None:
+    context = _context(tmp_path / "app")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    database = context.paths.workspace_database
+    assert window.keep_local_action.isChecked() and database.exists()
+
+    window.keep_local_action.trigger()   # off, but the user keeps it after all
+    await answer(QMessageBox.StandardButton.No)
+    await until(window.keep_local_action.isChecked, what="the setting shown on again")
+    assert window.keep_local_action.isChecked() and context.settings.keep_local_copy and database.exists()
+
+    window.keep_local_action.trigger()
+    text = await answer(QMessageBox.StandardButton.Yes)
+    assert "deleted" in text
+    await until(lambda: not database.exists(), what="the database to go")
+    assert not context.settings.keep_local_copy and not window.keep_local_action.isChecked()
+    assert not SettingsStore(context.paths.settings_file).load().settings.keep_local_copy
+    assert workspace_files(database) == []
+
+    reloaded = signal(window.load_finished, timeout=20)
+    window.keep_local_action.trigger()   # on again: the refresh fills a new copy
+    await reloaded
+    assert context.settings.keep_local_copy and context.workspace.is_open
+    copy = context.workspace.for_account("demo:square", "square")
+    assert copy is not None and (kept := await copy.read()) is not None and len(kept.customers) == CUSTOMERS
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_forget_local_data_deletes_the_database_too(qtbot: Any, tmp_path: Path) -> None:
+    context = _context(tmp_path / "app")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    old_key = context.workspace.key
+
+    window.forget_data_action.trigger()
+    reloaded = signal(window.load_finished, timeout=20)
+    text = await answer(QMessageBox.StandardButton.Yes)
+    assert "local copy of your customers" in text
+    await reloaded   # the demo account opens again, into a new local copy under a new key
+    assert context.workspace.is_open and context.workspace.key is not None and old_key is not None
+    assert context.workspace.key.key != old_key.key
     await window.shutdown()
     await context.workspace.close()
