@@ -100,6 +100,8 @@ def setup_logging(paths: AppPaths) -> None:
             handler.handle(record)
     # httpx logs every request URL at INFO; keep that out of the log unless debugging.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic announces each migration step at INFO on every start; its warnings still come through.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 _QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,

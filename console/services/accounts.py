@@ -25,6 +25,7 @@ from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
 from console.services.settings import AccountSettings, Settings
 from console.services.start_snapshot import forget_snapshot, read_snapshot
+from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
 
 log = logging.getLogger(__name__)
@@ -78,15 +79,16 @@ class AccountSession:
 
     def __init__(self, account: Account, client: httpx.AsyncClient, provider_client: CustomerProvider,
                  environment: Environment, override: Override | None = None,
-                 confirmations: WriteConfirmations | None = None) -> None:
+                 confirmations: WriteConfirmations | None = None, workspace: LocalWorkspace | None = None) -> None:
         self.account = account
         self.client = client
         self.provider = provider_client
         # The environment writes are treated as: production too when an override points elsewhere.
         self.environment = environment
         self.override = override
-        self.service = CustomerService(provider_client, read_only=account.read_only, account_id=account.id,
-                                       confirmations=confirmations)
+        self.service = CustomerService(
+            provider_client, read_only=account.read_only, account_id=account.id, confirmations=confirmations,
+            local=workspace.for_account(account.id, account.info.key) if workspace is not None else None)
         self.custom_fields = CustomFieldService(self.service)
 
     async def aclose(self) -> None:
@@ -180,9 +182,9 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
                                typed: dict[str, dict[str, str]]) -> None:
     """Store typed secrets and clean up after accounts removed or moved to another provider.
 
-    A removed account leaves nothing behind: its secrets (for every provider), its drafts and its
-    start snapshot go. An account whose provider changed loses the old provider's secrets. The
-    settings themselves are the caller's to save.
+    A removed account leaves nothing behind: its secrets (for every provider), its drafts, its
+    start snapshot and its rows in the workspace database go. An account whose provider changed
+    loses the old provider's secrets and rows. The settings themselves are the caller's to save.
     """
     secrets = context.secrets
     saved = context.settings.accounts
@@ -205,6 +207,7 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
             for cred in info.credentials:
                 await delete_secret(secrets, account_id, info.key, cred.key)
                 await delete_legacy_secret(secrets, account_id, cred.key)
+        await context.workspace.delete_account(account_id)
         if new is None:
             context.drafts.discard_account(account_id)
             snapshot = read_snapshot(context.paths.data_dir)
@@ -215,11 +218,13 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
 async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSandbox,
                        transport: httpx.AsyncBaseTransport | None = None,
                        credentials: dict[str, str] | None = None,
-                       confirmations: WriteConfirmations | None = None) -> AccountSession:
+                       confirmations: WriteConfirmations | None = None,
+                       workspace: LocalWorkspace | None = None) -> AccountSession:
     """Build the client for `account`: the emulator for demos, the network (or `transport`) else.
 
     `credentials` replaces the stored ones (the account dialog tests what was just typed);
-    `confirmations` is the app's record of production accounts already confirmed for writing.
+    `confirmations` is the app's record of production accounts already confirmed for writing;
+    `workspace`, where given and open, keeps the account's customers.
     """
     info = account.info
     environment: Environment = account.environment
@@ -265,4 +270,4 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
         raise
     return AccountSession(account, client, provider_client,
                           override.environment if override is not None else environment, override,
-                          confirmations=confirmations)
+                          confirmations=confirmations, workspace=workspace)

@@ -12,6 +12,7 @@ from console.services.drafts import DraftStore
 from console.services.paths import AppPaths
 from console.services.secrets import SecretStore, default_secret_store
 from console.services.settings import Settings, SettingsStore
+from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,13 @@ class AppContext:
     # Production accounts the user agreed to change in this app session (asked once per account).
     confirmations: WriteConfirmations = field(default_factory=WriteConfirmations)
     drafts: DraftStore = field(init=False)
+    # The workspace database; off until `workspace.start()` (build_context starts it when the
+    # settings say to keep a local copy).
+    workspace: LocalWorkspace = field(init=False)
 
     def __post_init__(self) -> None:
         self.drafts = DraftStore(self.paths.drafts_dir)
+        self.workspace = LocalWorkspace(self.paths.workspace_database, self.secrets)
 
     def save_settings(self) -> str | None:
         """Save the settings; returns a message for the user when that failed."""
@@ -49,11 +54,13 @@ class AppContext:
 
 def build_context(paths: AppPaths) -> AppContext:
     """The app's services over `paths`: settings (with any problem reading them as a notice), the
-    keychain and the demo accounts."""
+    keychain, the demo accounts and the workspace database (opening)."""
     store = SettingsStore(paths.settings_file)
     loaded = store.load()
     context = AppContext(paths=paths, store=store, settings=loaded.settings, secrets=default_secret_store(),
                          demo=DemoSandbox(paths.demo_dir))
     if loaded.problem:
         context.notices.append(loaded.problem)
+    if context.settings.keep_local_copy:
+        context.workspace.start()   # opens on its own thread while the window is built
     return context

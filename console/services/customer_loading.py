@@ -1,13 +1,30 @@
-"""Loading an account's customers page by page into its index, reporting progress as pages arrive."""
+"""Loading an account's customers: first what the workspace kept, then page by page from the provider.
+
+A load shows the local copy at once (`load_local`), then refreshes from the provider
+(`load_customers`): each page is reconciled into the index (new customers appear, changed ones
+update in place) and saved in one transaction, and when the refresh reaches the end the customers
+it did not see are removed from both. The refresh is a full scan; a provider that can say what
+changed since the last refresh is given an `IncrementalRefresh`, tried first.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from console.domain import errors as e
 from console.providers.base import CustomerProvider
 from console.services.customer_index import CustomerIndex
+from console.services.workspace import AccountCopy, LocalCopy
+
+if TYPE_CHECKING:
+    from console.store.accounts import Refresh
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -21,16 +38,57 @@ class LoadProgress:
     done: bool = False
 
 
+ProgressCallback = Callable[[LoadProgress], None]
+
+
+class IncrementalRefresh(Protocol):
+    """A refresh that asks the provider only for what changed (services/incremental_refresh.py)."""
+
+    async def __call__(self, provider: CustomerProvider, index: CustomerIndex, local: AccountCopy,
+                       on_progress: ProgressCallback | None) -> LoadProgress | None:
+        """Refresh `index` and `local`; None when only a full scan will do (no cursor yet, say)."""
+        ...
+
+
+async def load_local(local: AccountCopy | None, index: CustomerIndex) -> LocalCopy | None:
+    """Put the account's customers kept in the workspace into `index`; None when none are kept."""
+    if local is None:
+        return None
+    try:
+        kept = await local.read()
+    except Exception as exc:   # a damaged row, a disk error: the provider has the data anyway
+        log.warning("could not read the local copy of %s: %s", local.account_id, exc, exc_info=exc)
+        return None
+    if kept is not None and kept.customers:
+        index.upsert(kept.customers)
+    return kept
+
+
 async def load_customers(provider: CustomerProvider, index: CustomerIndex,
-                         on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
-    """Fetch every customer page by page into `index`; customers gone since are dropped.
+                         on_progress: ProgressCallback | None = None, *,
+                         local: AccountCopy | None = None,
+                         incremental: IncrementalRefresh | None = None) -> LoadProgress:
+    """Fetch every customer page by page into `index` (and `local`); customers gone since are dropped.
 
     Nothing is dropped when a page failed: those customers may only be missing from this listing.
     """
+    if incremental is not None and local is not None:
+        done = await incremental(provider, index, local, on_progress)
+        if done is not None:
+            return done
+    refresh: Refresh | None = None
+    if local is not None:
+        try:
+            refresh = await local.begin_refresh()
+        except Exception as exc:
+            log.warning("the local copy of %s will not be refreshed: %s", local.account_id, exc, exc_info=exc)
+    saves: list[Future[None]] = []
     progress = LoadProgress()
     seen: set[str] = set()
     async for page in provider.iter_pages():
         index.upsert(page.customers)
+        if refresh is not None and local is not None:
+            saves.append(local.save_page(page.customers))   # queued: the loop does not wait for the disk
         seen.update(c.id for c in page.customers)
         progress.pages += 1
         progress.loaded = len(seen)
@@ -41,7 +99,21 @@ async def load_customers(provider: CustomerProvider, index: CustomerIndex,
             on_progress(progress)
     if not progress.failures:
         index.remove([c.id for c in index if c.id not in seen])
+        if refresh is not None and local is not None:
+            await _complete(local, refresh, saves)
     progress.done = True
     if on_progress is not None:
         on_progress(progress)
     return progress
+
+
+async def _complete(local: AccountCopy, refresh: Refresh, saves: list[Future[None]]) -> None:
+    """End the refresh in the workspace, unless a page could not be saved (its rows would be dropped)."""
+    results = await asyncio.gather(*(asyncio.wrap_future(s) for s in saves), return_exceptions=True)
+    if any(isinstance(r, BaseException) for r in results):
+        log.warning("a page of %s was not saved; the local copy keeps its older rows", local.account_id)
+        return
+    try:
+        await local.complete_refresh(refresh, full=True)
+    except Exception as exc:   # the customers are loaded; only the local copy missed this refresh
+        log.warning("the refresh of %s was not recorded locally: %s", local.account_id, exc)

@@ -26,7 +26,7 @@ from console.domain.query import CustomerQuery
 from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
-from console.services.customer_loading import LoadProgress, load_customers
+from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
 from console.services.lost_answers import (
     CreateAttempt,
     changed_by_others,
@@ -35,6 +35,7 @@ from console.services.lost_answers import (
     maybe_applied,
     read_back_update,
 )
+from console.services.workspace import AccountCopy, LocalCopy
 from console.services.write_confirmation import WriteConfirmations
 from console.services.write_records import AfterWrite, WriteOp, WriteRecord, sent_values
 
@@ -49,7 +50,7 @@ class CustomerService:
     """Loads, searches and edits the customers of one open account."""
 
     def __init__(self, provider: CustomerProvider, *, read_only: bool = False, account_id: str = "",
-                 confirmations: WriteConfirmations | None = None) -> None:
+                 confirmations: WriteConfirmations | None = None, local: AccountCopy | None = None) -> None:
         self.provider = provider
         self.read_only = read_only
         self.account_id = account_id
@@ -66,6 +67,11 @@ class CustomerService:
         self.after_write: list[AfterWrite] = []
         # Creates whose answer was lost, by idempotency key: read back before trying again.
         self._unconfirmed_creates: dict[str, CreateAttempt] = {}
+        # The account's rows in the workspace database (None: no local copy is kept), and the
+        # cheaper refresh its provider allows, where one is wired in.
+        self.local: AccountCopy | None = None
+        self.incremental: IncrementalRefresh | None = None
+        self.keep_locally(local)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -95,6 +101,24 @@ class CustomerService:
                     raise e.CancelledByUserError("You chose not to change this account; nothing was sent.",
                                                  provider=self.provider.name)
                 self.confirmations.record(self.account_id)
+
+    def keep_locally(self, local: AccountCopy | None) -> None:
+        """Keep this account's customers in `local` from now on (None: keep no local copy)."""
+        self.local = local
+        if local is not None and self._keep_locally not in self.after_write:
+            self.after_write.append(self._keep_locally)
+        elif local is None and self._keep_locally in self.after_write:
+            self.after_write.remove(self._keep_locally)
+
+    def _keep_locally(self, record: WriteRecord) -> None:
+        """A write that succeeded changes the customer's row in the workspace too."""
+        if self.local is None or not record.succeeded or record.customer_id is None:
+            return
+        if record.operation is WriteOp.DELETE:
+            self.local.remove([record.customer_id])
+        elif record.customer is not None:
+            self.local.save_page([record.customer])
+        # A write that answers without the customer (group membership) is followed by `fetch`.
 
     def _after_write(self, record: WriteRecord) -> None:
         for hook in list(self.after_write):
@@ -128,9 +152,14 @@ class CustomerService:
                                       provider=self.provider.name)
 
     # -- reading ------------------------------------------------------------------------------
+    async def load_local(self) -> LocalCopy | None:
+        """Put the customers the workspace kept for this account into the index (None: none kept)."""
+        return await load_local(self.local, self.index)
+
     async def load(self, on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
-        """Fetch every customer page by page into the index; customers gone since are dropped."""
-        return await load_customers(self.provider, self.index, on_progress)
+        """Fetch every customer page by page into the index (and the workspace); customers gone since are dropped."""
+        return await load_customers(self.provider, self.index, on_progress, local=self.local,
+                                    incremental=self.incremental)
 
     async def lookup(self, key: SearchKey, value: str) -> list[Customer]:
         """Ask the provider's server for an exact match (customers not loaded yet included)."""
@@ -152,8 +181,12 @@ class CustomerService:
             customer = await self.provider.get(customer_id)
         except e.NotFoundError:
             self.index.remove([customer_id])
+            if self.local is not None:
+                self.local.remove([customer_id])
             raise
         self.index.upsert([customer])
+        if self.local is not None:
+            self.local.save_page([customer])
         return customer
 
     async def groups(self, *, refresh: bool = False) -> list[Group]:

@@ -47,6 +47,7 @@ def build_report(context: AppContext, *, extra: Mapping[str, str] | None = None,
             f"Logs: {context.paths.log_dir}",
             f"Keychain: {type(keyring.get_keyring()).__name__}"
             + (" (none; secrets kept in memory)" if context.secrets.warning else ""),
+            *context.workspace.describe(),
             "", "Accounts:"]
     for account in context.settings.accounts:
         flags = ", read-only" if account.read_only else ""

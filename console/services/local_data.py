@@ -1,6 +1,7 @@
 """File → Forget local data: every file on this computer that can hold customer data, listed and deleted.
 
-Settings (accounts, window layout) and keychain entries are not customer data and stay.
+Settings (accounts, window layout) and the accounts' keychain entries are not customer data and
+stay; the workspace database goes with its key (wherever it is kept).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
 from console.services.start_snapshot import snapshot_path
+from console.services.workspace import LocalWorkspace, workspace_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,15 @@ class LocalData:
     demo: tuple[Path, ...]
     drafts: tuple[Path, ...]
     logs: tuple[Path, ...]
+    workspace: tuple[Path, ...] = ()
 
     def all(self) -> tuple[Path, ...]:
-        return self.snapshot + self.demo + self.drafts + self.logs
+        return self.workspace + self.snapshot + self.demo + self.drafts + self.logs
 
     def summary(self) -> list[str]:
         """One line per kind that has files, for the confirmation and the result."""
-        parts = [(self.snapshot, "the start snapshot (first rows of the last account shown)"),
+        parts = [(self.workspace, "the local copy of your customers (workspace database and its key)"),
+                 (self.snapshot, "the start snapshot (first rows of the last account shown)"),
                  (self.demo, "demo account data"), (self.drafts, "unsaved edits (drafts)"),
                  (self.logs, "log files")]
         return [f"{what}: {len(files)} file{'s' if len(files) != 1 else ''}" for files, what in parts if files]
@@ -48,7 +52,8 @@ def local_data(paths: AppPaths) -> LocalData:
                      demo=tuple(p for p in sorted(paths.demo_dir.rglob("*")) if p.is_file())
                      if paths.demo_dir.is_dir() else (),
                      drafts=_files(paths.drafts_dir),
-                     logs=_files(paths.log_dir, paths.log_file.name + "*"))
+                     logs=_files(paths.log_dir, paths.log_file.name + "*"),
+                     workspace=tuple(workspace_files(paths.workspace_database)))
 
 
 @dataclass(slots=True)
@@ -67,13 +72,23 @@ def _close_log_files(log_dir: Path) -> list[logging.FileHandler]:
     return closed
 
 
-def forget_local_data(paths: AppPaths, demo: DemoSandbox) -> ForgetResult:
-    """Delete the start snapshot, demo data, drafts and logs; say what was deleted and what could not be."""
-    found = local_data(paths)
+async def forget_local_data(paths: AppPaths, demo: DemoSandbox, workspace: LocalWorkspace) -> ForgetResult:
+    """Delete the workspace database and its key, the start snapshot, demo data, drafts and logs;
+    say what was deleted and what could not be.
+
+    The workspace is closed first (and, if it was open, starts again empty with a new key).
+    """
     result = ForgetResult()
+    try:
+        result.deleted.extend(await workspace.forget())
+    except OSError as exc:
+        result.failed.append((workspace.path, exc.strerror or str(exc)))
+    found = local_data(paths)
     demo.forget_loaded()  # nothing may write the demo data back after it is deleted
     _close_log_files(paths.log_dir)
     for path in found.all():
+        if path in found.workspace:
+            continue   # the workspace made afresh just now
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:

@@ -71,6 +71,8 @@ class Settings(_Strict):
     columns: dict[str, ColumnLayout] = Field(default_factory=dict)
     filters: dict[str, CustomerFilters] = Field(default_factory=dict)   # by account id
     color_scheme: Literal["system", "light", "dark"] = "system"
+    # A copy of every account's customers in the workspace database; off on shared computers.
+    keep_local_copy: bool = True
 
 
 # One function per schema bump, taking the raw dict of version N to version N+1.

@@ -82,6 +82,14 @@ class AccountSwitching:
             window.customer_list.update_empty_state()
             return
         self.open_failed = None
+        # The workspace has been opening on its own thread meanwhile (at start-up: since the
+        # preview was painted); the load reads the local copy first, so it waits for it here.
+        try:
+            workspace = await window.local_copy.ready()
+        except BaseException:
+            await session.aclose()   # cancelled (another account chosen) before it was handed over
+            raise
+        session.service.keep_locally(workspace.for_account(account.id, account.info.key))
         window.session = session
         ask_before_production_writes(window, session)
         self._show_account(account, session.environment)

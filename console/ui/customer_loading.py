@@ -1,19 +1,32 @@
-"""Loading the open account's customers into the table, with the progress bar and Cancel in the
-status bar, and what is said when it ends."""
+"""Loading the open account's customers into the table: first the local copy (at once, "data as
+of" in the status bar), then the refresh from the provider, with the progress bar and Cancel in
+the status bar, and what is said when it ends."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from console.domain import errors as e
 from console.services.accounts import AccountSession
 from console.services.customer_service import LoadProgress
+from console.services.workspace import LocalCopy
 from console.ui.error_message import show_error
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
+
+
+def data_as_of(tr: Callable[[str], str], kept: LocalCopy) -> str:
+    """ "data as of 10:42" (with the date when not today), in local time."""
+    if kept.data_as_of is None:
+        return tr("not yet refreshed completely")
+    when = kept.data_as_of.astimezone()
+    shown = when.strftime("%H:%M") if when.date() == datetime.now().date() else when.strftime("%Y-%m-%d %H:%M")
+    return tr("data as of {0}").format(shown)
 
 
 class CustomerLoading:
@@ -43,10 +56,23 @@ class CustomerLoading:
             window.progress.setFormat(window.tr("%v of %m"))
         else:
             window.progress.setFormat(window.tr("{0} loaded").format(progress.loaded))
-        if progress.pages and not self._first_page_seen:
+        if progress.pages:
+            self._first_rows_shown()
+
+    def _first_rows_shown(self) -> None:
+        if not self._first_page_seen:
             self._first_page_seen = True
-            window.customer_list.first_page_shown()
-            window.first_page_shown.emit()
+            self.window.customer_list.first_page_shown()
+            self.window.first_page_shown.emit()
+
+    async def _show_local_copy(self, session: AccountSession) -> LocalCopy | None:
+        """The customers the workspace kept for the account, shown at once (an account just opened)."""
+        kept = await session.service.load_local()
+        if kept is None or not kept.customers:
+            return None
+        gc.freeze()   # as for a page: these live as long as the window (see _show_progress)
+        self._first_rows_shown()
+        return kept
 
     async def _load(self, session: AccountSession) -> None:
         window, tr = self.window, self.window.tr
@@ -56,13 +82,21 @@ class CustomerLoading:
         window.progress.setVisible(True)
         window.cancel_button.setVisible(True)
         status.showMessage(tr("Loading customers from {0}…").format(session.account.name))
+        kept: LocalCopy | None = None
         try:
+            kept = await self._show_local_copy(session) if window.model.loaded_count() == 0 else None
+            if kept is not None:
+                status.showMessage(tr("Showing the local copy ({0}); refreshing from {1}…").format(
+                    data_as_of(tr, kept), session.account.name))
             progress = await session.service.load(self._show_progress)
         except asyncio.CancelledError:
             status.showMessage(tr("Loading stopped; {0} customers loaded.").format(window.model.loaded_count()))
             raise
         except e.ConsoleError as exc:
             show_error(window, tr("Loading customers failed"), exc)
+            if kept is not None:
+                status.showMessage(tr("Showing the local copy ({0}); the refresh from {1} failed.").format(
+                    data_as_of(tr, kept), session.account.name))
             window.load_finished.emit(exc)
             return
         finally:

@@ -3,8 +3,9 @@
 What each job does lives in its own module: `account_switching` (the account selector),
 `customer_loading`, `customer_search`, `customer_list` (the table), `customer_editing`,
 `customer_deleting`, `provider_actions`, `custom_field_loading`, `draft_restore`, `start_snapshot_writer`,
-`production_confirmation`, `window_preferences` (what the settings keep), and the menus'
-flows (`forget_data`, `demo_reset`, `help_menu`).
+`production_confirmation`, `window_preferences` (what the settings keep), `local_copy` (the
+workspace database's setting and notices), and the menus' flows (`forget_data`, `demo_reset`,
+`help_menu`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from console.ui.empty_state import EmptyState
 from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
+from console.ui.local_copy import LocalCopySetting
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
 from console.ui.theme import follow_system_changes
@@ -74,6 +76,7 @@ class MainWindow(WindowLayout):
         self.custom_field_loading = CustomFieldLoading(self)
         self.start_snapshot = StartSnapshotWriter(self)
         self.draft_restore = DraftRestore(self)
+        self.local_copy = LocalCopySetting(self)
         self.switching = AccountSwitching(self)
         self._wire()
 

@@ -109,4 +109,7 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
         return 0
     finally:
         await window.shutdown()
+        # After the pages queued by the last refresh are saved; before the window goes, since with
+        # it gone the loop may stop (the last window closed) before this await resumes.
+        await context.workspace.close()
         window.deleteLater()

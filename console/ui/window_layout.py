@@ -122,6 +122,11 @@ class WindowLayout(QMainWindow):
         self.filters_action = self._action(self.tr("F&ilters"), "Ctrl+Shift+F", "filtersAction",
                                            self.tr("Filter by dates, email, phone and status (Ctrl+Shift+F)"))
         self.filters_action.setCheckable(True)
+        self.keep_local_action = self._action(
+            self.tr("&Keep a local copy"), None, "keepLocalAction",
+            self.tr("Keep a copy of the customers on this computer, so the window starts from it "
+                    "(turn off on a computer others use)"))
+        self.keep_local_action.setCheckable(True)
         self.account_list_action = self._action(self.tr("Choose &account…"), "Ctrl+Shift+A", "accountListAction",
                                                 self.tr("Open the account list (Ctrl+Shift+A)"))
         self.account_actions = [self._action(self.tr("Account {0}").format(n), f"Ctrl+{n}", f"accountAction{n}")
@@ -182,6 +187,8 @@ class WindowLayout(QMainWindow):
         scheme_menu.setObjectName("appearanceMenu")
         for action in self.scheme_actions.values():
             scheme_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.keep_local_action)
         demo_menu = menu.addMenu(self.tr("&Demo"))
         demo_menu.addAction(self.reset_demo_action)
         help_menu = menu.addMenu(self.tr("&Help"))

@@ -13,7 +13,9 @@ from console.services.drafts import Draft, DraftStore
 from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.private_files import icacls_command, make_private_dir
+from console.services.secrets import MemorySecrets
 from console.services.start_snapshot import StartSnapshot, write_snapshot
+from console.services.workspace import LocalWorkspace
 
 
 def _fill(paths: AppPaths, demo: DemoSandbox) -> None:
@@ -28,7 +30,8 @@ def _fill(paths: AppPaths, demo: DemoSandbox) -> None:
     paths.settings_file.write_text("{}", encoding="utf-8")
 
 
-def test_everything_is_listed_then_deleted_and_settings_stay(tmp_path: Path, root_logger: logging.Logger) -> None:
+async def test_everything_is_listed_then_deleted_and_settings_stay(tmp_path: Path,
+                                                                  root_logger: logging.Logger) -> None:
     paths = AppPaths.resolve(tmp_path)
     setup_logging(paths)  # the open log file is deleted too (closed first, reopened by the next record)
     logging.getLogger("console").warning("a line")
@@ -42,7 +45,7 @@ def test_everything_is_listed_then_deleted_and_settings_stay(tmp_path: Path, roo
     assert [p.name for p in found.logs] == ["customer-console.log"]
     assert len(found.summary()) == 4
 
-    result = forget_local_data(paths, demo)
+    result = await forget_local_data(paths, demo, LocalWorkspace(paths.workspace_database, MemorySecrets()))
     assert sorted(result.deleted) == sorted(found.all()) and result.failed == []
     assert local_data(paths).all() == ()
     assert paths.settings_file.read_text(encoding="utf-8") == "{}"

@@ -27,7 +27,7 @@ from tests.services.conftest import OpenDemo
 from tests.services.test_card_capture import PlayedBrowser
 
 # `ready_to_write` writes nothing: it settles now what the next write would refuse or ask.
-READS = {"load", "lookup", "search", "fetch", "groups", "ready_to_write"}
+READS = {"load", "load_local", "lookup", "search", "fetch", "groups", "ready_to_write"}
 SHIPPING = {"first_name": "Ada", "last_name": "Hook", "line1": "1 Hook Street", "city": "Austin", "state": "TX",
             "zip": "78701", "country": "US"}
 

@@ -1,0 +1,316 @@
+"""The workspace database in the running app: opened on its own thread, every call made there.
+
+One worker thread (a single-thread executor awaited from the event loop) owns the database: it
+finds the key (keychain or key file), opens the file, runs the migrations, and runs every
+repository call, so the Qt thread never touches the database and this instance's writes happen
+one after another in the order they were asked for. SQLAlchemy and Alembic are imported on that
+thread when it opens the file, not when the app starts (P1 in benchmarks/run.py).
+
+The workspace is one of: `off` (the "Keep a local copy" setting is off, or it was never opened),
+`opening`, `open`, or `unavailable` (a newer version's database, or a file that cannot be opened:
+the app then runs without a local copy and `notice` says why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from console.domain.customer import Customer
+from console.services.private_files import make_private_dir
+from console.services.secrets import SecretStore
+from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
+
+if TYPE_CHECKING:
+    from console.store.accounts import Refresh
+    from console.store.engine import Workspace
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+State = Literal["off", "opening", "open", "unavailable"]
+# The database's companions: SQLite's WAL files.
+_COMPANIONS = ("-wal", "-shm")
+
+
+class WorkspaceClosedError(RuntimeError):
+    """A call reached the worker after the workspace was closed (the local copy was turned off)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCopy:
+    """What the workspace holds of one account: its customers and the end of its last complete refresh."""
+
+    customers: list[Customer]
+    data_as_of: datetime | None
+
+
+def workspace_files(database: Path) -> list[Path]:
+    """The database, its WAL files, copies set aside as unreadable and the key file: those that exist."""
+    candidates = [database, *(database.with_name(database.name + s) for s in _COMPANIONS), key_file(database)]
+    if database.parent.is_dir():
+        candidates += sorted(database.parent.glob(database.name + ".unreadable-*"))
+    return [p for p in candidates if p.is_file()]
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    # A collection that starts on this thread could destroy stray Qt objects off the GUI thread
+    # (see accounts.open_session); pausing it while a call runs keeps collections on the loop's thread.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class LocalWorkspace:
+    """The app's workspace database, behind one worker thread."""
+
+    def __init__(self, path: Path, secrets: SecretStore) -> None:
+        self.path = path
+        self.secrets = secrets
+        self.state: State = "off"
+        self.notice: str | None = None          # for the user: a file set aside, a newer version's database
+        self.key: WorkspaceKey | None = None
+        self._db: Workspace | None = None      # touched on the worker thread only
+        self._executor: ThreadPoolExecutor | None = None
+        self._opened: Future[None] | None = None
+
+    # -- the worker ---------------------------------------------------------------------------
+    def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-workspace")
+
+        def call() -> T:
+            with _no_collections():
+                return func(*args)
+        return self._executor.submit(call)
+
+    async def _run(self, func: Callable[..., T], *args: Any) -> T:
+        return await asyncio.wrap_future(self._submit(func, *args))
+
+    def _logged(self, future: Future[Any], what: str) -> None:
+        def done(f: Future[Any]) -> None:
+            exc = None if f.cancelled() else f.exception()
+            if exc is not None and not isinstance(exc, WorkspaceClosedError):
+                log.warning("workspace: %s failed: %s", what, exc, exc_info=exc)
+        future.add_done_callback(done)
+
+    # -- opening and closing ------------------------------------------------------------------
+    def start(self) -> None:
+        """Begin opening on the worker thread; `ready()` awaits it. Returns at once."""
+        if self.state in ("opening", "open"):
+            return
+        self.state, self.notice = "opening", None
+        self._opened = self._submit(self._open)
+
+    async def ready(self) -> bool:
+        """Wait for the opening started by `start()`; True when the database is open."""
+        if self._opened is not None:
+            with contextlib.suppress(Exception):   # `_open` reports its own failures in `notice`
+                await asyncio.wrap_future(self._opened)
+        return self.state == "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    def _open(self) -> None:
+        from console.store.engine import NewerSchemaError, open_workspace
+
+        try:
+            make_private_dir(self.path.parent)   # a first start may not have made the data folder yet
+            self.key = workspace_key(self.secrets, self.path)
+            self._db = open_workspace(self.path, self.key.key)
+        except NewerSchemaError as exc:
+            self.state, self.notice = "unavailable", (
+                f"{exc} Customer Console runs without a local copy until then: each account loads "
+                "from its provider.")
+            log.warning("workspace refused: newer schema %s", exc.revision)
+            return
+        except Exception as exc:
+            self.state, self.notice = "unavailable", (
+                f"The local copy of your customers at {self.path} could not be opened ({exc}). "
+                "Customer Console runs without it: each account loads from its provider.")
+            log.warning("workspace could not be opened: %s", exc, exc_info=exc)
+            return
+        self.state = "open"
+        if self._db.set_aside is not None:
+            self.notice = (f"The local copy of your customers could not be read, so it was kept aside as "
+                           f"{self._db.set_aside.name} and a new one is built from the providers as the "
+                           "accounts load.")
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    async def close(self) -> None:
+        """Close the database and stop the worker (at shut-down), after the writes queued before."""
+        if self._executor is None:
+            return
+        self.state = "off"
+        await self._run(self._close)
+        executor, self._executor = self._executor, None
+        executor.shutdown(wait=False)
+
+    async def turn_off(self) -> None:
+        """Keep no local copy from now on: close the database and delete it with its key."""
+        self.state, self.notice = "off", None
+        await self.forget()
+
+    async def forget(self) -> list[Path]:
+        """Delete the database files and forget the key (File → Forget local data…); what was deleted.
+
+        An open workspace is closed, emptied and opened again afresh, with a new key.
+        """
+        was_open = self.state == "open"
+        self.state = "off"
+        if self._executor is not None:
+            await self._run(self._close)
+        deleted = await self._run(self._delete_files)
+        if was_open:
+            self.start()
+            await self.ready()
+        return deleted
+
+    def _delete_files(self) -> list[Path]:
+        deleted = []
+        for path in self.files():
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            deleted.append(path)
+        forget_workspace_key(self.secrets, self.path)
+        self.key = None
+        return deleted
+
+    def files(self) -> list[Path]:
+        return workspace_files(self.path)
+
+    def describe(self) -> list[str]:
+        """Lines for Diagnostics: where the database is, its size, and where its key is kept."""
+        state = {"off": "off (no local copy is kept)", "opening": "opening", "open": "open",
+                 "unavailable": "not in use" + (f": {self.notice}" if self.notice else "")}[self.state]
+        try:
+            size = f"{self.path.stat().st_size / 1_000_000:.1f} MB"
+        except OSError:
+            size = "no file"
+        lines = [f"Local database: {self.path} ({size}); {state}"]
+        if self.key is not None:
+            lines.append(self.key.describe())
+        return lines
+
+    # -- repository calls (each on the worker) ---------------------------------------------------
+    def for_account(self, account_id: str, provider: str) -> AccountCopy | None:
+        """The account's part of the workspace, or None when no local copy is kept."""
+        return AccountCopy(self, account_id, provider) if self.is_open else None
+
+    def _read(self, func: Callable[..., T], *args: Any) -> T:
+        if self._db is None:
+            raise WorkspaceClosedError("no local copy is kept")
+        with self._db.read() as connection:
+            return func(connection, *args)
+
+    def _write(self, func: Callable[..., T], *args: Any) -> T:
+        if self._db is None:
+            raise WorkspaceClosedError("no local copy is kept")
+        with self._db.write() as connection:
+            return func(connection, *args)
+
+    async def delete_account(self, account_id: str) -> int:
+        """Remove an account's rows (the account was removed); how many customers went."""
+        if not self.is_open:
+            return 0
+        return await self._run(self._delete_account, account_id)
+
+    def _delete_account(self, account_id: str) -> int:
+        from console.store.accounts import delete_account
+        return self._write(delete_account, account_id)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AccountCopy:
+    """One account's rows in the workspace: read at open, saved page by page as a refresh goes on."""
+
+    def __init__(self, workspace: LocalWorkspace, account_id: str, provider: str) -> None:
+        self.workspace = workspace
+        self.account_id = account_id
+        self.provider = provider
+
+    async def read(self) -> LocalCopy | None:
+        """The account's customers as last kept, or None when the workspace has nothing of it."""
+        return await self.workspace._run(self._read)
+
+    def _read(self) -> LocalCopy | None:
+        from console.store.accounts import refresh_state
+        from console.store.customers import customers_of
+
+        def read(connection: Any) -> LocalCopy | None:
+            state = refresh_state(connection, self.account_id)
+            if state is None or state.provider != self.provider:
+                return None   # nothing kept, or kept for the provider the account had before
+            return LocalCopy(customers_of(connection, self.account_id), state.data_as_of)
+        return self.workspace._read(read)
+
+    async def begin_refresh(self) -> Refresh:
+        """A full refresh begins: the generation its pages are saved under."""
+        return await self.workspace._run(self._begin)
+
+    def _begin(self) -> Refresh:
+        from console.store.accounts import begin_refresh, delete_account, refresh_state
+
+        def begin(connection: Any) -> Refresh:
+            state = refresh_state(connection, self.account_id)
+            if state is not None and state.provider != self.provider:
+                delete_account(connection, self.account_id)   # the account moved to another provider
+            return begin_refresh(connection, self.account_id, self.provider, _now())
+        return self.workspace._write(begin)
+
+    def save_page(self, page: Sequence[Customer]) -> Future[None]:
+        """Queue one page for saving in one transaction (after everything queued before it)."""
+        future = self.workspace._submit(self._save, list(page))
+        self.workspace._logged(future, "saving a page")
+        return future
+
+    def _save(self, page: list[Customer]) -> None:
+        from console.store.accounts import ensure_account
+        from console.store.customers import save_page
+
+        def save(connection: Any) -> None:
+            ensure_account(connection, self.account_id, self.provider)
+            save_page(connection, self.account_id, page, _now())
+        self.workspace._write(save)
+
+    def remove(self, customer_ids: Iterable[str]) -> Future[int]:
+        """Queue removing customers (deleted at the provider)."""
+        future = self.workspace._submit(self._remove, list(customer_ids))
+        self.workspace._logged(future, "removing customers")
+        return future
+
+    def _remove(self, customer_ids: list[str]) -> int:
+        from console.store.customers import remove_customers
+        return self.workspace._write(remove_customers, self.account_id, customer_ids)
+
+    async def complete_refresh(self, refresh: Refresh, *, full: bool) -> int:
+        """The refresh reached its end (after every page queued before): how many rows it removed."""
+        return await self.workspace._run(self._complete, refresh, full)
+
+    def _complete(self, refresh: Refresh, full: bool) -> int:
+        from console.store.accounts import complete_refresh
+        return self.workspace._write(lambda c: complete_refresh(c, refresh, _now(), full=full))

@@ -1,0 +1,225 @@
+"""The workspace database in use: an account loads from it, then refreshes from its provider into it.
+
+Every test runs on a real encrypted SQLite file in the test's folder, with the production
+`open_session` path on a demo emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from console.domain.changes import CustomerChanges
+from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
+from console.services.context import AppContext
+from console.services.demo import DemoSandbox
+from console.services.diagnostics import build_report
+from console.services.local_data import forget_local_data, local_data
+from console.services.paths import AppPaths
+from console.services.secrets import MemorySecrets
+from console.services.settings import AccountSettings
+from console.services.workspace import LocalWorkspace, workspace_files
+from console.services.workspace_key import KEYCHAIN_NAME
+from console.store.engine import open_workspace
+from tests.support.service_context import service_context
+
+SEEDED = 12
+
+
+@pytest.fixture
+def secrets() -> MemorySecrets:
+    return MemorySecrets()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> DemoSandbox:
+    return DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": SEEDED})
+
+
+@pytest.fixture
+async def workspace(tmp_path: Path, secrets: MemorySecrets) -> AsyncIterator[LocalWorkspace]:
+    opened = LocalWorkspace(tmp_path / "workspace.db", secrets)
+    opened.start()
+    assert await opened.ready()
+    yield opened
+    await opened.close()
+
+
+async def _open(demo: DemoSandbox, workspace: LocalWorkspace | None) -> AccountSession:
+    account = next(a for a in demo_accounts(demo) if a.info.key == "square")
+    return await open_session(account, secrets=MemorySecrets(), demo=demo, workspace=workspace)
+
+
+async def _kept(session: AccountSession) -> dict[str, str | None]:
+    """Customer id -> email, as the workspace holds them for the session's account."""
+    assert session.service.local is not None
+    kept = await session.service.local.read()
+    return {} if kept is None else {c.id: c.email for c in kept.customers}
+
+
+async def test_an_account_loads_from_the_database_then_the_refresh_reconciles(
+        demo: DemoSandbox, workspace: LocalWorkspace) -> None:
+    first = await _open(demo, workspace)
+    await first.service.load()
+    before = {c.id: c.email for c in first.service.index}
+    assert len(before) == SEEDED and await _kept(first) == before
+    # Meanwhile, at the provider (not through this app): one added, one changed, one deleted.
+    provider = first.provider
+    changed_id, deleted_id = sorted(before)[:2]
+    changed = await provider.get(changed_id)
+    await provider.update(changed, CustomerChanges(values={"email": "changed@example.com"}))
+    await provider.delete(await provider.get(deleted_id))
+    added = await provider.create(CustomerChanges(values={"given_name": "Newly", "email": "new@example.com"}),
+                                  idempotency_key="k-added")
+    await first.aclose()
+
+    second = await _open(demo, workspace)
+    events: list[tuple[list[int], list[int], list[int]]] = []
+    second.service.index.subscribe(lambda a, c, r: events.append((list(a), list(c), list(r))))
+    kept = await second.service.load_local()
+    assert kept is not None and kept.data_as_of is not None
+    assert {c.id: c.email for c in second.service.index} == before   # the local copy, before the provider answers
+    events.clear()
+
+    progress = await second.service.load()
+
+    after = {c.id: c.email for c in second.service.index}
+    assert after == {**{k: v for k, v in before.items() if k != deleted_id},
+                     changed_id: "changed@example.com", added.id: "new@example.com"}
+    assert progress.loaded == SEEDED and await _kept(second) == after
+    index = second.service.index
+    added_positions = [p for a, _c, _r in events for p in a]
+    removed_positions = [p for _a, _c, r in events for p in r]
+    assert [index.at(p).id for p in added_positions] == [added.id]      # only the new one is added…
+    assert len(removed_positions) == 1                                    # …only the deleted one removed
+    assert index.position(changed_id) is not None and index.get(changed_id).email == "changed@example.com"
+    await second.aclose()
+
+
+async def test_a_write_updates_the_stored_row_and_a_delete_removes_it(
+        demo: DemoSandbox, workspace: LocalWorkspace) -> None:
+    session = await _open(demo, workspace)
+    await session.service.load()
+    target, doomed = sorted(session.service.index, key=lambda c: c.id)[:2]
+
+    await session.service.update(target, CustomerChanges(values={"email": "edited@example.com"}))
+    await session.service.delete_many([doomed])
+
+    kept = await _kept(session)   # read on the worker after the queued saves: they are in
+    assert kept[target.id] == "edited@example.com"
+    assert doomed.id not in kept and len(kept) == SEEDED - 1
+    await session.aclose()
+
+
+async def test_removing_an_account_deletes_its_rows(tmp_path: Path) -> None:
+    context: AppContext = service_context(tmp_path / "app")
+    context.workspace.start()
+    assert await context.workspace.ready()
+    kept, gone = (AccountSettings(id=i, provider="square", name=i) for i in ("kept", "gone"))
+    context.settings.accounts = [kept, gone]
+    demo = DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": 3})
+    session = await _open(demo, None)
+    await session.service.load()
+    page = list(session.service.index)
+    await session.aclose()
+    for account in (kept, gone):
+        copy = context.workspace.for_account(account.id, "square")
+        assert copy is not None
+        copy.save_page(page)
+
+    await save_account_changes(context, [kept], {})
+
+    remaining = context.workspace.for_account("kept", "square")
+    removed = context.workspace.for_account("gone", "square")
+    assert remaining is not None and removed is not None
+    assert (held := await remaining.read()) is not None and len(held.customers) == 3
+    assert await removed.read() is None
+    await context.workspace.close()
+
+
+async def test_forget_local_data_deletes_the_database_and_its_key(
+        tmp_path: Path, demo: DemoSandbox, workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
+    session = await _open(demo, workspace)
+    await session.service.load()
+    await session.aclose()
+    old_key = secrets.get(KEYCHAIN_NAME)
+    database = workspace.path
+    assert old_key is not None and database in local_data(_paths(tmp_path)).workspace
+
+    result = await forget_local_data(_paths(tmp_path), demo, workspace)
+
+    assert database in result.deleted and result.failed == []
+    # The workspace goes on, empty, under a new key: the old file could not be read with it anyway.
+    assert workspace.is_open and secrets.get(KEYCHAIN_NAME) not in (None, old_key)
+    again = await _open(demo, workspace)
+    assert await again.service.load_local() is None
+    await again.aclose()
+
+
+async def test_keep_a_local_copy_off_deletes_the_database_and_keeps_nothing(
+        demo: DemoSandbox, workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
+    session = await _open(demo, workspace)
+    await session.service.load()
+    assert workspace_files(workspace.path)
+
+    session.service.keep_locally(None)
+    await workspace.turn_off()
+
+    assert workspace_files(workspace.path) == [] and secrets.get(KEYCHAIN_NAME) is None
+    assert workspace.state == "off" and workspace.for_account("any", "square") is None
+    await session.service.update(next(iter(session.service.index)),
+                                 CustomerChanges(values={"email": "after@example.com"}))
+    later = await _open(demo, workspace)
+    assert later.service.local is None
+    await later.service.load()
+    assert later.service.index and workspace_files(workspace.path) == []
+    await session.aclose()
+    await later.aclose()
+
+
+async def test_a_newer_versions_database_is_left_alone_and_the_app_runs_without_it(
+        tmp_path: Path, demo: DemoSandbox, secrets: MemorySecrets) -> None:
+    path = tmp_path / "workspace.db"
+    first = LocalWorkspace(path, secrets)
+    first.start()
+    assert await first.ready() and first.key is not None
+    key = first.key.key
+    await first.close()
+    newer = open_workspace(path, key)
+    with newer.write() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    newer.close()
+    before = path.read_bytes()
+
+    workspace = LocalWorkspace(path, secrets)
+    workspace.start()
+    assert not await workspace.ready()
+
+    assert workspace.state == "unavailable" and workspace.notice is not None
+    assert "newer version" in workspace.notice and "without a local copy" in workspace.notice
+    session = await _open(demo, workspace)
+    assert session.service.local is None
+    await session.service.load()
+    assert len(session.service.index) == SEEDED and path.read_bytes() == before
+    assert any("not in use" in line for line in workspace.describe())
+    await session.aclose()
+    await workspace.close()
+
+
+async def test_diagnostics_says_where_the_database_and_its_key_are(tmp_path: Path) -> None:
+    context = service_context(tmp_path / "app")
+    context.workspace.start()
+    assert await context.workspace.ready()
+    report = build_report(context, log_lines=0)
+    database = context.paths.workspace_database
+    assert f"Local database: {database} (" in report and "MB); open" in report
+    assert "Local database key: in the system keychain." in report
+    await context.workspace.close()
+
+
+def _paths(root: Path) -> AppPaths:
+    """The app's paths with the data folder where the `workspace` fixture keeps its file."""
+    return AppPaths(config_dir=root, data_dir=root, log_dir=root / "logs")

@@ -1,0 +1,153 @@
+"""The window's second start paints the customers kept in the workspace database before the provider
+answers, then the refresh reconciles them in place: the selection and the scroll position stay."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QMessageBox
+
+from console.services.context import AppContext
+from console.services.settings import SettingsStore
+from console.services.workspace import workspace_files
+from console.ui.main_window import MainWindow
+from tests.support.qt import answer, signal, until
+from tests.ui.conftest import OtherClient, make_context, wrap_demo_transports
+
+CUSTOMERS = 120
+
+
+class HeldTransport(httpx.AsyncBaseTransport):
+    """Holds every request until `release` is set: the provider has not answered yet."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+        self.answered = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.release.wait()
+        self.answered += 1
+        return await self.inner.handle_async_request(request)
+
+
+def _context(root: Path) -> AppContext:
+    context = make_context(root, customers=CUSTOMERS)
+    context.workspace.start()
+    return context
+
+
+async def _first_start(qtbot: Any, root: Path) -> None:
+    context = _context(root)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    await window.shutdown()
+    await context.workspace.close()   # after the queued pages are saved
+
+
+async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_the_selection(
+        qtbot: Any, tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    await _first_start(qtbot, root)
+
+    context = _context(root)
+    held: dict[str, HeldTransport] = {}
+    wrap_demo_transports(context, lambda key, inner: held.setdefault(key, HeldTransport(inner)))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    shown = signal(window.first_page_shown, timeout=20)
+    window.show()
+    await shown
+
+    model, table = window.model, window.table
+    assert held["square"].answered == 0            # nothing has come from the provider yet…
+    assert model.rowCount() == CUSTOMERS           # …and every customer is in the table
+    assert "data as of" in window.statusBar().currentMessage()
+
+    row = 80
+    chosen = model.customer(row).id
+    table.selectionModel().select(model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+    table.scrollTo(model.index(row, 0))
+    scrolled = table.verticalScrollBar().value()
+    assert scrolled > 0
+    # Meanwhile at the provider: the chosen customer changed, one after it deleted, one added.
+    other = OtherClient(context)
+    other.update(chosen, email_address="moved@example.com")
+    other.http.delete(f"/v2/customers/{model.customer(CUSTOMERS - 1).id}").raise_for_status()
+    added = other.create(given_name="Zed", family_name="Newcomer")["id"]
+    resets: list[None] = []
+    model.modelReset.connect(lambda: resets.append(None))
+
+    loaded = signal(window.load_finished, timeout=20)
+    held["square"].release.set()
+    await loaded
+
+    assert resets == []                                          # no flicker: rows changed in place
+    assert [c.id for c in window.customer_list.selected_customers()] == [chosen]
+    assert window.customer_list.selected_customers()[0].email == "moved@example.com"
+    assert table.verticalScrollBar().value() == scrolled
+    assert model.rowCount() == CUSTOMERS and model.row_of(added) is not None
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_keep_a_local_copy_off_asks_then_deletes_the_database_and_on_builds_it_again(
+        qtbot: Any, tmp_path: Path) -> None:
+    context = _context(tmp_path / "app")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    database = context.paths.workspace_database
+    assert window.keep_local_action.isChecked() and database.exists()
+
+    window.keep_local_action.trigger()   # off, but the user keeps it after all
+    await answer(QMessageBox.StandardButton.No)
+    await until(window.keep_local_action.isChecked, what="the setting shown on again")
+    assert window.keep_local_action.isChecked() and context.settings.keep_local_copy and database.exists()
+
+    window.keep_local_action.trigger()
+    text = await answer(QMessageBox.StandardButton.Yes)
+    assert "deleted" in text
+    await until(lambda: not database.exists(), what="the database to go")
+    assert not context.settings.keep_local_copy and not window.keep_local_action.isChecked()
+    assert not SettingsStore(context.paths.settings_file).load().settings.keep_local_copy
+    assert workspace_files(database) == []
+
+    reloaded = signal(window.load_finished, timeout=20)
+    window.keep_local_action.trigger()   # on again: the refresh fills a new copy
+    await reloaded
+    assert context.settings.keep_local_copy and context.workspace.is_open
+    copy = context.workspace.for_account("demo:square", "square")
+    assert copy is not None and (kept := await copy.read()) is not None and len(kept.customers) == CUSTOMERS
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_forget_local_data_deletes_the_database_too(qtbot: Any, tmp_path: Path) -> None:
+    context = _context(tmp_path / "app")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    old_key = context.workspace.key
+
+    window.forget_data_action.trigger()
+    reloaded = signal(window.load_finished, timeout=20)
+    text = await answer(QMessageBox.StandardButton.Yes)
+    assert "local copy of your customers" in text
+    await reloaded   # the demo account opens again, into a new local copy under a new key
+    assert context.workspace.is_open and context.workspace.key is not None and old_key is not None
+    assert context.workspace.key.key != old_key.key
+    await window.shutdown()
+    await context.workspace.close()
