@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
 from console.domain.customer import Customer
@@ -43,7 +43,18 @@ class CustomerList(QObject):
         caps = session.service.capabilities
         tips = {"name": caps.name_source} if caps.name_source else {}
         definitions = session.custom_fields.known_definitions or ()
-        self.window.model.set_source(session.service.index, table_columns(caps, definitions), tips)
+        model, columns = self.window.model, table_columns(caps, definitions)
+        if model.source is session.service.index:
+            # Custom fields arrived: their columns join in place, and the selected rows stay whole
+            # rows (a row counts as selected only with every column selected).
+            rows = self.selected_rows()
+            model.set_columns(columns, tips)
+            selection = QItemSelection()
+            for row in rows:
+                selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+            self.window.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
+        else:
+            model.set_source(session.service.index, columns, tips)
         self.header.restore(self.window.preferences.column_layout(caps.provider))
 
     def clear(self) -> None:

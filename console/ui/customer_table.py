@@ -73,11 +73,7 @@ class CustomerTableModel(QAbstractTableModel):
         if self._index is not None:
             self._index.unsubscribe(self._on_index_changed)
         self._index = index
-        self._columns = columns
-        self._header_tips = dict(header_tips or {})
-        self._texts = RowTexts(index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
-        self._marks = {i: (COLUMN_MARKS[c.key], index.getter(c.key)) for i, c in enumerate(columns)
-                       if c.key in COLUMN_MARKS} if index is not None else {}
+        self._use_columns(columns, header_tips)
         if self._sort_key not in {c.key for c in columns}:
             self._sort_key = None
         if index is not None:
@@ -86,6 +82,31 @@ class CustomerTableModel(QAbstractTableModel):
         self._rows = self._filtered(self._order)
         self.endResetModel()
         self._emit_counts()
+
+    def set_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None = None) -> None:
+        """The same customers in `columns`: columns added after the present ones (custom fields read
+        after the customers) are inserted without a reset, so selection and scroll position stay."""
+        old = self._columns
+        if self._index is None or columns[:len(old)] != old or len(columns) == len(old):
+            if columns != old:
+                self.set_source(self._index, columns, header_tips)
+            return
+        self.beginInsertColumns(QModelIndex(), len(old), len(columns) - 1)
+        self._use_columns(columns, header_tips)
+        self.endInsertColumns()
+
+    def _use_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None) -> None:
+        index = self._index
+        self._columns = columns
+        self._header_tips = dict(header_tips or {})
+        self._texts = RowTexts(index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
+        self._marks = {i: (COLUMN_MARKS[c.key], index.getter(c.key)) for i, c in enumerate(columns)
+                       if c.key in COLUMN_MARKS} if index is not None else {}
+
+    @property
+    def source(self) -> CustomerIndex | None:
+        """The customers shown (an account's index), or None."""
+        return self._index
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
