@@ -63,15 +63,18 @@ class TimeMark:
     """A "changed since" cursor: the time to search from and what was already read at or after it.
 
     `seen` maps the id of each customer (or event) read at or after `since` to its version (or
-    time), so the overlap read again next time is dropped instead of applied twice.
+    time), so the overlap read again next time is dropped instead of applied twice. `since` is in
+    the provider's clock; `taken` is when the refresh that made the mark started, in ours (for
+    feeds that keep only recent history, such as Digital River's 30 days of events).
     """
 
     since: datetime
     seen: dict[str, str]
+    taken: datetime
 
     def encode(self) -> str:
-        return json.dumps({"since": rfc3339(self.since, timespec="milliseconds"), "seen": self.seen},
-                          separators=(",", ":"), sort_keys=True)
+        return json.dumps({"since": rfc3339(self.since, timespec="milliseconds"), "seen": self.seen,
+                           "taken": rfc3339(self.taken, timespec="seconds")}, separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def decode(cls, cursor: str | None, *, provider: str) -> TimeMark | None:
@@ -81,16 +84,17 @@ class TimeMark:
         try:
             data = json.loads(cursor)
             since = datetime.fromisoformat(data["since"])
+            taken = datetime.fromisoformat(data["taken"])
             seen = {str(k): str(v) for k, v in data["seen"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ProtocolError("The stored refresh cursor cannot be read; a full refresh is needed.",
                                 field="cursor", provider=provider) from exc
-        if since.tzinfo is None:
+        if since.tzinfo is None or taken.tzinfo is None:
             raise ProtocolError("The stored refresh cursor has no time zone.", field="cursor", provider=provider)
-        return cls(since, seen)
+        return cls(since, seen, taken)
 
 
-def next_mark(previous: TimeMark | None, read: Iterable[tuple[str, str, datetime]],
+def next_mark(previous: TimeMark | None, read: Iterable[tuple[str, str, datetime]], started: datetime,
               elapsed: timedelta) -> TimeMark | None:
     """The cursor after a refresh that read `read` ((id, version, time) in the provider's clock).
 
@@ -100,10 +104,10 @@ def next_mark(previous: TimeMark | None, read: Iterable[tuple[str, str, datetime
     """
     items = list(read)
     if not items:
-        return previous
+        return None if previous is None else TimeMark(previous.since, previous.seen, started)
     since = max(t for _, _, t in items) - OVERLAP - elapsed
     if previous is not None and previous.since > since:
         since = previous.since
     # Everything at or after `since` was read by this refresh (its window started no later), so
     # what it read there is all the next one needs to recognise.
-    return TimeMark(since, {key: version for key, version, t in items if t >= since})
+    return TimeMark(since, {key: version for key, version, t in items if t >= since}, started)

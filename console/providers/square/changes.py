@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from console.domain import errors as e
@@ -38,7 +38,7 @@ class SquareChanges:
     changed_since_query = True
 
     async def changes_since(self, cursor: str | None, known_ids: Collection[str]) -> AsyncIterator[ChangePage]:
-        started = time.monotonic()
+        started, clock = datetime.now(UTC), time.monotonic()
         mark = TimeMark.decode(cursor, provider=NAME)
         read: list[tuple[str, str, Any]] = []
         listed: dict[str, str] = {}   # id -> version, of everything this refresh read
@@ -67,7 +67,7 @@ class SquareChanges:
         # edited while the listing ran can move past it in the sort order without being deleted.
         asked = set(known_ids) - listed.keys() if mark is None else set(known_ids)
         deleted = await self._deleted(sorted(asked))
-        after = next_mark(mark, read, timedelta(seconds=time.monotonic() - started))
+        after = next_mark(mark, read, started, timedelta(seconds=time.monotonic() - clock))
         yield ChangePage(deleted=deleted, complete=True, cursor=None if after is None else after.encode())
 
     async def _search_body(self, mark: TimeMark | None, cursor: str | None) -> Any:
