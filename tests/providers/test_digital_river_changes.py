@@ -141,7 +141,8 @@ async def test_the_overlap_is_read_again_and_dropped(dr: Any, emulator: DigitalR
     assert set(_changed(pages)) == {second.id} and _deleted(pages) == []
 
 
-async def test_a_change_made_while_the_refresh_runs_is_found_by_the_next(dr: Any, emulator: DigitalRiverEmulator) -> None:
+async def test_a_change_made_while_the_refresh_runs_is_found_by_the_next(dr: Any,
+                                                                        emulator: DigitalRiverEmulator) -> None:
     client, _ = dr
     cursor, known = await _first(client, emulator)
     emulator.now.now += timedelta(hours=1)
