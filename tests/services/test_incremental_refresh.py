@@ -113,7 +113,8 @@ async def test_created_updated_and_deleted_reach_the_workspace_and_nothing_else_
 
 
 @pytest.mark.parametrize("key", ["square", "digital-river"])
-async def test_a_quiet_account_with_a_query_is_asked_little(key: str, open_demo: OpenDemo, workspace: Workspace) -> None:
+async def test_a_quiet_account_with_a_query_is_asked_little(key: str, open_demo: OpenDemo,
+                                                            workspace: Workspace) -> None:
     demo = await open_demo(key, customers=COUNT)
     await _refresh(demo.session.provider, key, workspace, 0)
     demo.wire.methods.clear()
