@@ -14,6 +14,7 @@ app keeps it (its database thread); tests pass one that calls it directly.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ async def incremental_refresh(provider: CustomerProvider, account_id: str, provi
     result = RefreshChanges()
     try:
         async for page in provider.changes_since(start.cursor, start.known):
-            await run(lambda ws, page=page: _apply(ws, start.refresh, page, clock(), result))  # type: ignore[misc]
+            await run(functools.partial(_apply, refresh=start.refresh, page=page, now=clock(), result=result))
     except ConsoleError as exc:
         log.info("incremental refresh of %s stopped: %s", account_id, exc)
         result.error = exc

@@ -81,16 +81,19 @@ class DigitalRiverChanges:
             events = field_of(body, "data", list, provider=NAME, required=True)
             for event in events:
                 event_id, customer_id, at = _deletion(event)
-                read.append((f"e:{event_id}", _time(at), at))
                 if mark.seen.get(f"e:{event_id}") is not None:
+                    read.append((f"e:{event_id}", _time(at), at))
                     continue
-                # An id DR lets a caller choose again: listed as updated after the event, it was made anew.
+                # DR lets a caller choose an id again: listed as updated at or after the event, the
+                # customer may have been made anew. It stays, and the event is not marked as read, so
+                # the next refresh decides again (by then a customer deleted after the listing is not listed).
                 listed_at = listed.get(customer_id)
-                if listed_at is not None and listed_at > at:
+                if listed_at is not None and listed_at >= at:
                     continue
+                read.append((f"e:{event_id}", _time(at), at))
                 deleted.append(customer_id)
             if not field_of(body, "hasMore", bool, provider=NAME) or not events:
-                return deleted
+                return list(dict.fromkeys(deleted))   # an id deleted, made again and deleted has two events
             params["startingAfter"] = _deletion(events[-1])[0]
 
 
