@@ -53,6 +53,14 @@ class RefreshChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class PageApplied:
+    """One page as committed: the customers written (added or updated) and the ids removed."""
+
+    saved: list[Customer]
+    removed: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Start:
     refresh: Refresh
     cursor: str | None
@@ -61,17 +69,23 @@ class _Start:
 
 async def incremental_refresh(provider: CustomerProvider, account_id: str, provider_key: str,
                               run: WorkspaceRunner, *,
-                              clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> RefreshChanges:
+                              clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                              on_page: Callable[[PageApplied], None] | None = None) -> RefreshChanges:
     """Bring the account's local copy up to date with `provider.changes_since`; what changed.
 
-    A provider error stops the refresh and is returned in `error` (pages applied so far stay);
-    other exceptions propagate.
+    `on_page` is told of each page once it is committed (for a window to update its rows as they
+    come). A provider error stops the refresh and is returned in `error` (pages applied so far
+    stay); other exceptions propagate. Without a stored cursor this is a full refresh: every
+    customer is read, and what the workspace holds that the provider no longer has is removed.
     """
     start = await run(lambda ws: _begin(ws, account_id, provider_key, clock()))
     result = RefreshChanges()
     try:
         async for page in provider.changes_since(start.cursor, start.known):
-            await run(functools.partial(_apply, refresh=start.refresh, page=page, now=clock(), result=result))
+            applied = await run(functools.partial(_apply, refresh=start.refresh, page=page, now=clock(),
+                                                  result=result))
+            if on_page is not None and (applied.saved or applied.removed):
+                on_page(applied)
     except ConsoleError as exc:
         log.info("incremental refresh of %s stopped: %s", account_id, exc)
         result.error = exc
@@ -88,7 +102,8 @@ def _begin(workspace: Workspace, account_id: str, provider_key: str, now: dateti
     return _Start(refresh, cursor if isinstance(cursor, str) else None, known)
 
 
-def _apply(workspace: Workspace, refresh: Refresh, page: ChangePage, now: datetime, result: RefreshChanges) -> None:
+def _apply(workspace: Workspace, refresh: Refresh, page: ChangePage, now: datetime,
+           result: RefreshChanges) -> PageApplied:
     """One page in one transaction; `result` is added to only once the transaction committed."""
     added: list[str] = []
     updated: list[str] = []
@@ -113,12 +128,17 @@ def _apply(workspace: Workspace, refresh: Refresh, page: ChangePage, now: dateti
         if page.complete:
             accounts.complete_refresh(connection, refresh, now, full=False, cursor=page.cursor)
     gone = set(removed)
+    earlier = set(result.added)
     result.added += [i for i in added if i not in gone]
-    result.updated += [i for i in updated if i not in gone]
+    result.updated += [i for i in updated if i not in gone and i not in earlier]
+    if gone & earlier or gone & set(result.updated):   # made or changed earlier in this refresh, now gone
+        result.added = [i for i in result.added if i not in gone]
+        result.updated = [i for i in result.updated if i not in gone]
     result.removed += removed
     result.unchanged += unchanged
     result.failures += page.failures
     result.complete = page.complete
+    return PageApplied(saved=[c for c in to_save.values() if c.id not in gone], removed=removed)
 
 
 def _newer(held: Customer, sent: Customer) -> bool:

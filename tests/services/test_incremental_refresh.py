@@ -12,7 +12,7 @@ import pytest
 from console.domain.changes import CustomerChanges
 from console.domain.errors import ConsoleError
 from console.providers.base import CustomerProvider
-from console.services.incremental_refresh import RefreshChanges, incremental_refresh
+from console.services.incremental_refresh import PageApplied, RefreshChanges, incremental_refresh
 from console.store import accounts, customers
 from console.store.engine import Workspace, open_workspace
 from console.store.keys import new_key
@@ -53,9 +53,10 @@ def _clock(minutes: int) -> Callable[[], datetime]:
 
 
 async def _refresh(provider: CustomerProvider, key: str, workspace: Workspace, minutes: int,
-                   runner: Runner | None = None) -> RefreshChanges:
+                   runner: Runner | None = None, on_page: Callable[[PageApplied], None] | None = None
+                   ) -> RefreshChanges:
     return await incremental_refresh(provider, f"{key}-demo", key, runner or Runner(workspace),
-                                     clock=_clock(minutes))
+                                     clock=_clock(minutes), on_page=on_page)
 
 
 def _stored(workspace: Workspace, key: str) -> dict[str, Any]:
@@ -90,12 +91,17 @@ async def test_created_updated_and_deleted_reach_the_workspace_and_nothing_else_
     edited = await provider.update(await provider.get(ids[1]), CustomerChanges(values={field: value}))
     await provider.delete(await provider.get(ids[2]))
 
-    second = await _refresh(provider, key, workspace, 10)
+    told: list[PageApplied] = []
+    second = await _refresh(provider, key, workspace, 10, on_page=told.append)
 
     assert second.complete and second.error is None and second.failures == []
     assert second.added == [created.id]
     assert second.removed == [ids[2]]
     held = _stored(workspace, key)
+    # The window is told each committed page, with the customers as written.
+    told_saved = {c.id: c for page in told for c in page.saved}
+    assert told_saved == {i: held[i] for i in second.added + second.updated}
+    assert [i for page in told for i in page.removed] == second.removed
     assert created.id in held and ids[2] not in held
     if provider.changes_include_edits:
         assert second.updated == [edited.id] and held[edited.id].value(field) == value
