@@ -191,3 +191,20 @@ async def test_ids_the_workspace_holds_that_square_does_not_are_deleted(square, 
     # Without a cursor (a full listing) too, and the ids it listed are not asked after.
     pages = await _all(client, None, known | {"GONE-TOO"})
     assert [i for p in pages for i in p.deleted] == ["GONE-TOO"]
+
+
+def test_a_merged_id_is_gone_and_any_other_bulk_error_stops_the_refresh() -> None:
+    from console.domain.errors import PermissionDeniedError, ProtocolError
+    from console.providers.square.changes import _gone
+
+    body = {"responses": {
+        "KEPT": {"customer": {"id": "KEPT"}},
+        "MERGED": {"customer": {"id": "NEW-PROFILE"}},   # an old id answers with the profile it became
+        "DELETED": {"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "NOT_FOUND", "detail": "gone"}]},
+    }}
+    assert _gone(body, ["KEPT", "MERGED", "DELETED"]) == ["MERGED", "DELETED"]
+    with pytest.raises(ProtocolError):
+        _gone(body, ["UNANSWERED"])
+    refused = {"responses": {"X": {"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "FORBIDDEN"}]}}}
+    with pytest.raises(PermissionDeniedError):
+        _gone(refused, ["X"])
