@@ -22,8 +22,6 @@ from console.domain.errors import ConsoleError, NotSupportedError
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.changes import ChangePage, scan_changes
 
-__all__ = ["BulkResult", "ChangePage", "CustomerProvider", "Environment", "Page", "ProviderConfig"]
-
 Environment = Literal["demo", "sandbox", "production"]
 
 

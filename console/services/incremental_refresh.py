@@ -23,7 +23,8 @@ from typing import Protocol, TypeVar
 
 from console.domain.customer import Customer
 from console.domain.errors import ConsoleError
-from console.providers.base import ChangePage, CustomerProvider
+from console.providers.base import CustomerProvider
+from console.providers.changes import ChangePage
 from console.store import accounts, changes, customers
 from console.store.accounts import Refresh
 from console.store.engine import Workspace

@@ -13,8 +13,8 @@ import pytest
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.providers.base import ChangePage, ProviderConfig
-from console.providers.changes import TimeMark
+from console.providers.base import ProviderConfig
+from console.providers.changes import ChangePage, TimeMark
 from console.providers.digital_river import DigitalRiverProvider
 from console.sandbox.digital_river import DigitalRiverEmulator
 from tests.support.openapi import SPECS, OpenApiSpec, digital_river_spec

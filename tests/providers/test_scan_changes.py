@@ -15,8 +15,8 @@ from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
 from console.domain.errors import ConsoleError, ProtocolError
 from console.providers.authorize_net import AuthorizeNetProvider
-from console.providers.base import ChangePage, Page, ProviderConfig
-from console.providers.changes import OVERLAP, TimeMark, next_mark, scan_changes
+from console.providers.base import Page, ProviderConfig
+from console.providers.changes import OVERLAP, ChangePage, TimeMark, next_mark, scan_changes
 from console.providers.clover import CloverProvider
 from console.providers.payarc import PayArcProvider
 from console.sandbox.authorize_net import AuthorizeNetEmulator

@@ -11,8 +11,8 @@ import pytest
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.providers.base import ChangePage, ProviderConfig
-from console.providers.changes import OVERLAP
+from console.providers.base import ProviderConfig
+from console.providers.changes import OVERLAP, ChangePage
 from console.providers.square import SquareProvider
 from console.sandbox.square import SquareEmulator
 from tests.support.square_exchange import CheckedSquare
