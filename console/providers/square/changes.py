@@ -40,7 +40,7 @@ class SquareChanges:
     async def changes_since(self, cursor: str | None, known_ids: Collection[str]) -> AsyncIterator[ChangePage]:
         started, clock = datetime.now(UTC), time.monotonic()
         mark = TimeMark.decode(cursor, provider=NAME)
-        read: list[tuple[str, str, Any]] = []
+        read: list[tuple[str, str, datetime]] = []
         listed: dict[str, str] = {}   # id -> version, of everything this refresh read
         page_cursor: str | None = None
         while True:
