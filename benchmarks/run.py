@@ -659,8 +659,8 @@ def p10_incremental(sizes: Sizes) -> None:
         changed = len(result.added) + len(result.updated) + len(result.removed)
         searches, bulk = sent["/v2/customers/search"], sent["/v2/customers/bulk-retrieve"]
         # The floor is the round trips that must follow one another: each search page waits for the
-        # cursor of the one before; the bulk-retrieves go BULK_IN_FLIGHT at a time.
-        rounds = searches + math.ceil(bulk / BULK_IN_FLIGHT)
+        # cursor of the one before; the bulk-retrieves go BULK_IN_FLIGHT at a time, beside the search.
+        rounds = max(searches, math.ceil(bulk / BULK_IN_FLIGHT))
         floor = rounds * latency
         line("P10", "Square incremental refresh", incremental, "s", baseline=full, ratio=full / incremental,
              target="<=1.2x floor", met=incremental <= 1.2 * floor)
@@ -668,9 +668,10 @@ def p10_incremental(sizes: Sizes) -> None:
              f"a request from the emulator in its own process; found {changed} "
              f"({len(result.added)} added, {len(result.updated)} updated, {len(result.removed)} removed) "
              f"and {result.unchanged} read again in the overlap window")
-        note(f"incremental: {searches} search page(s) + {bulk} bulk-retrieves of the known ids, {BULK_IN_FLIGHT} in "
-             f"flight = {rounds} round trips; floor {floor:.2f} s ({incremental / floor:.2f}x); "
-             f"one request at a time it would be {(searches + bulk) * latency:.2f} s")
+        note(f"incremental: {searches} search page(s), and beside them {bulk} bulk-retrieves of the known ids, "
+             f"{BULK_IN_FLIGHT} in flight: {rounds} round trips one after another; floor {floor:.2f} s "
+             f"({incremental / floor:.2f}x); all {searches + bulk} requests one at a time would take "
+             f"{(searches + bulk) * latency:.2f} s")
         note(f"baseline: a full refresh into the same workspace, {full_requests} requests, {full:.2f} s")
 
     asyncio.run(main())

@@ -5,8 +5,8 @@ refresh reads every page of an overlapping window (`console/providers/changes.py
 starts five minutes plus the refresh's duration before the latest change read) and drops what
 the previous refresh already read, by id and version. Nothing in a list or search says a
 customer was deleted: the workspace's ids are asked after with BulkRetrieveCustomers, 100 a
-call, a few calls in flight at once, and those answering NOT_FOUND (or, for a merged profile,
-the new profile's id) are deleted (shared/api/wave2-facts.md §1).
+call, a few calls in flight at once, while the search pages are read, and those answering
+NOT_FOUND (or, for a merged profile, the new profile's id) are deleted (shared/api/wave2-facts.md §1).
 """
 
 from __future__ import annotations
@@ -40,6 +40,22 @@ class SquareChanges:
     async def changes_since(self, cursor: str | None, known_ids: Collection[str]) -> AsyncIterator[ChangePage]:
         started, clock = datetime.now(UTC), time.monotonic()
         mark = TimeMark.decode(cursor, provider=NAME)
+        # With a cursor, the known ids are asked after while the search pages are read and applied:
+        # the two do not depend on each other, so the refresh takes the longer of them, not both.
+        asking = None if mark is None else asyncio.ensure_future(self._deleted(sorted(set(known_ids))))
+        try:
+            async for page in self._search_changes(mark, started, clock, known_ids, asking):
+                yield page
+        finally:
+            if asking is not None:
+                if not asking.done():
+                    asking.cancel()   # stopped early: nothing is awaited here (see authorize_net's iter_pages)
+                elif not asking.cancelled():
+                    asking.exception()   # a failure the search's own failure hid: retrieved, not reported twice
+
+    async def _search_changes(self, mark: TimeMark | None, started: datetime, clock: float,
+                              known_ids: Collection[str], asking: asyncio.Future[list[str]] | None
+                              ) -> AsyncIterator[ChangePage]:
         read: list[tuple[str, str, datetime]] = []
         listed: dict[str, str] = {}   # id -> version, of everything this refresh read
         page_cursor: str | None = None
@@ -65,8 +81,7 @@ class SquareChanges:
                 break
         # After a full listing (no cursor) only the ids it did not list are asked after: a profile
         # edited while the listing ran can move past it in the sort order without being deleted.
-        asked = set(known_ids) - listed.keys() if mark is None else set(known_ids)
-        deleted = await self._deleted(sorted(asked))
+        deleted = await (asking if asking is not None else self._deleted(sorted(set(known_ids) - listed.keys())))
         after = next_mark(mark, read, started, timedelta(seconds=time.monotonic() - clock))
         yield ChangePage(deleted=deleted, complete=True, cursor=None if after is None else after.encode())
 
