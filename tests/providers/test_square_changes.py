@@ -208,3 +208,18 @@ def test_a_merged_id_is_gone_and_any_other_bulk_error_stops_the_refresh() -> Non
     refused = {"responses": {"X": {"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "FORBIDDEN"}]}}}
     with pytest.raises(PermissionDeniedError):
         _gone(refused, ["X"])
+
+
+async def test_stopping_early_leaves_no_request_running(square, emulator) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    client, _ = square
+    cursor, known = await _first(client, emulator)
+    emulator.now.now += timedelta(hours=1)
+    await _edit(client, sorted(known)[0], "Early")
+    pages = client.changes_since(cursor, known | {f"ID{n}" for n in range(1000)})   # 11 bulk calls to make
+    assert (await anext(pages)).changed
+    await pages.aclose()
+    await asyncio.sleep(0)   # one turn of the loop: the cancelled check hands its cancellation on
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert [t for t in others if not t.done() and not t.cancelling()] == []
