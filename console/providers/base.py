@@ -7,7 +7,7 @@ Operations a provider lacks raise `NotSupportedError` naming the provider; the U
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -20,6 +20,7 @@ from console.domain.custom_fields import CustomFieldDefinition, CustomFieldValue
 from console.domain.customer import Customer, Group
 from console.domain.errors import ConsoleError, NotSupportedError
 from console.domain.query import CustomerQuery, TextMatch
+from console.providers.changes import ChangePage, scan_changes
 
 Environment = Literal["demo", "sandbox", "production"]
 
@@ -100,6 +101,22 @@ class CustomerProvider(ABC):
     @abstractmethod
     async def get(self, customer_id: str) -> Customer:
         """One customer, fully (with its sub-records)."""
+
+    # -- incremental refresh (console/providers/changes.py) --------------------------------
+    # Whether the provider can ask for customers changed since a time (Square, Digital River);
+    # without one, `changes_since` is a full listing that the service compares with what it holds.
+    changed_since_query: ClassVar[bool] = False
+    # Whether `changes_since` sees edits of customers the workspace already holds (Authorize.net's
+    # profiles carry no updated time, so only its new and deleted profiles are found).
+    changes_include_edits: ClassVar[bool] = True
+
+    def changes_since(self, cursor: str | None, known_ids: Collection[str]) -> AsyncIterator[ChangePage]:
+        """Customers created or changed and ids deleted since `cursor` (None: a full listing).
+
+        `known_ids` are the account's ids in the workspace, for providers that find deletions by
+        asking after them or by their absence. The last page is `complete` and holds the next cursor.
+        """
+        return scan_changes(self.iter_pages(), known_ids)
 
     # -- writing ---------------------------------------------------------------------------
     @abstractmethod

@@ -22,6 +22,7 @@ from console.domain.customer import Customer
 from console.domain.query import CustomerQuery
 from console.providers.authorize_net import hosted
 from console.providers.authorize_net.capabilities import CAPABILITIES, DEFAULT_CONCURRENCY, NAME
+from console.providers.authorize_net.changes import AuthorizeNetChanges
 from console.providers.authorize_net.expiring import ExpiringCards, cards_from_wire, request_elements
 from console.providers.authorize_net.mapping import (
     ADDRESS_PARTS,
@@ -45,7 +46,7 @@ _DELETE_ITEM = {
 }
 
 
-class AuthorizeNetProvider(CustomerProvider):
+class AuthorizeNetProvider(AuthorizeNetChanges, CustomerProvider):
     """Customer profiles of one Authorize.net merchant (CIM)."""
 
     capabilities = CAPABILITIES

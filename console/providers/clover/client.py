@@ -32,6 +32,7 @@ from console.providers.clover.capabilities import (
     RATE_WINDOW_S,
 )
 from console.providers.clover.cards import CloverCards
+from console.providers.clover.changes import CloverChanges
 from console.providers.clover.mapping import (
     create_body,
     customer_body,
@@ -49,7 +50,7 @@ _SUB_RESOURCES = {CollectionKind.ADDRESSES: "addresses", CollectionKind.EMAILS: 
                   CollectionKind.PHONES: "phone_numbers"}
 
 
-class CloverProvider(CloverCards, CustomerProvider):
+class CloverProvider(CloverChanges, CloverCards, CustomerProvider):
     """Customers of one Clover merchant."""
 
     capabilities = CAPABILITIES

@@ -24,6 +24,7 @@ from console.domain.rfc3339 import rfc3339
 from console.providers.base import CustomerProvider, Page, ProviderConfig
 from console.providers.digital_river import cards
 from console.providers.digital_river.capabilities import API_VERSION, CAPABILITIES, ID_MAX, NAME, PAGE_SIZE
+from console.providers.digital_river.changes import DigitalRiverChanges
 from console.providers.digital_river.mapping import customer_from_wire, map_error, write_body
 from console.providers.http import HttpCore, bearer_headers, item_path
 from console.providers.wire_reading import customer_in, field_of
@@ -32,7 +33,7 @@ from console.providers.wire_values import blank_to_none
 _CUSTOMERS = "/customers"
 
 
-class DigitalRiverProvider(CustomerProvider):
+class DigitalRiverProvider(DigitalRiverChanges, CustomerProvider):
     """Customers of one Digital River account (test or live, as its key says)."""
 
     capabilities = CAPABILITIES

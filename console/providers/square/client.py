@@ -17,6 +17,7 @@ from console.providers.base import BulkResult, CustomerProvider, Page, ProviderC
 from console.providers.http import HttpCore, InFlight, bearer_headers, item_path
 from console.providers.square.capabilities import CAPABILITIES, NAME, PAGE_SIZE, SQUARE_VERSION
 from console.providers.square.cards import SquareCards
+from console.providers.square.changes import SquareChanges
 from console.providers.square.custom_fields import SquareCustomFields
 from console.providers.square.mapping import (
     create_body,
@@ -58,7 +59,7 @@ def _list_params(cursor: str | None, limit: int | None, sort_field: SortField, s
     return params
 
 
-class SquareProvider(SquareCards, SquareCustomFields, CustomerProvider):
+class SquareProvider(SquareChanges, SquareCards, SquareCustomFields, CustomerProvider):
     """Customers of one Square seller account."""
 
     capabilities = CAPABILITIES

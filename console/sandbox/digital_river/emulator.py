@@ -1,7 +1,8 @@
 """Digital River's customer endpoints emulated in memory, shaped by its OpenAPI file.
 
 Answers carry only the Customer schema's keys (unset ones absent), errors are `{type, errors}`,
-lists are newest first with `startingAfter`/`endingBefore`/`hasMore` and a default page of 10,
+lists (customers, and the customer events of `events.py`) are newest first with
+`startingAfter`/`endingBefore`/`hasMore` and a default page of 10,
 create is 201 with a caller-chosen id of at most 40 characters (409 when taken), update is POST,
 delete is 204, and `requestToBeForgotten` may only be set by an update, and only to true.
 Every request body is checked against DR's request schema, nested objects included
@@ -19,6 +20,7 @@ import httpx
 
 from console.sandbox.base import json_response
 from console.sandbox.digital_river import card_page
+from console.sandbox.digital_river.events import EventLog
 from console.sandbox.digital_river.seed import new_source, seed_customers
 from console.sandbox.digital_river.sources import SourceBook, check_public_key, source_request
 from console.sandbox.digital_river.wire import (
@@ -50,15 +52,17 @@ class DigitalRiverEmulator(RestEmulator):
         self._customers = seed_customers(rng, count)
         self._tax_ids: dict[str, Record] = {}
         self._sources = SourceBook()
+        self._events = EventLog(self.seed)
 
     def _dump_state(self) -> dict[str, Any]:
         return {"customers": list(self._customers.values()), "tax_ids": list(self._tax_ids.values()),
-                "sources": list(self._sources.loose.values())}
+                "sources": list(self._sources.loose.values()), "events": self._events.dump()}
 
     def _load_state(self, state: dict[str, Any]) -> None:
         self._customers = {c["id"]: c for c in state["customers"]}
         self._tax_ids = {t["id"]: t for t in state.get("tax_ids", [])}
         self._sources = SourceBook(state.get("sources", []))
+        self._events = EventLog(self.seed, state.get("events", []))
 
     def _demo_credentials(self) -> dict[str, str]:
         return {"secret_key": f"sk_test_{self._demo_secret('secret_key', 40)}"}
@@ -131,7 +135,7 @@ class DigitalRiverEmulator(RestEmulator):
                 if method == "POST":
                     return 200, self._update(request, parts[0])
                 if method == "DELETE":
-                    self._existing(parts[0])
+                    self._event("customer.deleted", self._existing(parts[0]))
                     del self._customers[parts[0]]
                     self._changed()
                     return 204, None
@@ -142,6 +146,11 @@ class DigitalRiverEmulator(RestEmulator):
                 return 204, None
             elif len(parts) == 3 and parts[1] == "sources" and method == "POST":
                 return 200, self._save_source(parts[0], parts[2])
+            raise refusal(405, "method_not_allowed", f"{method} is not allowed here.")
+        events = path_after(request, "/events")
+        if events is not None:
+            if not events and method == "GET":
+                return 200, self._events.answer(request, self.now())
             raise refusal(405, "method_not_allowed", f"{method} is not allowed here.")
         sources = path_after(request, "/sources")
         if sources is not None:
@@ -159,6 +168,9 @@ class DigitalRiverEmulator(RestEmulator):
                 return 204, None
             raise refusal(405, "method_not_allowed", f"{method} is not allowed here.")
         raise refusal(404, "not_found", "No such resource.")
+
+    def _event(self, kind: str, record: Record) -> None:
+        self._events.record(kind, self._view(record), self.now(), getattr(self, "_live", False))
 
     def _existing(self, customer_id: str) -> Record:
         record = self._customers.get(customer_id)
@@ -222,12 +234,13 @@ class DigitalRiverEmulator(RestEmulator):
             raise refusal(409, "already_exists", f"A customer with id '{customer_id}' already exists.", "id")
         if body.get("defaultSourceId") is not None:
             raise refusal(400, "source_not_found", "A new customer has no sources yet.", "defaultSourceId")
-        now = dr_time(datetime.now(UTC))
+        now = dr_time(self.now())
         record: Record = {"id": customer_id, "createdTime": now, "updatedTime": now, "enabled": True,
                           "requestToBeForgotten": False, "sources": [], "taxIdentifiers": [],
                           **{k: v for k, v in body.items() if k not in ("id", "taxCertificate")},
                           "taxCertificates": [body["taxCertificate"]] if "taxCertificate" in body else []}
         self._customers[customer_id] = record
+        self._event("customer.created", record)
         self._changed()
         return self._view(record)
 
@@ -247,10 +260,11 @@ class DigitalRiverEmulator(RestEmulator):
         updated = compact({**record, **changes})
         # A later second must show, or clients comparing times could not tell the versions apart.
         previous = parse_time(record["updatedTime"], "updatedTime")
-        updated["updatedTime"] = dr_time(max(datetime.now(UTC), previous + timedelta(seconds=1)))
+        updated["updatedTime"] = dr_time(max(self.now(), previous + timedelta(seconds=1)))
         updated.setdefault("sources", [])
         updated.setdefault("taxIdentifiers", [])
         self._customers[customer_id] = updated
+        self._event("customer.updated", updated)
         self._changed()
         return self._view(updated)
 
