@@ -27,6 +27,7 @@ from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
+from console.services.incremental_loading import refresh_changes
 from console.services.lost_answers import (
     CreateAttempt,
     changed_by_others,
@@ -68,9 +69,9 @@ class CustomerService:
         # Creates whose answer was lost, by idempotency key: read back before trying again.
         self._unconfirmed_creates: dict[str, CreateAttempt] = {}
         # The account's rows in the workspace database (None: no local copy is kept), and the
-        # cheaper refresh its provider allows, where one is wired in.
+        # cheaper refresh of what changed, tried before a full scan once the account is held.
         self.local: AccountCopy | None = None
-        self.incremental: IncrementalRefresh | None = None
+        self.incremental: IncrementalRefresh | None = refresh_changes
         self.keep_locally(local)
 
     @property

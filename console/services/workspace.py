@@ -268,6 +268,14 @@ class AccountCopy:
             return LocalCopy(customers_of(connection, self.account_id), state.data_as_of)
         return self.workspace._read(read)
 
+    async def run(self, work: Callable[[Workspace], T]) -> T:
+        """`work` with the open workspace, on its thread (how the incremental refresh reaches it)."""
+        def call() -> T:
+            if self.workspace._db is None:
+                raise WorkspaceClosedError("no local copy is kept")
+            return work(self.workspace._db)
+        return await self.workspace._run(call)
+
     async def begin_refresh(self) -> Refresh:
         """A full refresh begins: the generation its pages are saved under."""
         return await self.workspace._run(self._begin)
