@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.services.context import AppContext
 from console.ui.async_qt import wait_signal
+from console.ui.instance_lock import InstanceLock, tell_about_other_windows
 from console.ui.main_window import MainWindow
 from console.ui.start_preview import StartPreview
 
@@ -82,9 +83,11 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
     window = MainWindow(context)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
+    lock = InstanceLock(context.paths.data_dir)
 
     def show() -> None:
         window.show()
+        tell_about_other_windows(window, lock)
         for notice in context.notices:
             box = QMessageBox(QMessageBox.Icon.Warning, "Customer Console", notice, QMessageBox.StandardButton.Ok,
                               window)
@@ -112,4 +115,5 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
         # After the pages queued by the last refresh are saved; before the window goes, since with
         # it gone the loop may stop (the last window closed) before this await resumes.
         await context.workspace.close()
+        lock.release()
         window.deleteLater()
