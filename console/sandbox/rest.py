@@ -7,7 +7,7 @@ import random
 import string
 from abc import abstractmethod
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 
@@ -62,13 +62,17 @@ def request_fields(request: httpx.Request, *, invalid: Refusal) -> dict[str, Any
 
 
 def path_after(request: httpx.Request, prefix: str) -> list[str] | None:
-    """The path segments after `prefix` (None when the path does not start with it)."""
-    path = request.url.path.rstrip("/")
+    """The path segments after `prefix`, each decoded (None when the path does not start with it).
+
+    Split before decoding: an id holding an encoded slash (`/customers/%2F`) is one segment, not
+    an empty path that would read as the list.
+    """
+    path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace").rstrip("/")
     prefix = prefix.rstrip("/")
     if path != prefix and not path.startswith(prefix + "/"):
         return None
     rest = path[len(prefix):].strip("/")
-    return rest.split("/") if rest else []
+    return [unquote(segment) for segment in rest.split("/")] if rest else []
 
 
 def random_id(rng: random.Random, length: int, alphabet: str = ALPHANUMERIC) -> str:

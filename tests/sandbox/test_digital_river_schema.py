@@ -214,6 +214,7 @@ def _served(answer: httpx.Response, schema: str) -> bool:
 @example(create={"email": "\ud800@example.com"}, update={"shipping": {"name": "\udfff"}, "\ud800": 1})
 @example(create={"enabled": None, "type": None}, update={"requestToBeForgotten": None, "locale": None})
 @example(create=[], update="text")
+@example(create={"id": "/"}, update={})   # an id that is a slash: one path segment when encoded
 def test_whatever_is_accepted_is_served_as_a_valid_customer(create: Any, update: Any) -> None:
     emulator = DigitalRiverEmulator(seed=1, customers=2)
     key = emulator.client_credentials()["secret_key"]
