@@ -21,12 +21,13 @@ from console.domain.card_numbers import luhn_ok
 
 CARD_FIELDS = ("card_number", "exp_month", "exp_year", "cvv", "postal_code")
 
-# Issuer number prefixes (ranges inclusive, compared on as many leading digits as the bounds have).
+# Issuer number prefixes (ranges inclusive, compared on as many leading digits as the bounds have):
+# the one table every emulator names brands by, each in its provider's own words.
 _BRANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("amex", (("34", "34"), ("37", "37"))),
     ("diners", (("300", "305"), ("36", "36"), ("38", "39"))),
     ("discover", (("6011", "6011"), ("644", "649"), ("65", "65"))),
-    ("jcb", (("3528", "3589"),)),
+    ("jcb", (("3528", "3589"), ("3088", "3094"))),
     ("unionpay", (("62", "62"),)),
     ("mastercard", (("51", "55"), ("2221", "2720"))),
     ("visa", (("4", "4"),)),

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from console.sandbox.authorize_net import xml_codec
+from console.sandbox.card_entry import brand_of
 from console.sandbox.refusal import Refusal
 
 Record = dict[str, Any]
@@ -107,19 +108,14 @@ def card_facts(number: str) -> Record:
 
 
 # Issuer number ranges (first digits, inclusive) of the card types Authorize.net names in `cardType`.
-_BRAND_RANGES = (("AmericanExpress", ((34, 34), (37, 37))), ("JCB", ((3528, 3589), (3088, 3094))),
-                 ("DinersClub", ((300, 305), (36, 36), (38, 39))),
-                 ("Discover", ((6011, 6011), (644, 649), (65, 65))),
-                 ("MasterCard", ((51, 55), (2221, 2720))), ("Visa", ((4, 4),)))
+# Authorize.net's `cardType` words for the brands card_entry tells apart.
+_CARD_TYPES = {"amex": "AmericanExpress", "jcb": "JCB", "diners": "DinersClub", "discover": "Discover",
+               "mastercard": "MasterCard", "visa": "Visa"}
 
 
 def card_brand(number: str) -> str:
     """Authorize.net's `cardType` for a card number, from its leading digits (Visa when none match)."""
-    for brand, ranges in _BRAND_RANGES:
-        for low, high in ranges:
-            if low <= int(number[:len(str(low))]) <= high:
-                return brand
-    return "Visa"
+    return _CARD_TYPES.get(brand_of(number), "Visa")
 
 
 def masked_payment(profile: Record, payment: Record, *, unmask: bool, issuer: bool) -> Record:

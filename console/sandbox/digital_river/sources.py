@@ -31,29 +31,27 @@ from typing import Any
 import httpx
 
 from console.domain.card_numbers import luhn_ok
+from console.sandbox.card_entry import brand_of
 from console.sandbox.digital_river.wire import Record, compact, dr_time, refusal
 from console.sandbox.rest import bearer_token, request_fields
 
 # DR's test number whose source creation fails (testing-scenarios.md, "Error scenarios").
 FAILING_NUMBERS = frozenset({"4000000000003295"})
 DECLINED_MESSAGE = "Your card was declined."
-# (prefixes, brand as DR writes it, lengths, security code length)
-_BRANDS: tuple[tuple[tuple[str, ...], str, tuple[int, ...], int], ...] = (
-    (("34", "37"), "American Express", (15,), 4),
-    (("300", "301", "302", "303", "304", "305", "36", "38", "39"), "Diners Club", (14, 16), 3),
-    (("6011", "644", "645", "646", "647", "648", "649", "65"), "Discover", (16, 19), 3),
-    (tuple(str(n) for n in range(3528, 3590)), "JCB", (16,), 3),
-    (("51", "52", "53", "54", "55", *(str(n) for n in range(2221, 2721))), "MasterCard", (16,), 3),
-    (("62",), "UnionPay", (16, 17, 18, 19), 3),
-    (("4",), "Visa", (13, 16, 19), 3),
-)
+# Per brand card_entry tells apart: the brand as DR writes it, the number's lengths, the code's length.
+_BRANDS: dict[str, tuple[str, tuple[int, ...], int]] = {
+    "amex": ("American Express", (15,), 4),
+    "diners": ("Diners Club", (14, 16), 3),
+    "discover": ("Discover", (16, 19), 3),
+    "jcb": ("JCB", (16,), 3),
+    "mastercard": ("MasterCard", (16,), 3),
+    "unionpay": ("UnionPay", (16, 17, 18, 19), 3),
+    "visa": ("Visa", (13, 16, 19), 3),
+}
 
 
 def _brand(number: str) -> tuple[str, tuple[int, ...], int] | None:
-    for prefixes, brand, lengths, code_length in _BRANDS:
-        if number.startswith(prefixes):
-            return brand, lengths, code_length
-    return None
+    return _BRANDS.get(brand_of(number))
 
 
 def card_problem(number: str, month: str, year: str, cvv: str, today: datetime) -> tuple[str, str, str] | None:
