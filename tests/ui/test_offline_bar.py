@@ -82,6 +82,8 @@ async def test_an_unreachable_provider_shows_the_bar_writes_off_and_it_recovers_
     drafts = context.drafts
     assert drafts is not None
     await until(lambda: any(d.values.get("note") for _k, d in drafts.pending()), what="the draft")   # drafts work
+    dialog.save()                                   # Ctrl+S does no more than the button
+    assert "Offline" in dialog.state.text() and dialog.isVisible()
 
     # Retries come by themselves while the provider stays away…
     refused = square.refused
