@@ -64,6 +64,7 @@ class AccountSwitching:
         window.tasks.cancel("load")
         window.tasks.cancel("lookup")
         window.tasks.cancel(CUSTOM_VALUES)
+        window.offline.reset()   # retrying belongs to the account being closed
         window.preferences.keep_columns()
         old, window.session = window.session, None
         window.customer_list.clear()

@@ -20,6 +20,7 @@ class CustomerEditing:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.dialogs: list[CustomerDialog] = []
+        window.offline.changed.connect(lambda _offline: window.offline.hold_saves(self.dialogs))
 
     def open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
         """Open `customer` (None: a new one) in the open account; `draft_key` names a draft to keep it in."""
@@ -35,6 +36,7 @@ class CustomerEditing:
         dialog.open_existing.connect(self.open_by_id)
         dialog.finished.connect(lambda _r: self._closed(dialog))
         window.card_adding.attach_to(dialog)
+        window.offline.hold_saves([dialog])
         self.dialogs.append(dialog)
         dialog.open()
         return dialog

@@ -15,16 +15,18 @@ from console.services.accounts import AccountSession
 from console.services.customer_service import LoadProgress
 from console.services.workspace import LocalCopy
 from console.ui.error_message import show_error
+from console.ui.offline_bar import is_unreachable
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 
-def data_as_of(tr: Callable[[str], str], kept: LocalCopy) -> str:
+def data_as_of(tr: Callable[[str], str], kept: LocalCopy | datetime | None) -> str:
     """ "data as of 10:42" (with the date when not today), in local time."""
-    if kept.data_as_of is None:
+    as_of = kept.data_as_of if isinstance(kept, LocalCopy) else kept
+    if as_of is None:
         return tr("not yet refreshed completely")
-    when = kept.data_as_of.astimezone()
+    when = as_of.astimezone()
     shown = when.strftime("%H:%M") if when.date() == datetime.now().date() else when.strftime("%Y-%m-%d %H:%M")
     return tr("data as of {0}").format(shown)
 
@@ -35,6 +37,7 @@ class CustomerLoading:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self._first_page_seen = False   # first_page_shown is said once per window
+        self.as_of: datetime | None = None   # when the rows shown were last complete (local copy or load)
 
     def start(self) -> None:
         """Load (again) the customers of the open account, if one is open."""
@@ -84,7 +87,9 @@ class CustomerLoading:
         status.showMessage(tr("Loading customers from {0}…").format(session.account.name))
         kept: LocalCopy | None = None
         try:
-            kept = await self._show_local_copy(session) if window.model.loaded_count() == 0 else None
+            if window.model.loaded_count() == 0:   # an account just opened: its local copy, if any
+                kept = await self._show_local_copy(session)
+                self.as_of = kept.data_as_of if kept is not None else None
             if kept is not None:
                 status.showMessage(tr("Showing the local copy ({0}); refreshing from {1}…").format(
                     data_as_of(tr, kept), session.account.name))
@@ -93,6 +98,12 @@ class CustomerLoading:
             status.showMessage(tr("Loading stopped; {0} customers loaded.").format(window.model.loaded_count()))
             raise
         except e.ConsoleError as exc:
+            if is_unreachable(exc) and window.model.loaded_count() > 0:
+                # The rows shown stay, read-only, under the offline bar, which retries; no box each time.
+                window.offline.went_offline(data_as_of(tr, self.as_of))
+                status.showMessage(tr("{0} cannot be reached: {1}").format(session.account.name, exc.message))
+                window.load_finished.emit(exc)
+                return
             show_error(window, tr("Loading customers failed"), exc)
             if kept is not None:
                 status.showMessage(tr("Showing the local copy ({0}); the refresh from {1} failed.").format(
@@ -107,6 +118,8 @@ class CustomerLoading:
                 progress.loaded, len(progress.failures), progress.failures[0].message))
         else:
             status.showMessage(tr("Loaded {0} customers.").format(progress.loaded), 8000)
+        self.as_of = datetime.now().astimezone()
+        window.offline.back_online()
         window.customer_list.load_finished()
         window.start_snapshot.write()
         window.filter_bar.set_status_field(session.service.capabilities.status_filter,

@@ -34,6 +34,7 @@ from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
 from console.ui.local_copy import LocalCopySetting
+from console.ui.offline_bar import OfflineBar
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
 from console.ui.theme import follow_system_changes
@@ -66,6 +67,8 @@ class MainWindow(WindowLayout):
         self.filter_bar = FilterBar(self)
         self.central_layout.insertWidget(1, self.filter_bar)
         connect_filter_bar(self)
+        self.offline = OfflineBar(self)
+        self.central_layout.insertWidget(2, self.offline)
         self.empty_state = EmptyState(self.table)
         self.searching = CustomerSearch(self)
         self.loading = CustomerLoading(self)
@@ -78,6 +81,7 @@ class MainWindow(WindowLayout):
         self.draft_restore = DraftRestore(self)
         self.local_copy = LocalCopySetting(self)
         self.switching = AccountSwitching(self)
+        self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
 
         self.preferences.set_color_scheme(context.settings.color_scheme)
@@ -93,6 +97,7 @@ class MainWindow(WindowLayout):
             lambda: self.filter_bar.set_filters(NO_FILTERS, emit=True))
         self.empty_state.buttons["accounts"].clicked.connect(self.switching.open_dialog)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
+        self.offline.changed.connect(lambda _offline: self.update_actions())
         # A reset or a filter drops the selection without a selectionChanged: actions follow it anyway.
         for changed in (self.model.modelReset, self.model.layoutChanged, self.model.rowsRemoved):
             changed.connect(lambda *_: self.update_actions())
@@ -118,10 +123,13 @@ class MainWindow(WindowLayout):
         """Enable what the open account and the selection allow."""
         has_session = self.session is not None
         writable = has_session and not (self.session and self.session.account.read_only)
+        offline = self.offline.offline
         count = len(self.customer_list.selected_rows())
-        self.new_action.setEnabled(bool(writable))
+        self.new_action.setEnabled(bool(writable) and not offline)
         self.edit_action.setEnabled(has_session and count == 1)
-        self.delete_action.setEnabled(bool(writable) and count >= 1)
+        self.delete_action.setEnabled(bool(writable) and count >= 1 and not offline)
+        for action, tip in ((self.new_action, self.new_tip), (self.delete_action, self.delete_tip)):
+            action.setToolTip(self.offline.reason() if offline else tip)
         self.refresh_action.setEnabled(has_session)
         self.reset_demo_action.setEnabled(True)
 

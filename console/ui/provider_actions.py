@@ -34,11 +34,13 @@ class ProviderActions:
         if window.session is None:
             return
         caps = window.session.service.capabilities
-        read_only = window.session.account.read_only
+        # Offline, nothing can be sent either: the same entries are off, with the reason on hover.
+        read_only = window.session.account.read_only or window.offline.offline
         if caps.create_from is not None:
             create_from = menu.addAction(caps.create_from.label)
             create_from.setObjectName("createFromAction")
             create_from.setEnabled(not read_only)
+            window.offline.mark_write(create_from)
             create_from.triggered.connect(self.create_from_reference)
         if caps.custom_fields:
             manage = menu.addAction(self.window.tr("Custom &fields…"))
@@ -53,6 +55,7 @@ class ProviderActions:
             add_card = menu.addAction(window.tr("Add card…"))
             add_card.setObjectName("addCardAction")
             add_card.setEnabled(len(customers) == 1 and not read_only)
+            window.offline.mark_write(add_card)
             add_card.triggered.connect(lambda: window.card_adding.add(customers[0]))
         for spec in caps.actions:
             action = menu.addAction(spec.label)
@@ -60,6 +63,7 @@ class ProviderActions:
                 customers[0].value(k) == v for k, v in spec.hidden_when.items()) if spec.hidden_when else \
                 len(customers) == 1
             action.setEnabled(applies and not read_only)
+            window.offline.mark_write(action)
             action.triggered.connect(lambda _=False, s=spec: self.run_action(s))
 
     def manage_custom_fields(self) -> CustomFieldsDialog | None:

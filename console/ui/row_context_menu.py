@@ -49,6 +49,7 @@ class RowMenu:
         window = self.window
         menu = QMenu(window)
         menu.setObjectName("rowMenu")
+        menu.setToolTipsVisible(True)   # a disabled write says why (offline)
         for action in (window.edit_action, window.delete_action):
             menu.addAction(action)
         window.provider_actions.add_to(menu)
