@@ -87,3 +87,18 @@ def test_percentiles_stay_within_the_samples(run: Any) -> None:
     assert run.percentile(samples, 95) <= 0.030   # the "exclusive" quantiles would say 0.0335 here
     assert run.percentile(samples, 50) == 0.010
     assert run.percentile([0.5], 95) == 0.5
+
+
+def test_warm_start_prints_rows_painted_and_searchable_from_the_database() -> None:
+    out = _quick("P9")
+    lines = [text for text in out.splitlines() if text.startswith("P9")]
+    assert [re.sub(NUMBER + r".*", "", text) for text in lines] == [
+        "P9a warm start to rows from the database painted (median) ", "P9b warm start to searchable (median) "]
+    assert re.search(NUMBER + r" \| target <=1.5x bare window \| (met|missed)$", lines[0]), lines[0]
+    assert re.search(NUMBER + r" \| target <=1 s \| (met|missed)$", lines[1]), lines[1]
+    # Every run showed the local copy: each has a painted and a searchable time, in that order of events.
+    runs = re.search(r"runs \(painted / searchable, ms\): (.*)$", out, re.MULTILINE)
+    assert runs is not None, out
+    pairs = [tuple(map(int, pair.split("/"))) for pair in runs[1].split(", ")]
+    assert len(pairs) == 2 and all(painted >= searchable for painted, searchable in pairs), pairs
+    assert "20,000 customers of the demo Square account in the workspace database" in out

@@ -4,16 +4,19 @@ answers, then the refresh reconciles them in place: the selection and the scroll
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMessageBox
 
 from console.services.context import AppContext
 from console.services.settings import SettingsStore
 from console.services.workspace import workspace_files
+from console.ui.customer_loading import LOCAL_COPY_SHOWN
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until
 from tests.ui.conftest import OtherClient, make_context, wrap_demo_transports
@@ -53,7 +56,8 @@ async def _first_start(qtbot: Any, root: Path) -> None:
 
 
 async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_the_selection(
-        qtbot: Any, tmp_path: Path) -> None:
+        qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="console.ui.customer_loading")
     root = tmp_path / "app"
     await _first_start(qtbot, root)
 
@@ -70,6 +74,9 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
     assert held["square"].answered == 0            # nothing has come from the provider yet…
     assert model.rowCount() == CUSTOMERS           # …and every customer is in the table
     assert "data as of" in window.statusBar().currentMessage()
+    # Said once, with the count, when the copy is in the table and searchable (P9 waits for it).
+    said = [r.args for r in caplog.records if r.msg == LOCAL_COPY_SHOWN]
+    assert said == [("demo:square", CUSTOMERS)]
 
     row = 80
     chosen = model.customer(row).id
