@@ -21,8 +21,8 @@ from console.providers.http import (
     parse_retry_after,
     status_error,
 )
-from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
+from tests.sandbox.conftest import serving
 
 BASE = "https://api.test.invalid"
 
@@ -172,23 +172,19 @@ async def test_an_in_flight_request_is_known_sent_before_its_answer(monkeypatch:
         return handle(request)
 
     monkeypatch.setattr(emu, "handle", held)
-    server = EmulatorServer(emu, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        async with httpx.AsyncClient() as client:
-            core = HttpCore(client, provider="Test", base_url=server.base_url, map_error=_map,
-                            headers={"Authorization": "Bearer t"})
-            in_flight = InFlight(lambda on_sent: core.request("GET", "/v2/customers", on_sent=on_sent))
-            await asyncio.wait_for(in_flight.sent(), 10)
-            assert not in_flight.task.done()  # on the wire, and its answer still held back
+    # `serving` pauses the garbage collector while its thread runs (see there).
+    with serving(emu) as server:
+        try:
+            async with httpx.AsyncClient() as client:
+                core = HttpCore(client, provider="Test", base_url=server.base_url, map_error=_map,
+                                headers={"Authorization": "Bearer t"})
+                in_flight = InFlight(lambda on_sent: core.request("GET", "/v2/customers", on_sent=on_sent))
+                await asyncio.wait_for(in_flight.sent(), 10)
+                assert not in_flight.task.done()  # on the wire, and its answer still held back
+                release.set()
+                reply = await in_flight
+        finally:
             release.set()
-            reply = await in_flight
-    finally:
-        release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
     assert len(reply.body["customers"]) == 3
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from console.sandbox.base import Emulator
+from console.sandbox.base import Emulator, gc_paused
 from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
 from tests.support.openapi import OpenApiSpec, square_spec
@@ -21,16 +22,23 @@ HEADERS = {"Authorization": f"Bearer {TOKEN}", "Square-Version": "2025-08-20"}
 
 @contextlib.contextmanager
 def serving(emulator: Emulator) -> Iterator[EmulatorServer]:
-    """`emulator` served on a loopback port from a thread, for as long as the block runs."""
+    """`emulator` served on a loopback port from a thread, for as long as the block runs.
+
+    The serving thread allocates; a garbage collection it set off could free Qt objects left by
+    earlier tests (the qasync loop's) off the GUI thread and crash the process later. So collect
+    here, on the test's thread, and pause the collector while the server runs, as the app does.
+    """
     server = EmulatorServer(emulator, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    gc.collect()
+    with gc_paused():
+        thread.start()
+        try:
+            yield server
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import json
 import re
 import threading
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 import console.sandbox
-from console.sandbox.base import Emulator
+from console.sandbox.base import Emulator, gc_paused
 from console.sandbox.registry import EMULATORS, emulator_class, emulator_keys
 from console.sandbox.square import SquareEmulator
 from console.sandbox.store import StateStore
@@ -76,10 +77,13 @@ def test_concurrent_requests_are_safe(emu: SquareEmulator) -> None:
                 assert c.post("/v2/customers", json={"given_name": f"T{n}-{i}"}).status_code == 200
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    # No collection inside the workers: it could free Qt objects earlier tests left, off the GUI thread.
+    gc.collect()
+    with gc_paused():
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     with client_for(emu) as c:
         listed = c.get("/v2/customers", params={"count": "true", "limit": 1}).json()["count"]
     assert listed == len(emu.customer_ids()) == 60 + 80

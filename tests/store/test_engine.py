@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from console.sandbox.base import gc_paused
 from console.store import accounts, customers
 from console.store.engine import BUSY_TIMEOUT_MS, NewerSchemaError, Workspace, create_engine, open_workspace
 from console.store.keys import InvalidKeyError, new_key, sqlcipher_passphrase
@@ -144,10 +146,13 @@ def test_two_engines_on_one_file_write_concurrently_without_locking_errors(db_pa
 
     threads = [threading.Thread(target=writer, args=(first, "one")),
                threading.Thread(target=writer, args=(second, "two"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # No collection inside the writers: it could free Qt objects earlier tests left, off the GUI thread.
+    gc.collect()
+    with gc_paused():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     try:
         assert errors == []
         assert _count(first, "one") == _count(second, "two") == rounds * page
