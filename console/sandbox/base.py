@@ -16,7 +16,6 @@ inside that time, not added on top. Only work longer than the latency delays an 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import json
 import logging
@@ -33,6 +32,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from console.domain.gc_pause import gc_paused
 from console.sandbox.faults import ERROR_STATUS_KINDS, Fault, FaultConfig, FaultPlan
 from console.sandbox.retry_after import retry_after_value
 from console.sandbox.store import StateStore, StoreUnreadable
@@ -90,20 +90,6 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return httpx.Response(status, headers={"content-type": "application/json", **(headers or {})},
                           content=content)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects (seeding, loading)."""
-    # Each generation-2 pass walks every live object, so collecting while 100,000 records are
-    # built makes seeding several times slower; nothing built here forms garbage cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _request_body(request: httpx.Request) -> bytes:

@@ -8,12 +8,13 @@ never reaches a real person.
 from __future__ import annotations
 
 import bisect
-import gc
 import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from console.domain.gc_pause import gc_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,13 +314,8 @@ def _company(family: str, country: str, rand: Callable[[], float]) -> tuple[str,
 def generate_people(rng: random.Random, count: int) -> list[Person]:
     """`count` people drawn from `rng`; the same seed always gives the same people."""
     # Generation-2 collections walking a big heap would dominate the run; nothing here makes cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _generate(rng.random, count)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _generate(rand: Callable[[], float], count: int) -> list[Person]:

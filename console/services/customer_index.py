@@ -370,6 +370,21 @@ class CustomerIndex:
         return map(or_, self._hits_in(self._keys, token, positions, ascending),
                    self._hits_in(self._phone_keys, token, positions, ascending))
 
+    def shown(self, positions: Sequence[int], text: str, filters: CustomerFilters, *,
+              in_load_order: bool) -> list[int]:
+        """The positions among `positions` passing `filters` and matching `text`: the table's rows."""
+        if filters.active:
+            passed = self.passing(filters, positions)
+            if not text:
+                return passed
+            positions = passed
+        elif not text:
+            return list(positions)
+        if in_load_order and len(positions) == self.capacity:
+            # Every position in load order: as a range, the keys are scanned without picking.
+            return self.matching(text, range(len(positions)))
+        return self.matching(text, positions, ascending=in_load_order)
+
     def prefers_full_scan(self, count: int) -> bool:
         """Whether searching `count` positions costs more than reading every key in memory order."""
         return count > _SCAN_ALL_SHARE * len(self._keys)

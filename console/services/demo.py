@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from console.sandbox.base import Emulator, gc_paused
+from console.domain.gc_pause import gc_paused
+from console.sandbox.base import Emulator
 from console.sandbox.registry import emulator_class, emulator_keys
 from console.sandbox.server import EmulatorServer
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from console.domain.customer import Customer
+from console.domain.gc_pause import gc_paused
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
@@ -61,19 +61,6 @@ def workspace_files(database: Path) -> list[Path]:
     return [p for p in candidates if p.is_file()]
 
 
-@contextlib.contextmanager
-def _no_collections() -> Iterator[None]:
-    # A collection that starts on this thread could destroy stray Qt objects off the GUI thread
-    # (see accounts.open_session); pausing it while a call runs keeps collections on the loop's thread.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class LocalWorkspace:
     """The app's workspace database, behind one worker thread."""
 
@@ -93,7 +80,7 @@ class LocalWorkspace:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-workspace")
 
         def call() -> T:
-            with _no_collections():
+            with gc_paused():
                 return func(*args)
         return self._executor.submit(call)
 

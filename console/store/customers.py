@@ -10,9 +10,7 @@ Removing a customer row removes its document (foreign key cascade; the engine tu
 from __future__ import annotations
 
 import functools
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from console.domain.customer import Customer
+from console.domain.gc_pause import gc_paused
 from console.store.tables import accounts, customer_documents, customers
 
 _CUSTOMER = TypeAdapter(Customer)
@@ -68,7 +67,7 @@ def customers_of(connection: Connection, account_id: str) -> list[Customer]:
         .order_by(customer_documents.c.customer_id)).scalars().all()
     # One JSON array parsed in one call is about twice as fast as a call per row; and collections
     # walking a big heap while 100,000 customers are made would cost more than making them.
-    with _no_collections():
+    with gc_paused():
         return [_restore_tuples(c) for c in _CUSTOMERS.validate_json("[" + ",".join(documents) + "]")]
 
 
@@ -90,18 +89,6 @@ def remove_customers(connection: Connection, account_id: str, customer_ids: Iter
             sa.delete(customers).where(customers.c.account_id == account_id,
                                        customers.c.customer_id.in_(chunk))).rowcount
     return removed
-
-
-@contextmanager
-def _no_collections() -> Iterator[None]:
-    """The cyclic garbage collector paused (what is built here makes no cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _row(account_id: str, customer: Customer, seen_at: datetime, generation: int) -> dict[str, Any]:

@@ -3,14 +3,16 @@ has expired), declared once per column key for the customer table and the dialog
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidgetItem
 
+from console.domain.capabilities import ColumnSpec
 from console.domain.card_expiry import card_expiry
+from console.services.customer_index import CustomerIndex, Getter
 from console.services.table_columns import CARD_EXPIRES_COLUMN
 from console.ui.expiry_marks import expiry_colour, expiry_text, expiry_tooltip
 
@@ -50,3 +52,10 @@ def mark_item_cell(cell: QTableWidgetItem, item: Any, key: str) -> None:
     colour = mark.colour(value)
     if colour is not None:
         cell.setForeground(colour)
+
+
+def column_marks(index: CustomerIndex | None, columns: Sequence[ColumnSpec]) -> dict[int, tuple[CellMark, Getter]]:
+    """The table's marked columns by number: the mark, and the getter of the value it is given."""
+    if index is None:
+        return {}
+    return {i: (COLUMN_MARKS[c.key], index.getter(c.key)) for i, c in enumerate(columns) if c.key in COLUMN_MARKS}

@@ -28,7 +28,8 @@ from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
-from console.ui.cell_marks import COLUMN_MARKS, CellMark
+from console.ui.cell_marks import COLUMN_MARKS, CellMark, column_marks
+from console.ui.persistent_rows import moved_indexes
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 
@@ -84,8 +85,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._emit_counts()
 
     def set_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None = None) -> None:
-        """The same customers in `columns`: columns added after the present ones (custom fields read
-        after the customers) are inserted without a reset, so selection and scroll position stay."""
+        """The same customers in `columns`; columns added after the present ones join without a reset."""
         old = self._columns
         if self._index is None or columns[:len(old)] != old or len(columns) == len(old):
             if columns != old:
@@ -96,12 +96,10 @@ class CustomerTableModel(QAbstractTableModel):
         self.endInsertColumns()
 
     def _use_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None) -> None:
-        index = self._index
         self._columns = columns
         self._header_tips = dict(header_tips or {})
-        self._texts = RowTexts(index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
-        self._marks = {i: (COLUMN_MARKS[c.key], index.getter(c.key)) for i, c in enumerate(columns)
-                       if c.key in COLUMN_MARKS} if index is not None else {}
+        self._texts = RowTexts(self._index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
+        self._marks = column_marks(self._index, columns)
 
     @property
     def source(self) -> CustomerIndex | None:
@@ -185,9 +183,7 @@ class CustomerTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _ROW_FLAGS
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._columns):
@@ -208,14 +204,10 @@ class CustomerTableModel(QAbstractTableModel):
         return [self.customer(row) for row in rows]
 
     def row_of(self, customer_id: str) -> int | None:
-        if self._index is None:
-            return None
-        pos = self._index.position(customer_id)
-        if pos is None:
-            return None
+        pos = self._index.position(customer_id) if self._index is not None else None
         try:
-            return self._rows.index(pos)
-        except ValueError:
+            return self._rows.index(pos) if pos is not None else None
+        except ValueError:   # loaded, but not shown (the search or a filter hides it)
             return None
 
     def sort_state(self) -> tuple[str | None, bool]:
@@ -249,17 +241,7 @@ class CustomerTableModel(QAbstractTableModel):
     def _filtered(self, positions: list[int]) -> list[int]:
         if self._index is None:
             return []
-        if self._filters.active:
-            positions = self._index.passing(self._filters, positions)
-            if not self._filter:
-                return positions
-        elif not self._filter:
-            return list(positions)
-        in_load_order = self._sort_key is None
-        if in_load_order and len(positions) == self._index.capacity:
-            # Every position in load order: as a range, the index scans its keys without picking.
-            return self._index.matching(self._filter, range(len(positions)))
-        return self._index.matching(self._filter, positions, ascending=in_load_order)
+        return self._index.shown(positions, self._filter, self._filters, in_load_order=self._sort_key is None)
 
     def _sorted(self, positions: list[int]) -> list[int]:
         if self._index is None or self._sort_key is None:
@@ -275,22 +257,9 @@ class CustomerTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        old_rows = self._rows
-        positions = [old_rows[i.row()] if 0 <= i.row() < len(old_rows) else -1 for i in persistent]
-        self._rows = rows
+        old_rows, self._rows = self._rows, rows
         if persistent:
-            row_of = {pos: r for r, pos in enumerate(rows)} if len(persistent) > 8 else None
-            moved = []
-            for old, pos in zip(persistent, positions, strict=True):
-                if row_of is not None:
-                    new_row = row_of.get(pos)
-                else:
-                    try:
-                        new_row = rows.index(pos)
-                    except ValueError:
-                        new_row = None
-                moved.append(self.index(new_row, old.column()) if new_row is not None else QModelIndex())
-            self.changePersistentIndexList(persistent, moved)
+            self.changePersistentIndexList(persistent, moved_indexes(self, persistent, old_rows, rows))
         self.layoutChanged.emit()
         self._emit_counts()
 

@@ -38,6 +38,9 @@ class DialogSaving:
         """Validate; if everything is acceptable, send it (in the background)."""
         if self.d._saving:
             return
+        if not self.d.save_button.isEnabled():
+            self.d.state.setText(self.d.save_button.toolTip())   # Ctrl+S while offline: why not, not a failed send
+            return
         problems = self.d.problems()
         if problems:
             self.d._show_problems(dict(problems))

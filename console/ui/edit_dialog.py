@@ -254,9 +254,6 @@ class CustomerDialog(QDialog):
     # -- saving (see dialog_saving) ------------------------------------------------------------
     def save(self) -> None:
         """Validate; if everything is acceptable, send it (in the background)."""
-        if not self.save_button.isEnabled() and not self._saving:
-            self.state.setText(self.save_button.toolTip())   # Ctrl+S while offline: why not, not a failed send
-            return
         self.saving.save()
 
     def adopt_current(self, current: Customer) -> None:

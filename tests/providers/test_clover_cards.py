@@ -17,10 +17,10 @@ import respx
 from console.domain import errors as e
 from console.domain.card_forms import CardFormCompletion, CardFormKind
 from console.domain.customer import Customer
+from console.domain.gc_pause import gc_paused
 from console.providers.base import ProviderConfig
 from console.providers.clover import CloverProvider
 from console.providers.clover.cards import ecommerce_base_url
-from console.sandbox.base import gc_paused
 from console.sandbox.clover import CloverEmulator
 from console.sandbox.clover.cards import DECLINE_MESSAGE
 from console.sandbox.server import EmulatorServer

@@ -16,9 +16,9 @@ from console.domain.capabilities import CollectionKind
 from console.domain.card_forms import CardFormCompletion, CardFormKind
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
+from console.domain.gc_pause import gc_paused
 from console.providers.base import ProviderConfig
 from console.providers.square import SquareProvider
-from console.sandbox.base import gc_paused
 from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
 from tests.sandbox.conftest import serving

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from console.sandbox.base import Emulator, gc_paused
+from console.domain.gc_pause import gc_paused
+from console.sandbox.base import Emulator
 from console.sandbox.server import EmulatorServer
 from console.sandbox.square import SquareEmulator
 from tests.support.openapi import OpenApiSpec, square_spec

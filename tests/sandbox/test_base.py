@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 import console.sandbox
-from console.sandbox.base import Emulator, gc_paused
+from console.domain.gc_pause import gc_paused
+from console.sandbox.base import Emulator
 from console.sandbox.registry import EMULATORS, emulator_class, emulator_keys
 from console.sandbox.square import SquareEmulator
 from console.sandbox.store import StateStore

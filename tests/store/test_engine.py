@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from console.sandbox.base import gc_paused
+from console.domain.gc_pause import gc_paused
 from console.store import accounts, customers
 from console.store.engine import BUSY_TIMEOUT_MS, NewerSchemaError, Workspace, create_engine, open_workspace
 from console.store.keys import InvalidKeyError, new_key, sqlcipher_passphrase
