@@ -71,8 +71,10 @@ class CustomerLoading:
     def _first_rows_shown(self) -> None:
         if not self._first_page_seen:
             self._first_page_seen = True
-            self.window.customer_list.first_page_shown()
+            # Said first: a warm start's rows come before the window is shown (the preview stands in
+            # until this signal), and the columns are fitted to the shown window's width, not a guess.
             self.window.first_page_shown.emit()
+            self.window.customer_list.first_page_shown()
 
     async def _show_local_copy(self, session: AccountSession) -> LocalCopy | None:
         """The customers the workspace kept for the account, shown at once (an account just opened)."""
