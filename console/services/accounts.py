@@ -31,6 +31,9 @@ from console.services.write_confirmation import WriteConfirmations
 log = logging.getLogger(__name__)
 
 DEMO_PREFIX = "demo:"
+# The account selector's All accounts entry: also the last view kept in the settings, and the key of
+# its column layout and filters.
+ALL_ACCOUNTS = "all-accounts"
 
 
 @dataclass(frozen=True, slots=True)

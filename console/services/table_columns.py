@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from console.domain.capabilities import Capabilities, CollectionKind, ColumnSpec
 from console.domain.custom_fields import CustomFieldDefinition, column_key
+from console.services.combined_index import ACCOUNT_COLUMN
 from console.services.settings import ColumnLayout
 
 ID_COLUMN = ColumnSpec(key="id", label="ID", width=240, hidden_by_default=True,
@@ -45,3 +46,18 @@ def keep_unknown(saved: ColumnLayout, current: ColumnLayout) -> ColumnLayout:
         "order": [*current.order, *(k for k in saved.order if k not in known)],
         "widths": {**{k: w for k, w in saved.widths.items() if k not in known}, **current.widths},
         "hidden": [*current.hidden, *(k for k in saved.hidden if k not in known)]})
+
+
+ACCOUNT_COLUMN_SPEC = ColumnSpec(key=ACCOUNT_COLUMN, label="Account", width=190,
+                                 tooltip="The account the customer belongs to, with its provider's icon")
+
+
+def all_accounts_columns() -> tuple[ColumnSpec, ...]:
+    """The All accounts table's columns: the account, then the fields every provider has or most do."""
+    return (ACCOUNT_COLUMN_SPEC,
+            ColumnSpec(key="name", label="Name", width=200), ColumnSpec(key="email", label="Email", width=230),
+            ColumnSpec(key="phone", label="Phone", width=150), ColumnSpec(key="company", label="Company"),
+            ColumnSpec(key="created_at", label="Created", width=140),
+            ColumnSpec(key="reference_id", label="Reference ID", hidden_by_default=True),
+            ColumnSpec(key="address.city", label="City", hidden_by_default=True),
+            CARD_EXPIRES_COLUMN, ID_COLUMN)

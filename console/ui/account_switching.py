@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+
 from console.domain import errors as e
-from console.services.accounts import Account, all_accounts, open_session
+from console.services.accounts import ALL_ACCOUNTS, Account, all_accounts, open_session
 from console.ui.accounts_dialog import AccountsDialog
+from console.ui.all_accounts import account_label
 from console.ui.custom_field_loading import TASK as CUSTOM_VALUES
 from console.ui.error_message import show_error
 from console.ui.filter_bar import show_account_filters
@@ -36,36 +39,69 @@ class AccountSwitching:
         combo.blockSignals(True)
         combo.clear()
         for account in self.accounts:
-            combo.addItem(f"{account.name}  [{account.environment.upper()}]", account.id)
+            combo.addItem(account_label(account, account.environment), account.id)
+        if len(self.accounts) > 1:
+            combo.insertSeparator(combo.count())
+            combo.addItem(window.tr("All accounts"), ALL_ACCOUNTS)
+            combo.setItemData(combo.count() - 1, window.tr("Every account's customers in one table"),
+                              Qt.ItemDataRole.ToolTipRole)
+        if window.all_accounts.active and select is None:
+            current = ALL_ACCOUNTS
         index = max(0, combo.findData(current)) if current else 0
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
         window.customer_list.update_empty_state()
-        if self.accounts:
+        if combo.itemData(index) == ALL_ACCOUNTS:
+            window.tasks.start(self.open_all(), name="account")
+        elif self.accounts:
             chosen = self.accounts[index]
             if window.session is None or window.session.account != chosen:
                 window.tasks.start(self.open(chosen), name="account")
 
     def _chosen(self, index: int) -> None:
-        if 0 <= index < len(self.accounts):
+        if self.window.account_combo.itemData(index) == ALL_ACCOUNTS:
+            self.window.tasks.start(self.open_all(), name="account")
+        elif 0 <= index < len(self.accounts):
             self.window.tasks.start(self.open(self.accounts[index]), name="account")
 
     def choose(self, account: Account) -> None:
         """Show `account` as chosen in the selector without opening it."""
         combo = self.window.account_combo
         combo.blockSignals(True)
-        combo.setCurrentIndex(self.accounts.index(account))
+        combo.setCurrentIndex(combo.findData(account.id))
         combo.blockSignals(False)
+
+    async def _close_current(self) -> None:
+        """Finish the writes under way, then close what the window shows (one account or All accounts)."""
+        window = self.window
+        await finish_writes(window, window.tr("Finishing the changes in progress before switching…"))
+        window.preferences.keep_columns()
+        await window.all_accounts.close()
+
+    async def open_all(self) -> None:
+        """Close the current account and show every account's customers together."""
+        window = self.window
+        await self._close_current()
+        window.tasks.cancel("load")
+        window.tasks.cancel("lookup")
+        window.tasks.cancel(CUSTOM_VALUES)
+        window.offline.reset()
+        old, window.session = window.session, None
+        window.customer_list.clear()
+        if old is not None:
+            await old.aclose()
+        self.open_failed = None
+        await window.all_accounts.open(self.accounts)
+        window.account_opened.emit(ALL_ACCOUNTS)
 
     async def open(self, account: Account) -> None:
         """Close the current account (cancelling its reads, finishing its writes) and open `account`."""
         window, context, tr = self.window, self.window.context, self.window.tr
-        await finish_writes(window, tr("Finishing the changes in progress before switching…"))
+        await self._close_current()
         window.tasks.cancel("load")
         window.tasks.cancel("lookup")
         window.tasks.cancel(CUSTOM_VALUES)
         window.offline.reset()   # retrying belongs to the account being closed
-        window.preferences.keep_columns()
         old, window.session = window.session, None
         window.customer_list.clear()
         show_account_filters(window, account)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.card_expiry import card_expiry
+from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex, Getter
 from console.services.table_columns import CARD_EXPIRES_COLUMN
 from console.ui.expiry_marks import expiry_colour, expiry_text, expiry_tooltip
@@ -54,7 +55,8 @@ def mark_item_cell(cell: QTableWidgetItem, item: Any, key: str) -> None:
         cell.setForeground(colour)
 
 
-def column_marks(index: CustomerIndex | None, columns: Sequence[ColumnSpec]) -> dict[int, tuple[CellMark, Getter]]:
+def column_marks(index: CustomerIndex | CombinedIndex | None,
+                 columns: Sequence[ColumnSpec]) -> dict[int, tuple[CellMark, Getter]]:
     """The table's marked columns by number: the mark, and the getter of the value it is given."""
     if index is None:
         return {}

@@ -30,9 +30,50 @@ class CustomerDeleting:
 
     def delete_selected(self) -> None:
         window = self.window
+        if window.all_accounts.active:
+            groups = self._by_account(window.customer_list.selected_or_current_rows())
+            if groups:
+                window.tasks.start(self._confirm_groups(groups), name="confirm-delete")
+            return
         customers = window.customer_list.selected_customers()
         if customers and window.session is not None:
             window.tasks.start(self._confirm(window.session, customers), name="confirm-delete")
+
+    def _by_account(self, rows: list[int]) -> list[tuple[AccountSession, list[Customer]]]:
+        """The customers of `rows` grouped by their accounts, in the accounts' first appearance."""
+        window = self.window
+        groups: dict[str, tuple[AccountSession, list[Customer]]] = {}
+        for row in rows:
+            session = window.all_accounts.session_of_row(row)
+            if session is not None:
+                groups.setdefault(session.account.id, (session, []))[1].append(window.model.customer(row))
+        return list(groups.values())
+
+    async def _confirm_groups(self, groups: list[tuple[AccountSession, list[Customer]]]) -> None:
+        """All accounts: one question naming each account, then each account's delete in turn, each
+        with its own production confirmation (asked by its service before its first write)."""
+        if len(groups) == 1:
+            await self._confirm(*groups[0])
+            return
+        window, tr = self.window, self.window.tr
+        total = sum(len(customers) for _, customers in groups)
+        lines = []
+        for session, customers in groups:
+            names = [session.service.index.name(c) for c in customers]
+            shown = ", ".join(names[:MAX_NAMED]) + (tr(" …and {0} more").format(len(names) - MAX_NAMED)
+                                                    if len(names) > MAX_NAMED else "")
+            env = f" [{session.environment.upper()}]"
+            lines.append(f"• {session.account.name}{env}: {shown}")
+        answer = await ask(window, tr("Delete customers"),
+                           tr("Delete these {0} customers from {1} accounts?").format(total, len(groups)),
+                           informative="\n".join(lines) + "\n\n" + tr("This cannot be undone."),
+                           icon=QMessageBox.Icon.Warning,
+                           labels={Yes: tr("Delete {0}").format(self._count(total)), No: tr("Keep them")})
+        if answer != Yes:
+            return
+        for session, customers in groups:
+            if session in window.all_accounts.sessions.values():
+                queue_write(window, self._delete(session, customers))
 
     def _count(self, number: int) -> str:
         return count_of(number, self.window.tr("customer"), self.window.tr("customers"))
@@ -50,7 +91,7 @@ class CustomerDeleting:
                            icon=QMessageBox.Icon.Warning,
                            labels={Yes: tr("Delete {0}").format(self._count(len(customers))),
                                    No: tr("Keep them") if len(customers) > 1 else tr("Keep it")})
-        if answer != Yes or window.session is not session:
+        if answer != Yes or (window.session is not session and session not in window.all_accounts.sessions.values()):
             return
         queue_write(window, self._delete(session, customers))
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from console.domain import errors as e
 from console.domain.customer import Customer
+from console.services.accounts import AccountSession
+from console.ui.account_choice import choose_account
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.error_message import show_error
 
@@ -22,17 +24,19 @@ class CustomerEditing:
         self.dialogs: list[CustomerDialog] = []
         window.offline.changed.connect(lambda _offline: window.offline.hold_saves(self.dialogs))
 
-    def open_dialog(self, customer: Customer | None, draft_key: str | None = None) -> CustomerDialog | None:
-        """Open `customer` (None: a new one) in the open account; `draft_key` names a draft to keep it in."""
+    def open_dialog(self, customer: Customer | None, draft_key: str | None = None,
+                    session: AccountSession | None = None) -> CustomerDialog | None:
+        """Open `customer` (None: a new one) in `session`'s account (else the open one); `draft_key`
+        names a draft to keep it in."""
         window = self.window
-        session = window.session
+        session = session or window.session
         if session is None:
             return None
         dialog = CustomerDialog(session.service, customer, account_label=session.account.name,
                                 environment=session.environment, account_id=session.account.id,
                                 drafts=window.context.drafts, draft_key=draft_key, parent=window,
                                 custom_fields=session.custom_fields)
-        dialog.saved.connect(lambda c: self.saved(c, created=customer is None))
+        dialog.saved.connect(lambda c: self.saved(c, created=customer is None, session=session))
         dialog.open_existing.connect(self.open_by_id)
         dialog.finished.connect(lambda _r: self._closed(dialog))
         window.card_adding.attach_to(dialog)
@@ -48,13 +52,24 @@ class CustomerEditing:
         self.window.table.setFocus()
 
     def new_customer(self) -> CustomerDialog | None:
+        """A new customer in the open account; in All accounts, in the account chosen first."""
+        window = self.window
+        if window.all_accounts.active:
+            window.tasks.start(self._new_in_chosen(), name="choose-account")
+            return None
         return self.open_dialog(None)
 
+    async def _new_in_chosen(self) -> None:
+        session = await choose_account(self.window, self.window.all_accounts.writable_sessions())
+        if session is not None and session in self.window.all_accounts.sessions.values():
+            self.open_dialog(None, session=session)
+
     def edit_selected(self) -> CustomerDialog | None:
-        customers = self.window.customer_list.selected_customers()
-        if len(customers) != 1:
+        window = self.window
+        rows = window.customer_list.selected_or_current_rows()
+        if len(rows) != 1:
             return None
-        return self.open_dialog(customers[0])
+        return self.open_dialog(window.model.customer(rows[0]), session=window.all_accounts.session_of_row(rows[0]))
 
     def open_by_id(self, customer_id: str) -> None:
         """Read a customer from the provider (it may not be loaded yet), select it and open it."""
@@ -75,13 +90,14 @@ class CustomerEditing:
 
         window.tasks.start(fetch_and_open(), name="open-existing")
 
-    def saved(self, customer: Customer, *, created: bool) -> None:
+    def saved(self, customer: Customer, *, created: bool, session: AccountSession | None = None) -> None:
         """Say so in the status bar and select the customer's row."""
         window = self.window
-        name = window.session.service.index.name(customer) if window.session else customer.id
+        session = session or window.session
+        name = session.service.index.name(customer) if session else customer.id
         message = window.tr("Created {0}.") if created else window.tr("Saved {0}.")
         window.statusBar().showMessage(message.format(name), 8000)
-        window.customer_list.select_customer(customer.id)
+        window.customer_list.select_customer(customer.id, session.account.id if session else None)
 
     def unsaved_dialog(self) -> CustomerDialog | None:
         """An open dialog holding typed edits, if any."""

@@ -83,27 +83,31 @@ class CustomerList(QObject):
         window = self.window
         window.empty_state.update_for(window.model, has_accounts=bool(window.switching.accounts),
                                       open_failed=window.switching.open_failed,
-                                      session_open=window.session is not None)
+                                      session_open=window.session is not None or window.all_accounts.active)
 
     # -- selection ----------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.window.table.selectionModel().selectedRows()})
 
-    def selected_customers(self) -> list[Customer]:
-        """The selected customers, else the current row's while the table has the focus."""
+    def selected_or_current_rows(self) -> list[int]:
+        """The selected rows, else the current row while the table has the focus."""
         table = self.window.table
         rows = self.selected_rows()
         if not rows and table.currentIndex().isValid() and table.hasFocus():
             rows = [table.currentIndex().row()]
-        return self.window.model.customers(rows)
+        return rows
 
-    def select_customer(self, customer_id: str) -> None:
-        """Select and show a customer's row, clearing the search if that hides it."""
+    def selected_customers(self) -> list[Customer]:
+        """The selected customers, else the current row's while the table has the focus."""
+        return self.window.model.customers(self.selected_or_current_rows())
+
+    def select_customer(self, customer_id: str, account_id: str | None = None) -> None:
+        """Select and show a customer's row (of `account_id` in All accounts), clearing the search if that hides it."""
         window = self.window
-        row = window.model.row_of(customer_id)
+        row = window.model.row_of(customer_id, account_id)
         if row is None and window.search.text():
             window.search.clear()
-            row = window.model.row_of(customer_id)
+            row = window.model.row_of(customer_id, account_id)
         if row is not None:
             index = window.model.index(row, 0)
             window.table.setCurrentIndex(index)

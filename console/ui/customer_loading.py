@@ -46,8 +46,10 @@ class CustomerLoading:
         self.as_of: datetime | None = None   # when the rows shown were last complete (local copy or load)
 
     def start(self) -> None:
-        """Load (again) the customers of the open account, if one is open."""
-        if self.window.session is not None:
+        """Load (again) the customers of the open account (or every account of All accounts)."""
+        if self.window.all_accounts.active:
+            self.window.all_accounts.loading.start_all()
+        elif self.window.session is not None:
             self.window.tasks.start(self._load(self.window.session), name="load")
 
     def cancel(self) -> None:

@@ -26,9 +26,11 @@ from PySide6.QtCore import (
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
+from console.services.combined_index import ACCOUNT_COLUMN, CombinedIndex
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
 from console.ui.cell_marks import COLUMN_MARKS, CellMark, column_marks
+from console.ui.combined_cells import CombinedTexts
 from console.ui.persistent_rows import moved_indexes
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
@@ -40,10 +42,12 @@ CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+RowSource = CustomerIndex | CombinedIndex   # one account's customers, or several accounts' (All accounts)
 
 
 class CustomerTableModel(QAbstractTableModel):
@@ -53,7 +57,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._index: CustomerIndex | None = None
+        self._index: RowSource | None = None
         self._columns: tuple[ColumnSpec, ...] = ()
         self._header_tips: dict[str, str] = {}
         self._order: list[int] = []   # every live position, in the current sort order
@@ -62,12 +66,14 @@ class CustomerTableModel(QAbstractTableModel):
         self._filters = NO_FILTERS
         self._sort_key: str | None = None
         self._descending = False
-        self._texts = RowTexts()
+        self._texts: RowTexts | CombinedTexts = RowTexts()
+        self._icon_column: int | None = None   # All accounts: the Account column shows its provider's icon
+        self.row_icon: Callable[[str], Any] | None = None   # account id -> its icon (set by the All accounts view)
         # Marked columns: the mark, and the getter of the value it is given.
         self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}
 
     # -- source -------------------------------------------------------------------------------
-    def set_source(self, index: CustomerIndex | None, columns: tuple[ColumnSpec, ...],
+    def set_source(self, index: RowSource | None, columns: tuple[ColumnSpec, ...],
                    header_tips: dict[str, str] | None = None) -> None:
         """Show another account's customers (or none)."""
         self.beginResetModel()
@@ -98,11 +104,17 @@ class CustomerTableModel(QAbstractTableModel):
     def _use_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None) -> None:
         self._columns = columns
         self._header_tips = dict(header_tips or {})
-        self._texts = RowTexts(self._index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
+        formats = {key: mark.text for key, mark in COLUMN_MARKS.items()}
+        if isinstance(self._index, CombinedIndex):
+            self._texts = CombinedTexts(self._index, columns, formats)
+            self._icon_column = next((n for n, c in enumerate(columns) if c.key == ACCOUNT_COLUMN), None)
+        else:
+            self._texts = RowTexts(self._index, columns, formats)
+            self._icon_column = None
         self._marks = column_marks(self._index, columns)
 
     @property
-    def source(self) -> CustomerIndex | None:
+    def source(self) -> RowSource | None:
         """The customers shown (an account's index), or None."""
         return self._index
 
@@ -137,11 +149,14 @@ class CustomerTableModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         role = int(role)
-        if role != _DISPLAY and role != _TOOLTIP and role != _CUSTOMER_ID and role != _FOREGROUND:
+        if role != _DISPLAY and role != _TOOLTIP and role != _CUSTOMER_ID and role != _FOREGROUND \
+                and role != _DECORATION:
             return None
         row = index.row()
         if self._index is None or not 0 <= row < len(self._rows) or not index.isValid():
             return None
+        if role == _DECORATION:
+            return self._icon(self._rows[row]) if index.column() == self._icon_column else None
         if role == _CUSTOMER_ID:
             return self._index.at(self._rows[row]).id
         if role != _DISPLAY and index.column() in self._marks:
@@ -166,7 +181,8 @@ class CustomerTableModel(QAbstractTableModel):
             role = request.role()
             if role == _DISPLAY and shown:
                 request.setData(self._texts.row(rows[row])[index.column()])
-            elif (role in (_TOOLTIP, _CUSTOMER_ID) or (marked and role == _FOREGROUND)) and shown:
+            elif (role in (_TOOLTIP, _CUSTOMER_ID) or (marked and role == _FOREGROUND)
+                  or (role == _DECORATION and index.column() == self._icon_column)) and shown:
                 request.setData(self.data(index, role))
             else:
                 request.clearData()  # what data() answers for any other role: nothing
@@ -195,7 +211,18 @@ class CustomerTableModel(QAbstractTableModel):
         self._order = order_positions
         self._relayout(self._filtered(order_positions))
 
+    def _icon(self, position: int) -> Any:
+        if self.row_icon is None or not isinstance(self._index, CombinedIndex):
+            return None
+        return self.row_icon(self._index.account_at(position))
+
     # -- what the window asks -----------------------------------------------------------------
+    def account_of(self, row: int) -> str | None:
+        """The account id of a row in the All accounts table; None when one account is shown."""
+        if not isinstance(self._index, CombinedIndex):
+            return None
+        return self._index.account_at(self._rows[row])
+
     def customer(self, row: int) -> Customer:
         assert self._index is not None
         return self._index.at(self._rows[row])
@@ -203,8 +230,12 @@ class CustomerTableModel(QAbstractTableModel):
     def customers(self, rows: list[int]) -> list[Customer]:
         return [self.customer(row) for row in rows]
 
-    def row_of(self, customer_id: str) -> int | None:
-        pos = self._index.position(customer_id) if self._index is not None else None
+    def row_of(self, customer_id: str, account_id: str | None = None) -> int | None:
+        """The row showing a customer (of `account_id`, in the All accounts table), if shown."""
+        if isinstance(self._index, CombinedIndex):
+            pos = self._index.position(customer_id, account_id)
+        else:
+            pos = self._index.position(customer_id) if self._index is not None else None
         try:
             return self._rows.index(pos) if pos is not None else None
         except ValueError:   # loaded, but not shown (the search or a filter hides it)
@@ -267,8 +298,10 @@ class CustomerTableModel(QAbstractTableModel):
         if self._index is None:
             return
         self._texts.forget((*changed, *removed))  # added positions are new (or emptied by a removal first)
-        if not removed and not changed and self._sort_key is None:
-            # Common case while loading: new customers arrive at the end in load order.
+        if not removed and not changed and self._sort_key is None \
+                and (not self._order or not added or added[0] > self._order[-1]):
+            # Common case while loading: new customers arrive at the end in load order. (In the
+            # All accounts table an account may load after those below it: then the general way.)
             self._order.extend(added)
             shown = self._filtered(added)
             if shown:

@@ -23,6 +23,8 @@ async def reset_demo_flow(window: MainWindow) -> None:
     await window.tasks.idle(WRITES)   # a write under way finishes before its data is replaced
     window.tasks.cancel("load")
     window.context.demo.reset()
-    if window.session is not None and window.session.account.is_demo:
+    if window.all_accounts.active:
+        await window.switching.open_all()   # the demo accounts among them start again from their data
+    elif window.session is not None and window.session.account.is_demo:
         await window.switching.open(window.session.account)
     window.statusBar().showMessage(tr("Demo data reset."), 8000)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.capabilities import StatusFilterSpec
+from console.services.accounts import ALL_ACCOUNTS
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 
 if TYPE_CHECKING:
@@ -211,11 +212,13 @@ def connect_filter_bar(window: MainWindow) -> None:
     def changed(filters: CustomerFilters) -> None:
         window.model.set_query(window.search.text(), filters)   # one table change for both
         show_filter_count(window, filters)
-        if window.session is not None:
+        kept_as = window.session.account.id if window.session is not None else \
+            ALL_ACCOUNTS if window.all_accounts.active else None
+        if kept_as is not None:
             if filters.active:
-                settings.filters[window.session.account.id] = filters
+                settings.filters[kept_as] = filters
             else:
-                settings.filters.pop(window.session.account.id, None)
+                settings.filters.pop(kept_as, None)
             window.preferences.save()
 
     window.filter_bar.setVisible(settings.window.filter_bar)

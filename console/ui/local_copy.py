@@ -48,7 +48,7 @@ class LocalCopySetting:
         window, tr, context = self.window, self.window.tr, self.window.context
         if on == context.settings.keep_local_copy:
             return
-        service = window.session.service if window.session is not None else None
+        sessions = [window.session] if window.session is not None else list(window.all_accounts.sessions.values())
         if not on:
             answer = await ask(
                 window, tr("Keep a local copy"), tr("Stop keeping a local copy of the customers on this computer?"),
@@ -60,8 +60,8 @@ class LocalCopySetting:
                 return
             context.settings.keep_local_copy = False
             window.preferences.save()
-            if service is not None:
-                service.keep_locally(None)
+            for session in sessions:
+                session.service.keep_locally(None)
             await context.workspace.turn_off()
             window.statusBar().showMessage(tr("No local copy is kept; it was deleted."), 8000)
             return
@@ -69,7 +69,8 @@ class LocalCopySetting:
         window.preferences.save()
         context.workspace.start()
         workspace = await self.ready()
-        if window.session is not None and workspace.is_open:
-            account = window.session.account
-            window.session.service.keep_locally(workspace.for_account(account.id, account.info.key))
+        if sessions and workspace.is_open:
+            for session in sessions:
+                account = session.account
+                session.service.keep_locally(workspace.for_account(account.id, account.info.key))
             window.loading.start()   # the refresh fills the new local copy

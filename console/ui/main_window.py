@@ -18,6 +18,7 @@ from console.services.accounts import AccountSession
 from console.services.context import AppContext
 from console.services.customer_filters import NO_FILTERS
 from console.ui.account_switching import AccountSwitching
+from console.ui.all_accounts import AllAccounts
 from console.ui.async_qt import WRITES, TaskRegistry
 from console.ui.card_adding import CardAdding
 from console.ui.custom_field_loading import CustomFieldLoading
@@ -44,7 +45,7 @@ from console.ui.window_preferences import WindowPreferences
 
 
 class MainWindow(WindowLayout):
-    """One window over one open account at a time."""
+    """One window over one open account at a time, or over all of them (All accounts)."""
 
     account_opened = Signal(str)      # account id, once its session is ready
     first_page_shown = Signal()       # the first page of customers is in the table
@@ -80,6 +81,7 @@ class MainWindow(WindowLayout):
         self.start_snapshot = StartSnapshotWriter(self)
         self.draft_restore = DraftRestore(self)
         self.local_copy = LocalCopySetting(self)
+        self.all_accounts = AllAccounts(self)
         self.switching = AccountSwitching(self)
         self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
@@ -121,6 +123,9 @@ class MainWindow(WindowLayout):
 
     def update_actions(self) -> None:
         """Enable what the open account and the selection allow."""
+        if self.all_accounts.active:
+            self.all_accounts.update_actions()
+            return
         has_session = self.session is not None
         writable = has_session and not (self.session and self.session.account.read_only)
         offline = self.offline.offline
@@ -157,6 +162,7 @@ class MainWindow(WindowLayout):
         self.start_snapshot.write()
         await self.tasks.cancel_all()
         await self.editing.cancel_all()
+        await self.all_accounts.close()
         if self.session is not None:
             session, self.session = self.session, None
             await session.aclose()

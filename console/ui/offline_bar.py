@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,19 @@ def next_delay(delays: Sequence[float], failures: int) -> float:
     return delays[min(failures, len(delays)) - 1]
 
 
+@dataclass
+class _Down:
+    """An account of the All accounts view that cannot be reached."""
+
+    name: str
+    as_of: str
+    failures: int
+    retry_at: datetime
+
+
 class OfflineBar(QFrame):
-    """Shown while the open account's provider is unreachable; `changed(offline)` says when that flips."""
+    """Shown while the open account's provider is unreachable (or, in the All accounts view, any of
+    its accounts'); `changed(offline)` says when that flips."""
 
     changed = Signal(bool)
 
@@ -59,9 +71,19 @@ class OfflineBar(QFrame):
         self.offline = False
         self.as_of = ""
         self.failures = 0
+        self.down: dict[str, _Down] = {}   # All accounts: the accounts offline, by id
 
-    def reason(self) -> str:
-        """Why writes are off, for tooltips."""
+    def offline_for(self, account_id: str) -> bool:
+        """Whether the rows of `account_id` are read-only for being offline (the one open account's, or
+        one of the All accounts view's)."""
+        return account_id in self.down if self.down else self.offline
+
+    def reason(self, account_id: str | None = None) -> str:
+        """Why writes are off, for tooltips (for `account_id`'s rows in the All accounts view)."""
+        if account_id is not None and account_id in self.down:
+            down = self.down[account_id]
+            return self.tr("Offline: {0} cannot be reached, so changes cannot be sent. Its rows are the local "
+                           "copy ({1}).").format(down.name, down.as_of)
         provider = self.main.session.service.capabilities.display_name if self.main.session else ""
         return self.tr("Offline: {0} cannot be reached, so changes cannot be sent. The rows are the local copy "
                        "({1}).").format(provider, self.as_of)
@@ -97,9 +119,53 @@ class OfflineBar(QFrame):
 
     def reset(self) -> None:
         """Another account (or none) is open: stop retrying and forget this one's state."""
+        for account_id in list(self.down):
+            self.account_online(account_id)
         self.back_online()
 
+    # -- All accounts: each account on its own ----------------------------------------------------
+    def account_offline(self, account_id: str, name: str, as_of: str) -> None:
+        """An account of the All accounts view could not be reached: its rows go read-only, retried on its own."""
+        known = self.down.get(account_id)
+        failures = known.failures + 1 if known else 1
+        delay = next_delay(self.retry_delays, failures)
+        self.down[account_id] = _Down(name, known.as_of if known else as_of, failures,
+                                      datetime.now() + timedelta(seconds=delay))
+        self.main.tasks.start(self._retry_account_after(account_id, delay), name=f"{TASK}:{account_id}")
+        self._show_down()
+        self.offline = True
+        self.changed.emit(True)   # also when another account was down already: the actions look again
+
+    def account_online(self, account_id: str) -> None:
+        """An account of the All accounts view answered again."""
+        if self.down.pop(account_id, None) is None:
+            return
+        self.main.tasks.cancel(f"{TASK}:{account_id}")
+        self._show_down()
+        if not self.down:
+            self.offline = False
+            self.setVisible(False)
+        self.changed.emit(self.offline)
+
+    def _show_down(self) -> None:
+        if not self.down:
+            return
+        parts = "; ".join(f"{d.name}: {d.as_of}" for d in self.down.values())
+        retry_at = min(d.retry_at for d in self.down.values())
+        self.text.setText(self.tr("Offline — {0}; retrying at {1}").format(parts, retry_at.strftime("%H:%M:%S")))
+        self.setVisible(True)
+
+    async def _retry_account_after(self, account_id: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.main.all_accounts.loading.start(account_id)
+
     def retry_now(self) -> None:
+        if self.down:
+            for account_id in list(self.down):
+                self.main.tasks.cancel(f"{TASK}:{account_id}")
+                self.main.all_accounts.loading.start(account_id)
+            self.text.setText(self.tr("Offline — retrying now…"))
+            return
         self.main.tasks.cancel(TASK)
         self.text.setText(self.tr("Offline — {0}; retrying now…").format(self.as_of))
         self.main.loading.start()
@@ -112,5 +178,6 @@ class OfflineBar(QFrame):
     def hold_saves(self, dialogs: Iterable[CustomerDialog]) -> None:
         """While offline a dialog can be read and typed into (kept as a draft), but not saved."""
         for dialog in dialogs:
-            dialog.save_button.setEnabled(not self.offline)
-            dialog.save_button.setToolTip(self.reason() if self.offline else self.tr("Save (Ctrl+S)"))
+            offline = self.offline_for(dialog.account_id)
+            dialog.save_button.setEnabled(not offline)
+            dialog.save_button.setToolTip(self.reason(dialog.account_id) if offline else self.tr("Save (Ctrl+S)"))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu, QTableView
 
 from console.domain.customer import Customer
+from console.services.accounts import AccountSession
 from console.services.dashboard_links import dashboard_link
 from console.ui.customer_table import CustomerTableModel
 
@@ -68,7 +69,7 @@ class RowMenu:
         as_text.triggered.connect(lambda: self._copied(rows_as_text(window.table, window.model, rows),
                                                        tr("{0} row(s) as text").format(len(rows))))
         menu.addSeparator()
-        self._add_dashboard(menu, customers)
+        self._add_dashboard(menu, customers, self._session(rows))
         menu.addSeparator()
         menu.addAction(window.new_action)
         menu.addAction(window.refresh_action)
@@ -85,9 +86,15 @@ class RowMenu:
         copy_to_clipboard(text)
         self.window.statusBar().showMessage(self.window.tr("Copied {0}.").format(what), 5000)
 
-    def _add_dashboard(self, menu: QMenu, customers: list[Customer]) -> None:
+    def _session(self, rows: list[int]) -> AccountSession | None:
+        """The account of the rows: the open one, or in All accounts the rows' own when they share one."""
+        sessions = {id(s): s for s in map(self.window.all_accounts.session_of_row, rows) if s is not None}
+        if not self.window.all_accounts.active:
+            return self.window.session
+        return next(iter(sessions.values())) if len(sessions) == 1 else None
+
+    def _add_dashboard(self, menu: QMenu, customers: list[Customer], session: AccountSession | None) -> None:
         window = self.window
-        session = window.session
         if session is None:
             return
         provider = session.service.capabilities.display_name
@@ -101,12 +108,12 @@ class RowMenu:
             action.setStatusTip(window.tr("Demo customers exist only on this computer, not at {0}.").format(provider))
             return
         if len(customers) == 1:
-            action.triggered.connect(lambda: self.open_dashboard(customers[0]))
+            action.triggered.connect(lambda: self.open_dashboard(customers[0], session))
 
-    def open_dashboard(self, customer: Customer) -> bool:
+    def open_dashboard(self, customer: Customer, session: AccountSession | None = None) -> bool:
         """Open the customer's page in the provider's dashboard, or its home with the id on the clipboard."""
         window = self.window
-        session = window.session
+        session = session or window.session
         if session is None:
             return False
         account = session.account

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
+from console.services.accounts import ALL_ACCOUNTS
 from console.services.settings import ColumnLayout
 from console.services.table_columns import keep_unknown
 from console.ui.theme import apply_color_scheme
@@ -50,9 +51,9 @@ class WindowPreferences:
     def keep_columns(self) -> None:
         """Note the open account's column layout (saved with the next save)."""
         window = self.window
-        if window.session is None or not window.model.columns:
+        if not window.model.columns or (window.session is None and not window.all_accounts.active):
             return
-        provider = window.session.service.capabilities.provider
+        provider = window.session.service.capabilities.provider if window.session is not None else ALL_ACCOUNTS
         window.context.settings.columns[provider] = keep_unknown(self.column_layout(provider),
                                                                  window.customer_list.header.layout())
 
