@@ -9,6 +9,7 @@ without a lookup.
 from __future__ import annotations
 
 import contextlib
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import compress, repeat
@@ -110,10 +111,16 @@ class CombinedIndex:
             listener(*shifted)
 
     # -- searching and sorting ----------------------------------------------------------------
-    def _split(self, positions: Sequence[int]) -> list[list[int]]:
-        """Each member's own positions among `positions`, in their order there."""
+    def _split(self, positions: Sequence[int], ascending: bool = False) -> list[list[int]]:
+        """Each member's own positions among `positions`, in their order there (`ascending`: the
+        positions are in load order, so each member's are one run, cut out by bisection)."""
         if not positions:
             return [[] for _ in self._indexes]
+        if ascending:
+            cuts = [bisect_left(positions, n << SHIFT) for n in range(1, len(self._indexes))]
+            runs = zip([0, *cuts], [*cuts, len(positions)], strict=True)
+            return [list(map(and_, positions[a:b], repeat(_LOCAL))) if n else list(positions[a:b])
+                    for n, (a, b) in enumerate(runs)]
         members = list(map(rshift, positions, repeat(SHIFT)))
         locals_ = list(map(and_, positions, repeat(_LOCAL)))
         if len(self._indexes) == 1:
@@ -129,7 +136,7 @@ class CombinedIndex:
         """The positions among `positions` passing `filters` and matching `text`, in their order."""
         if not text and not filters.active:
             return list(positions)
-        parts = self._split(positions)
+        parts = self._split(positions, ascending=in_load_order)
         found = [index.shown(part, text, filters, in_load_order=in_load_order) if part else []
                  for index, part in zip(self._indexes, parts, strict=True)]
         shifted = [list(map(add, hits, repeat(n << SHIFT))) for n, hits in enumerate(found)]
