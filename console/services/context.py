@@ -9,6 +9,7 @@ import httpx
 
 from console.services.demo import DemoSandbox
 from console.services.drafts import DraftStore
+from console.services.journal import Author, Journal
 from console.services.paths import AppPaths
 from console.services.secrets import SecretStore, default_secret_store
 from console.services.settings import Settings, SettingsStore
@@ -37,10 +38,12 @@ class AppContext:
     # The workspace database; off until `workspace.start()` (build_context starts it when the
     # settings say to keep a local copy).
     workspace: LocalWorkspace = field(init=False)
+    journal: Journal = field(init=False)   # every write, kept in the workspace (issue 18)
 
     def __post_init__(self) -> None:
         self.drafts = DraftStore(self.paths.drafts_dir)
         self.workspace = LocalWorkspace(self.paths.workspace_database, self.secrets)
+        self.journal = Journal(self.workspace, Author.here(self.settings.staff_name))
 
     def save_settings(self) -> str | None:
         """Save the settings; returns a message for the user when that failed."""

@@ -10,9 +10,11 @@ after-write hooks (`after_write`), exactly once per customer written.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -28,6 +30,7 @@ from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
 from console.services.incremental_loading import refresh_changes
+from console.services.journal import AccountJournal, finish_of, new_group
 from console.services.lost_answers import (
     CreateAttempt,
     changed_by_others,
@@ -66,6 +69,8 @@ class CustomerService:
         self._confirming = asyncio.Lock()
         # Told about every write once its outcome is known (a journal, later).
         self.after_write: list[AfterWrite] = []
+        self.journal: AccountJournal | None = None   # where every write is journaled (none: not kept)
+        self.journal_group: str | None = None        # the writes of one save share it (see grouped)
         # Creates whose answer was lost, by idempotency key: read back before trying again.
         self._unconfirmed_creates: dict[str, CreateAttempt] = {}
         # The account's rows in the workspace database (None: no local copy is kept), and the
@@ -129,16 +134,61 @@ class CustomerService:
                 # The write has happened either way; its outcome must still reach the caller.
                 log.exception("an after-write hook failed (%s)", record.operation)
 
-    async def _recorded(self, record: WriteRecord, write: Awaitable[T]) -> T:
-        """Await `write` and tell the after-write hooks its outcome, success or failure."""
+    @contextlib.contextmanager
+    def grouped(self) -> Iterator[str]:
+        """The writes made inside are journaled as one save (History shows them together)."""
+        outer, self.journal_group = self.journal_group, self.journal_group or new_group()
+        try:
+            yield self.journal_group
+        finally:
+            self.journal_group = outer
+
+    async def _intend(self, records: Sequence[tuple[WriteRecord, Customer | None]]) -> list[str]:
+        """Journal what the writes are about to change, on disk before anything is sent ([] when
+        no journal is kept). A journal that cannot be written is logged; the write still goes."""
+        if self.journal is None:
+            return []
+        intents = [self.journal.intent_of(record, before, self._name_for(record, before),
+                                          group_id=self.journal_group)
+                   for record, before in records]
+        try:
+            return await self.journal.intend(intents)
+        except Exception:
+            log.exception("journaling a write failed (%s)", records[0][0].operation if records else "")
+            return []
+
+    def _name_for(self, record: WriteRecord, before: Customer | None) -> str:
+        if before is not None:
+            return self.index.name(before)
+        values = record.changes
+        named = " ".join(str(values[k]) for k in ("given_name", "family_name") if values.get(k))
+        return named or str(values.get("company") or values.get("email") or values.get("description") or "")
+
+    def _finish(self, entry_ids: list[str], record: WriteRecord) -> None:
+        if self.journal is not None and entry_ids and not isinstance(record.error, asyncio.CancelledError):
+            # A cancelled write may or may not have landed: it stays in doubt, resolved by reading back.
+            self.journal.finish(entry_ids[0], finish_of(record))
+
+    async def _recorded(self, record: WriteRecord, write: Awaitable[T], before: Customer | None = None) -> T:
+        """Journal the intent, await `write`, then tell the journal and the after-write hooks its
+        outcome, success or failure."""
+        try:
+            entry_ids = await self._intend([(record, before)])
+        except BaseException:
+            if inspect.iscoroutine(write):
+                write.close()   # never sent
+            raise
         try:
             result = await write
         except BaseException as exc:
-            self._after_write(replace(record, error=exc))
+            failed = replace(record, error=exc)
+            self._after_write(failed)
+            self._finish(entry_ids, failed)
             raise
         if isinstance(result, Customer):
             record = replace(record, customer_id=result.id, customer=result)
         self._after_write(record)
+        self._finish(entry_ids, record)
         return result
 
     def _refuse_card_numbers(self, values: Mapping[str, Any], kind: str | None = None) -> None:
@@ -270,7 +320,8 @@ class CustomerService:
         await self._before_write()
         if changes.is_empty():
             return original
-        return await self._recorded(replace(record, changes=sent_values(changes)), self._send_update(original, changes))
+        return await self._recorded(replace(record, changes=sent_values(changes)), self._send_update(original, changes),
+                                    before=original)
 
     async def _send_update(self, original: Customer, changes: CustomerChanges) -> Customer:
         if not self.capabilities.versioned:
@@ -317,11 +368,16 @@ class CustomerService:
         earlier attempt, whose answer was lost, removed it).
         """
         await self._before_write()
+        with self.grouped():   # one question, one delete: one group in History
+            entry_ids = await self._intend([(WriteRecord(WriteOp.DELETE, c.id), c) for c in customers])
+        ids = dict(zip((c.id for c in customers), entry_ids, strict=False))
         try:
             result = await self.provider.delete_many(customers)
         except BaseException as exc:
             for customer in customers:
-                self._after_write(WriteRecord(WriteOp.DELETE, customer.id, error=exc))
+                record = WriteRecord(WriteOp.DELETE, customer.id, error=exc)
+                self._after_write(record)
+                self._finish([ids[customer.id]] if customer.id in ids else [], record)
             raise
         for customer_id, error in list(result.failed.items()):
             if isinstance(error, e.NotFoundError):
@@ -329,7 +385,9 @@ class CustomerService:
                 result.succeeded[customer_id] = None
         self.index.remove(result.succeeded)
         for customer in customers:
-            self._after_write(WriteRecord(WriteOp.DELETE, customer.id, error=result.failed.get(customer.id)))
+            record = WriteRecord(WriteOp.DELETE, customer.id, error=result.failed.get(customer.id))
+            self._after_write(record)
+            self._finish([ids[customer.id]] if customer.id in ids else [], record)
         return result
 
     # -- group membership ---------------------------------------------------------------------
@@ -338,30 +396,31 @@ class CustomerService:
         await self._before_write()
         operation = WriteOp.ADD_TO_GROUP if member else WriteOp.REMOVE_FROM_GROUP
         send = self.provider.add_to_group if member else self.provider.remove_from_group
-        await self._recorded(WriteRecord(operation, customer.id, target=group_id), send(customer, group_id))
+        await self._recorded(WriteRecord(operation, customer.id, target=group_id), send(customer, group_id),
+                             before=customer)
         return await self.fetch(customer.id)
 
     # -- sub-records (capabilities.collections) -----------------------------------------------
     async def add_item(self, customer: Customer, kind: str, values: Mapping[str, Any]) -> Customer:
         self._refuse_card_numbers(values, kind)
         return await self._item_write(WriteRecord(WriteOp.ADD_ITEM, customer.id, dict(values), kind=kind),
-                                      lambda: self.provider.add_item(customer, kind, values))
+                                      lambda: self.provider.add_item(customer, kind, values), customer)
 
     async def update_item(self, customer: Customer, kind: str, item_id: str,
                           values: Mapping[str, Any]) -> Customer:
         self._refuse_card_numbers(values, kind)
         return await self._item_write(
             WriteRecord(WriteOp.UPDATE_ITEM, customer.id, dict(values), kind=kind, target=item_id),
-            lambda: self.provider.update_item(customer, kind, item_id, values))
+            lambda: self.provider.update_item(customer, kind, item_id, values), customer)
 
     async def delete_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         return await self._item_write(WriteRecord(WriteOp.DELETE_ITEM, customer.id, kind=kind, target=item_id),
-                                      lambda: self.provider.delete_item(customer, kind, item_id))
+                                      lambda: self.provider.delete_item(customer, kind, item_id), customer)
 
     async def set_default_item(self, customer: Customer, kind: str, item_id: str) -> Customer:
         return await self._item_write(
             WriteRecord(WriteOp.SET_DEFAULT_ITEM, customer.id, kind=kind, target=item_id),
-            lambda: self.provider.set_default_item(customer, kind, item_id))
+            lambda: self.provider.set_default_item(customer, kind, item_id), customer)
 
     # -- cards on file (capabilities.card_form) ----------------------------------------------------
     async def ready_to_write(self) -> None:
@@ -373,15 +432,17 @@ class CustomerService:
         key = self.new_idempotency_key()
         return await self._item_write(
             WriteRecord(WriteOp.ATTACH_CARD, customer.id, kind=CollectionKind.PAYMENT_METHODS.value),
-            lambda: self.provider.attach_card(customer, completion, idempotency_key=key))
+            lambda: self.provider.attach_card(customer, completion, idempotency_key=key), customer)
 
-    async def _item_write(self, record: WriteRecord, send: Callable[[], Awaitable[Customer]]) -> Customer:
-        updated = await self.write(record, send)
+    async def _item_write(self, record: WriteRecord, send: Callable[[], Awaitable[Customer]],
+                          before: Customer) -> Customer:
+        updated = await self.write(record, send, before)
         self.index.upsert([updated])
         return updated
 
     # -- other writes (custom fields: see custom_field_service) --------------------------------
-    async def write(self, record: WriteRecord, send: Callable[[], Awaitable[T]]) -> T:
-        """Send one write of another use case through the same before- and after-write hooks."""
+    async def write(self, record: WriteRecord, send: Callable[[], Awaitable[T]], before: Customer | None = None) -> T:
+        """Send one write of another use case through the same before- and after-write hooks and the
+        journal (`before`: the customer as it was, for the journal's before values)."""
         await self._before_write()
-        return await self._recorded(record, send())
+        return await self._recorded(record, send(), before)

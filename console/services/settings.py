@@ -73,6 +73,7 @@ class Settings(_Strict):
     color_scheme: Literal["system", "light", "dark"] = "system"
     # A copy of every account's customers in the workspace database; off on shared computers.
     keep_local_copy: bool = True
+    staff_name: str | None = None   # who the journal says made a change (else the OS user)
 
 
 # One function per schema bump, taking the raw dict of version N to version N+1.

@@ -103,3 +103,29 @@ customer_documents = sa.Table(
     sa.ForeignKeyConstraint(["account_id", "customer_id"], ["customers.account_id", "customers.customer_id"],
                             ondelete="CASCADE"),
 )
+
+# The journal of writes: append-only records, each chained to the one before by a SHA-256 (see
+# console/store/journal.py). An intent is written before a request is sent, its outcome after; an
+# intent without an outcome is a write whose end nobody saw ("in doubt"). The columns the History
+# window filters on are the intent's; the rest of a record is its JSON `body`.
+journal = sa.Table(
+    "journal", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("kind", sa.String(10), nullable=False),             # "intent" or "outcome"
+    sa.Column("entry_id", sa.String(32), nullable=False),         # the intent's record_id (itself for an intent)
+    sa.Column("group_id", sa.String(32)),                         # the intents of one save share it
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("account_id", sa.String(200), nullable=False),
+    sa.Column("provider", sa.String(50), nullable=False),
+    sa.Column("customer_id", sa.String(200)),                     # None for a create until its outcome
+    sa.Column("operation", sa.String(40), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),             # the staff name, else the OS user
+    sa.Column("customer_name", sa.Text),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Index("ix_journal_entry_id", "entry_id"),
+    sa.Index("ix_journal_account_id_customer_id", "account_id", "customer_id"),
+    sa.Index("ix_journal_at", "at"),
+)

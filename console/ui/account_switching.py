@@ -12,6 +12,7 @@ from console.services.accounts import ALL_ACCOUNTS, Account, all_accounts, open_
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.all_accounts import account_label
 from console.ui.custom_field_loading import TASK as CUSTOM_VALUES
+from console.ui.doubt_settling import journal_writes
 from console.ui.error_message import show_error
 from console.ui.filter_bar import show_account_filters
 from console.ui.production_confirmation import ask_before_production_writes
@@ -127,6 +128,7 @@ class AccountSwitching:
             await session.aclose()   # cancelled (another account chosen) before it was handed over
             raise
         session.service.keep_locally(workspace.for_account(account.id, account.info.key))
+        journal_writes(window, session)
         window.session = session
         ask_before_production_writes(window, session)
         self._show_account(account, session.environment)

@@ -17,6 +17,7 @@ from console.services.combined_index import CombinedIndex
 from console.services.customer_filters import NO_FILTERS
 from console.services.table_columns import all_accounts_columns
 from console.ui.all_accounts_loading import AllAccountsLoading
+from console.ui.doubt_settling import journal_writes
 from console.ui.production_confirmation import ask_before_production_writes
 from console.ui.provider_icons import provider_icon
 
@@ -106,6 +107,7 @@ class AllAccounts:
         for session in sessions:
             account = session.account
             session.service.keep_locally(workspace.for_account(account.id, account.info.key))
+            journal_writes(window, session)
             ask_before_production_writes(window, session)
             self.sessions[account.id] = session
         self.index = CombinedIndex([(s.account.id, account_label(s.account, s.environment), s.service.index)

@@ -9,11 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from console.domain.journal import JournalEntry, JournalQuery, Outcome
 from console.sandbox.base import Emulator
 from console.services.accounts import AccountSession, demo_accounts, open_session
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
+from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets
+from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
 
 SEEDED = 12
@@ -68,3 +71,36 @@ async def open_demo(tmp_path: Path) -> AsyncIterator[OpenDemo]:
     yield make
     for session in opened:
         await session.aclose()
+
+
+@pytest.fixture
+async def journal(tmp_path: Path) -> AsyncIterator[Journal]:
+    """The app's journal in a workspace database of its own (opened, then closed after the test)."""
+    workspace = LocalWorkspace(tmp_path / "journal" / "workspace.db", MemorySecrets())
+    workspace.start()
+    assert await workspace.ready()
+    yield Journal(workspace, Author(os_user="ada", computer="desk-1", staff="Ada L."))
+    await workspace.close()
+
+
+class JournalWatch:
+    """What a journal gained since the last look: each write must add exactly one complete entry."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.seen = 0
+
+    async def new(self) -> list[JournalEntry]:
+        total = await self.journal.count(JournalQuery())
+        fresh = await self.journal.entries(JournalQuery(), limit=max(total - self.seen, 1))
+        fresh = fresh[:total - self.seen]
+        self.seen = total
+        return list(reversed(fresh))
+
+    async def one(self, operation: str, customer_id: str | None) -> JournalEntry:
+        """The single entry added since the last look: `operation` on `customer_id`, succeeded."""
+        [entry] = await self.new()
+        assert (entry.intent.operation, entry.customer_id, entry.outcome) == (operation, customer_id,
+                                                                              Outcome.SUCCEEDED), entry
+        assert entry.intent.who == "Ada L." and entry.intent.computer == "desk-1"
+        return entry

@@ -13,17 +13,19 @@ import pytest
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
+from console.domain.journal import Outcome
 from console.providers.http import RetryPolicy
 from console.services.card_capture import CardCapture
 from console.services.context import AppContext
 from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
+from console.services.journal import Journal
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import Settings, SettingsStore
 from console.services.write_confirmation import WriteConfirmations
 from console.services.write_records import WriteOp, WriteRecord
-from tests.services.conftest import OpenDemo
+from tests.services.conftest import Demo, JournalWatch, OpenDemo
 from tests.services.test_card_capture import PlayedBrowser
 
 # `ready_to_write` writes nothing: it settles now what the next write would refuse or ask.
@@ -59,12 +61,19 @@ class Hook:
         return records[0]
 
 
-async def test_every_write_tells_the_after_write_hooks_once_with_what_was_written(open_demo: OpenDemo) -> None:
+async def test_every_write_tells_the_after_write_hooks_and_the_journal_once_with_what_was_written(
+        open_demo: OpenDemo, journal: Journal) -> None:
     walked: set[str] = set()
     hook = Hook()
+    watch = JournalWatch(journal)
+
+    def journaled(demo: Demo) -> Demo:
+        account = demo.session.account
+        demo.service.journal = journal.for_account(account.id, account.name, account.info.key)
+        return demo
 
     # Authorize.net: creating (both ways), updating, the sub-records, deleting.
-    anet = await open_demo("authorize-net")
+    anet = journaled(await open_demo("authorize-net"))
     service = anet.service
     service.after_write.append(hook)
     created = await service.create(CustomerChanges(values={"description": "Hook Tester", "email": "hook@example.com"}),
@@ -72,35 +81,50 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     record = hook.one(WriteOp.CREATE)
     assert (record.customer_id, record.customer) == (created.id, created)
     assert record.changes == {"description": "Hook Tester", "email": "hook@example.com"}
+    entry = await watch.one("create", created.id)
+    assert {(c.field, c.before, c.after) for c in entry.intent.changes} == {
+        ("description", None, "Hook Tester"), ("email", None, "hook@example.com")}
+    assert entry.intent.customer_name == "hook@example.com"
     walked.add("create")
 
     transaction = anet.emulator.transaction_ids()[0]  # type: ignore[attr-defined]
     from_transaction = await service.create_from(transaction, idempotency_key=service.new_idempotency_key())
     record = hook.one(WriteOp.CREATE_FROM)
     assert (record.customer_id, record.target) == (from_transaction.id, transaction)
+    assert (await watch.one("create_from", from_transaction.id)).intent.target == transaction
     walked.add("create_from")
 
     updated = await service.update(created, CustomerChanges(values={"description": "Hook Tested"},
                                                             cleared=frozenset({"email"})))
     record = hook.one(WriteOp.UPDATE)
     assert (record.customer_id, record.changes) == (created.id, {"description": "Hook Tested", "email": None})
+    entry = await watch.one("update", created.id)
+    assert {(c.field, c.before, c.after) for c in entry.intent.changes} == {
+        ("description", "Hook Tester", "Hook Tested"), ("email", "hook@example.com", None)}
     walked.add("update")
 
     with_address = await service.add_item(updated, "shipping_addresses", SHIPPING)
     record = hook.one(WriteOp.ADD_ITEM)
     assert (record.customer_id, record.kind, record.changes) == (created.id, "shipping_addresses", SHIPPING)
+    entry = await watch.one("add_item", created.id)
+    assert entry.intent.kind == "shipping_addresses" and ("city", None, "Austin") in {
+        (c.field, c.before, c.after) for c in entry.intent.changes}
     walked.add("add_item")
     address_id = with_address.shipping_addresses[0].id
     assert address_id is not None
     await service.update_item(with_address, "shipping_addresses", address_id, {**SHIPPING, "city": "Dallas"})
     record = hook.one(WriteOp.UPDATE_ITEM)
     assert (record.target, record.changes["city"]) == (address_id, "Dallas")
+    entry = await watch.one("update_item", created.id)
+    assert ("city", "Austin", "Dallas") in {(c.field, c.before, c.after) for c in entry.intent.changes}
     walked.add("update_item")
     await service.set_default_item(with_address, "shipping_addresses", address_id)
     assert hook.one(WriteOp.SET_DEFAULT_ITEM).target == address_id
+    assert (await watch.one("set_default_item", created.id)).intent.target == address_id
     walked.add("set_default_item")
     await service.delete_item(with_address, "shipping_addresses", address_id)
     assert hook.one(WriteOp.DELETE_ITEM).target == address_id
+    assert (await watch.one("delete_item", created.id)).intent.target == address_id
     walked.add("delete_item")
 
     result = await service.delete_many([created, from_transaction])
@@ -108,10 +132,15 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     records = hook.take()
     assert [(r.operation, r.customer_id, r.error) for r in records] == [
         (WriteOp.DELETE, created.id, None), (WriteOp.DELETE, from_transaction.id, None)]
+    deletes = await watch.new()
+    assert [(d.intent.operation, d.customer_id, d.outcome) for d in deletes] == [
+        ("delete", created.id, Outcome.SUCCEEDED), ("delete", from_transaction.id, Outcome.SUCCEEDED)]
+    assert deletes[0].intent.snapshot is not None and deletes[0].intent.snapshot["id"] == created.id
+    assert deletes[0].intent.group_id is not None and deletes[0].intent.group_id == deletes[1].intent.group_id
     walked.add("delete_many")
 
     # Square: group membership, both ways.
-    square = await open_demo("square")
+    square = journaled(await open_demo("square"))
     square.service.after_write.append(hook)
     await square.service.load()
     group = (await square.service.groups())[0]
@@ -119,9 +148,11 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     joined = await square.service.set_group(customer, group.id, True)
     assert group.id in joined.group_ids
     assert (hook.one(WriteOp.ADD_TO_GROUP).target, customer.id) == (group.id, joined.id)
+    assert (await watch.one("add_to_group", customer.id)).intent.target == group.id
     left = await square.service.set_group(joined, group.id, False)
     assert group.id not in left.group_ids
     assert hook.one(WriteOp.REMOVE_FROM_GROUP).customer_id == customer.id
+    await watch.one("remove_from_group", customer.id)
     walked.add("set_group")
 
     # Square: a custom field value, written by the custom field service through `write`.
@@ -131,10 +162,12 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     record = hook.one(WriteOp.SET_CUSTOM_FIELD)
     assert (record.customer_id, record.target, record.changes) == (
         customer.id, "account-manager", {"custom.account-manager": "Ada Hook"})
+    entry = await watch.one("set_custom_field", customer.id)
+    assert entry.intent.changes[-1].after == "Ada Hook"
     walked.add("write")
 
     # Digital River: a one-click action.
-    river = await open_demo("digital-river")
+    river = journaled(await open_demo("digital-river"))
     river.service.after_write.append(hook)
     await river.service.load()
     action = river.service.capabilities.actions[0]
@@ -142,6 +175,7 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     await river.service.run_action(target, action)
     record = hook.one(WriteOp.ACTION)
     assert (record.customer_id, record.target, record.changes) == (target.id, action.key, dict(action.values))
+    assert (await watch.one("action", target.id)).intent.target == action.key
     walked.add("run_action")
 
     # Authorize.net: a card attached after its hosted form (the browser played by the test).
@@ -152,9 +186,11 @@ async def test_every_write_tells_the_after_write_hooks_once_with_what_was_writte
     await browser.finished()
     record = hook.one(WriteOp.ATTACH_CARD)
     assert (record.customer_id, record.kind, record.customer) == (holder.id, "payment_methods", with_card)
+    await watch.one("attach_card", holder.id)
     walked.add("attach_card")
 
     assert walked == _write_methods()
+    assert (await journal.verify()).intact
 
 
 async def test_a_failed_write_is_told_with_its_error(open_demo: OpenDemo) -> None:

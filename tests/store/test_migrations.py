@@ -71,7 +71,7 @@ def test_the_comparison_sees_a_difference(tmp_path: Path, key: str) -> None:
     wider = sa.MetaData()
     for table in metadata.tables.values():
         table.to_metadata(wider)
-    sa.Table("journal", wider, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("not_yet_made", wider, sa.Column("id", sa.Integer, primary_key=True))
     engine = create_engine(path, sqlcipher_passphrase(key))
     try:
         with engine.connect() as connection:

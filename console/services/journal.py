@@ -1,0 +1,208 @@
+"""Journaling every write the console makes, in the workspace database (issue 18).
+
+`CustomerService` calls `AccountJournal.intend` before a request is sent (and waits for it to be
+written: a crash after sending must find the intent) and `finish` after the answer. The values
+recorded are the domain model's, before and after, never wire bodies; card data is never among
+them (cards are attached through the provider's own form and journaled by their masked label).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import socket
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from console.domain.customer import Customer, PaymentMethod
+from console.domain.journal import (
+    ChainCheck,
+    FieldChange,
+    Finish,
+    Intent,
+    JournalEntry,
+    JournalQuery,
+    Outcome,
+)
+from console.services.redaction import REDACTOR
+from console.services.workspace import LocalWorkspace, WorkspaceClosedError
+from console.services.write_records import WriteOp, WriteRecord
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+log = logging.getLogger(__name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who makes the writes of this app session: the staff name if set, the OS user, the computer."""
+
+    os_user: str
+    computer: str
+    staff: str | None = None
+
+    @property
+    def who(self) -> str:
+        return self.staff or self.os_user
+
+    @staticmethod
+    def here(staff: str | None = None) -> Author:
+        try:
+            user = getpass.getuser()
+        except Exception:   # no login name in this environment (a service account, a container)
+            user = "unknown"
+        return Author(os_user=user, computer=socket.gethostname(), staff=(staff or "").strip() or None)
+
+
+def plain(value: Any) -> Any:
+    """A value as the journal keeps it: JSON-friendly, cards reduced to their masked label."""
+    if isinstance(value, PaymentMethod):
+        return value.masked()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def customer_snapshot(customer: Customer) -> dict[str, Any]:
+    """The whole customer as the journal keeps it before a delete (to re-create it from), cards masked."""
+    from console.store.customers import encode  # the store's JSON of the domain object
+
+    document = json.loads(encode(customer))
+    document["payment_methods"] = [plain(m) for m in customer.payment_methods]
+    return document
+
+
+class Journal:
+    """The app's journal: one per workspace; `for_account` hands each service its part."""
+
+    def __init__(self, workspace: LocalWorkspace, author: Author) -> None:
+        self.workspace = workspace
+        self.author = author
+
+    def for_account(self, account_id: str, account_name: str, provider: str) -> AccountJournal:
+        return AccountJournal(self, account_id, account_name, provider)
+
+    @property
+    def available(self) -> bool:
+        return self.workspace.is_open
+
+    async def entries(self, query: JournalQuery, *, offset: int = 0, limit: int = 200) -> list[JournalEntry]:
+        from console.store import journal
+        return await self.workspace._run(
+            lambda: self.workspace._read(lambda c: journal.entries(c, query, offset=offset, limit=limit)))
+
+    async def count(self, query: JournalQuery) -> int:
+        from console.store import journal
+        return await self.workspace._run(lambda: self.workspace._read(lambda c: journal.count(c, query)))
+
+    async def entry(self, entry_id: str) -> JournalEntry | None:
+        from console.store import journal
+        return await self.workspace._run(lambda: self.workspace._read(lambda c: journal.entry(c, entry_id)))
+
+    async def staff(self) -> list[str]:
+        from console.store import journal
+        return await self.workspace._run(lambda: self.workspace._read(journal.staff))
+
+    async def verify(self) -> ChainCheck:
+        """Re-compute the hash chain; names the first record that does not match."""
+        from console.store import journal
+        return await self.workspace._run(lambda: self.workspace._read(journal.verify))
+
+    async def in_doubt(self, account_id: str) -> list[JournalEntry]:
+        from console.store import journal
+        return await self.workspace._run(lambda: self.workspace._read(lambda c: journal.in_doubt(c, account_id)))
+
+
+class AccountJournal:
+    """One account's writes into the journal."""
+
+    def __init__(self, journal: Journal, account_id: str, account_name: str, provider: str) -> None:
+        self.journal = journal
+        self.account_id = account_id
+        self.account_name = account_name
+        self.provider = provider
+
+    def intent_of(self, record: WriteRecord, before: Customer | None, name: str, *,
+                  group_id: str | None = None, reverts: str | None = None, replaces: str | None = None) -> Intent:
+        """The intent of `record` (its values sent), with the values `before` held."""
+        author = self.journal.author
+        changes = tuple(FieldChange(key, plain(_before(before, record, key)), plain(value))
+                        for key, value in sorted(record.changes.items()))
+        snapshot = customer_snapshot(before) if before is not None and record.operation is WriteOp.DELETE else None
+        return Intent(account_id=self.account_id, provider=self.provider, operation=record.operation.value,
+                      who=author.who, os_user=author.os_user, computer=author.computer,
+                      account_name=self.account_name, customer_id=record.customer_id, customer_name=name,
+                      kind=record.kind, target=record.target, changes=changes, snapshot=snapshot,
+                      group_id=group_id, reverts=reverts, replaces=replaces)
+
+    async def intend(self, intents: list[Intent]) -> list[str]:
+        """Write the intents (waiting until they are on disk); their entry ids. Nothing when no
+        workspace is kept (the setting is off): then no write is journaled, and [] is returned."""
+        from console.store import journal
+
+        if not self.journal.available or not intents:
+            return []
+        try:
+            return await self.journal.workspace._run(
+                lambda: self.journal.workspace._write(lambda c: journal.record_intents(c, intents, _now())))
+        except WorkspaceClosedError:
+            return []
+
+    def finish(self, entry_id: str, finish: Finish) -> Future[None] | None:
+        """Queue the outcome of an intent (after everything queued before it)."""
+        from console.store import journal
+
+        if not self.journal.available:
+            return None
+        workspace = self.journal.workspace
+        future = workspace._submit(
+            lambda: workspace._write(lambda c: journal.record_finish(c, entry_id, finish, _now())))
+        workspace._logged(future, "journaling an outcome")
+        return future
+
+
+def _before(before: Customer | None, record: WriteRecord, key: str) -> Any:
+    """The value `key` held before the write: a customer field, or an item's field for item writes."""
+    if before is None:
+        return None
+    if record.kind and record.target:
+        items = getattr(before, record.kind, ()) or ()
+        item = next((i for i in items if getattr(i, "id", None) == record.target), None)
+        return getattr(item, key, None) if item is not None else None
+    if record.kind:
+        return None   # a new item: nothing before
+    try:
+        return before.value(key)
+    except (KeyError, AttributeError):
+        return None
+
+
+def finish_of(record: WriteRecord) -> Finish:
+    """The outcome the after-write hook was told."""
+    if record.succeeded:
+        return Finish(Outcome.SUCCEEDED, customer_id=record.customer_id)
+    return Finish(Outcome.FAILED, customer_id=record.customer_id, error=_message(record.error))
+
+
+def _message(error: BaseException | None) -> str:
+    message = getattr(error, "message", None)
+    return REDACTOR.redact(str(message or error or "failed"))
+
+
+def new_group() -> str:
+    return uuid.uuid4().hex

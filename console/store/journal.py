@@ -1,0 +1,180 @@
+"""The journal of writes: append-only records chained by SHA-256, and reading them back as entries.
+
+Each record's `hash` is the SHA-256 of the previous record's hash and the record's own content
+(every column but `seq` and `hash`, as canonical JSON), so changing, removing or reordering any
+record breaks the chain from there on, and `verify` names the first record that does not match.
+Records are appended inside one write transaction (BEGIN IMMEDIATE), so the previous hash read is
+the last one committed, even with two app instances.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from console.domain.journal import ChainCheck, FieldChange, Finish, Intent, JournalEntry, JournalQuery, Outcome
+from console.store.tables import journal
+
+GENESIS = "0" * 64   # the previous hash of the first record
+_HASHED = ("record_id", "kind", "entry_id", "group_id", "at", "account_id", "provider", "customer_id",
+           "operation", "who", "customer_name", "body", "prev_hash")
+
+
+def _digest(prev_hash: str, row: dict[str, Any]) -> str:
+    content = {key: row[key] for key in _HASHED}
+    content["at"] = row["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+def _last_hash(connection: Connection) -> str:
+    last = connection.execute(sa.select(journal.c.hash).order_by(journal.c.seq.desc()).limit(1)).scalar()
+    return last or GENESIS
+
+
+def _append(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    prev = _last_hash(connection)
+    for row in rows:
+        row["prev_hash"] = prev
+        row["hash"] = prev = _digest(prev, row)
+    connection.execute(sa.insert(journal), rows)
+
+
+def _body(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def record_intents(connection: Connection, intents: Sequence[Intent], at: datetime) -> list[str]:
+    """Append intents (one write transaction); returns their entry ids, in order."""
+    rows: list[dict[str, Any]] = []
+    ids: list[str] = []
+    for intent in intents:
+        record_id = uuid.uuid4().hex
+        ids.append(record_id)
+        body = asdict(intent)
+        rows.append({"record_id": record_id, "kind": "intent", "entry_id": record_id, "group_id": intent.group_id,
+                     "at": at, "account_id": intent.account_id, "provider": intent.provider,
+                     "customer_id": intent.customer_id, "operation": intent.operation, "who": intent.who,
+                     "customer_name": intent.customer_name, "body": _body(body)})
+    _append(connection, rows)
+    return ids
+
+
+def record_finish(connection: Connection, entry_id: str, finish: Finish, at: datetime) -> None:
+    """Append the outcome of the intent `entry_id`."""
+    intent = connection.execute(sa.select(journal).where(journal.c.record_id == entry_id,
+                                                         journal.c.kind == "intent")).one()
+    _append(connection, [{
+        "record_id": uuid.uuid4().hex, "kind": "outcome", "entry_id": entry_id, "group_id": intent.group_id,
+        "at": at, "account_id": intent.account_id, "provider": intent.provider,
+        "customer_id": finish.customer_id or intent.customer_id, "operation": intent.operation, "who": intent.who,
+        "customer_name": intent.customer_name, "body": _body(asdict(finish))}])
+
+
+# -- reading ----------------------------------------------------------------------------------
+_outcomes = journal.alias("outcomes")
+
+
+def _where(query: JournalQuery) -> list[Any]:
+    c = journal.c
+    clauses: list[Any] = [c.kind == "intent"]
+    if query.account_id:
+        clauses.append(c.account_id == query.account_id)
+    if query.who:
+        clauses.append(c.who == query.who)
+    if query.operation:
+        clauses.append(c.operation == query.operation)
+    if query.since:
+        clauses.append(c.at >= query.since)
+    if query.until:
+        clauses.append(c.at < query.until)
+    if query.text:
+        like = f"%{query.text.replace('%', '').replace('_', '')}%"
+        clauses.append(sa.or_(c.customer_name.ilike(like), c.customer_id.ilike(like),
+                              _outcomes.c.customer_id.ilike(like)))
+    if query.customer:
+        account_id, customer_id = query.customer
+        clauses.append(c.account_id == account_id)
+        clauses.append(sa.or_(c.customer_id == customer_id, _outcomes.c.customer_id == customer_id))
+    return clauses
+
+
+def _joined() -> Any:
+    return journal.outerjoin(_outcomes, sa.and_(_outcomes.c.entry_id == journal.c.record_id,
+                                                _outcomes.c.kind == "outcome"))
+
+
+def entries(connection: Connection, query: JournalQuery, *, offset: int = 0, limit: int = 200) -> list[JournalEntry]:
+    """A page of entries matching `query`, newest first."""
+    statement = (sa.select(journal, _outcomes.c.body.label("outcome_body"), _outcomes.c.at.label("outcome_at"),
+                           _outcomes.c.customer_id.label("outcome_customer"))
+                 .select_from(_joined()).where(*_where(query))
+                 .order_by(journal.c.seq.desc()).offset(offset).limit(limit))
+    return [_entry(row) for row in connection.execute(statement)]
+
+
+def count(connection: Connection, query: JournalQuery) -> int:
+    statement = sa.select(sa.func.count()).select_from(_joined()).where(*_where(query))
+    return int(connection.execute(statement).scalar_one())
+
+
+def entry(connection: Connection, entry_id: str) -> JournalEntry | None:
+    statement = (sa.select(journal, _outcomes.c.body.label("outcome_body"), _outcomes.c.at.label("outcome_at"),
+                           _outcomes.c.customer_id.label("outcome_customer"))
+                 .select_from(_joined()).where(journal.c.record_id == entry_id, journal.c.kind == "intent"))
+    row = connection.execute(statement).first()
+    return _entry(row) if row is not None else None
+
+
+def in_doubt(connection: Connection, account_id: str) -> list[JournalEntry]:
+    """The account's intents that have no outcome, oldest first."""
+    statement = (sa.select(journal, sa.null().label("outcome_body"), sa.null().label("outcome_at"),
+                           sa.null().label("outcome_customer"))
+                 .select_from(_joined())
+                 .where(journal.c.kind == "intent", journal.c.account_id == account_id, _outcomes.c.seq.is_(None))
+                 .order_by(journal.c.seq))
+    return [_entry(row) for row in connection.execute(statement)]
+
+
+def staff(connection: Connection) -> list[str]:
+    """Everyone who has journaled a write, for History's filter."""
+    return list(connection.execute(sa.select(journal.c.who).distinct().order_by(journal.c.who)).scalars())
+
+
+def _entry(row: Row[Any]) -> JournalEntry:
+    body = json.loads(row.body)
+    body["changes"] = tuple(FieldChange(**change) for change in body.get("changes", ()))
+    intent = Intent(**body)
+    if row.outcome_body is None:
+        return JournalEntry(seq=row.seq, entry_id=row.record_id, at=row.at, intent=intent, outcome=Outcome.IN_DOUBT,
+                            customer_id=row.customer_id)
+    finish = json.loads(row.outcome_body)
+    return JournalEntry(seq=row.seq, entry_id=row.record_id, at=row.at, intent=intent,
+                        outcome=Outcome(finish["outcome"]), customer_id=row.outcome_customer or row.customer_id,
+                        error=finish.get("error"), note=finish.get("note"), finished_at=row.outcome_at)
+
+
+# -- verifying --------------------------------------------------------------------------------
+def verify(connection: Connection) -> ChainCheck:
+    """Re-compute the chain in order; the first record whose hash or link does not match is named."""
+    prev = GENESIS
+    checked = 0
+    for row in connection.execute(sa.select(journal).order_by(journal.c.seq)).mappings():
+        record = dict(row)
+        if record["prev_hash"] != prev:
+            return ChainCheck(checked, row["seq"], "its link to the record before does not match (one was "
+                                                   "removed, inserted or reordered)", {"record_id": row["record_id"]})
+        if _digest(prev, record) != record["hash"]:
+            return ChainCheck(checked, row["seq"], "its content was changed after it was written",
+                              {"record_id": row["record_id"]})
+        prev = record["hash"]
+        checked += 1
+    return ChainCheck(checked)
