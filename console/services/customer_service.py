@@ -71,6 +71,7 @@ class CustomerService:
         self.after_write: list[AfterWrite] = []
         self.journal: AccountJournal | None = None   # where every write is journaled (none: not kept)
         self.journal_group: str | None = None        # the writes of one save share it (see grouped)
+        self.journal_links: dict[str, str] = {}      # "reverts"/"replaces" for the writes of a revert
         # Creates whose answer was lost, by idempotency key: read back before trying again.
         self._unconfirmed_creates: dict[str, CreateAttempt] = {}
         # The account's rows in the workspace database (None: no local copy is kept), and the
@@ -149,7 +150,7 @@ class CustomerService:
         if self.journal is None:
             return []
         intents = [self.journal.intent_of(record, before, self._name_for(record, before),
-                                          group_id=self.journal_group)
+                                          group_id=self.journal_group, **self.journal_links)
                    for record, before in records]
         try:
             return await self.journal.intend(intents)

@@ -93,6 +93,7 @@ class Journal:
     def __init__(self, workspace: LocalWorkspace, author: Author) -> None:
         self.workspace = workspace
         self.author = author
+        self.started = _now()   # this app session's start: Undo reaches back no further
 
     def for_account(self, account_id: str, account_name: str, provider: str) -> AccountJournal:
         return AccountJournal(self, account_id, account_name, provider)

@@ -38,6 +38,9 @@ class CustomerEditing:
                                 custom_fields=session.custom_fields)
         dialog.saved.connect(lambda c: self.saved(c, created=customer is None, session=session))
         dialog.open_existing.connect(self.open_by_id)
+        dialog.reverted.connect(lambda c: window.statusBar().showMessage(
+            window.tr("Reverted {0}.").format(session.service.index.name(c) if c is not None else
+                                              window.tr("the customer's creation: it was deleted")), 8000))
         dialog.finished.connect(lambda _r: self._closed(dialog))
         window.card_adding.attach_to(dialog)
         window.offline.hold_saves([dialog])

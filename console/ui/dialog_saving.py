@@ -101,35 +101,36 @@ class DialogSaving:
                 failures.setdefault(report.change.kind, []).append(f"{report.change.label}: {report.error.message}")
                 first_failure.append(report.error)
 
-        try:
-            step = 0
-            customer = await self._save_customer(changes) if customer_step else self.d.original
-            if customer_step:
-                self.d.progress.finish(0)
-                step = 1
-            assert customer is not None
-            if custom:
-                customer = await self._save_custom(customer, custom)
-                self.d.progress.finish(step)
-                step += 1
-            if not self.d.plan.is_empty():
-                customer = self.with_values(await self.d.plan.apply(self.d.service, customer, on_step))
-                self.d.original = customer
-        except e.ConsoleError as exc:   # from the customer's own requests: item failures are reported per step
-            if step < offset:
-                self.d.progress.finish(step, exc.message)
-            self.d.progress.leave_unsent(self.d.tr("not sent"))
-            self._set_saving(False)
-            self._report(exc)
-            self.d.save_failed.emit(exc)
-            return
-        except Exception as exc:  # keep the dialog and the typing whatever went wrong
-            log.exception("saving a customer failed")
-            self._set_saving(False)
-            self.d.show_banner(self.d.tr("Saving failed unexpectedly ({0}). Nothing you typed was lost; "
-                                     "try again.").format(type(exc).__name__))
-            self.d.save_failed.emit(exc)
-            return
+        with self.d.service.grouped():   # one save reads as one group in History
+            try:
+                step = 0
+                customer = await self._save_customer(changes) if customer_step else self.d.original
+                if customer_step:
+                    self.d.progress.finish(0)
+                    step = 1
+                assert customer is not None
+                if custom:
+                    customer = await self._save_custom(customer, custom)
+                    self.d.progress.finish(step)
+                    step += 1
+                if not self.d.plan.is_empty():
+                    customer = self.with_values(await self.d.plan.apply(self.d.service, customer, on_step))
+                    self.d.original = customer
+            except e.ConsoleError as exc:   # from the customer's own requests: item failures are reported per step
+                if step < offset:
+                    self.d.progress.finish(step, exc.message)
+                self.d.progress.leave_unsent(self.d.tr("not sent"))
+                self._set_saving(False)
+                self._report(exc)
+                self.d.save_failed.emit(exc)
+                return
+            except Exception as exc:  # keep the dialog and the typing whatever went wrong
+                log.exception("saving a customer failed")
+                self._set_saving(False)
+                self.d.show_banner(self.d.tr("Saving failed unexpectedly ({0}). Nothing you typed was lost; "
+                                         "try again.").format(type(exc).__name__))
+                self.d.save_failed.emit(exc)
+                return
         self._customer_saved(customer)
         self._set_saving(False)
         if not self.d.plan.is_empty():

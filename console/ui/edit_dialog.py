@@ -42,6 +42,7 @@ from console.ui.dialog_saving import DialogSaving
 from console.ui.dialog_tabs import DialogTabs
 from console.ui.field_widgets import FieldEditor, add_to_form, new_form
 from console.ui.groups_tab import GroupsTab
+from console.ui.history_tab import add_history_tab
 from console.ui.save_progress import SaveProgress
 
 
@@ -51,6 +52,7 @@ class CustomerDialog(QDialog):
     saved = Signal(object)          # the Customer as the provider now has it
     save_failed = Signal(object)    # the ConsoleError; the dialog stays open
     open_existing = Signal(str)     # a duplicate's existing id, when the user asks to see it
+    reverted = Signal(object)       # the Customer after a revert from the History tab (None: deleted)
 
     def __init__(self, service: CustomerService, customer: Customer | None, *, account_label: str,
                  environment: str, account_id: str = "", drafts: DraftStore | None = None,
@@ -83,7 +85,6 @@ class CustomerDialog(QDialog):
         self.header.show_customer(self.caps, customer)
         self.banner = Banner(self)
         self.banner_text, self.banner_action = self.banner.text, self.banner.action
-
         self.tabs = DialogTabs(self)
         self.editors: dict[str, FieldEditor] = {}
         for section in self.caps.sections():
@@ -102,6 +103,7 @@ class CustomerDialog(QDialog):
             tab.plan_changed.connect(self._plan_changed)
             self.collection_tabs[spec.kind] = tab
             self.tabs.addTab(tab, self.tr(spec.label))
+        self.history_tab = add_history_tab(self)
         if customer is not None and any(t.spec.default_from_detail for t in self.collection_tabs.values()):
             self.tasks.start(self._read_default_marks(customer.id), name="default-marks")
 

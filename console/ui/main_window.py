@@ -39,6 +39,7 @@ from console.ui.offline_bar import OfflineBar
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
 from console.ui.theme import follow_system_changes
+from console.ui.undo_save import ask_staff_name, undo_last_save
 from console.ui.window_keys import connect_keys
 from console.ui.window_layout import WindowLayout
 from console.ui.window_preferences import WindowPreferences
@@ -112,7 +113,9 @@ class MainWindow(WindowLayout):
                 (self.diagnostics_action, lambda: show_diagnostics(self)),
                 (self.reset_demo_action, lambda: self.tasks.start(reset_demo_flow(self), name="reset-demo")),
                 (self.forget_data_action,
-                 lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data"))):
+                 lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data")),
+                (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
+                (self.staff_name_action, lambda: ask_staff_name(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()
         connect_keys(self)

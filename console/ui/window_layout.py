@@ -131,6 +131,10 @@ class WindowLayout(QMainWindow):
                                                 self.tr("Open the account list (Ctrl+Shift+A)"))
         self.account_actions = [self._action(self.tr("Account {0}").format(n), f"Ctrl+{n}", f"accountAction{n}")
                                 for n in range(1, ACCOUNT_KEYS + 1)]
+        self.undo_action = self._action(self.tr("&Undo last save"), "Ctrl+Z", "undoSaveAction",
+                                        self.tr("Revert your most recent change in this session, after a preview"))
+        self.staff_name_action = self._action(self.tr("Your &name in the history…"), None, "staffNameAction",
+                                              self.tr("The name the history shows for your changes"))
         self.scheme_group = QActionGroup(self)
         self.scheme_actions: dict[str, QAction] = {}
         for key, text in (("system", self.tr("&System")), ("light", self.tr("&Light")), ("dark", self.tr("&Dark"))):
@@ -175,8 +179,11 @@ class WindowLayout(QMainWindow):
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.accounts_action)
         file_menu.addAction(self.forget_data_action)
+        file_menu.addAction(self.staff_name_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo_action)
         self.customer_menu = menu.addMenu(self.tr("&Customer"))
         self.customer_menu.aboutToShow.connect(self._fill_customer_menu)
         self._fill_customer_menu()
