@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+HISTORY_LOST = "history_lost"   # the journal's own note: the history before it could not be kept
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -123,6 +126,30 @@ class Journal:
         """Re-compute the hash chain; names the first record that does not match."""
         from console.store import journal
         return await self.workspace._run(lambda: self.workspace._read(journal.verify))
+
+    async def note_lost_history(self) -> bool:
+        """When the workspace was just rebuilt because its file could not be read, say in the new
+        journal that the history before it is not here (once). True when it was said now."""
+        from console.store import journal
+
+        def note() -> bool:
+            db = self.workspace._db
+            if db is None or db.set_aside is None:
+                return False
+
+            def write(connection: Any) -> bool:
+                name = db.set_aside.name if db.set_aside else ""
+                if journal.count(connection, JournalQuery(operation=HISTORY_LOST, text=name)):
+                    return False
+                intent = Intent(account_id="", provider="", operation=HISTORY_LOST, who=self.author.who,
+                                os_user=self.author.os_user, computer=self.author.computer, customer_name=name)
+                [entry_id] = journal.record_intents(connection, [intent], _now())
+                journal.record_finish(connection, entry_id, Finish(
+                    Outcome.UNKNOWN, note=f"The workspace could not be read and was kept aside as {name}; the "
+                                          "history before this moment was in it and is not here."), _now())
+                return True
+            return self.workspace._write(write)
+        return await self.workspace._run(note)
 
     async def in_doubt(self, account_id: str) -> list[JournalEntry]:
         from console.store import journal

@@ -36,6 +36,8 @@ class LocalCopySetting:
             box.setObjectName("workspaceNoticeBox")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
+            if workspace.is_open:
+                await self.window.context.journal.note_lost_history()   # History says what it could not keep
         return workspace
 
     def _show_checked(self, on: bool) -> None:

@@ -86,3 +86,20 @@ async def test_a_write_in_doubt_that_landed_is_found_applied(open_demo: OpenDemo
     assert (settled.entry.entry_id, settled.outcome) == (entry_id, Outcome.APPLIED)
     [entry] = await journal.entries(JournalQuery())
     assert entry.outcome is Outcome.APPLIED and entry.note == "the customer holds the new values"
+
+
+async def test_a_workspace_rebuilt_from_an_unreadable_file_says_its_history_is_not_here(tmp_path: Path) -> None:
+    database = tmp_path / "workspace.db"
+    journal = await _journal(tmp_path)
+    await journal.workspace.close()
+    database.write_bytes(b"not a database at all" * 100)   # damaged, or its key was lost
+    journal = await _journal(tmp_path)
+    try:
+        assert journal.workspace.notice is not None and "kept aside" in journal.workspace.notice
+        assert await journal.note_lost_history()
+        assert not await journal.note_lost_history()   # said once
+        [entry] = await journal.entries(JournalQuery())
+        assert entry.intent.operation == "history_lost" and entry.outcome is Outcome.UNKNOWN
+        assert "workspace.db.unreadable-" in (entry.note or "") and "history before" in (entry.note or "")
+    finally:
+        await journal.workspace.close()
