@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from console.domain.capabilities import FieldKind
 from console.domain.journal import JournalEntry, JournalQuery, Outcome
 from console.sandbox.base import Emulator
 from console.services.accounts import AccountSession, demo_accounts, open_session
@@ -104,3 +105,10 @@ class JournalWatch:
                                                                               Outcome.SUCCEEDED), entry
         assert entry.intent.who == "Ada L." and entry.intent.computer == "desk-1"
         return entry
+
+
+def editable_text_field(demo: Demo) -> str:
+    """A plain text field the demo's provider lets an update change (Clover's email, say, is its own list)."""
+    editable = {f.key for f in demo.service.capabilities.fields
+                if f.editable and not f.create_only and f.kind is FieldKind.TEXT and f.pattern is None}
+    return next(k for k in ("company", "note", "description", "given_name", "email") if k in editable)

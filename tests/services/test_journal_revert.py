@@ -6,24 +6,13 @@ from __future__ import annotations
 import pytest
 
 from console.domain import errors as e
-from console.domain.capabilities import FieldKind
 from console.domain.changes import CustomerChanges
 from console.domain.journal import JournalQuery, Outcome
 from console.services.journal import Journal
 from console.services.journal_revert import apply_revert, plan_revert
-from tests.services.conftest import Demo, JournalWatch, OpenDemo
+from tests.services.conftest import Demo, JournalWatch, OpenDemo, editable_text_field
 
 PROVIDERS = ("square", "authorize-net", "clover", "payarc", "digital-river")
-PREFERRED = ("company", "note", "description", "given_name", "email")
-
-
-def _text_field(demo: Demo) -> str:
-    """A plain text field the provider lets an update change."""
-    editable = {f.key for f in demo.service.capabilities.fields
-                if f.editable and not f.create_only and f.kind is FieldKind.TEXT and f.pattern is None}
-    return next(k for k in PREFERRED if k in editable)
-
-
 async def _journaled(open_demo: OpenDemo, journal: Journal, provider: str) -> Demo:
     demo = await open_demo(provider)
     account = demo.session.account
@@ -37,7 +26,7 @@ async def test_an_update_is_journaled_and_reverted_at_every_provider(
         open_demo: OpenDemo, journal: Journal, provider: str) -> None:
     demo = await _journaled(open_demo, journal, provider)
     service, watch = demo.service, JournalWatch(journal)
-    key = _text_field(demo)
+    key = editable_text_field(demo)
     customer = next(c for c in service.index if c.value(key))
     old = customer.value(key)
     await service.update(customer, CustomerChanges(values={key: "Reverted Later"}))

@@ -1,0 +1,48 @@
+"""Every provider's writes reach the journal once each, complete: create, update, delete, and the
+sub-records it keeps (where it lets them be added), each with its before and after values."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.domain.changes import CustomerChanges
+from console.domain.journal import Outcome
+from console.services.journal import Journal
+from tests.services.conftest import JournalWatch, OpenDemo, editable_text_field
+
+ITEMS = {"authorize-net": ("shipping_addresses", {"first_name": "Ada", "last_name": "Journal", "line1": "1 Log Lane",
+                                                  "city": "Austin", "state": "TX", "zip": "78701", "country": "US"}),
+         "clover": ("phones", {"value": "4155550199"}),
+         "digital-river": ("tax_ids", {"type": "uk", "value": "GB123456789"})}
+
+
+@pytest.mark.parametrize("provider", ["square", "authorize-net", "clover", "payarc", "digital-river"])
+async def test_each_write_adds_one_complete_entry(open_demo: OpenDemo, journal: Journal, provider: str) -> None:
+    demo = await open_demo(provider)
+    account, service = demo.session.account, demo.service
+    service.journal = journal.for_account(account.id, account.name, account.info.key)
+    watch = JournalWatch(journal)
+
+    created = await service.create(CustomerChanges(values={"email": "journal@example.com"}),
+                                   idempotency_key=service.new_idempotency_key())
+    entry = await watch.one("create", created.id)
+    assert [(c.field, c.before, c.after) for c in entry.intent.changes] == [("email", None, "journal@example.com")]
+
+    key = editable_text_field(demo)
+    updated = await service.update(created, CustomerChanges(values={key: "Journal Two"}))
+    assert updated.value(key) == "Journal Two"
+    entry = await watch.one("update", created.id)
+    assert [(c.field, c.before, c.after) for c in entry.intent.changes] == [(key, created.value(key), "Journal Two")]
+
+    if provider in ITEMS:
+        kind, values = ITEMS[provider]
+        updated = await service.add_item(updated, kind, values)
+        entry = await watch.one("add_item", created.id)
+        assert entry.intent.kind == kind and {c.field for c in entry.intent.changes} == set(values)
+
+    await service.delete_many([updated])
+    [deleted] = await watch.new()
+    assert (deleted.intent.operation, deleted.customer_id, deleted.outcome) == ("delete", created.id,
+                                                                                Outcome.SUCCEEDED)
+    assert deleted.intent.snapshot is not None and deleted.intent.snapshot["id"] == created.id
+    assert (await journal.verify()).intact
