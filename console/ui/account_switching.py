@@ -92,6 +92,7 @@ class AccountSwitching:
         if old is not None:
             await old.aclose()
         self.open_failed = None
+        window.start_snapshot.account_opening(ALL_ACCOUNTS)
         await window.all_accounts.open(self.accounts)
         window.account_opened.emit(ALL_ACCOUNTS)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 
+from console.services.accounts import ALL_ACCOUNTS
 from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class StartSnapshotWriter:
     def write(self) -> None:
         window = self.window
         session, model = window.session, window.model
-        if session is None or not shiboken6.isValid(window.table):
+        if (session is None and not window.all_accounts.active) or not shiboken6.isValid(window.table):
             return  # nothing open, or the window is already gone (shut down after being deleted)
         if not model.columns or model.filter_text:
             return  # a filtered table is not what the next start shows; the last unfiltered one is kept
@@ -44,9 +45,12 @@ class StartSnapshotWriter:
         rows = tuple(tuple(str(model.data(model.index(r, c)) or "") for c in columns)
                      for r in range(min(model.rowCount(), window.visible_row_count())))
         state = window.table.horizontalHeader().saveState()
+        # All accounts: the view's own name and the badge it shows (its most consequential environment).
+        account_id = session.account.id if session is not None else ALL_ACCOUNTS
         snapshot = StartSnapshot(
-            account_id=session.account.id, account_label=window.account_combo.currentText(),
-            account_name=session.account.name, environment=session.environment,
+            account_id=account_id, account_label=window.account_combo.currentText(),
+            account_name=session.account.name if session is not None else window.account_label.text(),
+            environment=session.environment if session is not None else window.badge.text().lower(),
             # Where the next start's window will be: the remembered geometry, not necessarily this one.
             geometry=window.context.settings.window.geometry or "",
             columns=tuple(c.label for c in model.columns),
@@ -56,4 +60,4 @@ class StartSnapshotWriter:
         except OSError as exc:
             log.warning("could not keep the start snapshot: %s", exc)
             return
-        self.account_id = session.account.id
+        self.account_id = account_id

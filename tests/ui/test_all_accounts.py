@@ -17,6 +17,7 @@ from console.services.accounts import ALL_ACCOUNTS, DEMO_PREFIX
 from console.services.context import AppContext
 from console.services.secrets import set_secret
 from console.services.settings import AccountSettings
+from console.services.start_snapshot import read_snapshot
 from console.ui.account_choice import AccountChoice
 from console.ui.all_accounts_loading import AllLoaded
 from console.ui.edit_dialog import CustomerDialog
@@ -110,6 +111,10 @@ async def test_all_accounts_shows_every_account_and_searches_and_sorts_across_th
     accounts = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert accounts == sorted(accounts, key=str.casefold)
     await window.shutdown()
+    # The next start's preview shows this view, not the account shown before it.
+    snapshot = read_snapshot(window.context.paths.data_dir)
+    assert snapshot is not None and (snapshot.account_id, snapshot.account_name) == (ALL_ACCOUNTS, "All accounts")
+    assert snapshot.columns[0] == "Account" and snapshot.rows[0][0] == accounts[0]
 
 
 async def test_a_row_of_each_provider_is_edited_at_its_own_account(qtbot: Any, tmp_path: Path) -> None:
