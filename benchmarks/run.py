@@ -184,7 +184,7 @@ print("PAINTED", time.monotonic(), flush=True)
 """
 
 _CONSOLE = """
-import logging, sys, time
+import logging, os, sys, time
 import console.app as app
 
 show_preview = app.show_preview
@@ -221,10 +221,16 @@ class Searchable(logging.Handler):
         from console.ui.customer_loading import LOCAL_COPY_SHOWN
         if record.msg == LOCAL_COPY_SHOWN:
             print("SEARCHABLE", time.monotonic(), flush=True)
+            if UNTIL_SEARCHABLE:
+                os._exit(0)  # the window's rows came in batches; this was the last
 
 
+# With a third argument, run until the local copy is searchable rather than until the screenshot
+# (taken at the first rows, which a warm start paints before the rest of the copy is read).
+UNTIL_SEARCHABLE = len(sys.argv) > 3
 logging.getLogger("console.ui.customer_loading").addHandler(Searchable(logging.INFO))
-sys.exit(app.main(["--config-dir", sys.argv[1], "--screenshot", sys.argv[2]]))
+arguments = ["--config-dir", sys.argv[1]] + ([] if UNTIL_SEARCHABLE else ["--screenshot", sys.argv[2]])
+sys.exit(app.main(arguments))
 """
 
 
@@ -672,7 +678,7 @@ def p9_warm_start(sizes: Sizes) -> None:
         for _ in range(sizes.startup_runs):  # interleaved, so a noisy moment hits both
             bare.append(_time_to_paint(_BARE)["PAINTED"])
             _restore(database, kept)
-            marks = _time_to_paint(_CONSOLE, str(config), shot)
+            marks = _time_to_paint(_CONSOLE, str(config), shot, "until-searchable")
             if "SEARCHABLE" not in marks or "LIVE" not in marks:
                 raise RuntimeError(f"the warm start did not show the local copy: {marks}")
             preview.append(marks["PAINTED"])
@@ -686,8 +692,9 @@ def p9_warm_start(sizes: Sizes) -> None:
          target="<=1 s", met=found <= 1.0)
     note(f"{sizes.warm_customers:,} customers of the demo Square account in the workspace database; "
          f"{sizes.startup_runs} runs each, interleaved with the bare window's, each from the same prepared "
-         "database; searchable: the app's log record once the table holds the local copy and its search "
-         "index is built; painted: the real window repainted after that")
+         "database; painted: the real window repainted with the first batch of rows from the database (the "
+         "rest are read meanwhile); searchable: the app's log record once the table holds the whole local copy "
+         "and its search index is built")
     note(f"the start snapshot painted first at {statistics.median(preview) * 1000:.0f} ms (median; P1a); "
          f"runs (painted / searchable, ms): "
          + ", ".join(f"{p * 1000:.0f}/{s * 1000:.0f}" for p, s in zip(painted, searchable, strict=True)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from console.domain import errors as e
+from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.workspace import AccountCopy, LocalCopy
@@ -50,18 +51,29 @@ class IncrementalRefresh(Protocol):
         ...
 
 
-async def load_local(local: AccountCopy | None, index: CustomerIndex) -> LocalCopy | None:
-    """Put the account's customers kept in the workspace into `index`; None when none are kept."""
+async def load_local(local: AccountCopy | None, index: CustomerIndex,
+                     on_batch: Callable[[int], None] | None = None) -> LocalCopy | None:
+    """Put the account's customers kept in the workspace into `index`; None when none are kept.
+
+    They arrive in batches decoded on the workspace thread; each is added to the index as it comes
+    (`on_batch` is told how many), and the event loop runs between batches, so the window shows the
+    first rows at once and answers while the rest arrive. A batch is a few tens of milliseconds of
+    index work, within what P6 in benchmarks/run.py allows the event loop to be held.
+    """
     if local is None:
         return None
+
+    async def add(batch: list[Customer]) -> None:
+        index.upsert(batch)
+        if on_batch is not None:
+            on_batch(len(batch))
+        await asyncio.sleep(0)   # let the window paint and answer before the next batch
+
     try:
-        kept = await local.read()
+        return await local.read(add)
     except Exception as exc:   # a damaged row, a disk error: the provider has the data anyway
         log.warning("could not read the local copy of %s: %s", local.account_id, exc, exc_info=exc)
         return None
-    if kept is not None and kept.customers:
-        index.upsert(kept.customers)
-    return kept
 
 
 async def load_customers(provider: CustomerProvider, index: CustomerIndex,

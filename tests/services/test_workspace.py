@@ -223,3 +223,48 @@ async def test_diagnostics_says_where_the_database_and_its_key_are(tmp_path: Pat
 def _paths(root: Path) -> AppPaths:
     """The app's paths with the data folder where the `workspace` fixture keeps its file."""
     return AppPaths(config_dir=root, data_dir=root, log_dir=root / "logs")
+
+
+async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import customers
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    listed = [c.id for c in first.service.index]
+    await first.aclose()
+    monkeypatch.setattr(customers, "READ_BATCH", 5)
+
+    second = await _open(demo, workspace)
+    seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
+    kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
+    assert kept is not None and [c.id for c in kept.customers] == listed
+    assert [c.id for c in second.service.index] == listed
+    assert seen == [(5, 5), (5, 10), (2, 12)]   # each batch in the index as it was told
+    await second.aclose()
+
+
+async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import customers
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    await first.aclose()
+    monkeypatch.setattr(customers, "READ_BATCH", 1)
+    second = await _open(demo, workspace)
+    local = second.service.local
+    assert local is not None
+
+    class GaveUp(Exception):
+        pass
+
+    async def give_up(_batch: list[object]) -> None:
+        raise GaveUp   # as a cancelled load does, after the first batch
+
+    with pytest.raises(GaveUp):
+        await local.read(give_up)
+    # The worker was not left waiting for the batches nobody takes: the next call runs.
+    kept = await local.read()
+    assert kept is not None and len(kept.customers) == SEEDED
+    await second.aclose()
