@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from console.store.accounts import Refresh
 
 log = logging.getLogger(__name__)
+# Logged once the local copy is in the index (P9 in benchmarks/run.py prints its figures).
+LOCAL_COPY_INDEXED = "local copy of %s in the index: %d batches, %.2f s adding them"
 
 
 @dataclass(slots=True)
@@ -62,18 +65,24 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
     """
     if local is None:
         return None
+    spent = [0.0]
 
     async def add(batch: list[Customer]) -> None:
+        started = time.perf_counter()
         index.upsert(batch)
         if on_batch is not None:
             on_batch(len(batch))
+        spent.append(time.perf_counter() - started)
         await asyncio.sleep(0)   # let the window paint and answer before the next batch
 
     try:
-        return await local.read(add)
+        kept = await local.read(add)
     except Exception as exc:   # a damaged row, a disk error: the provider has the data anyway
         log.warning("could not read the local copy of %s: %s", local.account_id, exc, exc_info=exc)
         return None
+    if kept is not None:
+        log.info(LOCAL_COPY_INDEXED, local.account_id, len(spent) - 1, sum(spent))
+    return kept
 
 
 async def load_customers(provider: CustomerProvider, index: CustomerIndex,
