@@ -32,22 +32,27 @@ def restore_tuples(customer: Customer) -> Customer:
     """JSON has no tuples: sequences in provider extras and custom field values come back as they went in."""
     # The customer was just decoded and nothing else holds it, so its fields are set in place:
     # `dataclasses.replace` would validate the whole customer again, doubling the cost of a read.
+    # Exact type checks rather than isinstance: JSON gives plain lists and dicts, and this runs for
+    # every customer of a warm start (it took 40% as long as decoding itself with isinstance).
     extra = customer.extra
-    if extra and any(isinstance(value, list | dict) for value in extra.values()):
-        object.__setattr__(customer, "extra", _tupled_values(extra))
-    if any(isinstance(entry.value, list) for entry in customer.custom_fields):
+    if extra:
+        for value in extra.values():
+            if type(value) in _CONTAINERS:
+                object.__setattr__(customer, "extra", _tupled(extra))
+                break
+    if customer.custom_fields and any(type(entry.value) is list for entry in customer.custom_fields):
         object.__setattr__(customer, "custom_fields", tuple(
             entry.model_copy(update={"value": _tupled(entry.value)}) for entry in customer.custom_fields))
     return customer
 
 
+_CONTAINERS = (list, dict)
+
+
 def _tupled(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_tupled(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _tupled(item) for key, item in value.items()}
+    """Lists as tuples, at any depth (dicts stay dicts)."""
+    if type(value) is list:
+        return tuple([_tupled(item) if type(item) in _CONTAINERS else item for item in value])
+    if type(value) is dict:
+        return {key: _tupled(item) if type(item) in _CONTAINERS else item for key, item in value.items()}
     return value
-
-
-def _tupled_values(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: _tupled(value) for key, value in mapping.items()}
