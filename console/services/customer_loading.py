@@ -66,10 +66,12 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
     if local is None:
         return None
     spent = [0.0]
+    added: list[str] = []
 
     async def add(batch: list[Customer]) -> None:
         started = time.perf_counter()
         index.upsert(batch)
+        added.extend(c.id for c in batch)
         if on_batch is not None:
             on_batch(len(batch))
         spent.append(time.perf_counter() - started)
@@ -77,7 +79,13 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
 
     try:
         kept = await local.read(add)
-    except Exception as exc:   # a damaged row, a disk error: the provider has the data anyway
+    except BaseException as exc:
+        # Part of a copy must not stay: an index holding the account is refreshed with only what
+        # changed, and the customers never read would be missing until a full scan.
+        index.remove(added)
+        if not isinstance(exc, Exception):
+            raise   # cancelled
+        # A damaged row, a disk error: the provider has the data anyway.
         log.warning("could not read the local copy of %s: %s", local.account_id, exc, exc_info=exc)
         return None
     if kept is not None:

@@ -3,8 +3,9 @@
 One worker thread (a single-thread executor awaited from the event loop) owns the database: it
 finds the key (keychain or key file), opens the file, runs the migrations, and runs every
 repository call, so the Qt thread never touches the database and this instance's writes happen
-one after another in the order they were asked for. SQLAlchemy and Alembic are imported on that
-thread when it opens the file, not when the app starts (P1 in benchmarks/run.py).
+one after another in the order they were asked for. SQLAlchemy (and Alembic, when the file needs
+migrating) is imported on that thread when it opens the file, not when the app starts (P1 in
+benchmarks/run.py). An account's local copy is read there a batch at a time (`AccountCopy.read`).
 
 The workspace is one of: `off` (the "Keep a local copy" setting is off, or it was never opened),
 `opening`, `open`, or `unavailable` (a newer version's database, or a file that cannot be opened:
