@@ -25,8 +25,6 @@ from console.domain.gc_pause import gc_paused
 from console.store.documents import decode, encode
 from console.store.tables import accounts, customer_documents, customers
 
-__all__ = ["decode", "encode"]   # with the repository functions below: what the services use
-
 # Customers a batch of `read_batches` holds: small enough that handing one over keeps the window
 # answering, large enough that the batches' own cost stays small.
 READ_BATCH = 2000
