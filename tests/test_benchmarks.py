@@ -96,9 +96,10 @@ def test_warm_start_prints_rows_painted_and_searchable_from_the_database() -> No
         "P9a warm start to rows from the database painted (median) ", "P9b warm start to searchable (median) "]
     assert re.search(NUMBER + r" \| target <=1.5x bare window \| (met|missed)$", lines[0]), lines[0]
     assert re.search(NUMBER + r" \| target <=1 s \| (met|missed)$", lines[1]), lines[1]
-    # Every run showed the local copy: each has a painted and a searchable time, in that order of events.
+    # Every run showed the local copy: each has a painted and a searchable time; the first batch of
+    # rows is painted while the rest are still being read.
     runs = re.search(r"runs \(painted / searchable, ms\): (.*)$", out, re.MULTILINE)
     assert runs is not None, out
     pairs = [tuple(map(int, pair.split("/"))) for pair in runs[1].split(", ")]
-    assert len(pairs) == 2 and all(painted >= searchable for painted, searchable in pairs), pairs
+    assert len(pairs) == 2 and all(painted <= searchable for painted, searchable in pairs), pairs
     assert "20,000 customers of the demo Square account in the workspace database" in out

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from console.domain import errors as e
+from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.workspace import AccountCopy, LocalCopy
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from console.store.accounts import Refresh
 
 log = logging.getLogger(__name__)
+# Logged once the local copy is in the index (P9 in benchmarks/run.py prints its figures).
+LOCAL_COPY_INDEXED = "local copy of %s in the index: %d batches, %.2f s adding them"
 
 
 @dataclass(slots=True)
@@ -50,17 +54,42 @@ class IncrementalRefresh(Protocol):
         ...
 
 
-async def load_local(local: AccountCopy | None, index: CustomerIndex) -> LocalCopy | None:
-    """Put the account's customers kept in the workspace into `index`; None when none are kept."""
+async def load_local(local: AccountCopy | None, index: CustomerIndex,
+                     on_batch: Callable[[int], None] | None = None) -> LocalCopy | None:
+    """Put the account's customers kept in the workspace into `index`; None when none are kept.
+
+    They arrive in batches decoded on the workspace thread; each is added to the index as it comes
+    (`on_batch` is told how many), and the event loop runs between batches, so the window shows the
+    first rows at once and answers while the rest arrive. A batch is a few tens of milliseconds of
+    index work, within what P6 in benchmarks/run.py allows the event loop to be held.
+    """
     if local is None:
         return None
+    spent = [0.0]
+    added: list[str] = []
+
+    async def add(batch: list[Customer]) -> None:
+        started = time.perf_counter()
+        index.upsert(batch)
+        added.extend(c.id for c in batch)
+        if on_batch is not None:
+            on_batch(len(batch))
+        spent.append(time.perf_counter() - started)
+        await asyncio.sleep(0)   # let the window paint and answer before the next batch
+
     try:
-        kept = await local.read()
-    except Exception as exc:   # a damaged row, a disk error: the provider has the data anyway
+        kept = await local.read(add)
+    except BaseException as exc:
+        # Part of a copy must not stay: an index holding the account is refreshed with only what
+        # changed, and the customers never read would be missing until a full scan.
+        index.remove(added)
+        if not isinstance(exc, Exception):
+            raise   # cancelled
+        # A damaged row, a disk error: the provider has the data anyway.
         log.warning("could not read the local copy of %s: %s", local.account_id, exc, exc_info=exc)
         return None
-    if kept is not None and kept.customers:
-        index.upsert(kept.customers)
+    if kept is not None:
+        log.info(LOCAL_COPY_INDEXED, local.account_id, len(spent) - 1, sum(spent))
     return kept
 
 

@@ -3,8 +3,9 @@
 One worker thread (a single-thread executor awaited from the event loop) owns the database: it
 finds the key (keychain or key file), opens the file, runs the migrations, and runs every
 repository call, so the Qt thread never touches the database and this instance's writes happen
-one after another in the order they were asked for. SQLAlchemy and Alembic are imported on that
-thread when it opens the file, not when the app starts (P1 in benchmarks/run.py).
+one after another in the order they were asked for. SQLAlchemy (and Alembic, when the file needs
+migrating) is imported on that thread when it opens the file, not when the app starts (P1 in
+benchmarks/run.py). An account's local copy is read there a batch at a time (`AccountCopy.read`).
 
 The workspace is one of: `off` (the "Keep a local copy" setting is off, or it was never opened),
 `opening`, `open`, or `unavailable` (a newer version's database, or a file that cannot be opened:
@@ -16,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
     from console.store.engine import Workspace
 
 log = logging.getLogger(__name__)
+# Logged once an account's local copy has been read (P9 in benchmarks/run.py prints its figures).
+LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the workspace thread's CPU"
 
 T = TypeVar("T")
 State = Literal["off", "opening", "open", "unavailable"]
@@ -228,6 +233,14 @@ class LocalWorkspace:
         return self._write(delete_account, account_id)
 
 
+# Batches the worker may decode ahead of those handed on. Decoding and adding to the index are both
+# Python work, taking turns with the GIL: running further ahead gains nothing (measured, P9 in
+# benchmarks/run.py), and one ahead means the event loop never waits for the next batch.
+_AHEAD = 1
+# Put by the worker after the last batch (or its error): the reading is over.
+_DONE = object()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -240,20 +253,61 @@ class AccountCopy:
         self.account_id = account_id
         self.provider = provider
 
-    async def read(self) -> LocalCopy | None:
-        """The account's customers as last kept, or None when the workspace has nothing of it."""
-        return await self.workspace._run(self._read)
+    async def read(self, on_batch: Callable[[list[Customer]], Awaitable[None]] | None = None) -> LocalCopy | None:
+        """The account's customers as last kept, or None when the workspace has nothing of it.
 
-    def _read(self) -> LocalCopy | None:
+        They are read and decoded on the worker a batch at a time, in the order the provider listed
+        them; each batch is handed to `on_batch` on the event loop as soon as it is ready, while the
+        worker decodes the next, so a caller can show the first rows long before the last are read.
+        """
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+        taken = threading.Semaphore(_AHEAD)   # released as each batch has been handed on
+
+        def put(item: Any) -> None:
+            with contextlib.suppress(RuntimeError):   # the loop closed meanwhile (shut-down)
+                loop.call_soon_threadsafe(arrived.put_nowait, item)
+
+        future = self.workspace._submit(self._read_batches, put, stop, taken, loop.is_closed)
+        future.add_done_callback(lambda _: put(_DONE))
+        kept: LocalCopy | None = None
+        try:
+            while (item := await arrived.get()) is not _DONE:
+                if isinstance(item, LocalCopy):
+                    kept = item
+                elif kept is not None:
+                    kept.customers.extend(item)
+                    if on_batch is not None:
+                        await on_batch(item)
+                    taken.release()
+        finally:
+            stop.set()   # the caller stopped waiting (cancelled): the worker reads no further
+            taken.release()
+        future.result()  # the worker's error, if it had one
+        return kept
+
+    def _read_batches(self, put: Callable[[Any], None], stop: threading.Event, taken: threading.Semaphore,
+                      loop_closed: Callable[[], bool]) -> None:
         from console.store.accounts import refresh_state
-        from console.store.customers import customers_of
+        from console.store.customers import read_batches
 
-        def read(connection: Any) -> LocalCopy | None:
+        def read(connection: Any) -> None:
             state = refresh_state(connection, self.account_id)
             if state is None or state.provider != self.provider:
-                return None   # nothing kept, or kept for the provider the account had before
-            return LocalCopy(customers_of(connection, self.account_id), state.data_as_of)
-        return self.workspace._read(read)
+                return   # nothing kept, or kept for the provider the account had before
+            put(LocalCopy([], state.data_as_of))
+            count, started = 0, time.thread_time()   # CPU only: the waits below are not counted
+            for batch in read_batches(connection, self.account_id):
+                if stop.is_set():
+                    return
+                put(batch)
+                count += len(batch)
+                while not taken.acquire(timeout=0.1):
+                    if stop.is_set() or loop_closed():
+                        return   # nobody will take it: the one worker thread must not wait forever
+            log.info(LOCAL_COPY_READ, self.account_id, count, time.thread_time() - started)
+        self.workspace._read(read)
 
     async def run(self, work: Callable[[Workspace], T]) -> T:
         """`work` with the open workspace, on its thread (how the incremental refresh reaches it)."""

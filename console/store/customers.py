@@ -1,45 +1,38 @@
 """Every account's customers in the workspace, as domain `Customer`s.
 
 A `customers` row holds the columns the table and search read; its `customer_documents` row the
-whole customer as JSON (pydantic's own encoding of the domain dataclass, so every field the
-provider gave us comes back). Saving is an upsert of one page: call it inside one
-`Workspace.write()` block and the page is all there or not at all, whatever happens to the process.
-Removing a customer row removes its document (foreign key cascade; the engine turns keys on).
+whole customer as JSON (`documents.py`: pydantic's own encoding of the domain dataclass, so every
+field the provider gave us comes back). Customers are read in the order they first came from the
+provider (`customer_documents.load_order`), the order a load from the provider shows them in.
+Saving is an upsert of one page: call it inside one `Workspace.write()` block and the page is all
+there or not at all, whatever happens to the process. Removing a customer row removes its document
+(foreign key cascade; the engine turns keys on).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import TypeAdapter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
+from console.store.documents import decode, encode
 from console.store.tables import accounts, customer_documents, customers
 
-_CUSTOMER = TypeAdapter(Customer)
-_CUSTOMERS = TypeAdapter(list[Customer])
+# Customers a batch of `read_batches` holds: small enough that handing one over keeps the window
+# answering, large enough that the batches' own cost stays small.
+READ_BATCH = 2000
 # Columns a save overwrites in an existing row (all but the key).
 _SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "reference_id", "created_at",
                     "updated_at", "last_seen", "seen_generation")
 # SQLite allows 32,766 variables a statement; a removal by ids is sent in chunks well below it.
 _IDS_PER_STATEMENT = 500
-
-
-def encode(customer: Customer) -> str:
-    """The customer as the JSON text a row's `document` holds."""
-    return _CUSTOMER.dump_json(customer).decode()
-
-
-def decode(document: str) -> Customer:
-    """A customer back from its `document`."""
-    return _restore_tuples(_CUSTOMER.validate_json(document))
 
 
 def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime) -> None:
@@ -51,24 +44,35 @@ def save_page(connection: Connection, account_id: str, page: Sequence[Customer],
     """
     if not page:
         return
-    generation = connection.execute(
-        sa.select(accounts.c.refresh_generation).where(accounts.c.id == account_id)).scalar_one()
+    # The page's places in the listing: taken from the account's sequence, kept only by new rows.
+    generation, last = connection.execute(
+        sa.update(accounts).where(accounts.c.id == account_id)
+        .values(load_sequence=accounts.c.load_sequence + len(page))
+        .returning(accounts.c.refresh_generation, accounts.c.load_sequence)).one()
+    first = last - len(page) + 1
     rows = [_row(account_id, customer, seen_at, generation) for customer in page]
     connection.execute(_upsert(connection, customers, _SUMMARY_COLUMNS), rows)
     connection.execute(_upsert(connection, customer_documents, ("document",)),
-                       [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer)}
-                        for customer in page])
+                       [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer),
+                         "load_order": first + n} for n, customer in enumerate(page)])
 
 
 def customers_of(connection: Connection, account_id: str) -> list[Customer]:
-    """Every customer the workspace holds for the account, in provider id order."""
-    documents = connection.execute(
-        sa.select(customer_documents.c.document).where(customer_documents.c.account_id == account_id)
-        .order_by(customer_documents.c.customer_id)).scalars().all()
-    # One JSON array parsed in one call is about twice as fast as a call per row; and collections
-    # walking a big heap while 100,000 customers are made would cost more than making them.
-    with gc_paused():
-        return [_restore_tuples(c) for c in _CUSTOMERS.validate_json("[" + ",".join(documents) + "]")]
+    """Every customer the workspace holds for the account, in the order they first came from the provider."""
+    return [customer for batch in read_batches(connection, account_id) for customer in batch]
+
+
+def read_batches(connection: Connection, account_id: str, size: int | None = None) -> Iterator[list[Customer]]:
+    """The account's customers in load order, `size` (READ_BATCH) at a time, each read and decoded when asked for."""
+    # Rows saved before load_order existed (NULL) come first, in id order, as they were read then.
+    documents = customer_documents.c
+    result = connection.execute(
+        sa.select(documents.document).where(documents.account_id == account_id)
+        .order_by(sa.nulls_first(documents.load_order.asc()), documents.customer_id))
+    for rows in result.scalars().partitions(size or READ_BATCH):
+        # Collections walking a big heap while many customers are made would cost more than making them.
+        with gc_paused():
+            yield [decode(document) for document in rows]
 
 
 def customer(connection: Connection, account_id: str, customer_id: str) -> Customer | None:
@@ -114,24 +118,3 @@ def _upsert_statement(dialect: str, table: sa.Table, columns: tuple[str, ...]) -
         raise NotImplementedError(f"the workspace does not support {dialect}")
     return insert.on_conflict_do_update(index_elements=[table.c.account_id, table.c.customer_id],
                                         set_={name: insert.excluded[name] for name in columns})
-
-
-def _restore_tuples(customer: Customer) -> Customer:
-    """JSON has no tuples: sequences in provider extras and custom field values come back as they went in."""
-    # The customer was just decoded and nothing else holds it, so its fields are set in place:
-    # `dataclasses.replace` would validate the whole customer again, doubling the cost of a read.
-    extra = customer.extra
-    if extra and any(isinstance(value, list | dict) for value in extra.values()):
-        object.__setattr__(customer, "extra", {key: _tupled(value) for key, value in extra.items()})
-    if any(isinstance(entry.value, list) for entry in customer.custom_fields):
-        object.__setattr__(customer, "custom_fields", tuple(
-            entry.model_copy(update={"value": _tupled(entry.value)}) for entry in customer.custom_fields))
-    return customer
-
-
-def _tupled(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_tupled(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _tupled(item) for key, item in value.items()}
-    return value

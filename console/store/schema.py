@@ -3,24 +3,36 @@
 The scripts live in `console/store/migrations/` (env.py, versions/); a frozen build ships them as
 data files at the same place. Every upgrade runs on a connection the caller has already put in a
 write transaction, so two instances starting at once migrate one after the other.
+
+Alembic itself is imported only when a database is actually behind: importing it costs about
+0.2 s, which every start would otherwise pay on the workspace thread before the local copy can be
+read (P9 in benchmarks/run.py). `REVISIONS` names the scripts' revisions, oldest first, so that
+an opening can tell "at the head" and "written by a newer version" from the database's
+`alembic_version` alone; a test checks it against the scripts.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
+# Every revision in migrations/versions, oldest first; a new script adds its id here.
+REVISIONS = ("0001", "0002")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic's configuration for the workspace scripts, bound to `connection` for env.py."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -28,27 +40,32 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 @cache
-def _scripts() -> ScriptDirectory:
+def scripts() -> ScriptDirectory:
+    """Alembic's view of the scripts (what `REVISIONS` must agree with)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head() -> str:
     """The newest revision this version of the app knows."""
-    revision = _scripts().get_current_head()
-    assert revision is not None, "the workspace has no migrations"
-    return revision
+    return REVISIONS[-1]
 
 
 def known_revisions() -> list[str]:
     """Every revision this version knows, oldest first."""
-    return [script.revision for script in reversed(list(_scripts().walk_revisions()))]
+    return list(REVISIONS)
 
 
 def current(connection: Connection) -> str | None:
-    """The revision the database is at (None: empty, never migrated)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at (None: empty, never migrated); read without Alembic."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(connection: Connection, target: str = "head") -> None:
     """Bring the database on `connection` (inside the caller's transaction) to `target`."""
+    from alembic import command
+
     command.upgrade(alembic_config(connection), target)

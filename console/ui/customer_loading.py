@@ -79,14 +79,17 @@ class CustomerLoading:
             self.window.customer_list.first_page_shown()
 
     async def _show_local_copy(self, session: AccountSession) -> LocalCopy | None:
-        """The customers the workspace kept for the account, shown at once (an account just opened)."""
-        kept = await session.service.load_local()
+        """The customers the workspace kept for the account, shown at once (an account just opened):
+        the first batch is painted while the rest are still being read."""
+        kept = await session.service.load_local(self._local_batch_shown)
         if kept is None or not kept.customers:
             return None
-        gc.freeze()   # as for a page: these live as long as the window (see _show_progress)
         log.info(LOCAL_COPY_SHOWN, session.account.id, len(kept.customers))
-        self._first_rows_shown()
         return kept
+
+    def _local_batch_shown(self, _count: int) -> None:
+        gc.freeze()   # as for a page: these live as long as the window (see _show_progress)
+        self._first_rows_shown()
 
     async def _load(self, session: AccountSession) -> None:
         window, tr = self.window, self.window.tr

@@ -6,6 +6,7 @@ Every test runs on a real encrypted SQLite file in the test's folder, with the p
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
+from console.domain.customer import Customer
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
@@ -23,6 +25,7 @@ from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
 from console.services.workspace import LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
+from console.store import documents
 from console.store.engine import open_workspace
 from tests.support.service_context import service_context
 
@@ -223,3 +226,85 @@ async def test_diagnostics_says_where_the_database_and_its_key_are(tmp_path: Pat
 def _paths(root: Path) -> AppPaths:
     """The app's paths with the data folder where the `workspace` fixture keeps its file."""
     return AppPaths(config_dir=root, data_dir=root, log_dir=root / "logs")
+
+
+async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import customers
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    listed = [c.id for c in first.service.index]
+    await first.aclose()
+    monkeypatch.setattr(customers, "READ_BATCH", 5)
+    decoded_on: set[str] = set()
+
+    def decode(document: str) -> Customer:
+        decoded_on.add(threading.current_thread().name)
+        return documents.decode(document)
+
+    monkeypatch.setattr(customers, "decode", decode)
+
+    second = await _open(demo, workspace)
+    seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
+    kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
+    assert kept is not None and [c.id for c in kept.customers] == listed
+    assert [c.id for c in second.service.index] == listed
+    assert seen == [(5, 5), (5, 10), (2, 12)]   # each batch in the index as it was told
+    # Decoded on the workspace's thread, never on the event loop's.
+    assert len(decoded_on) == 1 and decoded_on.pop().startswith("console-workspace")
+    await second.aclose()
+
+
+async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import customers
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    await first.aclose()
+    monkeypatch.setattr(customers, "READ_BATCH", 1)
+    second = await _open(demo, workspace)
+    local = second.service.local
+    assert local is not None
+
+    class GaveUp(Exception):
+        pass
+
+    async def give_up(_batch: list[object]) -> None:
+        raise GaveUp   # as a cancelled load does, after the first batch
+
+    with pytest.raises(GaveUp):
+        await local.read(give_up)
+    # The worker was not left waiting for the batches nobody takes: the next call runs.
+    kept = await local.read()
+    assert kept is not None and len(kept.customers) == SEEDED
+    await second.aclose()
+
+
+async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_scan_runs(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import customers
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    await first.aclose()
+    monkeypatch.setattr(customers, "READ_BATCH", 5)
+    decoded = [0]
+
+    def damaged_eighth(document: str) -> Customer:
+        decoded[0] += 1
+        if decoded[0] == 8:
+            raise ValueError("a damaged document")
+        return documents.decode(document)
+
+    monkeypatch.setattr(customers, "decode", damaged_eighth)
+    second = await _open(demo, workspace)
+    told: list[int] = []
+    assert await second.service.load_local(told.append) is None
+    assert told == [5]                      # the first batch was shown…
+    assert len(second.service.index) == 0   # …and taken back, so the refresh is a full scan
+    monkeypatch.undo()
+    progress = await second.service.load()
+    assert progress.loaded == SEEDED and len(second.service.index) == SEEDED
+    await second.aclose()

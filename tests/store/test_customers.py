@@ -63,7 +63,7 @@ async def test_every_providers_customers_come_back_equal(workspace: Workspace, t
         stored = customers.customers_of(connection, f"{provider}-demo")
         one = customers.customer(connection, f"{provider}-demo", listed[7].id)
         assert accounts.data_as_of(connection, f"{provider}-demo") == at(2)
-    assert stored == sorted(listed, key=lambda c: c.id)
+    assert stored == listed   # in the order the provider listed them, not by id
     assert one == listed[7]
 
 
@@ -189,3 +189,30 @@ def test_an_empty_page_and_an_unknown_account(workspace: Workspace) -> None:
     with workspace.read() as connection:
         assert customers.customers_of(connection, "nobody") == []
         assert customers.customer(connection, "nobody", "x") is None
+
+
+def test_customers_come_back_in_the_order_they_first_came_from_the_provider(workspace: Workspace) -> None:
+    listed = people("p", 5)
+    order = [listed[n] for n in (3, 0, 4, 1, 2)]   # the provider's listing is not in id order
+    with workspace.write() as connection:
+        accounts.ensure_account(connection, "acct", "square")
+        customers.save_page(connection, "acct", order[:3], at(0))
+        customers.save_page(connection, "acct", order[3:], at(0))
+    changed = order[0].with_changes(email="moved@example.com")
+    newcomer = people("n", 1)[0]
+    with workspace.write() as connection:   # a later page: one changed (keeps its place), one new (last)
+        customers.save_page(connection, "acct", [newcomer, changed], at(1))
+    with workspace.read() as connection:
+        stored = customers.customers_of(connection, "acct")
+        batches = list(customers.read_batches(connection, "acct", size=2))
+    assert stored == [changed, *order[1:], newcomer]
+    assert [len(b) for b in batches] == [2, 2, 2] and [c for b in batches for c in b] == stored
+
+
+def test_documents_leave_out_defaults_and_come_back_whole() -> None:
+    from console.store.documents import decode, encode
+
+    customer = Customer(id="C1", given_name="Ada", address=Address(line1="1 Main St"))
+    document = encode(customer)
+    assert "null" not in document and "shipping_addresses" not in document and "is_default" not in document
+    assert decode(document) == customer

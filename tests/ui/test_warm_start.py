@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from console.services.context import AppContext
 from console.services.settings import SettingsStore
 from console.services.workspace import workspace_files
+from console.store import customers
 from console.ui.customer_loading import LOCAL_COPY_SHOWN
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until
@@ -44,22 +45,28 @@ def _context(root: Path) -> AppContext:
     return context
 
 
-async def _first_start(qtbot: Any, root: Path) -> None:
+async def _first_start(qtbot: Any, root: Path) -> list[str]:
+    """Start on the provider alone; the customer ids in the order it listed them."""
     context = _context(root)
     window = MainWindow(context)
     qtbot.addWidget(window)
     loaded = signal(window.load_finished, timeout=20)
     window.show()
     await loaded
+    assert window.session is not None
+    listed = [c.id for c in window.session.service.index]
     await window.shutdown()
     await context.workspace.close()   # after the queued pages are saved
+    return listed
 
 
 async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_the_selection(
-        qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.INFO, logger="console.ui.customer_loading")
     root = tmp_path / "app"
-    await _first_start(qtbot, root)
+    listed = await _first_start(qtbot, root)
+    assert sorted(listed) != listed   # the provider's order is not the ids' order, so keeping it means something
+    monkeypatch.setattr(customers, "READ_BATCH", 50)   # the copy comes in three batches
 
     context = _context(root)
     held: dict[str, HeldTransport] = {}
@@ -71,9 +78,12 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
     await shown
 
     model, table = window.model, window.table
+    assert 0 < model.rowCount() < CUSTOMERS        # painted at the first batch, before the rest are read
+    await until(lambda: "data as of" in window.statusBar().currentMessage(), what="the whole local copy shown")
     assert held["square"].answered == 0            # nothing has come from the provider yet…
     assert model.rowCount() == CUSTOMERS           # …and every customer is in the table
-    assert "data as of" in window.statusBar().currentMessage()
+    assert window.session is not None
+    assert [c.id for c in window.session.service.index] == listed   # in the provider's order
     # Said once, with the count, when the copy is in the table and searchable (P9 waits for it).
     said = [r.args for r in caplog.records if r.msg == LOCAL_COPY_SHOWN]
     assert said == [("demo:square", CUSTOMERS)]
