@@ -3,22 +3,38 @@
 Used where many objects are built that form no cycles (seeding, loading, saving a page), where a
 collection would walk every live object for nothing; and on worker threads, where a collection
 could destroy stray Qt objects off the GUI thread.
+
+The collector's switch is one for the whole process, so the pauses of all threads are counted:
+it comes back on only when the last paused block ends. (With each block restoring what it found,
+a block ending on one thread switched the collector on under a block still running on another, and
+a collection could then start on the workspace's thread: a crash seen in the test suite.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
+
+_lock = threading.Lock()
+_paused = 0              # blocks running now, on every thread
+_enable_after = False    # whether the collector was on when the first of them began
 
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while the block runs (left as it was before, after)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    """The cyclic garbage collector off while the block runs, and while any other thread's does."""
+    global _paused, _enable_after
+    with _lock:
+        if _paused == 0:
+            _enable_after = gc.isenabled()
+        _paused += 1
+        gc.disable()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _paused -= 1
+            if _paused == 0 and _enable_after:
+                gc.enable()

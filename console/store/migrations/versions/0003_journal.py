@@ -1,7 +1,7 @@
 """The journal of writes (issue 18): append-only, hash-chained intent and outcome records.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 DATETIME = sa.DateTime(timezone=True).with_variant(sa.String(32), "sqlite")
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
