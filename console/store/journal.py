@@ -104,6 +104,10 @@ def _where(query: JournalQuery) -> list[Any]:
         account_id, customer_id = query.customer
         clauses.append(c.account_id == account_id)
         clauses.append(sa.or_(c.customer_id == customer_id, _outcomes.c.customer_id == customer_id))
+    if query.group_id:
+        clauses.append(c.group_id == query.group_id)
+    if query.before is not None:
+        clauses.append(c.seq < query.before)
     return clauses
 
 
@@ -163,6 +167,12 @@ def _entry(row: Row[Any]) -> JournalEntry:
 
 
 # -- verifying --------------------------------------------------------------------------------
+def _named(row: Any) -> dict[str, Any]:
+    """What History says of a record that does not match: its entry, and what the record itself says."""
+    return {"record_id": row["record_id"], "entry_id": row["entry_id"], "kind": row["kind"], "at": row["at"],
+            "who": row["who"], "customer_id": row["customer_id"], "customer_name": row["customer_name"]}
+
+
 def verify(connection: Connection) -> ChainCheck:
     """Re-compute the chain in order; the first record whose hash or link does not match is named."""
     prev = GENESIS
@@ -171,10 +181,10 @@ def verify(connection: Connection) -> ChainCheck:
         record = dict(row)
         if record["prev_hash"] != prev:
             return ChainCheck(checked, row["seq"], "its link to the record before does not match (one was "
-                                                   "removed, inserted or reordered)", {"record_id": row["record_id"]})
+                                                   "removed, inserted or reordered)", _named(row))
         if _digest(prev, record) != record["hash"]:
             return ChainCheck(checked, row["seq"], "its content was changed after it was written",
-                              {"record_id": row["record_id"]})
+                              _named(row))
         prev = record["hash"]
         checked += 1
     return ChainCheck(checked)
