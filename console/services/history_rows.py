@@ -40,6 +40,8 @@ def changes_text(entry: JournalEntry, limit: int | None = SHORT) -> str:
              for change in intent.changes]
     if not parts and intent.target:
         parts.append(f"{intent.kind or 'target'}: {value_text(intent.target, limit)}")
+    if not parts and intent.snapshot:
+        parts.append("the whole customer (kept, to re-create it from)")
     return "; ".join(parts)
 
 

@@ -38,7 +38,7 @@ class HistoryFilters(QWidget):
         self.search = named(QLineEdit(self), "historyText")
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(self.tr("Customer name or id (Ctrl+F)"))
-        self.search.setMinimumWidth(160)
+        self.search.setMinimumWidth(220)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for label, widget in ((self.tr("&Account:"), self.account_box), (self.tr("&Staff:"), self.who_box),
@@ -62,7 +62,9 @@ class HistoryFilters(QWidget):
 
     def _combo(self, name: str, everything: str, items: Sequence[tuple[str, str]]) -> QComboBox:
         box = named(QComboBox(self), name)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Room for a short name; the list opens as wide as its longest ("update custom field definition").
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)
         box.addItem(everything, None)
         for label, data in items:
             box.addItem(label, data)

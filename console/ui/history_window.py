@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 TASK = "history"
-WIDTHS = {HistoryModel.GROUP: 22, HistoryModel.WHEN: 150, HistoryModel.WHO: 90, HistoryModel.ACCOUNT: 140,
-          HistoryModel.CUSTOMER: 190, HistoryModel.OPERATION: 110, HistoryModel.CHANGES: 320}
+WIDTHS = {HistoryModel.GROUP: 22, HistoryModel.WHEN: 140, HistoryModel.WHO: 80, HistoryModel.ACCOUNT: 130,
+          HistoryModel.CUSTOMER: 210, HistoryModel.OPERATION: 90, HistoryModel.OUTCOME: 170}
 
 
 def open_history(window: MainWindow) -> None:
@@ -94,11 +94,12 @@ class HistoryWindow(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         for column, width in WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(HistoryModel.GROUP, QHeaderView.ResizeMode.Fixed)
+        # The changes take the room left, so the outcome stays in view (the tooltip has them whole).
+        header.setSectionResizeMode(HistoryModel.CHANGES, QHeaderView.ResizeMode.Stretch)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 

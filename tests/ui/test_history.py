@@ -114,6 +114,7 @@ async def test_history_lists_every_write_newest_first_with_its_changes_outcome_a
     assert changes[6] == f"email: {w.a.email[:SHORT - 1]}… → ada.new@example.com"
     tip = win.model.data(win.model.index(6, HistoryModel.CHANGES), Qt.ItemDataRole.ToolTipRole)
     assert tip == f"email: {w.a.email} → ada.new@example.com"
+    assert changes[2] == "the whole customer (kept, to re-create it from)"   # a delete
     assert changes[4:6] == ["note: — → Prefers mail", f"company_name: {w.b.company or '—'} → Acme"]
     assert _column(win, HistoryModel.CUSTOMER)[6] == f"{w.a.display_name} ({w.a.id})"
     assert _column(win, HistoryModel.ACCOUNT)[0] != _column(win, HistoryModel.ACCOUNT)[1]
