@@ -189,7 +189,8 @@ class HistoryWindow(QDialog):
         if not index.isValid():
             return
         self.table.selectRow(index.row())
-        menu = QMenu(self)
+        menu = named(QMenu(self), "historyMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.addActions([self.details_action, self.revert_action, self.revert_group_action])
         menu.popup(self.table.viewport().mapToGlobal(point))
 

@@ -28,6 +28,7 @@ from console.ui.history_window import HistoryWindow
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal, until, visible
 from tests.ui.conftest import make_context, open_demo
+from tests.ui.menus import MENU_WARNINGS, context_menu
 
 ADA = Author(os_user="ada", computer="desk-1", staff="Ada")
 OPS = Author(os_user="op", computer="desk-2", staff="@ops")   # a name a spreadsheet would run as a formula
@@ -214,6 +215,7 @@ async def test_enter_shows_an_entry_in_full_and_ctrl_f_goes_to_the_text_filter(
     detail.close()
 
 
+@MENU_WARNINGS
 async def test_revert_is_offered_for_a_change_made_and_carries_the_entry_or_its_whole_save(
         history: tuple[HistoryWindow, Writes]) -> None:
     win, w = history
@@ -227,8 +229,14 @@ async def test_revert_is_offered_for_a_change_made_and_carries_the_entry_or_its_
     ((one,),) = await requested
     assert isinstance(one, JournalEntry) and one.intent.changes[0].after == "Acme"
 
+    # The whole save, from the row's context menu (on its other entry).
+    rect = win.table.visualRect(win.model.index(4, HistoryModel.WHEN))
+    menu = await context_menu(win.table.viewport(), rect.center(), "historyMenu")
+    assert win.selected() is win.model.entry(4)
+    assert [a.objectName() for a in menu.actions()] == ["historyDetails", "historyRevert", "historyRevertGroup"]
     requested = signal(win.revert_requested)
     win.revert_group_action.trigger()
+    menu.close()
     (entries,) = await requested
     assert [e.intent.changes[0].field for e in entries] == ["note", "company_name"]
     assert {(e.outcome, e.customer_id) for e in entries} == {(Outcome.SUCCEEDED, w.b.id)}
