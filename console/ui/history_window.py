@@ -78,6 +78,7 @@ class HistoryWindow(QDialog):
         self.model.loaded.connect(self._counted)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
+        self.model.page_read.connect(lambda _page: self._update_actions())   # the selected row may be in it
         self.table.activated.connect(self.show_details)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.filters.search.setFocus)
         self._update_actions()
