@@ -87,6 +87,8 @@ class JournalQuery:
     until: datetime | None = None    # exclusive
     text: str = ""                   # in the customer's name or id
     customer: tuple[str, str] | None = None   # (account id, customer id): one customer's history
+    group_id: str | None = None      # the entries of one save
+    before: int | None = None        # only entries older than this seq (paging on from a page's last entry)
 
 
 @dataclass(frozen=True, slots=True)

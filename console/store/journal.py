@@ -24,6 +24,7 @@ from console.domain.journal import ChainCheck, FieldChange, Finish, Intent, Jour
 from console.store.tables import journal
 
 GENESIS = "0" * 64   # the previous hash of the first record
+CREATES = ("create", "create_from")   # the operations whose outcome gives the customer a (new) id
 _HASHED = ("record_id", "kind", "entry_id", "group_id", "at", "account_id", "provider", "customer_id",
            "operation", "who", "customer_name", "body", "prev_hash")
 
@@ -83,7 +84,7 @@ def record_finish(connection: Connection, entry_id: str, finish: Finish, at: dat
 _outcomes = journal.alias("outcomes")
 
 
-def _where(query: JournalQuery) -> list[Any]:
+def _where(query: JournalQuery, dialect: str) -> list[Any]:
     c = journal.c
     clauses: list[Any] = [c.kind == "intent"]
     if query.account_id:
@@ -98,12 +99,22 @@ def _where(query: JournalQuery) -> list[Any]:
         clauses.append(c.at < query.until)
     if query.text:
         like = f"%{query.text.replace('%', '').replace('_', '')}%"
-        clauses.append(sa.or_(c.customer_name.ilike(like), c.customer_id.ilike(like),
-                              _outcomes.c.customer_id.ilike(like)))
+        # SQLite's LIKE ignores case as its lower() does (ASCII only), without a call per row; PostgreSQL's does not.
+        def matches(column: Any) -> Any:
+            return column.like(like) if dialect == "sqlite" else column.ilike(like)
+        # A create's new id is in its outcome: found by one sub-query over the creates, not by joining every entry.
+        created = sa.select(_outcomes.c.entry_id).where(_outcomes.c.kind == "outcome",
+                                                        _outcomes.c.operation.in_(CREATES),
+                                                        matches(_outcomes.c.customer_id))
+        clauses.append(sa.or_(matches(c.customer_name), matches(c.customer_id), c.record_id.in_(created)))
     if query.customer:
         account_id, customer_id = query.customer
         clauses.append(c.account_id == account_id)
         clauses.append(sa.or_(c.customer_id == customer_id, _outcomes.c.customer_id == customer_id))
+    if query.group_id:
+        clauses.append(c.group_id == query.group_id)
+    if query.before is not None:
+        clauses.append(c.seq < query.before)
     return clauses
 
 
@@ -114,15 +125,23 @@ def _joined() -> Any:
 
 def entries(connection: Connection, query: JournalQuery, *, offset: int = 0, limit: int = 200) -> list[JournalEntry]:
     """A page of entries matching `query`, newest first."""
+    # The page's seqs first, from an index alone where the filters allow; then only those records are
+    # read (counting through thousands of whole records to a page's start took the better part of a second).
+    page = (sa.select(journal.c.seq).select_from(_joined() if query.customer else journal)
+            .where(*_where(query, connection.dialect.name))
+            .order_by(journal.c.seq.desc()).offset(offset).limit(limit))
     statement = (sa.select(journal, _outcomes.c.body.label("outcome_body"), _outcomes.c.at.label("outcome_at"),
                            _outcomes.c.customer_id.label("outcome_customer"))
-                 .select_from(_joined()).where(*_where(query))
-                 .order_by(journal.c.seq.desc()).offset(offset).limit(limit))
+                 .select_from(_joined()).where(journal.c.seq.in_(page.scalar_subquery()))
+                 .order_by(journal.c.seq.desc()))
     return [_entry(row) for row in connection.execute(statement)]
 
 
 def count(connection: Connection, query: JournalQuery) -> int:
-    statement = sa.select(sa.func.count()).select_from(_joined()).where(*_where(query))
+    # Only the customer filter looks at the outcomes; without it, counting intents alone is an index's
+    # length (joining each of 100,000 intents to its outcome took seconds).
+    source = _joined() if query.customer else journal
+    statement = sa.select(sa.func.count()).select_from(source).where(*_where(query, connection.dialect.name))
     return int(connection.execute(statement).scalar_one())
 
 
@@ -146,7 +165,8 @@ def in_doubt(connection: Connection, account_id: str) -> list[JournalEntry]:
 
 def staff(connection: Connection) -> list[str]:
     """Everyone who has journaled a write, for History's filter."""
-    return list(connection.execute(sa.select(journal.c.who).distinct().order_by(journal.c.who)).scalars())
+    statement = sa.select(journal.c.who).where(journal.c.kind == "intent").distinct().order_by(journal.c.who)
+    return list(connection.execute(statement).scalars())
 
 
 def _entry(row: Row[Any]) -> JournalEntry:
@@ -163,6 +183,12 @@ def _entry(row: Row[Any]) -> JournalEntry:
 
 
 # -- verifying --------------------------------------------------------------------------------
+def _named(row: Any) -> dict[str, Any]:
+    """What History says of a record that does not match: its entry, and what the record itself says."""
+    return {"record_id": row["record_id"], "entry_id": row["entry_id"], "kind": row["kind"], "at": row["at"],
+            "who": row["who"], "customer_id": row["customer_id"], "customer_name": row["customer_name"]}
+
+
 def verify(connection: Connection) -> ChainCheck:
     """Re-compute the chain in order; the first record whose hash or link does not match is named."""
     prev = GENESIS
@@ -171,10 +197,10 @@ def verify(connection: Connection) -> ChainCheck:
         record = dict(row)
         if record["prev_hash"] != prev:
             return ChainCheck(checked, row["seq"], "its link to the record before does not match (one was "
-                                                   "removed, inserted or reordered)", {"record_id": row["record_id"]})
+                                                   "removed, inserted or reordered)", _named(row))
         if _digest(prev, record) != record["hash"]:
             return ChainCheck(checked, row["seq"], "its content was changed after it was written",
-                              {"record_id": row["record_id"]})
+                              _named(row))
         prev = record["hash"]
         checked += 1
     return ChainCheck(checked)

@@ -34,6 +34,7 @@ from console.ui.empty_state import EmptyState
 from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
+from console.ui.history_window import open_history
 from console.ui.local_copy import LocalCopySetting
 from console.ui.offline_bar import OfflineBar
 from console.ui.provider_actions import ProviderActions
@@ -119,6 +120,7 @@ class MainWindow(WindowLayout):
             action.triggered.connect(slot)
         self.enable_shortcuts()
         connect_keys(self)
+        open_history(self)
 
     def _add_provider_actions(self, menu: QMenu) -> None:
         if self.session is not None:

@@ -122,6 +122,8 @@ class WindowLayout(QMainWindow):
         self.filters_action = self._action(self.tr("F&ilters"), "Ctrl+Shift+F", "filtersAction",
                                            self.tr("Filter by dates, email, phone and status (Ctrl+Shift+F)"))
         self.filters_action.setCheckable(True)
+        self.history_action = self._action(self.tr("&History…"), "Ctrl+H", "historyAction",
+                                           self.tr("Every change made from this console, across accounts (Ctrl+H)"))
         self.keep_local_action = self._action(
             self.tr("&Keep a local copy"), None, "keepLocalAction",
             self.tr("Keep a copy of the customers on this computer, so the window starts from it "
@@ -190,6 +192,7 @@ class WindowLayout(QMainWindow):
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.filters_action)
         view_menu.addAction(self.account_list_action)
+        view_menu.addAction(self.history_action)
         scheme_menu = view_menu.addMenu(self.tr("&Appearance"))
         scheme_menu.setObjectName("appearanceMenu")
         for action in self.scheme_actions.values():
