@@ -30,6 +30,7 @@ from console.services.workspace import WorkspaceClosedError
 from console.ui.history_detail import HistoryDetail
 from console.ui.history_filters import HistoryFilters, named
 from console.ui.history_model import HistoryModel
+from console.ui.revert_flow import revert_from_history
 from console.ui.wording import count_of
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def show_history(window: MainWindow) -> HistoryWindow:
     history = window.findChild(HistoryWindow, "historyWindow")
     if history is None:
         history = HistoryWindow(window)
+        history.revert_requested.connect(
+            lambda entries: window.tasks.start(revert_from_history(window, history, entries), name="revert"))
     history.show()
     history.raise_()
     history.activateWindow()

@@ -5,15 +5,20 @@ changed between the preview and the revert is previewed again against its new co
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console.domain import errors as e
 from console.domain.customer import Customer
 from console.domain.journal import JournalEntry
+from console.services.accounts import AccountSession
 from console.services.customer_service import CustomerService
 from console.services.journal_revert import apply_revert, plan_revert
 from console.ui.async_qt import No, Yes, ask
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
 
 Report = Callable[[str], None]   # where a failure is said (a status bar, a dialog's banner)
 
@@ -52,3 +57,28 @@ async def revert_flow(parent: QWidget, service: CustomerService, entries: Sequen
             return False, None
     report(tr("The customer keeps changing; nothing was reverted. Try again in a moment."))
     return False, None
+
+
+def session_for(window: MainWindow, account_id: str) -> AccountSession | None:
+    """The open session of an account: the window's one, or one of All accounts'; None if not open."""
+    if window.session is not None and window.session.account.id == account_id:
+        return window.session
+    return window.all_accounts.sessions.get(account_id)
+
+
+async def revert_from_history(window: MainWindow, history: QWidget, entries: list[JournalEntry]) -> None:
+    """*Revert this change…* from View → History: the same preview and write path as anywhere else."""
+    tr, status = window.tr, window.statusBar()
+    account_id = entries[0].intent.account_id
+    session = session_for(window, account_id)
+    if session is None:
+        status.showMessage(tr("That change was to {0}: open that account (or All accounts) to revert it.").format(
+            entries[0].intent.account_name or account_id))
+        return
+    done, _customer = await revert_flow(history, session.service, entries, lambda text: status.showMessage(text))
+    if done:
+        status.showMessage(tr("Reverted the change to {0}.").format(
+            entries[0].intent.customer_name or entries[0].customer_id), 8000)
+        refresh = getattr(history, "refresh", None)
+        if refresh is not None:
+            refresh()

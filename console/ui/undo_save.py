@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QInputDialog
 
 from console.domain.journal import JournalEntry, JournalQuery
-from console.services.accounts import AccountSession
 from console.services.journal import Author
 from console.services.journal_revert import revertible
 from console.ui.history_tab import groups
-from console.ui.revert_flow import revert_flow
+from console.ui.revert_flow import revert_flow, session_for
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -29,12 +28,6 @@ async def last_save(window: MainWindow) -> list[JournalEntry]:
     return groups(mine)[0] if mine else []
 
 
-def _session_for(window: MainWindow, account_id: str) -> AccountSession | None:
-    if window.session is not None and window.session.account.id == account_id:
-        return window.session
-    return window.all_accounts.sessions.get(account_id)
-
-
 async def undo_last_save(window: MainWindow) -> None:
     tr, status = window.tr, window.statusBar()
     entries = await last_save(window)
@@ -43,7 +36,7 @@ async def undo_last_save(window: MainWindow) -> None:
                            8000)
         return
     account_id = entries[0].intent.account_id
-    session = _session_for(window, account_id)
+    session = session_for(window, account_id)
     if session is None:
         status.showMessage(tr("Your last change was to {0}: open that account to undo it.").format(
             entries[0].intent.account_name or account_id))

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges
@@ -26,7 +27,7 @@ from console.ui.history_detail import HistoryDetail
 from console.ui.history_model import FIRST, LAST, HistoryModel
 from console.ui.history_window import HistoryWindow
 from console.ui.main_window import MainWindow
-from tests.support.qt import signal, until, visible
+from tests.support.qt import answer, signal, until, visible
 from tests.ui.conftest import make_context, open_demo
 from tests.ui.menus import MENU_WARNINGS, context_menu
 
@@ -249,3 +250,30 @@ async def test_the_window_says_so_when_no_journal_is_kept(qtbot: Any, window: Ma
     await until(lambda: "local copy" in win.status.text(), what="the notice")
     assert win.model.rowCount() == 0
 
+
+
+async def test_revert_from_history_puts_the_old_value_back_at_the_provider(
+        qtbot: Any, history: tuple[HistoryWindow, Writes]) -> None:
+    win, w = history
+    window = w.window
+    clover = window.session
+    assert clover is not None
+    # A change to an account that is not open (Square's, while Clover is) says how to revert it instead.
+    row = next(r for r in range(win.model.rowCount())
+               if (x := win.model.entry(r)) is not None and x.customer_id == w.a.id)
+    win.table.selectRow(row)
+    win.buttons["revert"].click()
+    await until(lambda: "open that account" in window.statusBar().currentMessage(), what="the advice")
+
+    await open_demo(window, "square")
+    square = window.session
+    assert square is not None
+    win.table.selectRow(row)
+    win.buttons["revert"].click()
+    preview = await answer(QMessageBox.StandardButton.Yes)
+    assert f"email: ada.new@example.com → {w.a.email}" in preview
+    await until(lambda: window.statusBar().currentMessage().startswith("Reverted"), what="the revert")
+    assert (await square.service.provider.get(w.a.id)).email == w.a.email
+    await until(lambda: win.model.rowCount() == 8, what="the revert listed in History")
+    reverted = win.model.entry(0)
+    assert reverted is not None and reverted.intent.reverts is not None
