@@ -591,9 +591,11 @@ def p8_all_accounts(sizes: Sizes) -> None:
 
 # -- P11 journal (benchmarks/journal.py) -------------------------------------------------------
 def p11_journal(sizes: Sizes) -> None:
-    from benchmarks.journal import p11_journal_save
+    from benchmarks.journal import p11_history_window, p11_journal_save
 
-    p11_journal_save(sizes.startup_runs < 5, line=line, note=note)
+    quick = sizes.startup_runs < 5
+    p11_journal_save(quick, line=line, note=note)
+    p11_history_window(quick, line=line, note=note, make_context=make_context, run_on_qasync=run_on_qasync)
 
 
 # -- PD demo data (numbered P8 before All accounts took it) ----------------------------------
