@@ -1,0 +1,139 @@
+"""Finding duplicates among customers of one or several accounts (issue 20), without Qt.
+
+Only records sharing a blocking key are compared: the same normalised email, the same phone, the same
+name sound-alike with the same postal code, or the same reference id, so the cost grows with the
+records and their near-twins, never with all pairs. Pairs are scored by `duplicate_scoring`; those at
+or above the threshold connect records into groups. A dismissed group's members are never connected
+to each other again. `scan` keeps every scored pair, so a threshold slider regroups without rescanning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from console.domain.customer import Customer
+from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
+from console.services.duplicate_scoring import DEFAULT_THRESHOLD, RecordKeys, reasons, record_keys, score_of, weigh
+from console.services.phone_display import phone_region
+
+Progress = Callable[[float], None]      # the share done, 0..1
+Cancelled = Callable[[], bool]
+_EVERY = 4096                           # records or blocks between progress reports and cancel checks
+FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
+
+__all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "find_duplicates", "scan"]
+
+
+class ScanCancelledError(Exception):
+    """The scan was cancelled before it finished."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateScan:
+    """Every candidate pair of one scan, scored; `groups` forms groups at any threshold."""
+
+    members: tuple[MemberRef, ...]
+    pairs: tuple[PairMatch, ...]        # strongest first
+
+    def groups(self, threshold: float = DEFAULT_THRESHOLD,
+               dismissed: Iterable[Collection[MemberRef]] = ()) -> list[DuplicateGroup]:
+        """The groups connected by pairs scoring at least `threshold`, strongest first."""
+        dismissed_in: dict[MemberRef, set[int]] = {}
+        for number, group in enumerate(dismissed):
+            for member in group:
+                dismissed_in.setdefault(member, set()).add(number)
+        parent: dict[int, int] = {}
+
+        def root(i: int) -> int:
+            while parent.get(i, i) != i:
+                i = parent[i]
+            return i
+
+        kept: list[PairMatch] = []
+        for pair in self.pairs:
+            if pair.score < threshold:
+                break
+            a, b = self.members[pair.first], self.members[pair.second]
+            if dismissed_in.get(a, set()) & dismissed_in.get(b, set()):
+                continue   # staff said these are not one person
+            kept.append(pair)
+            ra, rb = root(pair.first), root(pair.second)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        by_root: dict[int, list[PairMatch]] = {}
+        for pair in kept:
+            by_root.setdefault(root(pair.first), []).append(pair)
+        return [self._group(pairs) for pairs in by_root.values()]
+
+    def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
+        indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
+        said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
+        return DuplicateGroup(indexes=indexes, members=tuple(self.members[i] for i in indexes),
+                              pairs=tuple(pairs), reasons=said)
+
+
+def _blocking_keys(keys: RecordKeys) -> list[tuple[str, str]]:
+    out = [("email", e) for e in keys.emails] + [("phone", p) for p in keys.phones]
+    if keys.sound and keys.postal:
+        out.append(("sound", f"{keys.sound}|{keys.postal}"))
+    if keys.reference:
+        out.append(("reference", keys.reference))
+    return out
+
+
+def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ScanCancelledError
+    if progress is not None:
+        progress(done / total if total else 1.0)
+
+
+def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] | None = None,
+         progress: Progress | None = None, cancelled: Cancelled | None = None) -> DuplicateScan:
+    """Score every pair of `records` ((account id, customer)) that shares a blocking key.
+
+    National phone numbers are read in the account's country (`regions`: account id -> ISO code),
+    else in the customer's own address country. Raises `ScanCancelledError` when `cancelled()` says so.
+    """
+    regions = regions or {}
+    total = len(records) * 2   # keys, then blocks: about as long each
+    all_keys: list[RecordKeys] = []
+    blocks: dict[tuple[str, str], list[int]] = {}
+    for index, (account, customer) in enumerate(records):
+        if index % _EVERY == 0:
+            _tick(index, total, progress, cancelled)
+        keys = record_keys(account, customer, regions.get(account) or phone_region(customer))
+        all_keys.append(keys)
+        for block in _blocking_keys(keys):
+            blocks.setdefault(block, []).append(index)
+    seen: set[int] = set()
+    n = len(records)
+    pairs: list[PairMatch] = []
+    for number, members in enumerate(blocks.values()):
+        if number % _EVERY == 0:
+            _tick(len(records) + number * len(records) // max(len(blocks), 1), total, progress, cancelled)
+        if len(members) < 2:
+            continue
+        for position, i in enumerate(members):
+            for j in members[position + 1:]:
+                if i == j or (code := i * n + j) in seen:
+                    continue   # the same record twice in a block, or a pair already scored in another
+                seen.add(code)
+                value = score_of(weigh(all_keys[i], all_keys[j]))
+                if value >= FLOOR:
+                    pairs.append(PairMatch(i, j, value, reasons(all_keys[i], all_keys[j])))
+    _tick(total, total, progress, cancelled)
+    pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
+    return DuplicateScan(members=tuple((account, customer.id) for account, customer in records), pairs=tuple(pairs))
+
+
+def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
+                    dismissed: Iterable[Collection[MemberRef]] = (), regions: Mapping[str, str] | None = None,
+                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[DuplicateGroup]:
+    """The groups of `records` that look like one person at `threshold`, strongest first.
+
+    `dismissed`: member sets staff said are not one person; none of them is connected again.
+    """
+    found = scan(records, regions=regions, progress=progress, cancelled=cancelled)
+    return found.groups(threshold, dismissed)
