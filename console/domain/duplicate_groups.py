@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MemberRef = tuple[str, str]   # (account id, customer id): one customer wherever it lives
 
@@ -15,9 +16,9 @@ def group_key(members: Iterable[MemberRef]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class PairMatch:
-    """Two records compared: their positions in the scanned records, the score and the reasons."""
+class PairMatch(NamedTuple):
+    """Two records compared: their positions in the scanned records, the score and the reasons.
+    (A named tuple: a scan makes one per candidate pair, a hundred thousand at a time.)"""
 
     first: int
     second: int

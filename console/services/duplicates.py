@@ -13,14 +13,15 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from console.domain.customer import Customer
+from console.domain.gc_pause import gc_paused
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
-from console.services.duplicate_scoring import DEFAULT_THRESHOLD, RecordKeys, reasons, record_keys, score_of, weigh
-from console.services.phone_display import phone_region
+from console.services.duplicate_scoring import DEFAULT_THRESHOLD, Blocking, KeyMaker, RecordKeys, compare, reasons, weight_of
 
 Progress = Callable[[float], None]      # the share done, 0..1
 Cancelled = Callable[[], bool]
 _EVERY = 4096                           # records or blocks between progress reports and cancel checks
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
+FLOOR_WEIGHT = weight_of(FLOOR)
 
 __all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "find_duplicates", "scan"]
 
@@ -73,15 +74,6 @@ class DuplicateScan:
                               pairs=tuple(pairs), reasons=said)
 
 
-def _blocking_keys(keys: RecordKeys) -> list[tuple[str, str]]:
-    out = [("email", e) for e in keys.emails] + [("phone", p) for p in keys.phones]
-    if keys.sound and keys.postal:
-        out.append(("sound", f"{keys.sound}|{keys.postal}"))
-    if keys.reference:
-        out.append(("reference", keys.reference))
-    return out
-
-
 def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise ScanCancelledError
@@ -96,33 +88,70 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
     else in the customer's own address country. Raises `ScanCancelledError` when `cancelled()` says so.
     """
-    regions = regions or {}
-    total = len(records) * 2   # keys, then blocks: about as long each
-    all_keys: list[RecordKeys] = []
-    blocks: dict[tuple[str, str], list[int]] = {}
+    # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
+    with gc_paused():
+        return _scan(records, KeyMaker(regions), progress, cancelled)
+
+
+def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
+          cancelled: Cancelled | None) -> DuplicateScan:
+    total = len(records) * 2   # blocking, then comparing: about as long each
+    # One dict per kind of key: no tuple per key, and an email never meets a reference id.
+    kinds: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
+    emails, phones, sounds, references = kinds
+    blockings: list[Blocking] = []
     for index, (account, customer) in enumerate(records):
         if index % _EVERY == 0:
             _tick(index, total, progress, cancelled)
-        keys = record_keys(account, customer, regions.get(account) or phone_region(customer))
-        all_keys.append(keys)
-        for block in _blocking_keys(keys):
-            blocks.setdefault(block, []).append(index)
+        blocking = maker.blocking(account, customer)
+        blockings.append(blocking)
+        record_emails, record_phones, sound, reference = blocking
+        # Inlined rather than a helper per key: this loop runs for every record of every account.
+        for key in record_emails:
+            if (members := emails.get(key)) is None:
+                emails[key] = [index]
+            else:
+                members.append(index)
+        for key in record_phones:
+            if (members := phones.get(key)) is None:
+                phones[key] = [index]
+            else:
+                members.append(index)
+        if sound is not None:
+            if (members := sounds.get(sound)) is None:
+                sounds[sound] = [index]
+            else:
+                members.append(index)
+        if reference is not None:
+            if (members := references.get(reference)) is None:
+                references[reference] = [index]
+            else:
+                members.append(index)
+    all_keys: dict[int, RecordKeys] = {}   # made only for records that share a block with another
+
+    def keys_of(index: int) -> RecordKeys:
+        found = all_keys.get(index)
+        if found is None:
+            account, customer = records[index]
+            found = all_keys[index] = maker.keys(account, customer, blockings[index])
+        return found
+
     seen: set[int] = set()
     n = len(records)
     pairs: list[PairMatch] = []
-    for number, members in enumerate(blocks.values()):
+    blocks = [members for kind in kinds for members in kind.values() if len(members) > 1]
+    for number, members in enumerate(blocks):
         if number % _EVERY == 0:
-            _tick(len(records) + number * len(records) // max(len(blocks), 1), total, progress, cancelled)
-        if len(members) < 2:
-            continue
+            _tick(n + number * n // max(len(blocks), 1), total, progress, cancelled)
         for position, i in enumerate(members):
             for j in members[position + 1:]:
                 if i == j or (code := i * n + j) in seen:
                     continue   # the same record twice in a block, or a pair already scored in another
                 seen.add(code)
-                value = score_of(weigh(all_keys[i], all_keys[j]))
-                if value >= FLOOR:
-                    pairs.append(PairMatch(i, j, value, reasons(all_keys[i], all_keys[j])))
+                a, b = keys_of(i), keys_of(j)
+                compared = compare(a, b)
+                if compared.weight >= FLOOR_WEIGHT:
+                    pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
     _tick(total, total, progress, cancelled)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
     return DuplicateScan(members=tuple((account, customer.id) for account, customer in records), pairs=tuple(pairs))

@@ -129,3 +129,14 @@ journal = sa.Table(
     sa.Index("ix_journal_account_id_customer_id", "account_id", "customer_id"),
     sa.Index("ix_journal_at", "at"),
 )
+
+# Groups staff said are not one person ("not the same person" in Find duplicates): the group's key
+# (see console/domain/duplicate_groups.py) and its members as JSON [[account id, customer id], ...], so
+# a later scan never connects them again, whatever else changed.
+dismissed_duplicates = sa.Table(
+    "dismissed_duplicates", metadata,
+    sa.Column("group_key", sa.String(64), primary_key=True),
+    sa.Column("members", sa.Text, nullable=False),
+    sa.Column("dismissed_at", UtcDateTime, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+)
