@@ -30,8 +30,8 @@ def customer_of(row: dict[str, str], number: int) -> tuple[str, Customer]:
     def cell(name: str) -> str | None:
         return (row.get(name) or "").strip() or None
 
-    place = {name: cell(name) for name in ("postal_code", "city", "country")}
-    address = Address(**place) if any(place.values()) else None
+    postal_code, city, country = cell("postal_code"), cell("city"), cell("country")
+    address = Address(postal_code=postal_code, city=city, country=country) if postal_code or city or country else None
     customer = Customer(id=cell("id") or f"row-{number}", given_name=cell("given_name"),
                         family_name=cell("family_name"), company=cell("company"), email=cell("email"),
                         phone=cell("phone"), reference_id=cell("reference_id"), address=address)

@@ -9,13 +9,21 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from console.domain.customer import Customer
-from console.domain.gc_pause import gc_paused
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
-from console.services.duplicate_scoring import DEFAULT_THRESHOLD, Blocking, KeyMaker, RecordKeys, compare, reasons, weight_of
+from console.domain.gc_pause import gc_paused
+from console.services.duplicate_scoring import (
+    DEFAULT_THRESHOLD,
+    Blocking,
+    KeyMaker,
+    RecordKeys,
+    compare,
+    reasons,
+    weight_of,
+)
 
 Progress = Callable[[float], None]      # the share done, 0..1
 Cancelled = Callable[[], bool]
@@ -23,7 +31,7 @@ _EVERY = 4096                           # records or blocks between progress rep
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "find_duplicates", "scan"]
+__all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates", "scan"]
 
 
 class ScanCancelledError(Exception):
@@ -93,16 +101,19 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
         return _scan(records, KeyMaker(regions), progress, cancelled)
 
 
-def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
-          cancelled: Cancelled | None) -> DuplicateScan:
-    total = len(records) * 2   # blocking, then comparing: about as long each
+Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
+
+
+def _blocks(records: Sequence[tuple[str, Customer]], maker: KeyMaker,
+            tick: Tick) -> tuple[list[list[int]], list[Blocking]]:
+    """The blocks of two or more records (positions), and each record's blocking keys."""
     # One dict per kind of key: no tuple per key, and an email never meets a reference id.
     kinds: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
     emails, phones, sounds, references = kinds
     blockings: list[Blocking] = []
     for index, (account, customer) in enumerate(records):
         if index % _EVERY == 0:
-            _tick(index, total, progress, cancelled)
+            tick(index)
         blocking = maker.blocking(account, customer)
         blockings.append(blocking)
         record_emails, record_phones, sound, reference = blocking
@@ -127,32 +138,58 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
                 references[reference] = [index]
             else:
                 members.append(index)
-    all_keys: dict[int, RecordKeys] = {}   # made only for records that share a block with another
+    return [members for kind in kinds for members in kind.values() if len(members) > 1], blockings
 
-    def keys_of(index: int) -> RecordKeys:
-        found = all_keys.get(index)
-        if found is None:
-            account, customer = records[index]
-            found = all_keys[index] = maker.keys(account, customer, blockings[index])
-        return found
 
-    seen: set[int] = set()
+def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]],
+                tick: Tick) -> Iterator[tuple[int, int]]:
+    """Each pair (i < j) sharing a block, once, never a record with itself."""
     n = len(records)
-    pairs: list[PairMatch] = []
-    blocks = [members for kind in kinds for members in kind.values() if len(members) > 1]
+    seen: set[int] = set()
     for number, members in enumerate(blocks):
         if number % _EVERY == 0:
-            _tick(n + number * n // max(len(blocks), 1), total, progress, cancelled)
+            tick(n + number * n // len(blocks))
         for position, i in enumerate(members):
             for j in members[position + 1:]:
-                if i == j or (code := i * n + j) in seen:
-                    continue   # the same record twice in a block, or a pair already scored in another
+                if (code := i * n + j) in seen:
+                    continue   # already met in another block
                 seen.add(code)
-                a, b = keys_of(i), keys_of(j)
-                compared = compare(a, b)
-                if compared.weight >= FLOOR_WEIGHT:
-                    pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
-    _tick(total, total, progress, cancelled)
+                if i == j or (records[i][0] == records[j][0] and records[i][1].id == records[j][1].id):
+                    continue   # one record listed twice is not its own duplicate
+                yield i, j
+
+
+def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
+                    regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
+    """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
+    blocks, _ = _blocks(records, KeyMaker(regions), lambda done: None)
+    return set(_candidates(records, blocks, lambda done: None))
+
+
+def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
+          cancelled: Cancelled | None) -> DuplicateScan:
+    total = len(records) * 2   # blocking, then comparing: about as long each
+
+    def tick(done: int) -> None:
+        _tick(done, total, progress, cancelled)
+
+    blocks, blockings = _blocks(records, maker, tick)
+    made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
+
+    def keys_of(index: int) -> RecordKeys:
+        found = made.get(index)
+        if found is None:
+            account, customer = records[index]
+            found = made[index] = maker.keys(account, customer, blockings[index])
+        return found
+
+    pairs: list[PairMatch] = []
+    for i, j in _candidates(records, blocks, tick):
+        a, b = keys_of(i), keys_of(j)
+        compared = compare(a, b)
+        if compared.weight >= FLOOR_WEIGHT:
+            pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
+    tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
     return DuplicateScan(members=tuple((account, customer.id) for account, customer in records), pairs=tuple(pairs))
 
