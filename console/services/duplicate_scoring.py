@@ -134,21 +134,34 @@ def _given_alike(a: str, b: str) -> bool:
     return (len(first_a) == 1 or len(first_b) == 1) and first_a[0] == first_b[0]
 
 
+def _parts(given_a: str, given_b: str, family_a: str, family_b: str) -> tuple[float, bool, bool]:
+    """Names with their parts paired as given: how alike the families are (0..1), whether the given
+    names can be one person's, and whether only as one name's forms ("Bob" / "Robert")."""
+    family = _ratio(family_a, family_b)
+    alike = _given_alike(given_a, given_b)
+    nickname = alike and _ratio(given_a, given_b) < 0.75 and same_given_name(given_a.split()[0], given_b.split()[0])
+    return family, alike, nickname
+
+
 def _name_weight(a: RecordKeys, b: RecordKeys) -> tuple[float, float, bool]:
     """The name's weight, its token-set similarity (0..1), and whether the given names are one name's
-    forms ("Bob" / "Robert"); the parts aligned straight or swapped ("Smith John" / "John Smith")."""
+    forms ("Bob" / "Robert"); the parts paired straight or swapped ("Smith John" / "John Smith")."""
     similarity = fuzz.token_set_ratio(a.name_key, b.name_key) / 100
     judged, nickname = similarity, False
     if a.given and b.given and a.family and b.family:
         straight = _ratio(a.given, b.given) + _ratio(a.family, b.family)
         swapped = _ratio(a.given, b.family) + _ratio(a.family, b.given)
-        given_b, family_b = (b.given, b.family) if straight >= swapped else (b.family, b.given)
-        family = _ratio(a.family, family_b)
+        if straight >= swapped:
+            readings = [_parts(a.given, b.given, a.family, b.family)]
+        else:   # which swapped part is the "given" one is unknown: both readings, so a-b is b-a
+            readings = [_parts(a.given, b.family, a.family, b.given), _parts(a.family, b.given, a.given, b.family)]
+        family, alike, nickname = max(readings, key=lambda r: (r[0] >= 0.8 and r[1], r[0], not r[2]))
         if family >= 0.8:
-            if not _given_alike(a.given, given_b):
+            if not alike:
                 return -12.0, similarity, False     # one family, two people (a shared household email)
-            nickname = _ratio(a.given, given_b) < 0.75 and same_given_name(a.given.split()[0], given_b.split()[0])
             judged = max(similarity, (1 + family) / 2)
+        else:
+            nickname = False
     if judged >= 0.95:
         return 4.0, similarity, nickname
     if judged >= 0.88:

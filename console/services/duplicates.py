@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
-    Blocking,
     KeyMaker,
     RecordKeys,
     compare,
@@ -104,47 +104,59 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
 Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
 
 
-def _blocks(records: Sequence[tuple[str, Customer]], maker: KeyMaker,
-            tick: Tick) -> tuple[list[list[int]], list[Blocking]]:
-    """The blocks of two or more records (positions), and each record's blocking keys."""
-    # One dict per kind of key: no tuple per key, and an email never meets a reference id.
-    kinds: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
+def _blocks(records: Sequence[tuple[str, Customer]], maker: KeyMaker, tick: Tick) -> list[list[int]]:
+    """The blocks of two or more records (their positions)."""
+    # One dict per kind of key (no tuple per key; an email never meets a reference id). A key seen once
+    # holds its record's position, a list only from the second: most keys are one record's.
+    kinds: tuple[dict[str, Any], ...] = ({}, {}, {}, {})
     emails, phones, sounds, references = kinds
-    blockings: list[Blocking] = []
     for index, (account, customer) in enumerate(records):
         if index % _EVERY == 0:
             tick(index)
-        blocking = maker.blocking(account, customer)
-        blockings.append(blocking)
-        record_emails, record_phones, sound, reference = blocking
+        record_emails, record_phones, sound, reference = maker.blocking(account, customer)
         # Inlined rather than a helper per key: this loop runs for every record of every account.
         for key in record_emails:
             if (members := emails.get(key)) is None:
-                emails[key] = [index]
+                emails[key] = index
+            elif members.__class__ is int:
+                emails[key] = [members, index]
             else:
                 members.append(index)
         for key in record_phones:
             if (members := phones.get(key)) is None:
-                phones[key] = [index]
+                phones[key] = index
+            elif members.__class__ is int:
+                phones[key] = [members, index]
             else:
                 members.append(index)
         if sound is not None:
             if (members := sounds.get(sound)) is None:
-                sounds[sound] = [index]
+                sounds[sound] = index
+            elif members.__class__ is int:
+                sounds[sound] = [members, index]
             else:
                 members.append(index)
         if reference is not None:
             if (members := references.get(reference)) is None:
-                references[reference] = [index]
+                references[reference] = index
+            elif members.__class__ is int:
+                references[reference] = [members, index]
             else:
                 members.append(index)
-    return [members for kind in kinds for members in kind.values() if len(members) > 1], blockings
+    return [members for kind in kinds for members in kind.values() if members.__class__ is list]
 
 
 def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]],
                 tick: Tick) -> Iterator[tuple[int, int]]:
     """Each pair (i < j) sharing a block, once, never a record with itself."""
     n = len(records)
+    # One record listed twice shares every block with itself: its later listings are left out.
+    repeats: set[int] = set()
+    for members in blocks:
+        first: dict[tuple[str, str], int] = {}
+        for i in members:
+            if first.setdefault((records[i][0], records[i][1].id), i) != i:
+                repeats.add(i)
     seen: set[int] = set()
     for number, members in enumerate(blocks):
         if number % _EVERY == 0:
@@ -154,15 +166,14 @@ def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]]
                 if (code := i * n + j) in seen:
                     continue   # already met in another block
                 seen.add(code)
-                if i == j or (records[i][0] == records[j][0] and records[i][1].id == records[j][1].id):
-                    continue   # one record listed twice is not its own duplicate
-                yield i, j
+                if i != j and i not in repeats and j not in repeats:
+                    yield i, j
 
 
 def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
-    blocks, _ = _blocks(records, KeyMaker(regions), lambda done: None)
+    blocks = _blocks(records, KeyMaker(regions), lambda done: None)
     return set(_candidates(records, blocks, lambda done: None))
 
 
@@ -173,14 +184,14 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    blocks, blockings = _blocks(records, maker, tick)
+    blocks = _blocks(records, maker, tick)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
 
     def keys_of(index: int) -> RecordKeys:
         found = made.get(index)
         if found is None:
             account, customer = records[index]
-            found = made[index] = maker.keys(account, customer, blockings[index])
+            found = made[index] = maker.keys(account, customer)   # again: cheaper than keeping every record's
         return found
 
     pairs: list[PairMatch] = []
