@@ -147,7 +147,12 @@ def skip_httpx_command_line() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["find-duplicates"]:   # a command-line tool: no window, nothing else imported
+        from console.services.duplicate_cli import main as find_duplicates
+
+        return find_duplicates(arguments[1:])
+    args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()
     route_qt_messages(paths)

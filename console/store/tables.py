@@ -147,7 +147,7 @@ def _intents(name: str, *columns: str) -> sa.Index:
     return sa.Index(name, *(journal.c[c] for c in columns), sqlite_where=where, postgresql_where=where)
 
 
-# History's reads over 100,000 entries (migration 0003): its pages in order with the text filter's
+# History's reads over 100,000 entries (migration 0004): its pages in order with the text filter's
 # columns, each filter with the order after it, and the creates' outcomes (where a new id is found).
 _intents("ix_journal_intent_seq", "seq", "customer_name", "customer_id", "record_id")
 _intents("ix_journal_intent_filters", "account_id", "who", "operation", "at", "seq")
@@ -156,3 +156,14 @@ _intents("ix_journal_intent_operation", "operation", "seq")
 _intents("ix_journal_intent_at", "at", "seq")
 sa.Index("ix_journal_outcome_created", journal.c.operation, journal.c.customer_id, journal.c.entry_id,
          sqlite_where=journal.c.kind == "outcome", postgresql_where=journal.c.kind == "outcome")
+
+# Groups staff said are not one person ("not the same person" in Find duplicates): the group's key
+# (see console/domain/duplicate_groups.py) and its members as JSON [[account id, customer id], ...], so
+# a later scan never connects them again, whatever else changed.
+dismissed_duplicates = sa.Table(
+    "dismissed_duplicates", metadata,
+    sa.Column("group_key", sa.String(64), primary_key=True),
+    sa.Column("members", sa.Text, nullable=False),
+    sa.Column("dismissed_at", UtcDateTime, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+)

@@ -246,7 +246,7 @@ def test_authorize_net_declares_its_hosted_card_form() -> None:
 
 
 async def _expiring(client: AuthorizeNetProvider, **paging: Any) -> ExpiringCards:
-    return await client.expiring_cards(2029, 11, **paging)
+    return await client.expiring_cards(2030, 11, **paging)
 
 
 @pytest.mark.parametrize("customers", [150])  # enough demo cards for several in one month
@@ -254,12 +254,12 @@ async def test_cards_expiring_in_a_month_come_sorted_and_paged_with_their_profil
         wired: Any, emulator: AuthorizeNetEmulator) -> None:
     client, watched = wired
     wanted = sorted((int(p["customerPaymentProfileId"]), pid) for pid in (await client.profile_ids())
-                    for p in (emulator.profile(pid) or {})["paymentProfiles"] if p["expiration"] == "2029-11")
-    assert len(wanted) >= 5, "the demo data should have a few cards expiring in November 2029"
+                    for p in (emulator.profile(pid) or {})["paymentProfiles"] if p["expiration"] == "2030-11")
+    assert len(wanted) >= 5, "the demo data should have a few cards expiring in November 2030"
     everything = await _expiring(client)
     assert everything.total == len(wanted)
     assert [(int(c.card.id), c.customer_id) for c in everything.cards] == wanted
-    assert all((c.card.exp_month, c.card.exp_year, c.card.kind) == (11, 2029, "card") and c.card.last4
+    assert all((c.card.exp_month, c.card.exp_year, c.card.kind) == (11, 2030, "card") and c.card.last4
                for c in everything.cards)
     first = await _expiring(client, limit=2, page=1)
     second = await _expiring(client, limit=2, page=2)
@@ -273,7 +273,7 @@ async def test_cards_expiring_in_a_month_come_sorted_and_paged_with_their_profil
     (request, *_) = [b["getCustomerPaymentProfileListRequest"] for b in watched.sent
                      if "getCustomerPaymentProfileListRequest" in b]
     assert list(request) == ["merchantAuthentication", "searchType", "month", "sorting", "paging"]
-    assert (request["searchType"], request["month"]) == ("cardsExpiringInMonth", "2029-11")
+    assert (request["searchType"], request["month"]) == ("cardsExpiringInMonth", "2030-11")
     assert not any(contains_card_number(text) for text in watched.traffic)
 
 

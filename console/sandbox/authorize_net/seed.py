@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from console.sandbox.authorize_net.wire import CARDS, Record, address_of
+from console.sandbox.authorize_net.wire import ADDRESS_KEYS, CARDS, Record, address_of
 from console.sandbox.demo_data import generate_people
+from console.sandbox.planted_duplicates import planted
 
 
 def seed_profiles(rng: random.Random, count: int, new_id: Callable[[], str]) -> dict[str, Record]:
@@ -39,7 +40,25 @@ def seed_profiles(rng: random.Random, count: int, new_id: Callable[[], str]) -> 
             "shipToList": shipping,
             "defaultShippingAddressId": shipping[0]["customerAddressId"] if shipping else None,
         }
+    _plant(profiles, count)
     return profiles
+
+
+def _plant(profiles: dict[str, Record], count: int) -> None:
+    """Write the planted duplicates over the last profiles (console/sandbox/planted_duplicates.py)."""
+    people = planted("authorize-net", count)
+    ids = list(profiles)
+    for person, pid in zip(people, ids[len(ids) - len(people):], strict=True):
+        profile = profiles[pid]
+        profile.update(description=f"{person.given} {person.family}", email=person.email)
+        place = {"firstName": person.given, "lastName": person.family, "company": "", "address": person.line1,
+                 "city": person.city, "state": person.state, "zip": person.postal_code, "country": "US",
+                 "phoneNumber": person.phone or ""}
+        for part in (*(p["billTo"] for p in profile["paymentProfiles"]), *profile["shipToList"]):
+            written = address_of({**part, **place})
+            for key in ADDRESS_KEYS:
+                part.pop(key, None)
+            part.update(written)
 
 
 def seed_transactions(rng: random.Random) -> dict[str, Record]:

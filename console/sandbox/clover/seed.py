@@ -6,6 +6,7 @@ import random
 
 from console.sandbox.clover.wire import ID_ALPHABET, Record
 from console.sandbox.demo_data import generate_people
+from console.sandbox.planted_duplicates import planted
 from console.sandbox.rest import random_id
 
 
@@ -52,4 +53,22 @@ def seed_merchant(rng: random.Random, count: int) -> tuple[str, dict[str, Record
             "addresses": addresses, "emailAddresses": emails, "phoneNumbers": phones, "cards": cards,
             "metadata": metadata,
         }
+    _plant(customers, count)
     return merchant_id, customers
+
+
+def _plant(customers: dict[str, Record], count: int) -> None:
+    """Write the planted duplicates over the last customers (console/sandbox/planted_duplicates.py)."""
+    people = planted("clover", count)
+    ids = list(customers)
+    for person, cid in zip(people, ids[len(ids) - len(people):], strict=True):
+        record = customers[cid]
+        record.update(firstName=person.given, lastName=person.family)
+        record["metadata"]["businessName"] = None
+        email_id, phone_id = record["emailAddresses"][0]["id"], record["phoneNumbers"][0]["id"]
+        record["emailAddresses"] = ([{"id": email_id, "emailAddress": person.email, "primaryEmail": True}]
+                                    if person.email else [])
+        record["phoneNumbers"] = [{"id": phone_id, "phoneNumber": person.phone}] if person.phone else []
+        record["addresses"] = [{"id": record["addresses"][0]["id"], "address1": person.line1, "address2": None,
+                                "city": person.city, "state": person.state, "zip": person.postal_code,
+                                "country": "US"}]

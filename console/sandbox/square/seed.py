@@ -9,6 +9,7 @@ from typing import Any
 
 from console.domain.rfc3339 import rfc3339
 from console.sandbox.demo_data import Person, generate_people
+from console.sandbox.planted_duplicates import planted
 from console.sandbox.square.wire import new_id, ordered_customer
 
 GROUP_NAMES = ("VIP", "Wholesale", "Newsletter", "Loyalty Program", "Staff & Friends", "Event Attendees")
@@ -138,4 +139,24 @@ def seed_customers(rng: random.Random, count: int) -> SeedState:
             customers[customer_id] = _customer(person, rng, customer_id, group_list, segment_ids)
         else:
             customers[customer_id] = _invisible(person, customer_id)
+    _plant(customers, count)
     return SeedState(merchant_id, customers, groups, segments)
+
+
+def _plant(customers: dict[str, dict[str, Any]], count: int) -> None:
+    """Write the planted duplicates over the last listed customers (console/sandbox/planted_duplicates.py)."""
+    people = planted("square", count)
+    listed = list(customers)[:count]
+    for person, customer_id in zip(people, listed[len(listed) - len(people):], strict=True):
+        record = customers[customer_id]
+        for key in ("company_name", "nickname", "email_address", "phone_number", "tax_ids"):
+            record.pop(key, None)
+        record.update(given_name=person.given, family_name=person.family,
+                      address={"address_line_1": person.line1, "locality": person.city,
+                               "administrative_district_level_1": person.state, "postal_code": person.postal_code,
+                               "country": "US"})
+        if person.email:
+            record["email_address"] = person.email
+        if person.phone:
+            record["phone_number"] = person.phone
+        customers[customer_id] = ordered_customer(record)

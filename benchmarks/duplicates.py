@@ -1,0 +1,101 @@
+"""P16 and P17: duplicate finding's quality and speed (issue 20). Run through benchmarks/run.py.
+
+P16 writes the generated labelled set (console/sandbox/duplicate_data.py) to a CSV and reads the groups
+back through `customer-console find-duplicates`' own code, then counts pairs: a pair is found when its
+two rows are in one printed group, and true when the two records are one generated person.
+P17 scans half a million generated customers across five accounts; the baseline scores all pairs of
+a 2,000-customer sample and extrapolates quadratically. Memory is tracemalloc's peak during a
+second scan, above the loaded records.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import itertools
+import json
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+P16_SEED, P17_SEED = 16, 17
+P16_PEOPLE = 5_000
+P17_CUSTOMERS = 500_000
+BASELINE_SAMPLE = 2_000
+
+
+def p16_quality(quick: bool, *, line: Any, note: Any) -> None:
+    """Print P16: precision and recall at the default threshold."""
+    from console.sandbox.duplicate_data import labelled_customers
+    from console.services.duplicate_cli import groups_as_json, row_of, write_csv
+    from console.services.duplicates import DEFAULT_THRESHOLD
+
+    people = 1_000 if quick else P16_PEOPLE
+    labelled = labelled_customers(P16_SEED, people)
+    out = io.StringIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "labelled.csv"
+        write_csv(path, (row_of(r.account, r.customer) for r in labelled.records))
+        groups_as_json(path, DEFAULT_THRESHOLD, out)
+    found: set[tuple[int, int]] = set()
+    for text in out.getvalue().splitlines():
+        rows = sorted(json.loads(text)["rows"])
+        found.update((a - 2, b - 2) for a, b in itertools.combinations(rows, 2))   # rows start at 2
+    true = labelled.true_pairs()
+    hits = len(found & true)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(true) if true else 1.0
+    line("P16a", "duplicates precision at the default threshold", precision * 100, "%", baseline=None,
+         target=">=95 %", met=precision >= 0.95)
+    line("P16b", "duplicates recall at the default threshold", recall * 100, "%", baseline=None,
+         target=">=90 %", met=recall >= 0.90)
+    look_alikes = sum(1 for r in labelled.records if r.look_alike_of is not None)
+    note(f"{len(labelled.records):,} records of {people:,} generated people over 5 accounts (seed {P16_SEED}): "
+         f"{len(true):,} true pairs, {look_alikes:,} planted look-alikes (households sharing an email, namesakes "
+         f"elsewhere); {len(found):,} pairs found at threshold {DEFAULT_THRESHOLD}, {hits:,} of them true")
+
+
+def _all_pairs_seconds(records: list[tuple[str, Any]]) -> float:
+    """Scoring every pair of `records` (keys made first, as the scan makes them): the baseline."""
+    from console.services.duplicate_scoring import KeyMaker, compare
+
+    maker = KeyMaker()
+    started = time.perf_counter()
+    keys = [maker.keys(account, customer) for account, customer in records]
+    for a, b in itertools.combinations(keys, 2):
+        compare(a, b).score   # noqa: B018 -- the work measured
+    return time.perf_counter() - started
+
+
+def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
+    """Print P17: a scan of 500,000 customers across five accounts, its baseline and its memory."""
+    from console.domain.gc_pause import gc_paused
+    from console.sandbox.duplicate_data import labelled_customers
+    from console.services.duplicates import find_duplicates
+
+    size = 50_000 if quick else P17_CUSTOMERS
+    sample = 500 if quick else BASELINE_SAMPLE
+    with gc_paused():
+        labelled = labelled_customers(P17_SEED, int(size / 1.3) + 1_000)
+        records = [(r.account, r.customer) for r in labelled.records][:size]
+        del labelled
+    gc.collect()
+    started = time.perf_counter()
+    cpu = time.process_time()
+    groups = find_duplicates(records)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    baseline = _all_pairs_seconds(records[:sample]) * (len(records) / sample) ** 2
+    line("P17a", f"duplicate scan of {len(records):,} customers, 5 accounts", seconds, "s", baseline=baseline,
+         ratio=baseline / seconds, target="<=5 s", met=seconds <= 5)
+    note(f"{len(groups):,} groups at the default threshold; {cpu:.2f} s of CPU; baseline: all pairs of a "
+         f"{sample:,}-customer sample scored, times ({len(records):,}/{sample:,})²")
+    gc.collect()
+    tracemalloc.start()
+    find_duplicates(records)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    megabytes = peak / 1_000_000
+    line("P17b", "duplicate scan memory above the loaded customers", megabytes, "MB", baseline=None,
+         target="<=500 MB", met=megabytes <= 500)

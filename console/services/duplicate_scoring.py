@@ -1,0 +1,243 @@
+"""Scoring two customers as one person: each record's normalised keys, then weighed evidence -> 0..1.
+
+Agreement and disagreement on each field add or take away weight (email +6, phone +5, the name by
+its rapidfuzz token-set similarity from -6 to +4, postal code ±1.5, ...); a family name shared with a
+clearly different given name ("Jane Doe" / "John Doe" on one family email) takes away 12, since that is
+the usual household look-alike. The weight becomes a score by a logistic curve centred on 4.5, so
+the default threshold 0.5 asks for about a name plus one contact detail, or two contact details.
+Every part is symmetric, so the score is the same whichever record comes first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+from console.domain.customer import Customer
+from console.domain.duplicate_keys import email_key, name_parts, phone_key, postal_key, reference_key, soundex
+from console.domain.nicknames import same_given_name
+from console.services.phone_display import phone_region
+
+DEFAULT_THRESHOLD = 0.5
+_CENTRE, _SPREAD = 4.5, 1.5
+
+
+class RecordKeys(NamedTuple):
+    """One record's normalised keys, computed once per scan (a named tuple: 500,000 are made quickly)."""
+
+    account: str
+    name: str          # the person's name as shown in reasons ("" when none)
+    given: str         # folded given-name words
+    family: str        # folded family-name words
+    name_key: str      # folded words, sorted
+    sound: str | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    postal: str | None
+    company: str | None
+    company_shown: str
+    reference: str | None
+
+
+Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # emails, phones, sound|postal, reference
+
+
+class KeyMaker:
+    """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, countries):
+    a scan of 500,000 customers meets only a few thousand distinct given and family names."""
+
+    def __init__(self, regions: Mapping[str, str] | None = None) -> None:
+        self.regions = regions or {}
+        self._words: dict[str | None, str] = {}
+        self._sounds: dict[str, str] = {}
+        self._full_sounds: dict[str, str | None] = {}
+        self._countries: dict[str | None, str] = {}
+
+    def words(self, text: str | None) -> str:
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = " ".join(name_parts(text, None))
+        return found
+
+    def sound(self, words: str) -> str | None:
+        found = self._full_sounds.get(words, "")
+        if found != "":
+            return found
+        codes = []
+        for word in words.split():
+            code = self._sounds.get(word)
+            if code is None:
+                code = self._sounds[word] = soundex(word)
+            codes.append(code)
+        codes.sort()
+        found = self._full_sounds[words] = " ".join(codes) if codes else None
+        return found
+
+    def region(self, account: str, customer: Customer) -> str:
+        """The account's country, else the customer's address country, else the default."""
+        region = self.regions.get(account)
+        if region:
+            return region
+        text = customer.address.country if customer.address is not None else None
+        found = self._countries.get(text)
+        if found is None:
+            found = self._countries[text] = phone_region(customer)
+        return found
+
+    def blocking(self, account: str, customer: Customer) -> Blocking:
+        """What `customer` is blocked by: the few keys the scan makes for every record."""
+        full = f"{self.words(customer.given_name)} {self.words(customer.family_name)}"
+        address = customer.address
+        postal = postal_key(address.postal_code) if address is not None else None
+        region = self.region(account, customer)
+        if customer.emails or customer.phones:
+            emails = _unique([email_key(e) for e in (customer.email, *(p.value for p in customer.emails)) if e])
+            phones = _unique([phone_key(p, region) for p in (customer.phone, *(p.value for p in customer.phones)) if p])
+        else:
+            email = email_key(customer.email) if customer.email else None
+            phone = phone_key(customer.phone, region) if customer.phone else None
+            emails, phones = (email,) if email else (), (phone,) if phone else ()
+        sound = self.sound(full) if postal else None
+        return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
+
+    def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
+        """The keys of `customer` of `account` (reusing its `blocking` keys when given)."""
+        emails, phones, _, reference = blocking or self.blocking(account, customer)
+        given, family = self.words(customer.given_name), self.words(customer.family_name)
+        full = f"{given} {family}".strip()
+        address = customer.address
+        return RecordKeys(
+            account, customer.full_name, given, family, " ".join(sorted(full.split())) if " " in full else full,
+            self.sound(full), emails, phones, postal_key(address.postal_code) if address is not None else None,
+            self.words(customer.company) or None if customer.company else None, customer.company or "", reference)
+
+
+def _unique(keys: list[str | None]) -> tuple[str, ...]:
+    if len(keys) == 1:
+        return (keys[0],) if keys[0] else ()
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100
+
+
+def _given_alike(a: str, b: str) -> bool:
+    """Given names that can be one person's: alike spelling, a nickname, or an initial."""
+    first_a, first_b = a.split()[0], b.split()[0]
+    if same_given_name(first_a, first_b) or _ratio(a, b) >= 0.75:
+        return True
+    return (len(first_a) == 1 or len(first_b) == 1) and first_a[0] == first_b[0]
+
+
+def _parts(given_a: str, given_b: str, family_a: str, family_b: str) -> tuple[float, bool, bool]:
+    """Names with their parts paired as given: how alike the families are (0..1), whether the given
+    names can be one person's, and whether only as one name's forms ("Bob" / "Robert")."""
+    family = _ratio(family_a, family_b)
+    alike = _given_alike(given_a, given_b)
+    nickname = alike and _ratio(given_a, given_b) < 0.75 and same_given_name(given_a.split()[0], given_b.split()[0])
+    return family, alike, nickname
+
+
+def _name_weight(a: RecordKeys, b: RecordKeys) -> tuple[float, float, bool]:
+    """The name's weight, its token-set similarity (0..1), and whether the given names are one name's
+    forms ("Bob" / "Robert"); the parts paired straight or swapped ("Smith John" / "John Smith")."""
+    similarity = fuzz.token_set_ratio(a.name_key, b.name_key) / 100
+    judged, nickname = similarity, False
+    if a.given and b.given and a.family and b.family:
+        straight = _ratio(a.given, b.given) + _ratio(a.family, b.family)
+        swapped = _ratio(a.given, b.family) + _ratio(a.family, b.given)
+        if straight >= swapped:
+            readings = [_parts(a.given, b.given, a.family, b.family)]
+        else:   # which swapped part is the "given" one is unknown: both readings, so a-b is b-a
+            readings = [_parts(a.given, b.family, a.family, b.given), _parts(a.family, b.given, a.given, b.family)]
+        family, alike, nickname = max(readings, key=lambda r: (r[0] >= 0.8 and r[1], r[0], not r[2]))
+        if family >= 0.8:
+            if not alike:
+                return -12.0, similarity, False     # one family, two people (a shared household email)
+            judged = max(similarity, (1 + family) / 2)
+        else:
+            nickname = False
+    if judged >= 0.95:
+        return 4.0, similarity, nickname
+    if judged >= 0.88:
+        return 3.0, similarity, nickname
+    if judged >= 0.8:
+        return 1.5, similarity, nickname
+    return (0.0 if judged >= 0.7 else -6.0), similarity, nickname
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two records weighed: the evidence, and what the reasons need of the names."""
+
+    weight: float
+    name_similarity: float | None
+    nickname: bool
+
+    @property
+    def score(self) -> float:
+        return score_of(self.weight)
+
+
+def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return any(value in b for value in a)
+
+
+def compare(a: RecordKeys, b: RecordKeys) -> Comparison:
+    """The evidence that `a` and `b` are one person (positive weight: more likely)."""
+    weight = 0.0
+    if a.emails and b.emails:
+        weight += 6.0 if _shared(a.emails, b.emails) else -1.0
+    if a.phones and b.phones:
+        weight += 5.0 if _shared(a.phones, b.phones) else -1.0
+    similarity, nickname = None, False
+    if a.name_key and b.name_key:
+        if a.name_key == b.name_key:
+            weight, similarity = weight + 4.0, 1.0
+        else:
+            name_weight, similarity, nickname = _name_weight(a, b)
+            weight += name_weight
+    if a.postal and b.postal:
+        weight += 1.5 if a.postal == b.postal else -1.5
+    if a.reference and a.reference == b.reference:
+        weight += 3.0 if a.account == b.account else 0.5   # merchants' own ids collide across systems
+    if a.company and b.company:
+        weight += 1.0 if a.company == b.company or fuzz.token_set_ratio(a.company, b.company) >= 90 else -0.5
+    return Comparison(weight, similarity, nickname)
+
+
+def score_of(weight: float) -> float:
+    return 1 / (1 + math.exp(-(weight - _CENTRE) / _SPREAD))
+
+
+def score(a: RecordKeys, b: RecordKeys) -> float:
+    """The pair's score, 0..1."""
+    return compare(a, b).score
+
+
+def reasons(a: RecordKeys, b: RecordKeys, compared: Comparison | None = None) -> tuple[str, ...]:
+    """What the two records share, in words staff can check."""
+    compared = compared or compare(a, b)
+    out = [f"same email (normalised): {e}" for e in a.emails if e in b.emails]
+    out += [f"phone {p} in both" for p in a.phones if p in b.phones]
+    if compared.name_similarity is not None:
+        out.append(f"names {math.floor(compared.name_similarity * 100)}% alike: {a.name} / {b.name}")
+        if compared.nickname:
+            out.append(f"given names are forms of one name: {a.name} / {b.name}")
+    if a.postal and a.postal == b.postal:
+        out.append(f"same postal code: {a.postal.upper()}")
+    if a.reference and a.reference == b.reference:
+        out.append(f"same reference id: {a.reference}")
+    if a.company and b.company and fuzz.token_set_ratio(a.company, b.company) >= 90:
+        out.append(f"companies alike: {a.company_shown} / {b.company_shown}")
+    return tuple(out)
+
+
+def weight_of(score: float) -> float:
+    """The weight whose score is `score` (0 < score < 1): the inverse of `score_of`."""
+    return _CENTRE + _SPREAD * math.log(score / (1 - score))
