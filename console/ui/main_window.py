@@ -30,6 +30,7 @@ from console.ui.customer_search import CustomerSearch
 from console.ui.customer_table import CustomerTableModel
 from console.ui.demo_reset import reset_demo_flow
 from console.ui.draft_restore import DraftRestore
+from console.ui.duplicates_window import find_duplicates
 from console.ui.empty_state import EmptyState
 from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
@@ -116,6 +117,7 @@ class MainWindow(WindowLayout):
                 (self.forget_data_action,
                  lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data")),
                 (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
+                (self.duplicates_action, lambda: find_duplicates(self)),
                 (self.staff_name_action, lambda: ask_staff_name(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()

@@ -133,6 +133,9 @@ class WindowLayout(QMainWindow):
                                                 self.tr("Open the account list (Ctrl+Shift+A)"))
         self.account_actions = [self._action(self.tr("Account {0}").format(n), f"Ctrl+{n}", f"accountAction{n}")
                                 for n in range(1, ACCOUNT_KEYS + 1)]
+        self.duplicates_action = self._action(
+            self.tr("Find &duplicates…"), "Ctrl+Shift+D", "duplicatesAction",
+            self.tr("Find customers that look like one person, in this account or All accounts (Ctrl+Shift+D)"))
         self.undo_action = self._action(self.tr("&Undo last save"), "Ctrl+Z", "undoSaveAction",
                                         self.tr("Revert your most recent change in this session, after a preview"))
         self.staff_name_action = self._action(self.tr("Your &name in the history…"), None, "staffNameAction",
@@ -213,6 +216,7 @@ class WindowLayout(QMainWindow):
         self._add_provider_actions(menu)
         menu.addSeparator()
         menu.addAction(self.find_action)
+        menu.addAction(self.duplicates_action)
         menu.addAction(self.refresh_action)
 
     def _add_provider_actions(self, menu: QMenu) -> None:

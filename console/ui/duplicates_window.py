@@ -1,0 +1,265 @@
+"""*Customer → Find duplicates…*: the customers shown (one account, or All accounts) scanned off the
+GUI thread for groups that look like one person, each with its reasons; a threshold slider that
+regroups at once; *Not the same person* (remembered); *Merge…* within one account; *Open side by side*."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.domain.customer import Customer
+from console.domain.duplicate_groups import DuplicateGroup, MemberRef
+from console.services.accounts import AccountSession
+from console.services.duplicate_dismissals import DuplicateDismissals
+from console.services.duplicate_scoring import DEFAULT_THRESHOLD
+from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, scan
+from console.ui.merge_dialog import merge_group
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+TASK = "duplicates"
+COLUMNS = ("Account", "Name", "Email", "Phone", "Company", "City", "ID")
+
+
+class DuplicatesWindow(QDialog):
+    """One scan of the customers shown when it opened; non-modal."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.main = window
+        self.setObjectName("duplicatesWindow")
+        self.setWindowTitle(self.tr("Find duplicates"))
+        self.sessions: dict[str, AccountSession] = (
+            dict(window.all_accounts.sessions) if window.all_accounts.active
+            else {window.session.account.id: window.session} if window.session is not None else {})
+        self.dismissals = DuplicateDismissals(window.context.workspace, window.context.journal.author.who)
+        self.found: DuplicateScan | None = None
+        self.customers: dict[MemberRef, Customer] = {}
+        self.groups: list[DuplicateGroup] = []
+        self.dismissed: list[frozenset[MemberRef]] = []
+        self._cancel = threading.Event()
+        self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
+        self._build()
+        self.resize(1000, 600)
+        self.finished.connect(self._closed)
+
+    def _closed(self) -> None:
+        self._cancel.set()
+        self.main.tasks.cancel(self.task)
+
+    def _build(self) -> None:
+        tr = self.tr
+        self.scope = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton(tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self._cancel.set)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setObjectName("duplicatesThreshold")
+        self.slider.setRange(int(FLOOR * 100), 100)
+        self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
+        self.slider.valueChanged.connect(lambda _v: self.regroup())
+        self.threshold_label = QLabel(self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("duplicateGroups")
+        self.list.currentRowChanged.connect(lambda _r: self.show_group())
+        self.members = QTableWidget(0, len(COLUMNS), self)
+        self.members.setObjectName("duplicateMembers")
+        self.members.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.reasons = QLabel(self)
+        self.reasons.setObjectName("duplicateReasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = {key: QPushButton(text, self) for key, text in (
+            ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("side", tr("Open side by side")))}
+        self.buttons["dismiss"].clicked.connect(self.dismiss_current)
+        self.buttons["merge"].clicked.connect(self.merge_current)
+        self.buttons["side"].clicked.connect(self.open_side_by_side)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.members, 1)
+        column.addWidget(self.reasons)
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        row.addStretch(1)
+        column.addLayout(row)
+        split = QSplitter(self)
+        split.addWidget(self.list)
+        split.addWidget(right)
+        split.setSizes([320, 680])
+        top = QHBoxLayout()
+        top.addWidget(self.scope, 1)
+        top.addWidget(QLabel(tr("Alike at least:"), self))
+        top.addWidget(self.slider)
+        top.addWidget(self.threshold_label)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(busy)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    # -- scanning -----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.main.tasks.start(self._scan(), name=self.task)
+
+    async def _scan(self) -> None:
+        tr = self.tr
+        records = [(account_id, c) for account_id, s in self.sessions.items() for c in s.service.index]
+        self.customers = {(a, c.id): c for a, c in records}
+        names = ", ".join(s.account.name for s in self.sessions.values())
+        self.scope.setText(tr("{0:n} customers of {1}").format(len(records), names))
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self._cancel.clear()
+        loop = asyncio.get_running_loop()
+        share = [0.0]
+
+        def progress(done: float) -> None:   # on the scan's thread: handed to the event loop
+            if done - share[0] >= 0.02 or done >= 1.0:
+                share[0] = done
+                loop.call_soon_threadsafe(self.progress.setValue, int(done * 100))
+
+        try:
+            self.dismissed = await self.dismissals.dismissed()
+            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set)
+        except ScanCancelledError:
+            if shiboken6.isValid(self):
+                self.scope.setText(tr("Scan cancelled."))
+            return
+        finally:
+            if shiboken6.isValid(self):
+                self.progress.setVisible(False)
+                self.cancel_button.setVisible(False)
+        self.regroup()
+
+    def regroup(self) -> None:
+        """The groups at the slider's threshold (no new scan)."""
+        threshold = self.slider.value() / 100
+        self.threshold_label.setText(f"{threshold:.2f}")
+        if self.found is None:
+            return
+        self.groups = self.found.groups(threshold, self.dismissed)
+        self.list.clear()
+        for group in self.groups:
+            names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
+            accounts = len(group.accounts)
+            where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
+            item = QListWidgetItem(f"{group.score:.2f}  {names}  ({where})")
+            item.setToolTip("\n".join(group.reasons))
+            self.list.addItem(item)
+        self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(self.groups), threshold))
+        if self.groups:
+            self.list.setCurrentRow(0)
+        self.show_group()
+
+    # -- one group ----------------------------------------------------------------------------
+    def current(self) -> DuplicateGroup | None:
+        row = self.list.currentRow()
+        return self.groups[row] if 0 <= row < len(self.groups) else None
+
+    def _name(self, member: MemberRef) -> str:
+        session, customer = self.sessions.get(member[0]), self.customers.get(member)
+        if session is None or customer is None:
+            return member[1]
+        return session.service.index.name(customer)
+
+    def _account_name(self, account_id: str) -> str:
+        session = self.sessions.get(account_id)
+        return session.account.name if session is not None else account_id
+
+    def show_group(self) -> None:
+        group = self.current()
+        members = group.members if group is not None else ()
+        self.members.setRowCount(len(members))
+        for row, member in enumerate(members):
+            customer = self.customers.get(member)
+            city = customer.address.city if customer is not None and customer.address else None
+            cells = (self._account_name(member[0]), self._name(member), customer and customer.email,
+                     customer and customer.phone, customer and customer.company, city, member[1])
+            for column, value in enumerate(cells):
+                self.members.setItem(row, column, QTableWidgetItem(str(value or "")))
+        self.members.resizeColumnsToContents()
+        self.reasons.setText("\n".join(f"• {r}" for r in group.reasons) if group is not None else "")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        group = self.current()
+        one_account = group is not None and len(group.accounts) == 1
+        self.buttons["dismiss"].setEnabled(group is not None)
+        self.buttons["merge"].setEnabled(one_account)
+        self.buttons["merge"].setToolTip("" if one_account or group is None else self.tr(
+            "Records at different providers cannot be merged: open them side by side instead."))
+        self.buttons["side"].setEnabled(group is not None)
+
+    def dismiss_current(self) -> None:
+        group = self.current()
+        if group is not None:
+            self.main.tasks.start(self._dismiss(group), name=f"{self.task}:dismiss")
+
+    async def _dismiss(self, group: DuplicateGroup) -> None:
+        await self.dismissals.dismiss(group.members)
+        self.dismissed = await self.dismissals.dismissed()
+        self.regroup()
+
+    def merge_current(self) -> None:
+        group = self.current()
+        if group is not None and len(group.accounts) == 1:
+            session = self.sessions[group.accounts[0]]
+            customers = [self.customers[m] for m in group.members if m in self.customers]
+            self.main.tasks.start(self._merge(session, customers), name=f"{self.task}:merge")
+
+    async def _merge(self, session: AccountSession, customers: list[Customer]) -> None:
+        kept = await merge_group(self, session, customers)
+        if kept is not None:
+            self.main.statusBar().showMessage(self.tr("Merged {0} customers into {1}.").format(
+                len(customers), session.service.index.name(kept)), 8000)
+            await self._scan()
+
+    def open_side_by_side(self) -> None:
+        """Each member's own dialog, side by side (across accounts: to copy what one lacks by hand)."""
+        group = self.current()
+        if group is None:
+            return
+        left = self.geometry().left()
+        for n, member in enumerate(group.members[:2]):
+            session, customer = self.sessions.get(member[0]), self.customers.get(member)
+            dialog = self.main.editing.open_dialog(customer, session=session) if customer and session else None
+            if dialog is not None:
+                dialog.move(left + n * (dialog.width() + 10), self.geometry().top())
+
+
+def find_duplicates(window: MainWindow) -> DuplicatesWindow | None:
+    """Open Find duplicates over what the window shows, and start its scan."""
+    if window.session is None and not window.all_accounts.active:
+        return None
+    dialog = DuplicatesWindow(window)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.show()
+    dialog.start()
+    return dialog

@@ -1,0 +1,89 @@
+"""Find duplicates from the window: on All accounts the planted demo duplicates are found with their
+reasons, a group dismissed stays dismissed, and a group within the Square demo account is merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from console.services.accounts import DEMO_PREFIX
+from console.ui.duplicates_window import DuplicatesWindow
+from console.ui.merge_dialog import MergeDialog
+from tests.support.qt import until, visible
+from tests.ui.conftest import make_context
+from tests.ui.test_all_accounts import _all_accounts
+
+SQUARE = DEMO_PREFIX + "square"
+
+
+async def _found(qtbot: Any, tmp_path: Path) -> tuple[Any, DuplicatesWindow]:
+    context = make_context(tmp_path / "app", customers=100)   # enough for the planted people
+    context.workspace.start()
+    window = await _all_accounts(qtbot, context)
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    found: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="the window")
+    await until(lambda: found.found is not None and found.list.count() > 0, timeout=30, what="the scan")
+    return window, found
+
+
+def _names(found: DuplicatesWindow, row: int) -> set[str]:
+    return {found._name(m) for m in found.groups[row].members}
+
+
+async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembers_a_dismissal(
+        qtbot: Any, tmp_path: Path) -> None:
+    window, found = await _found(qtbot, tmp_path)
+    within = [g for g in found.groups if g.accounts == (SQUARE,)]
+    across = [g for g in found.groups if len(g.accounts) > 1]
+    assert len(within) >= 3 and len(across) >= 3
+    smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
+    found.list.setCurrentRow(smith)
+    assert "email" in found.reasons.text() and found.buttons["merge"].isEnabled()
+    elodie = next(n for n, g in enumerate(found.groups) if any("Chevalier" in x for x in _names(found, n)))
+    found.list.setCurrentRow(elodie)
+    assert len(found.groups[elodie].accounts) == 3 and not found.buttons["merge"].isEnabled()
+    assert found.members.rowCount() == 3
+
+    # Not the same person: gone now, and still gone in a new scan.
+    key = found.groups[elodie].key
+    qtbot.mouseClick(found.buttons["dismiss"], Qt.MouseButton.LeftButton)
+    await until(lambda: key not in {g.key for g in found.groups}, what="the dismissal")
+    found.close()
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active again")
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    again: DuplicatesWindow = await until(
+        lambda: next((w for w in QApplication.topLevelWidgets() if isinstance(w, DuplicatesWindow)
+                      and w is not found and w.isVisible()), None), what="a new window")
+    await until(lambda: again.found is not None and again.list.count() > 0, timeout=30, what="the new scan")
+    assert key not in {g.key for g in again.groups}
+    again.close()
+    await window.shutdown()
+    await window.context.workspace.close()
+
+
+async def test_a_group_in_the_square_demo_is_merged(qtbot: Any, tmp_path: Path) -> None:
+    window, found = await _found(qtbot, tmp_path)
+    smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
+    found.list.setCurrentRow(smith)
+    members = found.groups[smith].members
+    qtbot.mouseClick(found.buttons["merge"], Qt.MouseButton.LeftButton)
+    dialog: MergeDialog = await until(lambda: visible(MergeDialog, "mergeDialog"), what="the merge dialog")
+    kept_id, other_id = dialog.keep.currentData(), next(m[1] for m in members if m[1] != dialog.keep.currentData())
+    names = dialog.choices["given_name"]
+    names.setCurrentIndex(names.findData(other_id))   # the other record's first name wins
+    chosen = names.currentText()
+    assert "delete" in dialog.preview.toPlainText() and "given_name: " in dialog.preview.toPlainText()
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    await until(lambda: window.statusBar().currentMessage().startswith("Merged"), timeout=20, what="the merge")
+    square = window.all_accounts.sessions[SQUARE]
+    assert square.service.index.get(other_id) is None
+    assert (await square.service.provider.get(kept_id)).given_name == chosen
+    found.close()
+    await window.shutdown()
+    await window.context.workspace.close()
