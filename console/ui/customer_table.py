@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QModelRoleData,
@@ -42,6 +43,9 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ROWS_ONLY = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+# The layout signals' overload that carries a hint.
+HINTED_SIGNAL = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -255,12 +259,14 @@ class CustomerTableModel(QAbstractTableModel):
             # so the view need not lay itself out again.
             self._emit_counts()
             return
-        self.layoutAboutToBeChanged.emit()
+        # Only rows change: with this hint the horizontal header keeps its sections as they are
+        # instead of holding a persistent index per sized or hidden column across the change.
+        self.layoutAboutToBeChanged[HINTED_SIGNAL].emit([], _ROWS_ONLY)
         persistent = self.persistentIndexList()
         old_rows, self._rows = self._rows, rows
         if persistent:
             self.changePersistentIndexList(persistent, moved_indexes(self, persistent, old_rows, rows))
-        self.layoutChanged.emit()
+        self.layoutChanged[HINTED_SIGNAL].emit([], _ROWS_ONLY)
         self._emit_counts()
 
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:
