@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QModelRoleData,
@@ -30,7 +29,7 @@ from console.domain.customer import Customer
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
 from console.ui.cell_marks import COLUMN_MARKS, CellMark, column_marks
-from console.ui.persistent_rows import moved_indexes
+from console.ui.persistent_rows import rows_relaid
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 
@@ -43,9 +42,6 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_ROWS_ONLY = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
-# The layout signals' overload that carries a hint.
-HINTED_SIGNAL = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -259,14 +255,8 @@ class CustomerTableModel(QAbstractTableModel):
             # so the view need not lay itself out again.
             self._emit_counts()
             return
-        # Only rows change: with this hint the horizontal header keeps its sections as they are
-        # instead of holding a persistent index per sized or hidden column across the change.
-        self.layoutAboutToBeChanged[HINTED_SIGNAL].emit([], _ROWS_ONLY)
-        persistent = self.persistentIndexList()
-        old_rows, self._rows = self._rows, rows
-        if persistent:
-            self.changePersistentIndexList(persistent, moved_indexes(self, persistent, old_rows, rows))
-        self.layoutChanged[HINTED_SIGNAL].emit([], _ROWS_ONLY)
+        with rows_relaid(self, self._rows, rows):
+            self._rows = rows
         self._emit_counts()
 
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:

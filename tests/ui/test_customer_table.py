@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from console.domain.capabilities import DEFAULT_COLUMNS
 from console.domain.customer import Customer
 from console.services.customer_index import CustomerIndex
-from console.ui.customer_table import CUSTOMER_ID_ROLE, HINTED_SIGNAL, CustomerTableModel
+from console.ui.customer_table import CUSTOMER_ID_ROLE, CustomerTableModel
+from console.ui.persistent_rows import HINTED_SIGNAL
 
 
 def _model(count: int = 50) -> tuple[CustomerTableModel, CustomerIndex]:
