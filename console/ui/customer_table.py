@@ -186,11 +186,11 @@ class CustomerTableModel(QAbstractTableModel):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns):
-            self._sort_key = None
-        else:
-            self._sort_key = self._columns[column].key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        key = self._columns[column].key if 0 <= column < len(self._columns) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self._sort_key and (key is None or descending == self._descending):
+            return   # in this order already (QTableView.sortByColumn asks twice)
+        self._sort_key, self._descending = key, descending
         order_positions = self._sorted(self._order)
         self._order = order_positions
         self._relayout(self._filtered(order_positions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelRoleData, Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from console.domain.capabilities import DEFAULT_COLUMNS
 from console.domain.customer import Customer
@@ -162,3 +162,19 @@ def test_many_selected_rows_follow_their_customers() -> None:
     assert selected == sorted(f"c{i}" for i in range(0, 40, 3))
     model.set_filter("acme person01")
     assert sorted(model.customer(i.row()).id for i in selection.selectedRows()) == ["c12", "c15", "c18"]
+
+
+def test_sort_by_column_sorts_once(qtbot: Any) -> None:
+    # QTableView.sortByColumn asks the model to sort twice (once through the header's indicator).
+    model, _ = _model()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)   # load order, as the window
+    view.setSortingEnabled(True)
+    counts: list[tuple[int, int]] = []
+    model.counts_changed.connect(lambda shown, loaded: counts.append((shown, loaded)))
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert counts == [(50, 50)] and model.data(model.index(0, 0)) == "Person049"
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert len(counts) == 2 and model.data(model.index(0, 0)) == "Person000"

@@ -1,0 +1,89 @@
+"""How the customer index orders positions by a column: sort keys, made in bulk, and the sort itself."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from itertools import compress, repeat
+from operator import eq, is_not, not_
+from typing import Any, cast
+
+from console.domain.card_expiry import CardExpiry
+from console.domain.text_folding import fold
+
+SortKey = str | float | None
+
+# Between values folded in one go (see sort_keys_of); a value holding it is folded on its own.
+_JOIN = "\x00"
+
+
+def sort_key(value: Any) -> SortKey:
+    """How a value compares when its column is sorted; None for an empty value (sorted last).
+
+    Plain strings and floats rather than (emptiness, value) tuples: sorting 100,000 of them
+    compares about four times faster, and they take less memory.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return fold(value)  # Åsa among the A's, Amélie before Amira
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, bool | int | float):
+        return float(value)
+    if isinstance(value, CardExpiry):
+        return float(value.year * 12 + value.month)   # months in order, as their last days are
+    return fold(str(value))
+
+
+def sort_keys_of(values: list[Any]) -> list[SortKey]:
+    """`sort_key` of each value; plain strings are case-folded together in one call.
+
+    Folding 100,000 names one call each costs about as much as reading them; one casefold() of
+    them joined costs a tenth of that (casefold maps each character on its own, so joined and
+    split again gives each one's fold). Only the few values that are not ASCII then are folded
+    again, for their accents.
+    """
+    texts = [v for v in values if type(v) is str and v]
+    joined = _JOIN.join(texts).casefold()
+    folded = joined.split(_JOIN)
+    if len(folded) != len(texts) or not joined:   # a value holding the separator, or no text at all
+        return list(map(sort_key, values))
+    if not joined.isascii():
+        folded = [f if f.isascii() else fold(f) for f in folded]
+    of_text = iter(folded)
+    return [next(of_text) if type(v) is str and v else sort_key(v) for v in values]
+
+
+def _number_first(key: str | float) -> tuple[bool, str | float]:
+    # Only for a column whose values mix numbers and text (a provider extra): numbers first.
+    return isinstance(key, str), key
+
+
+def sorted_by(positions: Sequence[int], keys: Sequence[SortKey] | array[float], descending: bool) -> list[int]:
+    """`positions` ordered by their keys (by position); empty keys (None, or NaN in an array of
+    times) stay last in either direction.
+
+    Ties keep the order of `positions` ascending and come reversed descending (the ascending
+    order, turned round).
+    """
+    key = cast(Callable[[int], Any], keys.__getitem__)
+    # Empties are set aside rather than given a key that sorts last, so the sort compares only
+    # strings or only floats (CPython's fast paths for a list of one type).
+    values = list(map(key, positions))
+    if isinstance(keys, array):
+        present: list[bool] = list(map(eq, values, values))   # NaN is the one float unequal to itself
+    else:
+        present = list(map(is_not, values, repeat(None)))
+    filled = list(compress(positions, present))
+    empty = list(compress(positions, map(not_, present))) if len(filled) < len(positions) else []
+    try:
+        filled.sort(key=key)
+    except TypeError:  # numbers and text in one column
+        filled.sort(key=lambda p: _number_first(key(p)))
+    if descending:
+        filled.reverse()
+    filled += empty
+    return filled
+
