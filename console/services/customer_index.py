@@ -20,7 +20,7 @@ from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
-from console.services.sort_order import SortKey, sort_key, sort_keys_of, sorted_by
+from console.services.sort_order import SortKey, sort_key, sorted_by
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -442,7 +442,7 @@ class CustomerIndex:
                 keys = self._name_sort_keys()
             else:
                 get = self.getter(column)
-                keys = sort_keys_of([None if c is None else get(c) for c in self._customers])
+                keys = [None if c is None else sort_key(get(c)) for c in self._customers]
             self._sort_keys[column] = keys
         return keys
 

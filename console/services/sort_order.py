@@ -1,4 +1,4 @@
-"""How the customer index orders positions by a column: sort keys, made in bulk, and the sort itself."""
+"""How the customer index orders positions by a column: the sort key of a value, and the sort."""
 
 from __future__ import annotations
 
@@ -13,9 +13,6 @@ from console.domain.card_expiry import CardExpiry
 from console.domain.text_folding import fold
 
 SortKey = str | float | None
-
-# Between values folded in one go (see sort_keys_of); a value holding it is folded on its own.
-_JOIN = "\x00"
 
 
 def sort_key(value: Any) -> SortKey:
@@ -35,25 +32,6 @@ def sort_key(value: Any) -> SortKey:
     if isinstance(value, CardExpiry):
         return float(value.year * 12 + value.month)   # months in order, as their last days are
     return fold(str(value))
-
-
-def sort_keys_of(values: list[Any]) -> list[SortKey]:
-    """`sort_key` of each value; plain strings are case-folded together in one call.
-
-    Folding 100,000 names one call each costs about as much as reading them; one casefold() of
-    them joined costs a tenth of that (casefold maps each character on its own, so joined and
-    split again gives each one's fold). Only the few values that are not ASCII then are folded
-    again, for their accents.
-    """
-    texts = [v for v in values if type(v) is str and v]
-    joined = _JOIN.join(texts).casefold()
-    folded = joined.split(_JOIN)
-    if len(folded) != len(texts) or not joined:   # a value holding the separator, or no text at all
-        return list(map(sort_key, values))
-    if not joined.isascii():
-        folded = [f if f.isascii() else fold(f) for f in folded]
-    of_text = iter(folded)
-    return [next(of_text) if type(v) is str and v else sort_key(v) for v in values]
 
 
 def _number_first(key: str | float) -> tuple[bool, str | float]:

@@ -1,5 +1,5 @@
-"""Sorting the index: keys made in bulk, times read from the filters' arrays, names cut from the
-search keys; each gives the order the plain per-value sort keys give."""
+"""Sorting the index: times read from the filters' arrays, names cut from the search keys; each
+gives the order the plain per-value sort keys give."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from console.domain.customer import Customer
 from console.services.customer_index import CustomerIndex
-from console.services.sort_order import sort_key, sort_keys_of, sorted_by
+from console.services.sort_order import sort_key, sorted_by
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -77,10 +77,3 @@ def test_a_derived_column_named_like_a_time_sorts_by_its_own_values() -> None:
     ix.upsert(_varied()[:3])
     ix.set_derived_fields({"created_at": lambda c: {"a": "z", "b": "y", "c": "x"}[c.id]})
     assert ix.sorted_positions(ix.alive(), "created_at", False) == [2, 1, 0]
-
-
-def test_bulk_folded_keys_equal_the_keys_one_by_one() -> None:
-    values: list[object] = ["Élodie", "ADA", "", None, 3, "Straße", "a\x00b", "ǅemal", T0, "İstanbul", "ﬁne"]
-    assert sort_keys_of(values) == [sort_key(v) for v in values]
-    assert sort_keys_of(["plain", "ascii"]) == ["plain", "ascii"]
-    assert sort_keys_of([None, ""]) == [None, None]
