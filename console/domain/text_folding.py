@@ -21,4 +21,6 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():
         return folded
-    return unicodedata.normalize("NFKD", folded).translate(_STRIP)
+    plain = unicodedata.normalize("NFKD", folded).translate(_STRIP)
+    # A compatibility character can decompose to a capital (𝛢 to Α): fold what that gives.
+    return plain if plain == plain.casefold() else fold(plain)

@@ -1,12 +1,9 @@
-"""The customer table model: a `QAbstractTableModel` over one account's `CustomerIndex`.
+"""The customer table model over one account's `CustomerIndex` (or All accounts' `CombinedIndex`).
 
-Filtering and sorting run in Python over the index's precomputed keys and reach the view as
-one layout change (no per-row Python callback such as `filterAcceptsRow`), so typing into
-the search field stays fast at 100,000 rows. Persistent indexes (the selection, the current
-row) follow their customers through every change. A painted row's cell texts are formatted
-once and kept until its customer changes, and the delegate's questions about a cell are
-answered in one call (`multiData`).
-"""
+Filtering and sorting run over the index's precomputed keys and reach the view as one layout
+change (no per-row callback such as `filterAcceptsRow`), so typing stays fast at 100,000 rows;
+persistent indexes follow their customers; a painted row's texts are formatted once, and a
+cell's roles are answered in one call (`multiData`)."""
 
 from __future__ import annotations
 
@@ -26,12 +23,12 @@ from PySide6.QtCore import (
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
-from console.services.combined_index import ACCOUNT_COLUMN, CombinedIndex
+from console.services.combined_index import CombinedIndex
 from console.services.customer_filters import NO_FILTERS, CustomerFilters
 from console.services.customer_index import CustomerIndex
 from console.ui.cell_marks import COLUMN_MARKS, CellMark, column_marks
-from console.ui.combined_cells import CombinedTexts
-from console.ui.persistent_rows import moved_indexes
+from console.ui.combined_cells import CombinedTexts, cell_texts
+from console.ui.persistent_rows import rows_relaid
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 
@@ -44,6 +41,7 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _CUSTOMER_ID))
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -104,13 +102,8 @@ class CustomerTableModel(QAbstractTableModel):
     def _use_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None) -> None:
         self._columns = columns
         self._header_tips = dict(header_tips or {})
-        formats = {key: mark.text for key, mark in COLUMN_MARKS.items()}
-        if isinstance(self._index, CombinedIndex):
-            self._texts = CombinedTexts(self._index, columns, formats)
-            self._icon_column = next((n for n, c in enumerate(columns) if c.key == ACCOUNT_COLUMN), None)
-        else:
-            self._texts = RowTexts(self._index, columns, formats)
-            self._icon_column = None
+        self._texts = cell_texts(self._index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
+        self._icon_column = getattr(self._texts, "icon_column", None)
         self._marks = column_marks(self._index, columns)
 
     @property
@@ -149,14 +142,15 @@ class CustomerTableModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         role = int(role)
-        if role != _DISPLAY and role != _TOOLTIP and role != _CUSTOMER_ID and role != _FOREGROUND \
-                and role != _DECORATION:
+        if role not in _ROLES:
             return None
         row = index.row()
         if self._index is None or not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        if role == _DECORATION:
-            return self._icon(self._rows[row]) if index.column() == self._icon_column else None
+        if role == _DECORATION:   # All accounts: the Account column's provider icon
+            if index.column() != self._icon_column or self.row_icon is None:
+                return None
+            return self.row_icon(cast(CombinedIndex, self._index).account_at(self._rows[row]))
         if role == _CUSTOMER_ID:
             return self._index.at(self._rows[row]).id
         if role != _DISPLAY and index.column() in self._marks:
@@ -202,26 +196,19 @@ class CustomerTableModel(QAbstractTableModel):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns):
-            self._sort_key = None
-        else:
-            self._sort_key = self._columns[column].key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        key = self._columns[column].key if 0 <= column < len(self._columns) else None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self._sort_key and (key is None or descending == self._descending):
+            return   # in this order already (QTableView.sortByColumn asks twice)
+        self._sort_key, self._descending = key, descending
         order_positions = self._sorted(self._order)
         self._order = order_positions
         self._relayout(self._filtered(order_positions))
 
-    def _icon(self, position: int) -> Any:
-        if self.row_icon is None or not isinstance(self._index, CombinedIndex):
-            return None
-        return self.row_icon(self._index.account_at(position))
-
     # -- what the window asks -----------------------------------------------------------------
     def account_of(self, row: int) -> str | None:
         """The account id of a row in the All accounts table; None when one account is shown."""
-        if not isinstance(self._index, CombinedIndex):
-            return None
-        return self._index.account_at(self._rows[row])
+        return self._index.account_at(self._rows[row]) if isinstance(self._index, CombinedIndex) else None
 
     def customer(self, row: int) -> Customer:
         assert self._index is not None
@@ -286,12 +273,8 @@ class CustomerTableModel(QAbstractTableModel):
             # so the view need not lay itself out again.
             self._emit_counts()
             return
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        old_rows, self._rows = self._rows, rows
-        if persistent:
-            self.changePersistentIndexList(persistent, moved_indexes(self, persistent, old_rows, rows))
-        self.layoutChanged.emit()
+        with rows_relaid(self, self._rows, rows):
+            self._rows = rows
         self._emit_counts()
 
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:

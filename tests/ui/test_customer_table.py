@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelRoleData, Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelRoleData, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from console.domain.capabilities import DEFAULT_COLUMNS
 from console.domain.customer import Customer
 from console.services.customer_index import CustomerIndex
 from console.ui.customer_table import CUSTOMER_ID_ROLE, CustomerTableModel
+from console.ui.persistent_rows import HINTED_SIGNAL
 
 
 def _model(count: int = 50) -> tuple[CustomerTableModel, CustomerIndex]:
@@ -136,3 +137,44 @@ def test_typing_on_over_most_rows_finds_what_a_fresh_search_finds() -> None:
     fresh.set_filter("p1")
     expected = [fresh.data(fresh.index(r, 0), CUSTOMER_ID_ROLE) for r in range(fresh.rowCount())]
     assert typed == [i for i in expected if i != "c12"] and "c7" not in typed and typed
+
+
+def test_a_search_tells_the_view_only_rows_change() -> None:
+    # Without the hint, the header holds a persistent index per sized or hidden column across
+    # every search's layout change (and each one is moved through the shown rows).
+    model, _ = _model()
+    hints: list[QAbstractItemModel.LayoutChangeHint] = []
+    model.layoutAboutToBeChanged[HINTED_SIGNAL].connect(lambda _parents, hint: hints.append(hint))
+    model.set_filter("acme")
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert hints == [QAbstractItemModel.LayoutChangeHint.VerticalSortHint] * 2
+
+
+def test_many_selected_rows_follow_their_customers() -> None:
+    model, _ = _model(40)
+    selection = QItemSelectionModel(model)
+    for row in range(0, 40, 3):   # 14 rows: more than are looked up one by one
+        selection.select(model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    model.set_filter("acme")   # every third customer: exactly the selected ones
+    selected = sorted(model.customer(i.row()).id for i in selection.selectedRows())
+    assert selected == sorted(f"c{i}" for i in range(0, 40, 3))
+    model.set_filter("acme person01")
+    assert sorted(model.customer(i.row()).id for i in selection.selectedRows()) == ["c12", "c15", "c18"]
+
+
+def test_sort_by_column_sorts_once(qtbot: Any) -> None:
+    # QTableView.sortByColumn asks the model to sort twice (once through the header's indicator).
+    model, _ = _model()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)   # load order, as the window
+    view.setSortingEnabled(True)
+    counts: list[tuple[int, int]] = []
+    model.counts_changed.connect(lambda shown, loaded: counts.append((shown, loaded)))
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert counts == [(50, 50)] and model.data(model.index(0, 0)) == "Person049"
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert len(counts) == 2 and model.data(model.index(0, 0)) == "Person000"

@@ -1,0 +1,67 @@
+"""How the customer index orders positions by a column: the sort key of a value, and the sort."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from itertools import compress, repeat
+from operator import eq, is_not, not_
+from typing import Any, cast
+
+from console.domain.card_expiry import CardExpiry
+from console.domain.text_folding import fold
+
+SortKey = str | float | None
+
+
+def sort_key(value: Any) -> SortKey:
+    """How a value compares when its column is sorted; None for an empty value (sorted last).
+
+    Plain strings and floats rather than (emptiness, value) tuples: sorting 100,000 of them
+    compares about four times faster, and they take less memory.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return fold(value)  # Åsa among the A's, Amélie before Amira
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, bool | int | float):
+        return float(value)
+    if isinstance(value, CardExpiry):
+        return float(value.year * 12 + value.month)   # months in order, as their last days are
+    return fold(str(value))
+
+
+def _number_first(key: str | float) -> tuple[bool, str | float]:
+    # Only for a column whose values mix numbers and text (a provider extra): numbers first.
+    return isinstance(key, str), key
+
+
+def sorted_by(positions: Sequence[int], keys: Sequence[SortKey] | array[float], descending: bool) -> list[int]:
+    """`positions` ordered by their keys (by position); empty keys (None, or NaN in an array of
+    times) stay last in either direction.
+
+    Ties keep the order of `positions` ascending and come reversed descending (the ascending
+    order, turned round).
+    """
+    key = cast(Callable[[int], Any], keys.__getitem__)
+    # Empties are set aside rather than given a key that sorts last, so the sort compares only
+    # strings or only floats (CPython's fast paths for a list of one type).
+    values = list(map(key, positions))
+    if isinstance(keys, array):
+        present: list[bool] = list(map(eq, values, values))   # NaN is the one float unequal to itself
+    else:
+        present = list(map(is_not, values, repeat(None)))
+    filled = list(compress(positions, present))
+    empty = list(compress(positions, map(not_, present))) if len(filled) < len(positions) else []
+    try:
+        filled.sort(key=key)
+    except TypeError:  # numbers and text in one column
+        filled.sort(key=lambda p: _number_first(key(p)))
+    if descending:
+        filled.reverse()
+    filled += empty
+    return filled
+

@@ -1,0 +1,79 @@
+"""Sorting the index: times read from the filters' arrays, names cut from the search keys; each
+gives the order the plain per-value sort keys give."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from console.domain.customer import Customer
+from console.services.customer_index import CustomerIndex
+from console.services.sort_order import sort_key, sorted_by
+
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _index(search_fields: tuple[str, ...] = ("name", "company", "email", "phone", "reference_id")) -> CustomerIndex:
+    return CustomerIndex(search_fields=search_fields,
+                         name_fields=("full_name", "company", "email", "phone", "reference_id"))
+
+
+def _varied() -> list[Customer]:
+    """Names with accents and ligatures, made of phone characters only, empty (shown by id), tied."""
+    return [
+        Customer(id="a", given_name="Élodie", family_name="Œuvray", created_at=T0, updated_at=T0),
+        Customer(id="b", given_name="ada", email="ADA@example.com", created_at=T0 - timedelta(days=1)),
+        Customer(id="c", phone="(206) 555-0142", created_at=T0),          # named by the phone
+        Customer(id="d", reference_id="12-34", updated_at=T0 - timedelta(hours=1)),   # by the reference
+        Customer(id="1234"),                                              # by its id, "(1234)"
+        Customer(id="f", company="Åsa AB", email="asa@example.se", created_at=T0 + timedelta(days=2)),
+        Customer(id="g", given_name="Ada", created_at=T0 - timedelta(days=1)),   # ties b
+        Customer(id="h", given_name="Zoë\x1fx", created_at=T0),            # holds the key separator
+        Customer(id="i", given_name="Ørjan", family_name="Dahl", created_at=T0 + timedelta(days=1)),
+    ]
+
+
+def _plain_keys(ix: CustomerIndex, column: str) -> list[str | float | None]:
+    get = ix.getter(column)
+    return [None if c is None else sort_key(get(c)) for c in (ix._customers)]
+
+
+def _plain_order(ix: CustomerIndex, positions: list[int], column: str, descending: bool) -> list[int]:
+    return sorted_by(positions, _plain_keys(ix, column), descending)
+
+
+def test_name_keys_cut_from_search_keys_equal_the_names_folded() -> None:
+    ix = _index()
+    ix.upsert(_varied())
+    ix.remove(["d"])
+    ix.upsert([Customer(id="g", given_name="Adam")])   # changed after load
+    assert ix.sort_keys("name") == _plain_keys(ix, "name")
+    assert ix.sort_keys("name")[0] == "elodie oeuvray"
+    for descending in (False, True):
+        assert ix.sorted_positions(ix.alive(), "name", descending) == _plain_order(ix, ix.alive(), "name", descending)
+
+
+def test_name_keys_without_the_name_searched_first() -> None:
+    ix = _index(("email", "name"))
+    ix.upsert(_varied())
+    assert ix.sort_keys("name") == _plain_keys(ix, "name")
+
+
+def test_sorting_by_times_reads_the_time_arrays_in_the_old_order() -> None:
+    # Empties last both ways, ties in load order ascending and turned round descending.
+    ix = _index()
+    ix.upsert(_varied())
+    ix.remove(["i"])
+    alive = ix.alive()
+    for column in ("created_at", "updated_at"):
+        for descending in (False, True):
+            assert ix.sorted_positions(alive, column, descending) == _plain_order(ix, alive, column, descending)
+    assert ix.sorted_positions(alive, "created_at", False) == [1, 6, 0, 2, 7, 5, 3, 4]
+    assert ix.sorted_positions(alive, "created_at", True) == [5, 7, 2, 0, 6, 1, 3, 4]
+    assert ix.sorted_positions([7, 0, 2], "created_at", False) == [7, 0, 2]   # ties in the order given
+
+
+def test_a_derived_column_named_like_a_time_sorts_by_its_own_values() -> None:
+    ix = _index()
+    ix.upsert(_varied()[:3])
+    ix.set_derived_fields({"created_at": lambda c: {"a": "z", "b": "y", "c": "x"}[c.id]})
+    assert ix.sorted_positions(ix.alive(), "created_at", False) == [2, 1, 0]
