@@ -39,6 +39,10 @@ OPS = Author(os_user="op", computer="desk-2", staff="@ops")   # a name a spreads
 async def context(tmp_path: Path) -> AsyncIterator[AppContext]:
     """The demo accounts with a workspace database, where the journal is kept."""
     context = make_context(tmp_path / "app", customers=30)
+    # One customer with an email longer than History's cells show (the shortening is checked).
+    square = context.demo.emulator("square")
+    first = next(iter(square._customers.values()))  # type: ignore[attr-defined]
+    first["email_address"] = "a.rather.long.email.address.for.history@example.com"
     context.workspace.start()
     context.journal.author = ADA
     yield context
@@ -55,7 +59,10 @@ class Writes:
         window, journal = self.window, self.window.context.journal
         assert window.session is not None
         service = window.session.service
-        self.a, self.b, self.c, self.d = window.model.customers([0, 1, 2, 3])
+        shown = window.model.customers(list(range(window.model.rowCount())))
+        # `a` has an email longer than a cell shows (the shortening is checked below).
+        self.a = next(c for c in shown if c.email and len(c.email) > SHORT)
+        self.b, self.c, self.d = [c for c in shown if c is not self.a][:3]
         await service.update(self.a, CustomerChanges(values={"email": "ada.new@example.com"}))
         with service.grouped():   # one save: two entries of one group
             changed = await service.update(self.b, CustomerChanges(values={"company_name": "Acme"}))
