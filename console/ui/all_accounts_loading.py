@@ -72,11 +72,9 @@ class AllAccountsLoading:
         self.failed.pop(session.account.name, None)
         self._show_progress()
         try:
-            if len(session.service.index) == 0:
-                kept = await session.service.load_local()
+            if len(session.service.index) == 0:   # its local copy first, painted from its first batch
+                kept = await session.service.load_local(self._batch_shown)
                 self.as_of[account_id] = kept.data_as_of if kept is not None else None
-                gc.freeze()   # these live as long as the view (see CustomerLoading._show_progress)
-                self._first_rows()
             progress = await session.service.load(lambda p: self._progressed(account_id, p))
         except asyncio.CancelledError:
             self.running.discard(account_id)
@@ -95,6 +93,10 @@ class AllAccountsLoading:
         self._show_progress()
         if not self.running:
             self._finished()
+
+    def _batch_shown(self, _count: int) -> None:
+        gc.freeze()   # these live as long as the view (see CustomerLoading._show_progress)
+        self._first_rows()
 
     def _progressed(self, account_id: str, progress: LoadProgress) -> None:
         gc.freeze()
