@@ -12,7 +12,7 @@ import contextlib
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import add, and_, rshift
 from typing import Any
 
@@ -136,13 +136,19 @@ class CombinedIndex:
         """The positions among `positions` passing `filters` and matching `text`, in their order."""
         if not text and not filters.active:
             return list(positions)
-        parts = self._split(positions, ascending=in_load_order)
+        parts: Sequence[Sequence[int]]
+        if in_load_order and len(positions) == len(self):
+            # Every live row in load order (a new search, not a narrowing): each account scans its
+            # keys whole, in memory order, with nothing to split out or pick (holes match nothing).
+            parts = [range(index.capacity) for index in self._indexes]
+        else:
+            parts = self._split(positions, ascending=in_load_order)
         found = [index.shown(part, text, filters, in_load_order=in_load_order) if part else []
                  for index, part in zip(self._indexes, parts, strict=True)]
-        shifted = [list(map(add, hits, repeat(n << SHIFT))) for n, hits in enumerate(found)]
+        shifted = [hits if n == 0 else map(add, hits, repeat(n << SHIFT)) for n, hits in enumerate(found)]
         if in_load_order:
-            return [p for hits in shifted for p in hits]   # the members' runs, in member order
-        kept = {p for hits in shifted for p in hits}
+            return list(chain.from_iterable(shifted))   # the members' runs, in member order
+        kept = set(chain.from_iterable(shifted))
         return list(compress(positions, map(kept.__contains__, positions)))
 
     def sorted_positions(self, positions: list[int], column: str, descending: bool) -> list[int]:

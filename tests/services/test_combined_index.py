@@ -69,6 +69,9 @@ def test_a_members_changes_reach_the_listeners_at_combined_positions() -> None:
     (added, _, _), (_, _, removed) = heard
     assert combined.at(added[0]).id == "c9" and combined.account_at(added[0]) == "cl"
     assert combined.account_at(removed[0]) == "cl"
+    # A new search over every live row scans each account whole: the hole left by c1 matches nothing.
+    found = combined.shown(combined.alive(), "smith", NO_FILTERS, in_load_order=True)
+    assert [(combined.account_at(p), combined.at(p).id) for p in found] == [("sq", "s1")]
     combined.close()
     clover.upsert([Customer(id="c10")])
     assert len(heard) == 2   # no longer followed
