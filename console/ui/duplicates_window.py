@@ -1,6 +1,7 @@
 """*Customer → Find duplicates…*: the customers shown (one account, or All accounts) scanned off the
 GUI thread for groups that look like one person, each with its reasons; a threshold slider that
-regroups at once; *Not the same person* (remembered); *Merge…* within one account; *Open side by side*."""
+regroups at once; *Not the same person* (remembered); *Merge…* within one account; *Copy fields
+from…* and *Open side by side* across accounts."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, scan
+from console.ui.copy_fields_dialog import copy_fields
 from console.ui.merge_dialog import merge_group
 
 if TYPE_CHECKING:
@@ -92,10 +94,12 @@ class DuplicatesWindow(QDialog):
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = {key: QPushButton(text, self) for key, text in (
-            ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("side", tr("Open side by side")))}
+            ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("copy", tr("Copy fields from…")),
+            ("side", tr("Open side by side")))}
         self.buttons["dismiss"].clicked.connect(self.dismiss_current)
         self.buttons["merge"].clicked.connect(self.merge_current)
         self.buttons["side"].clicked.connect(self.open_side_by_side)
+        self.buttons["copy"].clicked.connect(self.copy_current)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -216,6 +220,7 @@ class DuplicatesWindow(QDialog):
         self.buttons["merge"].setToolTip("" if one_account or group is None else self.tr(
             "Records at different providers cannot be merged: open them side by side instead."))
         self.buttons["side"].setEnabled(group is not None)
+        self.buttons["copy"].setEnabled(group is not None)
 
     def dismiss_current(self) -> None:
         group = self.current()
@@ -240,6 +245,28 @@ class DuplicatesWindow(QDialog):
             self.main.statusBar().showMessage(self.tr("Merged {0} customers into {1}.").format(
                 len(customers), session.service.index.name(kept)), 8000)
             await self._scan()
+
+    def copy_current(self) -> None:
+        group = self.current()
+        if group is None:
+            return
+        members = [(m, self.sessions[m[0]], self.customers[m]) for m in group.members
+                   if m[0] in self.sessions and m in self.customers]
+        self.main.tasks.start(self._copy(members), name=f"{self.task}:copy")
+
+    async def _copy(self, members: list[tuple[MemberRef, AccountSession, Customer]]) -> None:
+        status = self.main.statusBar()
+        saved = await copy_fields(self, members, status.showMessage)
+        if saved is not None:
+            status.showMessage(self.tr("Saved the copied fields to {0}.").format(self._name_of(saved)), 8000)
+            for member, _session, customer in members:
+                if customer.id == saved.id:
+                    self.customers[member] = saved
+            self.show_group()
+
+    def _name_of(self, customer: Customer) -> str:
+        session = next((s for s in self.sessions.values() if s.service.index.get(customer.id) is not None), None)
+        return session.service.index.name(customer) if session is not None else customer.id
 
     def open_side_by_side(self) -> None:
         """Each member's own dialog, side by side (across accounts: to copy what one lacks by hand)."""

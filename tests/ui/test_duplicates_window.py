@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from console.domain.journal import JournalQuery
 from console.services.accounts import DEMO_PREFIX
+from console.ui.copy_fields_dialog import CopyFieldsDialog
 from console.ui.duplicates_window import DuplicatesWindow
 from console.ui.merge_dialog import MergeDialog
 from tests.support.qt import until, visible
@@ -84,6 +86,37 @@ async def test_a_group_in_the_square_demo_is_merged(qtbot: Any, tmp_path: Path) 
     square = window.all_accounts.sessions[SQUARE]
     assert square.service.index.get(other_id) is None
     assert (await square.service.provider.get(kept_id)).given_name == chosen
+    found.close()
+    await window.shutdown()
+    await window.context.workspace.close()
+
+
+async def test_copy_fields_completes_a_record_of_another_account_and_is_journaled(
+        qtbot: Any, tmp_path: Path) -> None:
+    window, found = await _found(qtbot, tmp_path)
+    priya = next(n for n, g in enumerate(found.groups) if any("Patell" in x for x in _names(found, n)))
+    found.list.setCurrentRow(priya)
+    group = found.groups[priya]
+    clover = next(m for m in group.members if m[0] == DEMO_PREFIX + "clover")
+    square = next(m for m in group.members if m[0] == SQUARE)
+    assert found.customers[clover].family_name == "Patell"   # a typo the Square record does not have
+    qtbot.mouseClick(found.buttons["copy"], Qt.MouseButton.LeftButton)
+    dialog: CopyFieldsDialog = await until(lambda: visible(CopyFieldsDialog, "copyFieldsDialog"), what="the dialog")
+    dialog.target.setCurrentIndex(group.members.index(clover))
+    dialog.source.setCurrentIndex(group.members.index(square))
+    rows = [dialog.fields.item(r) for r in range(dialog.fields.count())]
+    family = next(item for item in rows if item.data(Qt.ItemDataRole.UserRole)[0] == "family_name")
+    assert family.text().endswith("Patell → Patel")
+    assert family.checkState() == Qt.CheckState.Unchecked   # the target holds a value: not ticked at first
+    for item in rows:
+        item.setCheckState(Qt.CheckState.Checked if item is family else Qt.CheckState.Unchecked)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    await until(lambda: window.statusBar().currentMessage().startswith("Saved the copied fields"), what="the save")
+    session = window.all_accounts.sessions[DEMO_PREFIX + "clover"]
+    assert (await session.service.provider.get(clover[1])).family_name == "Patel"
+    entries = await window.context.journal.entries(JournalQuery(customer=clover))
+    assert [x.intent.operation for x in entries] == ["update"]
+    assert [(c.field, c.before, c.after) for c in entries[0].intent.changes] == [("family_name", "Patell", "Patel")]
     found.close()
     await window.shutdown()
     await window.context.workspace.close()
