@@ -167,3 +167,31 @@ dismissed_duplicates = sa.Table(
     sa.Column("dismissed_at", UtcDateTime, nullable=False),
     sa.Column("who", sa.String(200), nullable=False),
 )
+
+# Jobs (issue 19): a job's header, and its planned operations in order, each with its state. An
+# operation is marked "sending" in its own transaction before its request goes, so a start after a
+# crash knows which ones to read back rather than send again.
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("account_id", sa.String(200), nullable=False),
+    sa.Column("provider", sa.String(50), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+job_operations = sa.Table(
+    "job_operations", metadata,
+    sa.Column("job_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("planned", sa.Text, nullable=False),             # the PlannedOp as JSON
+    sa.Column("idempotency_key", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("result_id", sa.String(200)),
+    sa.Column("error", sa.Text),
+    sa.Column("sent_at", UtcDateTime),
+    sa.PrimaryKeyConstraint("job_id", "seq"),
+    sa.Index("ix_job_operations_job_id_state", "job_id", "state"),
+)

@@ -1,0 +1,59 @@
+"""Each provider's request budget for bulk work (jobs), kept on our side so few requests meet a 429.
+
+Figures from ../shared/api/wave2-facts.md §3: Clover publishes 16 requests a second and 5 at once
+per token; Digital River 25 a second on test keys (250 live), and asks for no concurrent bursts;
+Square, Authorize.net and PayArc publish none (PayArc's example header says 30), so a conservative
+default applies: 10 a second, 2 at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    per_second: float
+    at_once: int
+
+
+DEFAULT = Budget(per_second=10, at_once=2)
+BUDGETS = {"clover": Budget(16, 5), "digital-river": Budget(25, 1), "square": DEFAULT,
+           "authorize-net": DEFAULT, "payarc": DEFAULT}
+
+
+def budget_for(provider: str) -> Budget:
+    return BUDGETS.get(provider, DEFAULT)
+
+
+class RateLimiter:
+    """Requests start no faster than the budget allows and no more than `at_once` are out together;
+    `hold(seconds)` (a 429's Retry-After) stops every start until it has passed."""
+
+    def __init__(self, budget: Budget, clock: Callable[[], float] = time.monotonic) -> None:
+        self.budget = budget
+        self.clock = clock
+        self._gate = asyncio.Semaphore(budget.at_once)
+        self._next = 0.0          # the earliest moment the next request may start
+        self._lock = asyncio.Lock()
+
+    def hold(self, seconds: float) -> None:
+        self._next = max(self._next, self.clock() + seconds)
+
+    async def _turn(self) -> None:
+        async with self._lock:
+            wait = self._next - self.clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next = max(self._next, self.clock()) + 1 / self.budget.per_second
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """One request's turn: within the rate and the number in flight."""
+        async with self._gate:
+            await self._turn()
+            yield
