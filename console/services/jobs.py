@@ -93,8 +93,10 @@ class JobRunner:
         self._stop = JobState.CANCELLED
 
     async def run(self, job_id: str) -> Job:
-        """Send what is left of the job (after a pause or a crash too); the job as it ends."""
-        self._stop = None
+        """Send what is left of the job (after a pause or a crash too); the job as it ends. A cancel
+        asked for while it was paused sends nothing more."""
+        if self._stop is JobState.PAUSED:
+            self._stop = None
         await self.store.set_state(job_id, JobState.RUNNING)
         left = await self.store.operations(job_id, [OpState.PENDING, OpState.SENDING])
         with self.service.grouped():

@@ -20,6 +20,7 @@ from console.services.customer_filters import NO_FILTERS
 from console.ui.account_switching import AccountSwitching
 from console.ui.all_accounts import AllAccounts
 from console.ui.async_qt import WRITES, TaskRegistry
+from console.ui.bulk_change import change_field
 from console.ui.card_adding import CardAdding
 from console.ui.custom_field_loading import CustomFieldLoading
 from console.ui.customer_deleting import CustomerDeleting
@@ -36,6 +37,7 @@ from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
 from console.ui.history_window import open_history
+from console.ui.jobs_panel import JobsPanel
 from console.ui.local_copy import LocalCopySetting
 from console.ui.offline_bar import OfflineBar
 from console.ui.provider_actions import ProviderActions
@@ -85,6 +87,7 @@ class MainWindow(WindowLayout):
         self.draft_restore = DraftRestore(self)
         self.local_copy = LocalCopySetting(self)
         self.all_accounts = AllAccounts(self)
+        self.jobs = JobsPanel(self)
         self.switching = AccountSwitching(self)
         self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
@@ -118,6 +121,8 @@ class MainWindow(WindowLayout):
                  lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data")),
                 (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
                 (self.duplicates_action, lambda: find_duplicates(self)),
+                (self.bulk_action, lambda: self.tasks.start(change_field(self), name="bulk-change")),
+                (self.jobs_action, self.jobs.reveal),
                 (self.staff_name_action, lambda: ask_staff_name(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()

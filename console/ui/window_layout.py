@@ -136,6 +136,9 @@ class WindowLayout(QMainWindow):
         self.duplicates_action = self._action(
             self.tr("Find &duplicates…"), "Ctrl+Shift+D", "duplicatesAction",
             self.tr("Find customers that look like one person, in this account or All accounts (Ctrl+Shift+D)"))
+        self.bulk_action = self._action(self.tr("Change a &field…"), None, "bulkChangeAction",
+                                        self.tr("Set or clear one field on every selected customer, as a job"))
+        self.jobs_action = self._action(self.tr("&Jobs"), None, "jobsAction", self.tr("Show the Jobs panel"))
         self.undo_action = self._action(self.tr("&Undo last save"), "Ctrl+Z", "undoSaveAction",
                                         self.tr("Revert your most recent change in this session, after a preview"))
         self.staff_name_action = self._action(self.tr("Your &name in the history…"), None, "staffNameAction",
@@ -200,6 +203,7 @@ class WindowLayout(QMainWindow):
         scheme_menu.setObjectName("appearanceMenu")
         for action in self.scheme_actions.values():
             scheme_menu.addAction(action)
+        view_menu.addAction(self.jobs_action)
         view_menu.addSeparator()
         view_menu.addAction(self.keep_local_action)
         demo_menu = menu.addMenu(self.tr("&Demo"))
@@ -217,6 +221,7 @@ class WindowLayout(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.find_action)
         menu.addAction(self.duplicates_action)
+        menu.addAction(self.bulk_action)
         menu.addAction(self.refresh_action)
 
     def _add_provider_actions(self, menu: QMenu) -> None:

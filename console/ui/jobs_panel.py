@@ -1,0 +1,237 @@
+"""The Jobs panel (View → Jobs): each job with its progress, rate, time left and counts, Pause /
+Resume / Cancel, its failed rows with their errors, and *Retry failed* as a new job of those rows.
+It also offers, at start, to resume the jobs the last session left unfinished."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.domain.jobs import Job, JobState, OpState, PlannedOp
+from console.services.accounts import AccountSession
+from console.services.jobs import JobRunner, JobStore
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+TASK = "job"
+_DONE = ("done", "failed", "skipped")
+
+
+class JobsPanel(QDockWidget):
+    """The window's jobs: one runner each while it runs."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window.tr("Jobs"), window)
+        self.main = window
+        self.setObjectName("jobsPanel")
+        self.store = JobStore(window.context.workspace, window.context.journal.author.who)
+        self.runners: dict[str, JobRunner] = {}
+        self.jobs: dict[str, Job] = {}
+        self.sessions: dict[str, AccountSession] = {}
+        self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
+        body = QWidget(self)
+        self.list = QListWidget(body)
+        self.list.setObjectName("jobsList")
+        self.list.currentRowChanged.connect(lambda _r: self._show_current())
+        self.progress = QProgressBar(body)
+        self.status = QLabel(body)
+        self.status.setObjectName("jobStatus")
+        self.notice = QLabel(body)   # jobs the last session left unfinished
+        self.notice.setObjectName("jobsNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.failures = QListWidget(body)
+        self.failures.setObjectName("jobFailures")
+        # Compact: the table stays the window's main part while a job runs below it.
+        self.list.setMaximumHeight(90)
+        self.failures.setMaximumHeight(70)
+        self.buttons = {key: QPushButton(text, body) for key, text in (
+            ("pause", window.tr("Pause")), ("resume", window.tr("Resume")), ("cancel", window.tr("Cancel")),
+            ("retry", window.tr("Retry failed")))}
+        for key, slot in (("pause", self.pause), ("resume", self.resume), ("cancel", self.cancel),
+                          ("retry", self.retry_failed)):
+            self.buttons[key].clicked.connect(slot)
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.list)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(window.tr("Failed rows:"), body))
+        layout.addWidget(self.failures)
+        self.setWidget(body)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
+        self.hide()
+        self._show_current()
+        window.account_opened.connect(lambda _id: window.tasks.start(self.offer_resume(), name=f"{TASK}:offer"))
+
+    async def offer_resume(self) -> None:
+        """Jobs the last session left unfinished (paused, or running when the app stopped): listed,
+        and resumable where their account is open now."""
+        if not self.main.context.workspace.is_open:
+            return
+        left = [j for j in await self.store.unfinished() if j.id not in self.runners]
+        for job in left:
+            session = self._open_session(job.account_id)
+            if session is not None:
+                self.sessions[job.id] = session
+                self.runners[job.id] = JobRunner(self.store, session.service, on_progress=self._progressed)
+            # One left running stopped with the app: it is as good as paused.
+            self._progressed(replace(job, state=JobState.PAUSED) if job.state is JobState.RUNNING else job)
+        if left:
+            self.notice.setText(self.main.tr("{0} job(s) from the last session did not finish: resume or cancel "
+                                             "them here.").format(len(left)))
+            self.notice.show()
+            self.reveal()
+
+    def _open_session(self, account_id: str) -> AccountSession | None:
+        window = self.main
+        if window.session is not None and window.session.account.id == account_id:
+            return window.session
+        return window.all_accounts.sessions.get(account_id)
+
+    def reveal(self) -> None:
+        """View → Jobs (also when a job starts): a strip below the table, which stays the main part."""
+        first = not self.isVisible()
+        self.show()
+        self.raise_()
+        if first:
+            self.main.resizeDocks([self], [230], Qt.Orientation.Vertical)
+
+    # -- running ------------------------------------------------------------------------------
+    async def submit(self, session: AccountSession, title: str, planned: list[PlannedOp]) -> str:
+        """Make a job of `planned` at `session`'s account and start it; its id."""
+        account = session.account
+        job_id = await self.store.create(title, account.id, account.info.key, planned)
+        self.start(job_id, session)
+        return job_id
+
+    def start(self, job_id: str, session: AccountSession) -> None:
+        self.sessions[job_id] = session
+        runner = self.runners.get(job_id) or JobRunner(self.store, session.service, on_progress=self._progressed)
+        self.runners[job_id] = runner
+        self.reveal()
+        self.main.tasks.start(self._run(job_id, runner), name=f"{TASK}:{job_id}")
+
+    async def _run(self, job_id: str, runner: JobRunner) -> None:
+        job = await self.store.job(job_id)
+        if job is not None:
+            self.started[job_id] = (time.monotonic(), sum(job.counts.get(k, 0) for k in _DONE))
+            self._progressed(job)
+        job = await runner.run(job_id)
+        self._progressed(job)
+        if job.state is JobState.FINISHED:
+            failed = job.counts.get("failed", 0)
+            self.main.statusBar().showMessage(self.main.tr("{0}: finished, {1} done, {2} failed.").format(
+                job.title, job.counts.get("done", 0), failed), 8000)
+        self.main.loading.start()   # the table follows what the job changed at the provider
+
+    def _progressed(self, job: Job) -> None:
+        self.jobs[job.id] = job
+        text = self._line(job)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == job.id:
+                item.setText(text)
+                break
+        else:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, job.id)
+            self.list.addItem(item)
+            self.list.setCurrentItem(item)
+        self._show_current()
+
+    def _line(self, job: Job) -> str:
+        total = sum(job.counts.values())
+        done = sum(job.counts.get(k, 0) for k in _DONE)
+        return f"{job.title} — {job.state.value}: {done} of {total}"
+
+    def current(self) -> Job | None:
+        item = self.list.currentItem()
+        return self.jobs.get(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _show_current(self) -> None:
+        job = self.current()
+        running = job is not None and job.state is JobState.RUNNING
+        self.buttons["pause"].setEnabled(running)
+        self.buttons["cancel"].setEnabled(job is not None and job.state in (JobState.RUNNING, JobState.PAUSED,
+                                                                          JobState.PENDING))
+        self.buttons["resume"].setEnabled(job is not None and job.state in (JobState.PAUSED, JobState.PENDING)
+                                          and job.id in self.sessions)
+        self.buttons["retry"].setEnabled(job is not None and bool(job.counts.get("failed")) and
+                                         job.state in (JobState.FINISHED, JobState.CANCELLED))
+        if job is None:
+            self.progress.setValue(0)
+            self.status.setText("")
+            return
+        total = sum(job.counts.values()) or 1
+        done = sum(job.counts.get(k, 0) for k in _DONE)
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        counts = ", ".join(f"{job.counts.get(k, 0)} {k}" for k in _DONE)
+        rate = ""
+        if job.id in self.started and job.state is JobState.RUNNING:
+            since, before = self.started[job.id]
+            elapsed, made = time.monotonic() - since, done - before
+            if made and elapsed > 0:
+                per_second = made / elapsed
+                rate = self.main.tr("; {0:.1f} a second, about {1:.0f} s left").format(
+                    per_second, (total - done) / per_second)
+        self.status.setText(f"{counts}{rate}")
+        self.main.tasks.start(self._fill_failures(job.id), name=f"{TASK}:failures")
+
+    async def _fill_failures(self, job_id: str) -> None:
+        failed = await self.store.operations(job_id, [OpState.FAILED])
+        self.failures.clear()
+        for op in failed:
+            self.failures.addItem(f"{op.planned.label or op.planned.customer_id or op.seq}: {op.error}")
+
+    # -- staff's controls -----------------------------------------------------------------------
+    def pause(self) -> None:
+        job = self.current()
+        if job is not None and job.id in self.runners:
+            self.runners[job.id].pause()
+
+    def cancel(self) -> None:
+        job = self.current()
+        if job is None:
+            return
+        if job.id in self.runners and job.state is JobState.RUNNING:
+            self.runners[job.id].cancel()
+        elif job.id in self.sessions:   # paused: cancelled without sending anything more
+            runner = self.runners[job.id]
+            runner.cancel()
+            self.main.tasks.start(self._run(job.id, runner), name=f"{TASK}:{job.id}")
+
+    def resume(self) -> None:
+        job = self.current()
+        if job is not None and job.id in self.sessions:
+            self.start(job.id, self.sessions[job.id])
+
+    def retry_failed(self) -> None:
+        job = self.current()
+        if job is not None and job.id in self.sessions:
+            self.main.tasks.start(self._retry(job, self.sessions[job.id]), name=f"{TASK}:retry")
+
+    async def _retry(self, job: Job, session: AccountSession) -> None:
+        failed = await self.store.operations(job.id, [OpState.FAILED])
+        await self.submit(session, self.main.tr("{0} (retry of {1} failed)").format(job.title, len(failed)),
+                          [op.planned for op in failed])
