@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from console.services.context import AppContext
+from console.services.phone_display import phone_region
 from console.ui.collection_tab import CollectionTab
 from console.ui.edit_dialog import CustomerDialog
 from console.ui.item_dialog import ItemDialog
@@ -68,7 +69,10 @@ ADDRESS = {"line1": "1 Plan Street", "city": "Austin", "state": "TX", "postal_co
 
 async def _clover_dialog(qtbot: Any, window: MainWindow) -> CustomerDialog:
     await open_demo(window, "clover")
-    row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).addresses)
+    # A customer in the US: the phones typed below are shown in US form (a national number's region
+    # is the customer's country).
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.customer(r).addresses and phone_region(window.model.customer(r)) == "US")
     return await open_edit_of_row(qtbot, window, row)
 
 
