@@ -31,7 +31,8 @@ _EVERY = 4096                           # records or blocks between progress rep
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates", "scan"]
+__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates",
+           "scan"]
 
 
 class ScanCancelledError(Exception):
