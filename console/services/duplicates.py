@@ -214,4 +214,5 @@ def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
     found = scan(records, regions=regions, progress=progress, cancelled=cancelled)
-    return found.groups(threshold, dismissed)
+    with gc_paused():   # tens of thousands of groups: no collection walking the loaded customers meanwhile
+        return found.groups(threshold, dismissed)
