@@ -104,9 +104,9 @@ class KeyMaker:
         sound = self.sound(full) if postal else None
         return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
 
-    def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
-        """The keys of `customer` of `account` (reusing its `blocking` keys when given)."""
-        emails, phones, _, reference = blocking or self.blocking(account, customer)
+    def keys(self, account: str, customer: Customer) -> RecordKeys:
+        """The keys of `customer` of `account`."""
+        emails, phones, _, reference = self.blocking(account, customer)
         given, family = self.words(customer.given_name), self.words(customer.family_name)
         full = f"{given} {family}".strip()
         address = customer.address

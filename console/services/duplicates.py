@@ -31,7 +31,8 @@ _EVERY = 4096                           # records or blocks between progress rep
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
 
-__all__ = ["DEFAULT_THRESHOLD", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates", "scan"]
+__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates",
+           "scan"]
 
 
 class ScanCancelledError(Exception):
@@ -213,4 +214,5 @@ def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
     found = scan(records, regions=regions, progress=progress, cancelled=cancelled)
-    return found.groups(threshold, dismissed)
+    with gc_paused():   # tens of thousands of groups: no collection walking the loaded customers meanwhile
+        return found.groups(threshold, dismissed)

@@ -16,6 +16,8 @@ from console.domain.duplicate_keys import (
 )
 from console.domain.nicknames import same_given_name
 
+Name = tuple[str | None, str | None]
+
 
 @pytest.mark.parametrize(("text", "key"), [
     ("Jane.Doe@Gmail.com", "janedoe@gmail.com"),
@@ -62,8 +64,7 @@ def test_phone_key(text: str, region: str, key: str | None) -> None:
     (("Søren", "Ødegaard"), ("Soren", "Odegaard")),
     (("José María", None), (None, "María José")),
 ])
-def test_name_key_folds_case_accents_and_order(a: tuple[str | None, str | None],
-                                                b: tuple[str | None, str | None]) -> None:
+def test_name_key_folds_case_accents_and_order(a: Name, b: Name) -> None:
     assert name_key(*a) == name_key(*b)
 
 

@@ -258,8 +258,8 @@ async def test_a_dialog_opened_before_anything_was_read_reads_it_then_puts_the_d
     session = window.session
     assert session is not None
     held = session.custom_fields
-    customer = next(c for c in session.service.index
-                    if any(v.key == ACCOUNT_MANAGER for v in held.values_of(c.id) or ()))
+    customer = next(c for c in session.service.index   # one whose value the draft below changes
+                    if any(v.key == ACCOUNT_MANAGER and v.value != "Kenji Sato" for v in held.values_of(c.id) or ()))
     theirs = held.with_values(customer).custom_value(ACCOUNT_MANAGER)
     # As right after the account opened: neither the definitions nor this customer's values read yet.
     unread = CustomFieldService(session.service)

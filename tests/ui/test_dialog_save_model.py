@@ -69,9 +69,10 @@ ADDRESS = {"line1": "1 Plan Street", "city": "Austin", "state": "TX", "postal_co
 
 async def _clover_dialog(qtbot: Any, window: MainWindow) -> CustomerDialog:
     await open_demo(window, "clover")
-    # A customer in the US: the phone typed below reads as a US number there.
-    row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).addresses
-               and phone_region(window.model.customer(r)) == "US")
+    # A customer in the US: the phones typed below are shown in US form (a national number's region
+    # is the customer's country).
+    row = next(r for r in range(window.model.rowCount())
+               if window.model.customer(r).addresses and phone_region(window.model.customer(r)) == "US")
     return await open_edit_of_row(qtbot, window, row)
 
 
