@@ -127,7 +127,9 @@ class CustomerIndex:
             raise IndexError(f"position {position} holds a removed customer")
         return customer
 
-    def position(self, customer_id: str) -> int | None:
+    def position(self, customer_id: str, account_id: str | None = None) -> int | None:
+        """The customer's position (`account_id` is for the All accounts view's like-named method: one
+        account's index holds one account)."""
         return self._positions.get(customer_id)
 
     def get(self, customer_id: str) -> Customer | None:

@@ -21,7 +21,7 @@ class CombinedTexts:
                  formats: Mapping[str, Callable[[Any], str]] | None = None) -> None:
         self._names = index.account_names
         self._at = next((n for n, c in enumerate(columns) if c.key == ACCOUNT_COLUMN), None)
-        self.icon_column = self._at   # the Account column shows the provider's icon too
+        self.icon_column: int | None = self._at   # the Account column shows the provider's icon too
         rest = tuple(c for c in columns if c.key != ACCOUNT_COLUMN)
         self._members = [RowTexts(member, rest, formats) for member in index.members]
 

@@ -36,10 +36,9 @@ CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # The view asks data() and flags() for every visible cell on every paint; plain ints and one
 # precomputed flag value keep that free of enum arithmetic (a measurable part of P2 in benchmarks/).
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION = (int(r.value) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.DecorationRole))
 _CUSTOMER_ID = int(CUSTOMER_ID_ROLE)
 _ROLES = frozenset((_DISPLAY, _TOOLTIP, _FOREGROUND, _DECORATION, _CUSTOMER_ID))
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -65,7 +64,6 @@ class CustomerTableModel(QAbstractTableModel):
         self._sort_key: str | None = None
         self._descending = False
         self._texts: RowTexts | CombinedTexts = RowTexts()
-        self._icon_column: int | None = None   # All accounts: the Account column shows its provider's icon
         self.row_icon: Callable[[str], Any] | None = None   # account id -> its icon (set by the All accounts view)
         # Marked columns: the mark, and the getter of the value it is given.
         self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}
@@ -103,7 +101,6 @@ class CustomerTableModel(QAbstractTableModel):
         self._columns = columns
         self._header_tips = dict(header_tips or {})
         self._texts = cell_texts(self._index, columns, {key: mark.text for key, mark in COLUMN_MARKS.items()})
-        self._icon_column = getattr(self._texts, "icon_column", None)
         self._marks = column_marks(self._index, columns)
 
     @property
@@ -122,10 +119,6 @@ class CustomerTableModel(QAbstractTableModel):
     @property
     def filters(self) -> CustomerFilters:
         return self._filters
-
-    def narrowed(self) -> bool:
-        """Whether the search or a filter hides customers (rather than none being loaded)."""
-        return bool(self._filter) or self._filters.active
 
     def loaded_count(self) -> int:
         return len(self._index) if self._index is not None else 0
@@ -148,7 +141,7 @@ class CustomerTableModel(QAbstractTableModel):
         if self._index is None or not 0 <= row < len(self._rows) or not index.isValid():
             return None
         if role == _DECORATION:   # All accounts: the Account column's provider icon
-            if index.column() != self._icon_column or self.row_icon is None:
+            if index.column() != self._texts.icon_column or self.row_icon is None:
                 return None
             return self.row_icon(cast(CombinedIndex, self._index).account_at(self._rows[row]))
         if role == _CUSTOMER_ID:
@@ -176,7 +169,7 @@ class CustomerTableModel(QAbstractTableModel):
             if role == _DISPLAY and shown:
                 request.setData(self._texts.row(rows[row])[index.column()])
             elif (role in (_TOOLTIP, _CUSTOMER_ID) or (marked and role == _FOREGROUND)
-                  or (role == _DECORATION and index.column() == self._icon_column)) and shown:
+                  or (role == _DECORATION and index.column() == self._texts.icon_column)) and shown:
                 request.setData(self.data(index, role))
             else:
                 request.clearData()  # what data() answers for any other role: nothing
@@ -186,11 +179,9 @@ class CustomerTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
         column = self._columns[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.label
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._header_tips.get(column.key) or column.tooltip
-        return None
+        return column.label if role == Qt.ItemDataRole.DisplayRole else None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
@@ -215,14 +206,11 @@ class CustomerTableModel(QAbstractTableModel):
         return self._index.at(self._rows[row])
 
     def customers(self, rows: list[int]) -> list[Customer]:
-        return [self.customer(row) for row in rows]
+        return list(map(self.customer, rows))
 
     def row_of(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The row showing a customer (of `account_id`, in the All accounts table), if shown."""
-        if isinstance(self._index, CombinedIndex):
-            pos = self._index.position(customer_id, account_id)
-        else:
-            pos = self._index.position(customer_id) if self._index is not None else None
+        pos = self._index.position(customer_id, account_id) if self._index is not None else None
         try:
             return self._rows.index(pos) if pos is not None else None
         except ValueError:   # loaded, but not shown (the search or a filter hides it)
@@ -303,12 +291,8 @@ class CustomerTableModel(QAbstractTableModel):
         self._order = order
         rows = self._filtered(order)
         if rows == self._rows and changed:
-            # Same rows in the same order: only cell contents changed.
-            for pos in changed:
-                try:
-                    r = rows.index(pos)
-                except ValueError:
-                    continue
+            # Same rows in the same order: only cell contents changed (of the rows shown).
+            for r in (rows.index(pos) for pos in set(changed).intersection(rows)):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
             self._emit_counts()
             return

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.journal import JournalEntry, JournalQuery
+from console.services.history_rows import outcome_text, value_text
 from console.services.journal_revert import revertible
 from console.ui.revert_flow import revert_flow
 from console.ui.wording import count_of
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 TASK = "history"
 _ENTRIES = Qt.ItemDataRole.UserRole + 1
-_EMPTY = "—"
 
 
 def describe(entry: JournalEntry, limit: int | None = None) -> list[str]:
@@ -36,16 +36,9 @@ def describe(entry: JournalEntry, limit: int | None = None) -> list[str]:
     values shortened to `limit` characters where given."""
     intent = entry.intent
     if intent.changes and intent.operation not in ("delete",):
-        return [f"{c.field}: {_text(c.before, limit)} → {_text(c.after, limit)}" for c in intent.changes]
+        return [f"{c.field}: {value_text(c.before, limit)} → {value_text(c.after, limit)}" for c in intent.changes]
     what = intent.operation.replace("_", " ")
     return [f"{what} {intent.target}" if intent.target else what]
-
-
-def _text(value: object, limit: int | None) -> str:
-    if value is None or value == "":
-        return _EMPTY
-    text = str(value)
-    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def groups(entries: list[JournalEntry]) -> list[list[JournalEntry]]:
@@ -120,7 +113,7 @@ class HistoryTab(QWidget):
             lines = [line for entry in group for line in describe(entry)]   # elided in the middle when long
             summary = lines[0] if len(lines) == 1 else self.tr("{0} changes in one save").format(len(lines))
             top = QTreeWidgetItem([first.at.astimezone().strftime("%Y-%m-%d %H:%M"), first.intent.who, summary,
-                                   _outcome(first)])
+                                   outcome_text(first)])
             top.setData(0, _ENTRIES, group)
             top.setToolTip(2, "\n".join(lines))
             if len(lines) > 1:
@@ -147,7 +140,7 @@ class HistoryTab(QWidget):
             [line for entry in chosen for line in describe(entry)]
             + ([self.tr("{0} on {1}, {2}: {3}").format(chosen[0].intent.who, chosen[0].intent.computer,
                                                        chosen[0].at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                                                       _outcome(chosen[0]))] if chosen else [])))
+                                                       outcome_text(chosen[0]))] if chosen else [])))
         why = next((w for entry in chosen if (w := revertible(entry))), None) if chosen else self.tr("Choose a change.")
         self.revert_button.setEnabled(bool(chosen) and why is None)
         self.revert_button.setToolTip(why or self.tr("Preview the change that puts these values back"))
@@ -169,15 +162,6 @@ class HistoryTab(QWidget):
         dialog.adopt_current(result)
         dialog.reverted.emit(result)
         self.reload()
-
-
-def _outcome(entry: JournalEntry) -> str:
-    text = entry.outcome.value
-    if entry.error:
-        text += f": {entry.error}"
-    elif entry.note:
-        text += f" ({entry.note})"
-    return text
 
 
 def add_history_tab(dialog: CustomerDialog) -> HistoryTab | None:

@@ -66,18 +66,26 @@ def session_for(window: MainWindow, account_id: str) -> AccountSession | None:
     return window.all_accounts.sessions.get(account_id)
 
 
-async def revert_from_history(window: MainWindow, history: QWidget, entries: list[JournalEntry]) -> None:
-    """*Revert this change…* from View → History: the same preview and write path as anywhere else."""
-    tr, status = window.tr, window.statusBar()
+async def revert_at_its_account(window: MainWindow, parent: QWidget, entries: Sequence[JournalEntry],
+                                not_open: str) -> tuple[bool, Customer | None]:
+    """Revert `entries` at the open session of their account (`not_open` said, with the account's
+    name, when it is not open): History's revert and Undo last save both come here."""
+    status = window.statusBar()
     account_id = entries[0].intent.account_id
     session = session_for(window, account_id)
     if session is None:
-        status.showMessage(tr("That change was to {0}: open that account (or All accounts) to revert it.").format(
-            entries[0].intent.account_name or account_id))
-        return
-    done, _customer = await revert_flow(history, session.service, entries, lambda text: status.showMessage(text))
+        status.showMessage(not_open.format(entries[0].intent.account_name or account_id))
+        return False, None
+    return await revert_flow(parent, session.service, entries, lambda text: status.showMessage(text))
+
+
+async def revert_from_history(window: MainWindow, history: QWidget, entries: list[JournalEntry]) -> None:
+    """*Revert this change…* from View → History: the same preview and write path as anywhere else."""
+    tr = window.tr
+    done, _customer = await revert_at_its_account(
+        window, history, entries, tr("That change was to {0}: open that account (or All accounts) to revert it."))
     if done:
-        status.showMessage(tr("Reverted the change to {0}.").format(
+        window.statusBar().showMessage(tr("Reverted the change to {0}.").format(
             entries[0].intent.customer_name or entries[0].customer_id), 8000)
         refresh = getattr(history, "refresh", None)
         if refresh is not None:

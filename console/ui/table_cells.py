@@ -32,6 +32,8 @@ def format_value(value: Any) -> str:
 class RowTexts:
     """The formatted cells of customers by their position in one index, in the columns shown."""
 
+    icon_column: int | None = None   # one account's table has no Account column (see CombinedTexts)
+
     def __init__(self, index: CustomerIndex | None = None, columns: tuple[ColumnSpec, ...] = (),
                  formats: Mapping[str, Callable[[Any], str]] | None = None) -> None:
         """`formats`: how the values of some columns (by key) read, instead of `format_value`."""

@@ -11,7 +11,7 @@ from console.domain.journal import JournalEntry, JournalQuery
 from console.services.journal import Author
 from console.services.journal_revert import revertible
 from console.ui.history_tab import groups
-from console.ui.revert_flow import revert_flow, session_for
+from console.ui.revert_flow import revert_at_its_account
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -36,12 +36,8 @@ async def undo_last_save(window: MainWindow) -> None:
                            8000)
         return
     account_id = entries[0].intent.account_id
-    session = session_for(window, account_id)
-    if session is None:
-        status.showMessage(tr("Your last change was to {0}: open that account to undo it.").format(
-            entries[0].intent.account_name or account_id))
-        return
-    done, customer = await revert_flow(window, session.service, entries, lambda text: status.showMessage(text))
+    done, customer = await revert_at_its_account(
+        window, window, entries, tr("Your last change was to {0}: open that account to undo it."))
     if done:
         name = entries[0].intent.customer_name or entries[0].customer_id
         status.showMessage(tr("Undone: your last change to {0}.").format(name), 8000)

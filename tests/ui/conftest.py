@@ -33,6 +33,18 @@ def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -
                                        customers=dict.fromkeys(emulator_keys(), customers)))
 
 
+async def window_with_journal(qtbot: Any, root: Path, customers: int = 20) -> MainWindow:
+    """The window on the Square demo with a workspace (so the journal and jobs are kept), loaded."""
+    context = make_context(root, customers=customers)
+    context.workspace.start()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    return window
+
+
 async def custom_values_read(window: MainWindow) -> None:
     """Wait for the read of the loaded customers' custom field values that follows a load (Square), so a
     test starts from a quiet window."""

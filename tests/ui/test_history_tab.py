@@ -15,18 +15,7 @@ from console.ui.edit_dialog import CustomerDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
 from tests.support.window import active, type_value
-from tests.ui.conftest import make_context
-
-
-async def _window(qtbot: Any, root: Path) -> MainWindow:
-    context = make_context(root, customers=20)
-    context.workspace.start()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    loaded = signal(window.load_finished, timeout=20)
-    window.show()
-    await loaded
-    return window
+from tests.ui.conftest import window_with_journal
 
 
 def _select_only(window: MainWindow, row: int) -> None:
@@ -52,7 +41,7 @@ async def _edit_email(qtbot: Any, window: MainWindow, row: int, email: str) -> t
 
 
 async def test_the_history_tab_shows_a_save_and_reverts_it(qtbot: Any, tmp_path: Path) -> None:
-    window = await _window(qtbot, tmp_path / "app")
+    window = await window_with_journal(qtbot, tmp_path / "app")
     row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).email)
     customer_id, old = await _edit_email(qtbot, window, row, "changed@example.com")
 
@@ -92,7 +81,7 @@ async def test_the_history_tab_shows_a_save_and_reverts_it(qtbot: Any, tmp_path:
 
 
 async def test_ctrl_z_undoes_the_last_save_after_a_preview(qtbot: Any, tmp_path: Path) -> None:
-    window = await _window(qtbot, tmp_path / "app")
+    window = await window_with_journal(qtbot, tmp_path / "app")
     row = next(r for r in range(window.model.rowCount()) if window.model.customer(r).email)
     customer_id, old = await _edit_email(qtbot, window, row, "undo-me@example.com")
     window.activateWindow()

@@ -12,25 +12,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 from console.domain.jobs import JobState, OpKind, PlannedOp
 from console.services.jobs import JobStore
 from console.ui.bulk_change import BulkChangeDialog
-from console.ui.main_window import MainWindow
-from tests.support.qt import signal, until, visible
-from tests.ui.conftest import make_context
-
-
-async def _window(qtbot: Any, root: Path) -> MainWindow:
-    context = make_context(root, customers=20)
-    context.workspace.start()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    loaded = signal(window.load_finished, timeout=20)
-    window.show()
-    await loaded
-    return window
+from tests.support.qt import until, visible
+from tests.ui.conftest import window_with_journal
 
 
 async def test_change_a_field_runs_as_a_job_with_progress_and_each_write_journaled(
         qtbot: Any, tmp_path: Path) -> None:
-    window = await _window(qtbot, tmp_path / "app")
+    window = await window_with_journal(qtbot, tmp_path / "app")
     model = window.model
     selection = QItemSelection()
     selection.select(model.index(0, 0), model.index(4, model.columnCount() - 1))
@@ -64,7 +52,7 @@ def window_query() -> Any:
 
 
 async def test_a_job_left_unfinished_is_offered_at_the_next_start_and_resumes(qtbot: Any, tmp_path: Path) -> None:
-    window = await _window(qtbot, tmp_path / "app")
+    window = await window_with_journal(qtbot, tmp_path / "app")
     session = window.session
     assert session is not None
     ids = [window.model.customer(r).id for r in range(3)]
@@ -75,7 +63,7 @@ async def test_a_job_left_unfinished_is_offered_at_the_next_start_and_resumes(qt
     await window.shutdown()
     await window.context.workspace.close()
 
-    window = await _window(qtbot, tmp_path / "app")
+    window = await window_with_journal(qtbot, tmp_path / "app")
     panel = window.jobs
     await until(lambda: panel.isVisible() and panel.current() is not None, what="the offer")
     job = panel.current()
