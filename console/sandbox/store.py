@@ -19,11 +19,21 @@ class StoreUnreadable(ValueError):
     """The state file exists but holds something we cannot load."""
 
 
-class StateStore:
-    """Saves snapshots to `path`; bursts of changes coalesce into one write, `flush()` waits for it."""
+# A save waits for the changes to pause this long (or at most MAX_DELAY after the first unsaved
+# one), so a burst of writes (a bulk job, a soak) costs one file write, not one per request, and the
+# app's own threads are not made to wait behind a dump and an fsync after every save.
+QUIET = 0.25
+MAX_DELAY = 2.0
 
-    def __init__(self, path: Path, snapshot: Callable[[], dict[str, Any]]) -> None:
+
+class StateStore:
+    """Saves snapshots to `path`; bursts of changes coalesce into one write, `flush()` writes at once
+    and waits for it."""
+
+    def __init__(self, path: Path, snapshot: Callable[[], dict[str, Any]], *, quiet: float = QUIET,
+                 max_delay: float = MAX_DELAY) -> None:
         self.path = path
+        self.quiet, self.max_delay = quiet, max_delay
         # Called on the writer thread; it takes the emulator's lock only long enough to copy references.
         self._snapshot = snapshot
         self._cond = threading.Condition()
@@ -31,6 +41,8 @@ class StateStore:
         self._written = 0
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._changed_at = 0.0      # when the last save was asked for
+        self._urgent = False        # a flush() is waiting: no more waiting for a pause
         self.writes = 0
 
     def load(self) -> dict[str, Any] | None:
@@ -57,6 +69,8 @@ class StateStore:
         """Ask for the current state to be written; returns at once."""
         with self._cond:
             self._requested += 1
+            self._changed_at = time.monotonic()
+            self._cond.notify_all()
             if self._writer is None:
                 # The thread exits when idle, so an emulator nobody edits holds no thread.
                 self._writer = threading.Thread(target=self._run, name=f"save {self.path.name}", daemon=True)
@@ -65,7 +79,10 @@ class StateStore:
     def flush(self, timeout: float | None = None) -> None:
         """Block until every requested save is on disk; raise if the last write failed."""
         with self._cond:
+            self._urgent = True
+            self._cond.notify_all()
             done = self._cond.wait_for(lambda: self._written >= self._requested, timeout)
+            self._urgent = False
             error = self._error
         if not done:
             raise TimeoutError(f"saving {self.path} took longer than {timeout} s")
@@ -79,6 +96,7 @@ class StateStore:
                     self._writer = None
                     self._cond.notify_all()
                     return
+                self._wait_for_pause()
                 target = self._requested
             error: BaseException | None = None
             try:
@@ -91,13 +109,26 @@ class StateStore:
                 self._error = error
                 self._cond.notify_all()
 
+    def _wait_for_pause(self) -> None:
+        """With the lock held: until the changes pause, the longest wait passes, or a flush asks."""
+        deadline = time.monotonic() + self.max_delay
+        while not self._urgent:
+            now = time.monotonic()
+            wait = min(self._changed_at + self.quiet, deadline) - now
+            if wait <= 0:
+                return
+            self._cond.wait(wait)
+
     def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Same directory as the target, so os.replace is an atomic rename on one file system.
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
+            # dumps, not dump: dump's encoder is a Python loop over chunks that holds the GIL for whole
+            # switch intervals, stalling the app's threads (a journal write waited 5 ms behind it).
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+                out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, self.path)
