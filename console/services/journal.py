@@ -110,6 +110,15 @@ class Journal:
         return await self.workspace._run(
             lambda: self.workspace._read(lambda c: journal.entries(c, query, offset=offset, limit=limit)))
 
+    async def first_page(self, query: JournalQuery, *, limit: int = 200) -> tuple[int, list[JournalEntry]]:
+        """How many entries `query` matches, and the newest `limit` of them, read together."""
+        from console.store import journal
+
+        def read(connection: Any) -> tuple[int, list[JournalEntry]]:
+            total = journal.count(connection, query)
+            return total, journal.entries(connection, query, limit=limit, matches=total) if total else []
+        return await self.workspace._run(lambda: self.workspace._read(read))
+
     async def count(self, query: JournalQuery) -> int:
         from console.store import journal
         return await self.workspace._run(lambda: self.workspace._read(lambda c: journal.count(c, query)))

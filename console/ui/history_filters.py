@@ -87,14 +87,22 @@ class HistoryFilters(QWidget):
 
     def set_staff(self, names: list[str]) -> None:
         """Offer these staff names, keeping the one chosen (refilling is no change of filter)."""
-        box, current = self.who_box, self.who_box.currentData()
-        if [box.itemData(i) for i in range(1, box.count())] == names:
+        self._offer(self.who_box, [(name, name) for name in names])
+
+    def set_accounts(self, accounts: Sequence[tuple[str, str]]) -> None:
+        """Offer these (name, id) accounts: the ones added or removed since the window was made."""
+        self._offer(self.account_box, list(accounts))
+
+    @staticmethod
+    def _offer(box: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = box.currentData()
+        if [(box.itemText(i), box.itemData(i)) for i in range(1, box.count())] == items:
             return
         box.blockSignals(True)
         while box.count() > 1:
             box.removeItem(1)
-        for name in names:
-            box.addItem(name, name)
+        for label, data in items:
+            box.addItem(label, data)
         box.setCurrentIndex(max(0, box.findData(current)) if current else 0)
         box.blockSignals(False)
 

@@ -21,6 +21,8 @@ LOADING = "…"
 FIRST, MIDDLE, LAST = "┌", "│", "└"
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+_DISPLAY, _TOOLTIP = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -41,6 +43,7 @@ class HistoryModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[JournalEntry]] = OrderedDict()
         self._reading: set[int] = set()
         self._generation = 0      # bumped by each load: pages read for an older query are dropped
+        self._texts: dict[int, tuple[str, ...]] = {}   # a row's cell texts, made once per row read
         self._headers = ("", self.tr("When"), self.tr("Who"), self.tr("Account"), self.tr("Customer"),
                          self.tr("Operation"), self.tr("Changes"), self.tr("Outcome"))
 
@@ -49,13 +52,13 @@ class HistoryModel(QAbstractTableModel):
         """Show the entries `query` matches; returns how many."""
         self._generation += 1
         generation = self._generation
-        total = await self.journal.count(query)
-        first = await self.journal.entries(query, limit=PAGE) if total else []
+        total, first = await self.journal.first_page(query, limit=PAGE)
         if generation != self._generation:
             return total   # a newer load has started; it shows its own
         self.beginResetModel()
         self.query, self._rows = query, total
         self._pages = OrderedDict({0: first}) if first else OrderedDict()
+        self._texts.clear()
         self._reading.clear()
         self.endResetModel()
         self.loaded.emit(total)
@@ -97,6 +100,7 @@ class HistoryModel(QAbstractTableModel):
         self._pages[number] = page
         while len(self._pages) > KEPT_PAGES:
             self._pages.popitem(last=False)
+        self._texts.clear()   # brackets beside the page change, and evicted pages' rows go
         # The rows beside the page change too: their group brackets may join it.
         first, last = max(0, number * PAGE - 1), min(self._rows, (number + 1) * PAGE + 1) - 1
         if first <= last:
@@ -116,43 +120,39 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self.entry(index.row())
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if entry is None:
-                return LOADING if column == self.WHEN else None
-            return self._cell(entry, index.row(), column)
-        if role == Qt.ItemDataRole.ToolTipRole and entry is not None:
-            if column == self.CHANGES:
-                return text.changes_text(entry, limit=None)
-            if column == self.GROUP and self._bracket(entry, index.row()):
-                return self.tr("Written in one save with the entries it joins")
-            if column == self.OUTCOME:
-                return text.outcome_text(entry)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.GROUP:
+        # A view asks each visible cell for a dozen roles on every paint; only three are answered, so
+        # the others return before any entry is looked up, and a row's texts are made once.
+        if role == _DISPLAY:
+            row, column = index.row(), index.column()
+            texts = self._texts.get(row)
+            if texts is None:
+                entry = self.entry(row)
+                if entry is None:
+                    return LOADING if column == self.WHEN else None
+                texts = self._texts[row] = self._row_texts(entry, row)
+            return texts[column]
+        if role == _TOOLTIP:
+            return self._tooltip(index.row(), index.column())
+        if role == _ALIGNMENT and index.column() == self.GROUP:
             return Qt.AlignmentFlag.AlignCenter
         return None
 
-    def _cell(self, entry: JournalEntry, row: int, column: int) -> str:
-        match column:
-            case self.GROUP:
-                return self._bracket(entry, row)
-            case self.WHEN:
-                return text.when(entry)
-            case self.WHO:
-                return entry.intent.who
-            case self.ACCOUNT:
-                return text.account_text(entry)
-            case self.CUSTOMER:
-                return text.customer_text(entry)
-            case self.OPERATION:
-                return text.operation_text(entry)
-            case self.CHANGES:
-                return text.changes_text(entry)
-            case _:
-                return text.outcome_text(entry)
+    def _tooltip(self, row: int, column: int) -> str | None:
+        entry = self.entry(row)
+        if entry is None:
+            return None
+        if column == self.CHANGES:
+            return text.changes_text(entry, limit=None)
+        if column == self.GROUP and self._bracket(entry, row):
+            return self.tr("Written in one save with the entries it joins")
+        if column == self.OUTCOME:
+            return text.outcome_text(entry)
+        return None
+
+    def _row_texts(self, entry: JournalEntry, row: int) -> tuple[str, ...]:
+        return (self._bracket(entry, row), text.when(entry), entry.intent.who, text.account_text(entry),
+                text.customer_text(entry), text.operation_text(entry), text.changes_text(entry),
+                text.outcome_text(entry))
 
     def _bracket(self, entry: JournalEntry, row: int) -> str:
         group = entry.intent.group_id

@@ -3,6 +3,7 @@ and offered for revert (the lead's flow takes `revert_requested`)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,7 +78,7 @@ class HistoryWindow(QDialog):
         self.choose_export_path = self._ask_export_path   # a seam: tests answer without the dialog
         self.model = HistoryModel(self.journal, window.tasks, self)
         self._build()
-        self.filters.changed.connect(self.refresh)
+        self.filters.changed.connect(self.reload)
         self.model.loaded.connect(self._counted)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.model.modelReset.connect(self._update_actions)
@@ -146,17 +147,27 @@ class HistoryWindow(QDialog):
 
     # -- reading --------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the entries the filters match (and the staff names) again."""
+        """Read the entries the filters match, and the staff names and accounts to filter by, again."""
         self.filters.typing.stop()
-        self.main.tasks.start(self._refresh(), name=TASK)
+        self.filters.set_accounts([(a.name, a.id) for a in self.main.switching.accounts])
+        if self.journal.available:
+            self.main.tasks.start(self._read_staff(), name=f"{TASK}-staff")
+        self.reload()
 
-    async def _refresh(self) -> None:
+    def reload(self) -> None:
+        """Read the entries again for changed filters (the choices offered stay as they are)."""
+        self.main.tasks.start(self._reload(), name=TASK)
+
+    async def _read_staff(self) -> None:
+        with contextlib.suppress(WorkspaceClosedError):   # said by the entries' read
+            self.filters.set_staff(await self.journal.staff())
+
+    async def _reload(self) -> None:
         if not self.journal.available:
             self.status.setText(self.tr("No history here: the journal is kept in the local copy "
                                         "(View → Keep a local copy)."))
             return
         try:
-            self.filters.set_staff(await self.journal.staff())
             await self.model.load(self.filters.query())
         except WorkspaceClosedError:
             self.status.setText(self.tr("The local copy was closed; History cannot be read."))

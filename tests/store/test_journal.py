@@ -62,6 +62,13 @@ def test_filters_combine_and_pages_come_newest_first(workspace: Workspace) -> No
         assert journal.count(connection, JournalQuery(text="person 1")) == 11   # 1, 10–19
         assert journal.count(connection, JournalQuery(since=at(10), until=at(20))) == 10
         assert journal.staff(connection) == ["ada", "tom"]
+        # A few matches are found through the filters' index and sorted: the same page, in the same order.
+        for query in (JournalQuery(who="tom", account_id="demo:square", operation="update"),
+                      JournalQuery(account_id="demo:clover", who="ada"), JournalQuery(account_id="demo:clover")):
+            matches = journal.count(connection, query)
+            for offset in (0, 2):
+                assert journal.entries(connection, query, offset=offset, limit=3, matches=matches) == \
+                    journal.entries(connection, query, offset=offset, limit=3)
 
 
 def test_verify_names_the_first_record_changed_removed_or_reordered(workspace: Workspace) -> None:

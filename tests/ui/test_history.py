@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges
@@ -22,6 +22,7 @@ from console.domain.journal import JournalEntry, Outcome
 from console.services.context import AppContext
 from console.services.history_rows import SHORT
 from console.services.journal import Author
+from console.services.settings import AccountSettings
 from console.store.tables import journal as journal_table
 from console.ui.history_detail import HistoryDetail
 from console.ui.history_model import FIRST, LAST, HistoryModel
@@ -284,3 +285,21 @@ async def test_revert_from_history_puts_the_old_value_back_at_the_provider(
     await until(lambda: win.model.rowCount() == 8, what="the revert listed in History")
     reverted = win.model.entry(0)
     assert reverted is not None and reverted.intent.reverts is not None
+
+
+async def test_an_account_added_while_history_is_open_is_offered_when_it_is_shown_again(
+        qtbot: Any, history: tuple[HistoryWindow, Writes]) -> None:
+    win, w = history
+    window = w.window
+    assert win.filters.account_box.findData("shop-added") == -1
+    shop = AccountSettings(provider="square", name="Shop added later", id="shop-added")
+    window.context.settings.accounts = [*window.context.settings.accounts, shop]
+    window.switching.reload()
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, what="the main window active")
+    loaded = signal(win.model.loaded)
+    qtbot.keyClick(window.table, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    await loaded
+    box = win.filters.account_box
+    assert box.itemText(box.findData("shop-added")) == "Shop added later"
+    assert await _filtered(win, lambda: box.setCurrentIndex(box.findData("shop-added"))) == 0
