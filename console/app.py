@@ -23,6 +23,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from console.services.paths import AppPaths
+from console.terminal import attach_parent_console
 from console.ui.resources import app_icon_path
 from console.ui.start_preview import show_preview
 
@@ -150,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["find-duplicates"]:   # a command-line tool: no window, nothing else imported
         from console.services.duplicate_cli import main as find_duplicates
+
+        attach_parent_console()
 
         return find_duplicates(arguments[1:])
     args = parse_args(arguments)
