@@ -3,7 +3,8 @@
 A card number is 13 to 19 digits passing the Luhn check, its digits grouped by single spaces,
 dots, dashes or underscores or not at all. Typed text often runs on after the number (an expiry,
 a CVV), so in a longer grouped run every stretch of whole groups of 13 to 19 digits is checked.
-One unbroken run of more than 19 digits is an order or tracking number, not a card.
+One unbroken run of more than 19 digits is an order or tracking number, not a card, and digits inside
+a UUID (an idempotency key, an id) are not one either, however they happen to fall.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 
 _RUN = re.compile(r"\d+(?:[ .\-_]\d+)*")
 _GROUP = re.compile(r"\d+")
+_HEX = "[0-9a-fA-F]"
+_UUID = re.compile(rf"(?<![0-9a-zA-Z-]){_HEX}{{8}}-?{_HEX}{{4}}-?{_HEX}{{4}}-?{_HEX}{{4}}-?{_HEX}{{12}}"
+                   r"(?![0-9a-zA-Z-])")
 MIN_DIGITS, MAX_DIGITS = 13, 19
 
 
@@ -56,6 +60,8 @@ def find_card_numbers(text: str) -> list[tuple[int, int, str]]:
     for run in _RUN.finditer(text):
         if run.end() - run.start() >= MIN_DIGITS:
             spans.extend(_card_spans(run))
+    if spans and (ids := [(m.start(), m.end()) for m in _UUID.finditer(text)]):
+        spans = [span for span in spans if not any(start <= span[0] < end for start, end in ids)]
     return spans
 
 

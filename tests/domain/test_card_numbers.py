@@ -37,6 +37,8 @@ def test_card_numbers_are_found_whatever_separates_their_digits(text: str) -> No
     "order 202612010001",          # 12 digits
     "41111111111111111111234",     # one unbroken run of 23 digits: a tracking number
     "2026-12-01 10:00", "+1 206 555 0100", "",
+    "41111111-1111-1111-abcd-abcdefabcdef",   # a UUID (an idempotency key) whose digits pass Luhn
+    "key=4111111111111111abcdabcdefabcdef",    # the same as 32 hex digits
 ])
 def test_other_numbers_are_not_card_numbers(text: str) -> None:
     assert not contains_card_number(text)
