@@ -93,6 +93,33 @@ def _fill_journal(workspace: Any, count: int) -> None:
         write(first, min(first + 5_000, count))
 
 
+def _paint_watch(view: Any, model: Any) -> Any:
+    """A function returning a future for the end of the view's first paint after the model's next `loaded`:
+    what the person sees, painted once (a forced repaint after the await painted the rows a second time)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Watch(QObject):
+        def __init__(self) -> None:
+            super().__init__(view)
+            self.armed: asyncio.Future[float] | None = None
+            self.waiting: asyncio.Future[float] | None = None
+            view.installEventFilter(self)
+            model.loaded.connect(lambda _n: setattr(self, "armed", self.waiting))
+
+        def next_paint(self) -> asyncio.Future[float]:
+            self.waiting = asyncio.get_running_loop().create_future()
+            return self.waiting
+
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint and self.armed is not None and not self.armed.done():
+                armed, self.armed = self.armed, None
+                # Called back once this paint is over: its end is when the rows are on screen.
+                asyncio.get_running_loop().call_soon(lambda: armed.done() or armed.set_result(time.perf_counter()))
+            return False
+
+    return Watch().next_paint
+
+
 def p11_history_window(quick: bool, *, line: Any, note: Any, make_context: Any, run_on_qasync: Any) -> None:
     """Print P11b (History opens on 100,000 entries) and P11c (a filter change), beside an unfiltered page."""
 
@@ -122,12 +149,11 @@ def p11_history_window(quick: bool, *, line: Any, note: Any, make_context: Any, 
 
             started = time.perf_counter()
             history = HistoryWindow(window)   # what show_history does, with its model's signal armed
-            first = wait_signal(history.model.loaded)
+            painted = _paint_watch(history.table.viewport(), history.model)
+            first = painted()
             history.show()
             history.refresh()
-            await first
-            history.table.viewport().repaint()
-            opened = time.perf_counter() - started
+            opened = await first - started
 
             changes = []
             filters = history.filters
@@ -135,20 +161,16 @@ def p11_history_window(quick: bool, *, line: Any, note: Any, make_context: Any, 
                            lambda: filters.operation_box.setCurrentIndex(filters.operation_box.findData("update")),
                            lambda: filters.who_box.setCurrentIndex(0), lambda: filters.account_box.setCurrentIndex(0),
                            lambda: filters.operation_box.setCurrentIndex(0)):
-                done = wait_signal(history.model.loaded)
+                done = painted()
                 started = time.perf_counter()
                 change()
-                await done
-                history.table.viewport().repaint()
-                changes.append(time.perf_counter() - started)
-            done = wait_signal(history.model.loaded)
+                changes.append(await done - started)
+            done = painted()
             started = time.perf_counter()
             filters.search.setText("Customer 1234")
             filters.typing.stop()
             filters.changed.emit()   # the typing pause is the user's, not the window's: measured from its end
-            await done
-            history.table.viewport().repaint()
-            text = time.perf_counter() - started
+            text = await done - started
             history.close()
             await window.shutdown()
             await context.workspace.close()
@@ -157,7 +179,8 @@ def p11_history_window(quick: bool, *, line: Any, note: Any, make_context: Any, 
              target="<=300 ms", met=opened <= 0.300)
         line("P11c", "History filter change (slowest of six choices)", worst, "ms", baseline=page,
              ratio=worst / page, target="<=100 ms", met=worst <= 0.100)
-        note("baseline: one unfiltered page of 200 read from the journal (median of five); filter changes "
+        note("each from the action to the end of the table's first paint after the rows are in; "
+             "baseline: one unfiltered page of 200 read from the journal (median of five); filter changes "
              "(staff, account, operation, each set and cleared): "
              + ", ".join(f"{c * 1000:.0f}" for c in changes)
              + f" ms; the text filter after its typing pause {text * 1000:.0f} ms")
