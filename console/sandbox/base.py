@@ -15,6 +15,7 @@ inside that time, not added on top. Only work longer than the latency delays an 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -41,6 +42,7 @@ from console.sandbox.transports import EmulatorAsyncTransport, EmulatorSyncTrans
 log = logging.getLogger(__name__)
 
 STATE_FORMAT = 1
+SAVE_WAIT_SECONDS = 30.0   # an answer waits no longer for its save (a stuck disk must not hang the app)
 _MALFORMED_BODY = (b"<!DOCTYPE html>\n<html><head><title>Error</title></head>"
                    b"<body><h1>Something went wrong</h1><p>Please try again later.</p></body></html>\n")
 
@@ -79,6 +81,10 @@ class Answer:
     response: httpx.Response | None
     fault: Fault | None
     due: float  # on the emulator's `clock`; the transport holds the answer back until then
+    # The change this request made, by its number in the emulator's store (0: none, or no store): the
+    # answer also waits until it is saved, as a provider answers a write once it is durable, so an
+    # app killed after the answer never finds the demo account without what it was told was done.
+    saved: int = 0
 
     def wait(self, now: float) -> float:
         """Seconds still to wait at `now` before the answer may leave (0 when it is already late)."""
@@ -255,10 +261,35 @@ class Emulator(ABC):
             return
         try:
             fault = self.faults.next()
+            before = self._store.requested if self._store is not None else 0
             response = self.respond(request, fault)
-            yield Answer(response, fault, arrived + self.delay_seconds(fault))
+            after = self._store.requested if self._store is not None else 0
+            yield Answer(response, fault, arrived + self.delay_seconds(fault), after if after > before else 0)
         finally:
             self.release(request)
+
+    def when_saved(self, answer: Answer, callback: Callable[[], None]) -> None:
+        """Call `callback` once the change `answer` made is saved (at once when it made none)."""
+        if answer.saved and self._store is not None:
+            self._store.when_saved(answer.saved, callback)
+        else:
+            callback()
+
+    def wait_saved(self, answer: Answer) -> None:
+        """Block until the change `answer` made is saved (for threads that may block)."""
+        if answer.saved:
+            saved = threading.Event()
+            self.when_saved(answer, saved.set)
+            saved.wait(SAVE_WAIT_SECONDS)
+
+    async def saved(self, answer: Answer) -> None:
+        """Until the change `answer` made is saved, without blocking the loop."""
+        if not answer.saved:
+            return
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self.when_saved(answer, lambda: loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None)))
+        await asyncio.wait({done}, timeout=SAVE_WAIT_SECONDS)
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """In-process async transport (demo mode, tests), with latency and faults."""

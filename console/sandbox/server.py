@@ -151,6 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             wait = answer.wait(emulator.clock())
             if wait > 0:
                 time.sleep(wait)  # this handler's own thread; other connections carry on
+            emulator.wait_saved(answer)
         if data is None:
             assert answer.fault is not None
             self._lose_response(answer.fault.kind)

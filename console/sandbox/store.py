@@ -19,21 +19,15 @@ class StoreUnreadable(ValueError):
     """The state file exists but holds something we cannot load."""
 
 
-# A save waits for the changes to pause this long (or at most MAX_DELAY after the first unsaved
-# one), so a burst of writes (a bulk job, a soak) costs one file write, not one per request, and the
-# app's own threads are not made to wait behind a dump and an fsync after every save.
-QUIET = 0.25
-MAX_DELAY = 2.0
+IDLE_SECONDS = 5.0   # the writer thread ends after this long without a change
 
 
 class StateStore:
-    """Saves snapshots to `path`; bursts of changes coalesce into one write, `flush()` writes at once
-    and waits for it."""
+    """Saves snapshots to `path`; bursts of changes coalesce into one write, `flush()` waits for it,
+    and `when_saved` calls back once a given change is on disk (an emulator answers a write then)."""
 
-    def __init__(self, path: Path, snapshot: Callable[[], dict[str, Any]], *, quiet: float = QUIET,
-                 max_delay: float = MAX_DELAY) -> None:
+    def __init__(self, path: Path, snapshot: Callable[[], dict[str, Any]]) -> None:
         self.path = path
-        self.quiet, self.max_delay = quiet, max_delay
         # Called on the writer thread; it takes the emulator's lock only long enough to copy references.
         self._snapshot = snapshot
         self._cond = threading.Condition()
@@ -41,8 +35,7 @@ class StateStore:
         self._written = 0
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._changed_at = 0.0      # when the last save was asked for
-        self._urgent = False        # a flush() is waiting: no more waiting for a pause
+        self._waiting: list[tuple[int, Callable[[], None]]] = []   # (change number, call when saved)
         self.writes = 0
 
     def load(self) -> dict[str, Any] | None:
@@ -65,12 +58,25 @@ class StateStore:
         os.replace(self.path, target)
         return target
 
+    @property
+    def requested(self) -> int:
+        """The number of the last change asked to be saved (0: none yet)."""
+        return self._requested
+
+    def when_saved(self, number: int, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the writer's thread, or here if already so) once change `number` is saved,
+        or its save has failed (which `flush()` reports)."""
+        with self._cond:
+            if self._written < number:
+                self._waiting.append((number, callback))
+                return
+        callback()
+
     def save_soon(self) -> None:
         """Ask for the current state to be written; returns at once."""
         with self._cond:
             self._requested += 1
-            self._changed_at = time.monotonic()
-            self._cond.notify_all()
+            self._cond.notify_all()   # the writer, idle
             if self._writer is None:
                 # The thread exits when idle, so an emulator nobody edits holds no thread.
                 self._writer = threading.Thread(target=self._run, name=f"save {self.path.name}", daemon=True)
@@ -79,10 +85,7 @@ class StateStore:
     def flush(self, timeout: float | None = None) -> None:
         """Block until every requested save is on disk; raise if the last write failed."""
         with self._cond:
-            self._urgent = True
-            self._cond.notify_all()
             done = self._cond.wait_for(lambda: self._written >= self._requested, timeout)
-            self._urgent = False
             error = self._error
         if not done:
             raise TimeoutError(f"saving {self.path} took longer than {timeout} s")
@@ -93,10 +96,13 @@ class StateStore:
         while True:
             with self._cond:
                 if self._written >= self._requested:
-                    self._writer = None
                     self._cond.notify_all()
-                    return
-                self._wait_for_pause()
+                    # Kept a while for the next change: starting a thread per save cost the app's
+                    # thread a wait of its own on a busy machine.
+                    self._cond.wait_for(lambda: self._written < self._requested, IDLE_SECONDS)
+                    if self._written >= self._requested:
+                        self._writer = None
+                        return
                 target = self._requested
             error: BaseException | None = None
             try:
@@ -108,16 +114,10 @@ class StateStore:
                 self._written = target
                 self._error = error
                 self._cond.notify_all()
-
-    def _wait_for_pause(self) -> None:
-        """With the lock held: until the changes pause, the longest wait passes, or a flush asks."""
-        deadline = time.monotonic() + self.max_delay
-        while not self._urgent:
-            now = time.monotonic()
-            wait = min(self._changed_at + self.quiet, deadline) - now
-            if wait <= 0:
-                return
-            self._cond.wait(wait)
+                due = [callback for number, callback in self._waiting if number <= target]
+                self._waiting = [(number, callback) for number, callback in self._waiting if number > target]
+            for callback in due:
+                callback()
 
     def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

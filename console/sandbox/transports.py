@@ -56,6 +56,7 @@ class EmulatorAsyncTransport(httpx.AsyncBaseTransport):
             wait = answer.wait(emulator.clock())
             if wait > 0:
                 await asyncio.sleep(wait)
+            await emulator.saved(answer)   # mostly saved during the latency already
         if answer.response is None:
             assert answer.fault is not None  # only a lost-response fault yields no response
             raise lost_response_error(answer.fault, request)
@@ -76,6 +77,7 @@ class EmulatorSyncTransport(httpx.BaseTransport):
             wait = answer.wait(emulator.clock())
             if wait > 0:
                 time.sleep(wait)
+            emulator.wait_saved(answer)
         if answer.response is None:
             assert answer.fault is not None
             raise lost_response_error(answer.fault, request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import gc
 import json
 import re
@@ -172,13 +173,14 @@ def test_reset_reseeds_and_saves(tmp_path: Path) -> None:
     assert sorted(reloaded.customer_ids()) == sorted(pristine.customer_ids())
 
 
-def test_saving_happens_off_the_request_thread_and_coalesces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_saving_happens_off_the_request_thread_and_coalesces_while_answers_wait_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "square.json"
     emu = SquareEmulator(seed=5, customers=10, store_path=path)
     emu.flush()
     store = emu._store
     assert store is not None
-    writes_before = store.writes
+    writes_before, requested_before = store.writes, store.requested
     release = threading.Event()
     started = threading.Event()
     real_write = StateStore._write
@@ -190,13 +192,28 @@ def test_saving_happens_off_the_request_thread_and_coalesces(tmp_path: Path, mon
         real_write(self, data)
 
     monkeypatch.setattr(StateStore, "_write", slow_write)
-    with client_for(emu) as c:
-        c.post("/v2/customers", json={"given_name": "One"})
-        assert started.wait(10)  # the writer is busy with the first save...
-        for i in range(5):  # ...yet requests still complete, and their saves pile up into one
-            assert c.post("/v2/customers", json={"given_name": f"More {i}"}).status_code == 200
+    answers: list[int] = []
+
+    def post(name: str) -> None:
+        with client_for(emu) as c:
+            answers.append(c.post("/v2/customers", json={"given_name": name}).status_code)
+
+    first = threading.Thread(target=post, args=("One",))
+    first.start()
+    assert started.wait(10)  # the writer is busy with the first save...
+    more = [threading.Thread(target=post, args=(f"More {i}",)) for i in range(5)]
+    for thread in more:
+        thread.start()
+    # ...and the others' changes are made meanwhile (answered once saved), their saves piling up into one.
+    deadline = threading.Event()
+    for _ in range(1000):
+        if store.requested - requested_before == 6 or deadline.wait(0.01):
+            break
+    assert store.requested - requested_before == 6 and answers == []
     release.set()
-    emu.flush()
+    for thread in [first, *more]:
+        thread.join(10)
+    assert answers == [200] * 6
     assert store.writes - writes_before == 2
     assert len(json.loads(path.read_text(encoding="utf-8"))["state"]["customers"]) >= 16
 
@@ -265,13 +282,28 @@ def test_sandbox_imports_only_the_domain_layer(path: Path) -> None:
     assert not [name for name in imported if name.startswith(BANNED)]
 
 
-def test_a_burst_of_changes_is_saved_once_after_it_pauses_or_at_a_flush(tmp_path: Path) -> None:
-    state = {"n": 0}
-    store = StateStore(tmp_path / "burst.json", lambda: dict(state), quiet=600, max_delay=600)
-    for n in range(1, 6):
-        state["n"] = n
-        store.save_soon()
-    assert store.writes == 0   # still waiting for the changes to pause
-    store.flush(timeout=10)    # a flush does not wait for the pause
-    assert store.writes == 1
-    assert json.loads((tmp_path / "burst.json").read_text(encoding="utf-8")) == {"n": 5}
+async def test_a_write_is_answered_only_once_its_change_is_saved(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """As at a provider, an answer means the change is durable: an app killed after it finds it there."""
+    path = tmp_path / "square.json"
+    emu = SquareEmulator(seed=5, customers=3, store_path=path)
+    emu.flush()
+    release = threading.Event()
+    real_write = StateStore._write
+
+    def held_write(self: StateStore, data: dict) -> None:
+        if self is emu._store:
+            assert release.wait(10), "test never released the writer"
+        real_write(self, data)
+
+    monkeypatch.setattr(StateStore, "_write", held_write)
+    async with httpx.AsyncClient(transport=emu.transport(), base_url=emu.base_url,
+                                 headers=HEADERS) as client:
+        answered = asyncio.ensure_future(client.post("/v2/customers", json={"given_name": "Durable"}))
+        read = await client.get("/v2/customers")   # a read is not held back by the write's save
+        assert read.status_code == 200
+        assert not answered.done()
+        release.set()
+        made = (await answered).json()["customer"]
+    saved = json.loads(path.read_text(encoding="utf-8"))["state"]["customers"]
+    assert made["id"] in json.dumps(saved)   # on disk before its answer, with no flush
