@@ -288,7 +288,14 @@ class Emulator(ABC):
             return
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        self.when_saved(answer, lambda: loop.call_soon_threadsafe(lambda: done.done() or done.set_result(None)))
+        def settle() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        def saved() -> None:
+            loop.call_soon_threadsafe(settle)
+
+        self.when_saved(answer, saved)
         await asyncio.wait({done}, timeout=SAVE_WAIT_SECONDS)
 
     def transport(self) -> httpx.AsyncBaseTransport:
