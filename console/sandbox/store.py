@@ -117,7 +117,10 @@ class StateStore:
                 due = [callback for number, callback in self._waiting if number <= target]
                 self._waiting = [(number, callback) for number, callback in self._waiting if number > target]
             for callback in due:
-                callback()
+                try:
+                    callback()
+                except Exception:   # a waiter gone (its event loop closed) must not stop the saving
+                    log.debug("a save's waiter could not be told", exc_info=True)
 
     def _write(self, data: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
