@@ -199,7 +199,7 @@ class _Mapper:
         c, target = self.customer, self.target.display_name
         if c.payment_methods:
             self.left.append(StaysBehind(
-                _count(len(c.payment_methods), "card"),
+                count_noun(len(c.payment_methods), "card"),
                 f"Cards are never copied: they stay at {self.source.display_name}. Add them at {target} "
                 "through its own card form."))
         extra: dict[CollectionKind, list[Any]] = {CollectionKind.SHIPPING_ADDRESSES: list(c.shipping_addresses),
@@ -214,9 +214,9 @@ class _Mapper:
             has = any(spec.kind == kind for spec in self.target.collections)
             reason = (f"Only the profile is copied; add these at {target} afterwards." if has
                       else f"{target} keeps no {spec.label.lower()}.")
-            self.left.append(StaysBehind(_count(len(items), spec.noun), reason))
+            self.left.append(StaysBehind(count_noun(len(items), spec.noun), reason))
         if c.group_ids:
-            self.left.append(StaysBehind(_count(len(c.group_ids), "group membership"),
+            self.left.append(StaysBehind(count_noun(len(c.group_ids), "group membership"),
                                          "Groups belong to the account they were made in."))
 
     def _collection(self, kind: CollectionKind) -> CollectionSpec:
@@ -254,7 +254,7 @@ class _Mapper:
         return None
 
 
-def _count(n: int, noun: str) -> str:
+def count_noun(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
