@@ -85,6 +85,8 @@ class CopyReport:
     def summary(self) -> str:
         total, behind = count_noun(len(self.rows), "customer"), self.left_behind
         tail = f"; {behind} value{'' if behind == 1 else 's'} or records stay behind" if behind else ""
+        if not self.rows:
+            return "This job creates no customers: there is nothing to read back."
         if self.dry_run:
             return (f"Dry run, nothing sent. Of {total}: {self.count(Outcome.WOULD_CREATE)} would be created, "
                     f"{self.count(Outcome.REFUSED)} refused{tail}.")

@@ -2,18 +2,15 @@
 
 `plan_copy` maps each source customer onto the target provider's fields (its capabilities: keys,
 lengths, required fields, the validators of console/domain/validation.py) and says, per value, why
-anything cannot go. `copy_one` sends one planned create through the target's CustomerService, the
-one write path. Issue 19's copy job is meant to store these items and call `copy_one` per row.
+anything cannot go. console/services/copy_job.py makes the items a job at the target.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from console.domain import errors as e
 from console.domain.capabilities import Capabilities, CollectionKind, CollectionSpec
 from console.domain.changes import CustomerChanges
 from console.domain.custom_field_rules import is_blank
@@ -22,7 +19,6 @@ from console.domain.customer import ADDRESS_PREFIX, Customer, display_name
 from console.domain.validation import check_value
 from console.services.custom_field_copy import custom_fields_to_metadata
 from console.services.custom_field_service import CustomFieldService
-from console.services.customer_service import CustomerService
 
 # Fields with the same meaning under the same key at every provider that has them.
 COMMON_KEYS = ("company", "email", "phone", "reference_id", "birthday",
@@ -61,26 +57,10 @@ class CopyItem:
     carried: tuple[Carried, ...] = ()
     left_behind: tuple[StaysBehind, ...] = ()
     problem: str | None = None
-    # One per item, made once at planning: a retry of the item never creates a second customer.
-    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def can_copy(self) -> bool:
         return self.problem is None
-
-
-@dataclass(frozen=True, slots=True)
-class CopyOutcome:
-    """What happened to one item: the customer created at the target, or the error."""
-
-    item: CopyItem
-    created: Customer | None = None
-    error: e.ConsoleError | None = None
-
-    @property
-    def stops_the_copy(self) -> bool:
-        """Refused for the whole target account (read-only, or live data not to be changed), not this row."""
-        return isinstance(self.error, e.ReadOnlyAccountError | e.CancelledByUserError)
 
 
 class _Mapper:
@@ -289,17 +269,6 @@ async def with_custom_fields(service: CustomFieldService,
     carrying = [service.with_values(c) if service.values_of(c.id) is not None else await service.read_values(c)
                 for c in customers]
     return carrying, definitions
-
-
-async def copy_one(item: CopyItem, target: CustomerService) -> CopyOutcome:
-    """Create the item's customer at the target (the same key on a retry, so never twice)."""
-    if item.problem is not None:
-        return CopyOutcome(item, error=e.InvalidInputError(item.problem, provider=target.provider_name))
-    try:
-        created = await target.create(item.changes, idempotency_key=item.idempotency_key)
-    except e.ConsoleError as exc:
-        return CopyOutcome(item, error=exc)
-    return CopyOutcome(item, created=created)
 
 
 def describe(value: Any) -> str:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from console.domain.capabilities import FieldKind
 from console.domain.changes import CustomerChanges
 from console.domain.jobs import source_link, split_source
-from console.services.copy_job import Outcome, copy_report, dry_run, make_copy_job, same
+from console.services.copy_job import CopyReport, Outcome, copy_report, dry_run, make_copy_job, same
 from console.services.customer_copy import plan_copy
 from console.services.jobs import JobRunner, JobStore
 from console.services.journal import Journal
@@ -78,3 +78,7 @@ def test_values_compare_as_providers_keep_them() -> None:
     assert same(None, " Ada  Lovelace", "ada lovelace") and not same(None, "Ada", "Adam")
     assert same(None, {"tier": "Gold"}, {"tier": "gold", "other": "x"}) and not same(None, {"tier": "Gold"}, {})
     assert same(None, "", None) and not same(None, "x", None)
+
+
+def test_a_job_without_creates_has_nothing_to_read_back() -> None:
+    assert CopyReport(()).summary() == "This job creates no customers: there is nothing to read back."
