@@ -2,9 +2,9 @@
 copied, the dry run that checks them against the target's rules sending nothing, and the report of
 what arrived, read back from the target.
 
-A copy job holds one create per chosen customer. Those the target would refuse whatever is sent
-(`CopyItem.problem`) are in the job too, skipped at once with their reason, so the job (and its
-report, from the Jobs panel as well) accounts for every customer chosen.
+A copy job holds one create per chosen customer. Those the dry run calls refused (the target would
+refuse them whatever is sent) are in the job too, skipped at once with their reason, so the job (and
+its report, from the Jobs panel as well) accounts for every customer chosen.
 """
 
 from __future__ import annotations
@@ -109,9 +109,11 @@ def copy_ops(items: Sequence[CopyItem], source_account_id: str) -> list[PlannedO
             for item in items]
 
 
-def refusals(items: Sequence[CopyItem], ops: Sequence[JobOp]) -> list[tuple[JobOp, str]]:
-    """The job's operations (in item order) that are not to be sent, with the reason."""
-    return [(op, item.problem) for item, op in zip(items, ops, strict=True) if item.problem is not None]
+def refusals(items: Sequence[CopyItem], ops: Sequence[JobOp], target: Capabilities) -> list[tuple[JobOp, str]]:
+    """The job's operations (in item order) that are not to be sent, with the reason: those the dry run
+    calls refused."""
+    found = [(op, rule_problems(item, target)) for item, op in zip(items, ops, strict=True)]
+    return [(op, problem) for op, problem in found if problem is not None]
 
 
 def rule_problems(item: CopyItem, target: Capabilities) -> str | None:
@@ -199,6 +201,6 @@ async def make_copy_job(store: JobStore, title: str, target: AccountSession, ite
     """The copy as a job at `target` (pending); the creates the target refuses whatever is sent are in it
     already skipped, with their reason."""
     job_id = await store.create(title, target.account.id, target.account.info.key, copy_ops(items, source_account_id))
-    for op, reason in refusals(items, await store.operations(job_id)):
+    for op, reason in refusals(items, await store.operations(job_id), target.service.capabilities):
         await store.finish(op, OpState.SKIPPED, error=reason)
     return job_id

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from console.domain.capabilities import FieldKind
 from console.domain.changes import CustomerChanges
-from console.domain.jobs import source_link, split_source
+from console.domain.jobs import Job, OpState, source_link, split_source
+from console.providers.http import RetryPolicy
 from console.services.copy_job import CopyReport, Outcome, copy_report, dry_run, make_copy_job, same
 from console.services.customer_copy import plan_copy
 from console.services.jobs import JobRunner, JobStore
@@ -24,13 +25,19 @@ async def test_a_copy_job_links_each_create_and_its_report_adds_up(open_demo: Op
     square.service.journal = journal.for_account(account.id, account.name, account.info.key)
     items = plan_copy(list(payarc.service.index)[:4], payarc.service.capabilities, square.service.capabilities)
     assert all(item.can_copy for item in items)
-    # One the target refuses whatever is sent, one it turns down when sent (an address it cannot read).
+    # One the target refuses whatever is sent; one Square fails when sent (its server errs on every try).
     items[2] = replace(items[2], problem="Square needs a name, and there is nothing to put there.")
-    items[3] = replace(items[3], changes=CustomerChanges(values={**items[3].changes.values, "email": "no-at-sign"}))
+    square.session.provider.http.policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02)  # type: ignore[attr-defined]
     store, watch = JobStore(journal.workspace, "ada"), JournalWatch(journal)
     source_account = payarc.session.account.id
     job_id = await make_copy_job(store, "Copy", square.session, items, source_account)
-    job = await JobRunner(store, square.service, limiter=RateLimiter(Budget(per_second=1000, at_once=1))).run(job_id)
+    def fail_next(job: Job) -> None:   # once the first two are done, the last one's create (both tries) errs
+        if job.counts == {"done": 2, "skipped": 1, "pending": 1}:
+            square.emulator.faults.force("500", 2)
+
+    runner = JobRunner(store, square.service, limiter=RateLimiter(Budget(per_second=1000, at_once=1)),
+                       on_progress=fail_next)
+    job = await runner.run(job_id)
     assert job.counts == {"done": 2, "failed": 1, "skipped": 1}
     ops = await store.operations(job_id)
     assert [split_source(op.planned.source or "") for op in ops] == [(source_account, i.source.id) for i in items]
@@ -56,7 +63,8 @@ async def test_a_copy_job_links_each_create_and_its_report_adds_up(open_demo: Op
     assert sum(report.count(o) for o in Outcome) == len(report.rows) == 4
 
 
-async def test_the_dry_run_refuses_what_the_edit_dialog_would_and_sends_nothing(open_demo: OpenDemo) -> None:
+async def test_the_dry_run_refuses_what_the_edit_dialog_would_and_sends_nothing(open_demo: OpenDemo,
+                                                                               journal: Journal) -> None:
     payarc, square = await open_demo("payarc"), await open_demo("square", customers=5)
     await payarc.service.load()
     items = plan_copy(list(payarc.service.index)[:3], payarc.service.capabilities, square.service.capabilities)
@@ -70,6 +78,13 @@ async def test_the_dry_run_refuses_what_the_edit_dialog_would_and_sends_nothing(
     assert report.rows[1].error is not None and report.rows[1].error.startswith("Note:")
     assert report.rows[0].carried and report.summary().startswith(
         "Dry run, nothing sent. Of 3 customers: 2 would be created, 1 refused")
+    # The copy job agrees: the one the dry run refuses is skipped with the same reason, never sent.
+    store = JobStore(journal.workspace, "ada")
+    job_id = await make_copy_job(store, "Copy", square.session, items, payarc.session.account.id)
+    ops = await store.operations(job_id)
+    assert [(op.state, op.error) for op in ops] == [(OpState.PENDING, None), (OpState.SKIPPED, report.rows[1].error),
+                                                    (OpState.PENDING, None)]
+    assert square.wire.methods == []
 
 
 def test_values_compare_as_providers_keep_them() -> None:

@@ -16,6 +16,7 @@ from console.services.accounts import DEMO_PREFIX
 from console.services.copy_job import CopyReport, Outcome
 from console.ui.copy_dialog import CopyDialog
 from console.ui.copy_report import CopyReportDialog
+from console.ui.history_detail import HistoryDetail
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
 from tests.ui.conftest import open_demo, window_with_journal
@@ -86,6 +87,8 @@ async def test_copy_from_payarc_to_square_runs_as_a_job_and_reports_what_arrived
         source = f"{DEMO_PREFIX}payarc/{customer.id}"
         target_id = by_source[source]
         assert links[source] == target_id
+        entry = next(x for x in entries if x.intent.copied_from == source)
+        assert f"Copied from:{source}" in HistoryDetail(entry).describe(entry)   # History shows the link
         stored = created[target_id]
         assert stored.get("email_address") == customer.email
         assert (stored.get("given_name"), stored.get("family_name")) == (customer.given_name, customer.family_name)
