@@ -28,7 +28,7 @@ from console.domain.customer import Customer
 from console.domain.jobs import Job, JobState, OpState
 from console.services.accounts import Account, AccountSession, all_accounts
 from console.services.context import AppContext
-from console.services.copy_job import copy_report, dry_run, make_copy_job
+from console.services.copy_job import copy_report, dry_run, make_copy_job, rule_problems
 from console.services.customer_copy import CopyItem, plan_copy, with_custom_fields
 from console.services.workspace import WorkspaceClosedError
 from console.ui.async_qt import TaskRegistry
@@ -72,8 +72,6 @@ class CopyDialog(QDialog):
             ("copyBack", self.tr("< &Back")), ("copyPreviewButton", self.tr("&Preview >")),
             ("copyDryRun", self.tr("&Dry run")), ("copyStart", self.tr("&Copy")),
             ("copyStop", self.tr("Cancel the job")), ("copyCancel", self.tr("Cancel")))}
-        for name, button in self.buttons.items():
-            button.setObjectName(name)
         self.back_button, self.next_button = self.buttons["copyBack"], self.buttons["copyPreviewButton"]
         self.dry_button, self.copy_button = self.buttons["copyDryRun"], self.buttons["copyStart"]
         self.stop_button, self.cancel_button = self.buttons["copyStop"], self.buttons["copyCancel"]
@@ -83,7 +81,8 @@ class CopyDialog(QDialog):
             button.clicked.connect(slot)
         row = QHBoxLayout()
         row.addStretch(1)
-        for button in self.buttons.values():
+        for name, button in self.buttons.items():
+            button.setObjectName(name)
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -92,7 +91,6 @@ class CopyDialog(QDialog):
         self.finished.connect(lambda _r: self._closed())
         self._show_page(CHOOSE)
 
-    # -- pages --------------------------------------------------------------------------------
     def _choose_page(self) -> QWidget:
         self.target_list = QListWidget(self)
         self.target_list.setObjectName("targetList")
@@ -132,13 +130,18 @@ class CopyDialog(QDialog):
         label.setWordWrap(True)
         return label
 
+    def _copyable(self) -> int:
+        """How many the copy would create: those the dry run does not refuse."""
+        caps = self.target.service.capabilities if self.target is not None else None
+        return sum(1 for item in self.items if caps is not None and rule_problems(item, caps) is None)
+
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
         self._enable()
 
     def _enable(self, busy: bool = False) -> None:
         page, planning = self.pages.currentIndex(), self.job_id is None
-        copyable = sum(1 for item in self.items if item.can_copy)
+        copyable = self._copyable()
         writable = self.target is not None and not self.target.account.read_only
         self.back_button.setVisible(planning and page != CHOOSE)
         self.next_button.setVisible(page == CHOOSE)
@@ -152,7 +155,6 @@ class CopyDialog(QDialog):
         self.progress.setVisible(not planning)
         self.cancel_button.setText(self.tr("Cancel") if planning else self.tr("Close"))
 
-    # -- choosing and previewing ----------------------------------------------------------------
     def preview(self) -> None:
         row = self.target_list.currentRow()
         if 0 <= row < len(self.accounts):
@@ -184,7 +186,7 @@ class CopyDialog(QDialog):
         self.previewed.emit()
 
     def _summary(self, account: Account) -> str:
-        copyable = sum(1 for item in self.items if item.can_copy)
+        copyable = self._copyable()
         left = sum(len(item.left_behind) for item in self.items)
         provider = account.info.display_name
         where = account.name if provider in account.name else f"{account.name} ({provider})"
@@ -212,13 +214,12 @@ class CopyDialog(QDialog):
         self._show_page(REPORT)
         self.reported.emit(report)
 
-    # -- the copy job -------------------------------------------------------------------------
     def copy(self) -> None:
         if self.target is not None and self.job_id is None:
             self.tasks.start(self._start_job(self.target), name="job")
 
     async def _start_job(self, target: AccountSession) -> None:
-        copyable = sum(1 for item in self.items if item.can_copy)
+        copyable = self._copyable()
         what = count_of(copyable, self.tr("customer"))
         question = self.tr("Copy {0} from {1} into {2}?").format(what, self.source.account.name, target.account.name)
         if not await confirm_accounts(self, self.tr("Copy customers"), question, [(target, copyable)],
@@ -271,11 +272,10 @@ class CopyDialog(QDialog):
             self.copy_status.setText(self.tr("Stopping after the customer being sent…"))
             self.stop_button.setEnabled(False)
 
-    # -- closing ------------------------------------------------------------------------------
     def _closed(self) -> None:
         """The job (if any) goes on in the Jobs panel; a target opened here and not handed over is closed."""
-        self.tasks.cancel("prepare")
-        self.tasks.cancel("report")
+        for task in ("prepare", "report"):
+            self.tasks.cancel(task)
         if self.job_id is not None:
             self.jobs.changed.disconnect(self._job_changed)
         if self.owns_target and self.target is not None:
