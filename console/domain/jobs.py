@@ -40,6 +40,21 @@ class PlannedOp:
     values: dict[str, Any] = field(default_factory=dict)
     cleared: tuple[str, ...] = ()
     label: str = ""            # how the row is named in progress and failures (a name, a CSV row)
+    # A copy's link to the record it copies, "account_id/customer_id" (journaled with the create as
+    # `copied_from`), and what of that record the create cannot carry (for the copy's report).
+    source: str | None = None
+    left_behind: tuple[str, ...] = ()
+
+
+def source_link(account_id: str, customer_id: str) -> str:
+    """The `source` of a copy of customer `customer_id` of account `account_id`."""
+    return f"{account_id}/{customer_id}"
+
+
+def split_source(source: str) -> tuple[str, str]:
+    """(account_id, customer_id) of a `source` link; account ids hold no slash, customer ids may."""
+    account_id, _, customer_id = source.partition("/")
+    return account_id, customer_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ class Intent:
     group_id: str | None = None      # the intents of one save share it
     reverts: str | None = None       # the entry this write undoes
     replaces: str | None = None      # a re-created customer: the id it had before its delete
+    copied_from: str | None = None   # a copy's create: "account_id/customer_id" of the customer copied
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,18 +2,15 @@
 
 `plan_copy` maps each source customer onto the target provider's fields (its capabilities: keys,
 lengths, required fields, the validators of console/domain/validation.py) and says, per value, why
-anything cannot go. `copy_one` sends one planned create through the target's CustomerService, the
-one write path. Issue 19's copy job is meant to store these items and call `copy_one` per row.
+anything cannot go. console/services/copy_job.py makes the items a job at the target.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from console.domain import errors as e
 from console.domain.capabilities import Capabilities, CollectionKind, CollectionSpec
 from console.domain.changes import CustomerChanges
 from console.domain.custom_field_rules import is_blank
@@ -22,7 +19,6 @@ from console.domain.customer import ADDRESS_PREFIX, Customer, display_name
 from console.domain.validation import check_value
 from console.services.custom_field_copy import custom_fields_to_metadata
 from console.services.custom_field_service import CustomFieldService
-from console.services.customer_service import CustomerService
 
 # Fields with the same meaning under the same key at every provider that has them.
 COMMON_KEYS = ("company", "email", "phone", "reference_id", "birthday",
@@ -61,26 +57,10 @@ class CopyItem:
     carried: tuple[Carried, ...] = ()
     left_behind: tuple[StaysBehind, ...] = ()
     problem: str | None = None
-    # One per item, made once at planning: a retry of the item never creates a second customer.
-    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def can_copy(self) -> bool:
         return self.problem is None
-
-
-@dataclass(frozen=True, slots=True)
-class CopyOutcome:
-    """What happened to one item: the customer created at the target, or the error."""
-
-    item: CopyItem
-    created: Customer | None = None
-    error: e.ConsoleError | None = None
-
-    @property
-    def stops_the_copy(self) -> bool:
-        """Refused for the whole target account (read-only, or live data not to be changed), not this row."""
-        return isinstance(self.error, e.ReadOnlyAccountError | e.CancelledByUserError)
 
 
 class _Mapper:
@@ -199,7 +179,7 @@ class _Mapper:
         c, target = self.customer, self.target.display_name
         if c.payment_methods:
             self.left.append(StaysBehind(
-                _count(len(c.payment_methods), "card"),
+                count_noun(len(c.payment_methods), "card"),
                 f"Cards are never copied: they stay at {self.source.display_name}. Add them at {target} "
                 "through its own card form."))
         extra: dict[CollectionKind, list[Any]] = {CollectionKind.SHIPPING_ADDRESSES: list(c.shipping_addresses),
@@ -214,9 +194,9 @@ class _Mapper:
             has = any(spec.kind == kind for spec in self.target.collections)
             reason = (f"Only the profile is copied; add these at {target} afterwards." if has
                       else f"{target} keeps no {spec.label.lower()}.")
-            self.left.append(StaysBehind(_count(len(items), spec.noun), reason))
+            self.left.append(StaysBehind(count_noun(len(items), spec.noun), reason))
         if c.group_ids:
-            self.left.append(StaysBehind(_count(len(c.group_ids), "group membership"),
+            self.left.append(StaysBehind(count_noun(len(c.group_ids), "group membership"),
                                          "Groups belong to the account they were made in."))
 
     def _collection(self, kind: CollectionKind) -> CollectionSpec:
@@ -254,7 +234,7 @@ class _Mapper:
         return None
 
 
-def _count(n: int, noun: str) -> str:
+def count_noun(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -289,17 +269,6 @@ async def with_custom_fields(service: CustomFieldService,
     carrying = [service.with_values(c) if service.values_of(c.id) is not None else await service.read_values(c)
                 for c in customers]
     return carrying, definitions
-
-
-async def copy_one(item: CopyItem, target: CustomerService) -> CopyOutcome:
-    """Create the item's customer at the target (the same key on a retry, so never twice)."""
-    if item.problem is not None:
-        return CopyOutcome(item, error=e.InvalidInputError(item.problem, provider=target.provider_name))
-    try:
-        created = await target.create(item.changes, idempotency_key=item.idempotency_key)
-    except e.ConsoleError as exc:
-        return CopyOutcome(item, error=exc)
-    return CopyOutcome(item, created=created)
 
 
 def describe(value: Any) -> str:

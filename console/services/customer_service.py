@@ -31,6 +31,7 @@ from console.services.customer_index import CustomerIndex
 from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
 from console.services.incremental_loading import refresh_changes
 from console.services.journal import AccountJournal, finish_of, new_group
+from console.services.journal_links import current_links
 from console.services.lost_answers import (
     CreateAttempt,
     changed_by_others,
@@ -150,7 +151,7 @@ class CustomerService:
         if self.journal is None:
             return []
         intents = [self.journal.intent_of(record, before, self._name_for(record, before),
-                                          group_id=self.journal_group, **self.journal_links)
+                                          group_id=self.journal_group, **{**self.journal_links, **current_links()})
                    for record, before in records]
         try:
             return await self.journal.intend(intents)

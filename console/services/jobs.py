@@ -18,6 +18,7 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.jobs import Job, JobOp, JobState, OpKind, OpState, PlannedOp
 from console.services.customer_service import CustomerService
+from console.services.journal_links import linked
 from console.services.lost_answers import CreateAttempt, find_created
 from console.services.rate_limits import RateLimiter, budget_for
 from console.services.redaction import REDACTOR
@@ -155,7 +156,8 @@ class JobRunner:
         service = self.service
         changes = CustomerChanges(values=dict(planned.values), cleared=frozenset(planned.cleared))
         if planned.kind is OpKind.CREATE:
-            return (await service.create(changes, idempotency_key=key)).id
+            with linked(copied_from=planned.source):   # a copy's create names the customer it copies
+                return (await service.create(changes, idempotency_key=key)).id
         assert planned.customer_id is not None
         try:
             current = await service.fetch(planned.customer_id)

@@ -175,7 +175,8 @@ class AccountJournal:
         self.provider = provider
 
     def intent_of(self, record: WriteRecord, before: Customer | None, name: str, *,
-                  group_id: str | None = None, reverts: str | None = None, replaces: str | None = None) -> Intent:
+                  group_id: str | None = None, reverts: str | None = None, replaces: str | None = None,
+                  copied_from: str | None = None) -> Intent:
         """The intent of `record` (its values sent), with the values `before` held."""
         author = self.journal.author
         changes = tuple(FieldChange(key, plain(_before(before, record, key)), plain(value))
@@ -185,7 +186,7 @@ class AccountJournal:
                       who=author.who, os_user=author.os_user, computer=author.computer,
                       account_name=self.account_name, customer_id=record.customer_id, customer_name=name,
                       kind=record.kind, target=record.target, changes=changes, snapshot=snapshot,
-                      group_id=group_id, reverts=reverts, replaces=replaces)
+                      group_id=group_id, reverts=reverts, replaces=replaces, copied_from=copied_from)
 
     async def intend(self, intents: list[Intent]) -> list[str]:
         """Write the intents (waiting until they are on disk); their entry ids. Nothing when no

@@ -82,5 +82,6 @@ def _op(row: Row[Any]) -> JobOp:
     planned = json.loads(row.planned)
     planned["kind"] = OpKind(planned["kind"])
     planned["cleared"] = tuple(planned.get("cleared", ()))
+    planned["left_behind"] = tuple(planned.get("left_behind", ()))   # absent in jobs made before copies
     return JobOp(job_id=row.job_id, seq=row.seq, planned=PlannedOp(**planned), idempotency_key=row.idempotency_key,
                  state=OpState(row.state), result_id=row.result_id, error=row.error, sent_at=row.sent_at)

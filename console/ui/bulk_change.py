@@ -1,5 +1,6 @@
 """*Customer → Change a field…*: one field set (or cleared) on every selected customer, as a job per
-account (Jobs panel), after a preview of how many customers and which value."""
+account (Jobs panel), after a preview of how many customers and which value and a confirmation naming
+the accounts."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from console.domain.customer import Customer
 from console.domain.jobs import OpKind, PlannedOp
 from console.services.accounts import AccountSession
 from console.ui.async_qt import wait_signal
+from console.ui.production_confirmation import confirm_accounts
+from console.ui.wording import count_of
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -94,6 +97,12 @@ async def change_field(window: MainWindow) -> None:
         if result != QDialog.DialogCode.Accepted.value:
             return
         title = dialog.summary.text().split(" on ")[0]
+        touched = [(session, len(customers)) for session, customers in groups.values()]
+        what = count_of(sum(n for _, n in touched), window.tr("customer"))
+        if not await confirm_accounts(window, window.tr("Change a field"),
+                                      window.tr("{0} on {1}?").format(title, what), touched,
+                                      go=window.tr("Change {0}").format(what)):
+            return
         for session, customers in groups.values():
             planned = dialog.planned(customers, session.account.name)
             await window.jobs.submit(session, f"{title} ({session.account.name})", planned)

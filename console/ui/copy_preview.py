@@ -1,4 +1,4 @@
-"""The copy dialog's lists: per customer what goes to the target and what stays behind, then what happened."""
+"""The copy dialog's preview: per customer what goes to the target and what stays behind."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from console.services.customer_copy import CopyItem, CopyOutcome, describe
+from console.services.customer_copy import CopyItem, describe
 
 
 def _tr(text: str) -> str:
@@ -43,17 +43,3 @@ def show_plan(tree: QTreeWidget, items: Sequence[CopyItem]) -> None:
             left.setExpanded(True)
         top.setExpanded(True)
     tree.resizeColumnToContents(0)
-
-
-def show_outcomes(tree: QTreeWidget, outcomes: Sequence[CopyOutcome], target: str) -> None:
-    """Created (with the new id at the target) or failed (with the provider's message), in copy order."""
-    tree.clear()
-    for outcome in outcomes:
-        name = outcome.item.source_name
-        if outcome.created is not None:
-            row = QTreeWidgetItem(tree, [name, _tr("Created at {0} as {1}").format(target, outcome.created.id)])
-        else:
-            error = outcome.error
-            message = f"{error.title}: {error.message}" if error is not None else _tr("Not sent")
-            row = QTreeWidgetItem(tree, [name, _tr("Failed — {0}").format(message)])
-        row.setToolTip(1, row.text(1))

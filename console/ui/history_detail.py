@@ -42,7 +42,8 @@ class HistoryDetail(QDialog):
             lines.append(f"{tr('Target')}:     {intent.target}")
         lines.append(f"{tr('Outcome')}:    {entry.outcome.value}")
         for label, value in ((tr("Error"), entry.error), (tr("Note"), entry.note),
-                             (tr("Reverts"), intent.reverts), (tr("Replaces"), intent.replaces)):
+                             (tr("Reverts"), intent.reverts), (tr("Replaces"), intent.replaces),
+                             (tr("Copied from"), intent.copied_from)):
             if value:
                 lines.append(f"{label + ':':<12}{value}")
         lines.append(f"{tr('Entry')}:      {entry.entry_id}" + (f"  ({tr('save')} {intent.group_id})"

@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from console.domain.jobs import Job, JobState, OpState, PlannedOp
 from console.services.accounts import AccountSession
 from console.services.jobs import JobRunner, JobStore
+from console.ui.copy_report import open_job_report
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -35,6 +36,8 @@ _DONE = ("done", "failed", "skipped")
 class JobsPanel(QDockWidget):
     """The window's jobs: one runner each while it runs."""
 
+    changed = Signal(object)   # Job, at each step of its progress
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window.tr("Jobs"), window)
         self.main = window
@@ -44,6 +47,7 @@ class JobsPanel(QDockWidget):
         self.jobs: dict[str, Job] = {}
         self.sessions: dict[str, AccountSession] = {}
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
+        self.owned: dict[str, AccountSession] = {}   # sessions handed over (a copy's target), closed at the end
         body = QWidget(self)
         self.list = QListWidget(body)
         self.list.setObjectName("jobsList")
@@ -62,9 +66,10 @@ class JobsPanel(QDockWidget):
         self.failures.setMaximumHeight(70)
         self.buttons = {key: QPushButton(text, body) for key, text in (
             ("pause", window.tr("Pause")), ("resume", window.tr("Resume")), ("cancel", window.tr("Cancel")),
-            ("retry", window.tr("Retry failed")))}
+            ("retry", window.tr("Retry failed")), ("report", window.tr("Report…")))}
+        self.buttons["report"].setObjectName("jobReport")
         for key, slot in (("pause", self.pause), ("resume", self.resume), ("cancel", self.cancel),
-                          ("retry", self.retry_failed)):
+                          ("retry", self.retry_failed), ("report", self.report)):
             self.buttons[key].clicked.connect(slot)
         row = QHBoxLayout()
         for button in self.buttons.values():
@@ -90,7 +95,7 @@ class JobsPanel(QDockWidget):
             return
         left = [j for j in await self.store.unfinished() if j.id not in self.runners]
         for job in left:
-            session = self._open_session(job.account_id)
+            session = self.session_for(job.account_id)
             if session is not None:
                 self.sessions[job.id] = session
                 self.runners[job.id] = JobRunner(self.store, session.service, on_progress=self._progressed)
@@ -102,11 +107,21 @@ class JobsPanel(QDockWidget):
             self.notice.show()
             self.reveal()
 
-    def _open_session(self, account_id: str) -> AccountSession | None:
+    def session_for(self, account_id: str) -> AccountSession | None:
         window = self.main
         if window.session is not None and window.session.account.id == account_id:
             return window.session
-        return window.all_accounts.sessions.get(account_id)
+        return window.all_accounts.sessions.get(account_id) or self.owned.get(account_id)
+
+    def adopt(self, session: AccountSession) -> None:
+        """Keep `session` (opened elsewhere, e.g. by the copy dialog) for its jobs until the window closes."""
+        self.owned.setdefault(session.account.id, session)
+
+    async def close_sessions(self) -> None:
+        """Close the sessions handed over (the window's own are closed with it)."""
+        owned, self.owned = list(self.owned.values()), {}
+        for session in owned:
+            await session.aclose()
 
     def reveal(self) -> None:
         """View → Jobs (also when a job starts): a strip below the table, which stays the main part."""
@@ -158,6 +173,7 @@ class JobsPanel(QDockWidget):
             self.list.addItem(item)
             self.list.setCurrentItem(item)
         self._show_current()
+        self.changed.emit(job)
 
     def _line(self, job: Job) -> str:
         total = sum(job.counts.values())
@@ -176,6 +192,7 @@ class JobsPanel(QDockWidget):
                                                                           JobState.PENDING))
         self.buttons["resume"].setEnabled(job is not None and job.state in (JobState.PAUSED, JobState.PENDING)
                                           and job.id in self.sessions)
+        self.buttons["report"].setEnabled(job is not None and job.id in self.sessions)
         self.buttons["retry"].setEnabled(job is not None and bool(job.counts.get("failed")) and
                                          job.state in (JobState.FINISHED, JobState.CANCELLED))
         if job is None:
@@ -220,6 +237,12 @@ class JobsPanel(QDockWidget):
             runner = self.runners[job.id]
             runner.cancel()
             self.main.tasks.start(self._run(job.id, runner), name=f"{TASK}:{job.id}")
+
+    def report(self) -> None:
+        """What the current job's creates made, read back from its account (a copy's report)."""
+        job = self.current()
+        if job is not None and job.id in self.sessions:
+            open_job_report(self.main, self.store, job, self.sessions[job.id])
 
     def resume(self) -> None:
         job = self.current()

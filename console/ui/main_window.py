@@ -175,6 +175,7 @@ class MainWindow(WindowLayout):
         await self.tasks.cancel_all()
         await self.editing.cancel_all()
         await self.all_accounts.close()
+        await self.jobs.close_sessions()
         if self.session is not None:
             session, self.session = self.session, None
             await session.aclose()

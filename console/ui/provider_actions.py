@@ -79,7 +79,7 @@ class ProviderActions:
         window = self.window
         if window.session is None or not customers:
             return None
-        return open_copy_dialog(window.context, window.session, customers, writes=window.tasks, parent=window)
+        return open_copy_dialog(window.context, window.session, customers, jobs=window.jobs, parent=window)
 
     def create_from_reference(self) -> ReferenceDialog | None:
         """Ask for a provider reference and make a customer from it, then open that customer."""

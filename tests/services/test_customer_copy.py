@@ -1,13 +1,15 @@
 """Copying customers to another account, against the demo emulators: what each target carries, what
-stays behind and why, and the creates sent through the target's one write path."""
+stays behind and why, and the creates sent as a copy job through the target's one write path."""
 
 from __future__ import annotations
 
-from console.domain import errors as e
 from console.domain.custom_fields import CustomFieldDefinition
 from console.domain.customer import Customer
-from console.services.customer_copy import CopyItem, copy_one, plan_copy, plan_item, with_custom_fields
-from console.services.customer_service import CustomerService
+from console.domain.jobs import JobOp, OpState
+from console.services.copy_job import make_copy_job
+from console.services.customer_copy import CopyItem, plan_copy, plan_item, with_custom_fields
+from console.services.jobs import JobRunner, JobStore
+from console.services.journal import Journal
 from tests.services.conftest import Demo, OpenDemo
 
 SQUARE_CUSTOMERS = 40
@@ -27,7 +29,23 @@ def reasons(item: CopyItem) -> dict[str, str]:
     return {b.what: b.reason for b in item.left_behind}
 
 
-async def test_square_to_digital_river_carries_custom_fields_into_metadata(open_demo: OpenDemo) -> None:
+async def copied(item: CopyItem, target: Demo, journal: Journal) -> JobOp:
+    """The item copied to `target` as a one-customer copy job; its operation as the job left it."""
+    store = JobStore(journal.workspace, "ada")
+    job_id = await make_copy_job(store, "Copy", target.session, [item], "demo:source")
+    await JobRunner(store, target.service).run(job_id)
+    (op,) = await store.operations(job_id)
+    return op
+
+
+async def created(item: CopyItem, target: Demo, journal: Journal) -> Customer:
+    op = await copied(item, target, journal)
+    assert op.state is OpState.DONE and op.result_id is not None, op.error
+    return await target.service.fetch(op.result_id)
+
+
+async def test_square_to_digital_river_carries_custom_fields_into_metadata(open_demo: OpenDemo,
+                                                                           journal: Journal) -> None:
     square, holding, definitions = await square_with_values(open_demo)
     dr = await open_demo("digital-river")
     names = {d.key: d.name for d in definitions}
@@ -48,18 +66,14 @@ async def test_square_to_digital_river_carries_custom_fields_into_metadata(open_
     assert seller_key not in metadata
 
     before = len(dr.emulator._customers)
-    outcome = await copy_one(item, dr.service)
-    assert outcome.error is None and outcome.created is not None
-    stored = await dr.service.fetch(outcome.created.id)
+    stored = await created(item, dr, journal)
     assert stored.value("metadata") == metadata
     assert stored.full_name == customer.full_name
-    # Copying the same item again (a retry after a lost answer) makes no second customer.
-    again = await copy_one(item, dr.service)
-    assert again.created is not None and again.created.id == outcome.created.id
     assert len(dr.emulator._customers) == before + 1
 
 
-async def test_square_to_clover_leaves_custom_fields_behind_and_says_why(open_demo: OpenDemo) -> None:
+async def test_square_to_clover_leaves_custom_fields_behind_and_says_why(open_demo: OpenDemo,
+                                                                        journal: Journal) -> None:
     square, holding, definitions = await square_with_values(open_demo)
     clover = await open_demo("clover")
     customer = holding[0]
@@ -72,12 +86,12 @@ async def test_square_to_clover_leaves_custom_fields_behind_and_says_why(open_de
     # Clover keeps first and last name apart, as Square does.
     assert item.changes.values["given_name"] == customer.given_name
     assert item.changes.values.get("family_name") == customer.family_name
-    outcome = await copy_one(item, clover.service)
-    assert outcome.created is not None, outcome.error
-    assert (outcome.created.given_name, outcome.created.family_name) == (customer.given_name, customer.family_name)
+    made = await created(item, clover, journal)
+    assert (made.given_name, made.family_name) == (customer.given_name, customer.family_name)
 
 
-async def test_authorize_net_to_square_carries_the_profile_never_the_cards(open_demo: OpenDemo) -> None:
+async def test_authorize_net_to_square_carries_the_profile_never_the_cards(open_demo: OpenDemo,
+                                                                          journal: Journal) -> None:
     anet = await open_demo("authorize-net")
     square = await open_demo("square")
     await anet.service.load()
@@ -95,14 +109,14 @@ async def test_authorize_net_to_square_carries_the_profile_never_the_cards(open_
     shipping = len(customer.shipping_addresses)
     assert left[f"{shipping} shipping address{'es' if shipping > 1 else ''}"] == "Square keeps no shipping addresses."
     assert "Profile type" not in left   # 'regular' is every new profile's default: nothing is lost
-    outcome = await copy_one(item, square.service)
-    assert outcome.created is not None, outcome.error
-    assert outcome.created.payment_methods == ()
-    assert outcome.created.given_name == customer.value("description")
+    made = await created(item, square, journal)
+    assert made.payment_methods == ()
+    assert made.given_name == customer.value("description")
     assert not any("card" in key for key in item.changes.values)
 
 
-async def test_a_value_too_long_for_the_target_stays_behind_with_its_limit(open_demo: OpenDemo) -> None:
+async def test_a_value_too_long_for_the_target_stays_behind_with_its_limit(open_demo: OpenDemo,
+                                                                          journal: Journal) -> None:
     square = await open_demo("square")
     clover = await open_demo("clover")
     await square.service.load()
@@ -112,11 +126,10 @@ async def test_a_value_too_long_for_the_target_stays_behind_with_its_limit(open_
     assert "company" not in item.changes.values
     assert reasons(item)["Company"] == "Clover Business name: At most 127 characters (this has 200)."
     assert item.changes.values["note"] == "fine" and item.can_copy
-    outcome = await copy_one(item, clover.service)
-    assert outcome.created is not None and outcome.created.company is None
+    assert (await created(item, clover, journal)).company is None
 
 
-async def test_a_customer_the_target_cannot_identify_is_not_sent(open_demo: OpenDemo) -> None:
+async def test_a_customer_the_target_cannot_identify_is_not_sent(open_demo: OpenDemo, journal: Journal) -> None:
     square = await open_demo("square")
     anet = await open_demo("authorize-net")
     phone_only = Customer(id="SQ1", phone="+12065550100", company="Only a company")
@@ -126,16 +139,18 @@ async def test_a_customer_the_target_cannot_identify_is_not_sent(open_demo: Open
                             "none of them could be carried.")
     assert reasons(item)["Phone"] == "Authorize.net has no such field."
     sent = len(anet.wire.methods)
-    outcome = await copy_one(item, anet.service)
-    assert isinstance(outcome.error, e.InvalidInputError) and not outcome.stops_the_copy
+    op = await copied(item, anet, journal)
+    assert (op.state, op.error) == (OpState.SKIPPED, item.problem)   # in the job, skipped with its reason
     assert len(anet.wire.methods) == sent
 
 
-async def test_a_read_only_target_stops_the_copy(open_demo: OpenDemo) -> None:
+async def test_a_read_only_target_refuses_each_create_and_sends_nothing(open_demo: OpenDemo, journal: Journal) -> None:
     square = await open_demo("square")
     dr = await open_demo("digital-river")
-    target = CustomerService(dr.session.provider, read_only=True)
+    dr.service.read_only = True
     item = plan_item(Customer(id="SQ2", given_name="Ada", email="ada@example.com"),
-                     square.service.capabilities, target.capabilities)
-    outcome = await copy_one(item, target)
-    assert isinstance(outcome.error, e.ReadOnlyAccountError) and outcome.stops_the_copy
+                     square.service.capabilities, dr.service.capabilities)
+    sent = len(dr.wire.methods)
+    op = await copied(item, dr, journal)
+    assert op.state is OpState.FAILED and op.error is not None and "read-only" in op.error
+    assert len(dr.wire.methods) == sent

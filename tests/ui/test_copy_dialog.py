@@ -1,5 +1,6 @@
 """Customer → Copy to another account…, driven as a person would: from the Square demo into the Digital
-River demo, with a custom field carried into Digital River's metadata and the rest named in the preview."""
+River demo, with a custom field carried into Digital River's metadata and the rest named in the preview,
+then copied as a job (which needs the workspace, started here)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import httpx
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import QMessageBox, QTreeWidgetItem
 
 from console.services.accounts import DEMO_PREFIX
 from console.services.context import AppContext
+from console.services.copy_job import Outcome
 from console.ui.copy_dialog import CopyDialog
 from console.ui.main_window import MainWindow
-from tests.support.qt import signal, until, visible
+from tests.support.qt import answer, signal, until, visible
 from tests.ui.conftest import make_context, wrap_demo_transports
 from tests.ui.menus import MENU_WARNINGS, click, context_menu
 
@@ -54,7 +56,9 @@ def context(tmp_path: Path, held: HeldCreates) -> AppContext:
         held.inner = plain
         return held
 
-    return wrap_demo_transports(make_context(tmp_path / "app"), wrap)
+    context = wrap_demo_transports(make_context(tmp_path / "app"), wrap)
+    context.workspace.start()
+    return context
 
 
 def _children(item: QTreeWidgetItem) -> dict[str, QTreeWidgetItem]:
@@ -67,6 +71,11 @@ def select(window: MainWindow, rows: list[int]) -> None:
     for row in rows[1:]:
         window.table.selectionModel().select(window.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
                                              | QItemSelectionModel.SelectionFlag.Rows)
+
+
+async def _table_refreshed(window: MainWindow) -> None:
+    """The reload a finished job starts (so a test ends with nothing in flight)."""
+    await until(lambda: not window.tasks.running("load"), timeout=20, what="the table to reload")
 
 
 async def preview_into_digital_river(qtbot: Any, window: MainWindow, row: int) -> CopyDialog:
@@ -120,22 +129,24 @@ async def test_copy_two_square_customers_into_the_digital_river_demo(qtbot: Any,
     assert dialog.grab().save(str(shot)) and shot.stat().st_size > 0
 
     assert dialog.copy_button.text() == "&Copy 2 customers"
-    done = signal(dialog.copied, timeout=20)
+    done = signal(dialog.reported, timeout=20)
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    (outcomes,) = await done
-    assert [o.error for o in outcomes] == [None, None]
-    assert dialog.copy_status.text() == "Created 2 customers; 0 failed."
+    await answer(QMessageBox.StandardButton.Yes)
+    (report,) = await done
+    assert [(r.outcome, r.mismatches) for r in report.rows] == [(Outcome.CREATED, ())] * 2
+    assert dialog.copy_status.text().startswith("Of 2 customers: 2 created (2 arrived as sent,")
     assert dialog.results.topLevelItemCount() == 2 and dialog.cancel_button.text() == "Close"
 
     # The customers exist in the Digital River demo, the custom field in their metadata.
     emulator = window.context.demo.emulator("digital-river")
-    by_source = {o.item.source.id: o.created.id for o in outcomes}
+    by_source = {r.source.split("/", 1)[1]: r.target_id for r in report.rows}
     stored = emulator.customer(by_source[first.id])
     assert stored is not None and stored["shipping"]["name"] == first.full_name
     assert "loyalty-tier" in stored["metadata"]
     assert emulator.customer(by_source[second.id]) is not None
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     await until(lambda: not dialog.isVisible(), what="the dialog to close")
+    await _table_refreshed(window)
 
 
 async def test_stop_ends_the_copy_after_the_customer_being_sent(qtbot: Any, window: MainWindow,
@@ -145,17 +156,20 @@ async def test_stop_ends_the_copy_after_the_customer_being_sent(qtbot: Any, wind
     emulator = window.context.demo.emulator("digital-river")
     before = len(emulator._customers)
     held.release.clear()
-    done = signal(dialog.copied, timeout=20)
+    done = signal(dialog.reported, timeout=20)
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    await until(lambda: held.held == 1, what="the first create to be under way")
-    assert dialog.cancel_button.text() == "Stop"
+    await answer(QMessageBox.StandardButton.Yes)
+    await until(lambda: held.held == 1 and dialog.stop_button.isEnabled(), what="the first create to be under way")
     # The window stays usable while the copy runs: the search still filters the table.
     qtbot.keyClicks(window.search, "zzzz-nobody")
     await until(lambda: window.model.rowCount() == 0, what="the search to filter")
-    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.copy_status.text() == "Stopping after the customer being sent…"
     held.release.set()
-    (outcomes,) = await done
-    assert len(outcomes) == 1 and outcomes[0].created is not None
-    assert dialog.copy_status.text() == "Created 1 customer; 0 failed. Stopped: 2 customers not sent."
+    (report,) = await done
+    assert [r.outcome for r in report.rows] == [Outcome.CREATED, Outcome.NOT_SENT, Outcome.NOT_SENT]
+    assert report.rows[0].target_id in emulator._customers and report.intact == 1
+    assert dialog.copy_status.text().startswith("Of 3 customers: 1 created (1 arrived as sent, 0 with differences, "
+                                                "0 not read back), 0 failed, 2 not sent")
     assert len(emulator._customers) == before + 1 and held.held == 1
+    await _table_refreshed(window)

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from console.domain.jobs import JobState, OpKind, PlannedOp
 from console.services.jobs import JobStore
 from console.ui.bulk_change import BulkChangeDialog
-from tests.support.qt import until, visible
+from tests.support.qt import answer, until, visible
 from tests.ui.conftest import window_with_journal
 
 
@@ -30,6 +30,8 @@ async def test_change_a_field_runs_as_a_job_with_progress_and_each_write_journal
     qtbot.keyClicks(dialog.value, "Bulk Ltd")
     assert "on 5 customers" in dialog.summary.text()
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    question = await answer(QMessageBox.StandardButton.Yes)   # naming the account the job changes
+    assert "Square (Demo) [DEMO]: 5 customers" in question
     panel = window.jobs
     await until(lambda: panel.isVisible() and panel.current() is not None
                 and panel.current().state is JobState.FINISHED, timeout=20, what="the job")  # type: ignore[union-attr]
