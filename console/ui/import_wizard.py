@@ -27,7 +27,7 @@ from console.services.import_plan import MatchKey
 from console.services.import_reader import ENCODINGS, ImportFileError, ImportTable, read_file
 from console.ui.async_qt import wait_signal
 from console.ui.import_mapping_page import MappingPage
-from console.ui.import_preview import PreviewPage
+from console.ui.import_preview import PLAN_TASK, PreviewPage
 from console.ui.production_confirmation import confirm_production_write
 
 if TYPE_CHECKING:
@@ -187,4 +187,6 @@ async def import_customers(window: MainWindow) -> None:
         name = Path(wizard.file_page.path.text()).name
         await window.jobs.submit(session, window.tr("Import {0} into {1}").format(name, session.account.name), planned)
     finally:
+        window.tasks.cancel(READ_TASK)
+        window.tasks.cancel(PLAN_TASK)
         wizard.deleteLater()

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from console.domain.jobs import JobState
 from console.services.import_mapping import mapping_memory
 from console.ui.import_preview import PreviewPage
 from console.ui.import_wizard import ImportWizard
-from tests.support.qt import until, visible
+from tests.support.qt import answer, until, visible
 from tests.ui.conftest import open_demo, window_with_journal
 
 
@@ -82,5 +82,29 @@ async def test_a_csv_imported_into_the_clover_demo_through_the_wizard(qtbot: Any
     assert (await session.service.fetch(existing.id)).note == "updated by import"
     remembered = mapping_memory(window.context.paths.config_dir).recall(wizard_headers, session.service.capabilities)
     assert remembered == ["given_name", "family_name", "email", "note", None]   # offered again for these headers
+    await window.shutdown()
+    await window.context.workspace.close()
+
+
+async def test_a_production_account_is_confirmed_first_and_no_sends_nothing(qtbot: Any, tmp_path: Path) -> None:
+    window = await window_with_journal(qtbot, tmp_path / "app")
+    session = window.session
+    assert session is not None
+    session.environment = "production"   # as a live account is; the demo's emulator stays behind it
+    path = tmp_path / "live.csv"
+    path.write_text("Email,Company\nlive.import@example.com,Live Ltd\n", encoding="utf-8")
+    window.import_action.trigger()
+    wizard: ImportWizard = await until(lambda: visible(ImportWizard, "importWizard"), what="the wizard")
+    wizard.file_page.path.setText(str(path))
+    await until(wizard.file_page.isComplete, what="the file read")
+    wizard.next()
+    wizard.next()
+    await until(lambda: wizard.preview_page.isComplete(), what="the preview")
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    text = await answer(QMessageBox.StandardButton.No)
+    assert "PRODUCTION account" in text
+    await until(lambda: "nothing was sent" in window.statusBar().currentMessage(), what="the message")
+    assert window.jobs.jobs == {} and not session.service.confirmations.is_confirmed(session.account.id)
+    assert not [c for c in session.service.index if c.email == "live.import@example.com"]
     await window.shutdown()
     await window.context.workspace.close()
