@@ -79,7 +79,7 @@ def read_stream(handle: IO[bytes], *, name: str = "The file", encoding: str | No
     try:
         return _read_csv(handle, name, chosen, max_rows)
     except UnicodeError as exc:
-        if encoding is None and chosen == "utf-8":
+        if encoding is None and chosen == "utf-8" and not head.startswith(codecs.BOM_UTF8):
             handle.seek(0)   # valid UTF-8 at first, not further on: then it is Windows-1252
             return _read_csv_or_refuse(handle, name, "windows-1252", max_rows)
         raise _not_encoded(name, chosen, exc) from exc

@@ -3,6 +3,8 @@ and planned as creates and updates of the changed values only."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from console.domain.customer import Address, Customer
 from console.domain.jobs import OpKind, PlannedOp
 from console.providers.registry import provider
@@ -89,3 +91,30 @@ def test_a_field_the_target_sets_only_at_creation_is_flagged_on_an_update() -> N
     t = table(("Email", "City"), ("jane.doe@example.com", "Portland"))
     row = planner(t, caps=CLOVER).plan(t).rows[0]
     assert row.kind is RowKind.INVALID and "only when a customer is created" in row.problems[1]
+
+
+def test_rows_written_under_the_export_headers_plan_back_to_the_same_values(tmp_path: Path) -> None:
+    import openpyxl
+
+    from console.domain.customer_columns import CORE_COLUMNS, CUSTOMER_ID
+    from console.services.import_reader import read_file
+
+    people = [Customer(id="s1", given_name="Zoë", family_name="Ng", email="zoe@example.com", phone="+12065550199",
+                       note="line one\nline two", address=Address(line1="1 Main St", city="Seattle", state="WA",
+                                                                  postal_code="98101", country="US")),
+              Customer(id="s2", company="Acme", email="ops@acme.example")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([CUSTOMER_ID, *(header for _, header in CORE_COLUMNS)])
+    for person in people:
+        sheet.append([person.id, *(person.value(key) for key, _ in CORE_COLUMNS)])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    t = read_file(path)
+    plan = ImportPlanner(CLOVER, t.headers, guess_mapping(t.headers, CLOVER), [], MatchKey.EMAIL).plan(t)
+    assert plan.counts()[RowKind.CREATE] == 2
+    for op, person in zip(plan.planned(), people, strict=True):
+        assert op.kind is OpKind.CREATE
+        assert op.values == {key: person.value(key) for key, _ in CORE_COLUMNS
+                             if CLOVER.has_field(key) and person.value(key)}

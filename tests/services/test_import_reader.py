@@ -54,6 +54,8 @@ def test_utf8_that_breaks_after_the_sample_is_read_as_windows_1252() -> None:
     data = ("a,b\n" + "x,y\n" * 20_000 + "é,z\n").encode("cp1252")   # the é lies past the 64 KB sample
     table = read(data)
     assert table.encoding == "windows-1252" and table.rows[-1] == ("é", "z")
+    # With a UTF-8 byte-order mark the file says what it is: a bad byte further on is an error.
+    assert "not valid UTF-8 text (byte 0xE9)" in refused(b"\xef\xbb\xbf" + data)
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
