@@ -73,3 +73,12 @@ def test_a_bad_mapping_file_is_exit_2(tmp_path: Path) -> None:
     code, out, err = run(str(path), "--account", "PayArc (Demo)", "--config-dir", str(tmp_path / "app"),
                          "--mapping", str(mapping))
     assert code == 2 and out == "" and "has no field 'shoe_size'" in err
+
+
+def test_the_app_dispatches_the_import_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.app import main as app_main
+
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert app_main(["import", str(path), "--account", "Square (Demo)", "--config-dir", str(tmp_path)]) == 2
+    assert "customer-console import: empty.csv is empty." in capsys.readouterr().err

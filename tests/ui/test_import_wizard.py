@@ -40,12 +40,21 @@ async def test_a_csv_imported_into_the_clover_demo_through_the_wizard(qtbot: Any
     wizard: ImportWizard = await until(lambda: visible(ImportWizard, "importWizard"), what="the wizard")
     page = wizard.file_page
     assert page.account.currentText() == "Clover (Demo)" and page.match.currentText() == "Email"
+    page.encoding.setCurrentIndex(page.encoding.findData("utf-8"))   # the wrong one: the file is Windows-1252
     page.path.setText(str(path))
+    await until(lambda: "not valid UTF-8" in page.status.text(), what="the refusal")
+    assert not page.isComplete()
+    page.encoding.setCurrentIndex(0)   # Detect
     await until(page.isComplete, what="the file read")
     assert "4 rows, 5 columns (CSV, Windows-1252)" in page.status.text()
     wizard.next()
 
-    assert wizard.mapping_page.mapping() == ["given_name", "family_name", "email", "note", None]
+    mapping = wizard.mapping_page
+    assert mapping.mapping() == ["given_name", "family_name", "email", "note", None]
+    mapping.boxes[3].setCurrentIndex(mapping.boxes[3].findData("email"))   # a field for two columns
+    assert not mapping.isComplete() and "chosen for two columns" in mapping.problem.text()
+    mapping.boxes[3].setCurrentIndex(mapping.boxes[3].findData("note"))
+    assert mapping.isComplete()
     wizard.next()
     preview: PreviewPage = wizard.preview_page
     await until(lambda: preview.ready, what="the preview")
