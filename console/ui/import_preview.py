@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout
 
 from console.domain.jobs import PlannedOp
 from console.services.import_plan import ImportPlan, ImportPlanner, PlannedRow, RowKind
+from console.ui.async_qt import wait_signal
 from console.ui.theme import error_colour
 
 if TYPE_CHECKING:
@@ -145,7 +146,17 @@ class PreviewPage(QWizardPage):
         owner.main.tasks.start(self._plan(planner), name=PLAN_TASK)
 
     async def _plan(self, planner: ImportPlanner) -> None:
-        table = self.owner.table
+        owner = self.owner
+        account = owner.session.account
+        for task in ("load", f"load:{account.id}"):   # the account alone, or in All accounts
+            if owner.main.tasks.running(task):
+                # Matching against half the customers would create the other half's rows again.
+                self.counts.setText(self.tr("Waiting for {0} to finish loading…").format(account.name))
+                await wait_signal(owner.main.load_finished)
+                service = owner.session.service
+                planner = ImportPlanner(service.capabilities, planner.headers, planner.mapping,
+                                        list(service.index), planner.match)
+        table = owner.table
         cells = [list(row) for row in table.rows]
         base = await asyncio.get_running_loop().run_in_executor(None, lambda: [
             planner.row(number, row) for number, row in zip(table.row_numbers, cells, strict=True)])

@@ -107,8 +107,11 @@ async def test_a_production_account_is_confirmed_first_and_no_sends_nothing(qtbo
     wizard.file_page.path.setText(str(path))
     await until(wizard.file_page.isComplete, what="the file read")
     wizard.next()
+    window.loading.start()   # F5 meanwhile: the preview matches against the whole account, once loaded
     wizard.next()
+    assert window.tasks.running("load") and not wizard.preview_page.ready
     await until(lambda: wizard.preview_page.isComplete(), what="the preview")
+    assert not window.tasks.running("load")
     wizard.button(QWizard.WizardButton.FinishButton).click()
     text = await answer(QMessageBox.StandardButton.No)
     assert "PRODUCTION account" in text
