@@ -57,7 +57,7 @@ class PlannedRow:
     changes: dict[str, Any] = field(default_factory=dict)     # an update: the values that differ
     problems: dict[int, str] = field(default_factory=dict)    # column -> why its value is refused
     row_problem: str | None = None                # a reason not tied to one cell
-    match: str | None = None                      # the normalised match key, for repeats in the file
+    match: str | None = None                      # the normalised match key
 
     def op(self) -> PlannedOp | None:
         """The write this row makes (None: unchanged or invalid)."""
@@ -75,7 +75,7 @@ class PlannedRow:
 
 @dataclass(frozen=True, slots=True)
 class ImportPlan:
-    """Every row's plan; repeats of one match key within the file are flagged on the later rows."""
+    """Every row's plan; a later row matching a customer an earlier one matched is flagged."""
 
     headers: tuple[str, ...]
     rows: list[PlannedRow]
@@ -120,17 +120,18 @@ class ImportPlanner:
         return self.flag_repeats([self.row(n, cells) for n, cells in zip(table.row_numbers, table.rows, strict=True)])
 
     def flag_repeats(self, rows: list[PlannedRow]) -> ImportPlan:
-        """The plan of `rows`, a later row that would create or change the same customer again flagged."""
+        """The plan of `rows`, a later row matching a customer an earlier row matched flagged (which of
+        the two should win is for staff to say). Rows that create may share a key: the file says so."""
         first: dict[str, int] = {}
         out: list[PlannedRow] = []
         for row in rows:
-            key = row.match
-            if key is not None and row.kind is not RowKind.INVALID:
-                if key in first:
+            customer = row.customer_id
+            if customer is not None and row.kind is not RowKind.INVALID:
+                if customer in first:
                     row = replace(row, kind=RowKind.INVALID, row_problem=(
-                        f"Row {first[key]} has the same {self.match.value}; import one of them."))
+                        f"Row {first[customer]} matches the same customer ({customer}); import one of them."))
                 else:
-                    first[key] = row.number
+                    first[customer] = row.number
             out.append(row)
         return ImportPlan(self.headers, out)
 

@@ -50,10 +50,16 @@ def test_rows_are_counted_and_planned_as_creates_updates_unchanged_and_invalid()
         PlannedOp(OpKind.CREATE, values={"given_name": "Ann", "family_name": "Lee", "email": "ann@example.com",
                                          "address.city": "Boston"}, label="row 2: Ann Lee"),
         PlannedOp(OpKind.UPDATE, "c1", values={"address.city": "Portland"}, label="row 3: Jane Doe")]
-    assert plan.rows[2].row_problem == "Row 3 has the same email; import one of them."
+    assert plan.rows[2].row_problem == "Row 3 matches the same customer (c1); import one of them."
     assert list(plan.rows[3].problems) == [2] and "Not a valid email address" in plan.rows[3].problems[2]
     assert plan.rows[3].reasons(plan.headers)[0].startswith("E-mail: Not a valid email address")
     assert "Matches 2 customers (c2, c3)" in (plan.rows[4].row_problem or "")
+
+
+def test_new_rows_sharing_a_match_key_are_each_created() -> None:
+    # The file holds two people at one address (a household): both are created, as the file says.
+    t = table(("First name", "Email"), ("Ann", "home@example.com"), ("Ben", "HOME@example.com"))
+    assert [row.kind for row in planner(t).plan(t).rows] == [RowKind.CREATE, RowKind.CREATE]
 
 
 def test_an_unchanged_row_and_a_phone_written_another_way_send_nothing() -> None:
