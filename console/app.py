@@ -155,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         attach_parent_console()
 
         return find_duplicates(arguments[1:])
+    if arguments[:1] == ["import"]:
+        from console.services.import_cli import main as import_file
+
+        return import_file(arguments[1:])
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()

@@ -37,6 +37,7 @@ from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
 from console.ui.history_window import open_history
+from console.ui.import_wizard import import_customers
 from console.ui.jobs_panel import JobsPanel
 from console.ui.local_copy import LocalCopySetting
 from console.ui.offline_bar import OfflineBar
@@ -122,6 +123,7 @@ class MainWindow(WindowLayout):
                 (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
                 (self.duplicates_action, lambda: find_duplicates(self)),
                 (self.bulk_action, lambda: self.tasks.start(change_field(self), name="bulk-change")),
+                (self.import_action, lambda: self.tasks.start(import_customers(self), name="import")),
                 (self.jobs_action, self.jobs.reveal),
                 (self.staff_name_action, lambda: ask_staff_name(self))):
             action.triggered.connect(slot)

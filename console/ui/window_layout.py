@@ -138,6 +138,8 @@ class WindowLayout(QMainWindow):
             self.tr("Find customers that look like one person, in this account or All accounts (Ctrl+Shift+D)"))
         self.bulk_action = self._action(self.tr("Change a &field…"), None, "bulkChangeAction",
                                         self.tr("Set or clear one field on every selected customer, as a job"))
+        self.import_action = self._action(self.tr("&Import…"), "Ctrl+I", "importAction",
+                                          self.tr("Import customers from a CSV or Excel file, as a job (Ctrl+I)"))
         self.jobs_action = self._action(self.tr("&Jobs"), None, "jobsAction", self.tr("Show the Jobs panel"))
         self.undo_action = self._action(self.tr("&Undo last save"), "Ctrl+Z", "undoSaveAction",
                                         self.tr("Revert your most recent change in this session, after a preview"))
@@ -185,6 +187,7 @@ class WindowLayout(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.import_action)
         file_menu.addAction(self.accounts_action)
         file_menu.addAction(self.forget_data_action)
         file_menu.addAction(self.staff_name_action)
