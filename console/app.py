@@ -152,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from console.services.duplicate_cli import main as find_duplicates
 
         return find_duplicates(arguments[1:])
+    if arguments[:1] == ["export"]:
+        from console.services.export_cli import main as export
+
+        return export(arguments[1:])
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()
