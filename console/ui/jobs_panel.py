@@ -1,11 +1,13 @@
 """The Jobs panel (View → Jobs): each job with its progress, rate, time left and counts, Pause /
-Resume / Cancel, its failed rows with their errors, and *Retry failed* as a new job of those rows.
+Resume / Cancel, its failed rows with their errors, *Retry failed* as a new job of those rows and *Save
+failures…* as a CSV to fix and import again.
 It also offers, at start, to resume the jobs the last session left unfinished."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 from console.domain.jobs import Job, JobState, OpState, PlannedOp
 from console.services.accounts import AccountSession
 from console.services.jobs import JobRunner, JobStore
+from console.ui.failures_saving import ask_path, save_failures
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -41,6 +44,7 @@ class JobsPanel(QDockWidget):
         self.setObjectName("jobsPanel")
         self.store = JobStore(window.context.workspace, window.context.journal.author.who)
         self.runners: dict[str, JobRunner] = {}
+        self.choose_failures_path = ask_path   # a seam: tests answer the file dialog
         self.jobs: dict[str, Job] = {}
         self.sessions: dict[str, AccountSession] = {}
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
@@ -62,9 +66,9 @@ class JobsPanel(QDockWidget):
         self.failures.setMaximumHeight(70)
         self.buttons = {key: QPushButton(text, body) for key, text in (
             ("pause", window.tr("Pause")), ("resume", window.tr("Resume")), ("cancel", window.tr("Cancel")),
-            ("retry", window.tr("Retry failed")))}
+            ("retry", window.tr("Retry failed")), ("save", window.tr("Save failures…")))}
         for key, slot in (("pause", self.pause), ("resume", self.resume), ("cancel", self.cancel),
-                          ("retry", self.retry_failed)):
+                          ("retry", self.retry_failed), ("save", self.save_failures)):
             self.buttons[key].clicked.connect(slot)
         row = QHBoxLayout()
         for button in self.buttons.values():
@@ -178,6 +182,7 @@ class JobsPanel(QDockWidget):
                                           and job.id in self.sessions)
         self.buttons["retry"].setEnabled(job is not None and bool(job.counts.get("failed")) and
                                          job.state in (JobState.FINISHED, JobState.CANCELLED))
+        self.buttons["save"].setEnabled(job is not None and bool(job.counts.get("failed")))
         if job is None:
             self.progress.setValue(0)
             self.status.setText("")
@@ -225,6 +230,13 @@ class JobsPanel(QDockWidget):
         job = self.current()
         if job is not None and job.id in self.sessions:
             self.start(job.id, self.sessions[job.id])
+
+    def save_failures(self) -> None:
+        """The failed rows as a CSV with the export's headers and an Error column, to fix and import again."""
+        job = self.current()
+        path = self.choose_failures_path(self, job) if job is not None else None
+        if job is not None and path:
+            self.main.tasks.start(save_failures(self, job, Path(path)), name=f"{TASK}:save-failures")
 
     def retry_failed(self) -> None:
         job = self.current()
