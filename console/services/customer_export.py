@@ -9,19 +9,22 @@ import asyncio
 import contextlib
 import csv
 import functools
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 from enum import StrEnum
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
-from console.domain.customer import Customer
+from console.domain.customer import Address
+from console.domain.gc_pause import gc_paused
 from console.services.atomic_file import replacing
-from console.services.customer_export_columns import ExportColumn, ExportSource, Getter, Record
+from console.services.customer_export_columns import ExportColumn, Record
 from console.services.spreadsheet_cells import FORMULA_STARTS, cell_text, safe_cell
 
-CHUNK = 1000   # rows between progress reports (and checks for a cancel)
+CHUNK = 500   # rows between progress reports and checks for a cancel; the csv module writes them in one C call
 
 
 class ExportFormat(StrEnum):
@@ -33,67 +36,83 @@ class ExportCancelled(Exception):
     """The export was stopped before it finished; nothing was written."""
 
 
-def rows(records: Sequence[Record], columns: Sequence[ExportColumn]) -> Iterator[list[str]]:
+Row = tuple[str | None, ...]   # None: an empty cell (the csv module and openpyxl both write it so)
+_TEXT = frozenset({str, type(None)})
+_FIRST = itemgetter(slice(0, 1))
+_NO_ADDRESS = Address()
+
+
+def rows(records: Sequence[Record], columns: Sequence[ExportColumn]) -> Iterator[Row]:
     """Each record's cells in `columns`' order, as text a person reads, none a formula."""
-    makers: dict[int, Callable[[Customer], list[str]]] = {}
-    for source, customer in records:
-        make = makers.get(id(source))
-        if make is None:
-            make = makers[id(source)] = _row_maker(source, columns)
-        yield make(customer)
+    for chunk in row_chunks(records, columns):
+        yield from chunk
 
 
-def _row_maker(source: ExportSource, columns: Sequence[ExportColumn]) -> Callable[[Customer], list[str]]:
-    """One source's rows, read in bulk: 100,000 rows of 40 columns are 4 million cells, and reading
-    each through its own getter took most of P15's time."""
-    groups: dict[str, list[str]] = {"attr": [], "address": [], "extra": []}
-    calls: list[Getter] = []
-    constants: list[Any] = []
-    where: list[tuple[str, int]] = []
-    for column in columns:
+def row_chunks(records: Sequence[Record], columns: Sequence[ExportColumn],
+               size: int | None = None) -> Iterator[list[Row]]:
+    """The rows, `size` (CHUNK) at a time, read a column at a time: 100,000 rows of 25 columns are 2.5
+    million cells, and a getter and a check per cell took most of P15's time. A column is read with
+    `map` over the chunk, and its cells are looked at one by one only when one of them needs it."""
+    size = size or CHUNK
+    for start in range(0, len(records), size):
+        chunk = _Chunk(records[start:start + size])
+        yield list(zip(*(_safe(chunk.read(column)) for column in columns), strict=True))
+
+
+class _Chunk:
+    """Some records, whose columns are read with `map` (attribute getters run in C)."""
+
+    def __init__(self, records: Sequence[Record]) -> None:
+        self.sources = [source for source, _ in records]
+        self.customers = [customer for _, customer in records]
+        self._addresses: list[Address] | None = None
+        self._extras: list[dict[str, Any]] | None = None
+
+    def addresses(self) -> list[Address]:
+        if self._addresses is None:
+            self._addresses = [a if a is not None else _NO_ADDRESS for a in map(_ADDRESS, self.customers)]
+        return self._addresses
+
+    def extras(self) -> list[dict[str, Any]]:
+        if self._extras is None:
+            self._extras = list(map(_EXTRA, self.customers))
+        return self._extras
+
+    def read(self, column: ExportColumn) -> list[Any]:
         kind, name = column.plain or ("call", "")
-        if kind in groups:
-            where.append((kind, len(groups[kind])))
-            groups[kind].append(name)
-        elif kind == "source":
-            where.append(("constant", len(constants)))
-            constants.append(getattr(source, name))
-        else:
-            where.append(("call", len(calls)))
-            calls.append(column.value)
-    # The values come as one tuple (attributes, address parts, extras, calls, constants), then in column order.
-    start = {"attr": 0}
-    start["address"] = start["attr"] + len(groups["attr"])
-    start["extra"] = start["address"] + len(groups["address"])
-    start["call"] = start["extra"] + len(groups["extra"])
-    start["constant"] = start["call"] + len(calls)
-    order = [start[kind] + n for kind, n in where]
-    attrs, parts, extras, fixed = _tuple_getter(groups["attr"]), _tuple_getter(groups["address"]), \
-        tuple(groups["extra"]), tuple(constants)
-    no_address = (None,) * len(groups["address"])
-    arrange = itemgetter(*order) if len(order) > 1 else (lambda values: (values[order[0]],))
-
-    def make(customer: Customer) -> list[str]:
-        address = customer.address
-        extra = customer.extra
-        values = (attrs(customer) + (parts(address) if address is not None else no_address)
-                  + tuple([extra.get(key) for key in extras]) + tuple([get(source, customer) for get in calls])
-                  + fixed)
-        # `safe_cell` inlined for the strings, which nearly every cell is.
-        return ["" if v is None else ("'" + v if v[:1] in FORMULA_STARTS else v) if type(v) is str
-                else safe_cell(cell_text(v)) for v in arrange(values)]
-
-    return make
+        if kind == "attr":
+            return list(map(attrgetter(name), self.customers))
+        if kind == "address":
+            return list(map(attrgetter(name), self.addresses()))
+        if kind == "extra":
+            return list(map(methodcaller("get", name), self.extras()))
+        if kind == "source":
+            return list(map(attrgetter(name), self.sources))
+        return list(map(column.value, self.sources, self.customers))
 
 
-def _tuple_getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """Named attributes as one tuple (attrgetter gives a bare value for one name, and fails on none)."""
-    if not names:
-        return lambda _obj: ()
-    if len(names) == 1:
-        name = names[0]
-        return lambda obj: (getattr(obj, name),)
-    return attrgetter(*names)
+_ADDRESS = attrgetter("address")
+_EXTRA = attrgetter("extra")
+
+
+def _safe(values: list[Any]) -> list[Any]:
+    """A column's cells as text, none a formula (`safe_cell`), decided once per column where its values
+    are of one kind: text without a risky cell is kept as it is, times and yes/no are written in bulk."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXT:
+        if FORMULA_STARTS.isdisjoint("".join(map(_FIRST, filter(None, values)))):
+            return values
+        return [v if v is None or v[:1] not in FORMULA_STARTS else "'" + v for v in values]
+    if kinds <= _TIMES:   # ISO dates start with a digit
+        return [None if v is None else v.isoformat() for v in values]
+    if kinds <= _BOOLS:
+        return list(map(_YES_NO.get, values))
+    return [None if v is None else safe_cell(cell_text(v)) for v in values]
+
+
+_TIMES = frozenset({datetime, date, type(None)})
+_BOOLS = frozenset({bool, type(None)})
+_YES_NO = {True: cell_text(True), False: cell_text(False)}
 
 
 def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], path: Path, fmt: ExportFormat, *,
@@ -104,24 +123,19 @@ def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], pat
     header = [safe_cell(column.header) for column in columns]
     written = 0
 
-    def chunks() -> Iterator[list[list[str]]]:
+    def chunks() -> Iterator[list[Row]]:
         nonlocal written
-        chunk: list[list[str]] = []
-        for row in rows(records, columns):
-            chunk.append(row)
-            if len(chunk) == CHUNK:
-                yield chunk
-                written += len(chunk)
-                chunk = []
-                if cancelled is not None and cancelled.is_set():
-                    raise ExportCancelled
-                if on_progress is not None:
-                    on_progress(written)
-        if chunk:
+        for chunk in row_chunks(records, columns):
             yield chunk
             written += len(chunk)
+            if cancelled is not None and cancelled.is_set():
+                raise ExportCancelled
+            if on_progress is not None and written % CHUNK == 0:
+                on_progress(written)
 
-    with replacing(path) as tmp:
+    # No collection on this thread: the rows make no cycles, and a collection here could destroy stray Qt
+    # objects off the GUI thread (console/domain/gc_pause.py); it also stalled the event loop (P15b).
+    with gc_paused(), quick_handoff(), replacing(path) as tmp:
         (_write_csv if fmt is ExportFormat.CSV else _write_xlsx)(tmp, header, chunks())
         if cancelled is not None and cancelled.is_set():   # cancelled during the last chunk: no file either
             raise ExportCancelled
@@ -130,7 +144,33 @@ def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], pat
     return written
 
 
-def _write_csv(path: Path, header: list[str], chunks: Iterator[list[list[str]]]) -> None:
+_handoff_lock = threading.Lock()
+_handoffs = 0                 # blocks running now, on every thread
+_interval_before = 0.005      # Python's switch interval when the first of them began
+HANDOFF_S = 0.001
+
+
+@contextlib.contextmanager
+def quick_handoff() -> Iterator[None]:
+    """While the block runs, a thread waiting for the GIL gets it within HANDOFF_S rather than Python's
+    5 ms: the event loop takes it back several times a turn while this worker holds it, and at 5 ms a
+    turn a 100,000-row export stalled the window for 30-50 ms (P15b). Nested and concurrent blocks count."""
+    global _handoffs, _interval_before
+    with _handoff_lock:
+        if _handoffs == 0:
+            _interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(HANDOFF_S, _interval_before))
+        _handoffs += 1
+    try:
+        yield
+    finally:
+        with _handoff_lock:
+            _handoffs -= 1
+            if _handoffs == 0:
+                sys.setswitchinterval(_interval_before)
+
+
+def _write_csv(path: Path, header: list[str], chunks: Iterator[list[Row]]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -138,13 +178,13 @@ def _write_csv(path: Path, header: list[str], chunks: Iterator[list[list[str]]])
             writer.writerows(chunk)
 
 
-def _write_xlsx(path: Path, header: list[str], chunks: Iterator[list[list[str]]]) -> None:
+def _write_xlsx(path: Path, header: list[str], chunks: Iterator[list[Row]]) -> None:
     from openpyxl import Workbook  # imported when asked for: about 0.1 s
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    def clean(row: list[str]) -> list[str]:
+    def clean(row: Sequence[str | None]) -> list[str | None]:
         # A control character (other than tab and newlines) cannot be stored in an XLSX cell at all.
-        return [ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row]
+        return [ILLEGAL_CHARACTERS_RE.sub("", cell) if cell else cell for cell in row]
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Customers")

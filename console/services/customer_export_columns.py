@@ -21,6 +21,7 @@ from console.domain.customer_columns import (
     UPDATED,
     header_for,
 )
+from console.domain.gc_pause import gc_paused
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -194,6 +195,11 @@ def _numbered(needs: _Needs) -> list[ExportColumn]:
 def plan_columns(records: Sequence[Record]) -> list[ExportColumn]:
     """Every column the records can fill, in reading order: origin, core fields, provider fields, groups,
     custom fields, then the numbered lists. Reads every customer once: call it off the event loop."""
+    with gc_paused():   # on a worker thread: see customer_export.write_export
+        return _plan(records)
+
+
+def _plan(records: Sequence[Record]) -> list[ExportColumn]:
     sources = list(dict.fromkeys(source for source, _ in records))
     declared = {spec.key: spec.label for source in sources for spec in source.capabilities.fields}
     columns = origin_columns()

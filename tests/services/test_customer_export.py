@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gc
 import os
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,3 +188,10 @@ async def test_the_export_runs_on_a_worker_reporting_progress_and_a_cancel_remov
     with pytest.raises(asyncio.CancelledError):
         await task
     assert os.listdir(tmp_path) == ["all.csv"]   # neither cut.csv nor its temporary file
+
+
+def test_the_worker_leaves_the_collector_and_the_switch_interval_as_it_found_them(tmp_path: Path) -> None:
+    before = sys.getswitchinterval()
+    records: list[Record] = [(SQUARE, ADA)]
+    write_export(records, plan_columns(records), tmp_path / "c.csv", ExportFormat.CSV)
+    assert sys.getswitchinterval() == before and gc.isenabled()
