@@ -130,7 +130,7 @@ def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], pat
             written += len(chunk)
             if cancelled is not None and cancelled.is_set():
                 raise ExportCancelled
-            if on_progress is not None and written % CHUNK == 0:
+            if on_progress is not None:
                 on_progress(written)
 
     # No collection on this thread: the rows make no cycles, and a collection here could destroy stray Qt
@@ -139,8 +139,6 @@ def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], pat
         (_write_csv if fmt is ExportFormat.CSV else _write_xlsx)(tmp, header, chunks())
         if cancelled is not None and cancelled.is_set():   # cancelled during the last chunk: no file either
             raise ExportCancelled
-    if on_progress is not None:
-        on_progress(written)
     return written
 
 
@@ -214,15 +212,7 @@ async def export_customers(records: Sequence[Record], columns: Sequence[ExportCo
         return await asyncio.shield(work)
     except asyncio.CancelledError:
         cancelled.set()
-        with contextlib.suppress(ExportCancelled):
+        with contextlib.suppress(Exception):   # it stops with ExportCancelled (or whatever stopped it first)
             await work
         raise
 
-
-def default_name(fmt: ExportFormat, stem: str = "customers") -> str:
-    return f"{stem}.{fmt.value}"
-
-
-def describe(error: Any) -> str:
-    """An OSError as a person reads it: what went wrong, without the errno."""
-    return getattr(error, "strerror", None) or str(error)

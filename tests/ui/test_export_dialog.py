@@ -11,9 +11,12 @@ from typing import Any
 from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
 
+from console.services.accounts import ALL_ACCOUNTS
+from console.ui.all_accounts_loading import AllLoaded
 from console.ui.export_dialog import ExportDialog
 from console.ui.main_window import MainWindow
-from tests.support.qt import until, visible
+from tests.support.qt import signal, until, visible
+from tests.ui.conftest import make_context
 
 
 async def open_dialog(qtbot: Any, window: MainWindow) -> ExportDialog:
@@ -105,3 +108,29 @@ async def test_a_missing_folder_or_an_existing_file_is_named_and_nothing_is_writ
     await until(lambda: dialog.status.text().startswith("Exported"), what="the export")
     assert existing.read_text(encoding="utf-8-sig").startswith("Account,Provider,Customer id")
     assert sorted(p.name for p in folder.iterdir()) == ["kept.csv"]   # and no temporary file beside it
+
+
+async def test_all_accounts_are_exported_each_row_under_its_own_account(qtbot: Any, tmp_path: Path) -> None:
+    context = make_context(tmp_path / "app", customers=15)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    first = signal(window.load_finished, timeout=30)
+    window.show()
+    await first
+    loaded = signal(window.load_finished, timeout=60)
+    window.account_combo.setCurrentIndex(window.account_combo.findData(ALL_ACCOUNTS))
+    (result,) = await loaded
+    assert isinstance(result, AllLoaded)
+    model, sessions = window.model, window.all_accounts.sessions
+    expected = [(sessions[model.account_of(r) or ""].account.name, model.customer(r).id)
+                for r in range(model.rowCount())]
+    dialog = await open_dialog(qtbot, window)
+    out = tmp_path / "everyone.csv"
+    type_path(qtbot, dialog, out)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    await until(lambda: dialog.status.text().startswith("Exported"), what="the export")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["Account"], row["Customer id"]) for row in rows] == expected
+    assert {row["Provider"] for row in rows} == {"Square", "Authorize.net", "Clover", "PayArc", "Digital River"}
+    await window.shutdown()
