@@ -56,15 +56,7 @@ class HeadlessAccounts:
         return all_accounts(self.settings, self.demo)
 
     def find(self, name: str) -> Account:
-        """The account named `name` (or with that id); case does not matter when only one matches."""
-        accounts = self.accounts
-        exact = [a for a in accounts if name in (a.name, a.id)]
-        folded = [a for a in accounts if a.name.casefold() == name.casefold()]
-        for found in (exact, folded):
-            if len(found) == 1:
-                return found[0]
-        names = ", ".join(f'"{a.name}"' for a in accounts)
-        raise HeadlessError(f'no account is named "{name}" (the accounts are {names})')
+        return find_account(self.accounts, name)
 
     @contextlib.asynccontextmanager
     async def opened(self, account: Account) -> AsyncIterator[AccountSession]:
@@ -78,6 +70,16 @@ class HeadlessAccounts:
         finally:
             await session.aclose()
             self.demo.flush()
+
+
+def find_account(accounts: list[Account], name: str) -> Account:
+    """The account named `name` (or with that id); case does not matter when only one matches."""
+    for found in ([a for a in accounts if name in (a.name, a.id)],
+                  [a for a in accounts if a.name.casefold() == name.strip().casefold()]):
+        if len(found) == 1:
+            return found[0]
+    names = ", ".join(f'"{a.name}"' for a in accounts)
+    raise HeadlessError(f'no account is named "{name}" (the accounts are {names})')
 
 
 async def load_customers(session: AccountSession) -> list[Customer]:
