@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import csv
 import functools
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
@@ -19,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from console.domain.customer import Address
-from console.domain.gc_pause import gc_paused
 from console.services.atomic_file import replacing
+from console.services.busy_worker import busy_worker
 from console.services.customer_export_columns import ExportColumn, Record
 from console.services.spreadsheet_cells import FORMULA_STARTS, cell_text, safe_cell
 
@@ -133,39 +132,11 @@ def write_export(records: Sequence[Record], columns: Sequence[ExportColumn], pat
             if on_progress is not None:
                 on_progress(written)
 
-    # No collection on this thread: the rows make no cycles, and a collection here could destroy stray Qt
-    # objects off the GUI thread (console/domain/gc_pause.py); it also stalled the event loop (P15b).
-    with gc_paused(), quick_handoff(), replacing(path) as tmp:
+    with busy_worker(), replacing(path) as tmp:
         (_write_csv if fmt is ExportFormat.CSV else _write_xlsx)(tmp, header, chunks())
         if cancelled is not None and cancelled.is_set():   # cancelled during the last chunk: no file either
             raise ExportCancelled
     return written
-
-
-_handoff_lock = threading.Lock()
-_handoffs = 0                 # blocks running now, on every thread
-_interval_before = 0.005      # Python's switch interval when the first of them began
-HANDOFF_S = 0.001
-
-
-@contextlib.contextmanager
-def quick_handoff() -> Iterator[None]:
-    """While the block runs, a thread waiting for the GIL gets it within HANDOFF_S rather than Python's
-    5 ms: the event loop takes it back several times a turn while this worker holds it, and at 5 ms a
-    turn a 100,000-row export stalled the window for 30-50 ms (P15b). Nested and concurrent blocks count."""
-    global _handoffs, _interval_before
-    with _handoff_lock:
-        if _handoffs == 0:
-            _interval_before = sys.getswitchinterval()
-            sys.setswitchinterval(min(HANDOFF_S, _interval_before))
-        _handoffs += 1
-    try:
-        yield
-    finally:
-        with _handoff_lock:
-            _handoffs -= 1
-            if _handoffs == 0:
-                sys.setswitchinterval(_interval_before)
 
 
 def _write_csv(path: Path, header: list[str], chunks: Iterator[list[Row]]) -> None:

@@ -21,7 +21,7 @@ from console.domain.customer_columns import (
     UPDATED,
     header_for,
 )
-from console.domain.gc_pause import gc_paused
+from console.services.busy_worker import busy_worker
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -195,7 +195,7 @@ def _numbered(needs: _Needs) -> list[ExportColumn]:
 def plan_columns(records: Sequence[Record]) -> list[ExportColumn]:
     """Every column the records can fill, in reading order: origin, core fields, provider fields, groups,
     custom fields, then the numbered lists. Reads every customer once: call it off the event loop."""
-    with gc_paused():   # on a worker thread: see customer_export.write_export
+    with busy_worker():
         return _plan(records)
 
 
