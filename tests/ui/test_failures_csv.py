@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from console.domain.jobs import JobState
 from console.ui.bulk_change import BulkChangeDialog
-from tests.support.qt import until, visible
-from tests.ui.conftest import window_with_journal
+from tests.support.qt import signal, until, visible
+from tests.ui.conftest import custom_values_read, window_with_journal
 
 
 async def test_the_failed_rows_of_a_job_are_saved_with_their_errors(qtbot: Any, tmp_path: Path) -> None:
@@ -27,10 +27,13 @@ async def test_the_failed_rows_of_a_job_are_saved_with_their_errors(qtbot: Any, 
     dialog: BulkChangeDialog = await until(lambda: visible(BulkChangeDialog, "bulkChangeDialog"), what="the dialog")
     dialog.field.setCurrentIndex(dialog.field.findData("email"))
     qtbot.keyClicks(dialog.value, "not an email")
+    reloaded = signal(window.load_finished, timeout=30)   # the table follows a finished job
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     panel = window.jobs
     await until(lambda: panel.current() is not None and panel.current().state is JobState.FINISHED,  # type: ignore[union-attr]
                 timeout=20, what="the job")
+    await reloaded
+    await custom_values_read(window)   # so no later status message hides the one this test reads
     assert panel.current().counts == {"failed": 2}   # type: ignore[union-attr]
     save = panel.buttons["save"]
     assert save.isEnabled() and save.text() == "Save failures…"
