@@ -48,8 +48,7 @@ class ExportColumn:
     header: str
     value: Getter
     # How a plain value is read in bulk: ("attr", name), ("address", part), ("extra", key) or ("source",
-    # attribute of the ExportSource); None when
-    # only `value` can read it (see customer_export.rows).
+    # attribute of the ExportSource); None when only `value` can read it (see customer_export.row_chunks).
     plain: tuple[str, str] | None = None
 
 
