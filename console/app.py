@@ -9,6 +9,7 @@ which is what makes the window appear as fast as a bare Qt window (P1 in benchma
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -147,18 +148,17 @@ def skip_httpx_command_line() -> None:
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
+# The command-line tools (`customer-console NAME ...`): the module whose main(argv) runs each.
+COMMANDS = {"find-duplicates": "console.services.duplicate_cli", "export": "console.services.export_cli",
+            "import": "console.services.import_cli"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["find-duplicates"]:   # a command-line tool: no window, nothing else imported
-        from console.services.duplicate_cli import main as find_duplicates
-
+    if arguments[:1] and arguments[0] in COMMANDS:   # a command-line tool: no window, nothing else imported
+        module = importlib.import_module(COMMANDS[arguments[0]])
         attach_parent_console()
-
-        return find_duplicates(arguments[1:])
-    if arguments[:1] == ["import"]:
-        from console.services.import_cli import main as import_file
-
-        return import_file(arguments[1:])
+        return int(module.main(arguments[1:]))
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()

@@ -103,3 +103,11 @@ def test_warm_start_prints_rows_painted_and_searchable_from_the_database() -> No
     pairs = [tuple(map(int, pair.split("/"))) for pair in runs[1].split(", ")]
     assert len(pairs) == 2 and all(painted <= searchable for painted, searchable in pairs), pairs
     assert "20,000 customers of the demo Square account in the workspace database" in out
+
+
+def test_the_export_figure_prints_its_time_and_its_longest_event_loop_gap() -> None:
+    lines = [text for text in _quick("P15").splitlines() if text.startswith("P15")]
+    assert [re.sub(NUMBER + r".*", "", text) for text in lines] == [
+        "P15a customer export, 10,000 rows to CSV ", "P15b longest event-loop gap during the export "]
+    assert re.search(r" \| target <=3 s \| (met|missed)$", lines[0]), lines[0]
+    assert re.search(r" \| target <=25 ms \| (met|missed)$", lines[1]), lines[1]

@@ -14,17 +14,11 @@ from typing import TextIO
 from console.domain.journal import JournalEntry, JournalQuery
 from console.services import history_rows as text
 from console.services.journal import Journal
+from console.services.spreadsheet_cells import safe_cell
 
 HEADER = ("When", "Who", "Computer", "Account", "Customer", "Customer id", "Operation", "Changes", "Outcome",
           "Error", "Note", "Entry", "Group")
 PAGE = 2000
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """`value` as a cell no spreadsheet runs: a leading apostrophe before a formula's first character."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def csv_row(entry: JournalEntry) -> list[str]:

@@ -17,7 +17,8 @@ from typing import TextIO
 
 from console.domain import errors as e
 from console.domain.jobs import Job, OpState
-from console.services.headless_accounts import AccountChoiceError, OpenedAccount, writable_account
+from console.services.headless import HeadlessError, one_line
+from console.services.headless_accounts import OpenedAccount, writable_account
 from console.services.import_mapping import Mapping, best_mapping, mapping_memory, read_mapping_file
 from console.services.import_plan import ImportPlan, ImportPlanner, MatchKey, RowKind
 from console.services.import_reader import ENCODINGS, ImportFileError, ImportTable, read_file
@@ -52,8 +53,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         table = read_file(args.file, encoding=None if args.encoding == "auto" else args.encoding)
         return asyncio.run(_import(args, table, out, err))
-    except (ImportFileError, AccountChoiceError, e.ConsoleError) as exc:
-        print(f"{PROG}: {' '.join(exc.message.split())}", file=err)
+    except (ImportFileError, HeadlessError, e.ConsoleError) as exc:
+        print(f"{PROG}: {one_line(exc)}", file=err)
         return EXIT_NOTHING_SENT
 
 

@@ -1,11 +1,13 @@
 """The Jobs panel (View → Jobs): each job with its progress, rate, time left and counts, Pause /
-Resume / Cancel, its failed rows with their errors, and *Retry failed* as a new job of those rows.
+Resume / Cancel, its failed rows with their errors, *Retry failed* as a new job of those rows and *Save
+failures…* as a CSV to fix and import again.
 It also offers, at start, to resume the jobs the last session left unfinished."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +27,7 @@ from console.domain.jobs import Job, JobState, OpState, PlannedOp
 from console.services.accounts import AccountSession
 from console.services.jobs import JobRunner, JobStore
 from console.ui.copy_report import open_job_report
+from console.ui.failures_saving import ask_path, save_failures
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -44,6 +47,7 @@ class JobsPanel(QDockWidget):
         self.setObjectName("jobsPanel")
         self.store = JobStore(window.context.workspace, window.context.journal.author.who)
         self.runners: dict[str, JobRunner] = {}
+        self.choose_failures_path = ask_path   # a seam: tests answer the file dialog
         self.jobs: dict[str, Job] = {}
         self.sessions: dict[str, AccountSession] = {}
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
@@ -66,10 +70,11 @@ class JobsPanel(QDockWidget):
         self.failures.setMaximumHeight(70)
         self.buttons = {key: QPushButton(text, body) for key, text in (
             ("pause", window.tr("Pause")), ("resume", window.tr("Resume")), ("cancel", window.tr("Cancel")),
-            ("retry", window.tr("Retry failed")), ("report", window.tr("Report…")))}
+            ("retry", window.tr("Retry failed")), ("save", window.tr("Save failures…")),
+            ("report", window.tr("Report…")))}
         self.buttons["report"].setObjectName("jobReport")
         for key, slot in (("pause", self.pause), ("resume", self.resume), ("cancel", self.cancel),
-                          ("retry", self.retry_failed), ("report", self.report)):
+                          ("retry", self.retry_failed), ("save", self.save_failures), ("report", self.report)):
             self.buttons[key].clicked.connect(slot)
         row = QHBoxLayout()
         for button in self.buttons.values():
@@ -195,6 +200,7 @@ class JobsPanel(QDockWidget):
         self.buttons["report"].setEnabled(job is not None and job.id in self.sessions)
         self.buttons["retry"].setEnabled(job is not None and bool(job.counts.get("failed")) and
                                          job.state in (JobState.FINISHED, JobState.CANCELLED))
+        self.buttons["save"].setEnabled(job is not None and bool(job.counts.get("failed")))
         if job is None:
             self.progress.setValue(0)
             self.status.setText("")
@@ -248,6 +254,13 @@ class JobsPanel(QDockWidget):
         job = self.current()
         if job is not None and job.id in self.sessions:
             self.start(job.id, self.sessions[job.id])
+
+    def save_failures(self) -> None:
+        """The failed rows as a CSV with the export's headers and an Error column, to fix and import again."""
+        job = self.current()
+        path = self.choose_failures_path(self, job) if job is not None else None
+        if job is not None and path:
+            self.main.tasks.start(save_failures(self, job, Path(path)), name=f"{TASK}:save-failures")
 
     def retry_failed(self) -> None:
         job = self.current()

@@ -33,6 +33,7 @@ from console.ui.demo_reset import reset_demo_flow
 from console.ui.draft_restore import DraftRestore
 from console.ui.duplicates_window import find_duplicates
 from console.ui.empty_state import EmptyState
+from console.ui.export_dialog import open_export
 from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
 from console.ui.help_menu import show_about, show_diagnostics
@@ -124,7 +125,7 @@ class MainWindow(WindowLayout):
                 (self.duplicates_action, lambda: find_duplicates(self)),
                 (self.bulk_action, lambda: self.tasks.start(change_field(self), name="bulk-change")),
                 (self.import_action, lambda: self.tasks.start(import_customers(self), name="import")),
-                (self.jobs_action, self.jobs.reveal),
+                (self.jobs_action, self.jobs.reveal), (self.export_action, lambda: open_export(self)),
                 (self.staff_name_action, lambda: ask_staff_name(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()

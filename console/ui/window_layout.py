@@ -113,6 +113,8 @@ class WindowLayout(QMainWindow):
         self.find_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, "findAction",
                                         self.tr("Search (Ctrl+F)"))
         self.accounts_action = self._action(self.tr("&Accounts…"), None, "accountsAction")
+        self.export_action = self._action(self.tr("&Export…"), "Ctrl+E", "exportAction",
+                                          self.tr("Export the selected or shown customers to CSV or Excel (Ctrl+E)"))
         self.reset_demo_action = self._action(self.tr("&Reset demo data…"), None, "resetDemoAction")
         self.forget_data_action = self._action(self.tr("&Forget local data…"), None, "forgetDataAction",
                                                self.tr("Delete the customer data kept on this computer"))
@@ -189,6 +191,7 @@ class WindowLayout(QMainWindow):
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.accounts_action)
+        file_menu.addAction(self.export_action)
         file_menu.addAction(self.forget_data_action)
         file_menu.addAction(self.staff_name_action)
         file_menu.addSeparator()

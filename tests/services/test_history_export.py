@@ -12,18 +12,8 @@ import pytest
 
 from console.domain.journal import FieldChange, Finish, Intent, JournalQuery, Outcome
 from console.services import history_export
-from console.services.history_export import HEADER, export_csv, safe_cell
+from console.services.history_export import HEADER, export_csv
 from console.services.journal import Journal
-
-
-@pytest.mark.parametrize("cell", ["=1+2", "+1 555 0100", "-5", "@SUM(A1)", "\tx", "\rx"])
-def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(cell: str) -> None:
-    assert safe_cell(cell) == "'" + cell
-
-
-@pytest.mark.parametrize("cell", ["Ada", "", "1+2", "a=b", " =x"])
-def test_other_cells_are_left_as_they_are(cell: str) -> None:
-    assert safe_cell(cell) == cell
 
 
 async def _write(journal: Journal, n: int, **fields: object) -> None:

@@ -55,7 +55,7 @@ def test_dry_run_then_import_then_the_same_file_is_unchanged(tmp_path: Path) -> 
     (b"a,b\n1,2,3\n", [], "row 2 (line 2) has 3 cells"),
     (b"Email\n", [], "no data rows"),
     (b"\x00\x01\x02binary", [], "not a text file"),
-    (MIXED.encode(), ["--account", "Nope"], "No account is named “Nope”"),
+    (MIXED.encode(), ["--account", "Nope"], 'no account is named "Nope"'),
     (MIXED.encode(), ["--encoding", "utf-16"], "not valid UTF-16"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, content: bytes, extra: list[str], says: str) -> None:
