@@ -1,4 +1,4 @@
-"""`customer-console import FILE --account NAME [--match email|phone|reference] [--mapping MAP.json]
+"""`customer-console import FILE --account NAME [--match email|phone|reference|none] [--mapping MAP.json]
 [--encoding E] [--dry-run] [--config-dir DIR]`: a CSV or XLSX imported into one account as a job.
 
 Exit status: 0 when every row was imported (or, with --dry-run, once the preview is printed); 1 when

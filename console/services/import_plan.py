@@ -27,11 +27,14 @@ class MatchKey(StrEnum):
     EMAIL = "email"
     PHONE = "phone"
     REFERENCE = "reference"
+    NONE = "none"        # match nothing: every valid row creates (moving a whole list to a new account)
 
 
-MATCH_FIELD = {MatchKey.EMAIL: "email", MatchKey.PHONE: "phone", MatchKey.REFERENCE: "reference_id"}
+MATCH_FIELD = {MatchKey.EMAIL: "email", MatchKey.PHONE: "phone", MatchKey.REFERENCE: "reference_id",
+               MatchKey.NONE: "email"}   # NONE's key is never made; any field does
 _NORMALISE: dict[MatchKey, Callable[[str | None], str | None]] = {
-    MatchKey.EMAIL: email_key, MatchKey.PHONE: phone_key, MatchKey.REFERENCE: reference_key}
+    MatchKey.EMAIL: email_key, MatchKey.PHONE: phone_key, MatchKey.REFERENCE: reference_key,
+    MatchKey.NONE: lambda _text: None}
 
 
 class RowKind(StrEnum):

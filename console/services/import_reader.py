@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from console.services.spreadsheet_cells import unsafe_cell
+
 MAX_BYTES = 100 * 1024 * 1024     # stated in the README's Import section
 MAX_ROWS = 200_000
 SAMPLE = 64 * 1024                # what encoding and delimiter are detected from
@@ -27,6 +29,8 @@ ENCODINGS: dict[str, str] = {     # chosen by name -> Python codec
 DELIMITERS = (",", ";", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
 _CONTROL = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r", "\f"}
+
+
 
 
 class ImportFileError(Exception):
@@ -188,7 +192,8 @@ def _table(records: Iterator[tuple[int, list[str]]], name: str, max_rows: int, *
         if len(rows) >= max_rows:
             raise ImportFileError(f"{name} has more than {max_rows:,} rows; an import takes at most {max_rows:,}. "
                                   "Split it into smaller files.")
-        rows.append(tuple(c.strip() for c in cells))
+        # A cell our export made safe (`'+1 206…`) reads back as it was.
+        rows.append(tuple(unsafe_cell(c.strip()) for c in cells))
         numbers.append(number)
     if headers is None:
         raise ImportFileError(f"{name} has no header row and no data.")

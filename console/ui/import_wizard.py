@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 READ_TASK = "import-read"
-_MATCHES = ((MatchKey.EMAIL, "Email"), (MatchKey.PHONE, "Phone"), (MatchKey.REFERENCE, "Reference id"))
+_MATCHES = ((MatchKey.EMAIL, "Email"), (MatchKey.PHONE, "Phone"), (MatchKey.REFERENCE, "Reference id"),
+            (MatchKey.NONE, "Nothing (every row is a new customer)"))
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "windows-1252": "Windows-1252"}
 
 

@@ -124,3 +124,18 @@ def test_rows_written_under_the_export_headers_plan_back_to_the_same_values(tmp_
         assert op.kind is OpKind.CREATE
         assert op.values == {key: person.value(key) for key, _ in CORE_COLUMNS
                              if CLOVER.has_field(key) and person.value(key)}
+
+
+def test_matching_nothing_creates_every_valid_row_even_for_a_customer_already_there() -> None:
+    from console.domain.customer import Customer
+    from console.providers.clover.capabilities import CAPABILITIES
+    from console.services.import_plan import ImportPlanner, MatchKey
+    from console.services.import_reader import ImportTable
+
+    there = Customer(id="C1", given_name="Jane", email="jane@example.com")
+    table = ImportTable(headers=("First name", "Email"), rows=[("Jane", "jane@example.com"), ("Tom", "tom@x.com")],
+                        row_numbers=[2, 3])
+    by_email = ImportPlanner(CAPABILITIES, table.headers, ["given_name", "email"], [there]).plan(table)
+    assert [row.kind.value for row in by_email.rows] == ["unchanged", "create"]
+    nothing = ImportPlanner(CAPABILITIES, table.headers, ["given_name", "email"], [there], MatchKey.NONE).plan(table)
+    assert [row.kind.value for row in nothing.rows] == ["create", "create"]

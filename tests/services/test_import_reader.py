@@ -158,3 +158,12 @@ def test_any_bytes_give_a_table_or_an_import_file_error(data: bytes) -> None:
         return
     assert table.rows and len(table.rows) == len(table.row_numbers)
     assert all(len(row) == len(table.headers) for row in table.rows)
+
+
+def test_cells_our_export_made_safe_read_back_as_they_were(tmp_path: Path) -> None:
+    from console.services.spreadsheet_cells import safe_cell
+
+    path = tmp_path / "safe.csv"
+    path.write_text(f"Phone,Note\n{safe_cell('+1 206 555 0100')},{safe_cell('-minus')}\n'plain,x\n", encoding="utf-8")
+    table = read_file(path)
+    assert table.rows == [("+1 206 555 0100", "-minus"), ("'plain", "x")]
