@@ -392,6 +392,93 @@ class CustomerService:
             self._finish([ids[customer.id]] if customer.id in ids else [], record)
         return result
 
+    # -- bulk writes (capabilities.bulk_limit: Square's bulk endpoints) -----------------------------
+    async def create_many(self, items: Sequence[tuple[str, CustomerChanges]]) -> BulkResult:
+        """Create customers in the provider's bulk calls, keyed by each one's idempotency key (sent
+        again, a key gives back the customer it made). Each is its own journal entry: the intents
+        in one transaction before the call, the outcomes in one after; a refused item fails alone."""
+        await self._before_write()
+        refused: dict[str, e.ConsoleError] = {}
+        records: dict[str, tuple[WriteRecord, Customer | None]] = {}
+        for key, changes in items:
+            try:
+                self._refuse_card_numbers(changes.values)
+            except e.InvalidInputError as exc:
+                refused[key] = exc
+                continue
+            records[key] = (WriteRecord(WriteOp.CREATE, None, sent_values(changes)), None)
+        sending = {key: changes for key, changes in items if key in records}
+        return await self._bulk_recorded(records, refused, lambda: self.provider.create_many(sending))
+
+    async def update_many(self, items: Sequence[tuple[Customer, CustomerChanges]]) -> BulkResult:
+        """Update customers (each as read, with its version) in the provider's bulk calls, journaled as
+        `create_many`; results keyed by customer id."""
+        await self._before_write()
+        refused: dict[str, e.ConsoleError] = {}
+        records: dict[str, tuple[WriteRecord, Customer | None]] = {}
+        sending: list[tuple[Customer, CustomerChanges]] = []
+        for original, changes in items:
+            try:
+                self._refuse_card_numbers(changes.values)
+                self._refuse_clearing(original, changes)
+            except e.InvalidInputError as exc:
+                refused[original.id] = exc
+                continue
+            records[original.id] = (WriteRecord(WriteOp.UPDATE, original.id, sent_values(changes)), original)
+            sending.append((original, changes))
+        return await self._bulk_recorded(records, refused, lambda: self.provider.update_many(sending))
+
+    async def fetch_many(self, customer_ids: Sequence[str]) -> BulkResult:
+        """The provider's current copies of several customers in its bulk reads (the index updated)."""
+        result = await self.provider.get_many(customer_ids)
+        self.index.upsert([c for c in result.succeeded.values() if c is not None])
+        return result
+
+    async def _bulk_recorded(self, records: dict[str, tuple[WriteRecord, Customer | None]],
+                             refused: dict[str, e.ConsoleError], send: Callable[[], Awaitable[BulkResult]]
+                             ) -> BulkResult:
+        keys = list(records)
+        entry_ids = dict(zip(keys, await self._intend([records[k] for k in keys]), strict=False))
+        result = BulkResult(succeeded={}, failed={})
+        if keys:
+            try:
+                result = await send()
+            except BaseException as exc:
+                self._after_writes(keys, [replace(records[k][0], error=exc) for k in keys], entry_ids)
+                raise
+        finished: list[WriteRecord] = []
+        for key in keys:
+            record, customer = records[key][0], result.succeeded.get(key)
+            if key in result.failed or customer is None:
+                error = result.failed.get(key) or e.ProtocolError(f"{self.provider.name} said nothing about one "
+                                                                  "of the customers.", provider=self.provider.name)
+                result.failed[key] = error
+                finished.append(replace(record, error=error))
+            else:
+                finished.append(replace(record, customer_id=customer.id, customer=customer))
+        self.index.upsert([r.customer for r in finished if r.customer is not None])
+        self._after_writes(keys, finished, entry_ids)
+        result.failed.update(refused)
+        return result
+
+    def _after_writes(self, keys: list[str], records: list[WriteRecord], entry_ids: dict[str, str]) -> None:
+        """The after-write hooks and the journal's outcomes for a bulk write (the local copy and the
+        outcomes each in one transaction)."""
+        for hook in list(self.after_write):
+            if hook == self._keep_locally and self.local is not None:
+                saved = [r.customer for r in records if r.succeeded and r.customer is not None]
+                if saved:
+                    self.local.save_page(saved)
+                continue
+            for record in records:
+                try:
+                    hook(record)
+                except Exception:
+                    log.exception("an after-write hook failed (%s)", record.operation)
+        if self.journal is not None:
+            self.journal.finish_many([(entry_ids[k], finish_of(r)) for k, r in zip(keys, records, strict=True)
+                                      if k in entry_ids and not isinstance(r.error, asyncio.CancelledError)])
+
     # -- group membership ---------------------------------------------------------------------
     async def set_group(self, customer: Customer, group_id: str, member: bool) -> Customer:
         """Add `customer` to the group or take it out; returns the provider's copy afterwards."""
