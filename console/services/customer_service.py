@@ -48,6 +48,7 @@ __all__ = ["CustomerService", "LoadProgress", "changed_by_others", "changes_appl
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Each = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]   # sends one request (a job's limiter)
 
 
 class CustomerService:
@@ -392,11 +393,13 @@ class CustomerService:
             self._finish([ids[customer.id]] if customer.id in ids else [], record)
         return result
 
-    # -- bulk writes (capabilities.bulk_limit: Square's bulk endpoints) -----------------------------
-    async def create_many(self, items: Sequence[tuple[str, CustomerChanges]]) -> BulkResult:
-        """Create customers in the provider's bulk calls, keyed by each one's idempotency key (sent
-        again, a key gives back the customer it made). Each is its own journal entry: the intents
-        in one transaction before the call, the outcomes in one after; a refused item fails alone."""
+    # -- many writes at once (a job's): the provider's bulk calls where it has them -----------------
+    async def create_many(self, items: Sequence[tuple[str, CustomerChanges]], *,
+                          each: Each | None = None) -> BulkResult:
+        """Create customers, keyed by each one's idempotency key: in the provider's bulk calls where it
+        has them (a key sent again gives back the customer it made), else one request each, all at
+        once, each through `each` (a job's rate limit). Each is its own journal entry: the intents in
+        one transaction before anything is sent, the outcomes in one after; a refused item fails alone."""
         await self._before_write()
         refused: dict[str, e.ConsoleError] = {}
         records: dict[str, tuple[WriteRecord, Customer | None]] = {}
@@ -408,15 +411,19 @@ class CustomerService:
                 continue
             records[key] = (WriteRecord(WriteOp.CREATE, None, sent_values(changes)), None)
         sending = {key: changes for key, changes in items if key in records}
-        return await self._bulk_recorded(records, refused, lambda: self.provider.create_many(sending))
+        if self.capabilities.bulk_limit:
+            return await self._bulk_recorded(records, refused, lambda: _through(
+                each, lambda: self.provider.create_many(sending)))
+        return await self._bulk_recorded(records, refused, lambda: _one_each(
+            list(sending), lambda key: self._create(sending[key], key), each))
 
-    async def update_many(self, items: Sequence[tuple[Customer, CustomerChanges]]) -> BulkResult:
-        """Update customers (each as read, with its version) in the provider's bulk calls, journaled as
-        `create_many`; results keyed by customer id."""
+    async def update_many(self, items: Sequence[tuple[Customer, CustomerChanges]], *,
+                          each: Each | None = None) -> BulkResult:
+        """Update customers (each as read), as `create_many` does; results keyed by customer id."""
         await self._before_write()
         refused: dict[str, e.ConsoleError] = {}
         records: dict[str, tuple[WriteRecord, Customer | None]] = {}
-        sending: list[tuple[Customer, CustomerChanges]] = []
+        sending: dict[str, tuple[Customer, CustomerChanges]] = {}
         for original, changes in items:
             try:
                 self._refuse_card_numbers(changes.values)
@@ -425,13 +432,29 @@ class CustomerService:
                 refused[original.id] = exc
                 continue
             records[original.id] = (WriteRecord(WriteOp.UPDATE, original.id, sent_values(changes)), original)
-            sending.append((original, changes))
-        return await self._bulk_recorded(records, refused, lambda: self.provider.update_many(sending))
+            sending[original.id] = (original, changes)
+        if self.capabilities.bulk_limit:
+            return await self._bulk_recorded(records, refused, lambda: _through(
+                each, lambda: self.provider.update_many(list(sending.values()))))
+        return await self._bulk_recorded(records, refused, lambda: _one_each(
+            list(sending), lambda key: self._send_update(*sending[key]), each))
 
-    async def fetch_many(self, customer_ids: Sequence[str]) -> BulkResult:
-        """The provider's current copies of several customers in its bulk reads (the index updated)."""
-        result = await self.provider.get_many(customer_ids)
-        self.index.upsert([c for c in result.succeeded.values() if c is not None])
+    async def fetch_many(self, customer_ids: Sequence[str], *, each: Each | None = None) -> BulkResult:
+        """The provider's current copies of several customers (its bulk reads where it has them), the
+        index and the local copy updated; those not found are in `failed`."""
+        if self.capabilities.bulk_limit:
+            result = await _through(each, lambda: self.provider.get_many(customer_ids))
+        else:
+            result = await _one_each(list(customer_ids), self.provider.get, each)
+        found = [c for c in result.succeeded.values() if c is not None]
+        self.index.upsert(found)
+        gone = [i for i, error in result.failed.items() if isinstance(error, e.NotFoundError)]
+        self.index.remove(gone)
+        if self.local is not None:
+            if found:
+                self.local.save_page(found)
+            if gone:
+                self.local.remove(gone)
         return result
 
     async def _bulk_recorded(self, records: dict[str, tuple[WriteRecord, Customer | None]],
@@ -535,3 +558,20 @@ class CustomerService:
         journal (`before`: the customer as it was, for the journal's before values)."""
         await self._before_write()
         return await self._recorded(record, send(), before)
+
+
+async def _through(each: Each | None, send: Callable[[], Awaitable[T]]) -> T:
+    return await (each(send) if each is not None else send())
+
+
+async def _one_each(keys: list[str], send: Callable[[str], Awaitable[Customer]], each: Each | None) -> BulkResult:
+    """One request per key, all at once (each through `each`); per-key results, as a bulk call gives them."""
+    result = BulkResult(succeeded={}, failed={})
+
+    async def one(key: str) -> None:
+        try:
+            result.succeeded[key] = await _through(each, lambda: send(key))
+        except e.ConsoleError as exc:
+            result.failed[key] = exc
+    await asyncio.gather(*(one(key) for key in keys))
+    return result

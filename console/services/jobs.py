@@ -87,8 +87,8 @@ class JobStore:
         at = _now()
 
         def write(connection: Any) -> None:
-            for op in ops:
-                jobs.mark_sending(connection, op.job_id, op.seq, at)
+            for job_id in {op.job_id for op in ops}:
+                jobs.mark_sending_many(connection, job_id, [op.seq for op in ops if op.job_id == job_id], at)
         await self.commits.write(write)
 
     async def finish(self, op: JobOp, state: OpState, *, result_id: str | None = None,
@@ -99,8 +99,9 @@ class JobStore:
         from console.store import jobs
 
         def write(connection: Any) -> None:
-            for op, state, result_id, error in outcomes:
-                jobs.finish_op(connection, op.job_id, op.seq, state, result_id=result_id, error=error)
+            for job_id in {op.job_id for op, *_ in outcomes}:
+                jobs.finish_many(connection, job_id, [(op.seq, state, result, error)
+                                                      for op, state, result, error in outcomes if op.job_id == job_id])
         await self.commits.write(write)
 
 
@@ -126,8 +127,9 @@ class JobRunner:
         self._stop = JobState.CANCELLED
 
     @property
-    def bulk_limit(self) -> int:
-        return self.service.capabilities.bulk_limit
+    def unit_size(self) -> int:
+        """Operations sent as one group: a bulk call's worth, or as many as may be out at once."""
+        return self.service.capabilities.bulk_limit or self.limiter.budget.at_once
 
     async def run(self, job_id: str) -> Job:
         """Send what is left of the job (after a pause or a crash too); the job as it ends. A cancel
@@ -151,31 +153,28 @@ class JobRunner:
         return job
 
     def _units(self, ops: list[JobOp]) -> Iterator[list[JobOp]]:
-        """What one worker sends at a time: one operation, or (bulk endpoints) a run of creates or of
-        updates up to the provider's bulk limit."""
-        batch: list[JobOp] = []
+        """Runs of one kind of operation, in the planned order, up to `unit_size` each."""
+        unit: list[JobOp] = []
         for op in ops:
-            if batch and (batch[0].planned.kind is not op.planned.kind or len(batch) >= self.bulk_limit):
-                yield batch   # in the planned order: a run ends where another kind of operation comes
-                batch = []
-            if self.bulk_limit and op.planned.kind is not OpKind.DELETE:
-                batch.append(op)
-            else:
-                yield [op]
-        if batch:
-            yield batch
+            if unit and (unit[0].planned.kind is not op.planned.kind or len(unit) >= self.unit_size):
+                yield unit
+                unit = []
+            unit.append(op)
+        if unit:
+            yield unit
 
     async def _workers(self, units: Iterator[list[JobOp]]) -> None:
+        """Two groups on the way at a time, so the next group's requests follow the last one's without
+        waiting for its outcomes to be written (the limiter keeps the number in flight)."""
         async def worker() -> None:
-            for unit in units:   # shared: each unit goes to the first worker free
+            for unit in units:   # shared: each group goes to the first worker free
                 if self._stop is not None:
                     return
-                if not self.bulk_limit or unit[0].planned.kind is OpKind.DELETE:
-                    await self._one(unit[0])
-                else:
-                    await self._many(unit)
+                await self._unit(unit)
 
-        done = await asyncio.gather(*(worker() for _ in range(self.limiter.budget.at_once)), return_exceptions=True)
+        # A group is one bulk call (as many groups as calls may be out) or as many requests as may be out.
+        workers = max(2, self.limiter.budget.at_once) if self.service.capabilities.bulk_limit else 2
+        done = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
         for result in done:   # every worker has stopped (nothing left half-done) before one's error is raised
             if isinstance(result, BaseException):
                 raise result
@@ -206,17 +205,6 @@ class JobRunner:
         async with self.limiter.slot():
             return await send()
 
-    async def _one(self, op: JobOp) -> None:
-        if await self._found_before(op):
-            return
-        await self._sending([op])
-        try:
-            result = await self._limited(lambda: self._send(op.planned, op.idempotency_key))
-        except e.ConsoleError as exc:
-            await self._finished([(op, OpState.FAILED, None, _failure(exc))])
-            return
-        await self._finished([(op, OpState.DONE, result, None)])
-
     async def _found_before(self, op: JobOp) -> bool:
         """A create left sending by a crash at a provider without idempotency keys, found landed (and done)."""
         if (op.state is not OpState.SENDING or op.planned.kind is not OpKind.CREATE
@@ -229,31 +217,44 @@ class JobRunner:
         await self._finished([(op, OpState.DONE, found, None)])
         return True
 
-    async def _many(self, ops: list[JobOp]) -> None:
-        """A run of creates or updates in the provider's bulk calls (one journal entry per customer)."""
+    async def _unit(self, ops: list[JobOp]) -> None:
+        """A group of one kind of operation: marked sending together, sent through the service's many-
+        at-once writes (one journal entry per customer; the intents, and then the outcomes, each in
+        one transaction), each request within the budget, their outcomes written together."""
         kind = ops[0].planned.kind
         ops = [op for op in ops if not await self._found_before(op)]
+        if not ops:
+            return
         await self._sending(ops)
+        service, each = self.service, self._limited
         outcomes: list[Outcome] = []
         keyed = {(op.idempotency_key if kind is OpKind.CREATE else op.planned.customer_id or ""): op for op in ops}
         try:
             if kind is OpKind.CREATE:
                 items = [(key, _changes(op.planned)) for key, op in keyed.items()]
-                result = await self._limited(lambda: self.service.create_many(items))
+                result = await service.create_many(items, each=each)
             else:
-                read = await self._limited(lambda: self.service.fetch_many(list(keyed)))
+                read = await service.fetch_many(list(keyed), each=each)
                 for customer_id, error in read.failed.items():
-                    if customer_id in keyed:
-                        outcomes.append((keyed.pop(customer_id), OpState.FAILED, None, _failure(error)))
-                current = [(c, _changes(keyed[i].planned)) for i, c in read.succeeded.items() if c and i in keyed]
-                result = await self._limited(lambda: self.service.update_many(current))
+                    op = keyed.pop(customer_id)
+                    if kind is OpKind.DELETE and isinstance(error, e.NotFoundError):
+                        # Gone already: what was asked (or our own earlier attempt, whose answer was lost).
+                        outcomes.append((op, OpState.DONE, customer_id, None))
+                    else:
+                        outcomes.append((op, OpState.FAILED, None, _failure(error)))
+                current = [c for i, c in read.succeeded.items() if c is not None and i in keyed]
+                if kind is OpKind.UPDATE:
+                    result = await service.update_many([(c, _changes(keyed[c.id].planned)) for c in current],
+                                                       each=each)
+                else:
+                    result = await each(lambda: service.delete_many(current)) if current else read
         except e.ConsoleError as exc:
             await self._finished(outcomes + [(op, OpState.FAILED, None, _failure(exc)) for op in keyed.values()])
             return
         for key, op in keyed.items():
-            customer = result.succeeded.get(key)
-            if customer is not None:
-                outcomes.append((op, OpState.DONE, customer.id, None))
+            if key in result.succeeded and key not in result.failed:
+                customer = result.succeeded[key]
+                outcomes.append((op, OpState.DONE, customer.id if customer is not None else key, None))
             else:
                 outcomes.append((op, OpState.FAILED, None, _failure(result.failed.get(key))))
         await self._finished(outcomes)
@@ -266,25 +267,6 @@ class JobRunner:
         found = await find_created(self.service.provider, CustomerChanges(values=dict(op.planned.values)), attempt,
                                    quiet=True)
         return found.id if found is not None else None
-
-    async def _send(self, planned: PlannedOp, key: str) -> str | None:
-        service = self.service
-        changes = _changes(planned)
-        if planned.kind is OpKind.CREATE:
-            return (await service.create(changes, idempotency_key=key)).id
-        assert planned.customer_id is not None
-        try:
-            current = await service.fetch(planned.customer_id)
-        except e.NotFoundError:
-            if planned.kind is OpKind.DELETE:
-                return planned.customer_id   # gone already: what was asked (or our own earlier attempt)
-            raise
-        if planned.kind is OpKind.UPDATE:
-            return (await service.update(current, changes)).id
-        result = await service.delete_many([current])
-        if result.failed:
-            raise next(iter(result.failed.values()))
-        return planned.customer_id
 
 
 def _failure(error: BaseException | None) -> str:

@@ -205,10 +205,7 @@ class AccountJournal:
             return None
         workspace = self.journal.workspace
 
-        def write(connection: Any) -> None:
-            for entry_id, finish in outcomes:
-                journal.record_finish(connection, entry_id, finish, _now())
-        future = GroupCommit.of(workspace).queue(write)
+        future = GroupCommit.of(workspace).queue(lambda c: journal.record_finishes(c, outcomes, _now()))
         workspace._logged(future, "journaling an outcome")
         return future
 

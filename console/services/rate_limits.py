@@ -28,6 +28,7 @@ class Budget:
 
 
 DEFAULT = Budget(per_second=10, at_once=2)
+LATE_ALLOWANCE = 0.2   # of an interval: how much lateness the next start may make up
 BUDGETS = {"clover": Budget(MAX_PER_SECOND / RATE_WINDOW_S, MAX_IN_FLIGHT), "digital-river": Budget(25, 1),
            "square": DEFAULT, "authorize-net": DEFAULT, "payarc": DEFAULT}
 
@@ -61,10 +62,14 @@ class RateLimiter:
                 await asyncio.sleep(wait)
             return
         async with self._lock:
-            wait = self._next - self.clock()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._next = max(self._next, self.clock()) + 1 / self.budget.per_second
+            interval = 1 / self.budget.per_second
+            now = self.clock()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+                now = self.clock()
+            # The next start is due an interval after this one was due: a start a little late (the
+            # loop was busy) is made up by the next one rather than pushing every later start back.
+            self._next = max(self._next, now - interval * LATE_ALLOWANCE) + interval
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
