@@ -184,12 +184,17 @@ class JobRunner:
         for op in ops:
             self._counts[op.state.value] -= 1
             self._counts[OpState.SENDING.value] += 1
+        self._report()
 
     async def _finished(self, outcomes: Sequence[Outcome]) -> None:
         await self.store.finish_many(outcomes)
         for _op, state, _result, _error in outcomes:
             self._counts[OpState.SENDING.value] -= 1
             self._counts[state.value] += 1
+        self._report()
+
+    def _report(self) -> None:
+        """Progress as the workspace now holds it (after each group is marked sending, and once it is done)."""
         if self.on_progress is not None and self._job is not None:
             self.on_progress(replace(self._job, state=JobState.RUNNING,
                                      counts={k: v for k, v in self._counts.items() if v > 0}))

@@ -47,8 +47,10 @@ async def test_a_job_sends_each_planned_write_and_journals_it(open_demo: OpenDem
     runner = JobRunner(store, service, limiter=RateLimiter(FAST), on_progress=lambda j: seen.append(j.counts))
     job = await runner.run(job_id)
     assert job.state is JobState.FINISHED and job.counts == {"done": 3}
-    # Progress after each group (one operation here); the next group is on its way meanwhile.
-    assert seen[0] == {"done": 1, "sending": 1, "pending": 1}
+    # Progress as each group (one operation here) is marked sending and as it is done; the next group
+    # is on its way meanwhile.
+    assert seen[:2] == [{"sending": 1, "pending": 2}, {"sending": 2, "pending": 1}]
+    assert {"done": 1, "sending": 1, "pending": 1} in seen
     ops = await store.operations(job_id)
     created = ops[0].result_id
     assert created is not None and (await service.provider.get(created)).email == "job.new@example.com"
