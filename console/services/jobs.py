@@ -128,8 +128,9 @@ class JobRunner:
 
     @property
     def unit_size(self) -> int:
-        """Operations sent as one group: a bulk call's worth, or as many as may be out at once."""
-        return self.service.capabilities.bulk_limit or self.limiter.budget.at_once
+        """Operations sent as one group: a bulk call's worth, or twice as many as may be out at once (the
+        limiter keeps the number out; larger groups mean fewer transactions an operation)."""
+        return self.service.capabilities.bulk_limit or 2 * self.limiter.budget.at_once
 
     async def run(self, job_id: str) -> Job:
         """Send what is left of the job (after a pause or a crash too); the job as it ends. A cancel
@@ -172,8 +173,9 @@ class JobRunner:
                     return
                 await self._unit(unit)
 
-        # A group is one bulk call (as many groups as calls may be out) or as many requests as may be out.
-        workers = max(2, self.limiter.budget.at_once) if self.service.capabilities.bulk_limit else 2
+        # A group is one bulk call (twice as many groups as calls may be out, so one group's database
+        # work overlaps another's call) or twice as many requests as may be out.
+        workers = max(2, 2 * self.limiter.budget.at_once) if self.service.capabilities.bulk_limit else 2
         done = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
         for result in done:   # every worker has stopped (nothing left half-done) before one's error is raised
             if isinstance(result, BaseException):

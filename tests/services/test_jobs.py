@@ -65,23 +65,23 @@ async def test_pause_stops_between_operations_and_a_run_resumes_cancel_skips_the
         open_demo: OpenDemo, journal: Journal) -> None:
     demo = await _journaled(open_demo, journal, "authorize-net")   # one request an update: no bulk calls
     service, store = demo.service, _store(journal)
-    customers = list(service.index)[:6]
+    customers = list(service.index)[:10]
     planned = [PlannedOp(OpKind.UPDATE, c.id, values={"description": f"job {n}"}) for n, c in enumerate(customers)]
     job_id = await store.create("Notes", demo.session.account.id, "authorize-net", planned)
     runner = JobRunner(store, service, limiter=RateLimiter(FAST))
     runner.on_progress = lambda j: runner.pause() if j.counts.get("done") == 2 else None
     job = await runner.run(job_id)
-    # The group already on its way when the pause came (one operation here) is finished, not left half-done.
-    assert job.state is JobState.PAUSED and job.counts == {"done": 3, "pending": 3}
+    # The groups on their way when the pause came (two of two operations here) are finished, not left half-done.
+    assert job.state is JobState.PAUSED and job.counts == {"done": 4, "pending": 6}
     assert [j.id for j in await store.unfinished()] == [job_id]   # offered to resume at the next start
 
-    runner.on_progress = lambda j: runner.cancel() if j.counts.get("done") == 4 else None
+    runner.on_progress = lambda j: runner.cancel() if j.counts.get("done") == 6 else None
     job = await runner.run(job_id)
-    assert job.state is JobState.CANCELLED and job.counts == {"done": 5, "skipped": 1}
+    assert job.state is JobState.CANCELLED and job.counts == {"done": 8, "skipped": 2}
     ops = await store.operations(job_id)
-    assert [(await service.provider.get(o.planned.customer_id or "")).value("description") for o in ops[:5]] == [
-        f"job {n}" for n in range(5)]
-    assert all(o.state is OpState.SKIPPED and o.error == "cancelled" for o in ops[5:])
+    assert [(await service.provider.get(o.planned.customer_id or "")).value("description") for o in ops[:8]] == [
+        f"job {n}" for n in range(8)]
+    assert all(o.state is OpState.SKIPPED and o.error == "cancelled" for o in ops[8:])
     assert await store.unfinished() == []
 
 

@@ -130,7 +130,7 @@ async def test_cancel_while_groups_are_out_finishes_them_and_skips_the_rest(
         open_demo: OpenDemo, journal: Journal, kind: str) -> None:
     demo = await _journaled(open_demo, journal, kind)
     store = JobStore(journal.workspace, "ada")
-    job_id = await store.create("Cancelled", demo.session.account.id, kind, _creates(250 if kind == "square" else 12,
+    job_id = await store.create("Cancelled", demo.session.account.id, kind, _creates(450 if kind == "square" else 12,
                                                                                      "Cut"))
     runner = JobRunner(store, demo.service, limiter=RateLimiter(Budget(1000, 2)))
     runner.on_progress = lambda j: runner.cancel()
