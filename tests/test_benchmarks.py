@@ -103,3 +103,10 @@ def test_warm_start_prints_rows_painted_and_searchable_from_the_database() -> No
     pairs = [tuple(map(int, pair.split("/"))) for pair in runs[1].split(", ")]
     assert len(pairs) == 2 and all(painted <= searchable for painted, searchable in pairs), pairs
     assert "20,000 customers of the demo Square account in the workspace database" in out
+
+
+def test_every_figure_has_its_runner_the_jobs_figures_included(run: Any) -> None:
+    assert set(run.RUNNERS) == set(run.FIGURES)
+    assert {"P12", "P13", "P14"} <= set(run.FIGURES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**P12, P13, P14**" in readme   # each figure's baseline is described there
