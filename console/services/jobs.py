@@ -165,8 +165,8 @@ class JobRunner:
             yield unit
 
     async def _workers(self, units: Iterator[list[JobOp]]) -> None:
-        """Two groups on the way at a time, so the next group's requests follow the last one's without
-        waiting for its outcomes to be written (the limiter keeps the number in flight)."""
+        """Several groups on their way at a time, so the next group's requests follow the last one's
+        without waiting for its outcomes to be written (the limiter keeps the number in flight)."""
         async def worker() -> None:
             for unit in units:   # shared: each group goes to the first worker free
                 if self._stop is not None:

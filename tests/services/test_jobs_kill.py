@@ -21,9 +21,10 @@ from tests.services.job_child import open_service
 
 ROOT = Path(__file__).resolve().parents[2]
 # (rows, done before the kill, the emulator's answer time in ms): Square sends 100 a call, two calls
-# out at a time; Clover one request a row, 5 at once. Each time a group is done the next one is
-# marked sending and goes, so while the one answer is awaited another group is out.
-SIZES = {"square": (250, 100, 400), "clover": (16, 5, 200)}
+# out and four groups on their way; Clover one request a row, 5 at once, in groups of 10, two on
+# their way. The rows are enough that a group is marked sending after the first is done; the child
+# is killed then, with that group's requests (and others) out.
+SIZES = {"square": (600, 100, 300), "clover": (40, 10, 200)}
 
 
 @pytest.fixture
