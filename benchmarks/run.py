@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11", "P15", "P16", "P17", "PD")
+FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11", "P12", "P13", "P14", "P15",
+           "P16", "P17", "PD")
 SEARCH_QUERY = "marti"  # typed one key at a time, then one more key (6 in all): see _query()
 SEARCH_REPEATS = 4  # the query is typed this many times (from an empty field each time), in the app and the baseline
 DEMO_RUNS = 3  # PD: generations of the demo people, and as many of the baseline, interleaved
@@ -598,6 +599,25 @@ def p11_journal(sizes: Sizes) -> None:
     p11_history_window(quick, line=line, note=note, make_context=make_context, run_on_qasync=run_on_qasync)
 
 
+# -- P12, P13, P14 jobs (benchmarks/jobs.py) ---------------------------------------------------
+def p12_square_job(sizes: Sizes) -> None:
+    from benchmarks.jobs import p12_square_bulk
+
+    p12_square_bulk(sizes.startup_runs < 5, line=line, note=note, serve_emulator=serve_emulator)
+
+
+def p13_authorize_net_job(sizes: Sizes) -> None:
+    from benchmarks.jobs import p13_authorize_net
+
+    p13_authorize_net(sizes.startup_runs < 5, line=line, note=note, serve_emulator=serve_emulator)
+
+
+def p14_clover_job(sizes: Sizes) -> None:
+    from benchmarks.jobs import p14_clover
+
+    p14_clover(sizes.startup_runs < 5, line=line, note=note, serve_emulator=serve_emulator)
+
+
 # -- P15 export (benchmarks/export.py) ---------------------------------------------------------
 def p15_export(sizes: Sizes) -> None:
     from benchmarks.export import p15_export as run
@@ -855,7 +875,8 @@ def p10_incremental(sizes: Sizes) -> None:
 RUNNERS: dict[str, Callable[[Sizes], None]] = {
     "P1": p1_startup, "P2": p2_search, "P3": p3_authorize_net, "P4": p4_square, "P5": p5_memory,
     "P6": p6_responsiveness, "P7": p7_sort, "P8": p8_all_accounts, "P9": p9_warm_start,
-    "P10": p10_incremental, "P11": p11_journal, "P15": p15_export, "P16": p16_duplicates_quality,
+    "P10": p10_incremental, "P11": p11_journal, "P12": p12_square_job, "P13": p13_authorize_net_job,
+    "P14": p14_clover_job, "P15": p15_export, "P16": p16_duplicates_quality,
     "P17": p17_duplicates_scan, "PD": pd_demo_data,
 }
 

@@ -111,3 +111,10 @@ def test_the_export_figure_prints_its_time_and_its_longest_event_loop_gap() -> N
         "P15a customer export, 10,000 rows to CSV ", "P15b longest event-loop gap during the export "]
     assert re.search(r" \| target <=3 s \| (met|missed)$", lines[0]), lines[0]
     assert re.search(r" \| target <=25 ms \| (met|missed)$", lines[1]), lines[1]
+
+
+def test_every_figure_has_its_runner_the_jobs_figures_included(run: Any) -> None:
+    assert set(run.RUNNERS) == set(run.FIGURES)
+    assert {"P12", "P13", "P14"} <= set(run.FIGURES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**P12, P13, P14**" in readme   # each figure's baseline is described there

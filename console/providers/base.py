@@ -135,6 +135,24 @@ class CustomerProvider(ABC):
     async def delete(self, customer: Customer) -> None:
         """Delete `customer` (with its version where the provider checks one)."""
 
+    @property
+    def account_concurrency(self) -> int | None:
+        """How many requests the account's own settings allow at once (None: it has no such option)."""
+        return None
+
+    # -- bulk writes (capabilities.bulk_limit > 0; up to that many per call) -------------------
+    async def create_many(self, items: Mapping[str, CustomerChanges]) -> BulkResult:
+        """Create customers together; `items` maps each one's idempotency key to its values."""
+        raise self._unsupported("Creating customers in bulk")
+
+    async def update_many(self, items: Sequence[tuple[Customer, CustomerChanges]]) -> BulkResult:
+        """Update customers together, each guarded by its version; results keyed by customer id."""
+        raise self._unsupported("Updating customers in bulk")
+
+    async def get_many(self, customer_ids: Sequence[str]) -> BulkResult:
+        """Read customers together; results keyed by customer id."""
+        raise self._unsupported("Reading customers in bulk")
+
     async def delete_many(self, customers: Sequence[Customer]) -> BulkResult:
         """Delete several customers; providers with a bulk endpoint override this."""
         result = BulkResult(succeeded={}, failed={})

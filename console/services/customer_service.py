@@ -49,6 +49,7 @@ __all__ = ["CustomerService", "LoadProgress", "changed_by_others", "changes_appl
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Each = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]   # sends one request (a job's limiter)
 
 
 class CustomerService:
@@ -145,14 +146,17 @@ class CustomerService:
         finally:
             self.journal_group = outer
 
-    async def _intend(self, records: Sequence[tuple[WriteRecord, Customer | None]]) -> list[str]:
+    async def _intend(self, records: Sequence[tuple[WriteRecord, Customer | None]],
+                      links: Sequence[Mapping[str, str]] | None = None) -> list[str]:
         """Journal what the writes are about to change, on disk before anything is sent ([] when
-        no journal is kept). A journal that cannot be written is logged; the write still goes."""
+        no journal is kept); `links` are each record's own (a copy's source). A journal that cannot be
+        written is logged; the write still goes."""
         if self.journal is None:
             return []
-        intents = [self.journal.intent_of(record, before, self._name_for(record, before),
-                                          group_id=self.journal_group, **{**self.journal_links, **current_links()})
-                   for record, before in records]
+        shared = {**self.journal_links, **current_links()}
+        intents = [self.journal.intent_of(record, before, self._name_for(record, before), group_id=self.journal_group,
+                                          **{**shared, **(links[n] if links else {})})
+                   for n, (record, before) in enumerate(records)]
         try:
             return await self.journal.intend(intents)
         except Exception:
@@ -393,6 +397,116 @@ class CustomerService:
             self._finish([ids[customer.id]] if customer.id in ids else [], record)
         return result
 
+    # -- many writes at once (a job's): the provider's bulk calls where it has them -----------------
+    async def create_many(self, items: Sequence[tuple[str, CustomerChanges]], *, each: Each | None = None,
+                          links: Mapping[str, Mapping[str, str]] | None = None) -> BulkResult:
+        """Create customers, keyed by each one's idempotency key: in the provider's bulk calls where it
+        has them (a key sent again gives back the customer it made), else one request each, all at
+        once, each through `each` (a job's rate limit). Each is its own journal entry: the intents in
+        one transaction before anything is sent, the outcomes in one after; a refused item fails alone."""
+        await self._before_write()
+        refused: dict[str, e.ConsoleError] = {}
+        records: dict[str, tuple[WriteRecord, Customer | None]] = {}
+        for key, changes in items:
+            try:
+                self._refuse_card_numbers(changes.values)
+            except e.InvalidInputError as exc:
+                refused[key] = exc
+                continue
+            records[key] = (WriteRecord(WriteOp.CREATE, None, sent_values(changes)), None)
+        sending = {key: changes for key, changes in items if key in records}
+        if self.capabilities.bulk_limit:
+            return await self._bulk_recorded(records, refused, lambda: _through(
+                each, lambda: self.provider.create_many(sending)), links)
+        return await self._bulk_recorded(records, refused, lambda: _one_each(
+            list(sending), lambda key: self._create(sending[key], key), each), links)
+
+    async def update_many(self, items: Sequence[tuple[Customer, CustomerChanges]], *,
+                          each: Each | None = None) -> BulkResult:
+        """Update customers (each as read), as `create_many` does; results keyed by customer id."""
+        await self._before_write()
+        refused: dict[str, e.ConsoleError] = {}
+        records: dict[str, tuple[WriteRecord, Customer | None]] = {}
+        sending: dict[str, tuple[Customer, CustomerChanges]] = {}
+        for original, changes in items:
+            try:
+                self._refuse_card_numbers(changes.values)
+                self._refuse_clearing(original, changes)
+            except e.InvalidInputError as exc:
+                refused[original.id] = exc
+                continue
+            records[original.id] = (WriteRecord(WriteOp.UPDATE, original.id, sent_values(changes)), original)
+            sending[original.id] = (original, changes)
+        if self.capabilities.bulk_limit:
+            return await self._bulk_recorded(records, refused, lambda: _through(
+                each, lambda: self.provider.update_many(list(sending.values()))))
+        return await self._bulk_recorded(records, refused, lambda: _one_each(
+            list(sending), lambda key: self._send_update(*sending[key]), each))
+
+    async def fetch_many(self, customer_ids: Sequence[str], *, each: Each | None = None) -> BulkResult:
+        """The provider's current copies of several customers (its bulk reads where it has them), the
+        index and the local copy updated; those not found are in `failed`."""
+        if self.capabilities.bulk_limit:
+            result = await _through(each, lambda: self.provider.get_many(customer_ids))
+        else:
+            result = await _one_each(list(customer_ids), self.provider.get, each)
+        found = [c for c in result.succeeded.values() if c is not None]
+        self.index.upsert(found)
+        gone = [i for i, error in result.failed.items() if isinstance(error, e.NotFoundError)]
+        self.index.remove(gone)
+        if self.local is not None:
+            if found:
+                self.local.save_page(found)
+            if gone:
+                self.local.remove(gone)
+        return result
+
+    async def _bulk_recorded(self, records: dict[str, tuple[WriteRecord, Customer | None]],
+                             refused: dict[str, e.ConsoleError], send: Callable[[], Awaitable[BulkResult]],
+                             links: Mapping[str, Mapping[str, str]] | None = None) -> BulkResult:
+        keys = list(records)
+        own = [links.get(k, {}) for k in keys] if links else None
+        entry_ids = dict(zip(keys, await self._intend([records[k] for k in keys], own), strict=False))
+        result = BulkResult(succeeded={}, failed={})
+        if keys:
+            try:
+                result = await send()
+            except BaseException as exc:
+                self._after_writes(keys, [replace(records[k][0], error=exc) for k in keys], entry_ids)
+                raise
+        finished: list[WriteRecord] = []
+        for key in keys:
+            record, customer = records[key][0], result.succeeded.get(key)
+            if key in result.failed or customer is None:
+                error = result.failed.get(key) or e.ProtocolError(f"{self.provider.name} said nothing about one "
+                                                                  "of the customers.", provider=self.provider.name)
+                result.failed[key] = error
+                finished.append(replace(record, error=error))
+            else:
+                finished.append(replace(record, customer_id=customer.id, customer=customer))
+        self.index.upsert([r.customer for r in finished if r.customer is not None])
+        self._after_writes(keys, finished, entry_ids)
+        result.failed.update(refused)
+        return result
+
+    def _after_writes(self, keys: list[str], records: list[WriteRecord], entry_ids: dict[str, str]) -> None:
+        """The after-write hooks and the journal's outcomes for a bulk write (the local copy and the
+        outcomes each in one transaction)."""
+        for hook in list(self.after_write):
+            if hook == self._keep_locally and self.local is not None:
+                saved = [r.customer for r in records if r.succeeded and r.customer is not None]
+                if saved:
+                    self.local.save_page(saved)
+                continue
+            for record in records:
+                try:
+                    hook(record)
+                except Exception:
+                    log.exception("an after-write hook failed (%s)", record.operation)
+        if self.journal is not None:
+            self.journal.finish_many([(entry_ids[k], finish_of(r)) for k, r in zip(keys, records, strict=True)
+                                      if k in entry_ids and not isinstance(r.error, asyncio.CancelledError)])
+
     # -- group membership ---------------------------------------------------------------------
     async def set_group(self, customer: Customer, group_id: str, member: bool) -> Customer:
         """Add `customer` to the group or take it out; returns the provider's copy afterwards."""
@@ -449,3 +563,20 @@ class CustomerService:
         journal (`before`: the customer as it was, for the journal's before values)."""
         await self._before_write()
         return await self._recorded(record, send(), before)
+
+
+async def _through(each: Each | None, send: Callable[[], Awaitable[T]]) -> T:
+    return await (each(send) if each is not None else send())
+
+
+async def _one_each(keys: list[str], send: Callable[[str], Awaitable[Customer]], each: Each | None) -> BulkResult:
+    """One request per key, all at once (each through `each`); per-key results, as a bulk call gives them."""
+    result = BulkResult(succeeded={}, failed={})
+
+    async def one(key: str) -> None:
+        try:
+            result.succeeded[key] = await _through(each, lambda: send(key))
+        except e.ConsoleError as exc:
+            result.failed[key] = exc
+    await asyncio.gather(*(one(key) for key in keys))
+    return result

@@ -1,24 +1,31 @@
-"""The job engine (issue 19, no Qt): a job's planned writes sent one by one through the account's
-service (so each is journaled, confirmed and checked like any save), within the provider's request
-budget, with its state in the workspace so it can be paused, cancelled and resumed after a crash.
+"""The job engine (issue 19, no Qt): a job's planned writes sent through the account's service (so
+each is journaled, confirmed and checked like any save), as many at once as the provider's request
+budget allows, with its state in the workspace so it can be paused, cancelled and resumed after a crash.
 
-Each operation is marked *sending* in its own transaction before its request goes. A start that finds
-one so (the app stopped with the request out) reads back before sending again: a create is looked
-for with the same read-back as the edit dialog's lost create (or sent again with its stored
-idempotency key where the provider honours one, Square), so no create is ever made twice; an update
-or a delete is simply sent again, which is harmless (a delete of a customer already gone counts as done).
+Each operation is marked *sending* before its request goes (the marks and journal intents of the
+operations going out together share one transaction, as do their outcomes). A start that finds one
+so (the app stopped with the request out) reads back before sending again: a create is looked for
+with the same read-back as the edit dialog's lost create (or sent again with its stored idempotency
+key where the provider honours one, Square), so no create is ever made twice; an update or a
+delete is simply sent again, which is harmless (a delete of a customer already gone counts as done).
+Where the provider has bulk endpoints (Square) creates and updates go up to `bulk_limit` a call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import collections
+import functools
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.jobs import Job, JobOp, JobState, OpKind, OpState, PlannedOp
 from console.services.customer_service import CustomerService
-from console.services.journal_links import linked
+from console.services.group_commit import GroupCommit
 from console.services.lost_answers import CreateAttempt, find_created
 from console.services.rate_limits import RateLimiter, budget_for
 from console.services.redaction import REDACTOR
@@ -26,18 +33,27 @@ from console.services.workspace import LocalWorkspace
 
 Progress = Callable[[Job], None]
 RATE_LIMIT_RETRIES = 5   # a 429 is honoured (its Retry-After) and the same operation tried again
+TOO_MANY = "the provider kept refusing for too many requests"
+# (operation, its new state, the provider's id, the error)
+Outcome = tuple[JobOp, OpState, str | None, str | None]
+T = TypeVar("T")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _changes(planned: PlannedOp) -> CustomerChanges:
+    return CustomerChanges(values=dict(planned.values), cleared=frozenset(planned.cleared))
+
+
 class JobStore:
-    """Jobs in the workspace database, through its worker thread."""
+    """Jobs in the workspace database, through its worker thread; operation marks go in group commits."""
 
     def __init__(self, workspace: LocalWorkspace, who: str) -> None:
         self.workspace = workspace
         self.who = who
+        self.commits = GroupCommit.of(workspace)
 
     async def _write(self, func: Callable[..., object], *args: object) -> object:
         return await self.workspace._run(lambda: self.workspace._write(func, *args))
@@ -65,27 +81,44 @@ class JobStore:
         from console.store import jobs
         await self._write(jobs.set_job_state, job_id, state)
 
-    async def sending(self, op: JobOp) -> None:
+    async def sending(self, *ops: JobOp) -> None:
+        """Marked before their requests go (with whatever else is being written, in one transaction)."""
         from console.store import jobs
-        await self._write(jobs.mark_sending, op.job_id, op.seq, _now())
+        at = _now()
+
+        def write(connection: Any) -> None:
+            for job_id in {op.job_id for op in ops}:
+                jobs.mark_sending_many(connection, job_id, [op.seq for op in ops if op.job_id == job_id], at)
+        await self.commits.write(write)
 
     async def finish(self, op: JobOp, state: OpState, *, result_id: str | None = None,
                      error: str | None = None) -> None:
+        await self.finish_many([(op, state, result_id, error)])
+
+    async def finish_many(self, outcomes: Sequence[Outcome]) -> None:
         from console.store import jobs
-        await self.workspace._run(lambda: self.workspace._write(
-            lambda c: jobs.finish_op(c, op.job_id, op.seq, state, result_id=result_id, error=error)))
+
+        def write(connection: Any) -> None:
+            for job_id in {op.job_id for op, *_ in outcomes}:
+                jobs.finish_many(connection, job_id, [(op.seq, state, result, error)
+                                                      for op, state, result, error in outcomes if op.job_id == job_id])
+        await self.commits.write(write)
 
 
 class JobRunner:
-    """Runs one job at its account's service; `pause()` and `cancel()` take effect between operations."""
+    """Runs one job at its account's service, up to the budget's `at_once` operations (or bulk calls)
+    together; `pause()` and `cancel()` take effect between operations, never inside one."""
 
     def __init__(self, store: JobStore, service: CustomerService, *, limiter: RateLimiter | None = None,
                  on_progress: Progress | None = None) -> None:
         self.store = store
         self.service = service
-        self.limiter = limiter or RateLimiter(budget_for(service.capabilities.provider))
+        self.limiter = limiter or RateLimiter(budget_for(service.capabilities.provider,
+                                                         service.provider.account_concurrency))
         self.on_progress = on_progress
         self._stop: JobState | None = None   # PAUSED or CANCELLED once asked for
+        self._job: Job | None = None
+        self._counts: collections.Counter[str] = collections.Counter()
 
     def pause(self) -> None:
         self._stop = JobState.PAUSED
@@ -93,22 +126,26 @@ class JobRunner:
     def cancel(self) -> None:
         self._stop = JobState.CANCELLED
 
+    @property
+    def unit_size(self) -> int:
+        """Operations sent as one group: a bulk call's worth, or twice as many as may be out at once (the
+        limiter keeps the number out; larger groups mean fewer transactions an operation)."""
+        return self.service.capabilities.bulk_limit or 2 * self.limiter.budget.at_once
+
     async def run(self, job_id: str) -> Job:
         """Send what is left of the job (after a pause or a crash too); the job as it ends. A cancel
         asked for while it was paused sends nothing more."""
         if self._stop is JobState.PAUSED:
             self._stop = None
         await self.store.set_state(job_id, JobState.RUNNING)
+        self._job = await self.store.job(job_id)
+        self._counts = collections.Counter(self._job.counts if self._job else {})
         left = await self.store.operations(job_id, [OpState.PENDING, OpState.SENDING])
         with self.service.grouped():
-            for op in left:
-                if self._stop is not None:
-                    break
-                await self._one(op)
-                await self._report(job_id)
+            await self._workers(self._units(left))
         if self._stop is JobState.CANCELLED:
-            for op in await self.store.operations(job_id, [OpState.PENDING]):
-                await self.store.finish(op, OpState.SKIPPED, error="cancelled")
+            skipped = await self.store.operations(job_id, [OpState.PENDING])
+            await self.store.finish_many([(op, OpState.SKIPPED, None, "cancelled") for op in skipped])
         await self.store.set_state(job_id, self._stop or JobState.FINISHED)
         job = await self.store.job(job_id)
         assert job is not None
@@ -116,58 +153,133 @@ class JobRunner:
             self.on_progress(job)
         return job
 
-    async def _report(self, job_id: str) -> None:
-        if self.on_progress is not None:
-            job = await self.store.job(job_id)
-            if job is not None:
-                self.on_progress(job)
+    def _units(self, ops: list[JobOp]) -> Iterator[list[JobOp]]:
+        """Runs of one kind of operation, in the planned order, up to `unit_size` each."""
+        unit: list[JobOp] = []
+        for op in ops:
+            if unit and (unit[0].planned.kind is not op.planned.kind or len(unit) >= self.unit_size):
+                yield unit
+                unit = []
+            unit.append(op)
+        if unit:
+            yield unit
 
-    async def _one(self, op: JobOp) -> None:
-        if op.state is OpState.SENDING and op.planned.kind is OpKind.CREATE:
-            found = await self._created_before(op)
-            if found is not None:
-                await self.store.finish(op, OpState.DONE, result_id=found)
-                return
-        await self.store.sending(op)
-        for _attempt in range(RATE_LIMIT_RETRIES):
+    async def _workers(self, units: Iterator[list[JobOp]]) -> None:
+        """Several groups on their way at a time, so the next group's requests follow the last one's
+        without waiting for its outcomes to be written (the limiter keeps the number in flight)."""
+        async def worker() -> None:
+            for unit in units:   # shared: each group goes to the first worker free
+                if self._stop is not None:
+                    return
+                await self._unit(unit)
+
+        # A group is one bulk call (twice as many groups as calls may be out, so one group's database
+        # work overlaps another's call) or twice as many requests as may be out.
+        workers = max(2, 2 * self.limiter.budget.at_once) if self.service.capabilities.bulk_limit else 2
+        done = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
+        for result in done:   # every worker has stopped (nothing left half-done) before one's error is raised
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _sending(self, ops: Sequence[JobOp]) -> None:
+        await self.store.sending(*ops)
+        for op in ops:
+            self._counts[op.state.value] -= 1
+            self._counts[OpState.SENDING.value] += 1
+        self._report()
+
+    async def _finished(self, outcomes: Sequence[Outcome]) -> None:
+        await self.store.finish_many(outcomes)
+        for _op, state, _result, _error in outcomes:
+            self._counts[OpState.SENDING.value] -= 1
+            self._counts[state.value] += 1
+        self._report()
+
+    def _report(self) -> None:
+        """Progress as the workspace now holds it (after each group is marked sending, and once it is done)."""
+        if self.on_progress is not None and self._job is not None:
+            self.on_progress(replace(self._job, state=JobState.RUNNING,
+                                     counts={k: v for k, v in self._counts.items() if v > 0}))
+
+    async def _limited(self, send: Callable[[], Awaitable[T]]) -> T:
+        """`send()` within the budget; a 429 holds every worker for its Retry-After, then it is sent again."""
+        for _attempt in range(RATE_LIMIT_RETRIES - 1):
             try:
                 async with self.limiter.slot():
-                    result = await self._send(op.planned, op.idempotency_key)
+                    return await send()
             except e.RateLimitedError as exc:
-                self.limiter.hold(exc.retry_after or 1.0)
-                continue
-            except e.ConsoleError as exc:
-                await self.store.finish(op, OpState.FAILED, error=REDACTOR.redact(exc.message))
-                return
-            await self.store.finish(op, OpState.DONE, result_id=result)
+                self.limiter.hold(1.0 if exc.retry_after is None else exc.retry_after)
+        async with self.limiter.slot():
+            return await send()
+
+    async def _found_before(self, op: JobOp) -> bool:
+        """A create left sending by a crash at a provider without idempotency keys, found landed (and done)."""
+        if (op.state is not OpState.SENDING or op.planned.kind is not OpKind.CREATE
+                or self.service.capabilities.idempotent_create):
+            return False
+        found = await self._limited(functools.partial(self._created_before, op))
+        if found is None:
+            return False
+        await self._sending([op])   # counted as sending, then done
+        await self._finished([(op, OpState.DONE, found, None)])
+        return True
+
+    async def _unit(self, ops: list[JobOp]) -> None:
+        """A group of one kind of operation: marked sending together, sent through the service's many-
+        at-once writes (one journal entry per customer; the intents, and then the outcomes, each in
+        one transaction), each request within the budget, their outcomes written together."""
+        kind = ops[0].planned.kind
+        ops = [op for op in ops if not await self._found_before(op)]
+        if not ops:
             return
-        await self.store.finish(op, OpState.FAILED, error="the provider kept refusing for too many requests")
+        await self._sending(ops)
+        service, each = self.service, self._limited
+        outcomes: list[Outcome] = []
+        keyed = {(op.idempotency_key if kind is OpKind.CREATE else op.planned.customer_id or ""): op for op in ops}
+        try:
+            if kind is OpKind.CREATE:
+                items = [(key, _changes(op.planned)) for key, op in keyed.items()]
+                # A copy's create names the customer it copies (the journal links source and target).
+                links = {key: {"copied_from": op.planned.source} for key, op in keyed.items() if op.planned.source}
+                result = await service.create_many(items, each=each, links=links)
+            else:
+                read = await service.fetch_many(list(keyed), each=each)
+                for customer_id, error in read.failed.items():
+                    op = keyed.pop(customer_id)
+                    if kind is OpKind.DELETE and isinstance(error, e.NotFoundError):
+                        # Gone already: what was asked (or our own earlier attempt, whose answer was lost).
+                        outcomes.append((op, OpState.DONE, customer_id, None))
+                    else:
+                        outcomes.append((op, OpState.FAILED, None, _failure(error)))
+                current = [c for i, c in read.succeeded.items() if c is not None and i in keyed]
+                if kind is OpKind.UPDATE:
+                    result = await service.update_many([(c, _changes(keyed[c.id].planned)) for c in current],
+                                                       each=each)
+                else:
+                    result = await each(lambda: service.delete_many(current)) if current else read
+        except e.ConsoleError as exc:
+            await self._finished(outcomes + [(op, OpState.FAILED, None, _failure(exc)) for op in keyed.values()])
+            return
+        for key, op in keyed.items():
+            if key in result.succeeded and key not in result.failed:
+                customer = result.succeeded[key]
+                outcomes.append((op, OpState.DONE, customer.id if customer is not None else key, None))
+            else:
+                outcomes.append((op, OpState.FAILED, None, _failure(result.failed.get(key))))
+        await self._finished(outcomes)
 
     async def _created_before(self, op: JobOp) -> str | None:
         """A create left sending by a crash: the customer it made, if it landed (None: send it)."""
         if self.service.capabilities.idempotent_create:
             return None   # sent again with its stored key, the provider answers with that customer
-        changes = CustomerChanges(values=dict(op.planned.values))
         attempt = CreateAttempt(before=frozenset(), started=op.sent_at or _now())
-        found = await find_created(self.service.provider, changes, attempt, quiet=True)
+        found = await find_created(self.service.provider, CustomerChanges(values=dict(op.planned.values)), attempt,
+                                   quiet=True)
         return found.id if found is not None else None
 
-    async def _send(self, planned: PlannedOp, key: str) -> str | None:
-        service = self.service
-        changes = CustomerChanges(values=dict(planned.values), cleared=frozenset(planned.cleared))
-        if planned.kind is OpKind.CREATE:
-            with linked(copied_from=planned.source):   # a copy's create names the customer it copies
-                return (await service.create(changes, idempotency_key=key)).id
-        assert planned.customer_id is not None
-        try:
-            current = await service.fetch(planned.customer_id)
-        except e.NotFoundError:
-            if planned.kind is OpKind.DELETE:
-                return planned.customer_id   # gone already: what was asked (or our own earlier attempt)
-            raise
-        if planned.kind is OpKind.UPDATE:
-            return (await service.update(current, changes)).id
-        result = await service.delete_many([current])
-        if result.failed:
-            raise next(iter(result.failed.values()))
-        return planned.customer_id
+
+def _failure(error: BaseException | None) -> str:
+    if isinstance(error, e.RateLimitedError):
+        return TOO_MANY
+    message = getattr(error, "message", None) or str(error or "failed")
+    return REDACTOR.redact(str(message))

@@ -28,6 +28,7 @@ from console.domain.journal import (
     JournalQuery,
     Outcome,
 )
+from console.services.group_commit import GroupCommit
 from console.services.redaction import REDACTOR
 from console.services.workspace import LocalWorkspace, WorkspaceClosedError
 from console.services.write_records import WriteOp, WriteRecord
@@ -196,20 +197,25 @@ class AccountJournal:
         if not self.journal.available or not intents:
             return []
         try:
-            return await self.journal.workspace._run(
-                lambda: self.journal.workspace._write(lambda c: journal.record_intents(c, intents, _now())))
+            # With the other writes of the moment (a job's concurrent requests) in one transaction.
+            return await GroupCommit.of(self.journal.workspace).write(
+                lambda c: journal.record_intents(c, intents, _now()))
         except WorkspaceClosedError:
             return []
 
     def finish(self, entry_id: str, finish: Finish) -> Future[None] | None:
         """Queue the outcome of an intent (after everything queued before it)."""
+        return self.finish_many([(entry_id, finish)])
+
+    def finish_many(self, outcomes: list[tuple[str, Finish]]) -> Future[None] | None:
+        """Queue the outcomes of several intents, written together."""
         from console.store import journal
 
-        if not self.journal.available:
+        if not self.journal.available or not outcomes:
             return None
         workspace = self.journal.workspace
-        future = workspace._submit(
-            lambda: workspace._write(lambda c: journal.record_finish(c, entry_id, finish, _now())))
+
+        future = GroupCommit.of(workspace).queue(lambda c: journal.record_finishes(c, outcomes, _now()))
         workspace._logged(future, "journaling an outcome")
         return future
 

@@ -49,6 +49,26 @@ def finish_op(connection: Connection, job_id: str, seq: int, state: OpState, *, 
                        .values(state=state.value, result_id=result_id, error=error))
 
 
+def mark_sending_many(connection: Connection, job_id: str, seqs: Sequence[int], at: datetime) -> None:
+    """`mark_sending` for a group of operations, as one statement run for each."""
+    if seqs:
+        connection.execute(sa.update(job_operations)
+                           .where(job_operations.c.job_id == job_id, job_operations.c.seq == sa.bindparam("op"))
+                           .values(state=OpState.SENDING.value, sent_at=at), [{"op": seq} for seq in seqs])
+
+
+def finish_many(connection: Connection, job_id: str,
+                outcomes: Sequence[tuple[int, OpState, str | None, str | None]]) -> None:
+    """`finish_op` for a group of operations (seq, state, result id, error), as one statement run for each."""
+    if outcomes:
+        connection.execute(sa.update(job_operations)
+                           .where(job_operations.c.job_id == job_id, job_operations.c.seq == sa.bindparam("op"))
+                           .values(state=sa.bindparam("new_state"), result_id=sa.bindparam("new_result"),
+                                   error=sa.bindparam("new_error")),
+                           [{"op": seq, "new_state": state.value, "new_result": result_id, "new_error": error}
+                            for seq, state, result_id, error in outcomes])
+
+
 def operations(connection: Connection, job_id: str, states: Sequence[OpState] | None = None) -> list[JobOp]:
     """The job's operations in order (only those in `states`, where given)."""
     statement = sa.select(job_operations).where(job_operations.c.job_id == job_id)

@@ -80,6 +80,22 @@ def record_finish(connection: Connection, entry_id: str, finish: Finish, at: dat
         "customer_name": intent.customer_name, "body": _body(asdict(finish))}])
 
 
+def record_finishes(connection: Connection, outcomes: Sequence[tuple[str, Finish]], at: datetime) -> None:
+    """`record_finish` for several intents at once (a bulk write's outcomes): one read of their intents,
+    one append."""
+    if not outcomes:
+        return
+    intents = {row.record_id: row for row in connection.execute(sa.select(journal).where(
+        journal.c.record_id.in_([entry_id for entry_id, _ in outcomes]), journal.c.kind == "intent"))}
+    _append(connection, [{
+        "record_id": uuid.uuid4().hex, "kind": "outcome", "entry_id": entry_id,
+        "group_id": intents[entry_id].group_id, "at": at, "account_id": intents[entry_id].account_id,
+        "provider": intents[entry_id].provider, "customer_id": finish.customer_id or intents[entry_id].customer_id,
+        "operation": intents[entry_id].operation, "who": intents[entry_id].who,
+        "customer_name": intents[entry_id].customer_name, "body": _body(asdict(finish))}
+        for entry_id, finish in outcomes])
+
+
 # -- reading ----------------------------------------------------------------------------------
 _outcomes = journal.alias("outcomes")
 

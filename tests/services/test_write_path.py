@@ -29,7 +29,7 @@ from tests.services.conftest import Demo, JournalWatch, OpenDemo
 from tests.services.test_card_capture import PlayedBrowser
 
 # `ready_to_write` writes nothing: it settles now what the next write would refuse or ask.
-READS = {"load", "load_local", "lookup", "search", "fetch", "groups", "ready_to_write"}
+READS = {"load", "load_local", "lookup", "search", "fetch", "fetch_many", "groups", "ready_to_write"}
 SHIPPING = {"first_name": "Ada", "last_name": "Hook", "line1": "1 Hook Street", "city": "Austin", "state": "TX",
             "zip": "78701", "country": "US"}
 
@@ -154,6 +154,23 @@ async def test_every_write_tells_the_after_write_hooks_and_the_journal_once_with
     assert hook.one(WriteOp.REMOVE_FROM_GROUP).customer_id == customer.id
     await watch.one("remove_from_group", customer.id)
     walked.add("set_group")
+
+    # Square: bulk creates and updates (a job's), one record and one journal entry per customer.
+    made = await square.service.create_many([("key-1", CustomerChanges(values={"given_name": "Bulk"})),
+                                             ("key-2", CustomerChanges(values={"given_name": "Bulk Two"}))])
+    records = hook.take()
+    assert [(r.operation, r.customer_id, dict(r.changes)) for r in records] == [
+        (WriteOp.CREATE, made.succeeded["key-1"].id, {"given_name": "Bulk"}),   # type: ignore[union-attr]
+        (WriteOp.CREATE, made.succeeded["key-2"].id, {"given_name": "Bulk Two"})]   # type: ignore[union-attr]
+    assert [(x.intent.operation, x.customer_id, x.outcome) for x in await watch.new()] == [
+        ("create", r.customer_id, Outcome.SUCCEEDED) for r in records]
+    walked.add("create_many")
+    firsts = [c for c in (made.succeeded["key-1"], made.succeeded["key-2"]) if c is not None]
+    await square.service.update_many([(c, CustomerChanges(values={"note": "bulk"})) for c in firsts])
+    assert [(r.operation, r.customer_id) for r in hook.take()] == [(WriteOp.UPDATE, c.id) for c in firsts]
+    assert [(x.intent.operation, x.customer_id, x.intent.changes[0].after) for x in await watch.new()] == [
+        ("update", c.id, "bulk") for c in firsts]
+    walked.add("update_many")
 
     # Square: a custom field value, written by the custom field service through `write`.
     fields = square.session.custom_fields

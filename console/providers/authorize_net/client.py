@@ -62,6 +62,10 @@ class AuthorizeNetProvider(AuthorizeNetChanges, CustomerProvider):
         self.http = HttpCore(client, provider=NAME, base_url=config.base_url, map_error=map_error,
                              headers={"Accept": "application/json"})
 
+    @property
+    def account_concurrency(self) -> int | None:
+        return self.concurrency
+
     async def call(self, operation: str, elements: list[tuple[str, Any]], *, retry: bool = False) -> Any:
         """One API call: `operation` with the common prefix and `elements` in schema order."""
         body = {operation: {"merchantAuthentication": self._auth, **ordered(elements)}}

@@ -29,8 +29,9 @@ PAGE_SIZE = 100
 MAX_SEARCH_PAGES = 100
 MAX_IN_FLIGHT = 5
 MAX_PER_SECOND = 16
-# Counted over a little more than a second: requests reach Clover after varying delays.
-RATE_WINDOW_S = 1.1
+# Counted over a little more than a second: requests reach Clover after varying delays. 30 ms of
+# margin: a job spacing its requests evenly keeps 97% of the rate (benchmarks P14 asks for 95%).
+RATE_WINDOW_S = 1.03
 EXPAND = "addresses,emailAddresses,phoneNumbers,cards,metadata"
 
 _NEW = "First contact details"

@@ -211,6 +211,10 @@ class SquareProvider(SquareChanges, SquareCards, SquareCustomFields, CustomerPro
             body = {"customers": {customer.id: update_body(customer, changes) for customer, changes in chunk}}
             reply = await self.http.request("POST", "/v2/customers/bulk-update", json_body=body, retry=True)
             self._bulk(reply.body, [customer.id for customer, _ in chunk], result, deleted=False)
+            for customer, _ in chunk:   # as `update`: the answer has no cards, and they are as they were
+                updated = result.succeeded.get(customer.id)
+                if updated is not None:
+                    result.succeeded[customer.id] = replace(updated, payment_methods=customer.payment_methods)
         return result
 
     async def delete_many(self, customers: Sequence[Customer]) -> BulkResult:

@@ -197,6 +197,8 @@ class AuthorizeNetEmulator(Emulator):
     def _check_duplicate(self, values: Record, ignore: str | None = None) -> None:
         key = tuple((values.get(k) or "").lower() for k in ("merchantCustomerId", "description", "email"))
         for profile in self._customers.values():
+            if (profile.get("email") or "").lower() != key[2]:
+                continue   # most profiles differ here: the whole key is built only for the few that do not
             if profile["customerProfileId"] != ignore and key == tuple(
                     (profile.get(k) or "").lower() for k in ("merchantCustomerId", "description", "email")):
                 pid = profile["customerProfileId"]
