@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -47,14 +46,16 @@ Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # e
 
 
 class KeyMaker:
-    """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, countries):
-    a scan of 500,000 customers meets only a few thousand distinct given and family names."""
+    """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, postal codes,
+    countries): a scan of 500,000 customers meets only a few thousand distinct given and family names."""
 
     def __init__(self, regions: Mapping[str, str] | None = None) -> None:
         self.regions = regions or {}
         self._words: dict[str | None, str] = {}
         self._sounds: dict[str, str] = {}
         self._full_sounds: dict[str, str | None] = {}
+        self._name_keys: dict[str, str] = {}
+        self._postals: dict[str | None, str | None] = {}
         self._countries: dict[str | None, str] = {}
 
     def words(self, text: str | None) -> str:
@@ -77,6 +78,12 @@ class KeyMaker:
         found = self._full_sounds[words] = " ".join(codes) if codes else None
         return found
 
+    def postal(self, text: str | None) -> str | None:
+        if text in self._postals:
+            return self._postals[text]
+        found = self._postals[text] = postal_key(text)
+        return found
+
     def region(self, account: str, customer: Customer) -> str:
         """The account's country, else the customer's address country, else the default."""
         region = self.regions.get(account)
@@ -90,29 +97,32 @@ class KeyMaker:
 
     def blocking(self, account: str, customer: Customer) -> Blocking:
         """What `customer` is blocked by: the few keys the scan makes for every record."""
-        full = f"{self.words(customer.given_name)} {self.words(customer.family_name)}"
+        # The scan calls this for every record: cached parts first, few calls, no tuples but the answer.
         address = customer.address
-        postal = postal_key(address.postal_code) if address is not None else None
-        region = self.region(account, customer)
+        postal = self.postal(address.postal_code) if address is not None else None
         if customer.emails or customer.phones:
+            region = self.region(account, customer)
             emails = _unique([email_key(e) for e in (customer.email, *(p.value for p in customer.emails)) if e])
             phones = _unique([phone_key(p, region) for p in (customer.phone, *(p.value for p in customer.phones)) if p])
         else:
             email = email_key(customer.email) if customer.email else None
-            phone = phone_key(customer.phone, region) if customer.phone else None
+            phone = phone_key(customer.phone, self.region(account, customer)) if customer.phone else None
             emails, phones = (email,) if email else (), (phone,) if phone else ()
-        sound = self.sound(full) if postal else None
+        sound = self.sound(f"{self.words(customer.given_name)} {self.words(customer.family_name)}") if postal else None
         return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
 
-    def keys(self, account: str, customer: Customer) -> RecordKeys:
-        """The keys of `customer` of `account`."""
-        emails, phones, _, reference = self.blocking(account, customer)
+    def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
+        """The keys of `customer` of `account`; `blocking`: what `blocking` said of it, when known."""
+        emails, phones, _, reference = blocking or self.blocking(account, customer)
         given, family = self.words(customer.given_name), self.words(customer.family_name)
         full = f"{given} {family}".strip()
+        name_key = self._name_keys.get(full)
+        if name_key is None:
+            name_key = self._name_keys[full] = " ".join(sorted(full.split()))
         address = customer.address
         return RecordKeys(
-            account, customer.full_name, given, family, " ".join(sorted(full.split())) if " " in full else full,
-            self.sound(full), emails, phones, postal_key(address.postal_code) if address is not None else None,
+            account, customer.full_name, given, family, name_key, self.sound(full), emails, phones,
+            self.postal(address.postal_code) if address is not None else None,
             self.words(customer.company) or None if customer.company else None, customer.company or "", reference)
 
 
@@ -171,9 +181,9 @@ def _name_weight(a: RecordKeys, b: RecordKeys) -> tuple[float, float, bool]:
     return (0.0 if judged >= 0.7 else -6.0), similarity, nickname
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Two records weighed: the evidence, and what the reasons need of the names."""
+class Comparison(NamedTuple):
+    """Two records weighed: the evidence, and what the reasons need of the names.
+    (A named tuple: a scan weighs a hundred thousand pairs and more.)"""
 
     weight: float
     name_similarity: float | None

@@ -9,8 +9,11 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from console.domain.customer import Customer
@@ -18,6 +21,7 @@ from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
+    Blocking,
     KeyMaker,
     RecordKeys,
     compare,
@@ -53,22 +57,25 @@ class DuplicateScan:
         for number, group in enumerate(dismissed):
             for member in group:
                 dismissed_in.setdefault(member, set()).add(number)
+        # Union-find whose root is always a component's lowest position (the union keeps the lower),
+        # with paths halved as they are walked: a scan connects a hundred thousand pairs.
         parent: dict[int, int] = {}
 
         def root(i: int) -> int:
-            while parent.get(i, i) != i:
-                i = parent[i]
+            while (up := parent.get(i, i)) != i:
+                parent[i] = i = parent.get(up, up)
             return i
 
         kept: list[PairMatch] = []
+        members, none = self.members, frozenset[int]()
         for pair in self.pairs:
             if pair.score < threshold:
                 break
-            a, b = self.members[pair.first], self.members[pair.second]
-            if dismissed_in.get(a, set()) & dismissed_in.get(b, set()):
+            first, second = pair.first, pair.second
+            if dismissed_in and dismissed_in.get(members[first], none) & dismissed_in.get(members[second], none):
                 continue   # staff said these are not one person
             kept.append(pair)
-            ra, rb = root(pair.first), root(pair.second)
+            ra, rb = root(first), root(second)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         by_root: dict[int, list[PairMatch]] = {}
@@ -77,6 +84,11 @@ class DuplicateScan:
         return [self._group(pairs) for pairs in by_root.values()]
 
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
+        if len(pairs) == 1:   # most groups: two records, one pair (first < second)
+            pair = pairs[0]
+            return DuplicateGroup(indexes=(pair.first, pair.second),
+                                  members=(self.members[pair.first], self.members[pair.second]),
+                                  pairs=(pair,), reasons=tuple(dict.fromkeys(pair.reasons)))
         indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
         said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
         return DuplicateGroup(indexes=indexes, members=tuple(self.members[i] for i in indexes),
@@ -105,65 +117,69 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
 Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
 
 
-def _blocks(records: Sequence[tuple[str, Customer]], maker: KeyMaker, tick: Tick) -> list[list[int]]:
-    """The blocks of two or more records (their positions)."""
-    # One dict per kind of key (no tuple per key; an email never meets a reference id). A key seen once
-    # holds its record's position, a list only from the second: most keys are one record's.
-    kinds: tuple[dict[str, Any], ...] = ({}, {}, {}, {})
-    emails, phones, sounds, references = kinds
-    for index, (account, customer) in enumerate(records):
-        if index % _EVERY == 0:
-            tick(index)
-        record_emails, record_phones, sound, reference = maker.blocking(account, customer)
-        # Inlined rather than a helper per key: this loop runs for every record of every account.
-        for key in record_emails:
-            if (members := emails.get(key)) is None:
-                emails[key] = index
-            elif members.__class__ is int:
-                emails[key] = [members, index]
-            else:
-                members.append(index)
-        for key in record_phones:
-            if (members := phones.get(key)) is None:
-                phones[key] = index
-            elif members.__class__ is int:
-                phones[key] = [members, index]
-            else:
-                members.append(index)
-        if sound is not None:
-            if (members := sounds.get(sound)) is None:
-                sounds[sound] = index
-            elif members.__class__ is int:
-                sounds[sound] = [members, index]
-            else:
-                members.append(index)
-        if reference is not None:
-            if (members := references.get(reference)) is None:
-                references[reference] = index
-            elif members.__class__ is int:
-                references[reference] = [members, index]
-            else:
-                members.append(index)
-    return [members for kind in kinds for members in kind.values() if members.__class__ is list]
+def _blocking(records: Sequence[tuple[str, Customer]], maker: KeyMaker, tick: Tick) -> list[Blocking]:
+    """Every record's blocking keys, in record order (kept: the full keys reuse them)."""
+    blocking = maker.blocking
+    out: list[Blocking] = []
+    for start in range(0, len(records), _EVERY):
+        tick(start)
+        out += [blocking(account, customer) for account, customer in records[start:start + _EVERY]]
+    return out
 
 
-def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]],
+def _blocks(blocked: list[Blocking]) -> list[list[int]]:
+    """The blocks of two or more records (their positions), from every record's blocking keys."""
+    # Keys are counted in C (Counter over itemgetter columns); only keys met twice or more are then
+    # gathered in Python, and most keys are one record's. One kind at a time: an email never meets a
+    # reference id.
+    blocks: list[list[int]] = []
+    for column, many in ((0, True), (1, True), (2, False), (3, False)):
+        values = map(itemgetter(column), blocked)
+        counts = Counter(itertools.chain.from_iterable(values) if many else values)
+        counts.pop(None, None)
+        shared: dict[Any, list[int]] = {key: [] for key in itertools.compress(counts, map((1).__lt__, counts.values()))}
+        if not shared:
+            continue
+        if many:
+            for index, keys in enumerate(map(itemgetter(column), blocked)):
+                for key in keys:
+                    if key in shared:
+                        shared[key].append(index)
+        else:
+            for index, key in enumerate(map(itemgetter(column), blocked)):
+                if key in shared:
+                    shared[key].append(index)
+        blocks += shared.values()
+    return blocks
+
+
+def _repeats(records: Sequence[tuple[str, Customer]], members: Sequence[MemberRef],
+             blocks: list[list[int]]) -> set[int]:
+    """Later listings of a record listed twice, in each block it shares with an earlier listing."""
+    counts = Counter(members)
+    twice = {index for index, member in enumerate(members) if counts[member] > 1} if len(counts) < len(members) else ()
+    repeats: set[int] = set()
+    for block in blocks:
+        if twice and not twice.isdisjoint(block):
+            first: dict[MemberRef, int] = {}
+            for i in block:
+                if first.setdefault(members[i], i) != i:
+                    repeats.add(i)
+    return repeats
+
+
+def _candidates(records: Sequence[tuple[str, Customer]], members: Sequence[MemberRef], blocks: list[list[int]],
                 tick: Tick) -> Iterator[tuple[int, int]]:
     """Each pair (i < j) sharing a block, once, never a record with itself."""
     n = len(records)
     # One record listed twice shares every block with itself: its later listings are left out.
-    repeats: set[int] = set()
-    for members in blocks:
-        first: dict[tuple[str, str], int] = {}
-        for i in members:
-            if first.setdefault((records[i][0], records[i][1].id), i) != i:
-                repeats.add(i)
+    repeats = _repeats(records, members, blocks)
     seen: set[int] = set()
-    for number, members in enumerate(blocks):
+    for number, block in enumerate(blocks):
         if number % _EVERY == 0:
             tick(n + number * n // len(blocks))
-        for position, i in enumerate(members):
-            for j in members[position + 1:]:
+        for position, i in enumerate(block):
+            for j in block[position + 1:]:
                 if (code := i * n + j) in seen:
                     continue   # already met in another block
                 seen.add(code)
@@ -171,11 +187,15 @@ def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]]
                     yield i, j
 
 
+def _members(records: Sequence[tuple[str, Customer]]) -> tuple[MemberRef, ...]:
+    return tuple(zip(map(itemgetter(0), records), map(attrgetter("id"), map(itemgetter(1), records)), strict=True))
+
+
 def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
-    blocks = _blocks(records, KeyMaker(regions), lambda done: None)
-    return set(_candidates(records, blocks, lambda done: None))
+    blocks = _blocks(_blocking(records, KeyMaker(regions), lambda done: None))
+    return set(_candidates(records, _members(records), blocks, lambda done: None))
 
 
 def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
@@ -185,25 +205,27 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    blocks = _blocks(records, maker, tick)
+    blocked = _blocking(records, maker, tick)
+    blocks = _blocks(blocked)
+    members = _members(records)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
 
     def keys_of(index: int) -> RecordKeys:
         found = made.get(index)
         if found is None:
             account, customer = records[index]
-            found = made[index] = maker.keys(account, customer)   # again: cheaper than keeping every record's
+            found = made[index] = maker.keys(account, customer, blocked[index])
         return found
 
     pairs: list[PairMatch] = []
-    for i, j in _candidates(records, blocks, tick):
+    for i, j in _candidates(records, members, blocks, tick):
         a, b = keys_of(i), keys_of(j)
         compared = compare(a, b)
         if compared.weight >= FLOOR_WEIGHT:
             pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
     tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
-    return DuplicateScan(members=tuple((account, customer.id) for account, customer in records), pairs=tuple(pairs))
+    return DuplicateScan(members=members, pairs=tuple(pairs))
 
 
 def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
