@@ -11,8 +11,8 @@ Every part is symmetric, so the score is the same whichever record comes first.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -45,44 +45,40 @@ class RecordKeys(NamedTuple):
 Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # emails, phones, sound|postal, reference
 
 
+class Memo(dict[Any, Any]):
+    """A dict that makes a missing value with `make` and keeps it: `memo[key]` and map(memo.__getitem__, ...)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class KeyMaker:
     """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, postal codes,
     countries): a scan of 500,000 customers meets only a few thousand distinct given and family names."""
 
     def __init__(self, regions: Mapping[str, str] | None = None) -> None:
         self.regions = regions or {}
-        self._words: dict[str | None, str] = {}
-        self._sounds: dict[str, str] = {}
-        self._full_sounds: dict[str, str | None] = {}
-        self._name_keys: dict[str, str] = {}
-        self._postals: dict[str | None, str | None] = {}
+        self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw name -> folded words
+        self.sound_of = Memo(self._sound)                                     # folded words -> sound-alike
+        self.postal_of = Memo(postal_key)
+        self._soundex = Memo(soundex)
+        self._name_keys = Memo(lambda full: " ".join(sorted(full.split())))
         self._countries: dict[str | None, str] = {}
 
     def words(self, text: str | None) -> str:
-        found = self._words.get(text)
-        if found is None:
-            found = self._words[text] = " ".join(name_parts(text, None))
-        return found
+        return self.words_of[text]
 
     def sound(self, words: str) -> str | None:
-        found = self._full_sounds.get(words, "")
-        if found != "":
-            return found
-        codes = []
-        for word in words.split():
-            code = self._sounds.get(word)
-            if code is None:
-                code = self._sounds[word] = soundex(word)
-            codes.append(code)
-        codes.sort()
-        found = self._full_sounds[words] = " ".join(codes) if codes else None
-        return found
+        return self.sound_of[words]
 
-    def postal(self, text: str | None) -> str | None:
-        if text in self._postals:
-            return self._postals[text]
-        found = self._postals[text] = postal_key(text)
-        return found
+    def _sound(self, words: str) -> str | None:
+        codes = sorted(map(self._soundex.__getitem__, words.split()))
+        return " ".join(codes) if codes else None
 
     def region(self, account: str, customer: Customer) -> str:
         """The account's country, else the customer's address country, else the default."""
@@ -99,7 +95,7 @@ class KeyMaker:
         """What `customer` is blocked by: the few keys the scan makes for every record."""
         # The scan calls this for every record: cached parts first, few calls, no tuples but the answer.
         address = customer.address
-        postal = self.postal(address.postal_code) if address is not None else None
+        postal = self.postal_of[address.postal_code] if address is not None else None
         if customer.emails or customer.phones:
             region = self.region(account, customer)
             emails = _unique([email_key(e) for e in (customer.email, *(p.value for p in customer.emails)) if e])
@@ -116,13 +112,10 @@ class KeyMaker:
         emails, phones, _, reference = blocking or self.blocking(account, customer)
         given, family = self.words(customer.given_name), self.words(customer.family_name)
         full = f"{given} {family}".strip()
-        name_key = self._name_keys.get(full)
-        if name_key is None:
-            name_key = self._name_keys[full] = " ".join(sorted(full.split()))
         address = customer.address
         return RecordKeys(
-            account, customer.full_name, given, family, name_key, self.sound(full), emails, phones,
-            self.postal(address.postal_code) if address is not None else None,
+            account, customer.full_name, given, family, self._name_keys[full], self.sound_of[full], emails, phones,
+            self.postal_of[address.postal_code] if address is not None else None,
             self.words(customer.company) or None if customer.company else None, customer.company or "", reference)
 
 

@@ -9,19 +9,17 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import Any
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
+from console.services.duplicate_blocking import blocking_keys
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
-    Blocking,
     KeyMaker,
     RecordKeys,
     compare,
@@ -47,8 +45,13 @@ class ScanCancelledError(Exception):
 class DuplicateScan:
     """Every candidate pair of one scan, scored; `groups` forms groups at any threshold."""
 
-    members: tuple[MemberRef, ...]
+    accounts: tuple[str, ...]           # each scanned record's account and id, by position (two columns
+    ids: tuple[str, ...]                # rather than a pair per record: no half a million tuples kept)
     pairs: tuple[PairMatch, ...]        # strongest first
+
+    def member(self, index: int) -> MemberRef:
+        """The record at `index` as (account id, customer id)."""
+        return self.accounts[index], self.ids[index]
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD,
                dismissed: Iterable[Collection[MemberRef]] = ()) -> list[DuplicateGroup]:
@@ -67,12 +70,12 @@ class DuplicateScan:
             return i
 
         kept: list[PairMatch] = []
-        members, none = self.members, frozenset[int]()
+        member_at, none = self.member, frozenset[int]()
         for pair in self.pairs:
             if pair.score < threshold:
                 break
             first, second = pair.first, pair.second
-            if dismissed_in and dismissed_in.get(members[first], none) & dismissed_in.get(members[second], none):
+            if dismissed_in and dismissed_in.get(member_at(first), none) & dismissed_in.get(member_at(second), none):
                 continue   # staff said these are not one person
             kept.append(pair)
             ra, rb = root(first), root(second)
@@ -87,11 +90,11 @@ class DuplicateScan:
         if len(pairs) == 1:   # most groups: two records, one pair (first < second)
             pair = pairs[0]
             return DuplicateGroup(indexes=(pair.first, pair.second),
-                                  members=(self.members[pair.first], self.members[pair.second]),
+                                  members=(self.member(pair.first), self.member(pair.second)),
                                   pairs=(pair,), reasons=tuple(dict.fromkeys(pair.reasons)))
         indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
         said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
-        return DuplicateGroup(indexes=indexes, members=tuple(self.members[i] for i in indexes),
+        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)),
                               pairs=tuple(pairs), reasons=said)
 
 
@@ -117,50 +120,16 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
 Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
 
 
-def _blocking(records: Sequence[tuple[str, Customer]], maker: KeyMaker, tick: Tick) -> list[Blocking]:
-    """Every record's blocking keys, in record order (kept: the full keys reuse them)."""
-    blocking = maker.blocking
-    out: list[Blocking] = []
-    for start in range(0, len(records), _EVERY):
-        tick(start)
-        out += [blocking(account, customer) for account, customer in records[start:start + _EVERY]]
-    return out
-
-
-def _blocks(blocked: list[Blocking]) -> list[list[int]]:
-    """The blocks of two or more records (their positions), from every record's blocking keys."""
-    # Keys are counted in C (Counter over itemgetter columns); only keys met twice or more are then
-    # gathered in Python, and most keys are one record's. One kind at a time: an email never meets a
-    # reference id.
-    blocks: list[list[int]] = []
-    for column, many in ((0, True), (1, True), (2, False), (3, False)):
-        values = map(itemgetter(column), blocked)
-        counts = Counter(itertools.chain.from_iterable(values) if many else values)
-        counts.pop(None, None)
-        shared: dict[Any, list[int]] = {key: [] for key in itertools.compress(counts, map((1).__lt__, counts.values()))}
-        if not shared:
-            continue
-        if many:
-            for index, keys in enumerate(map(itemgetter(column), blocked)):
-                for key in keys:
-                    if key in shared:
-                        shared[key].append(index)
-        else:
-            for index, key in enumerate(map(itemgetter(column), blocked)):
-                if key in shared:
-                    shared[key].append(index)
-        blocks += shared.values()
-    return blocks
-
-
-def _repeats(records: Sequence[tuple[str, Customer]], members: Sequence[MemberRef],
-             blocks: list[list[int]]) -> set[int]:
+def _repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]]) -> set[int]:
     """Later listings of a record listed twice, in each block it shares with an earlier listing."""
-    counts = Counter(members)
-    twice = {index for index, member in enumerate(members) if counts[member] > 1} if len(counts) < len(members) else ()
+    counts = Counter(zip(accounts, ids, strict=True))
+    if len(counts) == len(accounts):
+        return set()   # the usual case: every record listed once
+    members = list(zip(accounts, ids, strict=True))
+    twice = {index for index, member in enumerate(members) if counts[member] > 1}
     repeats: set[int] = set()
     for block in blocks:
-        if twice and not twice.isdisjoint(block):
+        if not twice.isdisjoint(block):
             first: dict[MemberRef, int] = {}
             for i in block:
                 if first.setdefault(members[i], i) != i:
@@ -168,12 +137,12 @@ def _repeats(records: Sequence[tuple[str, Customer]], members: Sequence[MemberRe
     return repeats
 
 
-def _candidates(records: Sequence[tuple[str, Customer]], members: Sequence[MemberRef], blocks: list[list[int]],
+def _candidates(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]],
                 tick: Tick) -> Iterator[tuple[int, int]]:
     """Each pair (i < j) sharing a block, once, never a record with itself."""
-    n = len(records)
+    n = len(accounts)
     # One record listed twice shares every block with itself: its later listings are left out.
-    repeats = _repeats(records, members, blocks)
+    repeats = _repeats(accounts, ids, blocks)
     seen: set[int] = set()
     for number, block in enumerate(blocks):
         if number % _EVERY == 0:
@@ -187,15 +156,16 @@ def _candidates(records: Sequence[tuple[str, Customer]], members: Sequence[Membe
                     yield i, j
 
 
-def _members(records: Sequence[tuple[str, Customer]]) -> tuple[MemberRef, ...]:
-    return tuple(zip(map(itemgetter(0), records), map(attrgetter("id"), map(itemgetter(1), records)), strict=True))
+def _columns(records: Sequence[tuple[str, Customer]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The records' accounts and customer ids."""
+    return tuple(map(itemgetter(0), records)), tuple(map(attrgetter("id"), map(itemgetter(1), records)))
 
 
 def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
-    blocks = _blocks(_blocking(records, KeyMaker(regions), lambda done: None))
-    return set(_candidates(records, _members(records), blocks, lambda done: None))
+    blocks = blocking_keys(records, KeyMaker(regions), lambda done: None).blocks()
+    return set(_candidates(*_columns(records), blocks, lambda done: None))
 
 
 def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
@@ -205,27 +175,27 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    blocked = _blocking(records, maker, tick)
-    blocks = _blocks(blocked)
-    members = _members(records)
+    blocked = blocking_keys(records, maker, tick)
+    blocks = blocked.blocks()
+    accounts, ids = _columns(records)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
 
     def keys_of(index: int) -> RecordKeys:
         found = made.get(index)
         if found is None:
             account, customer = records[index]
-            found = made[index] = maker.keys(account, customer, blocked[index])
+            found = made[index] = maker.keys(account, customer, blocked.of(index))
         return found
 
     pairs: list[PairMatch] = []
-    for i, j in _candidates(records, members, blocks, tick):
+    for i, j in _candidates(accounts, ids, blocks, tick):
         a, b = keys_of(i), keys_of(j)
         compared = compare(a, b)
         if compared.weight >= FLOOR_WEIGHT:
             pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
     tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
-    return DuplicateScan(members=members, pairs=tuple(pairs))
+    return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs))
 
 
 def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
