@@ -22,7 +22,7 @@ from console.services.duplicate_scoring import Blocking, KeyMaker
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
 
 _address, _postal_code = attrgetter("address"), attrgetter("postal_code")
-_given, _family = attrgetter("given_name"), attrgetter("family_name")
+_given, _family, _sound = attrgetter("given_name"), attrgetter("family_name"), attrgetter("sound")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +84,10 @@ def _add(records: Sequence[tuple[str, Customer]], start: int, maker: KeyMaker, k
     customers = list(map(itemgetter(1), records))
     addresses = list(map(_address, customers))
     postals = [maker.postal_of[address.postal_code] if address is not None else None for address in addresses]
-    fulls = map("{} {}".format, map(maker.words_of.__getitem__, map(_given, customers)),
-                map(maker.words_of.__getitem__, map(_family, customers)))
-    sound_of = maker.sound_of
-    keys.sounds.extend([(f"{sound}|{postal}" if (sound := sound_of[full]) else None) if postal else None
-                        for full, postal in zip(fulls, postals, strict=True)])
+    names = zip(map(_given, customers), map(_family, customers), strict=True)
+    sounds = map(_sound, map(maker.names_of.__getitem__, names))
+    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
+                        for sound, postal in zip(sounds, postals, strict=True)])
     keys.references.extend(map(reference_key, map(attrgetter("reference_id"), customers)))
     keys.emails.extend([email_key(email) if email else None for email in map(attrgetter("email"), customers)])
     region = maker.region

@@ -42,6 +42,15 @@ class RecordKeys(NamedTuple):
     reference: str | None
 
 
+class NameKeys(NamedTuple):
+    """A name's keys, made once per distinct (given, family) name a scan meets."""
+
+    given: str
+    family: str
+    name_key: str
+    sound: str | None
+
+
 Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # emails, phones, sound|postal, reference
 
 
@@ -65,20 +74,19 @@ class KeyMaker:
         self.regions = regions or {}
         self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw name -> folded words
         self.sound_of = Memo(self._sound)                                     # folded words -> sound-alike
+        self.names_of = Memo(self._names)   # (given name, family name) as written -> NameKeys
         self.postal_of = Memo(postal_key)
         self._soundex = Memo(soundex)
-        self._name_keys = Memo(lambda full: " ".join(sorted(full.split())))
         self._countries: dict[str | None, str] = {}
-
-    def words(self, text: str | None) -> str:
-        return self.words_of[text]
-
-    def sound(self, words: str) -> str | None:
-        return self.sound_of[words]
 
     def _sound(self, words: str) -> str | None:
         codes = sorted(map(self._soundex.__getitem__, words.split()))
         return " ".join(codes) if codes else None
+
+    def _names(self, written: tuple[str | None, str | None]) -> NameKeys:
+        given, family = self.words_of[written[0]], self.words_of[written[1]]
+        full = f"{given} {family}".strip()
+        return NameKeys(given, family, " ".join(sorted(full.split())), self.sound_of[full])
 
     def region(self, account: str, customer: Customer) -> str:
         """The account's country, else the customer's address country, else the default."""
@@ -104,19 +112,18 @@ class KeyMaker:
             email = email_key(customer.email) if customer.email else None
             phone = phone_key(customer.phone, self.region(account, customer)) if customer.phone else None
             emails, phones = (email,) if email else (), (phone,) if phone else ()
-        sound = self.sound(f"{self.words(customer.given_name)} {self.words(customer.family_name)}") if postal else None
+        sound = self.names_of[customer.given_name, customer.family_name].sound if postal else None
         return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
 
     def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
         """The keys of `customer` of `account`; `blocking`: what `blocking` said of it, when known."""
         emails, phones, _, reference = blocking or self.blocking(account, customer)
-        given, family = self.words(customer.given_name), self.words(customer.family_name)
-        full = f"{given} {family}".strip()
+        given, family, name_key, sound = self.names_of[customer.given_name, customer.family_name]
         address = customer.address
         return RecordKeys(
-            account, customer.full_name, given, family, self._name_keys[full], self.sound_of[full], emails, phones,
+            account, customer.full_name, given, family, name_key, sound, emails, phones,
             self.postal_of[address.postal_code] if address is not None else None,
-            self.words(customer.company) or None if customer.company else None, customer.company or "", reference)
+            self.words_of[customer.company] or None if customer.company else None, customer.company or "", reference)
 
 
 def _unique(keys: list[str | None]) -> tuple[str, ...]:
