@@ -11,7 +11,8 @@ Every part is symmetric, so the score is the same whichever record comes first.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
@@ -22,6 +23,8 @@ from console.domain.nicknames import same_given_name
 from console.services.phone_display import phone_region
 
 DEFAULT_THRESHOLD = 0.5
+_given, _family, _address = attrgetter("given_name"), attrgetter("family_name"), attrgetter("address")
+_company, _full_name = attrgetter("company"), attrgetter("full_name")
 _CENTRE, _SPREAD = 4.5, 1.5
 
 
@@ -124,6 +127,23 @@ class KeyMaker:
             account, customer.full_name, given, family, name_key, sound, emails, phones,
             self.postal_of[address.postal_code] if address is not None else None,
             self.words_of[customer.company] or None if customer.company else None, customer.company or "", reference)
+
+
+    def keys_of_many(self, records: Sequence[tuple[str, Customer]], blockings: Iterable[Blocking]) -> list[RecordKeys]:
+        """`keys` of each of `records`, made a column at a time; `blockings`: what `blocking` said of each."""
+        customers = list(map(itemgetter(1), records))
+        names = map(self.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True))
+        postal_of, words_of = self.postal_of, self.words_of
+        postals = [postal_of[address.postal_code] if address is not None else None
+                   for address in map(_address, customers)]
+        companies = [(words_of[company] or None, company) if company else (None, "")
+                     for company in map(_company, customers)]
+        rows = zip(map(itemgetter(0), records), map(_full_name, customers), names, blockings, postals, companies,
+                   strict=True)
+        return [RecordKeys(account, full_name, given, family, name_key, sound, emails, phones, postal, company,
+                           shown, reference)
+                for account, full_name, (given, family, name_key, sound), (emails, phones, _, reference), postal,
+                (company, shown) in rows]
 
 
 def _unique(keys: list[str | None]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -138,22 +139,30 @@ def _repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]
 
 
 def _candidates(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]],
-                tick: Tick) -> Iterator[tuple[int, int]]:
-    """Each pair (i < j) sharing a block, once, never a record with itself."""
+                tick: Tick) -> Iterator[list[tuple[int, int]]]:
+    """Each pair (i < j) sharing a block, once, never a record with itself: a list per step of blocks."""
     n = len(accounts)
     # One record listed twice shares every block with itself: its later listings are left out.
     repeats = _repeats(accounts, ids, blocks)
     seen: set[int] = set()
-    for number, block in enumerate(blocks):
-        if number % _EVERY == 0:
-            tick(n + number * n // len(blocks))
-        for position, i in enumerate(block):
-            for j in block[position + 1:]:
-                if (code := i * n + j) in seen:
-                    continue   # already met in another block
-                seen.add(code)
-                if i != j and i not in repeats and j not in repeats:
-                    yield i, j
+    for start in range(0, len(blocks), _EVERY):
+        tick(n + start * n // len(blocks))
+        pairs: list[tuple[int, int]] = []
+        for block in blocks[start:start + _EVERY]:
+            if len(block) == 2 and not repeats:   # most blocks: two records, two different positions
+                i, j = block
+                if (code := i * n + j) not in seen:
+                    seen.add(code)
+                    pairs.append((i, j))
+                continue
+            for position, i in enumerate(block):
+                for j in block[position + 1:]:
+                    if (code := i * n + j) in seen:
+                        continue   # already met in another block
+                    seen.add(code)
+                    if i != j and i not in repeats and j not in repeats:
+                        pairs.append((i, j))
+        yield pairs
 
 
 def _columns(records: Sequence[tuple[str, Customer]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -165,7 +174,7 @@ def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
     blocks = blocking_keys(records, KeyMaker(regions), lambda done: None).blocks()
-    return set(_candidates(*_columns(records), blocks, lambda done: None))
+    return set(itertools.chain.from_iterable(_candidates(*_columns(records), blocks, lambda done: None)))
 
 
 def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
@@ -179,20 +188,15 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     blocks = blocked.blocks()
     accounts, ids = _columns(records)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
-
-    def keys_of(index: int) -> RecordKeys:
-        found = made.get(index)
-        if found is None:
-            account, customer = records[index]
-            found = made[index] = maker.keys(account, customer, blocked.of(index))
-        return found
-
     pairs: list[PairMatch] = []
-    for i, j in _candidates(accounts, ids, blocks, tick):
-        a, b = keys_of(i), keys_of(j)
-        compared = compare(a, b)
-        if compared.weight >= FLOOR_WEIGHT:
-            pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
+    for step in _candidates(accounts, ids, blocks, tick):
+        new = sorted({i for pair in step for i in pair}.difference(made))
+        made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.of, new)), strict=True))
+        for i, j in step:
+            a, b = made[i], made[j]
+            compared = compare(a, b)
+            if compared.weight >= FLOOR_WEIGHT:
+                pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
     tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
     return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs))
