@@ -17,7 +17,7 @@ from typing import Any
 
 from console.domain.customer import Customer
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
-from console.services.duplicate_scoring import Blocking, KeyMaker
+from console.services.duplicate_scoring import Blocking, Contacts, KeyMaker
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
 
@@ -35,13 +35,13 @@ class BlockingKeys:
     references: list[str | None]
     several: dict[int, Blocking]    # records with more than one email or phone: all their keys
 
-    def of(self, index: int) -> Blocking:
-        """Record `index`'s keys as `KeyMaker.blocking` gives them."""
+    def contacts(self, index: int) -> Contacts:
+        """Record `index`'s emails, phones and reference, as `KeyMaker.blocking` gives them."""
         found = self.several.get(index)
         if found is not None:
-            return found
+            return found[0], found[1], found[3]
         email, phone = self.emails[index], self.phones[index]
-        return (email,) if email else (), (phone,) if phone else (), self.sounds[index], self.references[index]
+        return (email,) if email else (), (phone,) if phone else (), self.references[index]
 
     def blocks(self) -> list[list[int]]:
         """The blocks of two or more records (positions, ascending), one kind of key at a time."""

@@ -55,6 +55,7 @@ class NameKeys(NamedTuple):
 
 
 Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # emails, phones, sound|postal, reference
+Contacts = tuple[tuple[str, ...], tuple[str, ...], str | None]                # emails, phones, reference
 
 
 class Memo(dict[Any, Any]):
@@ -129,8 +130,8 @@ class KeyMaker:
             self.words_of[customer.company] or None if customer.company else None, customer.company or "", reference)
 
 
-    def keys_of_many(self, records: Sequence[tuple[str, Customer]], blockings: Iterable[Blocking]) -> list[RecordKeys]:
-        """`keys` of each of `records`, made a column at a time; `blockings`: what `blocking` said of each."""
+    def keys_of_many(self, records: Sequence[tuple[str, Customer]], contacts: Iterable[Contacts]) -> list[RecordKeys]:
+        """`keys` of each of `records`, made a column at a time; `contacts`: their keys as `blocking` made them."""
         customers = list(map(itemgetter(1), records))
         names = map(self.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True))
         postal_of, words_of = self.postal_of, self.words_of
@@ -138,11 +139,11 @@ class KeyMaker:
                    for address in map(_address, customers)]
         companies = [(words_of[company] or None, company) if company else (None, "")
                      for company in map(_company, customers)]
-        rows = zip(map(itemgetter(0), records), map(_full_name, customers), names, blockings, postals, companies,
+        rows = zip(map(itemgetter(0), records), map(_full_name, customers), names, contacts, postals, companies,
                    strict=True)
         return [RecordKeys(account, full_name, given, family, name_key, sound, emails, phones, postal, company,
                            shown, reference)
-                for account, full_name, (given, family, name_key, sound), (emails, phones, _, reference), postal,
+                for account, full_name, (given, family, name_key, sound), (emails, phones, reference), postal,
                 (company, shown) in rows]
 
 
@@ -208,6 +209,7 @@ class Comparison(NamedTuple):
     weight: float
     name_similarity: float | None
     nickname: bool
+    companies_alike: bool = False
 
     @property
     def score(self) -> float:
@@ -215,6 +217,8 @@ class Comparison(NamedTuple):
 
 
 def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) == 1:   # most records: one email, one phone (and no generator to start)
+        return a[0] in b
     return any(value in b for value in a)
 
 
@@ -236,9 +240,11 @@ def compare(a: RecordKeys, b: RecordKeys) -> Comparison:
         weight += 1.5 if a.postal == b.postal else -1.5
     if a.reference and a.reference == b.reference:
         weight += 3.0 if a.account == b.account else 0.5   # merchants' own ids collide across systems
+    alike = False
     if a.company and b.company:
-        weight += 1.0 if a.company == b.company or fuzz.token_set_ratio(a.company, b.company) >= 90 else -0.5
-    return Comparison(weight, similarity, nickname)
+        alike = a.company == b.company or fuzz.token_set_ratio(a.company, b.company) >= 90
+        weight += 1.0 if alike else -0.5
+    return Comparison(weight, similarity, nickname, alike)
 
 
 def score_of(weight: float) -> float:
@@ -253,8 +259,9 @@ def score(a: RecordKeys, b: RecordKeys) -> float:
 def reasons(a: RecordKeys, b: RecordKeys, compared: Comparison | None = None) -> tuple[str, ...]:
     """What the two records share, in words staff can check."""
     compared = compared or compare(a, b)
-    out = [f"same email (normalised): {e}" for e in a.emails if e in b.emails]
-    out += [f"phone {p} in both" for p in a.phones if p in b.phones]
+    out = [f"same email (normalised): {e}" for e in a.emails if e in b.emails] if a.emails and b.emails else []
+    if a.phones and b.phones:
+        out += [f"phone {p} in both" for p in a.phones if p in b.phones]
     if compared.name_similarity is not None:
         out.append(f"names {math.floor(compared.name_similarity * 100)}% alike: {a.name} / {b.name}")
         if compared.nickname:
@@ -263,7 +270,7 @@ def reasons(a: RecordKeys, b: RecordKeys, compared: Comparison | None = None) ->
         out.append(f"same postal code: {a.postal.upper()}")
     if a.reference and a.reference == b.reference:
         out.append(f"same reference id: {a.reference}")
-    if a.company and b.company and fuzz.token_set_ratio(a.company, b.company) >= 90:
+    if compared.companies_alike:
         out.append(f"companies alike: {a.company_shown} / {b.company_shown}")
     return tuple(out)
 

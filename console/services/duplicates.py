@@ -186,12 +186,13 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
 
     blocked = blocking_keys(records, maker, tick)
     blocks = blocked.blocks()
+    blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
     accounts, ids = _columns(records)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
     pairs: list[PairMatch] = []
     for step in _candidates(accounts, ids, blocks, tick):
         new = sorted({i for pair in step for i in pair}.difference(made))
-        made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.of, new)), strict=True))
+        made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.contacts, new)), strict=True))
         for i, j in step:
             a, b = made[i], made[j]
             compared = compare(a, b)
