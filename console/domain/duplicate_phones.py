@@ -24,15 +24,22 @@ _MAX_NSN = 17   # phonenumbers' longest national number
 
 
 @functools.cache
-def _plan(code: int) -> tuple[re.Pattern[str] | None, frozenset[int]] | None:
-    """The country's national prefix as phonenumbers reads it, and its numbers' possible lengths."""
+def _plan(lead: str) -> tuple[int, re.Pattern[str] | None, frozenset[int]] | None:
+    """For digits after "+" starting with `lead` (three digits): the country code's length, the
+    country's national prefix as phonenumbers reads it, and its numbers' possible lengths."""
+    for size in (1, 2, 3):   # phonenumbers' order: the shortest known code wins
+        code = int(lead[:size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, phonenumbers.region_code_for_country_code(code))
     if metadata is None or metadata.general_desc is None:
         return None
     prefix = metadata.national_prefix_for_parsing
     general = metadata.general_desc
     lengths = frozenset(general.possible_length) | frozenset(general.possible_length_local_only or ())
-    return (re.compile(prefix) if prefix else None), lengths
+    return size, (re.compile(prefix) if prefix else None), lengths
 
 
 def fast_e164(text: str, region: str) -> str | None:
@@ -42,18 +49,12 @@ def fast_e164(text: str, region: str) -> str | None:
     if not _INTERNATIONAL.fullmatch(text):
         return None
     digits = text[1:].translate(_SEPARATORS)
-    if len(digits) < 3:
+    if len(digits) < 3 or (plan := _plan(digits[:3])) is None:
         return None
-    for size in (1, 2, 3):
-        if int(digits[:size]) in COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
-        return None
+    size, prefix, lengths = plan
     national = digits[size:]
-    plan = _plan(int(digits[:size]))
-    if plan is None or not 2 <= len(national) <= _MAX_NSN:
+    if not 2 <= len(national) <= _MAX_NSN or len(national) not in lengths:
         return None
-    prefix, lengths = plan
-    if (prefix is not None and prefix.match(national)) or len(national) not in lengths:
+    if prefix is not None and prefix.match(national):
         return None
     return "+" + digits
