@@ -41,7 +41,10 @@ def phone_key(text: str | None, region: str = "US") -> str | None:
     if not text:
         return None
     # The common shapes without phonenumbers' parse (a scan reads 400,000 phones), the rest through it.
-    return fast_e164(text, region) or to_e164(text, region)
+    found = fast_e164(text, region)
+    if found is None:
+        found = to_e164(text, region)
+    return found or None
 
 
 def name_parts(given: str | None, family: str | None) -> tuple[str, ...]:

@@ -43,6 +43,12 @@ class BlockingKeys:
         email, phone = self.emails[index], self.phones[index]
         return (email,) if email else (), (phone,) if phone else (), self.references[index]
 
+    def clear(self) -> None:
+        """Let go of every key."""
+        for kind in (self.emails, self.phones, self.sounds, self.references):
+            kind.clear()
+        self.several.clear()
+
     def blocks(self) -> list[list[int]]:
         """The blocks of two or more records (positions, ascending), one kind of key at a time."""
         several = self.several

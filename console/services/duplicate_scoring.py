@@ -76,21 +76,14 @@ class KeyMaker:
 
     def __init__(self, regions: Mapping[str, str] | None = None) -> None:
         self.regions = regions or {}
-        self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw name -> folded words
-        self.sound_of = Memo(self._sound)                                     # folded words -> sound-alike
-        self.names_of = Memo(self._names)   # (given name, family name) as written -> NameKeys
+        # Memos of memos, never of self: a memo holding a bound method would make a reference cycle, and
+        # the scan's memos would then wait for a collection to be freed.
+        words_of = self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw -> folded words
+        soundex_of = Memo(soundex)
+        sound_of = self.sound_of = Memo(lambda words: _sound(words, soundex_of))   # folded words -> sound-alike
+        self.names_of = Memo(lambda written: _names(written, words_of, sound_of))   # (given, family) -> NameKeys
         self.postal_of = Memo(postal_key)
-        self._soundex = Memo(soundex)
         self._countries: dict[str | None, str] = {}
-
-    def _sound(self, words: str) -> str | None:
-        codes = sorted(map(self._soundex.__getitem__, words.split()))
-        return " ".join(codes) if codes else None
-
-    def _names(self, written: tuple[str | None, str | None]) -> NameKeys:
-        given, family = self.words_of[written[0]], self.words_of[written[1]]
-        full = f"{given} {family}".strip()
-        return NameKeys(given, family, " ".join(sorted(full.split())), self.sound_of[full])
 
     def region(self, account: str, customer: Customer) -> str:
         """The account's country, else the customer's address country, else the default."""
@@ -145,6 +138,17 @@ class KeyMaker:
                            shown, reference)
                 for account, full_name, (given, family, name_key, sound), (emails, phones, reference), postal,
                 (company, shown) in rows]
+
+
+def _sound(words: str, soundex_of: Memo) -> str | None:
+    codes = sorted(map(soundex_of.__getitem__, words.split()))
+    return " ".join(codes) if codes else None
+
+
+def _names(written: tuple[str | None, str | None], words_of: Memo, sound_of: Memo) -> NameKeys:
+    given, family = words_of[written[0]], words_of[written[1]]
+    full = f"{given} {family}".strip()
+    return NameKeys(given, family, " ".join(sorted(full.split())), sound_of[full])
 
 
 def _unique(keys: list[str | None]) -> tuple[str, ...]:
