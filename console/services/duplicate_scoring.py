@@ -11,9 +11,9 @@ Every part is symmetric, so the score is the same whichever record comes first.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -23,6 +23,8 @@ from console.domain.nicknames import same_given_name
 from console.services.phone_display import phone_region
 
 DEFAULT_THRESHOLD = 0.5
+_given, _family, _address = attrgetter("given_name"), attrgetter("family_name"), attrgetter("address")
+_company, _full_name = attrgetter("company"), attrgetter("full_name")
 _CENTRE, _SPREAD = 4.5, 1.5
 
 
@@ -43,39 +45,45 @@ class RecordKeys(NamedTuple):
     reference: str | None
 
 
+class NameKeys(NamedTuple):
+    """A name's keys, made once per distinct (given, family) name a scan meets."""
+
+    given: str
+    family: str
+    name_key: str
+    sound: str | None
+
+
 Blocking = tuple[tuple[str, ...], tuple[str, ...], str | None, str | None]   # emails, phones, sound|postal, reference
+Contacts = tuple[tuple[str, ...], tuple[str, ...], str | None]                # emails, phones, reference
+
+
+class Memo(dict[Any, Any]):
+    """A dict that makes a missing value with `make` and keeps it: `memo[key]` and map(memo.__getitem__, ...)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
 
 
 class KeyMaker:
-    """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, countries):
-    a scan of 500,000 customers meets only a few thousand distinct given and family names."""
+    """Makes records' keys, remembering the parts that repeat (name words, sound-alikes, postal codes,
+    countries): a scan of 500,000 customers meets only a few thousand distinct given and family names."""
 
     def __init__(self, regions: Mapping[str, str] | None = None) -> None:
         self.regions = regions or {}
-        self._words: dict[str | None, str] = {}
-        self._sounds: dict[str, str] = {}
-        self._full_sounds: dict[str, str | None] = {}
+        # Memos of memos, never of self: a memo holding a bound method would make a reference cycle, and
+        # the scan's memos would then wait for a collection to be freed.
+        words_of = self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw -> folded words
+        soundex_of = Memo(soundex)
+        sound_of = self.sound_of = Memo(lambda words: _sound(words, soundex_of))   # folded words -> sound-alike
+        self.names_of = Memo(lambda written: _names(written, words_of, sound_of))   # (given, family) -> NameKeys
+        self.postal_of = Memo(postal_key)
         self._countries: dict[str | None, str] = {}
-
-    def words(self, text: str | None) -> str:
-        found = self._words.get(text)
-        if found is None:
-            found = self._words[text] = " ".join(name_parts(text, None))
-        return found
-
-    def sound(self, words: str) -> str | None:
-        found = self._full_sounds.get(words, "")
-        if found != "":
-            return found
-        codes = []
-        for word in words.split():
-            code = self._sounds.get(word)
-            if code is None:
-                code = self._sounds[word] = soundex(word)
-            codes.append(code)
-        codes.sort()
-        found = self._full_sounds[words] = " ".join(codes) if codes else None
-        return found
 
     def region(self, account: str, customer: Customer) -> str:
         """The account's country, else the customer's address country, else the default."""
@@ -90,30 +98,57 @@ class KeyMaker:
 
     def blocking(self, account: str, customer: Customer) -> Blocking:
         """What `customer` is blocked by: the few keys the scan makes for every record."""
-        full = f"{self.words(customer.given_name)} {self.words(customer.family_name)}"
+        # The scan calls this for every record: cached parts first, few calls, no tuples but the answer.
         address = customer.address
-        postal = postal_key(address.postal_code) if address is not None else None
-        region = self.region(account, customer)
+        postal = self.postal_of[address.postal_code] if address is not None else None
         if customer.emails or customer.phones:
+            region = self.region(account, customer)
             emails = _unique([email_key(e) for e in (customer.email, *(p.value for p in customer.emails)) if e])
             phones = _unique([phone_key(p, region) for p in (customer.phone, *(p.value for p in customer.phones)) if p])
         else:
             email = email_key(customer.email) if customer.email else None
-            phone = phone_key(customer.phone, region) if customer.phone else None
+            phone = phone_key(customer.phone, self.region(account, customer)) if customer.phone else None
             emails, phones = (email,) if email else (), (phone,) if phone else ()
-        sound = self.sound(full) if postal else None
+        sound = self.names_of[customer.given_name, customer.family_name].sound if postal else None
         return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
 
-    def keys(self, account: str, customer: Customer) -> RecordKeys:
-        """The keys of `customer` of `account`."""
-        emails, phones, _, reference = self.blocking(account, customer)
-        given, family = self.words(customer.given_name), self.words(customer.family_name)
-        full = f"{given} {family}".strip()
+    def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
+        """The keys of `customer` of `account`; `blocking`: what `blocking` said of it, when known."""
+        emails, phones, _, reference = blocking or self.blocking(account, customer)
+        given, family, name_key, sound = self.names_of[customer.given_name, customer.family_name]
         address = customer.address
         return RecordKeys(
-            account, customer.full_name, given, family, " ".join(sorted(full.split())) if " " in full else full,
-            self.sound(full), emails, phones, postal_key(address.postal_code) if address is not None else None,
-            self.words(customer.company) or None if customer.company else None, customer.company or "", reference)
+            account, customer.full_name, given, family, name_key, sound, emails, phones,
+            self.postal_of[address.postal_code] if address is not None else None,
+            self.words_of[customer.company] or None if customer.company else None, customer.company or "", reference)
+
+
+    def keys_of_many(self, records: Sequence[tuple[str, Customer]], contacts: Iterable[Contacts]) -> list[RecordKeys]:
+        """`keys` of each of `records`, made a column at a time; `contacts`: their keys as `blocking` made them."""
+        customers = list(map(itemgetter(1), records))
+        names = map(self.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True))
+        postal_of, words_of = self.postal_of, self.words_of
+        postals = [postal_of[address.postal_code] if address is not None else None
+                   for address in map(_address, customers)]
+        companies = [(words_of[company] or None, company) if company else (None, "")
+                     for company in map(_company, customers)]
+        rows = zip(map(itemgetter(0), records), map(_full_name, customers), names, contacts, postals, companies,
+                   strict=True)
+        return [RecordKeys(account, full_name, given, family, name_key, sound, emails, phones, postal, company,
+                           shown, reference)
+                for account, full_name, (given, family, name_key, sound), (emails, phones, reference), postal,
+                (company, shown) in rows]
+
+
+def _sound(words: str, soundex_of: Memo) -> str | None:
+    codes = sorted(map(soundex_of.__getitem__, words.split()))
+    return " ".join(codes) if codes else None
+
+
+def _names(written: tuple[str | None, str | None], words_of: Memo, sound_of: Memo) -> NameKeys:
+    given, family = words_of[written[0]], words_of[written[1]]
+    full = f"{given} {family}".strip()
+    return NameKeys(given, family, " ".join(sorted(full.split())), sound_of[full])
 
 
 def _unique(keys: list[str | None]) -> tuple[str, ...]:
@@ -171,13 +206,14 @@ def _name_weight(a: RecordKeys, b: RecordKeys) -> tuple[float, float, bool]:
     return (0.0 if judged >= 0.7 else -6.0), similarity, nickname
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Two records weighed: the evidence, and what the reasons need of the names."""
+class Comparison(NamedTuple):
+    """Two records weighed: the evidence, and what the reasons need of the names.
+    (A named tuple: a scan weighs a hundred thousand pairs and more.)"""
 
     weight: float
     name_similarity: float | None
     nickname: bool
+    companies_alike: bool = False
 
     @property
     def score(self) -> float:
@@ -185,6 +221,8 @@ class Comparison:
 
 
 def _shared(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) == 1:   # most records: one email, one phone (and no generator to start)
+        return a[0] in b
     return any(value in b for value in a)
 
 
@@ -206,9 +244,11 @@ def compare(a: RecordKeys, b: RecordKeys) -> Comparison:
         weight += 1.5 if a.postal == b.postal else -1.5
     if a.reference and a.reference == b.reference:
         weight += 3.0 if a.account == b.account else 0.5   # merchants' own ids collide across systems
+    alike = False
     if a.company and b.company:
-        weight += 1.0 if a.company == b.company or fuzz.token_set_ratio(a.company, b.company) >= 90 else -0.5
-    return Comparison(weight, similarity, nickname)
+        alike = a.company == b.company or fuzz.token_set_ratio(a.company, b.company) >= 90
+        weight += 1.0 if alike else -0.5
+    return Comparison(weight, similarity, nickname, alike)
 
 
 def score_of(weight: float) -> float:
@@ -223,8 +263,9 @@ def score(a: RecordKeys, b: RecordKeys) -> float:
 def reasons(a: RecordKeys, b: RecordKeys, compared: Comparison | None = None) -> tuple[str, ...]:
     """What the two records share, in words staff can check."""
     compared = compared or compare(a, b)
-    out = [f"same email (normalised): {e}" for e in a.emails if e in b.emails]
-    out += [f"phone {p} in both" for p in a.phones if p in b.phones]
+    out = [f"same email (normalised): {e}" for e in a.emails if e in b.emails] if a.emails and b.emails else []
+    if a.phones and b.phones:
+        out += [f"phone {p} in both" for p in a.phones if p in b.phones]
     if compared.name_similarity is not None:
         out.append(f"names {math.floor(compared.name_similarity * 100)}% alike: {a.name} / {b.name}")
         if compared.nickname:
@@ -233,7 +274,7 @@ def reasons(a: RecordKeys, b: RecordKeys, compared: Comparison | None = None) ->
         out.append(f"same postal code: {a.postal.upper()}")
     if a.reference and a.reference == b.reference:
         out.append(f"same reference id: {a.reference}")
-    if a.company and b.company and fuzz.token_set_ratio(a.company, b.company) >= 90:
+    if compared.companies_alike:
         out.append(f"companies alike: {a.company_shown} / {b.company_shown}")
     return tuple(out)
 

@@ -9,13 +9,16 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter, itemgetter
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
+from console.services.duplicate_blocking import blocking_keys
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
     KeyMaker,
@@ -43,8 +46,13 @@ class ScanCancelledError(Exception):
 class DuplicateScan:
     """Every candidate pair of one scan, scored; `groups` forms groups at any threshold."""
 
-    members: tuple[MemberRef, ...]
+    accounts: tuple[str, ...]           # each scanned record's account and id, by position (two columns
+    ids: tuple[str, ...]                # rather than a pair per record: no half a million tuples kept)
     pairs: tuple[PairMatch, ...]        # strongest first
+
+    def member(self, index: int) -> MemberRef:
+        """The record at `index` as (account id, customer id)."""
+        return self.accounts[index], self.ids[index]
 
     def groups(self, threshold: float = DEFAULT_THRESHOLD,
                dismissed: Iterable[Collection[MemberRef]] = ()) -> list[DuplicateGroup]:
@@ -53,22 +61,25 @@ class DuplicateScan:
         for number, group in enumerate(dismissed):
             for member in group:
                 dismissed_in.setdefault(member, set()).add(number)
+        # Union-find whose root is always a component's lowest position (the union keeps the lower),
+        # with paths halved as they are walked: a scan connects a hundred thousand pairs.
         parent: dict[int, int] = {}
 
         def root(i: int) -> int:
-            while parent.get(i, i) != i:
-                i = parent[i]
+            while (up := parent.get(i, i)) != i:
+                parent[i] = i = parent.get(up, up)
             return i
 
         kept: list[PairMatch] = []
+        member_at, none = self.member, frozenset[int]()
         for pair in self.pairs:
             if pair.score < threshold:
                 break
-            a, b = self.members[pair.first], self.members[pair.second]
-            if dismissed_in.get(a, set()) & dismissed_in.get(b, set()):
+            first, second = pair.first, pair.second
+            if dismissed_in and dismissed_in.get(member_at(first), none) & dismissed_in.get(member_at(second), none):
                 continue   # staff said these are not one person
             kept.append(pair)
-            ra, rb = root(pair.first), root(pair.second)
+            ra, rb = root(first), root(second)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         by_root: dict[int, list[PairMatch]] = {}
@@ -77,9 +88,14 @@ class DuplicateScan:
         return [self._group(pairs) for pairs in by_root.values()]
 
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
+        if len(pairs) == 1:   # most groups: two records, one pair (first < second)
+            pair = pairs[0]
+            return DuplicateGroup(indexes=(pair.first, pair.second),
+                                  members=(self.member(pair.first), self.member(pair.second)),
+                                  pairs=(pair,), reasons=tuple(dict.fromkeys(pair.reasons)))
         indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
         said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
-        return DuplicateGroup(indexes=indexes, members=tuple(self.members[i] for i in indexes),
+        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)),
                               pairs=tuple(pairs), reasons=said)
 
 
@@ -105,77 +121,60 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
 Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
 
 
-def _blocks(records: Sequence[tuple[str, Customer]], maker: KeyMaker, tick: Tick) -> list[list[int]]:
-    """The blocks of two or more records (their positions)."""
-    # One dict per kind of key (no tuple per key; an email never meets a reference id). A key seen once
-    # holds its record's position, a list only from the second: most keys are one record's.
-    kinds: tuple[dict[str, Any], ...] = ({}, {}, {}, {})
-    emails, phones, sounds, references = kinds
-    for index, (account, customer) in enumerate(records):
-        if index % _EVERY == 0:
-            tick(index)
-        record_emails, record_phones, sound, reference = maker.blocking(account, customer)
-        # Inlined rather than a helper per key: this loop runs for every record of every account.
-        for key in record_emails:
-            if (members := emails.get(key)) is None:
-                emails[key] = index
-            elif members.__class__ is int:
-                emails[key] = [members, index]
-            else:
-                members.append(index)
-        for key in record_phones:
-            if (members := phones.get(key)) is None:
-                phones[key] = index
-            elif members.__class__ is int:
-                phones[key] = [members, index]
-            else:
-                members.append(index)
-        if sound is not None:
-            if (members := sounds.get(sound)) is None:
-                sounds[sound] = index
-            elif members.__class__ is int:
-                sounds[sound] = [members, index]
-            else:
-                members.append(index)
-        if reference is not None:
-            if (members := references.get(reference)) is None:
-                references[reference] = index
-            elif members.__class__ is int:
-                references[reference] = [members, index]
-            else:
-                members.append(index)
-    return [members for kind in kinds for members in kind.values() if members.__class__ is list]
-
-
-def _candidates(records: Sequence[tuple[str, Customer]], blocks: list[list[int]],
-                tick: Tick) -> Iterator[tuple[int, int]]:
-    """Each pair (i < j) sharing a block, once, never a record with itself."""
-    n = len(records)
-    # One record listed twice shares every block with itself: its later listings are left out.
+def _repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]]) -> set[int]:
+    """Later listings of a record listed twice, in each block it shares with an earlier listing."""
+    counts = Counter(zip(accounts, ids, strict=True))
+    if len(counts) == len(accounts):
+        return set()   # the usual case: every record listed once
+    members = list(zip(accounts, ids, strict=True))
+    twice = {index for index, member in enumerate(members) if counts[member] > 1}
     repeats: set[int] = set()
-    for members in blocks:
-        first: dict[tuple[str, str], int] = {}
-        for i in members:
-            if first.setdefault((records[i][0], records[i][1].id), i) != i:
-                repeats.add(i)
+    for block in blocks:
+        if not twice.isdisjoint(block):
+            first: dict[MemberRef, int] = {}
+            for i in block:
+                if first.setdefault(members[i], i) != i:
+                    repeats.add(i)
+    return repeats
+
+
+def _candidates(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]],
+                tick: Tick) -> Iterator[list[tuple[int, int]]]:
+    """Each pair (i < j) sharing a block, once, never a record with itself: a list per step of blocks."""
+    n = len(accounts)
+    # One record listed twice shares every block with itself: its later listings are left out.
+    repeats = _repeats(accounts, ids, blocks)
     seen: set[int] = set()
-    for number, members in enumerate(blocks):
-        if number % _EVERY == 0:
-            tick(n + number * n // len(blocks))
-        for position, i in enumerate(members):
-            for j in members[position + 1:]:
-                if (code := i * n + j) in seen:
-                    continue   # already met in another block
-                seen.add(code)
-                if i != j and i not in repeats and j not in repeats:
-                    yield i, j
+    for start in range(0, len(blocks), _EVERY):
+        tick(n + start * n // len(blocks))
+        pairs: list[tuple[int, int]] = []
+        for block in blocks[start:start + _EVERY]:
+            if len(block) == 2 and not repeats:   # most blocks: two records, two different positions
+                i, j = block
+                if (code := i * n + j) not in seen:
+                    seen.add(code)
+                    pairs.append((i, j))
+                continue
+            for position, i in enumerate(block):
+                for j in block[position + 1:]:
+                    if (code := i * n + j) in seen:
+                        continue   # already met in another block
+                    seen.add(code)
+                    if i != j and i not in repeats and j not in repeats:
+                        pairs.append((i, j))
+        yield pairs
+
+
+def _columns(records: Sequence[tuple[str, Customer]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The records' accounts and customer ids."""
+    return tuple(map(itemgetter(0), records)), tuple(map(attrgetter("id"), map(itemgetter(1), records)))
 
 
 def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
-    blocks = _blocks(records, KeyMaker(regions), lambda done: None)
-    return set(_candidates(records, blocks, lambda done: None))
+    blocks = blocking_keys(records, KeyMaker(regions), lambda done: None).blocks()
+    return set(itertools.chain.from_iterable(_candidates(*_columns(records), blocks, lambda done: None)))
 
 
 def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
@@ -185,25 +184,28 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    blocks = _blocks(records, maker, tick)
+    blocked = blocking_keys(records, maker, tick)
+    blocks = blocked.blocks()
+    blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
+    accounts, ids = _columns(records)
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
-
-    def keys_of(index: int) -> RecordKeys:
-        found = made.get(index)
-        if found is None:
-            account, customer = records[index]
-            found = made[index] = maker.keys(account, customer)   # again: cheaper than keeping every record's
-        return found
-
     pairs: list[PairMatch] = []
-    for i, j in _candidates(records, blocks, tick):
-        a, b = keys_of(i), keys_of(j)
-        compared = compare(a, b)
-        if compared.weight >= FLOOR_WEIGHT:
-            pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
+    for step in _candidates(accounts, ids, blocks, tick):
+        new = sorted({i for pair in step for i in pair}.difference(made))
+        made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.contacts, new)), strict=True))
+        for i, j in step:
+            a, b = made[i], made[j]
+            compared = compare(a, b)
+            if compared.weight >= FLOOR_WEIGHT:
+                pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
     tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
-    return DuplicateScan(members=tuple((account, customer.id) for account, customer in records), pairs=tuple(pairs))
+    # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
+    # keeps one for some numbers it cannot read) keeps the frames below it, and their locals, until a collection.
+    blocked.clear()
+    blocks.clear()
+    made.clear()
+    return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs))
 
 
 def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
@@ -213,6 +215,6 @@ def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float
 
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
-    found = scan(records, regions=regions, progress=progress, cancelled=cancelled)
-    with gc_paused():   # tens of thousands of groups: no collection walking the loaded customers meanwhile
-        return found.groups(threshold, dismissed)
+    # The scan and tens of thousands of groups in one pause: one collection after both, not one after each.
+    with gc_paused():
+        return scan(records, regions=regions, progress=progress, cancelled=cancelled).groups(threshold, dismissed)

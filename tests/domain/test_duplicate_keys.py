@@ -47,6 +47,9 @@ def test_email_key(text: str | None, key: str | None) -> None:
     ("020 7946 0123", "GB", "+442079460123"),
     ("+44 20 7946 0123", "US", "+442079460123"),
     ("+44 (0)20 7946 0123", "US", "+442079460123"),   # the national trunk 0 written in brackets
+    ("+44 020 7946 0123", "US", "+442079460123"),     # ... or without them
+    ("+33 01 23 45 67 89", "FR", "+33123456789"),
+    ("+1 212 555 0123 4", "US", None),                # one digit too many
     ("030 23125 123", "DE", "+493023125123"),
     ("+4420794601", "US", "+4420794601"),             # ten digits after "+" are not a US number
     ("(415) 555-0123", "GB", "+444155550123"),        # a national number is read in the account's country
