@@ -13,14 +13,15 @@ from console.domain.gc_pause import gc_paused
 _handoff_lock = threading.Lock()
 _handoffs = 0                 # blocks running now, on every thread
 _interval_before = 0.005      # Python's switch interval when the first of them began
-HANDOFF_S = 0.001
+HANDOFF_S = 0.002
 
 
 @contextlib.contextmanager
 def quick_handoff() -> Iterator[None]:
     """While the block runs, a thread waiting for the GIL gets it within HANDOFF_S rather than Python's
     5 ms: the event loop takes it back several times a turn while this worker holds it, and at 5 ms a
-    turn a 100,000-row export stalled the window for 15-50 ms (P15b). Nested and concurrent blocks count.
+    turn a 100,000-row export stalled the window for 30-75 ms (P15b; 2 ms did better than 1 ms, see the
+    README). Nested and concurrent blocks count.
 
     The interval is one for the whole process, like the collector's switch (see gc_pause)."""
     global _handoffs, _interval_before

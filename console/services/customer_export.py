@@ -6,7 +6,6 @@ cancelled export leaves no file behind, nor half of one."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import functools
 import threading
@@ -168,7 +167,8 @@ async def export_customers(records: Sequence[Record], columns: Sequence[ExportCo
                            fmt: ExportFormat, on_progress: Callable[[int], None] | None = None) -> int:
     """`write_export` on a worker thread, its progress reported on this loop; how many rows.
 
-    Cancelling the awaiting task stops the worker at its next chunk and waits until its file is gone."""
+    Cancelling the awaiting task stops the worker at its next chunk and waits until its file is gone; a
+    worker that had already finished the file by then is not undone, and its count is returned."""
     loop = asyncio.get_running_loop()
     cancelled = threading.Event()
     report: Callable[[int], None] | None = None
@@ -181,9 +181,14 @@ async def export_customers(records: Sequence[Record], columns: Sequence[ExportCo
                                                         on_progress=report, cancelled=cancelled))
     try:
         return await asyncio.shield(work)
-    except asyncio.CancelledError:
+    except asyncio.CancelledError as cancel:
         cancelled.set()
-        with contextlib.suppress(Exception):   # it stops with ExportCancelled (or whatever stopped it first)
-            await work
-        raise
-
+        try:
+            written = await work
+        except Exception:
+            raise cancel from None   # stopped in time (ExportCancelled) or failed: nothing was written
+        # The worker had renamed the whole file into place before the cancel reached it: say so.
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        return written

@@ -253,11 +253,12 @@ class ExportDialog(QDialog):
             self._enable_inputs(True)
             self.progress.setVisible(False)
             return
-        self.exporting = False
-        done = self.tr("Exported {0} to {1}").format(
-            count_of(written, self.tr("customer"), self.tr("customers")), path)
-        self.status.setText(done)
+        done = tr("Exported {0} to {1}").format(count_of(written, tr("customer"), tr("customers")), path)
         status.showMessage(done, 10000)
+        if not self.exporting:   # closed with Cancel just after the file was whole: the dialog is gone
+            return
+        self.exporting = False
+        self.status.setText(done)
         self.close_button.setText(self.tr("Close"))
         self.close_button.setFocus()
 

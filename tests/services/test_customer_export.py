@@ -184,6 +184,7 @@ async def test_the_export_runs_on_a_worker_reporting_progress_and_a_cancel_remov
                                                   tmp_path / "cut.csv", ExportFormat.CSV))
     assert await asyncio.to_thread(started.wait, 10)
     task.cancel()
+    await asyncio.sleep(0)   # the task takes the cancel (and tells the worker) before the worker goes on
     release.set()
     with pytest.raises(asyncio.CancelledError):
         await task
