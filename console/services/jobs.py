@@ -47,6 +47,10 @@ def _changes(planned: PlannedOp) -> CustomerChanges:
     return CustomerChanges(values=dict(planned.values), cleared=frozenset(planned.cleared))
 
 
+class NotSent(e.ConsoleError):
+    """A request of a group that had not gone when the job was paused or cancelled: it is not sent."""
+
+
 class JobStore:
     """Jobs in the workspace database, through its worker thread; operation marks go in group commits."""
 
@@ -202,10 +206,14 @@ class JobRunner:
                                      counts={k: v for k, v in self._counts.items() if v > 0}))
 
     async def _limited(self, send: Callable[[], Awaitable[T]]) -> T:
-        """`send()` within the budget; a 429 holds every worker for its Retry-After, then it is sent again."""
+        """`send()` within the budget; a 429 holds every worker for its Retry-After, then it is sent again.
+        Once a pause or cancel is asked for, a request still waiting for its turn is not sent (NotSent):
+        only those already out finish, so Stop means after the customers being sent, not the group."""
         for _attempt in range(RATE_LIMIT_RETRIES - 1):
             try:
                 async with self.limiter.slot():
+                    if self._stop is not None:
+                        raise NotSent("not sent: the job was stopped first")
                     return await send()
             except e.RateLimitedError as exc:
                 self.limiter.hold(1.0 if exc.retry_after is None else exc.retry_after)
@@ -258,15 +266,22 @@ class JobRunner:
                 else:
                     result = await each(lambda: service.delete_many(current)) if current else read
         except e.ConsoleError as exc:
-            await self._finished(outcomes + [(op, OpState.FAILED, None, _failure(exc)) for op in keyed.values()])
+            await self._finished(outcomes + [self._failed(op, exc) for op in keyed.values()])
             return
         for key, op in keyed.items():
             if key in result.succeeded and key not in result.failed:
                 customer = result.succeeded[key]
                 outcomes.append((op, OpState.DONE, customer.id if customer is not None else key, None))
             else:
-                outcomes.append((op, OpState.FAILED, None, _failure(result.failed.get(key))))
+                outcomes.append(self._failed(op, result.failed.get(key)))
         await self._finished(outcomes)
+
+    def _failed(self, op: JobOp, error: BaseException | None) -> Outcome:
+        """A failed operation's outcome; one never sent goes back to pending (a pause) or is skipped."""
+        if isinstance(error, NotSent):
+            paused = self._stop is JobState.PAUSED
+            return (op, OpState.PENDING if paused else OpState.SKIPPED, None, None if paused else "cancelled")
+        return (op, OpState.FAILED, None, _failure(error))
 
     async def _created_before(self, op: JobOp) -> str | None:
         """A create left sending by a crash: the customer it made, if it landed (None: send it)."""
