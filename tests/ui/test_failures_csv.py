@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from console.domain.jobs import JobState
 from console.ui.bulk_change import BulkChangeDialog
-from tests.support.qt import signal, until, visible
+from tests.support.qt import answer, signal, until, visible
 from tests.ui.conftest import custom_values_read, window_with_journal
 
 
@@ -29,6 +29,8 @@ async def test_the_failed_rows_of_a_job_are_saved_with_their_errors(qtbot: Any, 
     qtbot.keyClicks(dialog.value, "not an email")
     reloaded = signal(window.load_finished, timeout=30)   # the table follows a finished job
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    question = await answer(QMessageBox.StandardButton.Yes)   # the accounts it changes, named
+    assert "Square (Demo)" in question
     panel = window.jobs
     await until(lambda: panel.current() is not None and panel.current().state is JobState.FINISHED,  # type: ignore[union-attr]
                 timeout=20, what="the job")
