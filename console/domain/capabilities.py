@@ -197,6 +197,9 @@ class Capabilities(_Frozen):
     display_name: str
     fields: tuple[FieldSpec, ...]
     required_one_of: tuple[tuple[str, ...], ...] = ()
+    # (given, needed): once any `given` field has a value, every `needed` one must have one too (an
+    # address the provider takes only whole, say).
+    required_together: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     columns: tuple[ColumnSpec, ...] = DEFAULT_COLUMNS
     name_fields: tuple[str, ...] = ("full_name", "company", "email", "phone", "reference_id")
     name_source: str | None = None        # shown as the Name column's tooltip

@@ -187,6 +187,12 @@ def check_values(caps: Capabilities, values: Mapping[str, Any], *, creating: boo
         if present and all(_is_blank(values[key]) for key in present):
             labels = ", ".join(caps.field(key).label for key in group)
             problems.setdefault(present[0], FieldProblem(f"Enter at least one of: {labels}."))
+    for given, needed in caps.required_together:
+        if any(not _is_blank(values[key]) for key in given if key in values):
+            for key in needed:
+                if _is_blank(values.get(key)) and not (caps.field(key).create_only and not creating):
+                    problems.setdefault(key, FieldProblem(f"{caps.field(key).label} is needed too: "
+                                                          f"{caps.display_name} takes these only together."))
     return problems
 
 

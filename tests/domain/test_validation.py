@@ -128,3 +128,20 @@ def test_validators_never_raise_on_any_text(text: str) -> None:
 def test_any_nine_to_sixteen_digits_fit_square_without_a_plus(number: str) -> None:
     assert check_value(SQUARE_PHONE, number) is None
 
+
+
+def test_an_address_clover_takes_only_whole_is_refused_in_part_before_anything_is_sent() -> None:
+    from console.domain.validation import check_values
+    from console.providers.clover.capabilities import CAPABILITIES as CLOVER
+
+    whole = {"given_name": "Ana", "address.line1": "1 Main St", "address.city": "Sunnyvale",
+             "address.state": "CA", "address.postal_code": "94085", "address.country": "US"}
+    assert check_values(CLOVER, whole, creating=True) == {}
+    assert check_values(CLOVER, {"given_name": "Ana"}, creating=True) == {}   # no address at all
+    partial = {**whole, "address.state": "", "address.postal_code": ""}
+    problems = check_values(CLOVER, partial, creating=True)
+    assert set(problems) == {"address.state", "address.postal_code"}
+    assert "Clover takes these only together" in problems["address.state"].message
+    only_line2 = check_values(CLOVER, {"given_name": "Ana", "address.line2": "Flat 2"}, creating=True)
+    assert set(only_line2) == {"address.line1", "address.city", "address.state", "address.postal_code",
+                               "address.country"}

@@ -66,6 +66,9 @@ CAPABILITIES = Capabilities(
                                   "create_only": True}) for spec in _ADDRESS_FIELDS),
     ),
     required_one_of=(("given_name", "family_name", "company", "email", "phone"),),
+    # Clover takes an address only whole: address1, city, state, zip and country (clover.md, Address).
+    required_together=((tuple(ADDRESS_PREFIX + spec.key for spec in _ADDRESS_FIELDS),
+                        tuple(ADDRESS_PREFIX + spec.key for spec in _ADDRESS_FIELDS if spec.required)),),
     columns=(
         ColumnSpec(key="name", label="Name", width=200),
         ColumnSpec(key="company", label="Business", width=170),
