@@ -3,6 +3,7 @@ sub-records it keeps (where it lets them be added), each with its before and aft
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from console.domain.changes import CustomerChanges
@@ -46,3 +47,29 @@ async def test_each_write_adds_one_complete_entry(open_demo: OpenDemo, journal: 
                                                                                 Outcome.SUCCEEDED)
     assert deleted.intent.snapshot is not None and deleted.intent.snapshot["id"] == created.id
     assert (await journal.verify()).intact
+
+
+@pytest.mark.parametrize("provider", ["square", "authorize-net", "clover", "payarc", "digital-river"])
+async def test_no_write_request_leaves_before_its_intent_is_on_disk(open_demo: OpenDemo, journal: Journal,
+                                                                    provider: str) -> None:
+    """The intent is written while the request is built, and the request waits for it (never the other way)."""
+    from console.domain.journal import JournalQuery
+
+    demo = await open_demo(provider)
+    account, service = demo.session.account, demo.service
+    service.journal = journal.for_account(account.id, account.name, account.info.key)
+    wire, seen = demo.wire, []
+    inner = wire.handle_async_request
+
+    async def checked(request: httpx.Request) -> httpx.Response:
+        if request.method != "GET" and "token" not in request.url.path:   # a write (Clover's card token aside)
+            # Read on the workspace's own thread: what a crash at this moment would leave.
+            seen.append(await journal.count(JournalQuery(account_id=account.id)))
+        return await inner(request)
+
+    wire.handle_async_request = checked  # type: ignore[method-assign]
+    created = await service.create(CustomerChanges(values={"email": "gate@example.com"}),
+                                   idempotency_key=service.new_idempotency_key())
+    await service.update(created, CustomerChanges(values={editable_text_field(demo): "Gate Two"}))
+    await service.delete_many([await service.fetch(created.id)])
+    assert seen == sorted(seen) and set(seen) == {1, 2, 3}   # each write's own intent was there
