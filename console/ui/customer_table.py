@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from shiboken6 import isValid
 
 from console.domain.capabilities import ColumnSpec
 from console.domain.customer import Customer
@@ -266,13 +267,14 @@ class CustomerTableModel(QAbstractTableModel):
         self._emit_counts()
 
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:
-        if self._index is None:
+        if self._index is None or not isValid(self):   # a window closed while its account goes on (a job's)
+            if self._index is not None:
+                self._index.unsubscribe(self._on_index_changed)
             return
         self._texts.forget((*changed, *removed))  # added positions are new (or emptied by a removal first)
         if not removed and not changed and self._sort_key is None \
                 and (not self._order or not added or added[0] > self._order[-1]):
-            # Common case while loading: new customers arrive at the end in load order. (In the
-            # All accounts table an account may load after those below it: then the general way.)
+            # Loading: new customers at the end in load order (in All accounts, not always: then below).
             self._order.extend(added)
             shown = self._filtered(added)
             if shown:
@@ -286,8 +288,7 @@ class CustomerTableModel(QAbstractTableModel):
         order = [p for p in self._order if p not in gone] if gone else list(self._order)
         dropped = set(removed)
         incoming = [p for p in (*changed, *added) if p not in dropped]
-        # Both parts are already in order, so this sort is a linear merge of two runs.
-        order = self._sorted(order + incoming)
+        order = self._sorted(order + incoming)   # both parts in order already: a linear merge of two runs
         self._order = order
         rows = self._filtered(order)
         if rows == self._rows and changed:

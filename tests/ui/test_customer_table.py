@@ -178,3 +178,14 @@ def test_sort_by_column_sorts_once(qtbot: Any) -> None:
     assert counts == [(50, 50)] and model.data(model.index(0, 0)) == "Person049"
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert len(counts) == 2 and model.data(model.index(0, 0)) == "Person000"
+
+
+def test_a_deleted_table_stops_listening_to_an_account_that_goes_on() -> None:
+    """A window closed while its account lives on (a job's session): the account's changes reach no deleted model."""
+    import shiboken6
+
+    model, index = _model(3)
+    listening = len(index._listeners)
+    shiboken6.delete(model)
+    index.upsert([Customer(id="c1", given_name="Changed"), Customer(id="new", given_name="New")])   # no error
+    assert len(index._listeners) == listening - 1
