@@ -32,7 +32,9 @@ from console.services.redaction import REDACTOR
 from console.services.workspace import LocalWorkspace
 
 Progress = Callable[[Job], None]
-RATE_LIMIT_RETRIES = 5   # a 429 is honoured (its Retry-After) and the same operation tried again
+# A 429 is honoured (its Retry-After, holding every worker) and the same operation tried again; one
+# fails only after this many in a row. Several at once share a storm, so one may draw most of it.
+RATE_LIMIT_RETRIES = 16
 TOO_MANY = "the provider kept refusing for too many requests"
 # (operation, its new state, the provider's id, the error)
 Outcome = tuple[JobOp, OpState, str | None, str | None]

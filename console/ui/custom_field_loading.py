@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from shiboken6 import isValid
+
 from console.domain import errors as e
 from console.domain.custom_fields import CustomFieldDefinition
 from console.services.accounts import AccountSession
@@ -52,23 +54,28 @@ class CustomFieldLoading:
         status = window.statusBar()
         try:
             definitions = await session.custom_fields.definitions(refresh=True)
-            if not definitions or window.session is not session:
+            if not definitions or not _showing(window, session):
                 return
 
             def show(progress: ValuesProgress) -> None:
-                if window.session is session:
+                if _showing(window, session):
                     status.showMessage(tr("Reading custom fields: {0} of {1} customers…").format(
                         progress.read, progress.total))
 
             progress = await session.custom_fields.load_values(show)
         except e.ConsoleError as exc:
-            if window.session is session:
+            if _showing(window, session):
                 status.showMessage(tr("Custom fields could not be read: {0}").format(exc.message), 10000)
             return
-        if window.session is not session:
+        if not _showing(window, session):
             return
         if progress.failures:
             status.showMessage(tr("Custom fields read; {0} customers' could not be read.").format(progress.failures),
                                10000)
         else:
             status.showMessage(tr("Custom fields read for {0} customers.").format(progress.read), 8000)
+
+
+def _showing(window: MainWindow, session: AccountSession) -> bool:
+    """`session` is the window's account, and the window is still there (a read may outlive it)."""
+    return isValid(window) and window.session is session

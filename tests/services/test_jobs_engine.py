@@ -14,7 +14,7 @@ from console.domain.jobs import JobState, OpKind, OpState, PlannedOp
 from console.domain.journal import Outcome
 from console.providers.clover.capabilities import MAX_IN_FLIGHT, MAX_PER_SECOND, RATE_WINDOW_S
 from console.sandbox.faults import FaultConfig, FaultPlan
-from console.services.jobs import JobRunner, JobStore
+from console.services.jobs import RATE_LIMIT_RETRIES, JobRunner, JobStore
 from console.services.journal import Journal
 from console.services.rate_limits import Budget, RateLimiter
 from tests.services.conftest import JournalWatch, OpenDemo
@@ -114,11 +114,11 @@ async def test_a_storm_of_429s_ends_with_every_operation_done_once(open_demo: Op
     demo = await _journaled(open_demo, journal, "clover")   # no idempotency keys: a create is sent once each time
     emulator = demo.emulator
     emulator.faults = FaultPlan(FaultConfig(retry_after=0.0))
-    emulator.faults.force("429", 12)
+    emulator.faults.force("429", RATE_LIMIT_RETRIES - 1)   # however they fall on the five at once, none fails
     store = JobStore(journal.workspace, "ada")
     job_id = await store.create("Storm", demo.session.account.id, "clover", _creates(10, "Storm"))
     job = await JobRunner(store, demo.service, limiter=RateLimiter(Budget(1000, 5))).run(job_id)
-    assert emulator.faults.injected["429"] == 12
+    assert emulator.faults.injected["429"] == RATE_LIMIT_RETRIES - 1
     assert job.counts == {"done": 10}
     everyone = [c async for page in demo.service.provider.iter_pages() for c in page.customers]
     storm = sorted(c.email for c in everyone if c.email and c.email.startswith("storm"))
