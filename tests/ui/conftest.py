@@ -35,7 +35,11 @@ def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -
 
 async def window_with_journal(qtbot: Any, root: Path, customers: int = 20) -> MainWindow:
     """The window on the Square demo with a workspace (so the journal and jobs are kept), loaded."""
-    context = make_context(root, customers=customers)
+    return await journaled_window(qtbot, make_context(root, customers=customers))
+
+
+async def journaled_window(qtbot: Any, context: AppContext) -> MainWindow:
+    """The window on `context` with its workspace started (journal and jobs kept), shown and loaded."""
     context.workspace.start()
     window = MainWindow(context)
     qtbot.addWidget(window)

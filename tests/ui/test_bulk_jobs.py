@@ -19,7 +19,7 @@ from console.services.settings import AccountSettings
 from console.ui.copy_dialog import CopyDialog
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until, visible
-from tests.ui.conftest import make_context
+from tests.ui.conftest import journaled_window, make_context
 from tests.ui.test_all_accounts import _all_accounts, _rows_of, _select
 
 TOKEN = "EAAAl-production-token-for-tests"
@@ -63,13 +63,7 @@ async def _live_window(qtbot: Any, context: AppContext, *, open_demo: bool = Fal
     context.settings.show_demo_accounts = True
     context.settings.last_account_id = DEMO_PREFIX + "square" if open_demo else live.id
     await set_secret(context.secrets, live.id, "square", "token", TOKEN)
-    context.workspace.start()
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    loaded = signal(window.load_finished, timeout=20)
-    window.show()
-    await loaded
-    return window, emulator
+    return await journaled_window(qtbot, context), emulator
 
 
 def _writes(emulator: Any) -> list[str]:
