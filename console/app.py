@@ -153,12 +153,30 @@ COMMANDS = {"find-duplicates": "console.services.duplicate_cli", "export": "cons
             "import": "console.services.import_cli"}
 
 
+def command_arguments(arguments: list[str]) -> tuple[str, list[str]] | None:
+    """The command-line tool named in `arguments` and its own arguments, or None for the window.
+
+    `--config-dir DIR` may come before the tool's name as well as after it; it is passed on.
+    """
+    leading: list[str] = []
+    rest = arguments
+    while rest[:1] and rest[0] not in COMMANDS:
+        if rest[0] == "--config-dir" and len(rest) > 1:
+            leading, rest = leading + rest[:2], rest[2:]
+        elif rest[0].startswith("--config-dir="):
+            leading, rest = leading + rest[:1], rest[1:]
+        else:
+            return None
+    return (rest[0], leading + rest[1:]) if rest else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] and arguments[0] in COMMANDS:   # a command-line tool: no window, nothing else imported
-        module = importlib.import_module(COMMANDS[arguments[0]])
+    if (command := command_arguments(arguments)) is not None:   # a tool: no window, nothing else imported
+        name, tool_arguments = command
+        module = importlib.import_module(COMMANDS[name])
         attach_parent_console()
-        return int(module.main(arguments[1:]))
+        return int(module.main(tool_arguments))
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
     keep_early_records()

@@ -169,6 +169,9 @@ _GB_CITIES = (("London", ("EC1A", "SW1A", "N1", "E2", "W1D", "SE1", "NW3"), "+44
               ("Manchester", ("M1", "M4", "M20"), "+44 161 496 0"),
               ("Edinburgh", ("EH1", "EH3"), "+44 131 496 0"),
               ("Bristol", ("BS1", "BS8"), "+44 117 496 0"))
+# The county staff write on a GB address; providers that take an address only whole (Clover) need it.
+_GB_COUNTIES = {"London": "Greater London", "Manchester": "Greater Manchester", "Edinburgh": "City of Edinburgh",
+                "Bristol": "City of Bristol"}
 # DE: (city, state, lowest and highest postcode, fictional phone prefix)
 _DE_CITIES = (("Berlin", "Berlin", 10115, 14199, "+49 30 23125 "),
               ("München", "Bayern", 80331, 81929, "+49 89 99998 "),
@@ -277,7 +280,7 @@ def _address_and_phone(rand: Callable[[], float]) -> tuple[PostalAddress, str]:
         # A third are mobiles, from Ofcom's drama range like the landlines.
         phone_prefix = "+44 7700 900" if rand() < 0.3 else phone_prefix
         phone = f"{phone_prefix}{int(rand() * 1000):03d}"
-        return PostalAddress(f"{number % 250 + 1} {street}", line2, city, None, postal, "GB"), phone
+        return PostalAddress(f"{number % 250 + 1} {street}", line2, city, _GB_COUNTIES[city], postal, "GB"), phone
     if country == 3:
         city, state, low, high, phone_prefix = _DE_CITIES[int(rand() * len(_DE_CITIES))]
         postal = f"{low + int(rand() * (high - low + 1)):05d}"

@@ -1,5 +1,8 @@
 """`customer-console import FILE --account NAME [--match email|phone|reference|none] [--mapping MAP.json]
-[--encoding E] [--dry-run] [--config-dir DIR]`: a CSV or XLSX imported into one account as a job.
+[--encoding E] [--dry-run] [--yes] [--config-dir DIR]`: a CSV or XLSX imported into one account as a job.
+
+A production account is changed only after "yes" is typed at the terminal, or with --yes; without a
+terminal and without --yes nothing is sent (exit 2).
 
 Exit status: 0 when every row was imported (or, with --dry-run, once the preview is printed); 1 when
 any row was not (invalid, or refused by the provider); 2 when nothing was sent: a wrong account name,
@@ -12,8 +15,11 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+import httpx
 
 from console.domain import errors as e
 from console.domain.jobs import Job, OpState
@@ -23,6 +29,7 @@ from console.services.import_mapping import Mapping, best_mapping, mapping_memor
 from console.services.import_plan import ImportPlan, ImportPlanner, MatchKey, RowKind
 from console.services.import_reader import ENCODINGS, ImportFileError, ImportTable, read_file
 from console.services.jobs import JobRunner, JobStore
+from console.services.secrets import SecretStore
 
 PROG = "customer-console import"
 EXIT_NOT_ALL = 1
@@ -43,23 +50,56 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--encoding", choices=["auto", *ENCODINGS], default="auto",
                         help="the CSV file's encoding (default: detected)")
     parser.add_argument("--dry-run", action="store_true", help="print the preview and send nothing")
+    parser.add_argument("--yes", action="store_true",
+                        help="change a production account without asking (scripts); otherwise asked at the terminal")
     parser.add_argument("--config-dir", type=Path, default=None, help="the settings, accounts and workspace to use")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None,
+         stdin: TextIO | None = None, secrets: SecretStore | None = None,
+         transport: httpx.AsyncBaseTransport | None = None) -> int:
+    """Run the command; `stdin` answers the production question, `secrets` and `transport` are for tests."""
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    out, err = out or sys.stdout, err or sys.stderr
+    out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
     try:
         table = read_file(args.file, encoding=None if args.encoding == "auto" else args.encoding)
-        return asyncio.run(_import(args, table, out, err))
+        return asyncio.run(_import(args, table, _Terminal(out, err, stdin), secrets, transport))
     except (ImportFileError, HeadlessError, e.ConsoleError) as exc:
         print(f"{PROG}: {one_line(exc)}", file=err)
         return EXIT_NOTHING_SENT
 
 
-async def _import(args: argparse.Namespace, table: ImportTable, out: TextIO, err: TextIO) -> int:
-    async with writable_account(args.config_dir, args.account) as opened:
+@dataclass(frozen=True)
+class _Terminal:
+    out: TextIO
+    err: TextIO
+    stdin: TextIO
+
+
+def agrees_to_production_import(account: str, rows: int, *, yes: bool, terminal: TextIO, err: TextIO) -> bool:
+    """Whether to send `rows` rows to the production account `account`: --yes, or "yes" typed at a terminal.
+
+    Without a terminal (a script) and without --yes the answer is no, said on `err`.
+    """
+    if yes:
+        return True
+    if not terminal.isatty():
+        print(f"{PROG}: {account} is a PRODUCTION account (real customers); nothing was sent. "
+              "Add --yes to change it from a script.", file=err)
+        return False
+    print(f"{account} is a PRODUCTION account: {rows} row(s) will change real customers. "
+          "Type yes to go ahead: ", end="", file=err, flush=True)
+    if terminal.readline().strip().lower() == "yes":
+        return True
+    print("Nothing was sent.", file=err)
+    return False
+
+
+async def _import(args: argparse.Namespace, table: ImportTable, terminal: _Terminal,
+                  secrets: SecretStore | None, transport: httpx.AsyncBaseTransport | None) -> int:
+    out, err = terminal.out, terminal.err
+    async with writable_account(args.config_dir, args.account, secrets=secrets, transport=transport) as opened:
         caps = opened.session.service.capabilities
         if args.mapping is not None:
             mapping = read_mapping_file(args.mapping, table.headers, caps)
@@ -70,6 +110,11 @@ async def _import(args: argparse.Namespace, table: ImportTable, out: TextIO, err
         print_preview(plan, mapping, opened.session.account.name, args.file.name, out)
         if args.dry_run:
             return 0
+        sending = len(plan.planned())
+        if (opened.session.environment == "production" and sending
+                and not agrees_to_production_import(opened.session.account.name, sending,
+                                                    yes=args.yes, terminal=terminal.stdin, err=err)):
+            return EXIT_NOTHING_SENT
         failed = await _run(opened, plan, args.file.name, err)
         not_imported = failed + plan.counts()[RowKind.INVALID]
         print(f"Imported: {plan.counts()[RowKind.CREATE] + plan.counts()[RowKind.UPDATE] - failed} row(s); "

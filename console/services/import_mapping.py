@@ -74,9 +74,31 @@ def normalise_header(header: str) -> str:
     return _NOT_WORD.sub(" ", fold(header)).strip()
 
 
+NAME_PARTS = ("given_name", "family_name")
+
+
+def whole_name_key(caps: Capabilities) -> str | None:
+    """The one field where a target without first and last names keeps a person's whole name
+    (Authorize.net's description, PayArc's and Digital River's Name), or None."""
+    editable = {spec.key for spec in caps.fields if spec.editable}
+    if caps.name_fields[:1] == ("description",) and "description" in editable:
+        return "description"
+    if "given_name" in editable and "family_name" not in editable:
+        return "given_name"
+    return None
+
+
 def mappable_fields(caps: Capabilities) -> list[FieldSpec]:
-    """The target's fields an import can fill: editable plain values."""
-    return [spec for spec in caps.fields if spec.editable and spec.kind not in _NOT_MAPPABLE]
+    """The target's fields an import can fill: editable plain values. Where the target keeps a whole
+    name only, first and last name columns may still be mapped: the plan joins them into it."""
+    specs = [spec for spec in caps.fields if spec.editable and spec.kind not in _NOT_MAPPABLE]
+    whole = whole_name_key(caps)
+    if whole is not None:
+        label = caps.field(whole).label
+        have = {spec.key for spec in specs}
+        specs += [FieldSpec(key=key, label=f"{part} (joined into {label})")
+                  for key, part in zip(NAME_PARTS, ("First name", "Last name"), strict=True) if key not in have]
+    return specs
 
 
 def guess_field(header: str, caps: Capabilities) -> str | None:
@@ -91,8 +113,7 @@ def guess_field(header: str, caps: Capabilities) -> str | None:
     candidates.append(_SPELLED.get(plain))
     if plain in _WHOLE_NAME:
         # One name column: where the target keeps a whole name (Authorize.net's description, PayArc's Name).
-        candidates.append("description" if caps.name_fields[:1] == ("description",) else
-                          "given_name" if "family_name" not in keys else None)
+        candidates.append(whole_name_key(caps))
     return next((key for key in candidates if key in keys), None)
 
 

@@ -19,7 +19,7 @@ from console.domain.customer import Customer
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
 from console.domain.jobs import OpKind, PlannedOp
 from console.domain.validation import check_values
-from console.services.import_mapping import mappable_fields
+from console.services.import_mapping import NAME_PARTS, mappable_fields, whole_name_key
 from console.services.import_reader import ImportTable
 
 
@@ -109,6 +109,7 @@ class ImportPlanner:
                  customers: Iterable[Customer], match: MatchKey = MatchKey.EMAIL, region: str = "US") -> None:
         self.caps, self.headers, self.mapping, self.match = caps, tuple(headers), list(mapping), match
         self.specs = {spec.key: spec for spec in mappable_fields(caps)}
+        self.whole = whole_name_key(caps)
         self.normalise: Callable[[str | None], str | None] = (
             (lambda text: phone_key(text, region)) if match is MatchKey.PHONE else _NORMALISE[match])
         self.customers: dict[str, Customer] = {}
@@ -151,6 +152,7 @@ class ImportPlanner:
                 problems[column] = problem
             else:
                 values[key] = value
+        values = self._joined_names(values)
         label = f"row {number}: {self._name(values)}" if self._name(values) else f"row {number}"
         match = self.normalise(values.get(MATCH_FIELD[self.match]))
         found = self.by_key.get(match, []) if match is not None else []
@@ -201,6 +203,18 @@ class ImportPlanner:
             if first is not None:
                 problems.setdefault(first, message)
         return problems
+
+    def _joined_names(self, values: dict[str, Any]) -> dict[str, Any]:
+        """First and last name joined into the whole-name field of a target that keeps only that;
+        a whole name given in its own column wins (PayArc's Name is given_name itself)."""
+        parts = [key for key in NAME_PARTS if key in values and not self.caps.has_field(key)]
+        if self.whole is None or not parts:
+            return values
+        joined = " ".join(str(values[key]) for key in NAME_PARTS if values.get(key))
+        values = {key: value for key, value in values.items() if key not in parts}
+        if not values.get(self.whole) or self.whole in NAME_PARTS:   # PayArc's Name is given_name
+            values[self.whole] = joined
+        return values
 
     def _name(self, values: dict[str, Any]) -> str:
         name = " ".join(str(values[k]) for k in ("given_name", "family_name") if values.get(k))

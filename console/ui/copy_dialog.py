@@ -34,7 +34,7 @@ from console.services.workspace import WorkspaceClosedError
 from console.ui.async_qt import TaskRegistry
 from console.ui.copy_preview import make_tree, show_plan
 from console.ui.copy_report import show_report
-from console.ui.copy_target import open_target
+from console.ui.other_account import open_other_account
 from console.ui.production_confirmation import confirm_accounts
 from console.ui.wording import count_of
 
@@ -169,7 +169,7 @@ class CopyDialog(QDialog):
                 await self._close_target()
                 self.target = self.jobs.session_for(account.id)
                 if self.target is None:
-                    self.target = await open_target(self.jobs.main, account)
+                    self.target = await open_other_account(self.jobs.main, account)
                     self.owns_target = True
             self.choose_status.setText(self.tr("Reading the customers' custom fields…"))
             customers, definitions = await with_custom_fields(self.source.custom_fields, self.customers)

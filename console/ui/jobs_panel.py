@@ -6,6 +6,7 @@ It also offers, at start, to resume the jobs the last session left unfinished.""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.domain import errors as e
 from console.domain.jobs import Job, JobState, OpState, PlannedOp
-from console.services.accounts import AccountSession
+from console.services.accounts import AccountSession, all_accounts
 from console.services.jobs import JobRunner, JobStore
 from console.ui.copy_report import open_job_report
 from console.ui.failures_saving import ask_path, save_failures
+from console.ui.other_account import open_other_account
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -195,9 +198,8 @@ class JobsPanel(QDockWidget):
         self.buttons["pause"].setEnabled(running)
         self.buttons["cancel"].setEnabled(job is not None and job.state in (JobState.RUNNING, JobState.PAUSED,
                                                                           JobState.PENDING))
-        self.buttons["resume"].setEnabled(job is not None and job.state in (JobState.PAUSED, JobState.PENDING)
-                                          and job.id in self.sessions)
-        self.buttons["report"].setEnabled(job is not None and job.id in self.sessions)
+        self.buttons["resume"].setEnabled(job is not None and job.state in (JobState.PAUSED, JobState.PENDING))
+        self.buttons["report"].setEnabled(job is not None)
         self.buttons["retry"].setEnabled(job is not None and bool(job.counts.get("failed")) and
                                          job.state in (JobState.FINISHED, JobState.CANCELLED))
         self.buttons["save"].setEnabled(job is not None and bool(job.counts.get("failed")))
@@ -235,25 +237,50 @@ class JobsPanel(QDockWidget):
 
     def cancel(self) -> None:
         job = self.current()
-        if job is None:
-            return
-        if job.id in self.runners and job.state is JobState.RUNNING:
+        if job is not None and job.id in self.runners and job.state is JobState.RUNNING:
             self.runners[job.id].cancel()
-        elif job.id in self.sessions:   # paused: cancelled without sending anything more
-            runner = self.runners[job.id]
-            runner.cancel()
-            self.main.tasks.start(self._run(job.id, runner), name=f"{TASK}:{job.id}")
+        elif job is not None:   # paused or left by a crash: what was out is settled, nothing more sent
+            self._with_session(job, self._cancel_stopped)
+
+    def _cancel_stopped(self, job: Job, session: AccountSession) -> None:
+        runner = self.runners.get(job.id) or JobRunner(self.store, session.service, on_progress=self._progressed)
+        self.runners[job.id] = runner
+        runner.cancel()
+        self.main.tasks.start(self._run(job.id, runner), name=f"{TASK}:{job.id}")
 
     def report(self) -> None:
         """What the current job's creates made, read back from its account (a copy's report)."""
-        job = self.current()
-        if job is not None and job.id in self.sessions:
-            open_job_report(self.main, self.store, job, self.sessions[job.id])
+        if (job := self.current()) is not None:
+            self._with_session(job, lambda job, session: open_job_report(self.main, self.store, job, session))
 
     def resume(self) -> None:
-        job = self.current()
-        if job is not None and job.id in self.sessions:
-            self.start(job.id, self.sessions[job.id])
+        if (job := self.current()) is not None:
+            self._with_session(job, lambda job, session: self.start(job.id, session))
+
+    def _with_session(self, job: Job, act: Callable[[Job, AccountSession], object]) -> None:
+        """`act` on `job` with a session on its account: the window's, or one opened for it now."""
+        if job.id in self.sessions:
+            act(job, self.sessions[job.id])
+        else:
+            self.main.tasks.start(self._open_then(job, act), name=f"{TASK}:open")
+
+    async def _open_then(self, job: Job, act: Callable[[Job, AccountSession], object]) -> None:
+        tr = self.main.tr
+        session = self.session_for(job.account_id)
+        if session is None:
+            context = self.main.context
+            account = next((a for a in all_accounts(context.settings, context.demo) if a.id == job.account_id), None)
+            if account is None:
+                self.status.setText(tr("This job's account is no longer set up, so the job cannot go on."))
+                return
+            try:
+                session = await open_other_account(self.main, account)
+            except e.ConsoleError as exc:
+                self.status.setText(tr("{0} could not be opened: {1}").format(account.name, exc))
+                return
+            self.adopt(session)
+        self.sessions[job.id] = session
+        act(job, session)
 
     def save_failures(self) -> None:
         """The failed rows as a CSV with the export's headers and an Error column, to fix and import again."""
@@ -263,9 +290,9 @@ class JobsPanel(QDockWidget):
             self.main.tasks.start(save_failures(self, job, Path(path)), name=f"{TASK}:save-failures")
 
     def retry_failed(self) -> None:
-        job = self.current()
-        if job is not None and job.id in self.sessions:
-            self.main.tasks.start(self._retry(job, self.sessions[job.id]), name=f"{TASK}:retry")
+        if (job := self.current()) is not None:
+            self._with_session(job, lambda job, session: self.main.tasks.start(self._retry(job, session),
+                                                                                name=f"{TASK}:retry"))
 
     async def _retry(self, job: Job, session: AccountSession) -> None:
         failed = await self.store.operations(job.id, [OpState.FAILED])

@@ -69,7 +69,8 @@ def test_addresses_agree_with_their_country(people: list[Person]) -> None:
         elif a.country == "CA":
             assert re.fullmatch(r"[A-Z]\d[A-Z] \d[A-Z]\d", a.postal_code)
         elif a.country == "GB":
-            assert re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", a.postal_code) and a.state is None
+            assert re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", a.postal_code)
+            assert a.state in {"Greater London", "Greater Manchester", "City of Edinburgh", "City of Bristol"}
         elif a.country in ("DE", "FR"):
             assert re.fullmatch(r"\d{5}", a.postal_code)
         else:

@@ -3,17 +3,23 @@ its exit status, and the one-line errors (exit 2, nothing sent)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
 
 import pytest
 
+from console.sandbox.square.emulator import SquareEmulator
+from console.services.accounts import save_account_changes
 from console.services.import_cli import main
+from console.services.settings import AccountSettings, Settings
+from tests.support.service_context import service_context
 
 MIXED = ("First name,Last name,E-mail,Phone,Customer id\n"
          "Ada,Lovelace,ada.import@example.com,,sq-123\n"
          "Bob,,not-an-email,,\n")
+TOKEN = "EAAAl-token-for-tests-only"
 CLEAN = "Given name;Surname;Mail\nGrace;Hopper;grace.import@example.com\n"
 
 
@@ -82,3 +88,42 @@ def test_the_app_dispatches_the_import_command(tmp_path: Path, capsys: pytest.Ca
     path.write_bytes(b"")
     assert app_main(["import", str(path), "--account", "Square (Demo)", "--config-dir", str(tmp_path)]) == 2
     assert "customer-console import: empty.csv is empty." in capsys.readouterr().err
+
+
+class _Typed(io.StringIO):
+    """What a person types at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("yes", "typed", "sent"), [
+    (False, None, False),      # a script: no terminal, no --yes
+    (False, "no\n", False),
+    (False, "", False),        # Ctrl+D
+    (False, " YES \n", True),
+    (True, None, True),
+])
+def test_a_production_account_is_changed_only_after_yes(tmp_path: Path, yes: bool, typed: str | None,
+                                                        sent: bool) -> None:
+    context = service_context(tmp_path / "app")
+    emulator = SquareEmulator(seed=3, customers=2, credentials={"token": TOKEN})
+    # An address the console does not know is treated as production.
+    live = AccountSettings(provider="square", name="Live shop", environment="sandbox", base_url=emulator.base_url)
+    asyncio.run(save_account_changes(context, [live], {live.id: {"token": TOKEN}}))
+    context.store.save(Settings(accounts=[live]))
+    path = tmp_path / "in.csv"
+    path.write_text(CLEAN, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO() if typed is None else _Typed(typed)
+    argv = [str(path), "--account", "Live shop", "--config-dir", str(tmp_path / "app"), *(["--yes"] if yes else [])]
+
+    code = main(argv, out=out, err=err, stdin=stdin, secrets=context.secrets, transport=emulator.transport())
+
+    emails = {(emulator.customer(cid) or {}).get("email_address") for cid in emulator.customer_ids()}
+    assert ("grace.import@example.com" in emails) is sent
+    assert code == (0 if sent else 2)
+    if typed is not None:
+        assert "Live shop is a PRODUCTION account: 1 row(s) will change real customers. Type yes" in err.getvalue()
+    if typed is None and not yes:
+        assert "Add --yes to change it from a script." in err.getvalue()

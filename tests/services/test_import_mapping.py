@@ -66,7 +66,10 @@ def test_a_whole_name_goes_where_the_target_keeps_one() -> None:
 
 
 def test_fields_the_target_lacks_are_not_guessed_and_a_field_is_filled_once() -> None:
-    assert guess_field("First name", AUTHORIZE) is None
+    assert guess_field("Birthday", AUTHORIZE) is None
+    # First and last name are offered to a whole-name target: the plan joins them into it.
+    assert guess_mapping(["First name", "Last name"], AUTHORIZE) == ["given_name", "family_name"]
+    assert guess_mapping(["First name", "Last name"], PAYARC) == ["given_name", "family_name"]
     assert guess_mapping(["Email", "E-mail", "Customer id", "Zip"], CLOVER) == [
         "email", None, None, "address.postal_code"]
 

@@ -139,3 +139,23 @@ def test_matching_nothing_creates_every_valid_row_even_for_a_customer_already_th
     assert [row.kind.value for row in by_email.rows] == ["unchanged", "create"]
     nothing = ImportPlanner(CAPABILITIES, table.headers, ["given_name", "email"], [there], MatchKey.NONE).plan(table)
     assert [row.kind.value for row in nothing.rows] == ["create", "create"]
+
+
+def test_first_and_last_name_are_joined_where_the_target_keeps_one_whole_name() -> None:
+    authorize = provider("authorize-net").capabilities
+    t = table(("First name", "Last name", "Email"), ("Ada", "Lovelace", "ada@example.com"),
+              ("", "Hopper", "grace@example.com"))
+    ops = planner(t, caps=PAYARC).plan(t).planned()
+    assert [op.values for op in ops] == [{"given_name": "Ada Lovelace", "email": "ada@example.com"},
+                                         {"given_name": "Hopper", "email": "grace@example.com"}]
+    assert ops[0].label == "row 2: Ada Lovelace"
+    ops = planner(t, caps=authorize).plan(t).planned()
+    assert [op.values for op in ops] == [{"description": "Ada Lovelace", "email": "ada@example.com"},
+                                         {"description": "Hopper", "email": "grace@example.com"}]
+    # A description of its own wins over the name parts at Authorize.net.
+    t = table(("First name", "Last name", "Description"), ("Ada", "Lovelace", "Analytical Engine Ltd"))
+    assert planner(t, caps=authorize).plan(t).planned()[0].values == {"description": "Analytical Engine Ltd"}
+    # The joined name is checked with the target's rules (PayArc: at most 50 characters).
+    t = table(("First name", "Last name"), ("A" * 30, "B" * 30))
+    row = planner(t, caps=PAYARC).plan(t).rows[0]
+    assert row.kind is RowKind.INVALID and "50" in row.problems[0]

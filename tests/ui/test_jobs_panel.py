@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from console.domain.jobs import JobState, OpKind, PlannedOp
+from console.services.accounts import DEMO_PREFIX
 from console.services.jobs import JobStore
 from console.ui.bulk_change import BulkChangeDialog
 from tests.support.qt import answer, until, visible
@@ -79,5 +80,33 @@ async def test_a_job_left_unfinished_is_offered_at_the_next_start_and_resumes(qt
     assert session is not None
     for customer_id in ids:
         assert (await session.service.provider.get(customer_id)).note == "resumed"
+    await window.shutdown()
+    await window.context.workspace.close()
+
+
+async def test_a_left_job_of_an_account_not_open_is_resumed_by_opening_that_account(qtbot: Any,
+                                                                                    tmp_path: Path) -> None:
+    window = await window_with_journal(qtbot, tmp_path / "app")
+    assert window.session is not None and window.session.account.info.key == "square"
+    store = JobStore(window.context.workspace, "ada")
+    clover = DEMO_PREFIX + "clover"
+    job_id = await store.create("Import into Clover", clover, "clover",
+                                [PlannedOp(OpKind.CREATE, values={"given_name": f"Left{n}",
+                                                                  "email": f"left{n}@example.com"}) for n in range(3)])
+    await store.set_state(job_id, JobState.RUNNING)
+    await window.shutdown()
+    await window.context.workspace.close()
+
+    window = await window_with_journal(qtbot, tmp_path / "app")   # opens on Square again
+    panel = window.jobs
+    await until(lambda: panel.isVisible() and panel.current() is not None, what="the offer")
+    assert panel.buttons["resume"].isEnabled()
+    qtbot.mouseClick(panel.buttons["resume"], Qt.MouseButton.LeftButton)
+    await until(lambda: panel.current() is not None and panel.current().state is JobState.FINISHED,  # type: ignore[union-attr]
+                timeout=20, what="the job to finish")
+    session = panel.sessions[job_id]
+    assert session.account.id == clover and window.session is not None and window.session.account.id != clover
+    emails = {c.email async for page in session.provider.iter_pages() for c in page.customers}  # type: ignore[misc]
+    assert {f"left{n}@example.com" for n in range(3)} <= emails
     await window.shutdown()
     await window.context.workspace.close()

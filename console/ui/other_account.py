@@ -1,5 +1,5 @@
-"""Opening a copy's target account as the window opens its own: journaled, kept locally, asking
-before its first write if it is live."""
+"""Opening an account besides the window's own (a copy's target, a job's account after a restart) as
+the window opens its own: journaled, kept locally, asking before its first write if it is live."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 
-async def open_target(window: MainWindow, account: Account) -> AccountSession:
-    """A session on `account` for a copy into it (the caller closes it, or hands it to the Jobs panel)."""
+async def open_other_account(window: MainWindow, account: Account) -> AccountSession:
+    """A session on `account` (the caller closes it, or hands it to the Jobs panel)."""
     context = window.context
     session = await open_session(account, secrets=context.secrets, demo=context.demo,
                                  transport=context.transport, confirmations=context.confirmations)
