@@ -26,9 +26,25 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     settings.load_profile("ci")
 
 
+class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """The app's qasync loop, whose close also kills the Qt timers of callbacks still pending.
+
+    qasync leaves them running until they fire; a test's closed loop in a reference cycle may then be
+    collected on another thread (a worker's allocation starts the collector), and Qt warns that timers
+    cannot be stopped from another thread, which fails whichever test is running then."""
+
+    def close(self) -> None:
+        super().close()
+        timer = self._timer
+        pending = timer._SimpleTimer__callbacks
+        for timer_id in list(pending):
+            timer.killTimer(timer_id)
+        pending.clear()
+
+
 def _qasync_loop() -> Any:
     app = QApplication.instance() or QApplication(["customer-console-tests"])
-    return qasync.QEventLoop(app)
+    return _TestLoop(app)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
