@@ -55,7 +55,8 @@ def p11_journal_save(quick: bool, *, line: Any, note: Any) -> None:
         line("P11a", "a save with the journal (median)", on, "ms", baseline=off, ratio=on / off,
              target="<=1.05x without", met=on <= 1.05 * off)
         note(f"{saves} updates of a Square demo customer each way at 50 ms a request, interleaved; the journal "
-             f"writes its intent (awaited) before the request and its outcome (queued) after; "
+             f"appends its intent to the intent file before the request (committed to the database at the "
+             f"loop's next turn) and queues its outcome after; "
              f"p90 {statistics.quantiles(timed[True], n=10)[8] * 1000:.1f} ms with, "
              f"{statistics.quantiles(timed[False], n=10)[8] * 1000:.1f} ms without")
 

@@ -52,6 +52,11 @@ class Intent:
     copied_from: str | None = None   # a copy's create: "account_id/customer_id" of the customer copied
 
 
+def intent_from_body(body: dict[str, Any]) -> Intent:
+    """An intent from its JSON form (`dataclasses.asdict` of one, read back)."""
+    return Intent(**{**body, "changes": tuple(FieldChange(**change) for change in body.get("changes", ()))})
+
+
 @dataclass(frozen=True, slots=True)
 class Finish:
     """How one write ended, written after the answer (or at the next start, for one in doubt)."""

@@ -1,7 +1,7 @@
 """Journaling every write the console makes, in the workspace database (issue 18).
 
 `CustomerService` calls `AccountJournal.intend` before a request is sent (and waits for it to be
-written: a crash after sending must find the intent) and `finish` after the answer. The values
+on disk: a crash after sending must find the intent) and `finish` after the answer. The values
 recorded are the domain model's, before and after, never wire bodies; card data is never among
 them (cards are attached through the provider's own form and journaled by their masked label).
 """
@@ -29,6 +29,7 @@ from console.domain.journal import (
     Outcome,
 )
 from console.services.group_commit import GroupCommit
+from console.services.intent_log import LoggedIntent
 from console.services.redaction import REDACTOR
 from console.services.workspace import LocalWorkspace, WorkspaceClosedError
 from console.services.write_records import WriteOp, WriteRecord
@@ -190,12 +191,25 @@ class AccountJournal:
                       group_id=group_id, reverts=reverts, replaces=replaces, copied_from=copied_from)
 
     async def intend(self, intents: list[Intent]) -> list[str]:
-        """Write the intents (waiting until they are on disk); their entry ids. Nothing when no
-        workspace is kept (the setting is off): then no write is journaled, and [] is returned."""
+        """Write the intents (on disk when this returns); their entry ids. Nothing when no workspace is
+        kept (the setting is off): then no write is journaled, and [] is returned.
+
+        They go to the instance's intent file at once and into the journal's table on the workspace's
+        thread meanwhile (intent_log.py), so the request need not wait for a transaction."""
         from console.store import journal
 
         if not self.journal.available or not intents:
             return []
+        workspace = self.journal.workspace
+        if (intent_log := workspace.intent_log) is not None:
+            at, ids = _now(), [uuid.uuid4().hex for _ in intents]
+            intent_log.append([LoggedIntent(entry_id, at, intent)
+                               for entry_id, intent in zip(ids, intents, strict=True)])
+            future = GroupCommit.of(workspace).queue(lambda c: journal.record_intents(c, intents, at, ids), soon=True)
+            # Done once committed (on the workspace's thread): the file may be emptied then.
+            future.add_done_callback(lambda f: None if f.cancelled() or f.exception() else intent_log.committed())
+            workspace._logged(future, "journaling an intent")
+            return ids
         try:
             # With the other writes of the moment (a job's concurrent requests) in one transaction.
             return await GroupCommit.of(self.journal.workspace).write(
@@ -215,7 +229,8 @@ class AccountJournal:
             return None
         workspace = self.journal.workspace
 
-        future = GroupCommit.of(workspace).queue(lambda c: journal.record_finishes(c, outcomes, _now()))
+        # At the loop's next turn, once the save has ended (a crash before leaves the entry in doubt).
+        future = GroupCommit.of(workspace).queue(lambda c: journal.record_finishes(c, outcomes, _now()), soon=True)
         workspace._logged(future, "journaling an outcome")
         return future
 

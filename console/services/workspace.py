@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
+from console.services.intent_log import PATTERN as INTENT_FILES
+from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
@@ -59,10 +61,12 @@ class LocalCopy:
 
 
 def workspace_files(database: Path) -> list[Path]:
-    """The database, its WAL files, copies set aside as unreadable and the key file: those that exist."""
+    """The database, its WAL files, copies set aside as unreadable, the key file and the journal's
+    intent files: those that exist."""
     candidates = [database, *(database.with_name(database.name + s) for s in _COMPANIONS), key_file(database)]
     if database.parent.is_dir():
         candidates += sorted(database.parent.glob(database.name + ".unreadable-*"))
+        candidates += sorted(database.parent.glob(INTENT_FILES))
     return [p for p in candidates if p.is_file()]
 
 
@@ -78,9 +82,13 @@ class LocalWorkspace:
         self._db: Workspace | None = None      # touched on the worker thread only
         self._executor: ThreadPoolExecutor | None = None
         self._opened: Future[None] | None = None
+        self.intent_log: IntentLog | None = None   # the journal's intents before they are committed
+        self.before_submit: list[Callable[[], None]] = []   # called before anything is sent to the worker
 
     # -- the worker ---------------------------------------------------------------------------
     def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
+        for send_first in self.before_submit:   # writes queued to go soon go first (group_commit.py)
+            send_first()
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="console-workspace")
 
@@ -137,13 +145,41 @@ class LocalWorkspace:
                 "Customer Console runs without it: each account loads from its provider.")
             log.warning("workspace could not be opened: %s", exc, exc_info=exc)
             return
+        self.intent_log = self._intent_log(self.key.key)
         self.state = "open"
         if self._db.set_aside is not None:
             self.notice = (f"The local copy of your customers could not be read, so it was kept aside as "
                            f"{self._db.set_aside.name} and a new one is built from the providers as the "
                            "accounts load.")
 
+    def _intent_log(self, workspace_key: str) -> IntentLog | None:
+        """Replay the intents other instances left uncommitted (they stopped), then open this one's file
+        (None, and intents go straight to the database, if it cannot be made)."""
+        from console.store.journal import record_missing_intents
+
+        key = log_key(workspace_key)
+        done = []
+        try:
+            for path, entries in orphaned(self.path.parent, key):
+                added = self._write(record_missing_intents, [(e.entry_id, e.intent, e.at) for e in entries])
+                if added:
+                    log.warning("journal: %d intent(s) of a session that stopped were written now (in doubt)", added)
+                done.append(path)
+        except Exception as exc:   # kept for the next start; the journal works without them meanwhile
+            log.warning("journal: intents left by a stopped session could not be written: %s", exc, exc_info=exc)
+        for path in done:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        try:
+            return IntentLog(self.path.parent, key)
+        except OSError as exc:
+            log.warning("journal: no intent file (%s); each save waits for the database instead", exc)
+            return None
+
     def _close(self) -> None:
+        if self.intent_log is not None:
+            self.intent_log.close()
+            self.intent_log = None
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -20,7 +20,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from console.domain.journal import ChainCheck, FieldChange, Finish, Intent, JournalEntry, JournalQuery, Outcome
+from console.domain.journal import (
+    ChainCheck,
+    Finish,
+    Intent,
+    JournalEntry,
+    JournalQuery,
+    Outcome,
+    intent_from_body,
+)
 from console.store.tables import journal
 
 GENESIS = "0" * 64   # the previous hash of the first record
@@ -53,20 +61,29 @@ def _body(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def record_intents(connection: Connection, intents: Sequence[Intent], at: datetime) -> list[str]:
-    """Append intents (one write transaction); returns their entry ids, in order."""
-    rows: list[dict[str, Any]] = []
-    ids: list[str] = []
-    for intent in intents:
-        record_id = uuid.uuid4().hex
-        ids.append(record_id)
-        body = asdict(intent)
-        rows.append({"record_id": record_id, "kind": "intent", "entry_id": record_id, "group_id": intent.group_id,
-                     "at": at, "account_id": intent.account_id, "provider": intent.provider,
-                     "customer_id": intent.customer_id, "operation": intent.operation, "who": intent.who,
-                     "customer_name": intent.customer_name, "body": _body(body)})
-    _append(connection, rows)
+def record_intents(connection: Connection, intents: Sequence[Intent], at: datetime,
+                   ids: Sequence[str] | None = None) -> list[str]:
+    """Append intents (one write transaction) under `ids` (new ones when not given); their entry ids."""
+    ids = list(ids) if ids is not None else [uuid.uuid4().hex for _ in intents]
+    _append(connection, [_intent_row(record_id, intent, at) for record_id, intent in zip(ids, intents, strict=True)])
     return ids
+
+
+def record_missing_intents(connection: Connection, entries: Sequence[tuple[str, Intent, datetime]]) -> int:
+    """Append the intents (entry id, intent, when) the journal does not hold yet; how many were missing."""
+    held = set(connection.execute(sa.select(journal.c.record_id).where(
+        journal.c.record_id.in_([entry_id for entry_id, _, _ in entries]))).scalars()) if entries else set()
+    rows = [_intent_row(entry_id, intent, at) for entry_id, intent, at in entries if entry_id not in held]
+    if rows:
+        _append(connection, rows)
+    return len(rows)
+
+
+def _intent_row(record_id: str, intent: Intent, at: datetime) -> dict[str, Any]:
+    return {"record_id": record_id, "kind": "intent", "entry_id": record_id, "group_id": intent.group_id,
+            "at": at, "account_id": intent.account_id, "provider": intent.provider,
+            "customer_id": intent.customer_id, "operation": intent.operation, "who": intent.who,
+            "customer_name": intent.customer_name, "body": _body(asdict(intent))}
 
 
 def record_finish(connection: Connection, entry_id: str, finish: Finish, at: datetime) -> None:
@@ -198,9 +215,7 @@ def staff(connection: Connection) -> list[str]:
 
 
 def _entry(row: Row[Any]) -> JournalEntry:
-    body = json.loads(row.body)
-    body["changes"] = tuple(FieldChange(**change) for change in body.get("changes", ()))
-    intent = Intent(**body)
+    intent = intent_from_body(json.loads(row.body))
     if row.outcome_body is None:
         return JournalEntry(seq=row.seq, entry_id=row.record_id, at=row.at, intent=intent, outcome=Outcome.IN_DOUBT,
                             customer_id=row.customer_id)

@@ -44,3 +44,24 @@ async def test_writes_queued_while_the_thread_is_busy_share_one_transaction(jour
     busy.set()
     assert [await asyncio.wrap_future(f) for f in futures] == [4, 5, 6]
     assert commits.commits == 2 and order[3:] == [4, 5, 6]   # one transaction, in the order queued
+
+
+async def test_a_write_queued_soon_goes_at_the_loops_next_turn_or_before_anything_else(journal: Journal) -> None:
+    workspace = journal.workspace
+    commits = GroupCommit(workspace)
+    threads: list[str] = []
+
+    def write(connection: object) -> str:
+        threads.append(threading.current_thread().name)
+        return "written"
+
+    first = commits.queue(write, soon=True)
+    assert not first.done() and commits.commits == 0   # not sent while the caller's step goes on
+    assert await asyncio.wrap_future(first) == "written" and commits.commits == 1   # the next turn sent it
+
+    second = commits.queue(write, soon=True)
+    third = commits.queue(write, soon=True)
+    read = workspace._submit(lambda: second.done())   # anything sent to the database takes them along first
+    assert await asyncio.wrap_future(read) is True
+    assert await asyncio.wrap_future(third) == "written" and commits.commits == 2   # the two in one transaction
+    assert set(threads) == {"console-workspace_0"}

@@ -3,6 +3,7 @@ others read when a row of theirs is first asked for, and every page of one query
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ async def journal(tmp_path: Path) -> AsyncIterator[Journal]:
                       changes=(FieldChange("email", None, f"p{n}@example.com"),), group_id=f"save{n // 3}")
                for n in range(ENTRIES)]
     futures = [account.finish(entry_id, Finish(Outcome.SUCCEEDED)) for entry_id in await account.intend(intents)]
-    futures[-1].result(timeout=30)  # type: ignore[union-attr]
+    await asyncio.wrap_future(futures[-1])  # type: ignore[arg-type]
     yield journal
     await workspace.close()
 
