@@ -63,6 +63,9 @@ class MappingPage(QWizardPage):
             self.grid.addWidget(QLabel(sample[:_SAMPLE].replace("\n", " "), self.grid_host), i + 1, 1)
             self.grid.addWidget(box, i + 1, 2)
             self.boxes.append(box)
+        for row in range(self.grid.rowCount()):   # the rows at the top, the space left below them
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(len(table.headers) + 1, 1)
         self._check()
         if self.boxes:
             self.boxes[0].setFocus()
