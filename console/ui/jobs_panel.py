@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,8 @@ class JobsPanel(QDockWidget):
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
         self.owned: dict[str, AccountSession] = {}   # sessions handed over (a copy's target), closed at the end
         body = QWidget(self)
+        # No taller than its contents: the table keeps the window's height (the dock can still be dragged).
+        body.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.list = QListWidget(body)
         self.list.setObjectName("jobsList")
         self.list.currentRowChanged.connect(lambda _r: self._show_current())
@@ -71,24 +74,23 @@ class JobsPanel(QDockWidget):
         # Compact: the table stays the window's main part while a job runs below it.
         self.list.setMaximumHeight(90)
         self.failures.setMaximumHeight(70)
-        self.buttons = {key: QPushButton(text, body) for key, text in (
-            ("pause", window.tr("Pause")), ("resume", window.tr("Resume")), ("cancel", window.tr("Cancel")),
-            ("retry", window.tr("Retry failed")), ("save", window.tr("Save failures…")),
-            ("report", window.tr("Report…")))}
-        self.buttons["report"].setObjectName("jobReport")
-        for key, slot in (("pause", self.pause), ("resume", self.resume), ("cancel", self.cancel),
-                          ("retry", self.retry_failed), ("save", self.save_failures), ("report", self.report)):
-            self.buttons[key].clicked.connect(slot)
+        self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for button in self.buttons.values():
+        for key, text, slot in (("pause", window.tr("Pause"), self.pause), ("resume", window.tr("Resume"), self.resume),
+                                ("cancel", window.tr("Cancel"), self.cancel),
+                                ("retry", window.tr("Retry failed"), self.retry_failed),
+                                ("save", window.tr("Save failures…"), self.save_failures),
+                                ("report", window.tr("Report…"), self.report)):
+            button = self.buttons[key] = QPushButton(text, body)
+            button.clicked.connect(slot)
             row.addWidget(button)
+        self.buttons["report"].setObjectName("jobReport")
+        self.failures_label = QLabel(window.tr("Failed rows:"), body)   # shown with the list, when any failed
         layout = QVBoxLayout(body)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.list)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
+        for widget in (self.notice, self.list, self.progress, self.status):
+            layout.addWidget(widget)
         layout.addLayout(row)
-        layout.addWidget(QLabel(window.tr("Failed rows:"), body))
+        layout.addWidget(self.failures_label)
         layout.addWidget(self.failures)
         self.setWidget(body)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
@@ -97,16 +99,12 @@ class JobsPanel(QDockWidget):
         window.account_opened.connect(lambda _id: window.tasks.start(self.offer_resume(), name=f"{TASK}:offer"))
 
     async def offer_resume(self) -> None:
-        """Jobs the last session left unfinished (paused, or running when the app stopped): listed,
-        and resumable where their account is open now."""
+        """Jobs the last session left unfinished (paused, or running when the app stopped): listed, to
+        resume (their account is opened then if it is not open) or cancel."""
         if not self.main.context.workspace.is_open:
             return
         left = [j for j in await self.store.unfinished() if j.id not in self.runners]
         for job in left:
-            session = self.session_for(job.account_id)
-            if session is not None:
-                self.sessions[job.id] = session
-                self.runners[job.id] = JobRunner(self.store, session.service, on_progress=self._progressed)
             # One left running stopped with the app: it is as good as paused.
             self._progressed(replace(job, state=JobState.PAUSED) if job.state is JobState.RUNNING else job)
         if left:
@@ -137,7 +135,7 @@ class JobsPanel(QDockWidget):
         self.show()
         self.raise_()
         if first:
-            self.main.resizeDocks([self], [230], Qt.Orientation.Vertical)
+            self.main.resizeDocks([self], [self.sizeHint().height()], Qt.Orientation.Vertical)
 
     # -- running ------------------------------------------------------------------------------
     async def submit(self, session: AccountSession, title: str, planned: list[PlannedOp]) -> str:
@@ -226,6 +224,8 @@ class JobsPanel(QDockWidget):
     async def _fill_failures(self, job_id: str) -> None:
         failed = await self.store.operations(job_id, [OpState.FAILED])
         self.failures.clear()
+        self.failures.setVisible(bool(failed))
+        self.failures_label.setVisible(bool(failed))
         for op in failed:
             self.failures.addItem(f"{op.planned.label or op.planned.customer_id or op.seq}: {op.error}")
 

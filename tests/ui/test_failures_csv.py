@@ -37,6 +37,8 @@ async def test_the_failed_rows_of_a_job_are_saved_with_their_errors(qtbot: Any, 
     await reloaded
     await custom_values_read(window)   # so no later status message hides the one this test reads
     assert panel.current().counts == {"failed": 2}   # type: ignore[union-attr]
+    await until(lambda: panel.failures.count() == 2, what="the failed rows listed")
+    assert not panel.failures.isHidden() and not panel.failures_label.isHidden()
     save = panel.buttons["save"]
     assert save.isEnabled() and save.text() == "Save failures…"
     out = tmp_path / "failures.csv"

@@ -39,6 +39,7 @@ async def test_change_a_field_runs_as_a_job_with_progress_and_each_write_journal
     job = panel.current()
     assert job is not None and job.counts == {"done": 5} and "done" in panel.status.text()
     assert panel.progress.value() == panel.progress.maximum() == 5
+    await until(lambda: panel.failures.isHidden() and panel.failures_label.isHidden(), what="no failed rows shown")
     session = window.session
     assert session is not None
     for customer_id in ids:
