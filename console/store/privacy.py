@@ -27,14 +27,14 @@ def candidate_rows(connection: Connection, matches: Callable[[Customer], bool]) 
 
 
 def save_request(connection: Connection, request_id: str, *, kind: str, state: str, identifiers: dict[str, str],
-                 document: dict[str, Any], who: str, at: datetime) -> None:
+                 document: dict[str, Any], who: str, created_at: datetime, at: datetime) -> None:
     """Write a request's receipt (a new one, or the same request as it now stands)."""
     values = {"kind": kind, "state": state, "identifiers": json.dumps(identifiers, sort_keys=True),
               "document": json.dumps(document, sort_keys=True, default=str), "updated_at": at}
     updated = connection.execute(sa.update(privacy_requests).where(privacy_requests.c.id == request_id)
                                  .values(**values)).rowcount
     if not updated:
-        connection.execute(sa.insert(privacy_requests).values(id=request_id, created_at=at, created_by=who,
+        connection.execute(sa.insert(privacy_requests).values(id=request_id, created_at=created_at, created_by=who,
                                                               **values))
 
 

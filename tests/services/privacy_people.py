@@ -6,8 +6,11 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import httpx
+
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
+from console.providers.http import RetryPolicy
 from console.sandbox.registry import emulator_keys
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
@@ -22,13 +25,32 @@ ADA = {"given_name": "Ada", "family_name": "Quillfeather", "email": "ada.quillfe
 ADAM = {"given_name": "Adam", "family_name": "Quillfeather", "email": "adam.q@example.org", "phone": "4155550198"}
 
 
-async def privacy_context(root: Path, customers: int = 8) -> AppContext:
-    """Five demo accounts of `customers` each (no latency), the workspace open."""
+FAST_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=0.02)
+
+
+class Outage(httpx.AsyncBaseTransport):
+    """A demo account's transport that cannot connect while its provider is in `down`."""
+
+    def __init__(self, key: str, inner: httpx.AsyncBaseTransport, down: set[str]) -> None:
+        self.key, self.inner, self.down = key, inner, down
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.key in self.down:
+            raise httpx.ConnectError("the provider is down", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def privacy_context(root: Path, customers: int = 8, down: set[str] | None = None) -> AppContext:
+    """Five demo accounts of `customers` each (no latency), the workspace open; a provider put in `down`
+    cannot be reached until taken out."""
     paths = AppPaths.resolve(root)
     store = SettingsStore(paths.settings_file)
+    demo = DemoSandbox(paths.demo_dir, latency_ms=0, customers=dict.fromkeys(emulator_keys(), customers))
+    if down is not None:
+        plain = demo.transport
+        demo.transport = lambda key: Outage(key, plain(key), down)  # type: ignore[method-assign]
     context = AppContext(paths=paths, store=store, settings=store.load().settings, secrets=MemorySecrets(),
-                         demo=DemoSandbox(paths.demo_dir, latency_ms=0,
-                                          customers=dict.fromkeys(emulator_keys(), customers)))
+                         demo=demo)
     context.workspace.start()
     assert await context.workspace.ready()
     return context
@@ -48,6 +70,7 @@ async def plant(sessions: RequestSessions, fields: dict[str, str]) -> dict[str, 
     planted = {}
     for account in sessions.accounts:
         session = await sessions.session(account)
+        session.provider.http.policy = FAST_RETRIES  # type: ignore[attr-defined]
         changes = CustomerChanges(values=values_for(fields, sessions, account.info.key))
         planted[account.info.key] = await session.service.create(changes, idempotency_key=uuid.uuid4().hex)
     return planted

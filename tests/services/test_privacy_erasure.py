@@ -1,0 +1,112 @@
+"""Erasing a person across all five emulators: deleted at each (Digital River told first that they asked
+to be forgotten), gone from the workspace, drafts and journal (the chain still verifying), the receipt
+kept with digests of the identifiers; a provider down leaves the request incomplete and a resume finishes
+it without sending anything twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from console.services.context import AppContext
+from console.services.drafts import Draft
+from console.services.privacy_accounts import RequestSessions
+from console.services.privacy_erasure import erase, preview
+from console.services.privacy_requests import ERASURE, LOCAL, PrivacyRequest, PrivacyRequests, digest
+from console.services.privacy_search import Person, find_person
+from console.store.journal_redaction import redactions
+from console.store.tables import customers as customers_table
+from console.store.tables import journal as journal_table
+from tests.services.privacy_people import ADA, ADAM, plant, privacy_context
+
+PERSON = Person(email=ADA["email"], name="Ada Quillfeather")
+
+
+async def _stored(context: AppContext) -> tuple[str, list[tuple[str, str]]]:
+    """The journal's stored text, and the workspace's (account, customer) rows."""
+    workspace = context.workspace
+
+    def read(connection: object) -> tuple[str, list[tuple[str, str]]]:
+        text = "\n".join(f"{r.body} {r.customer_name}" for r in connection.execute(  # type: ignore[attr-defined]
+            sa.select(journal_table.c.body, journal_table.c.customer_name)))
+        rows = [tuple(r) for r in connection.execute(  # type: ignore[attr-defined]
+            sa.select(customers_table.c.account_id, customers_table.c.customer_id))]
+        return text, rows  # type: ignore[return-value]
+    return await workspace._run(lambda: workspace._read(read))
+
+
+async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_verifies(tmp_path: Path) -> None:
+    context = await privacy_context(tmp_path)
+    sessions = RequestSessions(context)
+    store = PrivacyRequests(context.workspace)
+    try:
+        ada, adam = await plant(sessions, ADA), await plant(sessions, ADAM)
+        context.drafts.save("d1", Draft(account_id="demo:square", account_name="Square", customer_id=ada["square"].id,
+                                        values={"note": "typing"}))
+        context.drafts.save("d2", Draft(account_id="demo:clover", account_name="Clover",
+                                        values={"email": ADA["email"]}))
+        context.drafts.save("d3", Draft(account_id="demo:clover", account_name="Clover", values={"email": "x@y.org"}))
+        result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
+        request = PrivacyRequest.start(ERASURE, result, result.records, "Ada L.")
+        shown = {p.record.provider: p for p in preview(request, sessions.accounts)}
+        assert shown["Digital River"].steps[0].startswith("record the request to be forgotten")
+        assert shown["Authorize.net"].steps == ("delete the customer, with its payment profiles and shipping "
+                                                "addresses",)
+        assert all("cannot erase" in p.cannot[0] and p.refused is None for p in shown.values())
+        request = await erase(context, request, sessions.accounts, sessions, store)
+        text, rows = await _stored(context)
+        check = await context.journal.verify()
+        saved = await store.load(request.id)
+    finally:
+        await sessions.aclose()
+        await context.workspace.close()
+    assert request.state == "complete"
+    for key, customer in ada.items():
+        assert context.demo.emulator(key).customer(customer.id) is None, key
+        assert context.demo.emulator(key).customer(adam[key].id) is not None, key
+    river = [r for r in context.demo.emulator("digital-river").requests if ada["digital-river"].id in r.path]
+    forget = next(n for n, r in enumerate(river) if r.method == "POST" and r.json().get("requestToBeForgotten"))
+    assert river[-1].method == "DELETE" and forget < len(river) - 1
+    assert not {(a, c) for a, c in rows if c in {x.id for x in ada.values()}}
+    assert {c for _a, c in rows} >= {x.id for x in adam.values()}
+    assert [key for key, _draft in context.drafts.pending()] == ["d3"]
+    assert ADA["email"] not in text and "Quillfeather" in text   # Adam keeps his history
+    assert "Ada Quillfeather" not in text and "[erased]" in text
+    assert check.intact
+    assert saved is not None and saved.state == "complete" and saved.hashed
+    assert saved.identifiers == {"email": digest(ADA["email"]), "name": digest("Ada Quillfeather")}
+    assert ADA["email"] not in json.dumps(saved.document())
+    assert {(a.account_id, a.customer_id) for a in saved.actions if a.what == LOCAL} == {r.key for r in saved.records}
+
+
+async def test_a_provider_down_leaves_it_incomplete_and_a_resume_sends_nothing_twice(tmp_path: Path) -> None:
+    down: set[str] = set()
+    context = await privacy_context(tmp_path, down=down)
+    sessions = RequestSessions(context)
+    store = PrivacyRequests(context.workspace)
+    try:
+        ada = await plant(sessions, ADA)
+        result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
+        request = PrivacyRequest.start(ERASURE, result, result.records, "Ada L.")
+        down.add("clover")
+        request = await erase(context, request, sessions.accounts, sessions, store)
+        assert request.state == "incomplete" and not request.hashed
+        [left] = [r for r in request.records if not request.erased(r)]
+        assert left.provider == "Clover" and context.demo.emulator("clover").customer(ada["clover"].id)
+        failed = [a for a in request.actions if a.outcome == "failed"]
+        assert [(a.what, a.customer_id) for a in failed] == [("delete", ada["clover"].id)] and failed[0].detail
+        square = context.demo.emulator("square")
+        square.clear_log()
+        down.clear()
+        resumed = await erase(context, await store.load(request.id) or request, sessions.accounts, sessions, store)
+        check = await context.journal.verify()
+        with_redactions = await context.workspace._run(lambda: context.workspace._read(redactions, request.id))
+    finally:
+        await sessions.aclose()
+        await context.workspace.close()
+    assert resumed.state == "complete" and resumed.hashed and check.intact
+    assert context.demo.emulator("clover").customer(ada["clover"].id) is None
+    assert square.requests == []   # Square's delete was done: nothing sent there again
+    assert len(with_redactions) == 2   # the first run's four accounts, then Clover's
