@@ -4,15 +4,19 @@ like any other write; all closed together when the request is done."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from console.services.accounts import Account, AccountSession, all_accounts, open_session
 from console.services.context import AppContext
 
 
 class RequestSessions:
-    """Sessions opened on first use and kept until `aclose()`."""
+    """Sessions opened on first use and kept until `aclose()`; `borrowed` hands over one the window has
+    open already (its table then follows the erasure), which is left open."""
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, borrowed: Callable[[str], AccountSession | None] | None = None) -> None:
         self.context = context
+        self.borrowed = borrowed
         self._open: dict[str, AccountSession] = {}
 
     @property
@@ -21,7 +25,7 @@ class RequestSessions:
         return all_accounts(self.context.settings, self.context.demo)
 
     async def session(self, account: Account) -> AccountSession:
-        session = self._open.get(account.id)
+        session = self._open.get(account.id) or (self.borrowed(account.id) if self.borrowed else None)
         if session is None:
             context = self.context
             session = await open_session(account, secrets=context.secrets, demo=context.demo,
