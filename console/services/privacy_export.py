@@ -113,7 +113,7 @@ def _summary_html(person: Person, records: Sequence[FoundRecord], named: dict[st
         by_account.setdefault(record.account_id, []).append(record)
     for account_id, held in by_account.items():
         account = named.get(account_id)
-        title = f"{account.info.display_name}: {account.name}" if account else account_id
+        title = f"{account.name} — {account.info.display_name}" if account else account_id
         parts.append(f"<h2>{e(title)}</h2>")
         for record in held:
             parts += _record_html(record, history.get(record.key, []))
@@ -123,6 +123,11 @@ def _summary_html(person: Person, records: Sequence[FoundRecord], named: dict[st
     return "\n".join(parts)
 
 
+def _address(address: dict[str, Any]) -> str:
+    parts = [address.get(key) for key in ("line1", "line2", "line3", "city", "state", "postal_code", "country")]
+    return ", ".join(str(part) for part in parts if part)
+
+
 def _record_html(record: FoundRecord, entries: list[JournalEntry]) -> list[str]:
     e = html.escape
     customer = record.customer
@@ -130,11 +135,15 @@ def _record_html(record: FoundRecord, entries: list[JournalEntry]) -> list[str]:
             ("Created", _when(customer.created_at)), ("Last changed", _when(customer.updated_at)),
             ("Matched by", "; ".join(record.reasons))]
     fields = customer_data(customer)
-    for key in ("email", "phone", "company", "address", "note", "payment_methods"):
+    for key in ("email", "phone", "company", "note"):
         if key in fields:
-            value = fields[key]
-            rows.append((key.replace("_", " ").capitalize(),
-                         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
+            rows.append((key.capitalize(), str(fields[key])))
+    if "address" in fields:
+        rows.append(("Address", _address(fields["address"])))
+    for n, card in enumerate(fields.get("payment_methods", ()), start=1):
+        expiry = f", expires {card['exp_month']}/{card['exp_year']}" if card.get("exp_year") else ""
+        rows.append((f"Card {n}", f"{card.get('brand') or card.get('kind', 'card')} ending "
+                                  f"{card.get('last4') or '…'}{expiry}"))
     out = [f"<h3>{e(customer.display_name or customer.id)}</h3>", "<table>"]
     out += [f"<tr><th>{e(label)}</th><td>{e(str(value))}</td></tr>" for label, value in rows]
     out.append("</table>")

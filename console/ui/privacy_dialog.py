@@ -110,7 +110,7 @@ class PrivacyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.find_button.setDefault(True)
-        self.resize(820, 560)
+        self.resize(900, 560)
         self.update_buttons()
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:

@@ -23,9 +23,11 @@ def preview_text(request: PrivacyRequest, dialog: PrivacyDialog) -> str:
     previews = preview(request, accounts)
     lines = [f"• {p.record.account_name}, {p.record.customer_id}: " + (
         tr("NOT ERASED: {0}").format(p.refused) if p.refused else "; then ".join(p.steps)) for p in previews]
-    stays = sorted({line for p in previews for line in p.cannot})
-    lines += ["", *stays, tr("Here: the local copy, drafts and start snapshot showing them go, and their values "
-                             "in the history are replaced by [erased].")]
+    providers = sorted({p.record.provider for p in previews})
+    lines += ["", tr("Payments, orders and transactions stay at {0}: a customer API cannot erase them; ask the "
+                     "provider for those.").format(", ".join(providers)),
+              tr("Here: the local copy, drafts and start snapshot showing them go, and their values in the history "
+                 "are replaced by [erased].")]
     live = production_accounts(request, accounts)
     if live:
         lines += ["", tr("PRODUCTION (live data, real customers): {0}").format(", ".join(a.name for a in live))]
@@ -57,6 +59,7 @@ async def erase_flow(dialog: PrivacyDialog) -> None:
     request = await erase(context, request, dialog.sessions.accounts, dialog.sessions, dialog.store,
                           on_progress=dialog.status.setText)
     dialog.request = request
+    dialog.results.mark_erased({r.key for r in request.records if request.erased(r)})
     folder = dialog.export_folder
     if folder is not None and folder.exists():
         keep = await ask(dialog, tr("Delete the export?"),

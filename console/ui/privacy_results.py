@@ -20,9 +20,10 @@ class PrivacyResults(QTreeWidget):
         super().__init__(parent)
         self.setObjectName("privacyResults")
         self.setColumnCount(3)
-        self.setHeaderLabels([self.tr("Account / record"), self.tr("Matched by"), self.tr("Found")])
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.header().setStretchLastSection(False)
+        self.setHeaderLabels([self.tr("Account / record"), self.tr("Matched by"), self.tr("Searched / found in")])
+        # Names and reasons whole; the account's search (the longest text) takes what is left.
+        for column in (0, 1):
+            self.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
         self.result: SearchResult | None = None
@@ -41,8 +42,6 @@ class PrivacyResults(QTreeWidget):
             for record in account.records:
                 self._add_record(top, record)
             top.setExpanded(True)
-        for column in (1, 2):
-            self.resizeColumnToContents(column)
         if first := self.topLevelItem(0):
             self.setCurrentItem(first)
 
@@ -79,10 +78,19 @@ class PrivacyResults(QTreeWidget):
         return [item.data(0, RECORD_ROLE) for item in self.record_items()
                 if item.checkState(0) == Qt.CheckState.Checked]
 
+    def mark_erased(self, keys: set[tuple[str, str]]) -> None:
+        """Records erased: said so, unticked and no longer tickable."""
+        for item in self.record_items():
+            if item.data(0, RECORD_ROLE).key in keys:
+                item.setCheckState(0, Qt.CheckState.Unchecked)
+                item.setFlags(Qt.ItemFlag.ItemIsSelectable)
+                item.setText(2, self.tr("erased"))
+
     def tick_all(self, checked: bool = True) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         for item in self.record_items():
-            item.setCheckState(0, state)
+            if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                item.setCheckState(0, state)
 
     def current_account(self) -> AccountSearch | None:
         """The account of the current row (its own row, or a record's parent)."""

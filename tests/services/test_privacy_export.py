@@ -41,7 +41,7 @@ async def test_an_access_export_holds_every_record_of_the_person_and_no_one_else
     assert all(customer.id not in text for customer in adam.values()) and ADAM["email"] not in text
     summary = (export.folder / SUMMARY).read_text()
     for account in sessions.accounts:
-        assert f"<h2>{account.info.display_name}: {account.name}</h2>" in summary
+        assert f"<h2>{account.name} — {account.info.display_name}</h2>" in summary
     assert "note: — → VIP" in summary   # the journal's entry about the Square record
     manifest = json.loads((export.folder / MANIFEST).read_text())
     assert manifest["files"] == {name: hashlib.sha256((export.folder / name).read_bytes()).hexdigest()
