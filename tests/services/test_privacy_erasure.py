@@ -6,6 +6,7 @@ it without sending anything twice."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,9 +14,11 @@ import sqlalchemy as sa
 from console.services.context import AppContext
 from console.services.drafts import Draft
 from console.services.privacy_accounts import RequestSessions
-from console.services.privacy_erasure import erase, preview
+from console.services.privacy_erasure import erase, preview, production_accounts
+from console.services.privacy_receipt import receipt_html
 from console.services.privacy_requests import ERASURE, LOCAL, PrivacyRequest, PrivacyRequests, digest
 from console.services.privacy_search import Person, find_person
+from console.services.settings import AccountSettings
 from console.store.journal_redaction import redactions
 from console.store.tables import customers as customers_table
 from console.store.tables import journal as journal_table
@@ -110,3 +113,36 @@ async def test_a_provider_down_leaves_it_incomplete_and_a_resume_sends_nothing_t
     assert context.demo.emulator("clover").customer(ada["clover"].id) is None
     assert square.requests == []   # Square's delete was done: nothing sent there again
     assert len(with_redactions) == 2   # the first run's four accounts, then Clover's
+
+
+async def test_a_read_only_account_is_refused_and_a_production_one_waits_for_its_confirmation(tmp_path: Path) -> None:
+    context = await privacy_context(tmp_path)
+    sessions = RequestSessions(context)
+    store = PrivacyRequests(context.workspace)
+    try:
+        ada = await plant(sessions, ADA)
+        square, clover = (next(a for a in sessions.accounts if a.info.key == key) for key in ("square", "clover"))
+        result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
+        ticked = [r for r in result.records if r.account_id in (square.id, clover.id)]
+        request = PrivacyRequest.start(ERASURE, result, ticked, "Ada L.")
+        read_only = replace(square, settings=AccountSettings(id=square.id, provider="square", name=square.name,
+                                                             read_only=True))
+        live = replace(clover, environment="production")
+        accounts = [read_only, live]
+        shown = {p.record.account_id: p for p in preview(request, accounts)}
+        assert "read-only" in (shown[square.id].refused or "") and not shown[square.id].steps
+        assert production_accounts(request, accounts) == [live]
+        request = await erase(context, request, accounts, sessions, store)
+        refused = {(a.account_id, a.detail.split(":")[0]) for a in request.actions if a.outcome == "refused"}
+        assert refused == {(square.id, "the account is read-only"),
+                           (clover.id, "the production account was not confirmed for changes")}
+        assert context.demo.emulator("clover").customer(ada["clover"].id) is not None
+        context.confirmations.record(clover.id)   # as the window's question naming it does
+        request = await erase(context, request, accounts, sessions, store)
+    finally:
+        await sessions.aclose()
+        await context.workspace.close()
+    assert context.demo.emulator("clover").customer(ada["clover"].id) is None
+    assert context.demo.emulator("square").customer(ada["square"].id) is not None
+    assert request.state == "incomplete" and not request.hashed
+    assert "the account is read-only" in receipt_html(request)
