@@ -115,6 +115,7 @@ async def erase(context: AppContext, request: PrivacyRequest, accounts: Sequence
         if all(action.outcome == DONE for action in actions):
             request.actions += [Action(LOCAL, DONE, r.account_id, r.customer_id) for r in fresh]
     if all(request.done(LOCAL, record.key) for record in request.records):
+        await store.hash_person(request)
         request.hash_identifiers()
     await store.save(request)
     tell(f"Erasure {request.state}.")

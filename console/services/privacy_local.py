@@ -1,6 +1,7 @@
-"""What an erasure removes from this computer (issue 21): the workspace rows of the records, the edit
-drafts about them, the start snapshot when it shows them, and the person's export folder once they have
-it; and the person's values in the journal, redacted under the request."""
+"""What an erasure removes from this computer (issue 21): the workspace rows of the records and the values
+of the job operations about them, the edit drafts about them, the start snapshot when it shows them, and
+the person's export folder once they have it; and the person's values in the journal, redacted under the
+request."""
 
 from __future__ import annotations
 
@@ -44,14 +45,17 @@ async def _workspace_rows(context: AppContext, records: Sequence[Ticked]) -> Act
     if not workspace.is_open:
         return Action("local copy", DONE, detail="no local copy is kept")
 
-    def remove(connection: Any) -> int:
+    def remove(connection: Any) -> tuple[int, int]:
         from console.store.customers import remove_customers
+        from console.store.privacy import redact_job_operations
         by_account: dict[str, list[str]] = {}
         for record in records:
             by_account.setdefault(record.account_id, []).append(record.customer_id)
-        return sum(remove_customers(connection, account_id, ids) for account_id, ids in by_account.items())
-    removed = await workspace._run(lambda: workspace._write(remove))
-    return Action("local copy", DONE, detail=f"{removed} row(s) removed (the rest went with their deletes)")
+        removed = sum(remove_customers(connection, account_id, ids) for account_id, ids in by_account.items())
+        return removed, redact_job_operations(connection, [r.key for r in records])
+    removed, operations = await workspace._run(lambda: workspace._write(remove))
+    return Action("local copy", DONE, detail=f"{removed} row(s) removed (the rest went with their deletes); "
+                                             f"values of {operations} job operation(s) about them erased")
 
 
 async def redact_journal(context: AppContext, request: PrivacyRequest, records: Sequence[Ticked]) -> Action:

@@ -161,6 +161,18 @@ class PrivacyRequests:
         row = await self.workspace._run(lambda: self.workspace._read(request, request_id))
         return PrivacyRequest.from_row(row) if row is not None else None
 
+    async def hash_person(self, erased: PrivacyRequest) -> int:
+        """Other requests about the person `erased` names (an earlier access request, say): their identifiers
+        become digests too; how many there were."""
+        values = {digest(value) for value in erased.identifiers.values()} if not erased.hashed else set(
+            erased.identifiers.values())
+        others = [r for r in await self.all() if r.id != erased.id and not r.hashed
+                  and values & {digest(value) for value in r.identifiers.values()}]
+        for request in others:
+            request.hash_identifiers()
+            await self.save(request)
+        return len(others)
+
     async def all(self) -> list[PrivacyRequest]:
         from console.store.privacy import requests
         rows = await self.workspace._run(lambda: self.workspace._read(requests))

@@ -18,6 +18,7 @@ from console.domain.capabilities import SearchKey
 from console.domain.customer import Customer
 from console.domain.duplicate_keys import email_key, name_key, phone_key
 from console.services.accounts import Account, AccountSession
+from console.services.headless import load_customers
 from console.services.phone_display import phone_region
 from console.services.workspace import LocalWorkspace
 
@@ -156,7 +157,6 @@ async def search_account(account: Account, person: Person, sessions: Sessions) -
                 candidates += await service.lookup(key, value)
             how = f"asked {service.provider_name} for the {_and(key.value for key, _ in given)}"
         else:
-            from console.services.headless import load_customers
             candidates = await load_customers(session)
             missing = [key.value for key, _ in given if key not in service.capabilities.server_exact]
             how = (f"read all {len(candidates):,} customers ({service.provider_name} cannot look up by "

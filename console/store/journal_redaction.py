@@ -44,16 +44,17 @@ def records_about(connection: Connection, customers: Iterable[tuple[str, str]]) 
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
-def _erase(value: Any, personal: set[str]) -> Any:
-    """`value` with every text in it replaced by the marker (structure, numbers and booleans kept)."""
+def erase_values(value: Any, personal: set[str]) -> Any:
+    """`value` with every text in it replaced by the marker (structure, numbers and booleans kept); the
+    texts replaced are added to `personal`."""
     if isinstance(value, str):
         if value:
             personal.add(value)
         return MARKER if value else value
     if isinstance(value, dict):
-        return {key: _erase(item, personal) for key, item in value.items()}
+        return {key: erase_values(item, personal) for key, item in value.items()}
     if isinstance(value, list):
-        return [_erase(item, personal) for item in value]
+        return [erase_values(item, personal) for item in value]
     return value
 
 
@@ -74,10 +75,10 @@ def redacted_body(body: dict[str, Any], kind: str, personal: set[str]) -> dict[s
         if body.get("customer_name"):
             personal.add(body["customer_name"])
             body["customer_name"] = MARKER
-        body["changes"] = [{**change, "before": _erase(change.get("before"), personal),
-                            "after": _erase(change.get("after"), personal)} for change in body.get("changes", ())]
+        body["changes"] = [{**change, "before": erase_values(change.get("before"), personal),
+                            "after": erase_values(change.get("after"), personal)} for change in body.get("changes", ())]
         if body.get("snapshot") is not None:
-            body["snapshot"] = _erase(body["snapshot"], personal)
+            body["snapshot"] = erase_values(body["snapshot"], personal)
     else:
         body["error"] = _scrub(body.get("error"), personal)
         body["note"] = _scrub(body.get("note"), personal)

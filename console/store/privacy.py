@@ -4,7 +4,7 @@ requests' receipts kept one row each, their detail as JSON."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from console.domain.customer import Customer
-from console.store.tables import customers, privacy_requests
+from console.store.journal_redaction import MARKER, erase_values
+from console.store.tables import customers, job_operations, jobs, privacy_requests
 
 
 def candidate_rows(connection: Connection, matches: Callable[[Customer], bool]) -> Iterator[tuple[str, str]]:
@@ -24,6 +25,31 @@ def candidate_rows(connection: Connection, matches: Callable[[Customer], bool]) 
                           email=row.email, phone=row.phone)
         if matches(narrow):
             yield row.account_id, row.customer_id
+
+
+def redact_job_operations(connection: Connection, keys: Iterable[tuple[str, str]]) -> int:
+    """The values and labels of job operations about the (account id, customer id) records (an import's
+    create, a bulk change) replaced by the marker; how many operations were."""
+    wanted: dict[str, set[str]] = {}
+    for account_id, customer_id in keys:
+        wanted.setdefault(account_id, set()).add(customer_id)
+    redacted = 0
+    for account_id, ids in wanted.items():
+        statement = (sa.select(job_operations.c.job_id, job_operations.c.seq, job_operations.c.planned,
+                               job_operations.c.result_id)
+                     .join(jobs, jobs.c.id == job_operations.c.job_id).where(jobs.c.account_id == account_id))
+        for row in connection.execute(statement).all():
+            planned = json.loads(row.planned)
+            if row.result_id not in ids and planned.get("customer_id") not in ids:
+                continue
+            personal: set[str] = set()
+            planned["values"] = erase_values(planned.get("values") or {}, personal)
+            planned["label"] = MARKER if planned.get("label") else planned.get("label")
+            connection.execute(sa.update(job_operations).where(job_operations.c.job_id == row.job_id,
+                                                               job_operations.c.seq == row.seq)
+                               .values(planned=json.dumps(planned)))
+            redacted += 1
+    return redacted
 
 
 def save_request(connection: Connection, request_id: str, *, kind: str, state: str, identifiers: dict[str, str],

@@ -11,12 +11,22 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from console.domain.jobs import OpKind, PlannedOp
 from console.services.context import AppContext
 from console.services.drafts import Draft
+from console.services.jobs import JobStore
 from console.services.privacy_accounts import RequestSessions
 from console.services.privacy_erasure import erase, preview, production_accounts
 from console.services.privacy_receipt import receipt_html
-from console.services.privacy_requests import ERASURE, LOCAL, PrivacyRequest, PrivacyRequests, digest
+from console.services.privacy_requests import (
+    ACCESS,
+    ERASURE,
+    LOCAL,
+    Action,
+    PrivacyRequest,
+    PrivacyRequests,
+    digest,
+)
 from console.services.privacy_search import Person, find_person
 from console.services.settings import AccountSettings
 from console.store.journal_redaction import redactions
@@ -51,7 +61,14 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         context.drafts.save("d2", Draft(account_id="demo:clover", account_name="Clover",
                                         values={"email": ADA["email"]}))
         context.drafts.save("d3", Draft(account_id="demo:clover", account_name="Clover", values={"email": "x@y.org"}))
+        jobs = JobStore(context.workspace, "Ada L.")   # a bulk change that once gave Ada a note
+        await jobs.create("Notes", "demo:square", "square", [
+            PlannedOp(OpKind.UPDATE, ada["square"].id, {"note": "prefers Tuesdays"}, label="Ada Quillfeather"),
+            PlannedOp(OpKind.UPDATE, adam["square"].id, {"note": "prefers Fridays"}, label="Adam Quillfeather")])
         result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
+        access = PrivacyRequest.start(ACCESS, result, result.records, "Ada L.")
+        access.actions.append(Action("export", "done"))
+        await store.save(access)
         request = PrivacyRequest.start(ERASURE, result, result.records, "Ada L.")
         shown = {p.record.provider: p for p in preview(request, sessions.accounts)}
         assert shown["Digital River"].steps[0].startswith("record the request to be forgotten")
@@ -60,6 +77,9 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         assert all("cannot erase" in p.cannot[0] and p.refused is None for p in shown.values())
         request = await erase(context, request, sessions.accounts, sessions, store)
         text, rows = await _stored(context)
+        planned = "\n".join([op.planned.label + str(op.planned.values) for job in await jobs.unfinished()
+                             for op in await jobs.operations(job.id)])
+        earlier = await store.load(access.id)
         check = await context.journal.verify()
         saved = await store.load(request.id)
     finally:
@@ -78,6 +98,8 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
     assert ADA["email"] not in text and "Quillfeather" in text   # Adam keeps his history
     assert "Ada Quillfeather" not in text and "[erased]" in text
     assert check.intact
+    assert "Tuesdays" not in planned and "Ada Quillfeather" not in planned and "Fridays" in planned
+    assert earlier is not None and earlier.hashed and earlier.identifiers["email"] == digest(ADA["email"])
     assert saved is not None and saved.state == "complete" and saved.hashed
     assert saved.identifiers == {"email": digest(ADA["email"]), "name": digest("Ada Quillfeather")}
     assert ADA["email"] not in json.dumps(saved.document())
