@@ -56,7 +56,7 @@ class PrivacyRequestsWindow(QDialog):
         self.pdf_button = QPushButton(self.tr("Save &receipt (PDF)…"))
         self.pdf_button.clicked.connect(self.save_pdf)
         self.resume_button = QPushButton(self.tr("Re&sume erasure"))
-        self.resume_button.clicked.connect(lambda: self.tasks.start(self.resume(), name="resume"))
+        self.resume_button.clicked.connect(self._resume)
         for button in (self.pdf_button, self.resume_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -77,6 +77,7 @@ class PrivacyRequestsWindow(QDialog):
             self.table.selectRow(0)
         self.status.setText(self.tr("{0} request(s).").format(len(self.requests)) if self.requests else
                             self.tr("No privacy requests yet."))
+        self._update()   # the same row selected again emits nothing, while its request may have changed
 
     def selected(self) -> PrivacyRequest | None:
         rows = self.table.selectionModel().selectedRows()
@@ -97,6 +98,10 @@ class PrivacyRequestsWindow(QDialog):
         if path:
             write_receipt_pdf(request, Path(path))
             self.status.setText(self.tr("Receipt saved to {0}.").format(path))
+
+    def _resume(self) -> None:
+        self.tasks.start(self.resume(), name="resume")
+        self._update()
 
     async def resume(self) -> None:
         request = self.selected()
