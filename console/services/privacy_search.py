@@ -9,6 +9,7 @@ each carries why it matched and a provider's looser lookup cannot bring in someo
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,7 +19,6 @@ from console.domain.capabilities import SearchKey
 from console.domain.customer import Customer
 from console.domain.duplicate_keys import email_key, name_key, phone_key
 from console.services.accounts import Account, AccountSession
-from console.services.headless import load_customers
 from console.services.phone_display import phone_region
 from console.services.workspace import LocalWorkspace
 
@@ -136,12 +136,11 @@ async def find_person(person: Person, accounts: Sequence[Account], sessions: Ses
     if not person.given():
         raise ValueError("give an email, a phone or a name")
     local = await local_matches(workspace, person) if workspace is not None else {}
-    results = []
-    for account in accounts:
-        result = await search_account(account, person, sessions)
+    # Every account at once: each keeps to its own provider's request budget.
+    results = list(await asyncio.gather(*(search_account(account, person, sessions) for account in accounts)))
+    for result in results:
         live = {record.customer.id for record in result.records}
-        result.records += [record for record in local.get(account.id, []) if record.customer.id not in live]
-        results.append(result)
+        result.records += [record for record in local.get(result.account.id, []) if record.customer.id not in live]
     return SearchResult(person, results)
 
 
@@ -157,7 +156,7 @@ async def search_account(account: Account, person: Person, sessions: Sessions) -
                 candidates += await service.lookup(key, value)
             how = f"asked {service.provider_name} for the {_and(key.value for key, _ in given)}"
         else:
-            candidates = await load_customers(session)
+            candidates = await every_customer(session)
             missing = [key.value for key, _ in given if key not in service.capabilities.server_exact]
             how = (f"read all {len(candidates):,} customers ({service.provider_name} cannot look up by "
                    f"{_and(missing)})")
@@ -169,6 +168,17 @@ async def search_account(account: Account, person: Person, sessions: Sessions) -
         if why and customer.id not in found:
             found[customer.id] = FoundRecord(account.id, customer, why)
     return AccountSearch(account, searched=True, how=how, records=list(found.values()))
+
+
+async def every_customer(session: AccountSession) -> list[Customer]:
+    """Every customer of the account as the provider lists them now, read past the service: the window's
+    own session may be borrowed, and its table is not to be reloaded by a search."""
+    customers: list[Customer] = []
+    async for page in session.provider.iter_pages():
+        if page.failures:
+            raise page.failures[0]
+        customers += page.customers
+    return customers
 
 
 async def local_matches(workspace: LocalWorkspace, person: Person) -> dict[str, list[FoundRecord]]:
