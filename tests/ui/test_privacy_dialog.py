@@ -85,3 +85,31 @@ async def test_a_whole_privacy_request_from_search_to_pdf_receipt(qtbot: Any, tm
     assert check.intact
     dialog.reject()
     await window.shutdown()
+
+
+async def test_erasing_at_a_production_account_names_it_and_asks_once(qtbot: Any, tmp_path: Path) -> None:
+    from console.domain.changes import CustomerChanges
+    from tests.ui.test_bulk_jobs import _live_window, _writes
+
+    window, emulator = await _live_window(qtbot, make_context(tmp_path / "app", customers=8))
+    assert window.session is not None and window.session.environment == "production"
+    ada = await window.session.provider.create(CustomerChanges(values={"email": "ada.q@example.com"}),
+                                               idempotency_key="plant-ada")
+    window.findChild(QAction, "privacyRequestAction").trigger()
+    dialog: PrivacyDialog = await until(lambda: visible(PrivacyDialog, "privacyDialog"), what="the dialog")
+    qtbot.keyClicks(dialog.email, "ada.q@example.com")
+    await _step(dialog, "search", lambda: qtbot.keyClick(dialog.email, Qt.Key.Key_Return))
+    qtbot.mouseClick(dialog.tick_button, Qt.MouseButton.LeftButton)
+    assert [r.customer.id for r in dialog.results.ticked()] == [ada.id]
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    question = await answer(QMessageBox.StandardButton.No)
+    assert "Main shop" in question and "PRODUCTION (live data, real customers): Main shop" in question
+    await until(lambda: dialog.erase_button.isEnabled(), what="the erase step to end")
+    assert "DELETE" not in _writes(emulator) and emulator.customer(ada.id) is not None
+    ended = signal(dialog.finished_step, timeout=30)
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    await answer(QMessageBox.StandardButton.Yes)   # the only question: the service does not ask again
+    assert (await ended) == ("erase",)
+    assert emulator.customer(ada.id) is None and "complete" in dialog.status.text()
+    dialog.reject()
+    await window.shutdown()
