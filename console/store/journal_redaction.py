@@ -21,10 +21,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from console.domain.journal import ERASED
 from console.store.journal import _append, _body, _digest
 from console.store.tables import journal
 
-MARKER = "[erased]"
+MARKER = ERASED
 KIND = "redaction"
 # The redaction record's own columns: it is about no account or customer.
 _HEADER = {"account_id": "", "provider": "", "operation": "redact", "customer_id": None, "customer_name": None}

@@ -12,9 +12,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from console.domain.jobs import OpKind, PlannedOp
+from console.domain.journal import JournalQuery
 from console.services.context import AppContext
 from console.services.drafts import Draft
 from console.services.jobs import JobStore
+from console.services.journal_revert import revertible
 from console.services.privacy_accounts import RequestSessions
 from console.services.privacy_erasure import erase, preview, production_accounts
 from console.services.privacy_receipt import receipt_html
@@ -77,6 +79,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         assert all("cannot erase" in p.cannot[0] and p.refused is None for p in shown.values())
         request = await erase(context, request, sessions.accounts, sessions, store)
         text, rows = await _stored(context)
+        history = await context.journal.entries(JournalQuery(customer=("demo:square", ada["square"].id)))
         planned = "\n".join([op.planned.label + str(op.planned.values) for job in await jobs.unfinished()
                              for op in await jobs.operations(job.id)])
         earlier = await store.load(access.id)
@@ -98,6 +101,8 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
     assert ADA["email"] not in text and "Quillfeather" in text   # Adam keeps his history
     assert "Ada Quillfeather" not in text and "[erased]" in text
     assert check.intact
+    assert [e.intent.operation for e in history] == ["delete", "create"]   # History keeps the facts
+    assert all("privacy request" in (revertible(e) or "") for e in history)   # nothing to re-create from
     assert "Tuesdays" not in planned and "Ada Quillfeather" not in planned and "Fridays" in planned
     assert earlier is not None and earlier.hashed and earlier.identifiers["email"] == digest(ADA["email"])
     assert saved is not None and saved.state == "complete" and saved.hashed
