@@ -104,7 +104,7 @@ class PrivacyDialog(QDialog):
                                           lambda: self.run(self.export(), "export"))
         self.erase_button = self._button(tr("E&rase everywhere…"), "privacyErase",
                                          lambda: self.run(erase_flow(self), "erase"))
-        self.receipt_button = self._button(tr("Save recei&pt (PDF)"), "privacyReceipt", self.save_receipt)
+        self.receipt_button = self._button(tr("Save receipt (P&DF)"), "privacyReceipt", self.save_receipt)
         for button in (self.export_button, self.erase_button, self.receipt_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
