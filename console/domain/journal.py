@@ -8,6 +8,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+# What a person's values in the journal become once they are erased (a privacy request, issue 21).
+ERASED = "[erased]"
+
 
 class Outcome(StrEnum):
     """How a journaled write ended."""

@@ -13,7 +13,7 @@ from typing import Any
 from console.domain import errors as e
 from console.domain.changes import CustomerChanges, same_value
 from console.domain.customer import Customer
-from console.domain.journal import JournalEntry, Outcome
+from console.domain.journal import ERASED, JournalEntry, Outcome
 from console.services.customer_service import CustomerService
 
 REVERTIBLE = {"update", "action", "create", "create_from", "delete", "add_to_group", "remove_from_group"}
@@ -49,6 +49,8 @@ def revertible(entry: JournalEntry) -> str | None:
         return "this kind of change cannot be reverted here; change it in the customer's dialog"
     if entry.intent.operation == "create_from":
         return "a customer made from a provider record is deleted from the table instead"
+    if entry.intent.customer_name == ERASED:
+        return "the person was erased under a privacy request: the values it changed are no longer kept"
     return None
 
 

@@ -195,3 +195,18 @@ job_operations = sa.Table(
     sa.PrimaryKeyConstraint("job_id", "seq"),
     sa.Index("ix_job_operations_job_id_state", "job_id", "state"),
 )
+
+# Privacy requests (issue 21): one row per access or erasure request, its receipt. `identifiers` is the
+# person's email/phone/name as JSON, replaced by their SHA-256 digests once they are erased; `document`
+# holds the accounts searched, the records found and the actions taken with their outcomes, as JSON.
+privacy_requests = sa.Table(
+    "privacy_requests", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),             # "access" or "erasure"
+    sa.Column("state", sa.String(20), nullable=False),            # "open", "incomplete" or "complete"
+    sa.Column("identifiers", sa.Text, nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

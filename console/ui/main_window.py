@@ -42,6 +42,7 @@ from console.ui.import_wizard import import_customers
 from console.ui.jobs_panel import JobsPanel
 from console.ui.local_copy import LocalCopySetting
 from console.ui.offline_bar import OfflineBar
+from console.ui.privacy_menu import add_privacy_menu
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
 from console.ui.theme import follow_system_changes
@@ -93,6 +94,7 @@ class MainWindow(WindowLayout):
         self.switching = AccountSwitching(self)
         self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
+        add_privacy_menu(self)   # Tools → Privacy request… (issue 21)
 
         self.preferences.set_color_scheme(context.settings.color_scheme)
         follow_system_changes()
