@@ -112,8 +112,11 @@ class IntentLog:
 
 def read_frames(path: Path, key: bytes) -> list[LoggedIntent]:
     """The intents in a file, in order, up to the first frame that is torn or does not decrypt."""
+    return _frames(path.read_bytes(), key)
+
+
+def _frames(data: bytes, key: bytes) -> list[LoggedIntent]:
     aead, found = AESGCM(key), []
-    data = path.read_bytes()
     at = 0
     while at + _LENGTH.size <= len(data):
         (size,) = _LENGTH.unpack_from(data, at)
@@ -141,12 +144,20 @@ def orphaned(folder: Path, key: bytes) -> Iterator[tuple[Path, list[LoggedIntent
         try:
             if not _try_lock(fd):
                 continue   # its instance is running
-            try:
-                yield path, read_frames(path, key)
+            try:   # read through the locked handle: Windows refuses a second handle the locked byte
+                yield path, _frames(_read_all(fd), key)
             finally:
                 _unlock(fd)
         finally:
             os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 if sys.platform == "win32":
