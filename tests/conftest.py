@@ -27,19 +27,24 @@ if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
 
 
 class _TestLoop(qasync.QEventLoop):  # type: ignore[misc]
-    """The app's qasync loop, whose close also kills the Qt timers of callbacks still pending.
+    """The app's qasync loop, whose close also kills the Qt timers of callbacks still pending and has
+    Qt delete the loop's own Qt objects on the main thread.
 
-    qasync leaves them running until they fire; a test's closed loop in a reference cycle may then be
-    collected on another thread (a worker's allocation starts the collector), and Qt warns that timers
-    cannot be stopped from another thread, which fails whichever test is running then."""
+    qasync leaves its timers running until they fire, and its Qt objects to Python's collector; a
+    test's closed loop in a reference cycle may then be collected on another thread (a worker's
+    allocation starts the collector), and Qt warns that timers cannot be stopped from another thread
+    (failing whichever test runs then) or crashes destroying a socket notifier there."""
 
     def close(self) -> None:
+        notifiers = [*self._read_notifiers.values(), *self._write_notifiers.values()]
         super().close()
         timer = self._timer
         pending = timer._SimpleTimer__callbacks
         for timer_id in list(pending):
             timer.killTimer(timer_id)
         pending.clear()
+        for qt_object in (*notifiers, timer, self._QEventLoop__call_soon_signaller):
+            qt_object.deleteLater()   # on this (the main) thread, at the next event processing
 
 
 def _qasync_loop() -> Any:
