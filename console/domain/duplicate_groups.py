@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 MemberRef = tuple[str, str]   # (account id, customer id): one customer wherever it lives
@@ -17,13 +17,15 @@ def group_key(members: Iterable[MemberRef]) -> str:
 
 
 class PairMatch(NamedTuple):
-    """Two records compared: their positions in the scanned records, the score and the reasons.
-    (A named tuple: a scan makes one per candidate pair, a hundred thousand at a time.)"""
+    """Two records compared: their positions in the scanned records and the score; the reasons are
+    made when asked (a named tuple: a scan makes one per candidate pair, a hundred thousand at a time)."""
 
     first: int
     second: int
     score: float                 # 0..1, the same whichever way round
-    reasons: tuple[str, ...]
+
+
+Explain = Callable[[PairMatch], tuple[str, ...]]   # a pair's reasons, in words staff can check
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,12 @@ class DuplicateGroup:
     indexes: tuple[int, ...]
     members: tuple[MemberRef, ...]      # the same order as `indexes`
     pairs: tuple[PairMatch, ...]        # the pairs that connect them
-    reasons: tuple[str, ...]            # every pair's reasons, once each, strongest pair first
+    explain: Explain = field(compare=False, repr=False)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every pair's reasons, once each, strongest pair first (made now: most groups are never shown)."""
+        return tuple(dict.fromkeys(reason for pair in self.pairs for reason in self.explain(pair)))
 
     @property
     def score(self) -> float:

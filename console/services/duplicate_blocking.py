@@ -62,9 +62,9 @@ class BlockingKeys:
                                                                                            counts.values()))}
             if not shared:
                 continue
-            for index, key in enumerate(kind):
-                if key in shared:
-                    shared[key].append(index)
+            # The few records whose key is shared, picked out in C: a Python loop over every record took long.
+            for index in itertools.compress(range(len(kind)), map(shared.__contains__, kind)):
+                shared[kind[index]].append(index)
             if several and column < 2:
                 for index, (emails, phones, _, _) in several.items():
                     for key in (emails, phones)[column]:

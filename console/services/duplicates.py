@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 from console.domain.customer import Customer
-from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
+from console.domain.duplicate_groups import DuplicateGroup, Explain, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.services.duplicate_blocking import blocking_keys
 from console.services.duplicate_scoring import (
@@ -34,12 +34,25 @@ _EVERY = 4096                           # records or blocks between progress rep
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
 
-__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates",
-           "scan"]
+__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "Explainer", "ScanCancelledError", "candidate_pairs",
+           "find_duplicates", "scan"]
 
 
 class ScanCancelledError(Exception):
     """The scan was cancelled before it finished."""
+
+
+class Explainer:
+    """A scanned pair's reasons, made when asked from the two records' keys (the scan keeps no reasons:
+    most of its pairs are never shown, and their words were a tenth of its time)."""
+
+    def __init__(self, records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None) -> None:
+        self.records = records
+        self.maker = KeyMaker(regions)
+
+    def __call__(self, pair: PairMatch) -> tuple[str, ...]:
+        keys = self.maker.keys
+        return reasons(keys(*self.records[pair.first]), keys(*self.records[pair.second]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +62,7 @@ class DuplicateScan:
     accounts: tuple[str, ...]           # each scanned record's account and id, by position (two columns
     ids: tuple[str, ...]                # rather than a pair per record: no half a million tuples kept)
     pairs: tuple[PairMatch, ...]        # strongest first
+    reasons: Explain                    # a pair's reasons
 
     def member(self, index: int) -> MemberRef:
         """The record at `index` as (account id, customer id)."""
@@ -92,11 +106,10 @@ class DuplicateScan:
             pair = pairs[0]
             return DuplicateGroup(indexes=(pair.first, pair.second),
                                   members=(self.member(pair.first), self.member(pair.second)),
-                                  pairs=(pair,), reasons=tuple(dict.fromkeys(pair.reasons)))
+                                  pairs=(pair,), explain=self.reasons)
         indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
-        said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
-        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)),
-                              pairs=tuple(pairs), reasons=said)
+        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)), pairs=tuple(pairs),
+                              explain=self.reasons)
 
 
 def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
@@ -115,7 +128,7 @@ def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] 
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
-        return _scan(records, KeyMaker(regions), progress, cancelled)
+        return _scan(records, regions, progress, cancelled)
 
 
 Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
@@ -177,8 +190,9 @@ def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
     return set(itertools.chain.from_iterable(_candidates(*_columns(records), blocks, lambda done: None)))
 
 
-def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
+def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None) -> DuplicateScan:
+    maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
     def tick(done: int) -> None:
@@ -194,10 +208,9 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
         new = sorted({i for pair in step for i in pair}.difference(made))
         made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.contacts, new)), strict=True))
         for i, j in step:
-            a, b = made[i], made[j]
-            compared = compare(a, b)
+            compared = compare(made[i], made[j])
             if compared.weight >= FLOOR_WEIGHT:
-                pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
+                pairs.append(PairMatch(i, j, compared.score))
     tick(total)
     pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
     # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
@@ -205,7 +218,7 @@ def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Pr
     blocked.clear()
     blocks.clear()
     made.clear()
-    return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs))
+    return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs), reasons=Explainer(records, regions))
 
 
 def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,

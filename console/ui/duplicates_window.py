@@ -43,6 +43,19 @@ TASK = "duplicates"
 COLUMNS = ("Account", "Name", "Email", "Phone", "Company", "City", "ID")
 
 
+class _GroupItem(QListWidgetItem):
+    """A group in the list; its reasons, the tooltip, are made only when hovered (a scan finds tens of thousands)."""
+
+    def __init__(self, group: DuplicateGroup, text: str) -> None:
+        super().__init__(text)
+        self.group = group
+
+    def data(self, role: int) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(self.group.reasons)
+        return super().data(role)
+
+
 class DuplicatesWindow(QDialog):
     """One scan of the customers shown when it opened; non-modal."""
 
@@ -174,9 +187,7 @@ class DuplicatesWindow(QDialog):
             names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
             accounts = len(group.accounts)
             where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
-            item = QListWidgetItem(f"{group.score:.2f}  {names}  ({where})")
-            item.setToolTip("\n".join(group.reasons))
-            self.list.addItem(item)
+            self.list.addItem(_GroupItem(group, f"{group.score:.2f}  {names}  ({where})"))
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(self.groups), threshold))
         if self.groups:
             self.list.setCurrentRow(0)

@@ -46,6 +46,9 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
     found.list.setCurrentRow(smith)
     assert "email" in found.reasons.text() and found.buttons["merge"].isEnabled()
+    # The hovered group's tooltip: its reasons, made when asked.
+    assert found.list.item(smith).toolTip() == "\n".join(found.groups[smith].reasons)
+    assert "same email (normalised)" in found.list.item(smith).toolTip()
     elodie = next(n for n, g in enumerate(found.groups) if any("Chevalier" in x for x in _names(found, n)))
     found.list.setCurrentRow(elodie)
     assert len(found.groups[elodie].accounts) == 3 and not found.buttons["merge"].isEnabled()
