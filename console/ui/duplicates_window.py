@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -32,28 +31,17 @@ from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
-from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, scan
+from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory, scan
 from console.ui.copy_fields_dialog import copy_fields
+from console.ui.duplicate_group_item import GroupItem
 from console.ui.merge_dialog import merge_group
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 TASK = "duplicates"
+MEMORY = ScanMemory()   # the session's last scan: a later one keys only the customers changed since
 COLUMNS = ("Account", "Name", "Email", "Phone", "Company", "City", "ID")
-
-
-class _GroupItem(QListWidgetItem):
-    """A group in the list; its reasons, the tooltip, are made only when hovered (a scan finds tens of thousands)."""
-
-    def __init__(self, group: DuplicateGroup, text: str) -> None:
-        super().__init__(text)
-        self.group = group
-
-    def data(self, role: int) -> object:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(self.group.reasons)
-        return super().data(role)
 
 
 class DuplicatesWindow(QDialog):
@@ -109,10 +97,9 @@ class DuplicatesWindow(QDialog):
         self.buttons = {key: QPushButton(text, self) for key, text in (
             ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("copy", tr("Copy fields from…")),
             ("side", tr("Open side by side")))}
-        self.buttons["dismiss"].clicked.connect(self.dismiss_current)
-        self.buttons["merge"].clicked.connect(self.merge_current)
-        self.buttons["side"].clicked.connect(self.open_side_by_side)
-        self.buttons["copy"].clicked.connect(self.copy_current)
+        for key, slot in (("dismiss", self.dismiss_current), ("merge", self.merge_current),
+                          ("side", self.open_side_by_side), ("copy", self.copy_current)):
+            self.buttons[key].clicked.connect(slot)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -164,7 +151,8 @@ class DuplicatesWindow(QDialog):
 
         try:
             self.dismissed = await self.dismissals.dismissed()
-            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set)
+            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set,
+                                                 memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))
@@ -187,7 +175,7 @@ class DuplicatesWindow(QDialog):
             names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
             accounts = len(group.accounts)
             where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
-            self.list.addItem(_GroupItem(group, f"{group.score:.2f}  {names}  ({where})"))
+            self.list.addItem(GroupItem(group, f"{group.score:.2f}  {names}  ({where})"))
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(self.groups), threshold))
         if self.groups:
             self.list.setCurrentRow(0)
@@ -226,12 +214,11 @@ class DuplicatesWindow(QDialog):
     def _update_buttons(self) -> None:
         group = self.current()
         one_account = group is not None and len(group.accounts) == 1
-        self.buttons["dismiss"].setEnabled(group is not None)
+        for key in ("dismiss", "side", "copy"):
+            self.buttons[key].setEnabled(group is not None)
         self.buttons["merge"].setEnabled(one_account)
         self.buttons["merge"].setToolTip("" if one_account or group is None else self.tr(
             "Records at different providers cannot be merged: open them side by side instead."))
-        self.buttons["side"].setEnabled(group is not None)
-        self.buttons["copy"].setEnabled(group is not None)
 
     def dismiss_current(self) -> None:
         group = self.current()
