@@ -51,8 +51,9 @@ class Changes:
 
 
 def changes(last: Remembered | None, records: Sequence[tuple[str, Customer]], accounts: Sequence[str],
-            regions: Mapping[str, str] | None) -> Changes | None:
-    """The changes since `last`; None when there is nothing to start from or most records are new."""
+            ids: Sequence[str], regions: Mapping[str, str] | None) -> Changes | None:
+    """The changes since `last`; None when there is nothing to start from, most records are new, or a
+    record is listed twice (which records a scan leaves out then is worked out by a whole scan)."""
     if last is None or last.regions != dict(regions or {}):
         return None
     at = dict(zip(map(id, last.customers), itertools.count()))
@@ -65,7 +66,16 @@ def changes(last: Remembered | None, records: Sequence[tuple[str, Customer]], ac
     after: list[int | None] = [None] * len(last.customers)
     for index, then in enumerate(before):
         if then is not None:
+            if after[then] is not None:
+                return None   # one customer listed twice
             after[then] = index
+    # The last scan's records were each listed once (else it was not remembered): only a fresh one can repeat.
+    members = {(accounts[index], ids[index]) for index in fresh}
+    new_ids = {ids[index] for index in fresh}
+    if len(members) < len(fresh) or any(
+            (accounts[index], ids[index]) in members and before[index] is not None
+            for index in itertools.compress(range(len(ids)), map(new_ids.__contains__, ids))):
+        return None
     return Changes(before, after, fresh)
 
 

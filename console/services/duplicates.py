@@ -9,6 +9,7 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,11 @@ __all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "Explainer", "ScanCanc
 
 class ScanCancelledError(Exception):
     """The scan was cancelled before it finished."""
+
+
+def _minus_score(pair: PairMatch) -> float:
+    return -pair.score
+
 
 
 class Explainer:
@@ -83,21 +89,23 @@ class DuplicateScan:
                 parent[i] = i = parent.get(up, up)
             return i
 
-        kept: list[PairMatch] = []
-        member_at, none = self.member, frozenset[int]()
-        for pair in self.pairs:
-            if pair.score < threshold:
-                break
-            first, second = pair.first, pair.second
-            if dismissed_in and dismissed_in.get(member_at(first), none) & dismissed_in.get(member_at(second), none):
-                continue   # staff said these are not one person
-            kept.append(pair)
-            ra, rb = root(first), root(second)
+        # The pairs at the threshold: a prefix, the pairs being sorted by score (strongest first).
+        kept = list(self.pairs[:bisect.bisect_right(self.pairs, -threshold, key=_minus_score)])
+        if dismissed_in:
+            member_at, none = self.member, frozenset[int]()
+            kept = [pair for pair in kept   # leaving out those staff said are not one person
+                    if not dismissed_in.get(member_at(pair.first), none) & dismissed_in.get(member_at(pair.second),
+                                                                                           none)]
+        for first, second, _ in kept:
+            # A position not in `parent` is a root: most are, and need no call.
+            ra = root(first) if first in parent else first
+            rb = root(second) if second in parent else second
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         by_root: dict[int, list[PairMatch]] = {}
         for pair in kept:
-            by_root.setdefault(root(pair.first), []).append(pair)
+            first = pair.first
+            by_root.setdefault(root(first) if first in parent else first, []).append(pair)
         return [self._group(pairs) for pairs in by_root.values()]
 
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
@@ -156,11 +164,11 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
         _tick(done, total, progress, cancelled)
 
     accounts, ids = _columns(records)
+    last = memory.last if memory is not None else None
+    moved = changes(last, records, accounts, ids, regions) if last is not None else None
     # Every record listed once, as usual? A record listed twice shares every block with itself: its later
     # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
-    once = len(set(zip(accounts, ids, strict=True))) == len(ids)
-    last = memory.last if memory is not None and once else None
-    moved = changes(last, records, accounts, regions) if last is not None else None
+    once = moved is not None or len(set(zip(accounts, ids, strict=True))) == len(ids)
     kept: list[PairMatch] = []
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.

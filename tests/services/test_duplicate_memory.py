@@ -75,7 +75,14 @@ def test_other_regions_or_a_record_listed_twice_scan_everything_again() -> None:
     scan(records, memory=memory)
     regions = {"clover": "GB"}
     _same(scan(records, regions=regions, memory=memory), scan(records, regions=regions))
+    scan(records, memory=memory)
     twice = [*records, records[7]]
     _same(scan(twice, memory=memory), scan(twice))
     assert memory.last is None   # which record repeats where is not kept
+    scan(records, memory=memory)
+    account, customer = records[7]
+    stale = [*records, (account, dataclasses.replace(customer, email="other@example.org"))]   # a new copy of one
+    _same(scan(stale, memory=memory), scan(stale))
+    assert memory.last is None
     _same(scan(records, memory=memory), scan(records))
+    assert memory.last is not None
