@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 MemberRef = tuple[str, str]   # (account id, customer id): one customer wherever it lives
 
@@ -25,22 +25,32 @@ class PairMatch(NamedTuple):
     score: float                 # 0..1, the same whichever way round
 
 
-Explain = Callable[[PairMatch], tuple[str, ...]]   # a pair's reasons, in words staff can check
+class Scanned(Protocol):
+    """What a group asks of the scan that found it: who is at a position, and a pair's reasons."""
+
+    def member(self, index: int) -> MemberRef: ...
+
+    def reasons(self, pair: PairMatch) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class DuplicateGroup:
-    """Records (by position in the scan) connected by pairs at or above the threshold."""
+    """Records (by position in the scan) connected by pairs at or above the threshold; members and reasons
+    are asked of the scan when needed (a scan forms tens of thousands of groups, most never shown)."""
 
     indexes: tuple[int, ...]
-    members: tuple[MemberRef, ...]      # the same order as `indexes`
     pairs: tuple[PairMatch, ...]        # the pairs that connect them
-    explain: Explain = field(compare=False, repr=False)
+    scan: Scanned = field(compare=False, repr=False)
+
+    @property
+    def members(self) -> tuple[MemberRef, ...]:
+        """(account id, customer id) of each record, the same order as `indexes`."""
+        return tuple(map(self.scan.member, self.indexes))
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """Every pair's reasons, once each, strongest pair first (made now: most groups are never shown)."""
-        return tuple(dict.fromkeys(reason for pair in self.pairs for reason in self.explain(pair)))
+        """Every pair's reasons, once each, strongest pair first."""
+        return tuple(dict.fromkeys(reason for pair in self.pairs for reason in self.scan.reasons(pair)))
 
     @property
     def score(self) -> float:

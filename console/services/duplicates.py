@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 from console.domain.customer import Customer
-from console.domain.duplicate_groups import DuplicateGroup, Explain, MemberRef, PairMatch
+from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.services.duplicate_blocking import BlockingKeys, blocking_keys, candidates, repeats
 from console.services.duplicate_memory import Remembered, ScanMemory, carried, changes, fresh_keys, kept_pairs
@@ -67,7 +67,7 @@ class DuplicateScan:
     accounts: tuple[str, ...]           # each scanned record's account and id, by position (two columns
     ids: tuple[str, ...]                # rather than a pair per record: no half a million tuples kept)
     pairs: tuple[PairMatch, ...]        # strongest first
-    reasons: Explain                    # a pair's reasons
+    reasons: Explainer                  # a pair's reasons
 
     def member(self, index: int) -> MemberRef:
         """The record at `index` as (account id, customer id)."""
@@ -111,12 +111,9 @@ class DuplicateScan:
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
         if len(pairs) == 1:   # most groups: two records, one pair (first < second)
             pair = pairs[0]
-            return DuplicateGroup(indexes=(pair.first, pair.second),
-                                  members=(self.member(pair.first), self.member(pair.second)),
-                                  pairs=(pair,), explain=self.reasons)
-        indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
-        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)), pairs=tuple(pairs),
-                              explain=self.reasons)
+            return DuplicateGroup((pair.first, pair.second), (pair,), self)
+        return DuplicateGroup(tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)})), tuple(pairs),
+                              self)
 
 
 def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
