@@ -1,4 +1,5 @@
-"""Every record's blocking keys, made a column at a time, and the blocks of records sharing one (issue 20).
+"""Every record's blocking keys, made a column at a time, the blocks of records sharing one, and the
+candidate pairs within them (issue 20).
 
 A scan makes these keys for every record (500,000 in P17), so the columns are made with map() over
 attribute getters and memoised look-ups (names and postal codes repeat, emails and phones mostly do

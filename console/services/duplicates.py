@@ -46,7 +46,6 @@ def _minus_score(pair: PairMatch) -> float:
     return -pair.score
 
 
-
 class Explainer:
     """A scanned pair's reasons, made when asked from the two records' keys (the scan keeps no reasons:
     most of its pairs are never shown, and their words were a tenth of its time)."""
@@ -169,7 +168,7 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
     kept: list[PairMatch] = []
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.
-        fresh = blocking_keys([records[i] for i in moved.fresh], maker, lambda done: tick(done * 2))
+        fresh = blocking_keys([records[i] for i in moved.fresh], maker, tick)
         blocked = carried(last, moved, fresh)
         tick(len(records))
         blocks = blocked.blocks(fresh_keys(blocked, moved.fresh))
