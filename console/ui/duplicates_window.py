@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
+    QListView,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -33,7 +33,7 @@ from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory, scan
 from console.ui.copy_fields_dialog import copy_fields
-from console.ui.duplicate_group_item import GroupItem
+from console.ui.duplicate_groups_model import GroupsModel
 from console.ui.merge_dialog import merge_group
 
 if TYPE_CHECKING:
@@ -83,9 +83,12 @@ class DuplicatesWindow(QDialog):
         self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
         self.slider.valueChanged.connect(lambda _v: self.regroup())
         self.threshold_label = QLabel(self)
-        self.list = QListWidget(self)
+        self.list = QListView(self)
         self.list.setObjectName("duplicateGroups")
-        self.list.currentRowChanged.connect(lambda _r: self.show_group())
+        self.list.setUniformItemSizes(True)   # else the view measures every row's text
+        self.model = GroupsModel(self._label, self)
+        self.list.setModel(self.model)
+        self.list.selectionModel().currentRowChanged.connect(lambda *_: self.show_group())
         self.members = QTableWidget(0, len(COLUMNS), self)
         self.members.setObjectName("duplicateMembers")
         self.members.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
@@ -170,20 +173,21 @@ class DuplicatesWindow(QDialog):
         if self.found is None:
             return
         self.groups = self.found.groups(threshold, self.dismissed)
-        self.list.clear()
-        for group in self.groups:
-            names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
-            accounts = len(group.accounts)
-            where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
-            self.list.addItem(GroupItem(group, f"{group.score:.2f}  {names}  ({where})"))
+        self.model.set_groups(self.groups)
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(self.groups), threshold))
         if self.groups:
-            self.list.setCurrentRow(0)
+            self.list.setCurrentIndex(self.model.index(0))
         self.show_group()
+
+    def _label(self, group: DuplicateGroup) -> str:
+        names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
+        accounts = len(group.accounts)
+        where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
+        return f"{group.score:.2f}  {names}  ({where})"
 
     # -- one group ----------------------------------------------------------------------------
     def current(self) -> DuplicateGroup | None:
-        row = self.list.currentRow()
+        row = self.list.currentIndex().row()
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
     def _name(self, member: MemberRef) -> str:
