@@ -3,9 +3,11 @@
 P16 writes the generated labelled set (console/sandbox/duplicate_data.py) to a CSV and reads the groups
 back through `customer-console find-duplicates`' own code, then counts pairs: a pair is found when its
 two rows are in one printed group, and true when the two records are one generated person.
-P17 scans half a million generated customers across five accounts; the baseline scores all pairs of
-a 2,000-customer sample and extrapolates quadratically. Memory is tracemalloc's peak during a
-second scan, above the loaded records.
+P17 scans half a million generated customers across five accounts: first as the session's first scan,
+then again after one customer in 500 changed (the scan before kept its keys and pairs, as the Find
+duplicates window keeps them for the session). Each figure is from the call to the groups, what the
+window waits for. The baseline scores all pairs of a 2,000-customer sample and extrapolates
+quadratically. Memory is tracemalloc's peak during a first scan, above the loaded records.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 P16_SEED, P17_SEED = 16, 17
 P16_PEOPLE = 5_000
 P17_CUSTOMERS = 500_000
+P17_EVERY = 500          # the repeated scan: one customer in this many changed since the first
 BASELINE_SAMPLE = 2_000
 
 
@@ -69,11 +72,33 @@ def _all_pairs_seconds(records: list[tuple[str, Any]]) -> float:
     return time.perf_counter() - started
 
 
+def _changed(records: list[tuple[str, Any]], every: int) -> list[tuple[str, Any]]:
+    """`records` with every `every`-th customer edited (a new email: a new object, as an edit makes it)."""
+    import dataclasses
+
+    edited = list(records)
+    for index in range(0, len(edited), every):
+        account, customer = edited[index]
+        edited[index] = (account, dataclasses.replace(customer, email=f"edited.{index}@example.org"))
+    return edited
+
+
+def _timed(records: list[tuple[str, Any]], memory: Any) -> tuple[int, float, float]:
+    """The groups `find_duplicates` finds, its seconds and its CPU seconds."""
+    from console.services.duplicates import find_duplicates
+
+    gc.collect()
+    started, cpu = time.perf_counter(), time.process_time()
+    groups = find_duplicates(records, memory=memory)
+    return len(groups), time.perf_counter() - started, time.process_time() - cpu
+
+
 def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
-    """Print P17: a scan of 500,000 customers across five accounts, its baseline and its memory."""
+    """Print P17: a scan of 500,000 customers across five accounts (the session's first, and one after a
+    thousand customers changed), its baseline and its memory."""
     from console.domain.gc_pause import gc_paused
     from console.sandbox.duplicate_data import labelled_customers
-    from console.services.duplicates import find_duplicates
+    from console.services.duplicates import ScanMemory, find_duplicates
 
     size = 50_000 if quick else P17_CUSTOMERS
     sample = 500 if quick else BASELINE_SAMPLE
@@ -81,21 +106,27 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
         labelled = labelled_customers(P17_SEED, int(size / 1.3) + 1_000)
         records = [(r.account, r.customer) for r in labelled.records][:size]
         del labelled
-    gc.collect()
-    started = time.perf_counter()
-    cpu = time.process_time()
-    groups = find_duplicates(records)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    memory = ScanMemory()
+    groups, seconds, cpu = _timed(records, memory)
     baseline = _all_pairs_seconds(records[:sample]) * (len(records) / sample) ** 2
-    line("P17a", f"duplicate scan of {len(records):,} customers, 5 accounts", seconds, "s", baseline=baseline,
-         ratio=baseline / seconds, target="<=5 s", met=seconds <= 5)
-    note(f"{len(groups):,} groups at the default threshold; {cpu:.2f} s of CPU; baseline: all pairs of a "
+    line("P17a", f"duplicate scan of {len(records):,} customers, 5 accounts, the session's first", seconds, "s",
+         baseline=baseline, ratio=baseline / seconds, target="<=5 s", met=seconds <= 5)
+    note(f"{groups:,} groups at the default threshold; {cpu:.2f} s of CPU; baseline: all pairs of a "
          f"{sample:,}-customer sample scored, times ({len(records):,}/{sample:,})²")
+    edited = _changed(records, P17_EVERY)
+    again, seconds, cpu = _timed(edited, memory)
+    line("P17a", f"duplicate scan of the same {len(records):,} customers after {len(records) // P17_EVERY:,} "
+         "changed, later in the session", seconds, "s", baseline=baseline, ratio=baseline / seconds,
+         target="<=5 s", met=seconds <= 5)
+    note(f"{again:,} groups; {cpu:.2f} s of CPU; the scan before kept every record's keys and the scored pairs "
+         "(as after a merge, or Find duplicates opened again): keys made and pairs scored only for the changed")
+    memory.forget()
     gc.collect()
     tracemalloc.start()
-    find_duplicates(records)
-    _, peak = tracemalloc.get_traced_memory()
+    find_duplicates(records, memory=memory)
+    kept, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     megabytes = peak / 1_000_000
     line("P17b", "duplicate scan memory above the loaded customers", megabytes, "MB", baseline=None,
          target="<=500 MB", met=megabytes <= 500)
+    note(f"the session's first scan, at its peak; {kept / 1_000_000:.0f} MB kept after it for the next scan")

@@ -1,4 +1,5 @@
-"""Every record's blocking keys, made a column at a time, and the blocks of records sharing one (issue 20).
+"""Every record's blocking keys, made a column at a time, the blocks of records sharing one, and the
+candidate pairs within them (issue 20).
 
 A scan makes these keys for every record (500,000 in P17), so the columns are made with map() over
 attribute getters and memoised look-ups (names and postal codes repeat, emails and phones mostly do
@@ -10,16 +11,18 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from console.domain.customer import Customer
+from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
 from console.services.duplicate_scoring import Blocking, Contacts, KeyMaker
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
+STEP = 4096      # blocks per step of candidate pairs
 
 _address, _postal_code = attrgetter("address"), attrgetter("postal_code")
 _given, _family, _sound = attrgetter("given_name"), attrgetter("family_name"), attrgetter("sound")
@@ -49,22 +52,26 @@ class BlockingKeys:
             kind.clear()
         self.several.clear()
 
-    def blocks(self) -> list[list[int]]:
-        """The blocks of two or more records (positions, ascending), one kind of key at a time."""
+    def blocks(self, only: Sequence[Collection[str | None]] | None = None) -> list[list[int]]:
+        """The blocks of two or more records (positions, ascending), one kind of key at a time;
+        `only`: of these keys alone, a collection for each kind (emails, phones, sounds, references)."""
         several = self.several
         blocks: list[list[int]] = []
         for column, kind in enumerate((self.emails, self.phones, self.sounds, self.references)):
-            counts = Counter(kind)
-            for emails, phones, sound, reference in several.values():
-                counts.update((emails, phones, (sound,), (reference,))[column])
-            counts.pop(None, None)
-            shared: dict[Any, list[int]] = {key: [] for key in itertools.compress(counts, map((1).__lt__,
-                                                                                           counts.values()))}
+            if only is None:
+                counts = Counter(kind)
+                for emails, phones, sound, reference in several.values():
+                    counts.update((emails, phones, (sound,), (reference,))[column])
+                counts.pop(None, None)
+                shared: dict[Any, list[int]] = {key: [] for key in itertools.compress(counts, map((1).__lt__,
+                                                                                               counts.values()))}
+            else:
+                shared = {key: [] for key in only[column] if key is not None}
             if not shared:
                 continue
-            for index, key in enumerate(kind):
-                if key in shared:
-                    shared[key].append(index)
+            # The few records whose key is shared, picked out in C: a Python loop over every record took long.
+            for index in itertools.compress(range(len(kind)), map(shared.__contains__, kind)):
+                shared[kind[index]].append(index)
             if several and column < 2:
                 for index, (emails, phones, _, _) in several.items():
                     for key in (emails, phones)[column]:
@@ -72,7 +79,7 @@ class BlockingKeys:
                             shared[key].append(index)
                 for members in shared.values():
                     members.sort()
-            blocks += shared.values()
+            blocks += shared.values() if only is None else (block for block in shared.values() if len(block) > 1)
         return blocks
 
 
@@ -108,3 +115,45 @@ def _add(records: Sequence[tuple[str, Customer]], start: int, maker: KeyMaker, k
         keys.several[index] = found = maker.blocking(*records[offset])
         keys.emails[index] = keys.phones[index] = None
         keys.sounds[index], keys.references[index] = found[2], found[3]
+
+
+def repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]]) -> set[int]:
+    """Later listings of a record listed twice, in each block it shares with an earlier listing."""
+    counts = Counter(zip(accounts, ids, strict=True))
+    if len(counts) == len(accounts):
+        return set()   # the usual case: every record listed once
+    members = list(zip(accounts, ids, strict=True))
+    twice = {index for index, member in enumerate(members) if counts[member] > 1}
+    repeats: set[int] = set()
+    for block in blocks:
+        if not twice.isdisjoint(block):
+            first: dict[MemberRef, int] = {}
+            for i in block:
+                if first.setdefault(members[i], i) != i:
+                    repeats.add(i)
+    return repeats
+
+
+def candidates(n: int, blocks: list[list[int]], repeats: set[int],
+               tick: Callable[[int], None]) -> Iterator[list[tuple[int, int]]]:
+    """Each pair (i < j) of the `n` records sharing a block, once, never a record with itself, nor one of
+    `repeats` (a record listed twice shares every block with itself): a list per step of blocks."""
+    seen: set[int] = set()
+    for start in range(0, len(blocks), STEP):
+        tick(n + start * n // len(blocks))
+        pairs: list[tuple[int, int]] = []
+        for block in blocks[start:start + STEP]:
+            if len(block) == 2 and not repeats:   # most blocks: two records, two different positions
+                i, j = block
+                if (code := i * n + j) not in seen:
+                    seen.add(code)
+                    pairs.append((i, j))
+                continue
+            for position, i in enumerate(block):
+                for j in block[position + 1:]:
+                    if (code := i * n + j) in seen:
+                        continue   # already met in another block
+                    seen.add(code)
+                    if i != j and i not in repeats and j not in repeats:
+                        pairs.append((i, j))
+        yield pairs

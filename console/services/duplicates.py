@@ -9,16 +9,17 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 
 from __future__ import annotations
 
+import bisect
 import itertools
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
-from console.services.duplicate_blocking import blocking_keys
+from console.services.duplicate_blocking import BlockingKeys, blocking_keys, candidates, repeats
+from console.services.duplicate_memory import Remembered, ScanMemory, carried, changes, fresh_keys, kept_pairs
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
     KeyMaker,
@@ -30,16 +31,32 @@ from console.services.duplicate_scoring import (
 
 Progress = Callable[[float], None]      # the share done, 0..1
 Cancelled = Callable[[], bool]
-_EVERY = 4096                           # records or blocks between progress reports and cancel checks
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
 
-__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "ScanCancelledError", "candidate_pairs", "find_duplicates",
-           "scan"]
+__all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "Explainer", "ScanCancelledError", "ScanMemory",
+           "candidate_pairs", "find_duplicates", "scan"]
 
 
 class ScanCancelledError(Exception):
     """The scan was cancelled before it finished."""
+
+
+def _minus_score(pair: PairMatch) -> float:
+    return -pair.score
+
+
+class Explainer:
+    """A scanned pair's reasons, made when asked from the two records' keys (the scan keeps no reasons:
+    most of its pairs are never shown, and their words were a tenth of its time)."""
+
+    def __init__(self, records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None) -> None:
+        self.records = records
+        self.maker = KeyMaker(regions)
+
+    def __call__(self, pair: PairMatch) -> tuple[str, ...]:
+        keys = self.maker.keys
+        return reasons(keys(*self.records[pair.first]), keys(*self.records[pair.second]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,7 @@ class DuplicateScan:
     accounts: tuple[str, ...]           # each scanned record's account and id, by position (two columns
     ids: tuple[str, ...]                # rather than a pair per record: no half a million tuples kept)
     pairs: tuple[PairMatch, ...]        # strongest first
+    reasons: Explainer                  # a pair's reasons
 
     def member(self, index: int) -> MemberRef:
         """The record at `index` as (account id, customer id)."""
@@ -57,6 +75,12 @@ class DuplicateScan:
     def groups(self, threshold: float = DEFAULT_THRESHOLD,
                dismissed: Iterable[Collection[MemberRef]] = ()) -> list[DuplicateGroup]:
         """The groups connected by pairs scoring at least `threshold`, strongest first."""
+        # Tens of thousands of groups and no cycles: with the collector on, forming them beside 500,000 loaded
+        # customers took three times as long (the window regroups on its event loop, at every slider move).
+        with gc_paused():
+            return self._groups(threshold, dismissed)
+
+    def _groups(self, threshold: float, dismissed: Iterable[Collection[MemberRef]]) -> list[DuplicateGroup]:
         dismissed_in: dict[MemberRef, set[int]] = {}
         for number, group in enumerate(dismissed):
             for member in group:
@@ -70,33 +94,31 @@ class DuplicateScan:
                 parent[i] = i = parent.get(up, up)
             return i
 
-        kept: list[PairMatch] = []
-        member_at, none = self.member, frozenset[int]()
-        for pair in self.pairs:
-            if pair.score < threshold:
-                break
-            first, second = pair.first, pair.second
-            if dismissed_in and dismissed_in.get(member_at(first), none) & dismissed_in.get(member_at(second), none):
-                continue   # staff said these are not one person
-            kept.append(pair)
-            ra, rb = root(first), root(second)
+        # The pairs at the threshold: a prefix, the pairs being sorted by score (strongest first).
+        kept = list(self.pairs[:bisect.bisect_right(self.pairs, -threshold, key=_minus_score)])
+        if dismissed_in:
+            member_at, none = self.member, frozenset[int]()
+            kept = [pair for pair in kept   # leaving out those staff said are not one person
+                    if not dismissed_in.get(member_at(pair.first), none) & dismissed_in.get(member_at(pair.second),
+                                                                                           none)]
+        for first, second, _ in kept:
+            # A position not in `parent` is a root: most are, and need no call.
+            ra = root(first) if first in parent else first
+            rb = root(second) if second in parent else second
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
         by_root: dict[int, list[PairMatch]] = {}
         for pair in kept:
-            by_root.setdefault(root(pair.first), []).append(pair)
+            first = pair.first
+            by_root.setdefault(root(first) if first in parent else first, []).append(pair)
         return [self._group(pairs) for pairs in by_root.values()]
 
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
         if len(pairs) == 1:   # most groups: two records, one pair (first < second)
             pair = pairs[0]
-            return DuplicateGroup(indexes=(pair.first, pair.second),
-                                  members=(self.member(pair.first), self.member(pair.second)),
-                                  pairs=(pair,), reasons=tuple(dict.fromkeys(pair.reasons)))
-        indexes = tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)}))
-        said = tuple(dict.fromkeys(reason for pair in pairs for reason in pair.reasons))
-        return DuplicateGroup(indexes=indexes, members=tuple(map(self.member, indexes)),
-                              pairs=tuple(pairs), reasons=said)
+            return DuplicateGroup((pair.first, pair.second), (pair,), self)
+        return DuplicateGroup(tuple(sorted({i for pair in pairs for i in (pair.first, pair.second)})), tuple(pairs),
+                              self)
 
 
 def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
@@ -107,62 +129,18 @@ def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled
 
 
 def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] | None = None,
-         progress: Progress | None = None, cancelled: Cancelled | None = None) -> DuplicateScan:
+         progress: Progress | None = None, cancelled: Cancelled | None = None,
+         memory: ScanMemory | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
     else in the customer's own address country. Raises `ScanCancelledError` when `cancelled()` says so.
+    `memory`: what the last scan kept, so that only customers new since then have keys made; this scan's
+    is kept there in turn.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
-        return _scan(records, KeyMaker(regions), progress, cancelled)
-
-
-Tick = Callable[[int], None]   # progress in records done (of twice their number) and a cancel check
-
-
-def _repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]]) -> set[int]:
-    """Later listings of a record listed twice, in each block it shares with an earlier listing."""
-    counts = Counter(zip(accounts, ids, strict=True))
-    if len(counts) == len(accounts):
-        return set()   # the usual case: every record listed once
-    members = list(zip(accounts, ids, strict=True))
-    twice = {index for index, member in enumerate(members) if counts[member] > 1}
-    repeats: set[int] = set()
-    for block in blocks:
-        if not twice.isdisjoint(block):
-            first: dict[MemberRef, int] = {}
-            for i in block:
-                if first.setdefault(members[i], i) != i:
-                    repeats.add(i)
-    return repeats
-
-
-def _candidates(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]],
-                tick: Tick) -> Iterator[list[tuple[int, int]]]:
-    """Each pair (i < j) sharing a block, once, never a record with itself: a list per step of blocks."""
-    n = len(accounts)
-    # One record listed twice shares every block with itself: its later listings are left out.
-    repeats = _repeats(accounts, ids, blocks)
-    seen: set[int] = set()
-    for start in range(0, len(blocks), _EVERY):
-        tick(n + start * n // len(blocks))
-        pairs: list[tuple[int, int]] = []
-        for block in blocks[start:start + _EVERY]:
-            if len(block) == 2 and not repeats:   # most blocks: two records, two different positions
-                i, j = block
-                if (code := i * n + j) not in seen:
-                    seen.add(code)
-                    pairs.append((i, j))
-                continue
-            for position, i in enumerate(block):
-                for j in block[position + 1:]:
-                    if (code := i * n + j) in seen:
-                        continue   # already met in another block
-                    seen.add(code)
-                    if i != j and i not in repeats and j not in repeats:
-                        pairs.append((i, j))
-        yield pairs
+        return _scan(records, regions, progress, cancelled, memory)
 
 
 def _columns(records: Sequence[tuple[str, Customer]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -174,47 +152,83 @@ def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
     blocks = blocking_keys(records, KeyMaker(regions), lambda done: None).blocks()
-    return set(itertools.chain.from_iterable(_candidates(*_columns(records), blocks, lambda done: None)))
+    accounts, ids = _columns(records)
+    return set(itertools.chain.from_iterable(candidates(len(records), blocks, repeats(accounts, ids, blocks),
+                                                        lambda done: None)))
 
 
-def _scan(records: Sequence[tuple[str, Customer]], maker: KeyMaker, progress: Progress | None,
-          cancelled: Cancelled | None) -> DuplicateScan:
+def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None, progress: Progress | None,
+          cancelled: Cancelled | None, memory: ScanMemory | None) -> DuplicateScan:
+    maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    blocked = blocking_keys(records, maker, tick)
-    blocks = blocked.blocks()
-    blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
     accounts, ids = _columns(records)
+    last = memory.last if memory is not None else None
+    moved = changes(last, records, accounts, ids, regions) if last is not None else None
+    # Every record listed once, as usual? A record listed twice shares every block with itself: its later
+    # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
+    once = moved is not None or len(set(zip(accounts, ids, strict=True))) == len(ids)
+    kept: list[PairMatch] = []
+    if last is not None and moved is not None:
+        # Keys only for the records not seen, pairs scored only where one of them is.
+        fresh = blocking_keys([records[i] for i in moved.fresh], maker, tick)
+        blocked = carried(last, moved, fresh)
+        tick(len(records))
+        blocks = blocked.blocks(fresh_keys(blocked, moved.fresh))
+        twice, only = set[int](), set(moved.fresh)
+        kept = kept_pairs(last, moved)
+    else:
+        blocked = blocking_keys(records, maker, tick)
+        blocks = blocked.blocks()
+        twice, only = set() if once else repeats(accounts, ids, blocks), None
+    if memory is None:
+        blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
+    pairs = _scored(records, maker, blocked, candidates(len(records), blocks, twice, tick), only)
+    tick(total)
+    pairs += kept
+    pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
+    found = tuple(pairs)
+    if memory is not None:
+        memory.last = Remembered(dict(regions or {}), list(map(itemgetter(1), records)), accounts, blocked,
+                                 found) if once else None
+    else:
+        # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
+        # keeps one for some numbers it cannot read) keeps the frames below it, and their locals, until a collection.
+        blocked.clear()
+    blocks.clear()
+    return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
+
+
+def _scored(records: Sequence[tuple[str, Customer]], maker: KeyMaker, blocked: BlockingKeys,
+            steps: Iterable[list[tuple[int, int]]], only: set[int] | None) -> list[PairMatch]:
+    """The candidate pairs of `steps` scoring at least the floor; `only`: those with one of these records."""
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
     pairs: list[PairMatch] = []
-    for step in _candidates(accounts, ids, blocks, tick):
+    for step in steps:
+        if only is not None:
+            step = [(i, j) for i, j in step if i in only or j in only]
         new = sorted({i for pair in step for i in pair}.difference(made))
         made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.contacts, new)), strict=True))
         for i, j in step:
-            a, b = made[i], made[j]
-            compared = compare(a, b)
+            compared = compare(made[i], made[j])
             if compared.weight >= FLOOR_WEIGHT:
-                pairs.append(PairMatch(i, j, compared.score, reasons(a, b, compared)))
-    tick(total)
-    pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
-    # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
-    # keeps one for some numbers it cannot read) keeps the frames below it, and their locals, until a collection.
-    blocked.clear()
-    blocks.clear()
+                pairs.append(PairMatch(i, j, compared.score))
     made.clear()
-    return DuplicateScan(accounts=accounts, ids=ids, pairs=tuple(pairs))
+    return pairs
 
 
 def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
                     dismissed: Iterable[Collection[MemberRef]] = (), regions: Mapping[str, str] | None = None,
-                    progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[DuplicateGroup]:
+                    progress: Progress | None = None, cancelled: Cancelled | None = None,
+                    memory: ScanMemory | None = None) -> list[DuplicateGroup]:
     """The groups of `records` that look like one person at `threshold`, strongest first.
 
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
     # The scan and tens of thousands of groups in one pause: one collection after both, not one after each.
     with gc_paused():
-        return scan(records, regions=regions, progress=progress, cancelled=cancelled).groups(threshold, dismissed)
+        return scan(records, regions=regions, progress=progress, cancelled=cancelled,
+                    memory=memory).groups(threshold, dismissed)

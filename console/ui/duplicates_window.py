@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QProgressBar,
     QPushButton,
     QSlider,
@@ -32,14 +31,16 @@ from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
-from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, scan
+from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory, scan
 from console.ui.copy_fields_dialog import copy_fields
+from console.ui.duplicate_groups_model import GroupsModel
 from console.ui.merge_dialog import merge_group
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
 TASK = "duplicates"
+MEMORY = ScanMemory()   # the session's last scan: a later one keys only the customers changed since
 COLUMNS = ("Account", "Name", "Email", "Phone", "Company", "City", "ID")
 
 
@@ -82,9 +83,12 @@ class DuplicatesWindow(QDialog):
         self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
         self.slider.valueChanged.connect(lambda _v: self.regroup())
         self.threshold_label = QLabel(self)
-        self.list = QListWidget(self)
+        self.list = QListView(self)
         self.list.setObjectName("duplicateGroups")
-        self.list.currentRowChanged.connect(lambda _r: self.show_group())
+        self.list.setUniformItemSizes(True)   # else the view measures every row's text
+        self.model = GroupsModel(self._label, self)
+        self.list.setModel(self.model)
+        self.list.selectionModel().currentRowChanged.connect(lambda *_: self.show_group())
         self.members = QTableWidget(0, len(COLUMNS), self)
         self.members.setObjectName("duplicateMembers")
         self.members.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
@@ -96,10 +100,9 @@ class DuplicatesWindow(QDialog):
         self.buttons = {key: QPushButton(text, self) for key, text in (
             ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("copy", tr("Copy fields from…")),
             ("side", tr("Open side by side")))}
-        self.buttons["dismiss"].clicked.connect(self.dismiss_current)
-        self.buttons["merge"].clicked.connect(self.merge_current)
-        self.buttons["side"].clicked.connect(self.open_side_by_side)
-        self.buttons["copy"].clicked.connect(self.copy_current)
+        for key, slot in (("dismiss", self.dismiss_current), ("merge", self.merge_current),
+                          ("side", self.open_side_by_side), ("copy", self.copy_current)):
+            self.buttons[key].clicked.connect(slot)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +154,8 @@ class DuplicatesWindow(QDialog):
 
         try:
             self.dismissed = await self.dismissals.dismissed()
-            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set)
+            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set,
+                                                 memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))
@@ -169,22 +173,21 @@ class DuplicatesWindow(QDialog):
         if self.found is None:
             return
         self.groups = self.found.groups(threshold, self.dismissed)
-        self.list.clear()
-        for group in self.groups:
-            names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
-            accounts = len(group.accounts)
-            where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
-            item = QListWidgetItem(f"{group.score:.2f}  {names}  ({where})")
-            item.setToolTip("\n".join(group.reasons))
-            self.list.addItem(item)
+        self.model.set_groups(self.groups)
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(self.groups), threshold))
         if self.groups:
-            self.list.setCurrentRow(0)
+            self.list.setCurrentIndex(self.model.index(0))
         self.show_group()
+
+    def _label(self, group: DuplicateGroup) -> str:
+        names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))
+        accounts = len(group.accounts)
+        where = self.tr("{0} accounts").format(accounts) if accounts > 1 else self._account_name(group.accounts[0])
+        return f"{group.score:.2f}  {names}  ({where})"
 
     # -- one group ----------------------------------------------------------------------------
     def current(self) -> DuplicateGroup | None:
-        row = self.list.currentRow()
+        row = self.list.currentIndex().row()
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
     def _name(self, member: MemberRef) -> str:
@@ -215,12 +218,11 @@ class DuplicatesWindow(QDialog):
     def _update_buttons(self) -> None:
         group = self.current()
         one_account = group is not None and len(group.accounts) == 1
-        self.buttons["dismiss"].setEnabled(group is not None)
+        for key in ("dismiss", "side", "copy"):
+            self.buttons[key].setEnabled(group is not None)
         self.buttons["merge"].setEnabled(one_account)
         self.buttons["merge"].setToolTip("" if one_account or group is None else self.tr(
             "Records at different providers cannot be merged: open them side by side instead."))
-        self.buttons["side"].setEnabled(group is not None)
-        self.buttons["copy"].setEnabled(group is not None)
 
     def dismiss_current(self) -> None:
         group = self.current()

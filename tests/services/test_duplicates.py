@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 
 import pytest
@@ -168,9 +169,30 @@ def test_dismissed_groups_are_not_proposed_again_at_any_threshold() -> None:
 
 
 def test_the_threshold_moves_the_groups_without_a_new_scan() -> None:
-    found = scan(_labelled(9, 300))
+    found = scan(_labelled(9, 500))
     counts = [sum(len(g.pairs) for g in found.groups(t)) for t in (0.2, 0.5, 0.8, 0.99)]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+
+
+def test_forming_groups_runs_no_collection() -> None:
+    """Tens of thousands of groups beside half a million loaded customers: a collection would walk them all."""
+    found = scan(_labelled(9, 500))
+    assert gc.isenabled()
+    collections: list[str] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        collections.append(phase)
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(seen)
+    gc.set_threshold(1)   # a collection at nearly every allocation, if the collector were on
+    try:
+        groups = found.groups(0.2)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(seen)
+    # A few collections as the call begins and ends, none for each group formed (one or more each without the pause).
+    assert len(groups) > 50 and collections.count("start") < len(groups) / 4
 
 
 def test_progress_reaches_the_end_and_cancel_stops_the_scan() -> None:

@@ -29,7 +29,7 @@ async def _found(qtbot: Any, tmp_path: Path) -> tuple[Any, DuplicatesWindow]:
     await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     found: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="the window")
-    await until(lambda: found.found is not None and found.list.count() > 0, timeout=30, what="the scan")
+    await until(lambda: found.found is not None and found.model.rowCount() > 0, timeout=30, what="the scan")
     return window, found
 
 
@@ -44,10 +44,15 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     across = [g for g in found.groups if len(g.accounts) > 1]
     assert len(within) >= 3 and len(across) >= 3
     smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
-    found.list.setCurrentRow(smith)
+    found.list.setCurrentIndex(found.model.index(smith))
     assert "email" in found.reasons.text() and found.buttons["merge"].isEnabled()
+    # The hovered group's tooltip: its reasons, made when asked.
+    shown = found.model.index(smith).data()
+    assert "Jon Smith" in shown and "John Smith" in shown and shown.startswith(f"{found.groups[smith].score:.2f}")
+    tooltip = found.model.index(smith).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "\n".join(found.groups[smith].reasons) and "same email (normalised)" in tooltip
     elodie = next(n for n, g in enumerate(found.groups) if any("Chevalier" in x for x in _names(found, n)))
-    found.list.setCurrentRow(elodie)
+    found.list.setCurrentIndex(found.model.index(elodie))
     assert len(found.groups[elodie].accounts) == 3 and not found.buttons["merge"].isEnabled()
     assert found.members.rowCount() == 3
 
@@ -62,7 +67,7 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     again: DuplicatesWindow = await until(
         lambda: next((w for w in QApplication.topLevelWidgets() if isinstance(w, DuplicatesWindow)
                       and w is not found and w.isVisible()), None), what="a new window")
-    await until(lambda: again.found is not None and again.list.count() > 0, timeout=30, what="the new scan")
+    await until(lambda: again.found is not None and again.model.rowCount() > 0, timeout=30, what="the new scan")
     assert key not in {g.key for g in again.groups}
     again.close()
     await window.shutdown()
@@ -72,7 +77,7 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
 async def test_a_group_in_the_square_demo_is_merged(qtbot: Any, tmp_path: Path) -> None:
     window, found = await _found(qtbot, tmp_path)
     smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
-    found.list.setCurrentRow(smith)
+    found.list.setCurrentIndex(found.model.index(smith))
     members = found.groups[smith].members
     qtbot.mouseClick(found.buttons["merge"], Qt.MouseButton.LeftButton)
     dialog: MergeDialog = await until(lambda: visible(MergeDialog, "mergeDialog"), what="the merge dialog")
@@ -95,7 +100,7 @@ async def test_copy_fields_completes_a_record_of_another_account_and_is_journale
         qtbot: Any, tmp_path: Path) -> None:
     window, found = await _found(qtbot, tmp_path)
     priya = next(n for n, g in enumerate(found.groups) if any("Patell" in x for x in _names(found, n)))
-    found.list.setCurrentRow(priya)
+    found.list.setCurrentIndex(found.model.index(priya))
     group = found.groups[priya]
     clover = next(m for m in group.members if m[0] == DEMO_PREFIX + "clover")
     square = next(m for m in group.members if m[0] == SQUARE)
