@@ -36,6 +36,11 @@ class RequestSessions:
             self._open[account.id] = session
         return session
 
+    @property
+    def opened(self) -> list[AccountSession]:
+        """The sessions opened here (not the borrowed ones), still open."""
+        return list(self._open.values())
+
     async def aclose(self) -> None:
         for session in self._open.values():
             await session.aclose()

@@ -10,6 +10,8 @@ workspace database's setting and notices), and the menus' flows (`forget_data`, 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QMenu
@@ -68,6 +70,7 @@ class MainWindow(WindowLayout):
         super().__init__()
         self.context = context
         self.tasks = TaskRegistry()
+        self.closers: list[Callable[[], Awaitable[None]]] = []   # awaited at shutdown, before the rest
         self.open_url = QDesktopServices.openUrl   # a seam: tests put a recorder here
 
         self.model = CustomerTableModel(self)
@@ -177,6 +180,8 @@ class MainWindow(WindowLayout):
     async def shutdown(self) -> None:
         """Cancel everything in flight and close the account's connections."""
         self.start_snapshot.write()
+        for close in list(self.closers):   # connections a window of its own opened (a privacy request)
+            await close()
         await self.tasks.cancel_all()
         await self.editing.cancel_all()
         await self.all_accounts.close()

@@ -56,6 +56,7 @@ class PrivacyDialog(QDialog):
         self.export_folder: Path | None = None
         self._build()
         self.finished.connect(lambda _code: self.window_.tasks.start(self._close_sessions()))
+        window.closers.append(self._close_sessions)   # the window closing while this is open
 
     def _build(self) -> None:
         tr = self.tr
@@ -213,6 +214,8 @@ class PrivacyDialog(QDialog):
             self.folder.setText(chosen)
 
     async def _close_sessions(self) -> None:
+        if self._close_sessions in self.window_.closers:
+            self.window_.closers.remove(self._close_sessions)
         await self.tasks.cancel_all()
         with contextlib.suppress(e.ConsoleError):
             await self.sessions.aclose()

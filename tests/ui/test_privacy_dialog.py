@@ -113,3 +113,17 @@ async def test_erasing_at_a_production_account_names_it_and_asks_once(qtbot: Any
     assert emulator.customer(ada.id) is None and "complete" in dialog.status.text()
     dialog.reject()
     await window.shutdown()
+
+
+async def test_the_window_closing_with_the_dialog_open_closes_the_accounts_it_opened(qtbot: Any,
+                                                                                    tmp_path: Path) -> None:
+    window = await journaled_window(qtbot, make_context(tmp_path / "app", customers=20))
+    window.findChild(QAction, "privacyRequestAction").trigger()
+    dialog: PrivacyDialog = await until(lambda: visible(PrivacyDialog, "privacyDialog"), what="the dialog")
+    qtbot.keyClicks(dialog.email, EMAIL)
+    await _step(dialog, "search", lambda: qtbot.keyClick(dialog.email, Qt.Key.Key_Return))
+    opened = dialog.sessions.opened
+    assert opened and window.session not in opened   # the other accounts, opened for the search
+    await window.shutdown()   # the dialog still open
+    assert dialog.sessions.opened == [] and all(s.client.is_closed for s in opened)
+    await window.context.workspace.close()
