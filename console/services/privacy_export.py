@@ -7,6 +7,7 @@ Each file is written atomically, readable by the user alone, in a folder only th
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import json
@@ -64,7 +65,6 @@ async def write_access_export(parent: Path, request_id: str, person: Person, rec
     """Write the person's folder under `parent`; returns it with its files' digests."""
     now = datetime.now(UTC)
     folder = parent / f"privacy-access-{now:%Y%m%d-%H%M%S}-{request_id[:8]}"
-    make_private_dir(folder)
     named = {account.id: account for account in accounts}
     history = await history_of(journal, records)
     texts = {
@@ -74,9 +74,14 @@ async def write_access_export(parent: Path, request_id: str, person: Person, rec
     digests = {name: hashlib.sha256(text.encode()).hexdigest() for name, text in texts.items()}
     texts[MANIFEST] = json.dumps({"request": request_id, "written_at": now.isoformat(), "algorithm": "SHA-256",
                                   "files": digests}, indent=2)
+    await asyncio.to_thread(_write_folder, folder, texts)   # off the event loop: the disk may be slow
+    return AccessExport(folder, digests)
+
+
+def _write_folder(folder: Path, texts: dict[str, str]) -> None:
+    make_private_dir(folder)
     for name, text in texts.items():
         write_atomic(folder / name, text)
-    return AccessExport(folder, digests)
 
 
 def _account_json(account: Account | None, account_id: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ request."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -75,10 +76,10 @@ async def redact_journal(context: AppContext, request: PrivacyRequest, records: 
     return Action("journal", DONE, detail=f"{len(redacted)} record(s) redacted")
 
 
-def remove_export(request: PrivacyRequest, folder: Path) -> Action:
+async def remove_export(request: PrivacyRequest, folder: Path) -> Action:
     """Delete the person's export folder (after they were sent it)."""
     try:
-        shutil.rmtree(folder)
+        await asyncio.to_thread(shutil.rmtree, folder)
     except FileNotFoundError:
         pass
     except OSError as exc:

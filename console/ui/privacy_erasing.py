@@ -67,7 +67,7 @@ async def erase_flow(dialog: PrivacyDialog) -> None:
                          informative=tr("Delete it now, so no copy of their data stays on this computer."),
                          labels={Yes: tr("Delete the export"), No: tr("Keep it for now")})
         if keep == Yes:
-            request.actions.append(remove_export(request, folder))
+            request.actions.append(await remove_export(request, folder))
             dialog.export_folder = None
             await dialog.store.save(request)
     done = sum(request.erased(r) for r in request.records)
