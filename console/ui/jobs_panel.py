@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from console.domain import errors as e
 from console.domain.jobs import Job, JobState, OpState, PlannedOp
-from console.services.accounts import AccountSession, all_accounts
+from console.services.accounts import AccountSession
 from console.services.jobs import JobRunner, JobStore
 from console.ui.copy_report import open_job_report
 from console.ui.failures_saving import ask_path, save_failures
@@ -268,8 +268,7 @@ class JobsPanel(QDockWidget):
         tr = self.main.tr
         session = self.session_for(job.account_id)
         if session is None:
-            context = self.main.context
-            account = next((a for a in all_accounts(context.settings, context.demo) if a.id == job.account_id), None)
+            account = next((a for a in self.main.switching.accounts if a.id == job.account_id), None)
             if account is None:
                 self.status.setText(tr("This job's account is no longer set up, so the job cannot go on."))
                 return
