@@ -19,6 +19,9 @@ import qasync  # binds to PySide6 through QT_API above
 from hypothesis import settings
 from PySide6.QtWidgets import QApplication
 
+# The PostgreSQL server the team-mode tests share (started only by a test that asks for it).
+from tests.postgres import pg_database, pg_server, pg_template  # noqa: F401
+
 # In CI every run draws the same examples, so a failure there is reproduced by running the suite
 # again; the blob printed with it replays the failing example anywhere.
 settings.register_profile("ci", derandomize=True, print_blob=True)

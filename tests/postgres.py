@@ -1,0 +1,182 @@
+"""A PostgreSQL server for the team-mode tests: one per session, a fresh database per test.
+
+The server is pytest-postgresql's executor (pg_ctl initdb, start with -w, stop) over the installed
+binaries, found through `pg_config --bindir`, PATH or /usr/lib/postgresql/*/bin. initdb and postgres
+refuse to run as root (CI containers run as root), so there pg_ctl is run through a small wrapper as
+the `postgres` OS user, with the data directory in a temporary folder of its own: pytest's base
+folder is private to root, and the `postgres` user could not enter it. That is also why this is not
+pytest-postgresql's `postgresql_proc` fixture, which puts the data directory there.
+
+Without PostgreSQL the tests that need it skip, saying why; under CI (`CI=true`) they fail instead,
+so a CI machine that lost PostgreSQL cannot pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from port_for import get_port
+from psycopg import sql
+from pytest_postgresql.executors import PostgreSQLExecutor
+
+SUPERUSER = "postgres"
+PASSWORD_LOGINS = "password_logins"   # a group role whose members log in with a password
+# Durability is not under test: a server that skips fsync starts and creates databases faster.
+_FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+_numbers = itertools.count()
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test (fail it under CI) because no PostgreSQL server can be had."""
+    message = f"PostgreSQL is needed for the team-mode tests: {reason}"
+    if in_ci():
+        pytest.fail(message + " (CI=true: install Debian's `postgresql` package; .ci/run does)", pytrace=False)
+    pytest.skip(message)
+
+
+def pg_bindir() -> Path | None:
+    """The folder of the installed server's binaries (pg_ctl, initdb, postgres), or None."""
+    candidates: list[Path] = []
+    if pg_config := shutil.which("pg_config"):
+        found = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        candidates.append(Path(found.stdout.strip()))
+    if pg_ctl := shutil.which("pg_ctl"):
+        candidates.append(Path(pg_ctl).resolve().parent)
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
+                         reverse=True) if Path("/usr/lib/postgresql").is_dir() else []
+    return next((folder for folder in candidates if (folder / "pg_ctl").is_file()
+                 and (folder / "initdb").is_file()), None)
+
+
+@dataclass(frozen=True)
+class PgServer:
+    """The running test server: where it listens, and its superuser (who trusts local TCP logins)."""
+
+    host: str
+    port: int
+
+    def url(self, database: str, user: str = SUPERUSER, password: str | None = None) -> sa.URL:
+        """A SQLAlchemy URL (psycopg 3) for `database` as `user`."""
+        return sa.URL.create("postgresql+psycopg", username=user, password=password, host=self.host,
+                             port=self.port, database=database)
+
+    def admin(self, database: str = "postgres") -> psycopg.Connection:
+        """A superuser connection in autocommit (for CREATE/DROP DATABASE, roles)."""
+        return psycopg.connect(host=self.host, port=self.port, user=SUPERUSER, dbname=database, autocommit=True)
+
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        """A new database (empty, or a copy of `template`); its name."""
+        name = name or f"test_{os.getpid()}_{next(_numbers)}"
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        with self.admin() as connection:
+            connection.execute(statement)
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with self.admin() as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _as_postgres_user(bindir: Path, folder: Path) -> Path:
+    """A pg_ctl that runs the real one as the `postgres` OS user (for a root test run)."""
+    import pwd
+
+    try:
+        account = pwd.getpwnam("postgres")
+    except KeyError:
+        unavailable("the tests run as root and there is no `postgres` OS user to run the server as")
+    wrapper = folder / "pg_ctl"
+    wrapper.write_text(
+        f"#!{sys.executable}\nimport os, sys\n"
+        f"os.setgroups([]); os.setgid({account.pw_gid}); os.setuid({account.pw_uid})\n"
+        f"os.execv({str(bindir / 'pg_ctl')!r}, [{str(bindir / 'pg_ctl')!r}, *sys.argv[1:]])\n")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server on a free loopback port for the whole session, stopped and removed at its end."""
+    bindir = pg_bindir()
+    if bindir is None:
+        unavailable("no PostgreSQL server found (pg_ctl and initdb: not on PATH, not from pg_config, "
+                    "not in /usr/lib/postgresql/*/bin)")
+    assert bindir is not None
+    folder = Path(tempfile.mkdtemp(prefix="console-pg-"))
+    executable = bindir / "pg_ctl"
+    if os.geteuid() == 0:
+        executable = _as_postgres_user(bindir, folder)
+        import pwd
+
+        account = pwd.getpwnam("postgres")
+        os.chown(folder, account.pw_uid, account.pw_gid)
+    folder.chmod(stat.S_IRWXU | stat.S_IXGRP | stat.S_IXOTH)   # the wrapper is run from here by root
+    port = get_port(None)
+    assert port is not None
+    server = PostgreSQLExecutor(
+        executable=str(executable), host="127.0.0.1", port=port, user=SUPERUSER, password=None, dbname="tests",
+        options="", datadir=str(folder / "data"), unixsocketdir=str(folder), logfile=str(folder / "server.log"),
+        startparams="-w -t 60", postgres_options=_FAST)
+    try:
+        server.init_directory()
+        # initdb trusts every local login; members of PASSWORD_LOGINS must give their password (the tests of
+        # a refused password need one that is checked).
+        hba = folder / "data" / "pg_hba.conf"
+        hba.write_text(f"host all +{PASSWORD_LOGINS} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
+        server.start()
+        with psycopg.connect(host="127.0.0.1", port=port, user=SUPERUSER, dbname="postgres",
+                             autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(PASSWORD_LOGINS)))
+    except Exception as exc:
+        log = folder / "server.log"
+        detail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+        shutil.rmtree(folder, ignore_errors=True)
+        unavailable(f"the server at {bindir} did not start ({exc}) {detail}")
+    try:
+        yield PgServer("127.0.0.1", port)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[Callable[..., sa.URL]]:
+    """Make fresh databases for the test (`make()` empty, `make(template=...)` a copy); all dropped after it."""
+    made: list[str] = []
+
+    def make(template: str | None = None) -> sa.URL:
+        made.append(pg_server.create_database(template))
+        return pg_server.url(made[-1])
+
+    yield make
+    for name in made:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PgServer) -> str:
+    """A database migrated to the head by `open_team_workspace`, to copy for each test (a copy is quicker
+    than migrating again)."""
+    from console.store.team import open_team_workspace
+
+    name = pg_server.create_database(name=f"workspace_template_{os.getpid()}")
+    open_team_workspace(pg_server.url(name)).close()   # closed: a database is copied only with no one in it
+    return name
