@@ -43,14 +43,22 @@ _SQLITE_NOTADB = 26
 
 
 class NewerSchemaError(RuntimeError):
-    """The database was written by a newer version of the app; it is left exactly as it was."""
+    """The database was written by a newer version of the app; it is left exactly as it was.
 
-    def __init__(self, path: Path, revision: str) -> None:
+    `where` is the local file's path, or a team database's description (user@host:port/database,
+    never its password); `path` is the file's, None for a team database.
+    """
+
+    def __init__(self, where: Path | str, revision: str) -> None:
+        if isinstance(where, Path):
+            what, instead = f"The local workspace database {where}", "or run this version with another --config-dir."
+        else:
+            what, instead = f"The team workspace database {where}", "on this computer too."
         super().__init__(
-            f"The local workspace database {path} was written by a newer version of Customer Console "
-            f"(schema {revision}), which this version cannot read. It has been left untouched: update "
-            "Customer Console to use it, or run this version with another --config-dir.")
-        self.path = path
+            f"{what} was written by a newer version of Customer Console (schema {revision}), which this "
+            f"version cannot read. It has been left untouched: update Customer Console to use it, {instead}")
+        self.path = where if isinstance(where, Path) else None
+        self.where = str(where)
         self.revision = revision
 
 
@@ -60,18 +68,30 @@ class _Unreadable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """An open workspace database; `set_aside` is where an unreadable file went when this open replaced it."""
+    """An open workspace database, the local file (`open_workspace`) or a team server's
+    (`console.store.team.open_team_workspace`): the repository functions take its connections alike.
+
+    `path` is the local file (None for a team database); `set_aside` where an unreadable file went when
+    this open replaced it; `where` names the database for messages (the path, or user@host:port/database).
+    """
 
     engine: Engine
-    path: Path
+    path: Path | None
     set_aside: Path | None = None
+    where: str = ""
 
     def read(self) -> AbstractContextManager[Connection]:
         """A read transaction (a snapshot: other writers do not block it, nor it them)."""
+        if self.engine.dialect.name == "postgresql":
+            # PostgreSQL's default (read committed) gives each statement its own snapshot; History's count
+            # and its page, read in one block, should see the same journal, as they do on SQLite.
+            return self.engine.execution_options(isolation_level="REPEATABLE READ").begin()
         return self.engine.begin()
 
     def write(self) -> AbstractContextManager[Connection]:
-        """A write transaction, holding the write lock from its start; committed when the block ends."""
+        """A write transaction, committed when the block ends. On SQLite it holds the write lock from its
+        start; on PostgreSQL rows are locked as they are written (read committed), and the journal's appends
+        take an advisory lock of their own (console/store/advisory.py)."""
         return self.engine.execution_options(**{_IMMEDIATE: True}).begin()
 
     def close(self) -> None:
@@ -86,11 +106,11 @@ def open_workspace(path: Path, key: str) -> Workspace:
     """
     passphrase = sqlcipher_passphrase(key)
     try:
-        return Workspace(_open_checked(path, passphrase), path)
+        return Workspace(_open_checked(path, passphrase), path, where=str(path))
     except _Unreadable as exc:
         aside = _move_aside(path)
         log.warning("workspace database unreadable (%s); moved to %s and started afresh", exc, aside.name)
-        return Workspace(_open_checked(path, passphrase), path, set_aside=aside)
+        return Workspace(_open_checked(path, passphrase), path, set_aside=aside, where=str(path))
 
 
 def create_engine(path: Path, passphrase: str) -> Engine:

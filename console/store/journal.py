@@ -3,8 +3,10 @@
 Each record's `hash` is the SHA-256 of the previous record's hash and the record's own content
 (every column but `seq` and `hash`, as canonical JSON), so changing, removing or reordering any
 record breaks the chain from there on, and `verify` names the first record that does not match.
-Records are appended inside one write transaction (BEGIN IMMEDIATE), so the previous hash read is
-the last one committed, even with two app instances.
+Records are appended inside one write transaction, so the previous hash read is the last one
+committed, even with two app instances: on SQLite the transaction holds the write lock from its start
+(BEGIN IMMEDIATE); on PostgreSQL an append first takes the journal's advisory lock (held to the commit),
+so consoles sharing a team database append one after another.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from console.domain.journal import (
     Outcome,
     intent_from_body,
 )
+from console.store import advisory
 from console.store.tables import journal
 
 GENESIS = "0" * 64   # the previous hash of the first record
@@ -50,6 +53,7 @@ def _last_hash(connection: Connection) -> str:
 
 
 def _append(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    advisory.lock_for_transaction(connection, advisory.JOURNAL)   # read committed: the last hash is read after it
     prev = _last_hash(connection)
     for row in rows:
         row["prev_hash"] = prev
@@ -71,6 +75,7 @@ def record_intents(connection: Connection, intents: Sequence[Intent], at: dateti
 
 def record_missing_intents(connection: Connection, entries: Sequence[tuple[str, Intent, datetime]]) -> int:
     """Append the intents (entry id, intent, when) the journal does not hold yet; how many were missing."""
+    advisory.lock_for_transaction(connection, advisory.JOURNAL)   # another console may be adding them too
     held = set(connection.execute(sa.select(journal.c.record_id).where(
         journal.c.record_id.in_([entry_id for entry_id, _, _ in entries]))).scalars()) if entries else set()
     rows = [_intent_row(entry_id, intent, at) for entry_id, intent, at in entries if entry_id not in held]
