@@ -1,18 +1,21 @@
-"""Workspace database fixtures: an encrypted file in the test's folder, opened with a fresh key."""
+"""Workspace database fixtures: every `workspace` test runs on both engines, an encrypted SQLite file in the
+test's folder (opened with a fresh key) and a fresh database on the session's PostgreSQL server (team mode)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from console.domain.customer import Customer
 from console.store.engine import Workspace, open_workspace
 from console.store.keys import new_key
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+ENGINES = ["sqlite", "postgresql"]
 
 
 def at(minutes: int) -> datetime:
@@ -37,8 +40,25 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "workspace.db"
 
 
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def workspace(db_path: Path, key: str) -> Iterator[Workspace]:
-    opened = open_workspace(db_path, key)
+def team_url(request: pytest.FixtureRequest) -> sa.URL:
+    """A fresh team database at the head of the migrations, dropped after the test."""
+    make: Callable[..., sa.URL] = request.getfixturevalue("pg_database")
+    return make(template=request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture
+def workspace(request: pytest.FixtureRequest, engine_name: str, db_path: Path, key: str) -> Iterator[Workspace]:
+    if engine_name == "sqlite":
+        opened = open_workspace(db_path, key)
+    else:
+        from console.store.team import open_team_workspace
+
+        opened = open_team_workspace(request.getfixturevalue("team_url"))
     yield opened
     opened.close()

@@ -20,6 +20,13 @@ from console.store.keys import InvalidKeyError, new_key, sqlcipher_passphrase
 from tests.store.conftest import at, people
 
 
+@pytest.fixture
+def engine_name() -> str:
+    """The file itself is under test here (WAL, SQLCipher, a file set aside): SQLite only. The team
+    database's opening is tested in test_team.py."""
+    return "sqlite"
+
+
 def _save(workspace: Workspace, account: str, prefix: str, count: int) -> None:
     with workspace.write() as connection:
         accounts.ensure_account(connection, account, "square")
