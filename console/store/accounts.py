@@ -64,15 +64,16 @@ def complete_refresh(connection: Connection, refresh: Refresh, finished_at: date
 
     `cursor` (JSON-able) is what the next incremental refresh starts from; None keeps none.
     """
-    removed = 0
-    if full:
-        removed = connection.execute(
-            sa.delete(customers).where(customers.c.account_id == refresh.account_id,
-                                       customers.c.seen_generation < refresh.generation)).rowcount
+    # The account's row first, as a page's save takes it: on a team server, removing customers first would
+    # hold rows a save waiting for the account is about to write (a deadlock).
     connection.execute(
         sa.update(accounts).where(accounts.c.id == refresh.account_id)
         .values(data_as_of=finished_at, refresh_cursor=None if cursor is None else json.dumps(cursor)))
-    return removed
+    if not full:
+        return 0
+    return connection.execute(
+        sa.delete(customers).where(customers.c.account_id == refresh.account_id,
+                                   customers.c.seen_generation < refresh.generation)).rowcount
 
 
 def refresh_state(connection: Connection, account_id: str) -> RefreshState | None:
@@ -94,7 +95,9 @@ def data_as_of(connection: Connection, account_id: str) -> datetime | None:
 
 def delete_account(connection: Connection, account_id: str) -> int:
     """Remove the account and every row it has in the workspace; how many customers went."""
-    # Customers first rather than trusting the cascade: it needs foreign keys switched on.
+    # The account's row locked first, as a page's save takes it (see complete_refresh); then its customers
+    # rather than trusting the cascade, which needs foreign keys switched on. SQLite ignores FOR UPDATE.
+    connection.execute(sa.select(accounts.c.id).where(accounts.c.id == account_id).with_for_update())
     removed = connection.execute(sa.delete(customers).where(customers.c.account_id == account_id)).rowcount
     connection.execute(sa.delete(accounts).where(accounts.c.id == account_id))
     return removed
