@@ -83,6 +83,7 @@ class JournalEntry:
     error: str | None = None
     note: str | None = None
     finished_at: datetime | None = None
+    db_role: str | None = None      # the team database's login that wrote the intent (None: a local file)
 
 
 @dataclass(frozen=True, slots=True)

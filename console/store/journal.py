@@ -1,7 +1,7 @@
 """The journal of writes: append-only records chained by SHA-256, and reading them back as entries.
 
 Each record's `hash` is the SHA-256 of the previous record's hash and the record's own content
-(every column but `seq` and `hash`, as canonical JSON), so changing, removing or reordering any
+(every column but `seq`, `hash` and `db_role`, as canonical JSON), so changing, removing or reordering any
 record breaks the chain from there on, and `verify` names the first record that does not match.
 Records are appended inside one write transaction, so the previous hash read is the last one
 committed, even with two app instances: on SQLite the transaction holds the write lock from its start
@@ -35,6 +35,9 @@ from console.store import advisory
 from console.store.tables import journal
 
 GENESIS = "0" * 64   # the previous hash of the first record
+# `db_role` (the login a team database saw write the record) is left out: the server sets it after the
+# console computed the hash, a journal moved from a local file to a team database keeps its hashes, and on
+# the server the grants (no UPDATE of the journal for staff) protect it rather than the chain.
 CREATES = ("create", "create_from")   # the operations whose outcome gives the customer a (new) id
 _HASHED = ("record_id", "kind", "entry_id", "group_id", "at", "account_id", "provider", "customer_id",
            "operation", "who", "customer_name", "body", "prev_hash")
@@ -223,11 +226,12 @@ def _entry(row: Row[Any]) -> JournalEntry:
     intent = intent_from_body(json.loads(row.body))
     if row.outcome_body is None:
         return JournalEntry(seq=row.seq, entry_id=row.record_id, at=row.at, intent=intent, outcome=Outcome.IN_DOUBT,
-                            customer_id=row.customer_id)
+                            customer_id=row.customer_id, db_role=row.db_role)
     finish = json.loads(row.outcome_body)
     return JournalEntry(seq=row.seq, entry_id=row.record_id, at=row.at, intent=intent,
                         outcome=Outcome(finish["outcome"]), customer_id=row.outcome_customer or row.customer_id,
-                        error=finish.get("error"), note=finish.get("note"), finished_at=row.outcome_at)
+                        error=finish.get("error"), note=finish.get("note"), finished_at=row.outcome_at,
+                        db_role=row.db_role)
 
 
 # -- verifying --------------------------------------------------------------------------------

@@ -135,6 +135,9 @@ journal = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # The database login that wrote the record: set by the server on a team database (a trigger, migration
+    # 0008), whatever the console sent; NULL in a local file. Outside the hash (see journal.py).
+    sa.Column("db_role", sa.String(200)),
     sa.Index("ix_journal_entry_id", "entry_id"),
     sa.Index("ix_journal_account_id_customer_id", "account_id", "customer_id"),
     sa.Index("ix_journal_at", "at"),

@@ -97,3 +97,12 @@ def test_verify_names_the_first_record_changed_removed_or_reordered(workspace: W
     with workspace.read() as connection:
         check = journal.verify(connection)
         assert check.first_bad == seqs[7] and "link" in check.reason
+
+
+def test_an_entry_names_the_database_login_that_wrote_it_on_a_team_server_only(workspace: Workspace,
+                                                                               engine_name: str) -> None:
+    with workspace.write() as connection:
+        journal.record_intents(connection, [_intent(1)], at(0))
+    with workspace.read() as connection:
+        [entry] = journal.entries(connection, JournalQuery())
+    assert entry.db_role == ("postgres" if engine_name == "postgresql" else None)   # a local file has no logins
