@@ -42,7 +42,7 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.drafts = DraftStore(self.paths.drafts_dir)
-        self.workspace = LocalWorkspace(self.paths.workspace_database, self.secrets)
+        self.workspace = LocalWorkspace(self.paths.workspace_database, self.secrets, self.settings.team)
         self.journal = Journal(self.workspace, Author.here(self.settings.staff_name))
 
     def save_settings(self) -> str | None:
@@ -64,6 +64,6 @@ def build_context(paths: AppPaths) -> AppContext:
                          demo=DemoSandbox(paths.demo_dir))
     if loaded.problem:
         context.notices.append(loaded.problem)
-    if context.settings.keep_local_copy:
+    if context.settings.keep_local_copy or context.settings.team is not None:
         context.workspace.start()   # opens on its own thread while the window is built
     return context

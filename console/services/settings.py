@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from console.services.atomic_file import write_atomic
 from console.services.customer_filters import CustomerFilters
+from console.services.team_server import TeamServer
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Settings(_Strict):
     # A copy of every account's customers in the workspace database; off on shared computers.
     keep_local_copy: bool = True
     staff_name: str | None = None   # who the journal says made a change (else the OS user)
+    team: TeamServer | None = None  # the shared workspace on PostgreSQL (its password is in the keychain)
 
 
 # One function per schema bump, taking the raw dict of version N to version N+1.

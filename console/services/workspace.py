@@ -28,15 +28,19 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
+from console.domain.shared_changes import SharedChange
 from console.services.intent_log import PATTERN as INTENT_FILES
 from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
+from console.services.team_server import TEAM_PASSWORD, TeamServer
+from console.services.team_updates import ChangeFeed
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
 
 if TYPE_CHECKING:
     from console.store.accounts import Refresh
     from console.store.engine import Workspace
+    from console.store.team import TeamServer as StoreTeamServer
 
 log = logging.getLogger(__name__)
 # Logged once an account's local copy has been read (P9 in benchmarks/run.py prints its figures).
@@ -73,9 +77,10 @@ def workspace_files(database: Path) -> list[Path]:
 class LocalWorkspace:
     """The app's workspace database, behind one worker thread."""
 
-    def __init__(self, path: Path, secrets: SecretStore) -> None:
+    def __init__(self, path: Path, secrets: SecretStore, team: TeamServer | None = None) -> None:
         self.path = path
         self.secrets = secrets
+        self.team = team                        # the shared PostgreSQL workspace instead of the file (issue 22)
         self.state: State = "off"
         self.notice: str | None = None          # for the user: a file set aside, a newer version's database
         self.key: WorkspaceKey | None = None
@@ -84,6 +89,10 @@ class LocalWorkspace:
         self._opened: Future[None] | None = None
         self.intent_log: IntentLog | None = None   # the journal's intents before they are committed
         self.before_submit: list[Callable[[], None]] = []   # called before anything is sent to the worker
+        # Told of other consoles' changes to a team workspace, on the event loop (None: read everything again).
+        self.shared_changes: list[Callable[[SharedChange | None], None]] = []
+        self._team_target: StoreTeamServer | None = None   # the open team database's connection (password in)
+        self._feed: ChangeFeed | None = None
 
     # -- the worker ---------------------------------------------------------------------------
     def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
@@ -120,6 +129,9 @@ class LocalWorkspace:
         if self._opened is not None:
             with contextlib.suppress(Exception):   # `_open` reports its own failures in `notice`
                 await asyncio.wrap_future(self._opened)
+        if self.state == "open" and self._team_target is not None and self._feed is None:
+            self._feed = ChangeFeed(self._team_target, asyncio.get_running_loop(), self._shared)
+            self._feed.start()
         return self.state == "open"
 
     @property
@@ -128,11 +140,24 @@ class LocalWorkspace:
 
     def _open(self) -> None:
         from console.store.engine import NewerSchemaError, open_workspace
+        from console.store.team import TeamDatabaseError, open_team_workspace
 
         try:
             make_private_dir(self.path.parent)   # a first start may not have made the data folder yet
+            # The local key also encrypts this instance's intent file in team mode.
             self.key = workspace_key(self.secrets, self.path)
-            self._db = open_workspace(self.path, self.key.key)
+            if self.team is not None:
+                target = self.team.connection(self.secrets.get(TEAM_PASSWORD))
+                self._db = open_team_workspace(target)
+                self._team_target = target
+            else:
+                self._db = open_workspace(self.path, self.key.key)
+        except TeamDatabaseError as exc:
+            self.state, self.notice = "unavailable", (
+                f"{exc} Customer Console runs without the team workspace until it can be reached: each "
+                "account loads from its provider.")
+            log.warning("team workspace could not be opened: %s", exc)
+            return
         except NewerSchemaError as exc:
             self.state, self.notice = "unavailable", (
                 f"{exc} Customer Console runs without a local copy until then: each account loads "
@@ -176,7 +201,15 @@ class LocalWorkspace:
             log.warning("journal: no intent file (%s); each save waits for the database instead", exc)
             return None
 
+    def _shared(self, change: SharedChange | None) -> None:
+        for listener in list(self.shared_changes):
+            listener(change)
+
     def _close(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
+        self._team_target = None
         if self.intent_log is not None:
             self.intent_log.close()
             self.intent_log = None
@@ -192,6 +225,15 @@ class LocalWorkspace:
         await self._run(self._close)
         executor, self._executor = self._executor, None
         executor.shutdown(wait=False)
+
+    async def switch(self, team: TeamServer | None) -> bool:
+        """Close this workspace and open the team one at `team` (None: the local file); True once it is open."""
+        if self._executor is not None:
+            self.state = "off"
+            await self._run(self._close)
+        self.team = team
+        self.start()
+        return await self.ready()
 
     async def turn_off(self) -> None:
         """Keep no local copy from now on: close the database and delete it with its key."""
@@ -236,7 +278,10 @@ class LocalWorkspace:
             size = f"{self.path.stat().st_size / 1_000_000:.1f} MB"
         except OSError:
             size = "no file"
-        lines = [f"Local database: {self.path} ({size}); {state}"]
+        if self.team is not None:
+            lines = [f"Team workspace: {self.team.describe()}; {state}", f"Local files: {self.path.parent}"]
+        else:
+            lines = [f"Local database: {self.path} ({size}); {state}"]
         if self.key is not None:
             lines.append(self.key.describe())
         return lines
@@ -352,6 +397,13 @@ class AccountCopy:
                 raise WorkspaceClosedError("no local copy is kept")
             return work(self.workspace._db)
         return await self.workspace._run(call)
+
+    async def customers_by_id(self, ids: Iterable[str]) -> dict[str, Customer]:
+        """The customers of `ids` the workspace holds for this account, by id (an id not there was removed)."""
+        from console.store.team_changes import customers_by_id
+
+        wanted = list(ids)
+        return await self.workspace._run(self.workspace._read, customers_by_id, self.account_id, wanted)
 
     async def begin_refresh(self) -> Refresh:
         """A full refresh begins: the generation its pages are saved under."""

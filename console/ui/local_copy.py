@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from console.services.team_server import TeamServer
 from console.services.workspace import LocalWorkspace
 from console.ui.async_qt import Yes, ask
 
@@ -76,3 +77,23 @@ class LocalCopySetting:
                 account = session.account
                 session.service.keep_locally(workspace.for_account(account.id, account.info.key))
             window.loading.start()   # the refresh fills the new local copy
+
+    async def use_team(self, server: TeamServer | None) -> None:
+        """Switch the window to the team workspace at `server` (None: this computer's own), and refresh into it."""
+        window, tr, context = self.window, self.window.tr, self.window.context
+        sessions = [window.session] if window.session is not None else list(window.all_accounts.sessions.values())
+        context.settings.team = server
+        window.preferences.save()
+        for session in sessions:
+            session.service.keep_locally(None)
+        await context.workspace.switch(server)
+        workspace = await self.ready()
+        if workspace.is_open:
+            for session in sessions:
+                account = session.account
+                session.service.keep_locally(workspace.for_account(account.id, account.info.key))
+            window.loading.start()
+        where = server.describe() if server is not None else tr("this computer")
+        window.statusBar().showMessage(
+            (tr("Working on the team workspace {0}.") if server is not None else tr("Working on {0}'s workspace."))
+            .format(where) if workspace.is_open else tr("The workspace could not be opened."), 10000)

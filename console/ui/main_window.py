@@ -47,6 +47,8 @@ from console.ui.offline_bar import OfflineBar
 from console.ui.privacy_menu import add_privacy_menu
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
+from console.ui.team_updates import TeamUpdates
+from console.ui.team_workspace_dialog import open_team_workspace_dialog
 from console.ui.theme import follow_system_changes
 from console.ui.undo_save import ask_staff_name, undo_last_save
 from console.ui.window_keys import connect_keys
@@ -98,6 +100,7 @@ class MainWindow(WindowLayout):
         self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
         add_privacy_menu(self)   # Tools → Privacy request… (issue 21)
+        self.team_updates = TeamUpdates(self)   # other consoles' saves, in team mode (issue 22)
 
         self.preferences.set_color_scheme(context.settings.color_scheme)
         follow_system_changes()
@@ -131,7 +134,8 @@ class MainWindow(WindowLayout):
                 (self.bulk_action, lambda: self.tasks.start(change_field(self), name="bulk-change")),
                 (self.import_action, lambda: self.tasks.start(import_customers(self), name="import")),
                 (self.jobs_action, self.jobs.reveal), (self.export_action, lambda: open_export(self)),
-                (self.staff_name_action, lambda: ask_staff_name(self))):
+                (self.staff_name_action, lambda: ask_staff_name(self)),
+                (self.team_action, lambda: open_team_workspace_dialog(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()
         connect_keys(self)

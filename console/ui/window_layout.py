@@ -116,6 +116,8 @@ class WindowLayout(QMainWindow):
         self.export_action = self._action(self.tr("&Export…"), "Ctrl+E", "exportAction",
                                           self.tr("Export the selected or shown customers to CSV or Excel (Ctrl+E)"))
         self.reset_demo_action = self._action(self.tr("&Reset demo data…"), None, "resetDemoAction")
+        self.team_action = self._action(self.tr("&Team workspace…"), None, "teamWorkspaceAction",
+                                        self.tr("Share the workspace with your team on a PostgreSQL server"))
         self.forget_data_action = self._action(self.tr("&Forget local data…"), None, "forgetDataAction",
                                                self.tr("Delete the customer data kept on this computer"))
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
@@ -193,6 +195,7 @@ class WindowLayout(QMainWindow):
         file_menu.addAction(self.accounts_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.forget_data_action)
+        file_menu.addAction(self.team_action)
         file_menu.addAction(self.staff_name_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)

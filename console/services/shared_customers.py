@@ -1,0 +1,41 @@
+"""Another console's change to a team workspace, applied to this console's view of one account (issue 22).
+
+The notice only names ids; what they are now is read from the shared workspace, so a notice that arrives
+late or twice does no harm: an id the workspace holds is put in the index as it is stored, one it does not
+hold is taken out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.domain.customer import Customer
+from console.domain.shared_changes import SharedChange
+
+if TYPE_CHECKING:
+    from console.services.customer_service import CustomerService
+
+
+async def apply_shared_change(service: CustomerService, change: SharedChange | None) -> list[Customer]:
+    """Bring `service`'s index up to date with `change` (None: the whole account); the customers now held for
+    the ids it names (for an open edit dialog to compare with)."""
+    local = service.local
+    if local is None:
+        return []
+    if change is None or change.ids is None:
+        copy = await local.read()
+        if copy is None:
+            return []
+        held = {customer.id for customer in copy.customers}
+        gone = [customer.id for customer in service.index if customer.id not in held]
+        service.index.upsert(copy.customers)
+        if gone:
+            service.index.remove(gone)
+        return []
+    found = await local.customers_by_id(change.ids)
+    gone = [customer_id for customer_id in change.ids if customer_id not in found]
+    if found:
+        service.index.upsert(found.values())
+    if gone:
+        service.index.remove(gone)
+    return list(found.values())

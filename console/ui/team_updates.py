@@ -1,0 +1,65 @@
+"""Other consoles' saves shown live in team mode (issue 22): rows update in place, and an open edit dialog
+of a customer someone else changed says who did, with the stale-edit choice, before its user saves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from console.domain.customer import Customer
+from console.domain.journal import JournalQuery
+from console.domain.shared_changes import SharedChange
+from console.services.shared_customers import apply_shared_change
+
+if TYPE_CHECKING:
+    from console.services.accounts import AccountSession
+    from console.ui.edit_dialog import CustomerDialog
+    from console.ui.main_window import MainWindow
+
+
+class TeamUpdates:
+    """Applies the workspace's shared changes to the window's open accounts and edit dialogs."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        workspace = window.context.workspace
+        workspace.shared_changes.append(self.changed)
+        window.destroyed.connect(lambda *_: workspace.shared_changes.remove(self.changed)
+                                 if self.changed in workspace.shared_changes else None)
+
+    def _sessions(self) -> list[AccountSession]:
+        window = self.window
+        return [window.session] if window.session is not None else list(window.all_accounts.sessions.values())
+
+    def changed(self, change: SharedChange | None) -> None:
+        for session in self._sessions():
+            if change is None or session.account.id == change.account_id:
+                self.window.tasks.start(self._apply(session, change), name="team-change")
+
+    async def _apply(self, session: AccountSession, change: SharedChange | None) -> None:
+        found = await apply_shared_change(session.service, change)
+        for customer in found:
+            for dialog in list(self.window.editing.dialogs):
+                if (dialog.account_id or session.account.id) == session.account.id and dialog.original is not None \
+                        and dialog.original.id == customer.id and _differs(dialog, customer):
+                    await self._tell(dialog, session, customer)
+
+    async def _tell(self, dialog: CustomerDialog, session: AccountSession, current: Customer) -> None:
+        journal = self.window.context.journal
+        latest = await journal.entries(JournalQuery(customer=(session.account.id, current.id)), limit=1) \
+            if journal.available else []
+        who = latest[0].intent.who if latest else None
+        if dialog.original is None or not _differs(dialog, current):
+            return   # saved or reloaded meanwhile
+        tr = dialog.tr
+        text = (tr("{0} changed this customer.").format(who) if who else tr("Someone else changed this customer."))
+        dialog.show_banner(text + tr(" Your edits are not saved yet: load their copy and review before saving."),
+                           action=tr("Reload their copy"), handler=lambda: dialog.saving.adopt_current(current))
+
+
+def _differs(dialog: CustomerDialog, current: Customer) -> bool:
+    """Whether the shared copy is not what the dialog started from (nor what it just saved)."""
+    original = dialog.original
+    assert original is not None
+    # The dialog's copy carries custom field values, which the shared copy does not hold.
+    return replace(current, custom_fields=()) != replace(original, custom_fields=())

@@ -1,0 +1,99 @@
+"""Team mode in the services (issue 22): two consoles on one PostgreSQL workspace see each other's saves.
+
+Each console is a `LocalWorkspace` of its own (its own data folder and keychain) pointed at one database
+of the suite's PostgreSQL server; both open the same demo Square account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from console.domain.changes import CustomerChanges
+from console.domain.shared_changes import SharedChange
+from console.services.accounts import AccountSession, demo_accounts, open_session
+from console.services.demo import DemoSandbox
+from console.services.secrets import MemorySecrets
+from console.services.shared_customers import apply_shared_change
+from console.services.team_server import TEAM_PASSWORD, TeamServer
+from console.services.workspace import LocalWorkspace
+from tests.support.qt import until
+
+SEEDED = 12
+
+
+@pytest.fixture
+def team_database(pg_database: Callable[..., sa.URL]) -> TeamServer:
+    """An empty database on the suite's server, as the Team workspace dialog would keep it."""
+    url = pg_database()
+    return TeamServer(host=url.host or "", port=url.port or 5432, database=url.database or "",
+                      user=url.username or "", tls="disable")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> DemoSandbox:
+    return DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": SEEDED})
+
+
+@pytest.fixture
+async def consoles(tmp_path: Path, team_database: TeamServer) -> AsyncIterator[list[LocalWorkspace]]:
+    opened = []
+    for name in ("a", "b"):
+        secrets = MemorySecrets()
+        secrets.set(TEAM_PASSWORD, "")
+        workspace = LocalWorkspace(tmp_path / name / "workspace.db", secrets, team_database)
+        workspace.start()
+        opened.append(workspace)
+    for workspace in opened:
+        assert await workspace.ready(), workspace.notice
+    yield opened
+    for workspace in opened:
+        await workspace.close()
+
+
+async def _open(demo: DemoSandbox, workspace: LocalWorkspace) -> AccountSession:
+    account = next(a for a in demo_accounts(demo) if a.info.key == "square")
+    return await open_session(account, secrets=MemorySecrets(), demo=demo, workspace=workspace)
+
+
+def _follow(workspace: LocalWorkspace, session: AccountSession) -> list[SharedChange | None]:
+    """Apply the workspace's shared changes to the session as the window does; the changes seen."""
+    seen: list[SharedChange | None] = []
+    tasks: set[asyncio.Task[object]] = set()
+
+    def changed(change: SharedChange | None) -> None:
+        seen.append(change)
+        task = asyncio.ensure_future(apply_shared_change(session.service, change))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    workspace.shared_changes.append(changed)
+    return seen
+
+
+async def test_a_save_and_a_delete_in_one_console_show_in_the_other(
+        demo: DemoSandbox, consoles: list[LocalWorkspace]) -> None:
+    a, b = consoles
+    first = await _open(demo, a)
+    await first.service.load()   # the refresh fills the shared copy
+    second = await _open(demo, b)
+    await second.service.load_local()
+    assert len(second.service.index) == SEEDED   # one refresh served both
+    seen = _follow(b, second)
+    await until(lambda: b._feed is not None and b._feed.listening.is_set(), what="console B listening")
+    target, doomed = sorted(first.service.index, key=lambda c: c.id)[:2]
+
+    await first.service.update(target, CustomerChanges(values={"email": "shared.edit@example.com"}))
+    await until(lambda: (found := second.service.index.get(target.id)) is not None
+                and found.email == "shared.edit@example.com", what="the edit in console B")
+    await first.service.delete_many([doomed])
+    await until(lambda: second.service.index.get(doomed.id) is None, what="the delete in console B")
+
+    assert any(change is not None and change.ids is not None and target.id in change.ids for change in seen)
+    assert len(second.service.index) == SEEDED - 1
+    await first.aclose()
+    await second.aclose()
