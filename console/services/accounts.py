@@ -20,7 +20,7 @@ from console.services.base_url import Override, check_base_url, classify_overrid
 from console.services.context import AppContext
 from console.services.custom_field_service import CustomFieldService
 from console.services.customer_service import CustomerService
-from console.services.demo import DemoSandbox
+from console.services.demo import DEMO_PREFIX, DemoSandbox
 from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
 from console.services.settings import AccountSettings, Settings
@@ -30,7 +30,6 @@ from console.services.write_confirmation import WriteConfirmations
 
 log = logging.getLogger(__name__)
 
-DEMO_PREFIX = "demo:"
 # The account selector's All accounts entry: also the last view kept in the settings, and the key of
 # its column layout and filters.
 ALL_ACCOUNTS = "all-accounts"

@@ -19,6 +19,7 @@ from console.sandbox.server import EmulatorServer
 
 log = logging.getLogger(__name__)
 
+DEMO_PREFIX = "demo:"   # the ids of the demo accounts: "demo:square"...
 DEMO_SEED = 2026
 DEMO_LATENCY_MS = 30.0
 

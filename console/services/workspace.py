@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
 from console.domain.shared_changes import SharedChange
+from console.services.demo import DEMO_PREFIX
 from console.services.intent_log import PATTERN as INTENT_FILES
 from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
@@ -288,7 +289,10 @@ class LocalWorkspace:
 
     # -- repository calls (each on the worker) ---------------------------------------------------
     def for_account(self, account_id: str, provider: str) -> AccountCopy | None:
-        """The account's part of the workspace, or None when no local copy is kept."""
+        """The account's part of the workspace, or None when no local copy is kept. A team workspace keeps no
+        demo account: each console's demo data is its own."""
+        if self.team is not None and account_id.startswith(DEMO_PREFIX):
+            return None
         return AccountCopy(self, account_id, provider) if self.is_open else None
 
     def _read(self, func: Callable[..., T], *args: Any) -> T:

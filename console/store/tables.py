@@ -213,3 +213,18 @@ privacy_requests = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# The accounts a team works with (issue 22), so a console that joins the team workspace can add the same
+# account (its id: the shared copies, journal and jobs are keyed by it). No secrets: each staff member
+# enters their own credentials. `options` is the account's provider options as JSON.
+shared_accounts = sa.Table(
+    "shared_accounts", metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("provider", sa.String(50), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("environment", sa.String(20), nullable=False),
+    sa.Column("base_url", sa.Text),
+    sa.Column("options", sa.Text, nullable=False),
+    sa.Column("shared_by", sa.String(200), nullable=False),
+    sa.Column("shared_at", UtcDateTime, nullable=False),
+)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from console.services.team_server import TeamServer
 from console.services.workspace import LocalWorkspace
 from console.ui.async_qt import Yes, ask
+from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -93,6 +94,8 @@ class LocalCopySetting:
                 account = session.account
                 session.service.keep_locally(workspace.for_account(account.id, account.info.key))
             window.loading.start()
+            if server is not None:
+                window.tasks.start(offer_team_accounts(window), name="team-accounts")
         where = server.describe() if server is not None else tr("this computer")
         window.statusBar().showMessage(
             (tr("Working on the team workspace {0}.") if server is not None else tr("Working on {0}'s workspace."))

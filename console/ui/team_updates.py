@@ -10,6 +10,7 @@ from console.domain.customer import Customer
 from console.domain.journal import JournalQuery
 from console.domain.shared_changes import SharedChange
 from console.services.shared_customers import apply_shared_change
+from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.services.accounts import AccountSession
@@ -26,6 +27,8 @@ class TeamUpdates:
         workspace.shared_changes.append(self.changed)
         window.destroyed.connect(lambda *_: workspace.shared_changes.remove(self.changed)
                                  if self.changed in workspace.shared_changes else None)
+        if workspace.team is not None:   # a console started in team mode: share and learn the accounts
+            window.tasks.start(offer_team_accounts(window), name="team-accounts")
 
     def _sessions(self) -> list[AccountSession]:
         window = self.window

@@ -15,9 +15,11 @@ import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.shared_changes import SharedChange
-from console.services.accounts import AccountSession, demo_accounts, open_session
+from console.sandbox.square import SquareEmulator
+from console.services.accounts import Account, AccountSession, configured_accounts, open_session
 from console.services.demo import DemoSandbox
 from console.services.secrets import MemorySecrets
+from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.services.workspace import LocalWorkspace
@@ -34,9 +36,19 @@ def team_database(pg_database: Callable[..., sa.URL]) -> TeamServer:
                       user=url.username or "", tls="disable")
 
 
+TOKEN = "team-test-token"
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> DemoSandbox:
-    return DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": SEEDED})
+def emulator() -> SquareEmulator:
+    """The Square account both consoles work on (staff each have their own credentials for it)."""
+    return SquareEmulator(seed=5, customers=SEEDED, credentials={"token": TOKEN})
+
+
+@pytest.fixture
+def account(emulator: SquareEmulator) -> Account:
+    settings = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
+    return configured_accounts(Settings(accounts=[settings]))[0]
 
 
 @pytest.fixture
@@ -55,9 +67,11 @@ async def consoles(tmp_path: Path, team_database: TeamServer) -> AsyncIterator[l
         await workspace.close()
 
 
-async def _open(demo: DemoSandbox, workspace: LocalWorkspace) -> AccountSession:
-    account = next(a for a in demo_accounts(demo) if a.info.key == "square")
-    return await open_session(account, secrets=MemorySecrets(), demo=demo, workspace=workspace)
+async def _open(account: Account, emulator: SquareEmulator, workspace: LocalWorkspace,
+                tmp_path: Path) -> AccountSession:
+    """The account opened by one console, with that console's own copy of the credentials."""
+    return await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                              transport=emulator.transport(), credentials={"token": TOKEN}, workspace=workspace)
 
 
 def _follow(workspace: LocalWorkspace, session: AccountSession) -> list[SharedChange | None]:
@@ -76,11 +90,11 @@ def _follow(workspace: LocalWorkspace, session: AccountSession) -> list[SharedCh
 
 
 async def test_a_save_and_a_delete_in_one_console_show_in_the_other(
-        demo: DemoSandbox, consoles: list[LocalWorkspace]) -> None:
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
     a, b = consoles
-    first = await _open(demo, a)
+    first = await _open(account, emulator, a, tmp_path)
     await first.service.load()   # the refresh fills the shared copy
-    second = await _open(demo, b)
+    second = await _open(account, emulator, b, tmp_path)
     await second.service.load_local()
     assert len(second.service.index) == SEEDED   # one refresh served both
     seen = _follow(b, second)
@@ -97,3 +111,9 @@ async def test_a_save_and_a_delete_in_one_console_show_in_the_other(
     assert len(second.service.index) == SEEDED - 1
     await first.aclose()
     await second.aclose()
+
+
+async def test_a_demo_account_keeps_no_copy_in_the_team_workspace(consoles: list[LocalWorkspace]) -> None:
+    # Each console's demo data is its own: shared, two consoles' demo refreshes would undo each other.
+    assert consoles[0].for_account("demo:square", "square") is None
+    assert consoles[0].for_account("shop", "square") is not None

@@ -2,7 +2,8 @@
 edit dialog of that customer says who changed it, with the stale-edit choice, before its user saves.
 
 Console B is the real window; console A is a second set of services (its own folder, keychain and staff
-name) on the same PostgreSQL database of the suite's server, saving to the same demo Square emulator.
+name) on the same PostgreSQL database of the suite's server; both work on one Square account (an emulator),
+each with its own copy of the credentials.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 
 from console.domain.changes import CustomerChanges
-from console.services.accounts import demo_accounts, open_session
+from console.sandbox.square import SquareEmulator
+from console.services.accounts import open_session
 from console.services.journal import Author, Journal
-from console.services.secrets import MemorySecrets
+from console.services.secrets import MemorySecrets, set_secret
+from console.services.settings import AccountSettings
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.ui.main_window import MainWindow
 from tests.support.qt import until
 from tests.support.service_context import service_context
 from tests.support.window import line_editor, open_edit_of_row, type_value
 from tests.ui.conftest import journaled_window, make_context
+
+
+TOKEN = "team-test-token"
 
 
 @pytest.fixture
@@ -36,11 +42,17 @@ def team(pg_database: Callable[..., sa.URL]) -> TeamServer:
 
 async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dialog(
         qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
+    emulator = SquareEmulator(seed=4, customers=15, credentials={"token": TOKEN})
+    shop = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
     context = make_context(tmp_path / "b", customers=15)
+    context.transport = emulator.transport()
+    context.settings.accounts = [shop]
+    await set_secret(context.secrets, shop.id, "square", "token", TOKEN)
     context.secrets.set(TEAM_PASSWORD, "")
     context.settings.team = context.workspace.team = team
     window: MainWindow = await journaled_window(qtbot, context)
     assert window.context.workspace.is_open and window.context.workspace.team == team
+    assert window.session is not None and window.session.account.id == shop.id
 
     # Console A: Jane, on the same team database and the same Square account.
     other = service_context(tmp_path / "a")
@@ -49,8 +61,9 @@ async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dial
     other.journal = Journal(other.workspace, Author.here("Jane"))
     other.workspace.start()
     assert await other.workspace.ready()
-    account = next(a for a in demo_accounts(context.demo) if a.info.key == "square")
-    jane = await open_session(account, secrets=MemorySecrets(), demo=context.demo, workspace=other.workspace)
+    account = window.session.account
+    jane = await open_session(account, secrets=MemorySecrets(), demo=other.demo, transport=emulator.transport(),
+                              credentials={"token": TOKEN}, workspace=other.workspace)
     jane.service.journal = other.journal.for_account(account.id, account.name, account.info.key)
     await jane.service.load_local()
 
