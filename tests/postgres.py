@@ -96,7 +96,8 @@ class PgServer:
 
 
 def _as_postgres_user(bindir: Path, folder: Path) -> Path:
-    """A pg_ctl that runs the real one as the `postgres` OS user (for a root test run)."""
+    """A pg_ctl that runs the real one as the `postgres` OS user (for a root test run); `folder` is given to
+    that user."""
     import pwd
 
     try:
@@ -109,7 +110,34 @@ def _as_postgres_user(bindir: Path, folder: Path) -> Path:
         f"os.setgroups([]); os.setgid({account.pw_gid}); os.setuid({account.pw_uid})\n"
         f"os.execv({str(bindir / 'pg_ctl')!r}, [{str(bindir / 'pg_ctl')!r}, *sys.argv[1:]])\n")
     wrapper.chmod(0o755)
+    os.chown(folder, account.pw_uid, account.pw_gid)
     return wrapper
+
+
+def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
+    """Initialise a cluster in `folder` and start it on a free port (another, should that one be taken
+    meanwhile); the running server and its port."""
+    failures = []
+    for _attempt in range(3):
+        port = get_port(None)
+        assert port is not None
+        server = PostgreSQLExecutor(
+            executable=str(executable), host="127.0.0.1", port=port, user=SUPERUSER, password=None,
+            dbname="tests", options="", datadir=str(folder / f"data-{port}"), unixsocketdir=str(folder),
+            logfile=str(folder / f"server-{port}.log"), startparams="-w -t 60", postgres_options=_FAST)
+        try:
+            server.init_directory()
+            # initdb trusts every local login; members of PASSWORD_LOGINS must give their password (the tests
+            # of a refused password need one that is checked).
+            hba = folder / f"data-{port}" / "pg_hba.conf"
+            hba.write_text(f"host all +{PASSWORD_LOGINS} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
+            server.start()
+            return server, port
+        except Exception as exc:
+            log = folder / f"server-{port}.log"
+            failures.append(f"{exc} {log.read_text(errors='replace')[-1000:] if log.is_file() else ''}")
+    unavailable(f"the server did not start: {' / '.join(failures)}")
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="session")
@@ -121,37 +149,20 @@ def pg_server() -> Iterator[PgServer]:
                     "not in /usr/lib/postgresql/*/bin)")
     assert bindir is not None
     folder = Path(tempfile.mkdtemp(prefix="console-pg-"))
-    executable = bindir / "pg_ctl"
-    if os.geteuid() == 0:
-        executable = _as_postgres_user(bindir, folder)
-        import pwd
-
-        account = pwd.getpwnam("postgres")
-        os.chown(folder, account.pw_uid, account.pw_gid)
-    folder.chmod(stat.S_IRWXU | stat.S_IXGRP | stat.S_IXOTH)   # the wrapper is run from here by root
-    port = get_port(None)
-    assert port is not None
-    server = PostgreSQLExecutor(
-        executable=str(executable), host="127.0.0.1", port=port, user=SUPERUSER, password=None, dbname="tests",
-        options="", datadir=str(folder / "data"), unixsocketdir=str(folder), logfile=str(folder / "server.log"),
-        startparams="-w -t 60", postgres_options=_FAST)
     try:
-        server.init_directory()
-        # initdb trusts every local login; members of PASSWORD_LOGINS must give their password (the tests of
-        # a refused password need one that is checked).
-        hba = folder / "data" / "pg_hba.conf"
-        hba.write_text(f"host all +{PASSWORD_LOGINS} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
-        server.start()
-        with psycopg.connect(host="127.0.0.1", port=port, user=SUPERUSER, dbname="postgres",
-                             autocommit=True) as connection:
-            connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(PASSWORD_LOGINS)))
-    except Exception as exc:
-        log = folder / "server.log"
-        detail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+        executable = bindir / "pg_ctl"
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            executable = _as_postgres_user(bindir, folder)
+        folder.chmod(stat.S_IRWXU | stat.S_IXGRP | stat.S_IXOTH)   # root runs the wrapper from here
+        server, port = _start(executable, folder)
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
-        unavailable(f"the server at {bindir} did not start ({exc}) {detail}")
+        raise
     try:
-        yield PgServer("127.0.0.1", port)
+        pg = PgServer("127.0.0.1", port)
+        with pg.admin() as connection:
+            connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(PASSWORD_LOGINS)))
+        yield pg
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)

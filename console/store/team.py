@@ -13,6 +13,9 @@ Entry points, for the services:
   one inside one transaction under an advisory lock (two consoles starting at once: one migrates, the
   other waits and then finds it current), and returns the same `Workspace` as the local file's
   `open_workspace`: the repository functions cannot tell the two apart.
+- `probe_team_database(target, *, sslmode=None, connect_timeout=10) -> TeamProbe`: for *Test connection*:
+  connects once, writes nothing, and says who logged in, the server's version and the schema's state
+  ("empty", "behind", "current" or "newer").
 - `TeamDatabaseError`: connecting or migrating failed. Its message names the server as `describe()`
   does and never holds the password; the driver's exception is not chained to it, since its text may.
 - `redact(text, *secrets)`: a text with passwords (given ones, and any in a URL or a `password=` pair)
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -127,6 +131,39 @@ def open_team_workspace(target: TeamServer | sa.URL | str, *, sslmode: str | Non
         engine.dispose()
         raise TeamDatabaseError(_failure(exc, where, url.password)) from None
     return Workspace(engine, None, where=where)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamProbe:
+    """What a test connection found: the database, who logged in, the server, and the schema's state."""
+
+    where: str
+    login: str
+    server_version: str
+    revision: str | None                                   # None: an empty database
+    state: Literal["empty", "behind", "current", "newer"]
+
+
+def probe_team_database(target: TeamServer | sa.URL | str, *, sslmode: str | None = None,
+                        connect_timeout: int = 10) -> TeamProbe:
+    """Connect once and report what is there, writing nothing; `TeamDatabaseError` (no password) if it fails."""
+    url = team_url(target, sslmode)
+    where = describe(url)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, hide_parameters=True,
+                              connect_args={"connect_timeout": connect_timeout})
+    try:
+        with engine.connect() as connection:
+            login = str(connection.execute(sa.text("SELECT session_user")).scalar_one())
+            version = str(connection.execute(sa.text("SHOW server_version")).scalar_one())
+            revision = schema.current(connection)
+    except Exception as exc:
+        raise TeamDatabaseError(_failure(exc, where, url.password)) from None
+    finally:
+        engine.dispose()
+    state: Literal["empty", "behind", "current", "newer"] = (
+        "empty" if revision is None else "current" if revision == schema.head()
+        else "behind" if revision in schema.known_revisions() else "newer")
+    return TeamProbe(where, login, version, revision, state)
 
 
 def _migrate(connection: Connection, where: str) -> None:

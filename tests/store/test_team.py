@@ -22,6 +22,7 @@ from console.store.team import (
     create_team_engine,
     describe,
     open_team_workspace,
+    probe_team_database,
     redact,
 )
 from console.store.team import team_url as url_of
@@ -176,3 +177,18 @@ def test_redact_hides_passwords_in_urls_pairs_and_given_texts() -> None:
     assert redact("the server said s3cret", "s3cret", None, "") == "the server said ***"
     url = url_of(f"postgresql://jane:{PASSWORD}@db.example.com/console")
     assert describe(url) == "jane@db.example.com:5432/console"
+
+
+def test_a_test_connection_says_what_is_there_and_writes_nothing(pg_database: Callable[..., sa.URL],
+                                                                team_url: sa.URL, jane: str) -> None:
+    empty = pg_database()
+    probe = probe_team_database(empty)
+    assert (probe.state, probe.revision, probe.login) == ("empty", None, "postgres")
+    assert probe.server_version.split(".")[0].isdigit() and probe.where == describe(empty)
+    assert probe_team_database(empty).state == "empty"   # nothing was migrated
+    assert probe_team_database(team_url).state == "current"
+    _migrate(older := pg_database(), schema.known_revisions()[0])
+    assert (probe_team_database(older).state, probe_team_database(older).revision) == ("behind", "0001")
+    with pytest.raises(TeamDatabaseError, match="password authentication failed") as failed:
+        probe_team_database(team_url.set(username=jane, password=PASSWORD))
+    assert PASSWORD not in str(failed.value)
