@@ -150,7 +150,7 @@ def skip_httpx_command_line() -> None:
 
 # The command-line tools (`customer-console NAME ...`): the module whose main(argv) runs each.
 COMMANDS = {"find-duplicates": "console.services.duplicate_cli", "export": "console.services.export_cli",
-            "import": "console.services.import_cli"}
+            "import": "console.services.import_cli", "team-sql": "console.services.team_sql_cli"}
 
 
 def command_arguments(arguments: list[str]) -> tuple[str, list[str]] | None:

@@ -20,6 +20,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,20 @@ def _as_postgres_user(bindir: Path, folder: Path) -> Path:
     return wrapper
 
 
+def _accepting(port: int, within_s: float = 60.0) -> None:
+    """Wait until the server takes connections: `pg_ctl start -w` can return while it still answers "the
+    database system is starting up" to a TCP login."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            psycopg.connect(host="127.0.0.1", port=port, user=SUPERUSER, dbname="postgres", connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)   # between polls of another process's readiness (it has no signal to wait on)
+
+
 def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
     """Initialise a cluster in `folder` and start it on a free port (another, should that one be taken
     meanwhile); the running server and its port."""
@@ -132,6 +147,7 @@ def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
             hba = folder / f"data-{port}" / "pg_hba.conf"
             hba.write_text(f"host all +{PASSWORD_LOGINS} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
             server.start()
+            _accepting(port)
             return server, port
         except Exception as exc:
             log = folder / f"server-{port}.log"

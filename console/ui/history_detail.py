@@ -33,7 +33,8 @@ class HistoryDetail(QDialog):
         lines = [
             f"{tr('When')}:       {text.when(entry)}",
             f"{tr('Finished')}:   {text.local_time(entry.finished_at) if entry.finished_at else text.NOTHING}",
-            f"{tr('Who')}:        {intent.who} ({intent.os_user} {tr('on')} {intent.computer})",
+            f"{tr('Who')}:        {intent.who} ({intent.os_user} {tr('on')} {intent.computer}"
+            + (f"; {tr('team database login')} {entry.db_role}" if entry.db_role else "") + ")",
             f"{tr('Account')}:    {text.account_text(entry)} ({intent.account_id}, {intent.provider})",
             f"{tr('Customer')}:   {text.customer_text(entry)}",
             f"{tr('Operation')}:  {text.operation_text(entry)}",

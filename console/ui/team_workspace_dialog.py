@@ -90,7 +90,9 @@ class TeamWorkspaceDialog(QDialog):
                              (self.tr("&Database:"), self.database), (self.tr("&User:"), self.user),
                              (self.tr("Pass&word:"), self.password), (self.tr("&TLS:"), self.tls)):
             form.addRow(label, field)
-        form.addRow(self.tr("CA &certificate:"), ca_row)
+        ca_label = QLabel(self.tr("CA &certificate:"), self)
+        ca_label.setBuddy(self.ca_file)   # a row of a layout gets no buddy of its own
+        form.addRow(ca_label, ca_row)
         self.outcome = QLabel(self)
         self.outcome.setObjectName("teamCheckResult")
         self.outcome.setWordWrap(True)

@@ -21,7 +21,7 @@ from console.services.demo import DemoSandbox
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
-from console.services.team_server import TEAM_PASSWORD, TeamServer
+from console.services.team_server import TEAM_PASSWORD, TeamServer, check_connection
 from console.services.workspace import LocalWorkspace
 from tests.support.qt import until
 
@@ -117,3 +117,11 @@ async def test_a_demo_account_keeps_no_copy_in_the_team_workspace(consoles: list
     # Each console's demo data is its own: shared, two consoles' demo refreshes would undo each other.
     assert consoles[0].for_account("demo:square", "square") is None
     assert consoles[0].for_account("shop", "square") is not None
+async def test_test_connection_says_what_it_found(team_database: TeamServer) -> None:
+    empty = check_connection(team_database, None)
+    assert empty.ok and "is empty" in empty.message and "PostgreSQL" in empty.message
+
+    wrong = team_database.model_copy(update={"database": "no_such_database"})
+    failed = check_connection(wrong, "a-password-never-shown")
+    assert not failed.ok
+    assert "no_such_database" in failed.message and "a-password-never-shown" not in failed.message

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from console.domain.changes import CustomerChanges
 from console.sandbox.square import SquareEmulator
@@ -24,11 +25,11 @@ from console.services.secrets import MemorySecrets, set_secret
 from console.services.settings import AccountSettings
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.ui.main_window import MainWindow
-from tests.support.qt import until
+from console.ui.team_workspace_dialog import TeamWorkspaceDialog
+from tests.support.qt import until, visible
 from tests.support.service_context import service_context
 from tests.support.window import line_editor, open_edit_of_row, type_value
 from tests.ui.conftest import journaled_window, make_context
-
 
 TOKEN = "team-test-token"
 
@@ -89,3 +90,49 @@ async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dial
     await other.workspace.close()
     dialog.reject()
     await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_the_team_workspace_dialog_tests_the_connection_then_switches_the_window(
+        qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
+    context = make_context(tmp_path / "app", customers=10)
+    window: MainWindow = await journaled_window(qtbot, context)
+    assert context.workspace.team is None
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
+    window.team_action.trigger()   # File → Team workspace…
+    dialog = await until(lambda: visible(TeamWorkspaceDialog), what="the dialog")
+
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)   # nothing filled in yet
+    await until(lambda: "Check the form" in dialog.outcome.text(), what="the form's problems")
+    assert "Host" in dialog.outcome.text() and "Database" in dialog.outcome.text()
+
+    for field, text in ((dialog.host, team.host), (dialog.database, team.database), (dialog.user, team.user)):
+        field.setFocus()
+        qtbot.keyClicks(field, text)
+    dialog.port.setValue(team.port)
+    dialog.tls.setCurrentIndex(dialog.tls.findData("disable"))   # the suite's server has no TLS
+    qtbot.keyClicks(dialog.password, "kept-in-the-keychain")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    await until(lambda: dialog.outcome.text().startswith("Connected to PostgreSQL"), what="the check's answer")
+    assert "is empty" in dialog.outcome.text()
+
+    qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
+    await until(lambda: visible(TeamWorkspaceDialog) is None, timeout=30, what="the dialog to close once switched")
+    workspace = context.workspace
+    assert workspace.is_open and workspace.team == team.model_copy(update={"tls": "disable"})
+    assert context.secrets.get(TEAM_PASSWORD) == "kept-in-the-keychain"
+    saved = context.store.path.read_text()
+    assert team.database in saved and "kept-in-the-keychain" not in saved   # the password is not in settings
+    assert "Team workspace" in "\n".join(workspace.describe())
+    await until(lambda: not window.tasks.running("load"), timeout=30, what="the refresh into the team copy")
+
+    window.team_action.trigger()
+    again = await until(lambda: visible(TeamWorkspaceDialog), what="the dialog again")
+    assert again.host.text() == team.host and again.local_button.isVisible()
+    await until(lambda: again.password.text() == "kept-in-the-keychain", what="the password from the keychain")
+    qtbot.mouseClick(again.local_button, Qt.MouseButton.LeftButton)
+    await until(lambda: visible(TeamWorkspaceDialog) is None, timeout=30, what="back on the local workspace")
+    assert workspace.team is None and workspace.is_open and context.settings.team is None
+    assert context.secrets.get(TEAM_PASSWORD) is None
+    await window.shutdown()
+    await workspace.close()
