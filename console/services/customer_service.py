@@ -40,6 +40,7 @@ from console.services.lost_answers import (
     maybe_applied,
     read_back_update,
 )
+from console.services.shared_customers import load_shared_copy
 from console.services.workspace import AccountCopy, LocalCopy
 from console.services.write_confirmation import WriteConfirmations
 from console.services.write_records import AfterWrite, WriteOp, WriteRecord, sent_values
@@ -215,9 +216,19 @@ class CustomerService:
         return await load_local(self.local, self.index, on_batch)
 
     async def load(self, on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
-        """Fetch every customer page by page into the index (and the workspace); customers gone since are dropped."""
-        return await load_customers(self.provider, self.index, on_progress, local=self.local,
-                                    incremental=self.incremental)
+        """Fetch every customer page by page into the index (and the workspace); customers gone since are dropped.
+
+        In a team workspace one console refreshes an account at a time; one that waited for another's
+        refresh reads its result from the shared copy instead of asking the provider again."""
+        local = self.local
+        if local is None or not local.shared:
+            return await load_customers(self.provider, self.index, on_progress, local=local,
+                                        incremental=self.incremental)
+        async with local.refresh_turn() as mine:
+            if not mine:
+                return await load_shared_copy(self, on_progress)
+            return await load_customers(self.provider, self.index, on_progress, local=local,
+                                        incremental=self.incremental)
 
     async def lookup(self, key: SearchKey, value: str) -> list[Customer]:
         """Ask the provider's server for an exact match (customers not loaded yet included)."""

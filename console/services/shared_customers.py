@@ -13,6 +13,7 @@ from console.domain.customer import Customer
 from console.domain.shared_changes import SharedChange
 
 if TYPE_CHECKING:
+    from console.services.customer_loading import LoadProgress, ProgressCallback
     from console.services.customer_service import CustomerService
 
 
@@ -39,3 +40,14 @@ async def apply_shared_change(service: CustomerService, change: SharedChange | N
     if gone:
         service.index.remove(gone)
     return list(found.values())
+
+
+async def load_shared_copy(service: CustomerService, on_progress: ProgressCallback | None = None) -> LoadProgress:
+    """A refresh another console has just made, taken from the shared copy into the index (no provider request)."""
+    from console.services.customer_loading import LoadProgress
+
+    await apply_shared_change(service, None)
+    progress = LoadProgress(loaded=len(service.index), total=len(service.index), done=True)
+    if on_progress is not None:
+        on_progress(progress)
+    return progress

@@ -19,16 +19,17 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
 from console.domain.shared_changes import SharedChange
+from console.services.blocking import run_blocking
 from console.services.demo import DEMO_PREFIX
 from console.services.intent_log import PATTERN as INTENT_FILES
 from console.services.intent_log import IntentLog, log_key, orphaned
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the workspace thread's CPU"
 
 T = TypeVar("T")
+# In a team workspace, a refresh another console finished this recently serves this one too (issue 22, P19).
+SHARED_FRESH = timedelta(seconds=60)
+TURN_POLL_S = 0.25   # how often a console waiting for another's refresh of an account asks again
 State = Literal["off", "opening", "open", "unavailable"]
 # The database's companions: SQLite's WAL files.
 _COMPANIONS = ("-wal", "-shm")
@@ -408,6 +412,43 @@ class AccountCopy:
 
         wanted = list(ids)
         return await self.workspace._run(self.workspace._read, customers_by_id, self.account_id, wanted)
+
+    @property
+    def shared(self) -> bool:
+        """Whether this copy is in a team workspace, which other consoles refresh too."""
+        return self.workspace.team is not None
+
+    @contextlib.asynccontextmanager
+    async def refresh_turn(self, fresh_within: timedelta = SHARED_FRESH) -> AsyncIterator[bool]:
+        """This console's turn to refresh the account: in a team workspace, waits while another console
+        refreshes it, then yields False when one finished a refresh within `fresh_within` of the asking (its
+        result is in the shared copy: read that), else True (refresh, holding the turn). Local: True at once."""
+        db = self.workspace._db
+        if not self.shared or db is None:
+            yield True
+            return
+        from console.store import advisory
+        from console.store.accounts import data_as_of
+
+        key = advisory.refresh_lock(self.account_id)
+        asked = _now()
+        connection = await run_blocking(lambda: db.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+        try:
+            # Another console holds the turn: its release is seen only by asking (a blocking wait would hold a
+            # worker thread, and could not be cancelled when the window closes).
+            while not await run_blocking(advisory.try_hold, connection, key):  # noqa: ASYNC110
+                await asyncio.sleep(TURN_POLL_S)
+            as_of = await run_blocking(data_as_of, connection, self.account_id)
+            yield as_of is None or as_of < asked - fresh_within
+        finally:
+            # The connection goes back to the pool, where the lock would stay with it: let go of it first,
+            # or, should that fail, close the connection for good (which ends the lock with the session).
+            try:
+                await run_blocking(advisory.release, connection, key)
+                await run_blocking(connection.close)
+            except BaseException:
+                connection.invalidate()
+                raise
 
     async def begin_refresh(self) -> Refresh:
         """A full refresh begins: the generation its pages are saved under."""

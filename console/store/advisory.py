@@ -28,3 +28,24 @@ def lock_for_transaction(connection: Connection, key: int) -> None:
     """Wait for, then hold until the transaction ends, the lock `key` (PostgreSQL; nothing on SQLite)."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def refresh_lock(account_id: str) -> int:
+    """The lock a console holds while it refreshes `account_id` into a team workspace."""
+    return lock_key(f"refresh:{account_id}")
+
+
+def try_hold(connection: Connection, key: int) -> bool:
+    """Take the lock `key` for the connection's session, if free; True when taken (always on SQLite).
+
+    The connection should be in autocommit: the lock outlives transactions, and an idle transaction
+    would hold back the server's vacuum for as long as the lock is held."""
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.execute(sa.select(sa.func.pg_try_advisory_lock(key))).scalar())
+
+
+def release(connection: Connection, key: int) -> None:
+    """Let go of a lock `try_hold` took (closing the connection does too)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.select(sa.func.pg_advisory_unlock(key)))

@@ -7,9 +7,11 @@ of the suite's PostgreSQL server; both open the same demo Square account.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -125,3 +127,54 @@ async def test_test_connection_says_what_it_found(team_database: TeamServer) -> 
     failed = check_connection(wrong, "a-password-never-shown")
     assert not failed.ok
     assert "no_such_database" in failed.message and "a-password-never-shown" not in failed.message
+
+
+class Counted(httpx.AsyncBaseTransport):
+    """The emulator's transport, counting the requests that reach it."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        return await self.inner.handle_async_request(request)
+
+
+async def test_consoles_refreshing_one_account_at_once_cost_the_provider_one_refresh(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
+    alone = Counted(emulator.transport())
+    solo = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                              transport=alone, credentials={"token": TOKEN})   # no workspace: one plain refresh
+    await solo.service.load()
+    one_refresh = alone.requests
+    await solo.aclose()
+
+    counted = Counted(emulator.transport())
+    sessions = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                                   transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+                for workspace in consoles]
+    loads = await asyncio.gather(*(session.service.load() for session in sessions))
+
+    assert counted.requests == one_refresh   # the console that waited read the other's result
+    assert all(load.done and load.loaded == SEEDED for load in loads)
+    assert all(len(session.service.index) == SEEDED for session in sessions)
+    for session in sessions:
+        await session.aclose()
+
+
+async def test_a_refresh_older_than_a_minute_is_made_again(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
+    counted = Counted(emulator.transport())
+    first, second = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                                        transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+                     for workspace in consoles]
+    await first.service.load()
+    after_first = counted.requests
+    assert first.service.local is not None
+    async with first.service.local.refresh_turn(fresh_within=timedelta(0)) as mine:
+        assert mine   # a refresh that finished before this asking does not stand in for a new one
+    await second.service.load()
+    assert counted.requests == after_first   # within the minute: the shared copy served
+    await first.aclose()
+    await second.aclose()
