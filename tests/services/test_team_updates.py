@@ -7,8 +7,8 @@ of the suite's PostgreSQL server; both open the same demo Square account.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
