@@ -83,3 +83,4 @@ class Job:
     created_at: datetime
     created_by: str
     counts: dict[str, int] = field(default_factory=dict)   # OpState value -> operations in it
+    waiting: str | None = None   # why it has not started sending (another job has the account's turn)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import functools
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -111,6 +112,9 @@ class JobStore:
         await self.commits.write(write)
 
 
+WAITING = "another job on this account is sending; this one starts when it ends (they share its rate budget)"
+
+
 class JobRunner:
     """Runs one job at its account's service, up to the budget's `at_once` operations (or bulk calls)
     together; `pause()` and `cancel()` take effect between operations, never inside one."""
@@ -147,8 +151,12 @@ class JobRunner:
         self._job = await self.store.job(job_id)
         self._counts = collections.Counter(self._job.counts if self._job else {})
         left = await self.store.operations(job_id, [OpState.PENDING, OpState.SENDING])
-        with self.service.grouped():
-            await self._workers(self._units(left))
+        local = self.service.local
+        turn = local.job_turn(self._waiting, lambda: self._stop is not None) if local is not None else None
+        async with turn or contextlib.nullcontext(True) as mine:
+            if mine:
+                with self.service.grouped():
+                    await self._workers(self._units(left))
         if self._stop is JobState.CANCELLED:
             skipped = await self.store.operations(job_id, [OpState.PENDING])
             await self.store.finish_many([(op, OpState.SKIPPED, None, "cancelled") for op in skipped])
@@ -200,6 +208,11 @@ class JobRunner:
             self._counts[OpState.SENDING.value] -= 1
             self._counts[state.value] += 1
         self._report()
+
+    def _waiting(self) -> None:
+        """Another job has the account's turn (a team workspace): say so until this one starts."""
+        if self.on_progress is not None and self._job is not None:
+            self.on_progress(replace(self._job, state=JobState.RUNNING, waiting=WAITING))
 
     def _report(self) -> None:
         """Progress as the workspace now holds it (after each group is marked sending, and once it is done)."""

@@ -423,28 +423,62 @@ class AccountCopy:
         """This console's turn to refresh the account: in a team workspace, waits while another console
         refreshes it, then yields False when one finished a refresh within `fresh_within` of the asking (its
         result is in the shared copy: read that), else True (refresh, holding the turn). Local: True at once."""
-        db = self.workspace._db
-        if not self.shared or db is None:
-            yield True
-            return
         from console.store import advisory
         from console.store.accounts import data_as_of
 
-        key = advisory.refresh_lock(self.account_id)
         asked = _now()
+        async with self._turn(advisory.refresh_lock(self.account_id)) as connection:
+            if connection is None:
+                yield True
+                return
+            as_of = await run_blocking(data_as_of, connection, self.account_id)
+            yield as_of is None or as_of < asked - fresh_within
+
+    @contextlib.asynccontextmanager
+    async def job_turn(self, waiting: Callable[[], None], stopped: Callable[[], bool]) -> AsyncIterator[bool]:
+        """This console's turn to send a job's operations to the account: in a team workspace, jobs on one
+        account take turns (they share its rate budget); `waiting()` is called once if another job holds it.
+        Yields False when `stopped()` said so before the turn came, else True."""
+        from console.store import advisory
+
+        told = False
+
+        def wait() -> bool:
+            nonlocal told
+            if not told:
+                told = True
+                waiting()
+            return not stopped()
+
+        async with self._turn(advisory.job_lock(self.account_id), wait) as connection:
+            yield connection is not None or not self.shared or self.workspace._db is None
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, key: int, wait: Callable[[], bool] = lambda: True) -> AsyncIterator[Any]:
+        """Hold the team workspace's lock `key` (its connection yielded) while the block runs; None at once
+        for a local workspace, or when `wait()` (asked while another holds it) answers False."""
+        db = self.workspace._db
+        if not self.shared or db is None:
+            yield None
+            return
+        from console.store import advisory
+
         connection = await run_blocking(lambda: db.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+        held = False
         try:
             # Another console holds the turn: its release is seen only by asking (a blocking wait would hold a
             # worker thread, and could not be cancelled when the window closes).
-            while not await run_blocking(advisory.try_hold, connection, key):  # noqa: ASYNC110
+            while not (held := await run_blocking(advisory.try_hold, connection, key)):
+                if not wait():
+                    break
                 await asyncio.sleep(TURN_POLL_S)
-            as_of = await run_blocking(data_as_of, connection, self.account_id)
-            yield as_of is None or as_of < asked - fresh_within
+            yield connection if held else None
         finally:
             # The connection goes back to the pool, where the lock would stay with it: let go of it first,
             # or, should that fail, close the connection for good (which ends the lock with the session).
             try:
-                await run_blocking(advisory.release, connection, key)
+                if held:
+                    await run_blocking(advisory.release, connection, key)
                 await run_blocking(connection.close)
             except BaseException:
                 connection.invalidate()

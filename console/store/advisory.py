@@ -35,6 +35,11 @@ def refresh_lock(account_id: str) -> int:
     return lock_key(f"refresh:{account_id}")
 
 
+def job_lock(account_id: str) -> int:
+    """The lock a job holds while it sends operations to `account_id` (jobs on one account share its rate budget)."""
+    return lock_key(f"jobs:{account_id}")
+
+
 def try_hold(connection: Connection, key: int) -> bool:
     """Take the lock `key` for the connection's session, if free; True when taken (always on SQLite).
 

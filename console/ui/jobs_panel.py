@@ -182,9 +182,8 @@ class JobsPanel(QDockWidget):
         self.changed.emit(job)
 
     def _line(self, job: Job) -> str:
-        total = sum(job.counts.values())
-        done = sum(job.counts.get(k, 0) for k in _DONE)
-        return f"{job.title} — {job.state.value}: {done} of {total}"
+        total, done = sum(job.counts.values()), sum(job.counts.get(k, 0) for k in _DONE)
+        return f"{job.title} — {f'waiting: {job.waiting}' if job.waiting else job.state.value}: {done} of {total}"
 
     def current(self) -> Job | None:
         item = self.list.currentItem()

@@ -16,10 +16,12 @@ import pytest
 import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
+from console.domain.jobs import Job, JobState, OpKind, PlannedOp
 from console.domain.shared_changes import SharedChange
 from console.sandbox.square import SquareEmulator
 from console.services.accounts import Account, AccountSession, configured_accounts, open_session
 from console.services.demo import DemoSandbox
+from console.services.jobs import WAITING, JobRunner, JobStore
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
@@ -178,3 +180,59 @@ async def test_a_refresh_older_than_a_minute_is_made_again(
     assert counted.requests == after_first   # within the minute: the shared copy served
     await first.aclose()
     await second.aclose()
+
+
+async def test_a_second_job_on_one_account_waits_its_turn_and_says_why(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
+    counted = Counted(emulator.transport())
+    first, second = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                                        transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+                     for workspace in consoles]
+    await first.service.load()
+    await second.service.load()
+    store = JobStore(consoles[1], "Tom")
+    planned = [PlannedOp(OpKind.CREATE, values={"given_name": f"Queued{n}", "email": f"queued{n}@example.com"})
+               for n in range(3)]
+    job_id = await store.create("Import 3", account.id, "square", planned)
+    progress: list[Job] = []
+    runner = JobRunner(store, second.service, on_progress=progress.append)
+    assert first.service.local is not None and second.service.local is not None
+    before = counted.requests
+
+    async with first.service.local.job_turn(lambda: None, lambda: False) as mine:   # console A's job is sending
+        assert mine
+        running = asyncio.ensure_future(runner.run(job_id))
+        await until(lambda: any(job.waiting == WAITING for job in progress), what="the job to say it waits")
+        assert counted.requests == before and not running.done()   # nothing sent while A holds the turn
+    finished = await running
+
+    assert finished.state is JobState.FINISHED and finished.counts == {"done": 3}
+    assert counted.requests > before
+    await first.aclose()
+    await second.aclose()
+
+
+async def test_a_job_cancelled_while_it_waits_sends_nothing(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
+    counted = Counted(emulator.transport())
+    session = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                                 transport=counted, credentials={"token": TOKEN}, workspace=consoles[1])
+    other = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                               transport=counted, credentials={"token": TOKEN}, workspace=consoles[0])
+    await session.service.load()
+    await other.service.load()
+    store = JobStore(consoles[1], "Tom")
+    job_id = await store.create("Import 1", account.id, "square",
+                                [PlannedOp(OpKind.CREATE, values={"given_name": "X"})])
+    progress: list[Job] = []
+    runner = JobRunner(store, session.service, on_progress=progress.append)
+    before = counted.requests
+    assert other.service.local is not None
+    async with other.service.local.job_turn(lambda: None, lambda: False):
+        running = asyncio.ensure_future(runner.run(job_id))
+        await until(lambda: any(job.waiting for job in progress), what="the job to wait")
+        runner.cancel()
+        cancelled = await running
+    assert cancelled.state is JobState.CANCELLED and counted.requests == before
+    await session.aclose()
+    await other.aclose()
