@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FIGURES = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11", "P12", "P13", "P14", "P15",
-           "P16", "P17", "PD")
+           "P16", "P17", "P18", "P19", "PD")
 SEARCH_QUERY = "marti"  # typed one key at a time, then one more key (6 in all): see _query()
 SEARCH_REPEATS = 4  # the query is typed this many times (from an empty field each time), in the app and the baseline
 DEMO_RUNS = 3  # PD: generations of the demo people, and as many of the baseline, interleaved
@@ -638,6 +638,19 @@ def p17_duplicates_scan(sizes: Sizes) -> None:
     p17_scan(sizes.startup_runs < 5, line=line, note=note)
 
 
+# -- P18, P19 team mode (benchmarks/team.py) --------------------------------------------------
+def p18_team_saves(sizes: Sizes) -> None:
+    from benchmarks.team import p18_live_saves
+
+    p18_live_saves(sizes.startup_runs < 5, line=line, note=note)
+
+
+def p19_team_refresh(sizes: Sizes) -> None:
+    from benchmarks.team import p19_shared_refresh
+
+    p19_shared_refresh(sizes.startup_runs < 5, line=line, note=note)
+
+
 # -- PD demo data (numbered P8 before All accounts took it) ----------------------------------
 def _rebuilt(people: list[Any]) -> list[Any]:
     """The same people built again from their finished fields: the records without the drawing."""
@@ -877,7 +890,7 @@ RUNNERS: dict[str, Callable[[Sizes], None]] = {
     "P6": p6_responsiveness, "P7": p7_sort, "P8": p8_all_accounts, "P9": p9_warm_start,
     "P10": p10_incremental, "P11": p11_journal, "P12": p12_square_job, "P13": p13_authorize_net_job,
     "P14": p14_clover_job, "P15": p15_export, "P16": p16_duplicates_quality,
-    "P17": p17_duplicates_scan, "PD": pd_demo_data,
+    "P17": p17_duplicates_scan, "P18": p18_team_saves, "P19": p19_team_refresh, "PD": pd_demo_data,
 }
 
 

@@ -13,6 +13,7 @@ so a CI machine that lost PostgreSQL cannot pass by skipping them.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -36,6 +37,7 @@ SUPERUSER = "postgres"
 PASSWORD_LOGINS = "password_logins"   # a group role whose members log in with a password
 # Durability is not under test: a server that skips fsync starts and creates databases faster.
 _FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+DURABLE = "-c max_connections=200"
 _numbers = itertools.count()
 
 
@@ -129,7 +131,7 @@ def _accepting(port: int, within_s: float = 60.0) -> None:
             time.sleep(0.05)   # between polls of another process's readiness (it has no signal to wait on)
 
 
-def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
+def _start(executable: Path, folder: Path, options: str = _FAST) -> tuple[PostgreSQLExecutor, int]:
     """Initialise a cluster in `folder` and start it on a free port (another, should that one be taken
     meanwhile); the running server and its port."""
     failures = []
@@ -139,7 +141,7 @@ def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
         server = PostgreSQLExecutor(
             executable=str(executable), host="127.0.0.1", port=port, user=SUPERUSER, password=None,
             dbname="tests", options="", datadir=str(folder / f"data-{port}"), unixsocketdir=str(folder),
-            logfile=str(folder / f"server-{port}.log"), startparams="-w -t 60", postgres_options=_FAST)
+            logfile=str(folder / f"server-{port}.log"), startparams="-w -t 60", postgres_options=options)
         try:
             server.init_directory()
             # initdb trusts every local login; members of PASSWORD_LOGINS must give their password (the tests
@@ -156,9 +158,11 @@ def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
     raise AssertionError("unreachable")
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A PostgreSQL server on a free loopback port for the whole session, stopped and removed at its end."""
+@contextlib.contextmanager
+def running_server(*, durable: bool = False) -> Iterator[PgServer]:
+    """A PostgreSQL server on a free loopback port, stopped and removed when the block ends (the tests'
+    session fixture, and the team benchmarks in benchmarks/team.py). `durable`: fsync and synchronous
+    commits on, as a production server has them (the tests skip them: durability is not under test)."""
     bindir = pg_bindir()
     if bindir is None:
         unavailable("no PostgreSQL server found (pg_ctl and initdb: not on PATH, not from pg_config, "
@@ -170,7 +174,7 @@ def pg_server() -> Iterator[PgServer]:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             executable = _as_postgres_user(bindir, folder)
         folder.chmod(stat.S_IRWXU | stat.S_IXGRP | stat.S_IXOTH)   # root runs the wrapper from here
-        server, port = _start(executable, folder)
+        server, port = _start(executable, folder, DURABLE if durable else _FAST)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -182,6 +186,13 @@ def pg_server() -> Iterator[PgServer]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A PostgreSQL server on a free loopback port for the whole session, stopped and removed at its end."""
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -66,6 +66,8 @@ class ChangeFeed:
                 listen(self.target, self._stop, self._hand, listening)  # type: ignore[arg-type]
             except TeamDatabaseError as exc:
                 self.listening.clear()
+                if self._stop.is_set():
+                    break   # closed while the connection went too: nothing to say
                 log.warning("team changes: %s; trying again in %.0f s", exc, retry)
             if self._stop.wait(retry):
                 break
