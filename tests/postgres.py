@@ -9,6 +9,10 @@ pytest-postgresql's `postgresql_proc` fixture, which puts the data directory the
 
 Without PostgreSQL the tests that need it skip, saying why; under CI (`CI=true`) they fail instead,
 so a CI machine that lost PostgreSQL cannot pass by skipping them.
+
+Fixtures (tests/conftest.py makes them everyone's): `pg_server` (the session's `PgServer`: `url()`,
+`admin()`), `pg_database` (makes fresh databases, empty or from a template, dropped after the test),
+`pg_template` (a database at the migrations' head) and `team_url` (a fresh copy of it for one test).
 """
 
 from __future__ import annotations
@@ -191,3 +195,9 @@ def pg_template(pg_server: PgServer) -> str:
     name = pg_server.create_database(name=f"workspace_template_{os.getpid()}")
     open_team_workspace(pg_server.url(name)).close()   # closed: a database is copied only with no one in it
     return name
+
+
+@pytest.fixture
+def team_url(pg_database: Callable[..., sa.URL], pg_template: str) -> sa.URL:
+    """A fresh team database at the head of the migrations (superuser login), dropped after the test."""
+    return pg_database(template=pg_template)
