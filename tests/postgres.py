@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class PgServer:
 
     host: str
     port: int
+    folder: Path                      # its data, log and socket; removed when it stops
 
     def url(self, database: str, user: str = SUPERUSER, password: str | None = None) -> sa.URL:
         """A SQLAlchemy URL (psycopg 3) for `database` as `user`."""
@@ -144,9 +146,19 @@ def _start(executable: Path, folder: Path) -> tuple[PostgreSQLExecutor, int]:
     raise AssertionError("unreachable")
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """A PostgreSQL server on a free loopback port for the whole session, stopped and removed at its end."""
+# Stops the server and removes its folder once the test process has gone, however it went (killed by a
+# timeout, say): it waits for its stdin, a pipe the test process holds, to close.
+_WATCHDOG = """import shutil, subprocess, sys
+sys.stdin.read()
+subprocess.run([sys.argv[1], "stop", "-D", sys.argv[2], "-m", "fast"], capture_output=True, check=False)
+shutil.rmtree(sys.argv[3], ignore_errors=True)
+"""
+
+
+@contextmanager
+def running_server() -> Iterator[PgServer]:
+    """A PostgreSQL server on a free loopback port while the block runs, then stopped and removed (and if
+    the process is killed first, by a watchdog)."""
     bindir = pg_bindir()
     if bindir is None:
         unavailable("no PostgreSQL server found (pg_ctl and initdb: not on PATH, not from pg_config, "
@@ -162,14 +174,26 @@ def pg_server() -> Iterator[PgServer]:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(executable), server.datadir, str(folder)],
+                                stdin=subprocess.PIPE, start_new_session=True)
     try:
-        pg = PgServer("127.0.0.1", port)
+        pg = PgServer("127.0.0.1", port, folder)
         with pg.admin() as connection:
             connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(PASSWORD_LOGINS)))
         yield pg
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        assert watchdog.stdin is not None
+        watchdog.stdin.close()
+        watchdog.wait(timeout=60)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's PostgreSQL server (see `running_server`)."""
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture
