@@ -20,7 +20,7 @@ from hypothesis import settings
 from PySide6.QtWidgets import QApplication
 
 # The PostgreSQL server the team-mode tests share (started only by a test that asks for it).
-from tests.postgres import pg_database, pg_server, pg_template  # noqa: F401
+from tests.postgres import pg_database, pg_server, pg_template, team_url  # noqa: F401
 
 # In CI every run draws the same examples, so a failure there is reproduced by running the suite
 # again; the blob printed with it replays the failing example anywhere.

@@ -9,11 +9,14 @@ pytest-postgresql's `postgresql_proc` fixture, which puts the data directory the
 
 Without PostgreSQL the tests that need it skip, saying why; under CI (`CI=true`) they fail instead,
 so a CI machine that lost PostgreSQL cannot pass by skipping them.
+
+Fixtures (tests/conftest.py makes them everyone's): `pg_server` (the session's `PgServer`: `url()`,
+`admin()`), `pg_database` (makes fresh databases, empty or from a template, dropped after the test),
+`pg_template` (a database at the migrations' head) and `team_url` (a fresh copy of it for one test).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import shutil
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +77,7 @@ class PgServer:
 
     host: str
     port: int
+    folder: Path                      # its data, log and socket; removed when it stops
 
     def url(self, database: str, user: str = SUPERUSER, password: str | None = None) -> sa.URL:
         """A SQLAlchemy URL (psycopg 3) for `database` as `user`."""
@@ -158,11 +163,21 @@ def _start(executable: Path, folder: Path, options: str = _FAST) -> tuple[Postgr
     raise AssertionError("unreachable")
 
 
-@contextlib.contextmanager
+# Stops the server and removes its folder once the test process has gone, however it went (killed by a
+# timeout, say): it waits for its stdin, a pipe the test process holds, to close.
+_WATCHDOG = """import shutil, subprocess, sys
+sys.stdin.read()
+subprocess.run([sys.argv[1], "stop", "-D", sys.argv[2], "-m", "fast"], capture_output=True, check=False)
+shutil.rmtree(sys.argv[3], ignore_errors=True)
+"""
+
+
+@contextmanager
 def running_server(*, durable: bool = False) -> Iterator[PgServer]:
-    """A PostgreSQL server on a free loopback port, stopped and removed when the block ends (the tests'
-    session fixture, and the team benchmarks in benchmarks/team.py). `durable`: fsync and synchronous
-    commits on, as a production server has them (the tests skip them: durability is not under test)."""
+    """A PostgreSQL server on a free loopback port while the block runs, then stopped and removed (and if
+    the process is killed first, by a watchdog): the tests' session server, and the team benchmarks'
+    (benchmarks/team.py). `durable`: fsync and synchronous commits on, as a production server has them
+    (the tests skip them: durability is not under test)."""
     bindir = pg_bindir()
     if bindir is None:
         unavailable("no PostgreSQL server found (pg_ctl and initdb: not on PATH, not from pg_config, "
@@ -178,19 +193,24 @@ def running_server(*, durable: bool = False) -> Iterator[PgServer]:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(executable), server.datadir, str(folder)],
+                                stdin=subprocess.PIPE, start_new_session=True)
     try:
-        pg = PgServer("127.0.0.1", port)
+        pg = PgServer("127.0.0.1", port, folder)
         with pg.admin() as connection:
             connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(PASSWORD_LOGINS)))
         yield pg
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        assert watchdog.stdin is not None
+        watchdog.stdin.close()
+        watchdog.wait(timeout=60)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """A PostgreSQL server on a free loopback port for the whole session, stopped and removed at its end."""
+    """The session's PostgreSQL server (see `running_server`)."""
     with running_server() as server:
         yield server
 
@@ -218,3 +238,9 @@ def pg_template(pg_server: PgServer) -> str:
     name = pg_server.create_database(name=f"workspace_template_{os.getpid()}")
     open_team_workspace(pg_server.url(name)).close()   # closed: a database is copied only with no one in it
     return name
+
+
+@pytest.fixture
+def team_url(pg_database: Callable[..., sa.URL], pg_template: str) -> sa.URL:
+    """A fresh team database at the head of the migrations (superuser login), dropped after the test."""
+    return pg_database(template=pg_template)

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from console.store import dialects
 from console.store.tables import accounts, customers
 
 
@@ -43,7 +44,9 @@ def ensure_account(connection: Connection, account_id: str, provider: str) -> No
     """Add the account if it is new; a changed provider is recorded (its old rows go with `delete_account`)."""
     existing = connection.execute(sa.select(accounts.c.provider).where(accounts.c.id == account_id)).scalar()
     if existing is None:
-        connection.execute(sa.insert(accounts).values(id=account_id, provider=provider))
+        # Another console sharing a team database may be adding it at this moment: then theirs stands.
+        connection.execute(dialects.insert(connection.dialect.name, accounts).values(id=account_id, provider=provider)
+                           .on_conflict_do_nothing(index_elements=[accounts.c.id]))
     elif existing != provider:
         connection.execute(sa.update(accounts).where(accounts.c.id == account_id).values(provider=provider))
 

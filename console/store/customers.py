@@ -17,11 +17,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
+from console.store import dialects
 from console.store.documents import decode, encode
 from console.store.tables import accounts, customer_documents, customers
 
@@ -110,11 +110,6 @@ def _upsert(connection: Connection, table: sa.Table, columns: tuple[str, ...]) -
 @functools.cache
 def _upsert_statement(dialect: str, table: sa.Table, columns: tuple[str, ...]) -> Any:
     # Built once per backend and table: building it costs more than SQLAlchemy's cached compile.
-    if dialect == "sqlite":
-        insert: Any = sqlite.insert(table)
-    elif dialect == "postgresql":
-        insert = postgresql.insert(table)
-    else:
-        raise NotImplementedError(f"the workspace does not support {dialect}")
+    insert = dialects.insert(dialect, table)
     return insert.on_conflict_do_update(index_elements=[table.c.account_id, table.c.customer_id],
                                         set_={name: insert.excluded[name] for name in columns})

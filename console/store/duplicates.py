@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from console.domain.duplicate_groups import MemberRef, group_key
+from console.store import dialects
 from console.store.tables import dismissed_duplicates
 
 
@@ -18,9 +19,10 @@ def dismiss(connection: Connection, members: Collection[MemberRef], at: datetime
     key = group_key(members)
     exists = connection.execute(sa.select(dismissed_duplicates.c.group_key)
                                 .where(dismissed_duplicates.c.group_key == key)).first()
-    if exists is None:
-        connection.execute(sa.insert(dismissed_duplicates).values(
-            group_key=key, members=json.dumps(sorted([a, c] for a, c in members)), dismissed_at=at, who=who))
+    if exists is None:   # and if another console dismissed it at this moment, theirs stands
+        connection.execute(dialects.insert(connection.dialect.name, dismissed_duplicates).values(
+            group_key=key, members=json.dumps(sorted([a, c] for a, c in members)), dismissed_at=at, who=who)
+            .on_conflict_do_nothing(index_elements=[dismissed_duplicates.c.group_key]))
     return key
 
 

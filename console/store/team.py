@@ -21,7 +21,8 @@ Entry points, for the services:
 - `redact(text, *secrets)`: a text with passwords (given ones, and any in a URL or a `password=` pair)
   replaced by `***`, for anything else that might show a connection's details.
 
-The least-privilege roles for a team database are in `team_roles.py`.
+The least-privilege roles for a team database are in `team_roles.py`; named advisory locks (the
+migrations', the journal's, and any the services add, per account say) in `advisory.py`.
 """
 
 from __future__ import annotations

@@ -3,12 +3,11 @@ test's folder (opened with a fresh key) and a fresh database on the session's Po
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from console.domain.customer import Customer
 from console.store.engine import Workspace, open_workspace
@@ -43,13 +42,6 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture(params=ENGINES)
 def engine_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture
-def team_url(request: pytest.FixtureRequest) -> sa.URL:
-    """A fresh team database at the head of the migrations, dropped after the test."""
-    make: Callable[..., sa.URL] = request.getfixturevalue("pg_database")
-    return make(template=request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Consoles sharing one team database at once: two opening a fresh database migrate it once, appends from
-two engines keep the journal's chain one line, and a refresh's end and a page's save wait for each other
-rather than deadlock."""
+two engines keep the journal's chain one line, a refresh's end and a page's save wait for each other rather
+than deadlock, and two adding the same account or dismissal both succeed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from console.domain.journal import Finish, Outcome
-from console.store import accounts, advisory, customers, journal, schema
+from console.store import accounts, advisory, customers, duplicates, journal, schema
 from console.store.engine import Workspace
 from console.store.team import open_team_workspace
 from tests.store.conftest import at, people
@@ -174,3 +174,36 @@ def test_a_full_refresh_ending_while_another_console_saves_a_page_waits_rather_t
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.parametrize("adding", ["an account", "a dismissed duplicate group"])
+def test_two_consoles_adding_the_same_row_at_once_both_succeed(team_url: sa.URL, adding: str) -> None:
+    # A adds the row and has not committed; B adds it too, waits on A's row, then finds it there.
+    def add(connection: sa.Connection, who: str) -> None:
+        if adding == "an account":
+            accounts.ensure_account(connection, "acct", "square")
+        else:
+            duplicates.dismiss(connection, [("acct", "A"), ("acct", "B")], at(0), who)
+
+    a, b = open_team_workspace(team_url), open_team_workspace(team_url)
+    try:
+        with _engine(team_url) as monitor:
+            with a.write() as connection:
+                add(connection, "ada")
+                adding_too, outcome = _start(lambda: _in_write(b, add, "tom"))
+                _wait_until(_waiting_on(monitor, "transactionid", 1), "B waits for A's row")
+            adding_too.join(timeout=120)
+        assert outcome == [None]
+        with a.read() as connection:
+            if adding == "an account":
+                assert accounts.refresh_state(connection, "acct") is not None
+            else:
+                assert len(duplicates.dismissed(connection)) == 1
+    finally:
+        a.close()
+        b.close()
+
+
+def _in_write(workspace: Workspace, work: Callable[[sa.Connection, str], None], who: str) -> None:
+    with workspace.write() as connection:
+        work(connection, who)
