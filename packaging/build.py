@@ -137,6 +137,12 @@ def smoke(program: Path) -> Path:
         raise SystemExit("the built program exited 0 but wrote to stderr:\n" + "\n".join(noise[-40:]))
     print(f"    started, painted the demo account and exited 0 in {elapsed:.1f} s; screenshot {shot}")
     shutil.rmtree(config, ignore_errors=True)
+    # Team mode's driver: psycopg with its bundled libpq must load in the frozen program too.
+    team = subprocess.run([str(program), "team-sql", "--grants"], env=env, capture_output=True, text=True,
+                          timeout=SMOKE_TIMEOUT_S, check=False)
+    if team.returncode != 0 or "REVOKE UPDATE, DELETE, TRUNCATE" not in team.stdout:
+        raise SystemExit(f"the built program's team-sql failed (exit {team.returncode}):\n{team.stderr[-3000:]}")
+    print("    team-sql printed the team database's grants (psycopg loads)")
     return shot
 
 

@@ -167,7 +167,10 @@ def _start(executable: Path, folder: Path, options: str = _FAST) -> tuple[Postgr
 # timeout, say): it waits for its stdin, a pipe the test process holds, to close.
 _WATCHDOG = """import shutil, subprocess, sys
 sys.stdin.read()
-subprocess.run([sys.argv[1], "stop", "-D", sys.argv[2], "-m", "fast"], capture_output=True, check=False)
+try:
+    subprocess.run([sys.argv[1], "stop", "-D", sys.argv[2], "-m", "fast"], capture_output=True, check=False)
+except OSError:
+    pass   # stopped and removed already, as the session ended
 shutil.rmtree(sys.argv[3], ignore_errors=True)
 """
 

@@ -55,8 +55,18 @@ def _last_hash(connection: Connection) -> str:
     return last or GENESIS
 
 
+def lock_chain(connection: Connection) -> None:
+    """Hold the journal's append lock until the transaction ends (PostgreSQL; SQLite's write lock does it)."""
+    advisory.lock_for_transaction(connection, advisory.JOURNAL)
+
+
+def append_records(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append whole records (every hashed column but `prev_hash`) at the end of the chain, linking each."""
+    _append(connection, rows)
+
+
 def _append(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    advisory.lock_for_transaction(connection, advisory.JOURNAL)   # read committed: the last hash is read after it
+    lock_chain(connection)   # read committed: the last hash is read after it
     prev = _last_hash(connection)
     for row in rows:
         row["prev_hash"] = prev

@@ -36,6 +36,7 @@ from console.services.team_server import (
     TeamServer,
     check_connection,
 )
+from console.services.workspace_move import MoveResult, move_local_workspace
 from console.ui.async_qt import TaskRegistry
 from console.ui.secret_field import add_reveal_toggle
 
@@ -46,18 +47,20 @@ TLS_LABELS = {"verify-full": "Verify the certificate and the host name (recommen
               "verify-ca": "Verify the certificate only", "require": "Encrypt, without verifying",
               "disable": "No encryption (a server on this computer only)"}
 Switch = Callable[[TeamServer | None], Awaitable[None]]
+Move = Callable[[Callable[[int, int], None]], Awaitable[MoveResult]]
 
 
 class TeamWorkspaceDialog(QDialog):
     """Edits the team server's connection; *Use team workspace* saves it and switches, *Use local only* leaves it."""
 
-    def __init__(self, server: TeamServer | None, secrets: SecretStore, switch: Switch,
+    def __init__(self, server: TeamServer | None, secrets: SecretStore, switch: Switch, move: Move,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("teamWorkspaceDialog")
         self.setWindowTitle(self.tr("Team workspace"))
-        self.secrets, self.switch, self.current = secrets, switch, server
+        self.secrets, self.switch, self.move_workspace, self.current = secrets, switch, move, server
         self.tasks = TaskRegistry()
+        self.moved: MoveResult | None = None   # what Move my workspace there did
         intro = QLabel(self.tr(
             "Share the journal, jobs and customer copies with your team on a PostgreSQL server. "
             "Drafts, window layout and provider credentials stay on this computer."), self)
@@ -102,6 +105,11 @@ class TeamWorkspaceDialog(QDialog):
         self.test_button.setObjectName("teamTest")
         self.use_button = self.buttons.addButton(self.tr("&Use team workspace"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.use_button.setObjectName("teamUse")
+        self.move_button = self.buttons.addButton(self.tr("&Move my workspace there"),
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.move_button.setObjectName("teamMove")
+        self.move_button.setToolTip(self.tr("Use the team workspace, and copy this computer's history, jobs, "
+                                            "dismissed duplicates and privacy receipts into it"))
         self.local_button = self.buttons.addButton(self.tr("Use &local workspace only"),
                                                    QDialogButtonBox.ButtonRole.DestructiveRole)
         self.local_button.setObjectName("teamLeave")
@@ -109,6 +117,7 @@ class TeamWorkspaceDialog(QDialog):
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.test_button.clicked.connect(lambda: self.tasks.start(self.test(), name="team-test"))
         self.use_button.clicked.connect(lambda: self.tasks.start(self.use(), name="team-use"))
+        self.move_button.clicked.connect(lambda: self.tasks.start(self.move_there(), name="team-move"))
         self.local_button.clicked.connect(lambda: self.tasks.start(self.leave(), name="team-leave"))
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -152,7 +161,7 @@ class TeamWorkspaceDialog(QDialog):
         self.outcome.setProperty("ok", check.ok)
 
     def _busy(self, busy: bool, text: str = "") -> None:
-        for button in (self.test_button, self.use_button, self.local_button):
+        for button in (self.test_button, self.use_button, self.move_button, self.local_button):
             button.setEnabled(not busy)
         if busy:
             self.outcome.setText(text)
@@ -170,11 +179,11 @@ class TeamWorkspaceDialog(QDialog):
         self._show(check)
         return check
 
-    async def use(self) -> None:
+    async def use(self, *, then_close: bool = True) -> bool:
         """Check the connection, keep it (the password in the keychain), and switch the window to it."""
         check = await self.test()
         if check is None or not check.ok:
-            return
+            return False
         server = self.server()
         assert server is not None
         password = self.password.text()
@@ -185,6 +194,26 @@ class TeamWorkspaceDialog(QDialog):
             await self.switch(server)
         finally:
             self._busy(False)
+        if then_close:
+            self.accept()
+        return True
+
+    async def move_there(self) -> None:
+        """Use the team workspace, then copy this computer's workspace into it (again is harmless: nothing twice)."""
+        if not await self.use(then_close=False):
+            return
+        self._busy(True, self.tr("Copying your workspace…"))
+        try:
+            moved = await self.move_workspace(lambda done, total: self.outcome.setText(
+                self.tr("Copying your workspace: {0:,} of {1:,} records…").format(done, total)))
+        except Exception as exc:
+            self._show(ConnectionCheck(False, self.tr("The copy stopped: {0}. The team workspace is in use; "
+                                                      "Move again to finish it (nothing is copied twice).")
+                                       .format(exc)))
+            return
+        finally:
+            self._busy(False)
+        self.moved = moved
         self.accept()
 
     async def leave(self) -> None:
@@ -201,7 +230,11 @@ class TeamWorkspaceDialog(QDialog):
 def open_team_workspace_dialog(window: MainWindow) -> TeamWorkspaceDialog:
     """Show File → Team workspace… for `window` (window-modal; the window switches when it is accepted)."""
     context = window.context
-    dialog = TeamWorkspaceDialog(context.settings.team, context.secrets, window.local_copy.use_team, window)
+    dialog = TeamWorkspaceDialog(context.settings.team, context.secrets, window.local_copy.use_team,
+                                 lambda progress: move_local_workspace(context.workspace, progress), window)
+    dialog.accepted.connect(lambda: window.statusBar().showMessage(dialog.tr(
+        "Moved your workspace: {0:,} of its {1:,} records were new to the team.").format(
+            dialog.moved.added, dialog.moved.read), 10000) if dialog.moved is not None else None)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.open()

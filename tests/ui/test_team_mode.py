@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from console.domain.changes import CustomerChanges
+from console.domain.journal import JournalQuery
 from console.sandbox.square import SquareEmulator
 from console.services.accounts import open_session
 from console.services.journal import Author, Journal
@@ -136,3 +137,35 @@ async def test_the_team_workspace_dialog_tests_the_connection_then_switches_the_
     assert context.secrets.get(TEAM_PASSWORD) is None
     await window.shutdown()
     await workspace.close()
+
+
+async def test_move_my_workspace_there_brings_this_computers_history_into_the_team(
+        qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
+    context = make_context(tmp_path / "app", customers=10)
+    window: MainWindow = await journaled_window(qtbot, context)
+    assert window.session is not None
+    customer = window.model.customer(0)
+    await window.session.service.update(customer, CustomerChanges(values={"company": "Before the move"}))
+    await until(lambda: not window.tasks.running("load"), what="the window to be quiet")
+    local = await context.journal.count(JournalQuery())
+    assert local >= 1
+
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
+    window.team_action.trigger()
+    dialog = await until(lambda: visible(TeamWorkspaceDialog), what="the dialog")
+    for field, text in ((dialog.host, team.host), (dialog.database, team.database), (dialog.user, team.user)):
+        field.setFocus()
+        qtbot.keyClicks(field, text)
+    dialog.port.setValue(team.port)
+    dialog.tls.setCurrentIndex(dialog.tls.findData("disable"))
+    qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
+    await until(lambda: visible(TeamWorkspaceDialog) is None, timeout=30, what="the move to finish")
+
+    assert context.workspace.team is not None and context.workspace.is_open
+    moved = await context.journal.entries(JournalQuery(customer=(window.session.account.id, customer.id)))
+    assert [entry.intent.operation for entry in moved] == ["update"]
+    assert await context.journal.count(JournalQuery()) == local
+    assert (await context.journal.verify()).first_bad is None
+    assert "were new to the team" in window.statusBar().currentMessage()
+    await window.shutdown()
+    await context.workspace.close()
