@@ -159,8 +159,9 @@ class LocalWorkspace:
                 self._db = open_workspace(self.path, self.key.key)
         except TeamDatabaseError as exc:
             self.state, self.notice = "unavailable", (
-                f"{exc} Customer Console runs without the team workspace until it can be reached: each "
-                "account loads from its provider.")
+                f"{exc} Customer Console runs without the team workspace for now: each account loads from its "
+                "provider, without History or jobs. Once the server can be reached, choose Use team workspace in "
+                "File → Team workspace…, or start the app again.")
             log.warning("team workspace could not be opened: %s", exc)
             return
         except NewerSchemaError as exc:

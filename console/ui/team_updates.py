@@ -6,16 +6,22 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from console.domain.customer import Customer
 from console.domain.journal import JournalQuery
 from console.domain.shared_changes import SharedChange
 from console.services.shared_customers import apply_shared_change
+from console.ui.history_window import HistoryWindow
 from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.services.accounts import AccountSession
     from console.ui.edit_dialog import CustomerDialog
     from console.ui.main_window import MainWindow
+
+
+HISTORY_AFTER_MS = 300   # History is read again this long after the last of a burst of notices
 
 
 class TeamUpdates:
@@ -27,14 +33,25 @@ class TeamUpdates:
         workspace.shared_changes.append(self.changed)
         window.destroyed.connect(lambda *_: workspace.shared_changes.remove(self.changed)
                                  if self.changed in workspace.shared_changes else None)
+        self._history_soon = QTimer(window)
+        self._history_soon.setSingleShot(True)
+        self._history_soon.setInterval(HISTORY_AFTER_MS)
+        self._history_soon.timeout.connect(self._reread_history)
         if workspace.team is not None:   # a console started in team mode: share and learn the accounts
             window.tasks.start(offer_team_accounts(window), name="team-accounts")
+
+    def _reread_history(self) -> None:
+        """An open History window lists the other consoles' saves too, as they arrive."""
+        history = self.window.findChild(HistoryWindow, "historyWindow")
+        if history is not None and history.isVisible():
+            history.reload()
 
     def _sessions(self) -> list[AccountSession]:
         window = self.window
         return [window.session] if window.session is not None else list(window.all_accounts.sessions.values())
 
     def changed(self, change: SharedChange | None) -> None:
+        self._history_soon.start()   # one History read for a burst of notices (a refresh's pages)
         for session in self._sessions():
             if change is None or session.account.id == change.account_id:
                 self.window.tasks.start(self._apply(session, change), name="team-change")

@@ -25,6 +25,7 @@ from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets, set_secret
 from console.services.settings import AccountSettings
 from console.services.team_server import TEAM_PASSWORD, TeamServer
+from console.ui.history_window import show_history
 from console.ui.main_window import MainWindow
 from console.ui.team_workspace_dialog import TeamWorkspaceDialog
 from tests.support.qt import until, visible
@@ -71,6 +72,10 @@ async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dial
 
     feed = window.context.workspace._feed
     await until(lambda: feed is not None and feed.listening.is_set(), what="the window listening")
+    history = show_history(window)   # open before Jane saves: it lists her save as it arrives
+    await until(lambda: not window.tasks.running("history"), what="History's first read")
+    listed = history.model.rowCount()
+    window.activateWindow()
     dialog = await open_edit_of_row(qtbot, window, 0)
     customer = dialog.original
     assert customer is not None
@@ -86,6 +91,9 @@ async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dial
     qtbot.mouseClick(dialog.banner_action, Qt.MouseButton.LeftButton)
     assert line_editor(dialog, "family_name").text() == "Janeson"          # their change taken in...
     assert line_editor(dialog, "email").text() == "typed.here@example.com"  # ...what B typed kept
+    await until(lambda: history.model.rowCount() == listed + 1, what="History to list Jane's save")
+    newest = history.model.entry(0)
+    assert newest is not None and newest.intent.who == "Jane" and newest.customer_id == customer.id
 
     await jane.aclose()
     await other.workspace.close()
