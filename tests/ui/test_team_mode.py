@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.domain.changes import CustomerChanges
 from console.domain.journal import JournalQuery
@@ -24,11 +24,12 @@ from console.services.accounts import open_session
 from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets, set_secret
 from console.services.settings import AccountSettings
+from console.services.team_accounts import sync_team_accounts
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.ui.history_window import show_history
 from console.ui.main_window import MainWindow
 from console.ui.team_workspace_dialog import TeamWorkspaceDialog
-from tests.support.qt import until, visible
+from tests.support.qt import answer, until, visible
 from tests.support.service_context import service_context
 from tests.support.window import line_editor, open_edit_of_row, type_value
 from tests.ui.conftest import journaled_window, make_context
@@ -175,5 +176,37 @@ async def test_move_my_workspace_there_brings_this_computers_history_into_the_te
     assert await context.journal.count(JournalQuery()) == local
     assert (await context.journal.verify()).first_bad is None
     assert "were new to the team" in window.statusBar().currentMessage()
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_a_console_joining_the_team_is_offered_the_teams_accounts(
+        qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
+    # Jane's console listed its Shop account for the team (no credentials go with it).
+    shop = AccountSettings(provider="square", name="Shop", base_url="http://127.0.0.1:9/")
+    jane = service_context(tmp_path / "jane")
+    jane.secrets.set(TEAM_PASSWORD, "")
+    jane.workspace.team = team
+    jane.workspace.start()
+    assert await jane.workspace.ready()
+    assert await sync_team_accounts(jane.workspace, [shop], "Jane") == []
+    await jane.workspace.close()
+
+    context = make_context(tmp_path / "tom", customers=10)
+    context.secrets.set(TEAM_PASSWORD, "")
+    context.settings.team = context.workspace.team = team
+    context.workspace.start()
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    offer = await answer(QMessageBox.StandardButton.Yes)
+    assert "1 accounts this computer does not have" in offer and "Shop" in offer and "shared by Jane" in offer
+
+    await until(lambda: [a.id for a in context.settings.accounts] == [shop.id], what="the account added")
+    added = context.settings.accounts[0]
+    assert (added.name, added.base_url) == ("Shop", shop.base_url)
+    assert shop.id in [window.account_combo.itemData(i) for i in range(window.account_combo.count())]
+    assert context.secrets.get(f"{shop.id}/square/token") is None   # Tom enters his own
+    assert "credentials" in window.statusBar().currentMessage()
     await window.shutdown()
     await context.workspace.close()
