@@ -101,7 +101,7 @@ class TeamWorkspaceDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(self)
-        self.test_button = self.buttons.addButton(self.tr("&Test connection"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.test_button = QPushButton(self.tr("&Test connection"), self)   # beside what it finds
         self.test_button.setObjectName("teamTest")
         self.use_button = self.buttons.addButton(self.tr("&Use team workspace"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.use_button.setObjectName("teamUse")
@@ -123,9 +123,12 @@ class TeamWorkspaceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.outcome)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        check_row.addWidget(self.outcome, 1)
+        layout.addLayout(check_row)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         if server is not None:
             self.tasks.start(self._load_password(), name="team-password")
 
