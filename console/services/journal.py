@@ -205,9 +205,18 @@ class AccountJournal:
             at, ids = _now(), [uuid.uuid4().hex for _ in intents]
             intent_log.append([LoggedIntent(entry_id, at, intent)
                                for entry_id, intent in zip(ids, intents, strict=True)])
-            future = GroupCommit.of(workspace).queue(lambda c: journal.record_intents(c, intents, at, ids), soon=True)
-            # Done once committed (on the workspace's thread): the file may be emptied then.
-            future.add_done_callback(lambda f: None if f.cancelled() or f.exception() else intent_log.committed())
+            def write(connection: Any) -> Any:
+                # Decided when it runs, on the workspace's thread: an intent made before this one may have
+                # failed to commit since (the team server went away), and must not be overtaken.
+                if workspace.journal_behind:
+                    return workspace.write_kept_intents(connection)
+                return journal.record_intents(connection, intents, at, ids)
+
+            future = GroupCommit.of(workspace).queue(write, soon=True)
+            # Done once committed (on the workspace's thread): the file may be emptied then. A failed commit (the
+            # team server went away) leaves them in the file, which later commits write first (in order).
+            future.add_done_callback(lambda f: None if f.cancelled() else intent_log.committed()
+                                     if f.exception() is None else setattr(workspace, "journal_behind", True))
             workspace._logged(future, "journaling an intent")
             return ids
         try:

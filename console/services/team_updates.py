@@ -24,10 +24,12 @@ FIRST_RETRY_S, LAST_RETRY_S = 1.0, 30.0
 class ChangeFeed:
     """Another consoles' changes to the team workspace, delivered on `loop` while started."""
 
-    def __init__(self, target: object, loop: asyncio.AbstractEventLoop, deliver: Deliver) -> None:
+    def __init__(self, target: object, loop: asyncio.AbstractEventLoop, deliver: Deliver,
+                 connected: Callable[[bool], None] = lambda up: None) -> None:
         self.target = target            # the store's TeamServer (password included): never logged
         self.loop = loop
         self.deliver = deliver
+        self.connected = connected      # told on the loop when the connection is lost (False) and back (True)
         self.listening = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -43,9 +45,12 @@ class ChangeFeed:
         self._thread = None
 
     def _hand(self, change: SharedChange | None) -> None:
+        self._call(self.deliver, change)
+
+    def _call(self, func: Callable[..., None], *args: object) -> None:
         if not self._stop.is_set() and not self.loop.is_closed():
             with contextlib.suppress(RuntimeError):   # the loop closed meanwhile: nobody to tell
-                self.loop.call_soon_threadsafe(self.deliver, change)
+                self.loop.call_soon_threadsafe(func, *args)
 
     def _run(self) -> None:
         from console.store.team import TeamDatabaseError
@@ -58,6 +63,7 @@ class ChangeFeed:
             self.listening.set()
             retry = FIRST_RETRY_S
             if not first:
+                self._call(self.connected, True)
                 self._hand(None)   # notices sent while not listening are gone: read everything again
             first = False
 
@@ -65,9 +71,12 @@ class ChangeFeed:
             try:
                 listen(self.target, self._stop, self._hand, listening)  # type: ignore[arg-type]
             except TeamDatabaseError as exc:
-                self.listening.clear()
                 if self._stop.is_set():
                     break   # closed while the connection went too: nothing to say
+                if self.listening.is_set() or first:
+                    self._call(self.connected, False)
+                self.listening.clear()
+                first = False   # what follows a first failure is a reconnection too
                 log.warning("team changes: %s; trying again in %.0f s", exc, retry)
             if self._stop.wait(retry):
                 break

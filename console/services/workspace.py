@@ -98,6 +98,9 @@ class LocalWorkspace:
         self.shared_changes: list[Callable[[SharedChange | None], None]] = []
         self._team_target: StoreTeamServer | None = None   # the open team database's connection (password in)
         self._feed: ChangeFeed | None = None
+        self.team_connected = True   # False while the team server cannot be reached (the change feed says)
+        self.journal_behind = False  # an intent commit failed: the intent file holds intents the journal lacks
+        self.team_connection: list[Callable[[bool], None]] = []   # told, on the event loop, when that flips
 
     # -- the worker ---------------------------------------------------------------------------
     def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
@@ -135,7 +138,7 @@ class LocalWorkspace:
             with contextlib.suppress(Exception):   # `_open` reports its own failures in `notice`
                 await asyncio.wrap_future(self._opened)
         if self.state == "open" and self._team_target is not None and self._feed is None:
-            self._feed = ChangeFeed(self._team_target, asyncio.get_running_loop(), self._shared)
+            self._feed = ChangeFeed(self._team_target, asyncio.get_running_loop(), self._shared, self._connected)
             self._feed.start()
         return self.state == "open"
 
@@ -206,6 +209,37 @@ class LocalWorkspace:
         except OSError as exc:
             log.warning("journal: no intent file (%s); each save waits for the database instead", exc)
             return None
+
+    def _connected(self, up: bool) -> None:
+        """The team server was lost, or is back: on its return, this instance's intents that could not be
+        committed meanwhile go to the journal first (each once: those there already are skipped)."""
+        self.team_connected = up
+        if up and self.intent_log is not None and self._db is not None:
+            self._logged(self._submit(self._replay_own), "writing the intents kept while the server was away")
+        for listener in list(self.team_connection):
+            listener(up)
+
+    def _replay_own(self) -> int:
+        added = self._write(self.write_kept_intents)
+        if added:
+            log.warning("journal: %d intent(s) kept while the team server was away were written now (in doubt "
+                        "until read back)", added)
+        return added
+
+    def write_kept_intents(self, connection: Any) -> int:
+        """In a write transaction: every intent this instance's file holds that the journal lacks, in the
+        order they were made; how many. Once a commit of intents failed (the team server went away), later
+        intents go this way too, so none overtakes one made before it."""
+        from console.services.intent_log import read_frames
+        from console.store.journal import record_missing_intents
+
+        log_file = self.intent_log
+        if log_file is None or self.key is None:
+            return 0
+        entries = read_frames(log_file.path, log_key(self.key.key))
+        added = record_missing_intents(connection, [(e.entry_id, e.intent, e.at) for e in entries]) if entries else 0
+        self.journal_behind = False
+        return added
 
     def _shared(self, change: SharedChange | None) -> None:
         for listener in list(self.shared_changes):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
 
 from console.domain.customer import Customer
 from console.domain.journal import JournalQuery
@@ -17,6 +18,7 @@ from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.services.accounts import AccountSession
+    from console.services.workspace import LocalWorkspace
     from console.ui.edit_dialog import CustomerDialog
     from console.ui.main_window import MainWindow
 
@@ -31,14 +33,33 @@ class TeamUpdates:
         self.window = window
         workspace = window.context.workspace
         workspace.shared_changes.append(self.changed)
-        window.destroyed.connect(lambda *_: workspace.shared_changes.remove(self.changed)
-                                 if self.changed in workspace.shared_changes else None)
+        window.destroyed.connect(lambda *_: self._leave(workspace))
         self._history_soon = QTimer(window)
         self._history_soon.setSingleShot(True)
         self._history_soon.setInterval(HISTORY_AFTER_MS)
         self._history_soon.timeout.connect(self._reread_history)
+        self.away = QLabel(window.tr(
+            "Team workspace unreachable: others' changes are not arriving, and the journal keeps this computer's "
+            "saves until it is back. Retrying…"), window)
+        self.away.setObjectName("teamAway")
+        self.away.setVisible(False)
+        window.statusBar().addPermanentWidget(self.away)
+        workspace.team_connection.append(self.connection)
         if workspace.team is not None:   # a console started in team mode: share and learn the accounts
             window.tasks.start(offer_team_accounts(window), name="team-accounts")
+
+    def _leave(self, workspace: LocalWorkspace) -> None:
+        for listeners, listener in ((workspace.shared_changes, self.changed),
+                                    (workspace.team_connection, self.connection)):
+            if listener in listeners:
+                listeners.remove(listener)  # type: ignore[arg-type]
+
+    def connection(self, up: bool) -> None:
+        """The team server went away (say so until it is back), or came back."""
+        self.away.setVisible(not up)
+        if up:
+            self.window.statusBar().showMessage(self.window.tr(
+                "The team workspace is back: the open accounts were read again."), 8000)
 
     def _reread_history(self) -> None:
         """An open History window lists the other consoles' saves too, as they arrive."""

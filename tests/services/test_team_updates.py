@@ -14,19 +14,23 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from psycopg import sql
 
 from console.domain.changes import CustomerChanges
 from console.domain.jobs import Job, JobState, OpKind, PlannedOp
+from console.domain.journal import JournalQuery
 from console.domain.shared_changes import SharedChange
 from console.sandbox.square import SquareEmulator
 from console.services.accounts import Account, AccountSession, configured_accounts, open_session
 from console.services.demo import DemoSandbox
 from console.services.jobs import WAITING, JobRunner, JobStore
+from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
 from console.services.team_server import TEAM_PASSWORD, TeamServer, check_connection
 from console.services.workspace import LocalWorkspace
+from tests.postgres import PgServer
 from tests.support.qt import until
 
 SEEDED = 12
@@ -236,3 +240,41 @@ async def test_a_job_cancelled_while_it_waits_sends_nothing(
     assert cancelled.state is JobState.CANCELLED and counted.requests == before
     await session.aclose()
     await other.aclose()
+
+
+async def test_a_save_made_while_the_team_server_is_away_reaches_the_journal_when_it_is_back(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], team_database: TeamServer,
+        pg_server: PgServer, tmp_path: Path) -> None:
+    workspace = consoles[0]
+    session = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
+                                 transport=emulator.transport(), credentials={"token": TOKEN}, workspace=workspace)
+    journal = Journal(workspace, Author.here("Jane"))
+    session.service.journal = journal.for_account(account.id, account.name, "square")
+    await session.service.load()
+    first, second = sorted(session.service.index, key=lambda c: c.id)[:2]
+    await session.service.update(first, CustomerChanges(values={"company": "Before"}))
+    await until(lambda: workspace._feed is not None and workspace._feed.listening.is_set(), what="listening")
+    told: list[bool] = []
+    workspace.team_connection.append(told.append)
+
+    database = sql.Identifier(team_database.database)
+    with pg_server.admin() as admin:   # the server goes away for this database
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                      (team_database.database,))
+    await until(lambda: told == [False], timeout=30, what="the console to notice")
+    saved = await session.service.update(second, CustomerChanges(values={"company": "While away"}))
+    assert saved.company == "While away"   # the provider has it; the journal could not take it yet
+
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
+    await until(lambda: told == [False, True], timeout=30, what="the console to reconnect")
+
+    async def journaled() -> list[str]:
+        return [entry.customer_id or "" for entry in reversed(await journal.entries(JournalQuery(who="Jane")))]
+    for _ in range(200):   # the replay is queued on the workspace's thread: read until it is in
+        if await journaled() == [first.id, second.id]:
+            break
+    assert await journaled() == [first.id, second.id]   # complete, and in the order the saves were made
+    assert (await journal.verify()).first_bad is None
+    await session.aclose()

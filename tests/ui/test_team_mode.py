@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from psycopg import sql
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -29,6 +30,7 @@ from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.ui.history_window import show_history
 from console.ui.main_window import MainWindow
 from console.ui.team_workspace_dialog import TeamWorkspaceDialog
+from tests.postgres import PgServer
 from tests.support.qt import answer, until, visible
 from tests.support.service_context import service_context
 from tests.support.window import line_editor, open_edit_of_row, type_value
@@ -167,6 +169,8 @@ async def test_move_my_workspace_there_brings_this_computers_history_into_the_te
         qtbot.keyClicks(field, text)
     dialog.port.setValue(team.port)
     dialog.tls.setCurrentIndex(dialog.tls.findData("disable"))
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
     qtbot.mouseClick(dialog.move_button, Qt.MouseButton.LeftButton)
     await until(lambda: visible(TeamWorkspaceDialog) is None, timeout=30, what="the move to finish")
 
@@ -175,7 +179,7 @@ async def test_move_my_workspace_there_brings_this_computers_history_into_the_te
     assert [entry.intent.operation for entry in moved] == ["update"]
     assert await context.journal.count(JournalQuery()) == local
     assert (await context.journal.verify()).first_bad is None
-    assert "were new to the team" in window.statusBar().currentMessage()
+    assert any("were new to the team" in text for text in said)
     await window.shutdown()
     await context.workspace.close()
 
@@ -198,6 +202,8 @@ async def test_a_console_joining_the_team_is_offered_the_teams_accounts(
     context.workspace.start()
     window = MainWindow(context)
     qtbot.addWidget(window)
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
     window.show()
     offer = await answer(QMessageBox.StandardButton.Yes)
     assert "1 accounts this computer does not have" in offer and "Shop" in offer and "shared by Jane" in offer
@@ -207,6 +213,33 @@ async def test_a_console_joining_the_team_is_offered_the_teams_accounts(
     assert (added.name, added.base_url) == ("Shop", shop.base_url)
     assert shop.id in [window.account_combo.itemData(i) for i in range(window.account_combo.count())]
     assert context.secrets.get(f"{shop.id}/square/token") is None   # Tom enters his own
-    assert "credentials" in window.statusBar().currentMessage()
+    assert any("enter your credentials" in text for text in said)
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_the_window_says_while_the_team_server_is_away(
+        qtbot: Any, tmp_path: Path, team: TeamServer, pg_server: PgServer) -> None:
+    context = make_context(tmp_path / "app", customers=10)
+    context.secrets.set(TEAM_PASSWORD, "")
+    context.settings.team = context.workspace.team = team
+    window: MainWindow = await journaled_window(qtbot, context)
+    feed = context.workspace._feed
+    await until(lambda: feed is not None and feed.listening.is_set(), what="the window listening")
+    away = window.team_updates.away
+    assert not away.isVisible()
+
+    database = sql.Identifier(team.database)
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (team.database,))
+    await until(lambda: away.isVisible(), timeout=30, what="the bar saying the team server is away")
+    assert "Team workspace unreachable" in away.text()
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
+    await until(lambda: not away.isVisible(), timeout=30, what="the bar to go once it is back")
+    assert any("team workspace is back" in text for text in said)
     await window.shutdown()
     await context.workspace.close()
