@@ -687,9 +687,11 @@ def fill_workspace(config: Path, count: int) -> str:
     Returns the database's path."""
     from datetime import UTC, datetime
 
+    from console.providers.registry import provider as provider_info
     from console.providers.square.mapping import customer_from_wire
     from console.sandbox.square.emulator import SquareEmulator
     from console.services.accounts import DEMO_PREFIX
+    from console.services.customer_index import CustomerIndex
     from console.services.paths import AppPaths
     from console.services.secrets import default_secret_store
     from console.services.settings import SettingsStore
@@ -716,11 +718,14 @@ def fill_workspace(config: Path, count: int) -> str:
         logging.disable(logging.NOTSET)
     workspace = open_workspace(database, key)
     now = datetime.now(UTC)
+    # Each customer's index keys saved beside it, as the app's refresh saves them (stored_rows.py).
+    index = CustomerIndex.for_capabilities(provider_info("square").capabilities)
     with workspace.write() as connection:
         refresh = begin_refresh(connection, account, "square", now)
     for start in range(0, len(customers), WARM_PAGE):
+        page = customers[start:start + WARM_PAGE]
         with workspace.write() as connection:
-            save_page(connection, account, customers[start:start + WARM_PAGE], now)
+            save_page(connection, account, page, now, index.row_keys(page))
     with workspace.write() as connection:
         complete_refresh(connection, refresh, now, full=True)
     workspace.close()

@@ -1,7 +1,8 @@
 """The loaded customers of one account, searchable and sortable in memory over precomputed keys.
 
 Positions are stable: a removed customer leaves a hole (None) instead of shifting everything
-after it, so the table model can keep plain integer positions in its row lists.
+after it, so the table model can keep plain integer positions in its row lists. A customer from
+the workspace may be held as its document text, decoded when asked for (see stored_rows.py).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any
 
 import phonenumbers
 
+from console.domain.capabilities import Capabilities
 from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
 from console.services.sort_order import SortKey, sort_key, sorted_by
+from console.services.stored_rows import StoredRow, encode_row, keys_tag
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -40,6 +43,10 @@ _PHONE_CHARS = "0123456789 +-().,/#*"
 # picks the wanted positions from the result: keys read in a sorted order are scattered in
 # memory, and reading them in that order costs about three times as much.
 _SCAN_ALL_SHARE = 0.25
+
+# Customers decoded from their kept documents and held for the next ask (the table asks for the
+# rows it paints again and again).
+_DECODED_KEPT = 1024
 
 # Search keys are copied side by side in memory once this many new ones have come (see _pack).
 _PACK_BLOCK = 4096
@@ -96,7 +103,11 @@ class CustomerIndex:
         self._status: list[str] = []  # "" where the customer has no status
         self._mask: list[bool] = []
         self._mask_filters: CustomerFilters | None = None
-        self._customers: list[Customer | None] = []
+        # Per position: the customer, its document text (a customer from the workspace, decoded when
+        # asked for: see stored_rows.py), or None where one was removed.
+        self._customers: list[Customer | str | None] = []
+        self._ids: list[str] = []   # per position, the customer's id ("" where removed)
+        self._decoded: dict[int, Customer] = {}   # positions held as documents, decoded lately
         self._keys: list[str] = []  # per position: its text parts, case-folded
         self._phone_keys: list[str] = []  # per position: its parts made of _PHONE_CHARS only
         # Per position, whether its text key starts with its name (folded): then that is the name's
@@ -110,8 +121,17 @@ class CustomerIndex:
         self._name = display_name_getter(self.name_fields)
         self._getters: dict[str, Getter] = {"name": self._name}
         self._search_getters = tuple(self.getter(key) for key in self.search_fields)
+        # Without the derived fields: the keys kept in the workspace (row_keys) are made of these.
+        self._base_search_getters = self._search_getters
         self._derived: tuple[str, ...] = ()   # keys of set_derived_fields
         self._status_getter = self.getter(status_field) if status_field else None
+        self.keys_tag = keys_tag(self.search_fields, self.name_fields, status_field)
+
+    @classmethod
+    def for_capabilities(cls, caps: Capabilities) -> CustomerIndex:
+        """The index of an account of a provider with these capabilities (its search, name and status fields)."""
+        return cls(search_fields=caps.search_fields, name_fields=caps.name_fields,
+                   status_field=caps.status_filter.key if caps.status_filter else None)
 
     # -- reading ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -123,13 +143,34 @@ class CustomerIndex:
         return len(self._customers)
 
     def __iter__(self) -> Iterator[Customer]:
-        return (c for c in self._customers if c is not None)
+        return (self.at(p) for p, c in enumerate(self._customers) if c is not None)
 
     def at(self, position: int) -> Customer:
         customer = self._customers[position]
         if customer is None:
             raise IndexError(f"position {position} holds a removed customer")
-        return customer
+        if type(customer) is str:
+            return self._decode(position, customer)
+        return customer  # type: ignore[return-value]  # not None, not a document
+
+    def _decode(self, position: int, document: str) -> Customer:
+        decoded = self._decoded.get(position)
+        if decoded is None:
+            # Imported here: the store's pydantic adapter is built only when a kept customer is read.
+            from console.store.documents import decode
+
+            if len(self._decoded) >= _DECODED_KEPT:
+                self._decoded.clear()
+            decoded = self._decoded[position] = decode(document)
+        return decoded
+
+    def id_at(self, position: int) -> str:
+        """The id of the customer at a live `position` (without decoding a kept document)."""
+        return self._ids[position]
+
+    def ids(self) -> list[str]:
+        """The ids of every live customer, in load order."""
+        return list(self._positions)
 
     def position(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The customer's position (`account_id` is for the All accounts view's like-named method: one
@@ -138,7 +179,7 @@ class CustomerIndex:
 
     def get(self, customer_id: str) -> Customer | None:
         pos = self._positions.get(customer_id)
-        return None if pos is None else self._customers[pos]
+        return None if pos is None else self.at(pos)
 
     def alive(self) -> list[int]:
         """Every live position, in load order."""
@@ -199,7 +240,8 @@ class CustomerIndex:
     def unsubscribe(self, listener: Listener) -> None:
         self._listeners.remove(listener)
 
-    def _search_keys(self, customers: list[Customer]) -> tuple[list[str], list[str], list[bool]]:
+    def _search_keys(self, customers: list[Customer],
+                     getters: tuple[Getter, ...] | None = None) -> tuple[list[str], list[str], list[bool]]:
         """Per customer: its text key, its phone key, and whether the text key starts with its name.
 
         The phone key holds the fields made of _PHONE_CHARS only, the text key everything else (and
@@ -208,7 +250,7 @@ class CustomerIndex:
         scan time. A whole batch's values are read a column at a time and its text keys folded in one
         call, which halves the cost of a warm start's index (P8, P9 in benchmarks/run.py).
         """
-        columns = [list(map(get, customers)) for get in self._search_getters]
+        columns = [list(map(get, customers)) for get in getters or self._search_getters]
         own_phones = list(map(_PHONE, customers))
         texts_of: list[str] = []
         phone_keys: list[str] = []
@@ -255,6 +297,7 @@ class CustomerIndex:
                 pos = len(self._customers)
                 self._positions[customer.id] = pos
                 self._customers.append(customer)
+                self._ids.append(customer.id)
                 self._keys.append(text)
                 self._phone_keys.append(phone)
                 self._name_leads.append(name_leads)
@@ -262,6 +305,7 @@ class CustomerIndex:
                 added.append(pos)
             else:
                 self._customers[pos] = customer
+                self._decoded.pop(pos, None)
                 self._keys[pos] = text
                 self._phone_keys[pos] = phone
                 self._name_leads[pos] = name_leads
@@ -278,6 +322,58 @@ class CustomerIndex:
         if added or changed:
             self._notify(added, changed, [])
         return added, changed
+
+    def row_keys(self, customers: list[Customer]) -> list[str]:
+        """What the workspace keeps beside each customer's document so a warm start need not decode it
+        (see stored_rows.py). Made of the fields alone, never the derived ones; safe on another thread."""
+        texts, phones, leads = self._search_keys(customers, self._base_search_getters)
+        tag = self.keys_tag
+        return [encode_row(tag, c.id, text, phone, lead, facts) for c, text, phone, lead, facts
+                in zip(customers, texts, phones, leads, self._filter_facts(customers), strict=True)]
+
+    def add_local(self, items: Sequence[Customer | StoredRow]) -> None:
+        """Customers from the workspace, in their order: decoded ones, and kept documents with their keys.
+
+        A kept document is held undecoded with the keys kept beside it, unless derived fields are set
+        (their texts are part of every key) or the customer is held already: then it is decoded.
+        """
+        from console.store.documents import decode
+
+        run: list[Customer | StoredRow] = []   # of one kind, added together
+        for item in items:
+            if type(item) is StoredRow and (self._derived or item.customer_id in self._positions):
+                item = decode(item.document)
+            if run and type(run[-1]) is not type(item):
+                self._add_run(run)
+                run = []
+            run.append(item)
+        if run:
+            self._add_run(run)
+
+    def _add_run(self, run: list[Any]) -> None:
+        if type(run[0]) is not StoredRow:
+            self.upsert(run)
+            return
+        first = len(self._customers)
+        for row in run:
+            self._positions[row.customer_id] = len(self._customers)
+            self._customers.append(row.document)
+            self._ids.append(row.customer_id)
+            self._keys.append(row.text)
+            self._phone_keys.append(row.phone_key)
+            self._name_leads.append(row.name_leads)
+            self._append_facts(row.facts)
+        added = list(range(first, len(self._customers)))
+        for column, keys in self._sort_keys.items():   # a column sorted while the rows come in
+            if column == "name":
+                keys += [row.text.partition(_SEP)[0] if row.name_leads else sort_key(self._name(self.at(pos)))
+                         for pos, row in zip(added, run, strict=True)]
+            else:
+                get = self.getter(column)
+                keys += [sort_key(get(self.at(pos))) for pos in added]
+        if len(self._keys) - self._packed >= _PACK_BLOCK:
+            self._pack()
+        self._notify(added, [], [])
 
     def _filter_facts(self, customers: list[Customer]) -> Iterable[tuple[float, float, bool, bool, str]]:
         """Per customer: created and updated time (seconds), has an email, has a phone, its status."""
@@ -321,6 +417,8 @@ class CustomerIndex:
             pos = self._positions.pop(customer_id, None)
             if pos is not None:
                 self._customers[pos] = None
+                self._ids[pos] = ""
+                self._decoded.pop(pos, None)
                 self._keys[pos] = self._phone_keys[pos] = ""
                 self._name_leads[pos] = False
                 self._set_facts(pos, (float("nan"), float("nan"), False, False, ""))
@@ -336,6 +434,8 @@ class CustomerIndex:
     def clear(self) -> None:
         removed = list(self._positions.values())
         self._customers.clear()
+        self._ids.clear()
+        self._decoded.clear()
         self._keys.clear()
         self._phone_keys.clear()
         del self._name_leads[:]
@@ -464,7 +564,7 @@ class CustomerIndex:
                 keys = self._name_sort_keys()
             else:
                 get = self.getter(column)
-                keys = [None if c is None else sort_key(get(c)) for c in self._customers]
+                keys = [None if c is None else sort_key(get(self.at(p))) for p, c in enumerate(self._customers)]
             self._sort_keys[column] = keys
         return keys
 
@@ -473,8 +573,7 @@ class CustomerIndex:
         # name and fold it again (three quarters of a first sort by name at 100,000 customers).
         keys: list[SortKey] = list(map(itemgetter(0), map(str.partition, self._keys, repeat(_SEP))))
         for pos in compress(range(len(keys)), map(not_, self._name_leads)):
-            customer = self._customers[pos]
-            keys[pos] = None if customer is None else sort_key(self._name(customer))
+            keys[pos] = None if self._customers[pos] is None else sort_key(self._name(self.at(pos)))
         return keys
 
     def sorted_positions(self, positions: list[int], column: str, descending: bool) -> list[int]:

@@ -21,6 +21,7 @@ from console.domain import errors as e
 from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
 from console.services.customer_index import CustomerIndex
+from console.services.stored_rows import StoredRow
 from console.services.workspace import AccountCopy, LocalCopy
 
 if TYPE_CHECKING:
@@ -68,17 +69,17 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
     spent = [0.0]
     added: list[str] = []
 
-    async def add(batch: list[Customer]) -> None:
+    async def add(batch: list[Customer | StoredRow]) -> None:
         started = time.perf_counter()
-        index.upsert(batch)
-        added.extend(c.id for c in batch)
+        index.add_local(batch)
+        added.extend(c.customer_id if type(c) is StoredRow else c.id for c in batch)  # type: ignore[union-attr]
         if on_batch is not None:
             on_batch(len(batch))
         spent.append(time.perf_counter() - started)
         await asyncio.sleep(0)   # let the window paint and answer before the next batch
 
     try:
-        kept = await local.read(add)
+        kept = await local.read(add, keys_tag=index.keys_tag)
     except BaseException as exc:
         # Part of a copy must not stay: an index holding the account is refreshed with only what
         # changed, and the customers never read would be missing until a full scan.
@@ -127,7 +128,7 @@ async def load_customers(provider: CustomerProvider, index: CustomerIndex,
         if on_progress is not None:
             on_progress(progress)
     if not progress.failures:
-        index.remove([c.id for c in index if c.id not in seen])
+        index.remove([customer_id for customer_id in index.ids() if customer_id not in seen])
         if refresh is not None and local is not None:
             await _complete(local, refresh, saves)
     progress.done = True
