@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
+from console.services import customer_loading
 from console.services import workspace as workspace_module
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
@@ -238,7 +239,7 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
     await first.service.load()
     listed = [c.id for c in first.service.index]
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 5)
+    monkeypatch.setattr(customers, "STORED_BATCH", 5)
     decoded_on: set[str] = set()
     real_decode = documents.decode
 
@@ -285,9 +286,12 @@ async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread
         return real_decode(document)
 
     monkeypatch.setattr(documents, "decode", decode)
+    monkeypatch.setattr(customer_loading, "DECODED_PER_TURN", 5)
     second = await _open(demo, workspace)
-    assert await second.service.load_local() is not None
+    told: list[int] = []
+    assert await second.service.load_local(told.append) is not None
     assert len(decoded_on) == SEEDED and all(name.startswith("console-workspace") for name in decoded_on)
+    assert told == [5, 5, 2]   # decoded customers reach the index a few at a time, the loop running between
     assert list(second.service.index) == loaded
     await second.aclose()
 
@@ -299,7 +303,7 @@ async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
     first = await _open(demo, workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 1)
+    monkeypatch.setattr(customers, "STORED_BATCH", 1)
     second = await _open(demo, workspace)
     local = second.service.local
     assert local is not None
@@ -325,7 +329,7 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
     first = await _open(demo, workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 5)
+    monkeypatch.setattr(customers, "STORED_BATCH", 5)
     read = [0]
 
     def damaged_eighth(tag: str, document: str, kept: str | None) -> StoredRow | None:
