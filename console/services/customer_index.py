@@ -143,7 +143,11 @@ class CustomerIndex:
         return len(self._customers)
 
     def __iter__(self) -> Iterator[Customer]:
-        return (self.at(p) for p, c in enumerate(self._customers) if c is not None)
+        """Every live customer in load order; kept documents decoded one by one and not held (so the
+        walk touches nothing shared and may run on another thread, as a duplicate scan's does)."""
+        from console.store.documents import decode
+
+        return (decode(c) if type(c) is str else c for c in self._customers if c is not None)  # type: ignore[misc]
 
     def at(self, position: int) -> Customer:
         customer = self._customers[position]
