@@ -780,8 +780,9 @@ def p9_warm_start(sizes: Sizes) -> None:
          + ", ".join(f"{p * 1000:.0f}/{s * 1000:.0f}" for p, s in zip(painted, searchable, strict=True)))
     before = [s - r - i for s, r, i in zip(searchable, read_cpu, indexed, strict=True)]
     note(f"where the time to searchable goes (medians): {statistics.median(read_cpu) * 1000:.0f} ms of the "
-         f"workspace thread's CPU reading and decoding the documents, {statistics.median(indexed) * 1000:.0f} ms "
-         "on the event loop adding the batches to the index and the table; the rest, "
+         "workspace thread's CPU reading the documents (decoding those without usable kept keys), "
+         f"{statistics.median(indexed) * 1000:.0f} ms on the event loop adding the batches to the index and the "
+         "table; the rest, "
          f"{statistics.median(before) * 1000:.0f} ms, is start-up (imports, the window, opening the database) "
          "and the window painting between batches, the two threads taking turns with the GIL")
 

@@ -13,17 +13,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
 from operator import and_, attrgetter, contains, eq, gt, is_not, itemgetter, le, not_, or_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
-from console.domain.capabilities import Capabilities
 from console.domain.customer import Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
 from console.services.sort_order import SortKey, sort_key, sorted_by
 from console.services.stored_rows import StoredRow, encode_row, keys_tag
+
+if TYPE_CHECKING:
+    from console.domain.capabilities import Capabilities
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
