@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
-from console.domain.customer import Customer, display_name_getter, field_getter
+from console.domain.customer import ADDRESS_PREFIX, Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
@@ -569,10 +569,25 @@ class CustomerIndex:
             if column == "name":
                 keys = self._name_sort_keys()
             else:
-                get = self.getter(column)
-                keys = [None if c is None else sort_key(get(self.at(p))) for p, c in enumerate(self._customers)]
+                get, light = self.getter(column), self._document_getter(column)
+                keys = [None if c is None else sort_key(get(c) if type(c) is not str  # type: ignore[arg-type]
+                                                         else light(c) if light is not None else get(self.at(p)))
+                        for p, c in enumerate(self._customers)]
             self._sort_keys[column] = keys
         return keys
+
+    def _document_getter(self, column: str) -> Callable[[str], Any] | None:
+        """The column's value read straight from a kept document, where that is cheaper than decoding
+        the customer (a plain field, an address part); None: decode it."""
+        if column in self._derived:
+            return None
+        from console.store.documents import field_reader
+
+        if column.startswith(ADDRESS_PREFIX):
+            read_address = field_reader("address")
+            part = column[len(ADDRESS_PREFIX):]
+            return None if read_address is None else lambda document: getattr(read_address(document), part, None)
+        return field_reader(column)
 
     def _name_sort_keys(self) -> list[SortKey]:
         # Most names lead their text keys, folded already: cut there, in C, rather than make each

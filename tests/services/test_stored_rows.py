@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
+import pytest
+
 from console.domain.customer import Address, Customer
 from console.services.customer_filters import CustomerFilters
 from console.services.customer_index import CustomerIndex
 from console.services.stored_rows import StoredRow, keys_tag, stored_row
+from console.store import documents
 from console.store.documents import encode
 
 
@@ -55,7 +58,7 @@ def test_kept_rows_give_the_same_keys_facts_and_answers() -> None:
     for query in ("ada", "zurich", "elodie nunez", "2065550142", "206-555-0142", "555", "zoe", "co"):
         assert warm.matching(query) == fresh.matching(query), query
     alive = fresh.alive()
-    for column in ("name", "email", "created_at", "company"):
+    for column in ("name", "email", "created_at", "company", "phone", "address.city", "id", "status"):
         for descending in (False, True):
             assert warm.sorted_positions(alive, column, descending) == \
                 fresh.sorted_positions(alive, column, descending), column
@@ -102,3 +105,16 @@ def test_keys_made_by_another_setup_or_damaged_are_not_used() -> None:
     assert stored_row(keys_tag(("name",), ("full_name",), None), "{}", kept) is None   # another setup
     assert stored_row(ix.keys_tag, "{}", None) is None                                # saved before 0009
     assert stored_row(ix.keys_tag, "{}", kept + "\x1dmore") is None                   # a field too many
+
+
+def test_sorting_kept_rows_by_a_field_reads_that_field_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    people = _people()
+    warm = _from_rows(people)
+    decoded: list[str] = []
+    real_decode = documents.decode
+    monkeypatch.setattr(documents, "decode", lambda d: decoded.append(d) or real_decode(d))
+    assert [people[p].id for p in warm.sorted_positions(warm.alive(), "email", False)] == ["a", "c", "e", "b", "d"]
+    assert [people[p].id for p in warm.sorted_positions(warm.alive(), "address.city", False)][:1] == ["a"]
+    assert decoded == []   # neither sort decoded a customer
+    warm.sorted_positions(warm.alive(), "status", False)   # a provider extra: the customers are decoded
+    assert len(decoded) == len(people)

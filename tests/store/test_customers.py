@@ -218,6 +218,23 @@ def test_documents_leave_out_defaults_and_come_back_whole() -> None:
     assert decode(document) == customer
 
 
+@pytest.mark.parametrize("provider", KEYS)
+async def test_a_field_read_alone_from_a_document_is_the_decoded_customers(tmp_path: Path, provider: str) -> None:
+    import dataclasses
+
+    from console.store.documents import encode, field_reader
+
+    pages = await _provider_customers(provider, tmp_path)
+    for customer in (c for page in pages for c in page):
+        document = encode(customer)
+        for field in dataclasses.fields(Customer):
+            read = field_reader(field.name)
+            if read is None:
+                assert field.name in ("extra", "custom_fields")   # tuples restored only by a whole decode
+            else:
+                assert read(document) == getattr(customer, field.name), (provider, field.name)
+
+
 def test_row_keys_are_kept_with_their_document_and_cleared_by_a_save_without_them(
         workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     saved = people("k", 7)
