@@ -68,14 +68,19 @@ def stored_row(tag: str, document: str, kept: str | None) -> StoredRow | None:
 
 
 class KeptCustomers(Sequence[Customer]):
-    """An account's customers as read from the workspace: decoded ones and kept rows, each kept row
-    decoded when it is looked at."""
+    """An account's customers as read from the workspace: decoded ones, and kept rows decoded when
+    looked at. Once the read is over (`compact`) a kept row is held as its document alone, the
+    index's own string, so a copy outliving its read costs a pointer a customer."""
 
     def __init__(self) -> None:
-        self._items: list[Customer | StoredRow] = []
+        self._items: list[Customer | StoredRow | str] = []
 
     def extend(self, items: Iterable[Customer | StoredRow]) -> None:
         self._items.extend(items)
+
+    def compact(self) -> None:
+        """Hold kept rows as their documents from now on (their keys are the index's business)."""
+        self._items = [item.document if isinstance(item, StoredRow) else item for item in self._items]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -91,9 +96,9 @@ class KeptCustomers(Sequence[Customer]):
         return _customer(self._items[index])
 
 
-def _customer(item: Customer | StoredRow) -> Customer:
-    if type(item) is StoredRow:
+def _customer(item: Customer | StoredRow | str) -> Customer:
+    if isinstance(item, StoredRow | str):
         from console.store.documents import decode  # the store's adapter, built when first needed
 
-        return decode(item.document)
-    return item  # type: ignore[return-value]  # a Customer
+        return decode(item if isinstance(item, str) else item.document)
+    return item

@@ -10,7 +10,7 @@ import pytest
 from console.domain.customer import Address, Customer
 from console.services.customer_filters import CustomerFilters
 from console.services.customer_index import CustomerIndex
-from console.services.stored_rows import StoredRow, keys_tag, stored_row
+from console.services.stored_rows import KeptCustomers, StoredRow, keys_tag, stored_row
 from console.store import documents
 from console.store.documents import encode
 
@@ -118,3 +118,18 @@ def test_sorting_kept_rows_by_a_field_reads_that_field_alone(monkeypatch: pytest
     assert decoded == []   # neither sort decoded a customer
     warm.sorted_positions(warm.alive(), "status", False)   # a provider extra: the customers are decoded
     assert len(decoded) == len(people)
+
+
+def test_a_local_copy_holds_its_kept_rows_as_the_documents_alone() -> None:
+    people = _people()
+    ix = _index()
+    rows = [stored_row(ix.keys_tag, encode(c), k) for c, k in zip(people, ix.row_keys(people), strict=True)]
+    kept = KeptCustomers()
+    kept.extend([r for r in rows[:3] if r is not None])
+    kept.extend(people[3:])
+    assert list(kept) == people
+    # A read's copy outlives the read (the load that asked for it waits on the refresh): once the
+    # read is over it holds the documents the index holds too, not the rows with their keys.
+    kept.compact()
+    assert [type(item) for item in kept._items] == [str, str, str, Customer, Customer]
+    assert list(kept) == people and kept[1:3] == people[1:3]

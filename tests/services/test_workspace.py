@@ -252,8 +252,10 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
     second = await _open(demo, workspace)
     seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
     kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
-    # The index was made from the keys kept beside the documents: no customer was decoded.
+    # The index was made from the keys kept beside the documents: no customer was decoded, and the
+    # copy holds the documents alone once read (the keys are the index's).
     assert decoded_on == set()
+    assert kept is not None and all(type(item) is str for item in kept.customers._items)
     assert seen == [(5, 5), (5, 10), (2, 12)]   # each batch in the index as it was told
     assert kept is not None and [c.id for c in kept.customers] == listed
     assert [c.id for c in second.service.index] == listed
