@@ -27,9 +27,11 @@ def fill_all_accounts(config: Path, per_account: int, secrets: Any) -> int:
     """Every demo account's local copy in the workspace under `config` (`per_account` customers each,
     one complete refresh each), All accounts made the last view, its key in `secrets` where the app
     will look. Returns the customers saved."""
+    from console.providers.registry import provider as provider_info
     from console.providers.square.mapping import customer_from_wire
     from console.sandbox.square.emulator import SquareEmulator
     from console.services.accounts import ALL_ACCOUNTS, DEMO_PREFIX
+    from console.services.customer_index import CustomerIndex
     from console.services.paths import AppPaths
     from console.services.private_files import make_private_dir
     from console.services.settings import SettingsStore
@@ -57,11 +59,14 @@ def fill_all_accounts(config: Path, per_account: int, secrets: Any) -> int:
     now = datetime.now(UTC)
     for provider in ACCOUNTS:
         account = DEMO_PREFIX + provider
+        # Each customer's index keys saved beside it, as the app's refresh saves them (stored_rows.py).
+        index = CustomerIndex.for_capabilities(provider_info(provider).capabilities)
         with workspace.write() as connection:
             refresh = begin_refresh(connection, account, provider, now)
         for start in range(0, len(customers), PAGE):
+            page = customers[start:start + PAGE]
             with workspace.write() as connection:
-                save_page(connection, account, customers[start:start + PAGE], now)
+                save_page(connection, account, page, now, index.row_keys(page))
         with workspace.write() as connection:
             complete_refresh(connection, refresh, now, full=True)
     workspace.close()

@@ -62,6 +62,10 @@ class CombinedIndex:
     def at(self, position: int) -> Customer:
         return self._indexes[position >> SHIFT].at(position & _LOCAL)
 
+    def id_at(self, position: int) -> str:
+        """The id of the customer at a live `position` (without decoding a kept document)."""
+        return self._indexes[position >> SHIFT].id_at(position & _LOCAL)
+
     def account_at(self, position: int) -> str:
         """The id of the account the customer at `position` belongs to."""
         return self.account_ids[position >> SHIFT]

@@ -170,7 +170,7 @@ class CustomFieldService:
                           concurrency: int = READ_CONCURRENCY) -> ValuesProgress:
         """Read the values of every loaded customer, a few at a time, showing them in batches."""
         index = self.customers.index
-        ids = [index.at(pos).id for pos in index.alive()]
+        ids = [index.id_at(pos) for pos in index.alive()]
         progress = ValuesProgress(total=len(ids))
         gate = asyncio.Semaphore(concurrency)
         stored_before: dict[str, tuple[CustomFieldValue, ...] | None] = {}

@@ -1,7 +1,8 @@
 """The loaded customers of one account, searchable and sortable in memory over precomputed keys.
 
 Positions are stable: a removed customer leaves a hole (None) instead of shifting everything
-after it, so the table model can keep plain integer positions in its row lists.
+after it, so the table model can keep plain integer positions in its row lists. A customer from
+the workspace may be held as its document text, decoded when asked for (see stored_rows.py).
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
-from operator import and_, contains, eq, gt, is_not, itemgetter, le, not_, or_
-from typing import Any
+from operator import and_, attrgetter, contains, eq, gt, is_not, itemgetter, le, not_, or_
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
-from console.domain.customer import Customer, display_name_getter, field_getter
+from console.domain.customer import ADDRESS_PREFIX, Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
 from console.services.sort_order import SortKey, sort_key, sorted_by
+from console.services.stored_rows import StoredRow, encode_row, keys_tag
+
+if TYPE_CHECKING:
+    from console.domain.capabilities import Capabilities
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -40,6 +45,10 @@ _PHONE_CHARS = "0123456789 +-().,/#*"
 # picks the wanted positions from the result: keys read in a sorted order are scattered in
 # memory, and reading them in that order costs about three times as much.
 _SCAN_ALL_SHARE = 0.25
+
+# Customers decoded from their kept documents and held for the next ask (the table asks for the
+# rows it paints again and again).
+_DECODED_KEPT = 1024
 
 # Search keys are copied side by side in memory once this many new ones have come (see _pack).
 _PACK_BLOCK = 4096
@@ -70,9 +79,13 @@ def _search_terms(query: str) -> list[tuple[str, ...]]:
     return [(token,) for token in fold(rest).split()] + terms
 
 
-def _timestamp(value: datetime | None) -> float:
+def _timestamps(values: Iterable[datetime | None]) -> list[float]:
     # NaN for a missing time: every comparison with it is false, so no date range holds it.
-    return value.timestamp() if value is not None else float("nan")
+    return [_NAN if value is None else value.timestamp() for value in values]
+
+
+_NAN = float("nan")
+_CREATED, _UPDATED, _EMAIL, _PHONE = (attrgetter(name) for name in ("created_at", "updated_at", "email", "phone"))
 
 
 class CustomerIndex:
@@ -92,7 +105,11 @@ class CustomerIndex:
         self._status: list[str] = []  # "" where the customer has no status
         self._mask: list[bool] = []
         self._mask_filters: CustomerFilters | None = None
-        self._customers: list[Customer | None] = []
+        # Per position: the customer, its document text (a customer from the workspace, decoded when
+        # asked for: see stored_rows.py), or None where one was removed.
+        self._customers: list[Customer | str | None] = []
+        self._ids: list[str] = []   # per position, the customer's id ("" where removed)
+        self._decoded: dict[int, Customer] = {}   # positions held as documents, decoded lately
         self._keys: list[str] = []  # per position: its text parts, case-folded
         self._phone_keys: list[str] = []  # per position: its parts made of _PHONE_CHARS only
         # Per position, whether its text key starts with its name (folded): then that is the name's
@@ -106,8 +123,17 @@ class CustomerIndex:
         self._name = display_name_getter(self.name_fields)
         self._getters: dict[str, Getter] = {"name": self._name}
         self._search_getters = tuple(self.getter(key) for key in self.search_fields)
+        # Without the derived fields: the keys kept in the workspace (row_keys) are made of these.
+        self._base_search_getters = self._search_getters
         self._derived: tuple[str, ...] = ()   # keys of set_derived_fields
         self._status_getter = self.getter(status_field) if status_field else None
+        self.keys_tag = keys_tag(self.search_fields, self.name_fields, status_field)
+
+    @classmethod
+    def for_capabilities(cls, caps: Capabilities) -> CustomerIndex:
+        """The index of an account of a provider with these capabilities (its search, name and status fields)."""
+        return cls(search_fields=caps.search_fields, name_fields=caps.name_fields,
+                   status_field=caps.status_filter.key if caps.status_filter else None)
 
     # -- reading ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -119,13 +145,38 @@ class CustomerIndex:
         return len(self._customers)
 
     def __iter__(self) -> Iterator[Customer]:
-        return (c for c in self._customers if c is not None)
+        """Every live customer in load order; kept documents decoded one by one and not held (so the
+        walk touches nothing shared and may run on another thread, as a duplicate scan's does)."""
+        from console.store.documents import decode
+
+        return (decode(c) if type(c) is str else c for c in self._customers if c is not None)  # type: ignore[misc]
 
     def at(self, position: int) -> Customer:
         customer = self._customers[position]
         if customer is None:
             raise IndexError(f"position {position} holds a removed customer")
-        return customer
+        if type(customer) is str:
+            return self._decode(position, customer)
+        return customer  # type: ignore[return-value]  # not None, not a document
+
+    def _decode(self, position: int, document: str) -> Customer:
+        decoded = self._decoded.get(position)
+        if decoded is None:
+            # Imported here: the store's pydantic adapter is built only when a kept customer is read.
+            from console.store.documents import decode
+
+            if len(self._decoded) >= _DECODED_KEPT:
+                self._decoded.clear()
+            decoded = self._decoded[position] = decode(document)
+        return decoded
+
+    def id_at(self, position: int) -> str:
+        """The id of the customer at a live `position` (without decoding a kept document)."""
+        return self._ids[position]
+
+    def ids(self) -> list[str]:
+        """The ids of every live customer, in load order."""
+        return list(self._positions)
 
     def position(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The customer's position (`account_id` is for the All accounts view's like-named method: one
@@ -134,7 +185,7 @@ class CustomerIndex:
 
     def get(self, customer_id: str) -> Customer | None:
         pos = self._positions.get(customer_id)
-        return None if pos is None else self._customers[pos]
+        return None if pos is None else self.at(pos)
 
     def alive(self) -> list[int]:
         """Every live position, in load order."""
@@ -168,12 +219,12 @@ class CustomerIndex:
         """Make the search and sort keys of these positions again (something they are computed from
         changed outside their customers) and report them changed."""
         sort_keys = [(self.getter(column), keys) for column, keys in self._sort_keys.items()]
-        for pos in positions:
-            customer = self._customers[pos]
-            if customer is None:
-                continue
-            self._keys[pos], self._phone_keys[pos], self._name_leads[pos] = self._search_keys(customer)
-            for get, keys in sort_keys:
+        live = [pos for pos in positions if self._customers[pos] is not None]
+        customers = [self.at(pos) for pos in live]
+        for pos, text, phone, leads in zip(live, *self._search_keys(customers), strict=True):
+            self._keys[pos], self._phone_keys[pos], self._name_leads[pos] = text, phone, leads
+        for get, keys in sort_keys:
+            for pos, customer in zip(live, customers, strict=True):
                 keys[pos] = sort_key(get(customer))
         if positions:
             self._notify([], positions, [])
@@ -195,61 +246,76 @@ class CustomerIndex:
     def unsubscribe(self, listener: Listener) -> None:
         self._listeners.remove(listener)
 
-    def _search_keys(self, customer: Customer) -> tuple[str, str, bool]:
-        """(text key, phone key, whether the text key starts with the name): the searchable parts;
-        the phone key holds the fields made of _PHONE_CHARS only, the text key everything else
-        (and the phone's bare digits).
+    def _search_keys(self, customers: list[Customer],
+                     getters: tuple[Getter, ...] | None = None) -> tuple[list[str], list[str], list[bool]]:
+        """Per customer: its text key, its phone key, and whether the text key starts with its name.
 
-        Empty and repeated parts are left out (the name is often the email or the company): a
-        token never spans two parts, so they could not change a result, only cost scan time.
+        The phone key holds the fields made of _PHONE_CHARS only, the text key everything else (and
+        the phone's bare digits). Empty and repeated parts are left out (the name is often the email
+        or the company): a token never spans two parts, so they could not change a result, only cost
+        scan time. A whole batch's values are read a column at a time and its text keys folded in one
+        call, which halves the cost of a warm start's index (P8, P9 in benchmarks/run.py).
         """
-        texts: list[str] = []
-        phones: list[str] = []
-        first_in: list[str] | None = None   # where the first value went: the name's, never empty
-        for get in self._search_getters:
-            value = get(customer)
-            if value:
-                part = value if type(value) is str else str(value)
-                parts = phones if not part.strip(_PHONE_CHARS) else texts
-                if part not in parts:
-                    parts.append(part)
-                if first_in is None:
-                    first_in = parts
-        if customer.phone:
-            number = digits(customer.phone)  # so "2065550142" finds "(206) 555-0142"
-            if number and not any(number in part for part in (*phones, *texts)):
-                # With the text parts, not the phone: then the phone key is most often the
-                # customer's own phone string (one part is joined into itself), which costs
-                # no memory, while a joined copy would cost about 40 bytes a customer.
-                texts.append(number)
-        # Phone parts are the same folded. Text is folded as the query is: "elodie" finds Élodie.
-        leads = self._name_searched_first and first_in is texts and _SEP not in texts[0]
-        return fold(_SEP.join(texts)), _SEP.join(phones), leads
+        columns = [list(map(get, customers)) for get in getters or self._search_getters]
+        own_phones = list(map(_PHONE, customers))
+        texts_of: list[str] = []
+        phone_keys: list[str] = []
+        leads: list[bool] = []
+        name_first = self._name_searched_first
+        for values in zip(*columns, own_phones, strict=True):
+            texts: list[str] = []
+            phones: list[str] = []
+            first_in: list[str] | None = None   # where the first value went: the name's, never empty
+            for value in values[:-1]:
+                if value:
+                    part = value if type(value) is str else str(value)
+                    parts = phones if not part.strip(_PHONE_CHARS) else texts
+                    if part not in parts:
+                        parts.append(part)
+                    if first_in is None:
+                        first_in = parts
+            if own_phone := values[-1]:
+                number = digits(own_phone)  # so "2065550142" finds "(206) 555-0142"
+                if number and not any(number in part for part in (*phones, *texts)):
+                    # With the text parts, not the phone: then the phone key is most often the
+                    # customer's own phone string (one part is joined into itself), which costs
+                    # no memory, while a joined copy would cost about 40 bytes a customer.
+                    texts.append(number)
+            leads.append(name_first and first_in is texts and _SEP not in texts[0])
+            texts_of.append(_SEP.join(texts))
+            phone_keys.append(_SEP.join(phones))   # phone parts are the same folded
+        # Text is folded as the query is: "elodie" finds Élodie.
+        return list(map(fold, texts_of)), phone_keys, leads
 
     def upsert(self, customers: Iterable[Customer]) -> tuple[list[int], list[int]]:
         """Add new customers and replace known ones (by id); returns (added, changed) positions."""
         added: list[int] = []
         changed: list[int] = []
+        batch = customers if isinstance(customers, list) else list(customers)
+        if not batch:
+            return added, changed
         sort_keys = [(self.getter(column), keys) for column, keys in self._sort_keys.items()]
-        for customer in customers:
+        texts, phones, leads = self._search_keys(batch)
+        facts = self._filter_facts(batch)
+        for customer, text, phone, name_leads, fact in zip(batch, texts, phones, leads, facts, strict=True):
             pos = self._positions.get(customer.id)
-            text, phone, name_leads = self._search_keys(customer)
-            facts = self._filter_facts(customer)
             if pos is None:
                 pos = len(self._customers)
                 self._positions[customer.id] = pos
                 self._customers.append(customer)
+                self._ids.append(customer.id)
                 self._keys.append(text)
                 self._phone_keys.append(phone)
                 self._name_leads.append(name_leads)
-                self._append_facts(facts)
+                self._append_facts(fact)
                 added.append(pos)
             else:
                 self._customers[pos] = customer
+                self._decoded.pop(pos, None)
                 self._keys[pos] = text
                 self._phone_keys[pos] = phone
                 self._name_leads[pos] = name_leads
-                self._set_facts(pos, facts)
+                self._set_facts(pos, fact)
                 changed.append(pos)
             for get, keys in sort_keys:
                 key = sort_key(get(customer))
@@ -263,10 +329,66 @@ class CustomerIndex:
             self._notify(added, changed, [])
         return added, changed
 
-    def _filter_facts(self, customer: Customer) -> tuple[float, float, bool, bool, str]:
-        status = self._status_getter(customer) if self._status_getter else None
-        return (_timestamp(customer.created_at), _timestamp(customer.updated_at), bool(customer.email),
-                bool(customer.phone), "" if status is None else str(status))
+    def row_keys(self, customers: list[Customer]) -> list[str]:
+        """What the workspace keeps beside each customer's document so a warm start need not decode it
+        (see stored_rows.py). Made of the fields alone, never the derived ones; safe on another thread."""
+        texts, phones, leads = self._search_keys(customers, self._base_search_getters)
+        tag = self.keys_tag
+        return [encode_row(tag, c.id, text, phone, lead, facts) for c, text, phone, lead, facts
+                in zip(customers, texts, phones, leads, self._filter_facts(customers), strict=True)]
+
+    def add_local(self, items: Sequence[Customer | StoredRow]) -> None:
+        """Customers from the workspace, in their order: decoded ones, and kept documents with their keys.
+
+        A kept document is held undecoded with the keys kept beside it, unless derived fields are set
+        (their texts are part of every key) or the customer is held already: then it is decoded.
+        """
+        from console.store.documents import decode
+
+        run: list[Customer | StoredRow] = []   # of one kind, added together
+        for item in items:
+            if type(item) is StoredRow and (self._derived or item.customer_id in self._positions):
+                item = decode(item.document)
+            if run and type(run[-1]) is not type(item):
+                self._add_run(run)
+                run = []
+            run.append(item)
+        if run:
+            self._add_run(run)
+
+    def _add_run(self, run: list[Any]) -> None:
+        if type(run[0]) is not StoredRow:
+            self.upsert(run)
+            return
+        first = len(self._customers)
+        for row in run:
+            self._positions[row.customer_id] = len(self._customers)
+            self._customers.append(row.document)
+            self._ids.append(row.customer_id)
+            self._keys.append(row.text)
+            self._phone_keys.append(row.phone_key)
+            self._name_leads.append(row.name_leads)
+            self._append_facts(row.facts)
+        added = list(range(first, len(self._customers)))
+        for column, keys in self._sort_keys.items():   # a column sorted while the rows come in
+            if column == "name":
+                keys += [row.text.partition(_SEP)[0] if row.name_leads else sort_key(self._name(self.at(pos)))
+                         for pos, row in zip(added, run, strict=True)]
+            else:
+                get = self.getter(column)
+                keys += [sort_key(get(self.at(pos))) for pos in added]
+        if len(self._keys) - self._packed >= _PACK_BLOCK:
+            self._pack()
+        self._notify(added, [], [])
+
+    def _filter_facts(self, customers: list[Customer]) -> Iterable[tuple[float, float, bool, bool, str]]:
+        """Per customer: created and updated time (seconds), has an email, has a phone, its status."""
+        get_status = self._status_getter
+        statuses = ([] if get_status is None else
+                    ["" if status is None else str(status) for status in map(get_status, customers)])
+        return zip(_timestamps(map(_CREATED, customers)), _timestamps(map(_UPDATED, customers)),
+                   map(bool, map(_EMAIL, customers)), map(bool, map(_PHONE, customers)),
+                   statuses or repeat("", len(customers)), strict=True)
 
     def _append_facts(self, facts: tuple[float, float, bool, bool, str]) -> None:
         created, updated, email, phone, status = facts
@@ -301,6 +423,8 @@ class CustomerIndex:
             pos = self._positions.pop(customer_id, None)
             if pos is not None:
                 self._customers[pos] = None
+                self._ids[pos] = ""
+                self._decoded.pop(pos, None)
                 self._keys[pos] = self._phone_keys[pos] = ""
                 self._name_leads[pos] = False
                 self._set_facts(pos, (float("nan"), float("nan"), False, False, ""))
@@ -316,6 +440,8 @@ class CustomerIndex:
     def clear(self) -> None:
         removed = list(self._positions.values())
         self._customers.clear()
+        self._ids.clear()
+        self._decoded.clear()
         self._keys.clear()
         self._phone_keys.clear()
         del self._name_leads[:]
@@ -443,18 +569,32 @@ class CustomerIndex:
             if column == "name":
                 keys = self._name_sort_keys()
             else:
-                get = self.getter(column)
-                keys = [None if c is None else sort_key(get(c)) for c in self._customers]
+                get, light = self.getter(column), self._document_getter(column)
+                keys = [None if c is None else sort_key(get(c) if type(c) is not str  # type: ignore[arg-type]
+                                                         else light(c) if light is not None else get(self.at(p)))
+                        for p, c in enumerate(self._customers)]
             self._sort_keys[column] = keys
         return keys
+
+    def _document_getter(self, column: str) -> Callable[[str], Any] | None:
+        """The column's value read straight from a kept document, where that is cheaper than decoding
+        the customer (a plain field, an address part); None: decode it."""
+        if column in self._derived:
+            return None
+        from console.store.documents import field_reader
+
+        if column.startswith(ADDRESS_PREFIX):
+            read_address = field_reader("address")
+            part = column[len(ADDRESS_PREFIX):]
+            return None if read_address is None else lambda document: getattr(read_address(document), part, None)
+        return field_reader(column)
 
     def _name_sort_keys(self) -> list[SortKey]:
         # Most names lead their text keys, folded already: cut there, in C, rather than make each
         # name and fold it again (three quarters of a first sort by name at 100,000 customers).
         keys: list[SortKey] = list(map(itemgetter(0), map(str.partition, self._keys, repeat(_SEP))))
         for pos in compress(range(len(keys)), map(not_, self._name_leads)):
-            customer = self._customers[pos]
-            keys[pos] = None if customer is None else sort_key(self._name(customer))
+            keys[pos] = None if self._customers[pos] is None else sort_key(self._name(self.at(pos)))
         return keys
 
     def sorted_positions(self, positions: list[int], column: str, descending: bool) -> list[int]:

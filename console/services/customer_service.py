@@ -61,9 +61,7 @@ class CustomerService:
         self.provider = provider
         self.read_only = read_only
         self.account_id = account_id
-        caps = provider.capabilities
-        self.index = CustomerIndex(search_fields=caps.search_fields, name_fields=caps.name_fields,
-                                   status_field=caps.status_filter.key if caps.status_filter else None)
+        self.index = CustomerIndex.for_capabilities(provider.capabilities)
         self._groups: list[Group] | None = None
         # Asked before the first write to this account in this app session (production accounts);
         # answers True to go ahead. Who has agreed is kept app-wide in `confirmations`.
@@ -115,6 +113,8 @@ class CustomerService:
     def keep_locally(self, local: AccountCopy | None) -> None:
         """Keep this account's customers in `local` from now on (None: keep no local copy)."""
         self.local = local
+        if local is not None:
+            local.row_keys = self.index.row_keys   # so a warm start need not decode them (stored_rows.py)
         if local is not None and self._keep_locally not in self.after_write:
             self.after_write.append(self._keep_locally)
         elif local is None and self._keep_locally in self.after_write:
@@ -283,7 +283,7 @@ class CustomerService:
                 del self._unconfirmed_creates[idempotency_key]
                 self.index.upsert([found])
                 return found
-        attempt = unconfirmed or CreateAttempt(before=frozenset(c.id for c in self.index),
+        attempt = unconfirmed or CreateAttempt(before=frozenset(self.index.ids()),
                                                started=datetime.now(UTC))
         try:
             customer = await self.provider.create(changes, idempotency_key=idempotency_key)

@@ -35,6 +35,7 @@ from console.services.intent_log import PATTERN as INTENT_FILES
 from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
+from console.services.stored_rows import KeptCustomers, StoredRow, stored_row
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.services.team_updates import ChangeFeed
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
@@ -65,7 +66,7 @@ class WorkspaceClosedError(RuntimeError):
 class LocalCopy:
     """What the workspace holds of one account: its customers and the end of its last complete refresh."""
 
-    customers: list[Customer]
+    customers: KeptCustomers   # kept rows among them are decoded when looked at
     data_as_of: datetime | None
 
 
@@ -376,13 +377,18 @@ class AccountCopy:
         self.workspace = workspace
         self.account_id = account_id
         self.provider = provider
+        # Makes what is kept beside each saved customer for the index (CustomerIndex.row_keys), called
+        # on the worker; None: nothing is kept (see stored_rows.py).
+        self.row_keys: Callable[[list[Customer]], list[str]] | None = None
 
-    async def read(self, on_batch: Callable[[list[Customer]], Awaitable[None]] | None = None) -> LocalCopy | None:
+    async def read(self, on_batch: Callable[[list[Customer | StoredRow]], Awaitable[None]] | None = None,
+                   keys_tag: str | None = None) -> LocalCopy | None:
         """The account's customers as last kept, or None when the workspace has nothing of it.
 
-        They are read and decoded on the worker a batch at a time, in the order the provider listed
-        them; each batch is handed to `on_batch` on the event loop as soon as it is ready, while the
-        worker decodes the next, so a caller can show the first rows long before the last are read.
+        They are read on the worker a batch at a time, in the order the provider listed them; each
+        batch is handed to `on_batch` on the event loop as soon as it is ready, while the worker reads
+        the next, so a caller can show the first rows long before the last are read. A customer whose
+        kept keys carry `keys_tag` comes as a `StoredRow`, undecoded; the others are decoded there.
         """
         loop = asyncio.get_running_loop()
         arrived: asyncio.Queue[Any] = asyncio.Queue()
@@ -393,7 +399,7 @@ class AccountCopy:
             with contextlib.suppress(RuntimeError):   # the loop closed meanwhile (shut-down)
                 loop.call_soon_threadsafe(arrived.put_nowait, item)
 
-        future = self.workspace._submit(self._read_batches, put, stop, taken, loop.is_closed)
+        future = self.workspace._submit(self._read_batches, put, stop, taken, loop.is_closed, keys_tag)
         future.add_done_callback(lambda _: put(_DONE))
         kept: LocalCopy | None = None
         try:
@@ -409,22 +415,29 @@ class AccountCopy:
             stop.set()   # the caller stopped waiting (cancelled): the worker reads no further
             taken.release()
         future.result()  # the worker's error, if it had one
+        if kept is not None:
+            # After the read rather than batch by batch: freeing each batch's rows as it was added
+            # made the read about a sixth slower (P8 in benchmarks/run.py, measured).
+            kept.customers.compact()
         return kept
 
     def _read_batches(self, put: Callable[[Any], None], stop: threading.Event, taken: threading.Semaphore,
-                      loop_closed: Callable[[], bool]) -> None:
+                      loop_closed: Callable[[], bool], keys_tag: str | None) -> None:
         from console.store.accounts import refresh_state
-        from console.store.customers import read_batches
+        from console.store.customers import read_stored_batches
+        from console.store.documents import decode
 
         def read(connection: Any) -> None:
             state = refresh_state(connection, self.account_id)
             if state is None or state.provider != self.provider:
                 return   # nothing kept, or kept for the provider the account had before
-            put(LocalCopy([], state.data_as_of))
+            put(LocalCopy(KeptCustomers(), state.data_as_of))
             count, started = 0, time.thread_time()   # CPU only: the waits below are not counted
-            for batch in read_batches(connection, self.account_id):
+            for rows in read_stored_batches(connection, self.account_id):
                 if stop.is_set():
                     return
+                batch = [(keys_tag and stored_row(keys_tag, document, kept)) or decode(document)
+                         for document, kept in rows]
                 put(batch)
                 count += len(batch)
                 while not taken.acquire(timeout=0.1):
@@ -545,7 +558,8 @@ class AccountCopy:
 
         def save(connection: Any) -> None:
             ensure_account(connection, self.account_id, self.provider)
-            save_page(connection, self.account_id, page, _now())
+            save_page(connection, self.account_id, page, _now(), keys)
+        keys = self.row_keys(page) if self.row_keys is not None else None
         self.workspace._write(save)
 
     def remove(self, customer_ids: Iterable[str]) -> Future[int]:

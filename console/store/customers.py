@@ -28,6 +28,9 @@ from console.store.tables import accounts, customer_documents, customers
 # Customers a batch of `read_batches` holds: small enough that handing one over keeps the window
 # answering, large enough that the batches' own cost stays small.
 READ_BATCH = 2000
+# Rows a batch of `read_stored_batches` holds: most are added to the window's index undecoded, a
+# few microseconds each, and the window repaints once a batch (P8 in benchmarks/run.py).
+STORED_BATCH = 10_000
 # Columns a save overwrites in an existing row (all but the key).
 _SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "reference_id", "created_at",
                     "updated_at", "last_seen", "seen_generation")
@@ -35,12 +38,14 @@ _SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "r
 _IDS_PER_STATEMENT = 500
 
 
-def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime) -> None:
+def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime,
+              row_keys: Sequence[str | None] | None = None) -> None:
     """Insert or update `page` (one provider page) for the account, marked as seen at `seen_at`.
 
     Rows are marked with the account's current refresh generation (see `accounts`), so a customer
     saved by an edit during a full refresh is not removed when that refresh completes. The account
-    must exist (`accounts.begin_refresh` or `ensure_account`).
+    must exist (`accounts.begin_refresh` or `ensure_account`). `row_keys`, one per customer, is
+    kept beside each document (see `read_stored_batches`); a save without it clears what was kept.
     """
     if not page:
         return
@@ -52,9 +57,11 @@ def save_page(connection: Connection, account_id: str, page: Sequence[Customer],
     first = last - len(page) + 1
     rows = [_row(account_id, customer, seen_at, generation) for customer in page]
     connection.execute(_upsert(connection, customers, _SUMMARY_COLUMNS), rows)
-    connection.execute(_upsert(connection, customer_documents, ("document",)),
+    keys = row_keys if row_keys is not None else [None] * len(page)
+    connection.execute(_upsert(connection, customer_documents, ("document", "row_keys")),
                        [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer),
-                         "load_order": first + n} for n, customer in enumerate(page)])
+                         "load_order": first + n, "row_keys": kept}
+                        for n, (customer, kept) in enumerate(zip(page, keys, strict=True))])
 
 
 def customers_of(connection: Connection, account_id: str) -> list[Customer]:
@@ -73,6 +80,22 @@ def read_batches(connection: Connection, account_id: str, size: int | None = Non
         # Collections walking a big heap while many customers are made would cost more than making them.
         with gc_paused():
             yield [decode(document) for document in rows]
+
+
+def read_stored_batches(connection: Connection, account_id: str,
+                        size: int | None = None) -> Iterator[list[tuple[str, str | None]]]:
+    """The account's (document, row keys) in load order, `size` (STORED_BATCH) at a time, undecoded:
+    the caller decodes a document only where the keys kept beside it do not serve. The first batch
+    holds READ_BATCH at most, so the window paints its first rows as soon as with `read_batches`."""
+    documents = customer_documents.c
+    result = connection.execute(
+        sa.select(documents.document, documents.row_keys).where(documents.account_id == account_id)
+        .order_by(sa.nulls_first(documents.load_order.asc()), documents.customer_id))
+    size = size or STORED_BATCH
+    if first := result.fetchmany(min(size, READ_BATCH)):
+        yield [tuple(row) for row in first]
+    for rows in result.partitions(size):
+        yield [tuple(row) for row in rows]
 
 
 def customer(connection: Connection, account_id: str, customer_id: str) -> Customer | None:

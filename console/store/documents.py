@@ -9,9 +9,14 @@ with pydantic-core, which builds these objects faster than any Python-level cons
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from console.domain.customer import Customer
 
@@ -26,6 +31,31 @@ def encode(customer: Customer) -> str:
 def decode(document: str) -> Customer:
     """A customer back from its `document`, validated."""
     return restore_tuples(_CUSTOMER.validate_json(document))
+
+
+# Fields whose JSON comes back as the domain wants it: not the provider extras and custom fields,
+# whose sequences `restore_tuples` turns back into tuples.
+_PLAIN = frozenset(f.name for f in dataclasses.fields(Customer)) - {"extra", "custom_fields"}
+
+
+@functools.cache
+def field_reader(name: str) -> Callable[[str], Any] | None:
+    """A function giving one field of a customer from its `document` without building the rest
+    (about a sixth of `decode`'s cost), or None for a field it cannot read alone."""
+    if name not in _PLAIN:
+        return None
+    field = next(f for f in dataclasses.fields(Customer) if f.name == name)
+    # A field at its default is left out of the document (see `encode`); a required one never is.
+    missing = None if field.default is dataclasses.MISSING else field.default
+    make_missing = field.default_factory if field.default_factory is not dataclasses.MISSING else None
+    one = TypeAdapter(TypedDict("_One", {name: typing.get_type_hints(Customer)[name]}, total=False))  # type: ignore[operator]
+
+    def read(document: str) -> Any:
+        found = one.validate_json(document)
+        if name in found:
+            return found[name]
+        return make_missing() if make_missing is not None else missing
+    return read
 
 
 def restore_tuples(customer: Customer) -> Customer:

@@ -108,6 +108,10 @@ customer_documents = sa.Table(
     # it walk them nearly in file order (through `customers` each document is a lookup, 3x slower).
     # NULL: saved before revision 0002.
     sa.Column("load_order", sa.BigInteger),
+    # What the window's index makes of the customer (its search keys and filter facts), written with
+    # the document by whoever can make them, so a warm start need not decode the document; NULL when
+    # the save did not say (see console/services/stored_rows.py). Revision 0009.
+    sa.Column("row_keys", sa.Text),
     sa.PrimaryKeyConstraint("account_id", "customer_id"),
     sa.ForeignKeyConstraint(["account_id", "customer_id"], ["customers.account_id", "customers.customer_id"],
                             ondelete="CASCADE"),

@@ -146,7 +146,7 @@ class CustomerTableModel(QAbstractTableModel):
                 return None
             return self.row_icon(cast(CombinedIndex, self._index).account_at(self._rows[row]))
         if role == _CUSTOMER_ID:
-            return self._index.at(self._rows[row]).id
+            return self._index.id_at(self._rows[row])
         if role != _DISPLAY and index.column() in self._marks:
             mark, get = self._marks[index.column()]
             value = get(self._index.at(self._rows[row]))

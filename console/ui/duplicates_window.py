@@ -137,7 +137,9 @@ class DuplicatesWindow(QDialog):
 
     async def _scan(self) -> None:
         tr = self.tr
-        records = [(account_id, c) for account_id, s in self.sessions.items() for c in s.service.index]
+        # Off the event loop: customers kept undecoded (a warm start's) are decoded as they are walked.
+        records = await asyncio.to_thread(
+            lambda: [(account_id, c) for account_id, s in self.sessions.items() for c in s.service.index])
         self.customers = {(a, c.id): c for a, c in records}
         names = ", ".join(s.account.name for s in self.sessions.values())
         self.scope.setText(tr("{0:n} customers of {1}").format(len(records), names))

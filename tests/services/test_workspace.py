@@ -15,6 +15,8 @@ import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
+from console.services import customer_loading
+from console.services import workspace as workspace_module
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
@@ -23,6 +25,7 @@ from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
+from console.services.stored_rows import StoredRow, stored_row
 from console.services.workspace import LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
 from console.store import documents
@@ -236,23 +239,62 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
     await first.service.load()
     listed = [c.id for c in first.service.index]
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 5)
+    monkeypatch.setattr(customers, "STORED_BATCH", 5)
     decoded_on: set[str] = set()
+    real_decode = documents.decode
 
     def decode(document: str) -> Customer:
         decoded_on.add(threading.current_thread().name)
-        return documents.decode(document)
+        return real_decode(document)
 
-    monkeypatch.setattr(customers, "decode", decode)
+    monkeypatch.setattr(documents, "decode", decode)
 
     second = await _open(demo, workspace)
     seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
     kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
+    # The index was made from the keys kept beside the documents: no customer was decoded, and the
+    # copy holds the documents alone once read (the keys are the index's).
+    assert decoded_on == set()
+    assert kept is not None and all(type(item) is str for item in kept.customers._items)
+    assert seen == [(5, 5), (5, 10), (2, 12)]   # each batch in the index as it was told
     assert kept is not None and [c.id for c in kept.customers] == listed
     assert [c.id for c in second.service.index] == listed
-    assert seen == [(5, 5), (5, 10), (2, 12)]   # each batch in the index as it was told
-    # Decoded on the workspace's thread, never on the event loop's.
-    assert len(decoded_on) == 1 and decoded_on.pop().startswith("console-workspace")
+    await second.aclose()
+
+
+async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread(
+        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store.tables import customer_documents
+
+    first = await _open(demo, workspace)
+    await first.service.load()
+    loaded = list(first.service.index)
+    await first.aclose()
+    # Half saved before revision 0009 (no keys), half with keys another setup of the index made.
+    ids = sorted(c.id for c in loaded)
+    documents_c = customer_documents.c
+
+    def forget_keys(connection: sa.Connection) -> None:
+        connection.execute(sa.update(customer_documents).where(documents_c.customer_id.in_(ids[::2]))
+                           .values(row_keys=None))
+        connection.execute(sa.update(customer_documents).where(documents_c.customer_id.in_(ids[1::2]))
+                           .values(row_keys=sa.func.replace(documents_c.row_keys, "k", "x")))
+    await workspace._run(workspace._write, forget_keys)
+    decoded_on: list[str] = []
+    real_decode = documents.decode
+
+    def decode(document: str) -> Customer:
+        decoded_on.append(threading.current_thread().name)
+        return real_decode(document)
+
+    monkeypatch.setattr(documents, "decode", decode)
+    monkeypatch.setattr(customer_loading, "DECODED_PER_TURN", 5)
+    second = await _open(demo, workspace)
+    told: list[int] = []
+    assert await second.service.load_local(told.append) is not None
+    assert len(decoded_on) == SEEDED and all(name.startswith("console-workspace") for name in decoded_on)
+    assert told == [5, 5, 2]   # decoded customers reach the index a few at a time, the loop running between
+    assert list(second.service.index) == loaded
     await second.aclose()
 
 
@@ -263,7 +305,7 @@ async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
     first = await _open(demo, workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 1)
+    monkeypatch.setattr(customers, "STORED_BATCH", 1)
     second = await _open(demo, workspace)
     local = second.service.local
     assert local is not None
@@ -289,16 +331,16 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
     first = await _open(demo, workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "READ_BATCH", 5)
-    decoded = [0]
+    monkeypatch.setattr(customers, "STORED_BATCH", 5)
+    read = [0]
 
-    def damaged_eighth(document: str) -> Customer:
-        decoded[0] += 1
-        if decoded[0] == 8:
-            raise ValueError("a damaged document")
-        return documents.decode(document)
+    def damaged_eighth(tag: str, document: str, kept: str | None) -> StoredRow | None:
+        read[0] += 1
+        if read[0] == 8:
+            raise ValueError("a damaged row")
+        return stored_row(tag, document, kept)
 
-    monkeypatch.setattr(customers, "decode", damaged_eighth)
+    monkeypatch.setattr(workspace_module, "stored_row", damaged_eighth)
     second = await _open(demo, workspace)
     told: list[int] = []
     assert await second.service.load_local(told.append) is None

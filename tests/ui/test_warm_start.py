@@ -66,7 +66,7 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
     root = tmp_path / "app"
     listed = await _first_start(qtbot, root)
     assert sorted(listed) != listed   # the provider's order is not the ids' order, so keeping it means something
-    monkeypatch.setattr(customers, "READ_BATCH", 50)   # the copy comes in three batches
+    monkeypatch.setattr(customers, "STORED_BATCH", 50)   # the copy comes in three batches
 
     context = _context(root)
     held: dict[str, HeldTransport] = {}
