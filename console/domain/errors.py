@@ -144,3 +144,10 @@ class ReadOnlyAccountError(ConsoleError):
     """The account is switched to read-only, so writes are refused before anything is sent."""
 
     title = "Read-only account"
+
+
+class TeamWorkspaceAwayError(ConsoleError):
+    """The team workspace's server cannot be reached: its accounts are read-only until it is back."""
+
+    retryable = True
+    title = "Team workspace unreachable"

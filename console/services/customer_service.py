@@ -97,10 +97,16 @@ class CustomerService:
 
     # -- the write path -----------------------------------------------------------------------
     async def _before_write(self) -> None:
-        """Refuse writes to read-only accounts; ask before the first write to the account where asked to."""
+        """Refuse writes to read-only accounts, and to a team workspace's accounts while its server is away;
+        ask before the first write to the account where asked to."""
         if self.read_only:
             raise e.ReadOnlyAccountError("This account is set to read-only. Switch that off in the "
                                          "account settings to make changes.", provider=self.provider.name)
+        if self.local is not None and self.local.shared and not self.local.workspace.team_connected:
+            # Its shared copy, journal and other consoles could not follow: the save would be undone on return.
+            raise e.TeamWorkspaceAwayError("The team workspace cannot be reached, so its accounts are read-only "
+                                           "until it is back. Your edits are kept; save again then.",
+                                           provider=self.provider.name)
         if self.confirm_first_write is None or self.confirmations.is_confirmed(self.account_id):
             return
         async with self._confirming:  # two writes at once must not ask twice

@@ -39,8 +39,8 @@ class TeamUpdates:
         self._history_soon.setInterval(HISTORY_AFTER_MS)
         self._history_soon.timeout.connect(self._reread_history)
         self.away = QLabel(window.tr(
-            "Team workspace unreachable: others' changes are not arriving, and the journal keeps this computer's "
-            "saves until it is back. Retrying…"), window)
+            "Team workspace unreachable: its accounts are read-only and show what was last read; others' changes "
+            "are not arriving. Retrying…"), window)
         self.away.setObjectName("teamAway")
         self.away.setVisible(False)
         window.statusBar().addPermanentWidget(self.away)

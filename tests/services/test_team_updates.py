@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from psycopg import sql
 
+from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.jobs import Job, JobState, OpKind, PlannedOp
 from console.domain.journal import JournalQuery
@@ -242,29 +243,35 @@ async def test_a_job_cancelled_while_it_waits_sends_nothing(
     await other.aclose()
 
 
-async def test_a_save_made_while_the_team_server_is_away_reaches_the_journal_when_it_is_back(
+async def test_a_save_under_way_when_the_team_server_goes_reaches_the_journal_when_it_is_back(
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], team_database: TeamServer,
         pg_server: PgServer, tmp_path: Path) -> None:
     workspace = consoles[0]
+    counted = Counted(emulator.transport())
     session = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                 transport=emulator.transport(), credentials={"token": TOKEN}, workspace=workspace)
+                                 transport=counted, credentials={"token": TOKEN}, workspace=workspace)
     journal = Journal(workspace, Author.here("Jane"))
     session.service.journal = journal.for_account(account.id, account.name, "square")
     await session.service.load()
-    first, second = sorted(session.service.index, key=lambda c: c.id)[:2]
+    first, second, third = sorted(session.service.index, key=lambda c: c.id)[:3]
     await session.service.update(first, CustomerChanges(values={"company": "Before"}))
     await until(lambda: workspace._feed is not None and workspace._feed.listening.is_set(), what="listening")
     told: list[bool] = []
     workspace.team_connection.append(told.append)
 
     database = sql.Identifier(team_database.database)
-    with pg_server.admin() as admin:   # the server goes away for this database
+    with pg_server.admin() as admin:   # the server goes away for this database...
         admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
                       (team_database.database,))
+    # ...as a save begins, before the console has heard: the provider takes it, the journal cannot yet.
+    saved = await session.service.update(second, CustomerChanges(values={"company": "As it went"}))
+    assert saved.company == "As it went"
     await until(lambda: told == [False], timeout=30, what="the console to notice")
-    saved = await session.service.update(second, CustomerChanges(values={"company": "While away"}))
-    assert saved.company == "While away"   # the provider has it; the journal could not take it yet
+    before = counted.requests
+    with pytest.raises(e.TeamWorkspaceAwayError):   # now the account is read-only until the server is back
+        await session.service.update(third, CustomerChanges(values={"company": "While away"}))
+    assert counted.requests == before   # nothing sent
 
     with pg_server.admin() as admin:
         admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
@@ -277,4 +284,6 @@ async def test_a_save_made_while_the_team_server_is_away_reaches_the_journal_whe
             break
     assert await journaled() == [first.id, second.id]   # complete, and in the order the saves were made
     assert (await journal.verify()).first_bad is None
+    again = await session.service.update(third, CustomerChanges(values={"company": "Once back"}))
+    assert again.company == "Once back"
     await session.aclose()
