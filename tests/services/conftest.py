@@ -17,6 +17,7 @@ from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
 from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets
+from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
 
@@ -74,10 +75,16 @@ async def open_demo(tmp_path: Path) -> AsyncIterator[OpenDemo]:
         await session.aclose()
 
 
-@pytest.fixture
-async def journal(tmp_path: Path) -> AsyncIterator[Journal]:
-    """The app's journal in a workspace database of its own (opened, then closed after the test)."""
-    workspace = LocalWorkspace(tmp_path / "journal" / "workspace.db", MemorySecrets())
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def journal(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Journal]:
+    """The app's journal in a workspace database of its own (opened, then closed after the test): this
+    computer's encrypted file, or a team database on the suite's PostgreSQL server (issue 22)."""
+    secrets, team = MemorySecrets(), None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("team_url")
+        secrets.set(TEAM_PASSWORD, "")
+        team = TeamServer(host=url.host, port=url.port, database=url.database, user=url.username, tls="disable")
+    workspace = LocalWorkspace(tmp_path / "journal" / "workspace.db", secrets, team)
     workspace.start()
     assert await workspace.ready()
     yield Journal(workspace, Author(os_user="ada", computer="desk-1", staff="Ada L."))

@@ -68,14 +68,18 @@ async def test_no_write_request_leaves_before_its_intent_is_on_disk(open_demo: O
     inner = wire.handle_async_request
 
     def on_disk() -> list[str]:
-        committed = open_workspace(workspace.path, workspace.key.key)   # type: ignore[union-attr]
+        # A team database is read on a pooled connection of its own (it sees only what is committed).
+        committed = workspace._db if workspace.team is not None else open_workspace(
+            workspace.path, workspace.key.key)   # type: ignore[union-attr]
+        assert committed is not None
         try:
             with committed.read() as connection:
                 table = tables.journal
                 held = {row[0]: row[1] for row in connection.execute(sa.select(table.c.record_id, table.c.operation)
                         .where(table.c.kind == "intent", table.c.account_id == account.id))}
         finally:
-            committed.close()
+            if workspace.team is None:
+                committed.close()
         # What the next start would hold: an intent committed while the file still has it counts once.
         logged = {e.entry_id: e.intent.operation for e in read_frames(intent_file, key)}
         return sorted({**held, **logged}.values())
