@@ -68,6 +68,9 @@ async def test_no_write_request_leaves_before_its_intent_is_on_disk(open_demo: O
     inner = wire.handle_async_request
 
     def on_disk() -> list[str]:
+        # The file first: it is emptied only after its intents are committed, so an intent gone from it by
+        # the time it is read is in the table read next (read the other way round, one could be in neither).
+        logged = {e.entry_id: e.intent.operation for e in read_frames(intent_file, key)}
         # A team database is read on a pooled connection of its own (it sees only what is committed).
         committed = workspace._db if workspace.team is not None else open_workspace(
             workspace.path, workspace.key.key)   # type: ignore[union-attr]
@@ -81,7 +84,6 @@ async def test_no_write_request_leaves_before_its_intent_is_on_disk(open_demo: O
             if workspace.team is None:
                 committed.close()
         # What the next start would hold: an intent committed while the file still has it counts once.
-        logged = {e.entry_id: e.intent.operation for e in read_frames(intent_file, key)}
         return sorted({**held, **logged}.values())
 
     async def checked(request: httpx.Request) -> httpx.Response:
