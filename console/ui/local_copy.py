@@ -96,6 +96,7 @@ class LocalCopySetting:
             window.loading.start()
             if server is not None:
                 window.tasks.start(offer_team_accounts(window), name="team-accounts")
+        window.team_updates.show_where()
         where = server.describe() if server is not None else tr("this computer")
         window.statusBar().showMessage(
             (tr("Working on the team workspace {0}.") if server is not None else tr("Working on {0}'s workspace."))

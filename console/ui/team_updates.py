@@ -38,15 +38,27 @@ class TeamUpdates:
         self._history_soon.setSingleShot(True)
         self._history_soon.setInterval(HISTORY_AFTER_MS)
         self._history_soon.timeout.connect(self._reread_history)
-        self.away = QLabel(window.tr(
-            "Team workspace unreachable: its accounts are read-only and show what was last read; others' changes "
-            "are not arriving. Retrying…"), window)
+        self.away = QLabel(window.tr("Team workspace unreachable: read-only, retrying…"), window)
+        self.away.setToolTip(window.tr("The team's accounts are read-only and show what was last read; others' "
+                                       "changes are not arriving. The console reconnects by itself."))
         self.away.setObjectName("teamAway")
         self.away.setVisible(False)
         window.statusBar().addPermanentWidget(self.away)
+        # Which workspace the window works on, always in sight while it is a team's.
+        self.where = QLabel(window)
+        self.where.setObjectName("teamWhere")
+        window.statusBar().addPermanentWidget(self.where)
+        self.show_where()
         workspace.team_connection.append(self.connection)
         if workspace.team is not None:   # a console started in team mode: share and learn the accounts
             window.tasks.start(offer_team_accounts(window), name="team-accounts")
+
+    def show_where(self) -> None:
+        """The team workspace's server in the status bar (nothing for this computer's own workspace)."""
+        team = self.window.context.workspace.team
+        self.where.setText(self.window.tr("Team: {0}").format(f"{team.database} on {team.host}") if team else "")
+        self.where.setToolTip(team.describe() if team else "")
+        self.where.setVisible(team is not None)
 
     def _leave(self, workspace: LocalWorkspace) -> None:
         for listeners, listener in ((workspace.shared_changes, self.changed),

@@ -136,6 +136,8 @@ async def test_the_team_workspace_dialog_tests_the_connection_then_switches_the_
     saved = context.store.path.read_text()
     assert team.database in saved and "kept-in-the-keychain" not in saved   # the password is not in settings
     assert "Team workspace" in "\n".join(workspace.describe())
+    where = window.team_updates.where
+    assert where.isVisible() and where.text() == f"Team: {team.database} on {team.host}"
     await until(lambda: not window.tasks.running("load"), timeout=30, what="the refresh into the team copy")
 
     window.team_action.trigger()
@@ -146,6 +148,7 @@ async def test_the_team_workspace_dialog_tests_the_connection_then_switches_the_
     await until(lambda: visible(TeamWorkspaceDialog) is None, timeout=30, what="back on the local workspace")
     assert workspace.team is None and workspace.is_open and context.settings.team is None
     assert context.secrets.get(TEAM_PASSWORD) is None
+    assert not window.team_updates.where.isVisible()
     await window.shutdown()
     await workspace.close()
 
