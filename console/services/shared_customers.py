@@ -43,10 +43,19 @@ async def apply_shared_change(service: CustomerService, change: SharedChange | N
 
 
 async def load_shared_copy(service: CustomerService, on_progress: ProgressCallback | None = None) -> LoadProgress:
-    """A refresh another console has just made, taken from the shared copy into the index (no provider request)."""
-    from console.services.customer_loading import LoadProgress
+    """A refresh another console has just made, taken from the shared copy into the index (no provider
+    request): read in batches as at start, the event loop running between them; then what the copy no
+    longer holds leaves the index."""
+    from console.services.customer_loading import LoadProgress, load_local
 
-    await apply_shared_change(service, None)
+    local = service.local
+    if local is not None:
+        before = set(service.index.ids())
+        if await load_local(local, service.index) is not None:
+            held = await local.customer_ids()
+            gone = [customer_id for customer_id in before if customer_id not in held]
+            if gone:
+                service.index.remove(gone)
     progress = LoadProgress(loaded=len(service.index), total=len(service.index), done=True)
     if on_progress is not None:
         on_progress(progress)

@@ -454,6 +454,12 @@ class AccountCopy:
             return work(self.workspace._db)
         return await self.workspace._run(call)
 
+    async def customer_ids(self) -> set[str]:
+        """Every customer id the workspace holds for this account."""
+        from console.store.changes import customer_ids
+
+        return await self.workspace._run(self.workspace._read, customer_ids, self.account_id)
+
     async def customers_by_id(self, ids: Iterable[str]) -> dict[str, Customer]:
         """The customers of `ids` the workspace holds for this account, by id (an id not there was removed)."""
         from console.store.team_changes import customers_by_id
