@@ -39,12 +39,6 @@ class _Counted(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-def _team(url: Any) -> Any:
-    from console.services.team_server import TeamServer
-
-    return TeamServer(host=url.host, port=url.port, database=url.database, user=url.username, tls="disable")
-
-
 def p19_shared_refresh(quick: bool, *, line: Callable[..., None], note: Callable[[str], None]) -> None:
     """Print P19: the provider requests of one refresh shared by ten consoles, beside ten refreshes."""
     from console.sandbox.square import SquareEmulator
@@ -54,7 +48,7 @@ def p19_shared_refresh(quick: bool, *, line: Callable[..., None], note: Callable
     from console.services.settings import AccountSettings, Settings
     from console.services.team_server import TEAM_PASSWORD
     from console.services.workspace import LocalWorkspace
-    from tests.postgres import running_server
+    from tests.postgres import running_server, team_settings
 
     customers = 2_000 if quick else 20_000
     emulator = SquareEmulator(seed=19, customers=customers, credentials={"token": TOKEN})
@@ -87,7 +81,7 @@ def p19_shared_refresh(quick: bool, *, line: Callable[..., None], note: Callable
         for n in range(P19_CONSOLES):
             secrets = MemorySecrets()
             secrets.set(TEAM_PASSWORD, "")
-            workspace = LocalWorkspace(folder / f"console-{n}" / "workspace.db", secrets, _team(url))
+            workspace = LocalWorkspace(folder / f"console-{n}" / "workspace.db", secrets, team_settings(url))
             workspace.start()
             workspaces.append(workspace)
         for workspace in workspaces:
@@ -292,7 +286,7 @@ def p18_live_saves(quick: bool, *, line: Callable[..., None], note: Callable[[st
     from console.services.secrets import MemorySecrets
     from console.services.team_server import TEAM_PASSWORD
     from console.services.workspace import LocalWorkspace
-    from tests.postgres import running_server
+    from tests.postgres import running_server, team_settings
 
     per_account = 2_000 if quick else 20_000
     seconds = 15 if quick else 60
@@ -307,7 +301,7 @@ def p18_live_saves(quick: bool, *, line: Callable[..., None], note: Callable[[st
 
                 secrets = MemorySecrets()
                 secrets.set(TEAM_PASSWORD, "")
-                workspace = LocalWorkspace(Path(folder) / "seed" / "workspace.db", secrets, _team(url))
+                workspace = LocalWorkspace(Path(folder) / "seed" / "workspace.db", secrets, team_settings(url))
                 workspace.start()
                 assert await workspace.ready(), workspace.notice
                 total = 0

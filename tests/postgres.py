@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -247,3 +248,11 @@ def pg_template(pg_server: PgServer) -> str:
 def team_url(pg_database: Callable[..., sa.URL], pg_template: str) -> sa.URL:
     """A fresh team database at the head of the migrations (superuser login), dropped after the test."""
     return pg_database(template=pg_template)
+
+
+def team_settings(url: sa.URL) -> Any:
+    """The Team workspace window's entry for a database of the suite's server (which has no TLS)."""
+    from console.services.team_server import TeamServer
+
+    return TeamServer(host=url.host or "", port=url.port or 5432, database=url.database or "",
+                      user=url.username or "", tls="disable")

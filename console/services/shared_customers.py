@@ -24,14 +24,7 @@ async def apply_shared_change(service: CustomerService, change: SharedChange | N
     if local is None:
         return []
     if change is None or change.ids is None:
-        copy = await local.read()
-        if copy is None:
-            return []
-        held = {customer.id for customer in copy.customers}
-        gone = [customer.id for customer in service.index if customer.id not in held]
-        service.index.upsert(copy.customers)
-        if gone:
-            service.index.remove(gone)
+        await _read_again(service)
         return []
     found = await local.customers_by_id(change.ids)
     gone = [customer_id for customer_id in change.ids if customer_id not in found]
@@ -43,20 +36,27 @@ async def apply_shared_change(service: CustomerService, change: SharedChange | N
 
 
 async def load_shared_copy(service: CustomerService, on_progress: ProgressCallback | None = None) -> LoadProgress:
-    """A refresh another console has just made, taken from the shared copy into the index (no provider
-    request): read in batches as at start, the event loop running between them; then what the copy no
-    longer holds leaves the index."""
-    from console.services.customer_loading import LoadProgress, load_local
+    """A refresh another console has just made, taken from the shared copy into the index (no provider request)."""
+    from console.services.customer_loading import LoadProgress
 
-    local = service.local
-    if local is not None:
-        before = set(service.index.ids())
-        if await load_local(local, service.index) is not None:
-            held = await local.customer_ids()
-            gone = [customer_id for customer_id in before if customer_id not in held]
-            if gone:
-                service.index.remove(gone)
+    await _read_again(service)
     progress = LoadProgress(loaded=len(service.index), total=len(service.index), done=True)
     if on_progress is not None:
         on_progress(progress)
     return progress
+
+
+async def _read_again(service: CustomerService) -> None:
+    """The account's whole shared copy into the index, in batches as at start (the event loop running
+    between them); then what the copy no longer holds leaves the index."""
+    from console.services.customer_loading import load_local
+
+    local = service.local
+    if local is None:
+        return
+    before = set(service.index.ids())
+    if await load_local(local, service.index) is not None:
+        held = await local.customer_ids()
+        gone = [customer_id for customer_id in before if customer_id not in held]
+        if gone:
+            service.index.remove(gone)

@@ -75,7 +75,7 @@ class ConnectionCheck:
 
 _SCHEMA_STATES = {
     "empty": "is empty: the first console that uses it sets it up",
-    "behind": "holds a team workspace of an older version: it is upgraded when it is used",
+    "behind": "holds a team workspace of an older version: one start with the owner's login upgrades it",
     "current": "holds a team workspace",
     "newer": "holds a team workspace of a newer version of Customer Console: update this app to use it",
 }

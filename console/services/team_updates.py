@@ -12,8 +12,12 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from console.domain.shared_changes import SharedChange
+
+if TYPE_CHECKING:
+    from console.store.team import TeamServer as StoreTeamServer
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +28,7 @@ FIRST_RETRY_S, LAST_RETRY_S = 1.0, 30.0
 class ChangeFeed:
     """Another consoles' changes to the team workspace, delivered on `loop` while started."""
 
-    def __init__(self, target: object, loop: asyncio.AbstractEventLoop, deliver: Deliver,
+    def __init__(self, target: StoreTeamServer, loop: asyncio.AbstractEventLoop, deliver: Deliver,
                  connected: Callable[[bool], None] = lambda up: None) -> None:
         self.target = target            # the store's TeamServer (password included): never logged
         self.loop = loop
@@ -69,7 +73,7 @@ class ChangeFeed:
 
         while not self._stop.is_set():
             try:
-                listen(self.target, self._stop, self._hand, listening)  # type: ignore[arg-type]
+                listen(self.target, self._stop, self._hand, listening)
             except TeamDatabaseError as exc:
                 if self._stop.is_set():
                     break   # closed while the connection went too: nothing to say

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from console.domain.shared_accounts import SharedAccount
+from console.store import dialects
 from console.store.tables import shared_accounts
 
 
@@ -26,8 +26,8 @@ def publish(connection: Connection, accounts: Sequence[SharedAccount], at: datet
     if not new:
         return 0
     # Another console may list one of them meanwhile: its entry stands.
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return connection.execute(dialect.insert(shared_accounts).on_conflict_do_nothing(), new).rowcount
+    connection.execute(dialects.insert(connection.dialect.name, shared_accounts).on_conflict_do_nothing(), new)
+    return len(new)
 
 
 def listed(connection: Connection) -> list[SharedAccount]:

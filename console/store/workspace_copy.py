@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from console.store import dialects
 from console.store import journal as journal_records
 from console.store.tables import dismissed_duplicates, job_operations, jobs, journal, privacy_requests
 
@@ -106,6 +106,5 @@ def _insert_new(connection: Connection, table: sa.Table, key: tuple[str, ...], r
         sa.tuple_(*columns).in_([tuple(row[name] for name in key) for row in rows])))}
     new = [row for row in rows if tuple(row[name] for name in key) not in held]
     if new:   # another console may add one meanwhile: its row stands
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(table).on_conflict_do_nothing(), new)
+        connection.execute(dialects.insert(connection.dialect.name, table).on_conflict_do_nothing(), new)
     return len(new)

@@ -161,7 +161,6 @@ class TeamWorkspaceDialog(QDialog):
 
     def _show(self, check: ConnectionCheck) -> None:
         self.outcome.setText(check.message)
-        self.outcome.setProperty("ok", check.ok)
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for button in (self.test_button, self.use_button, self.move_button, self.local_button):
@@ -190,8 +189,10 @@ class TeamWorkspaceDialog(QDialog):
         server = self.server()
         assert server is not None
         password = self.password.text()
-        await run_blocking(self.secrets.set if password else self.secrets.delete, TEAM_PASSWORD,
-                           *((password,) if password else ()))
+        if password:
+            await run_blocking(self.secrets.set, TEAM_PASSWORD, password)
+        else:
+            await run_blocking(self.secrets.delete, TEAM_PASSWORD)
         self._busy(True, self.tr("Opening the team workspace…"))
         try:
             await self.switch(server)

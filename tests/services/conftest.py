@@ -17,9 +17,10 @@ from console.services.customer_service import CustomerService
 from console.services.demo import DemoSandbox
 from console.services.journal import Author, Journal
 from console.services.secrets import MemorySecrets
-from console.services.team_server import TEAM_PASSWORD, TeamServer
+from console.services.team_server import TEAM_PASSWORD
 from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
+from tests.postgres import team_settings
 
 SEEDED = 12
 
@@ -81,9 +82,8 @@ async def journal(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     computer's encrypted file, or a team database on the suite's PostgreSQL server (issue 22)."""
     secrets, team = MemorySecrets(), None
     if request.param == "postgresql":
-        url = request.getfixturevalue("team_url")
         secrets.set(TEAM_PASSWORD, "")
-        team = TeamServer(host=url.host, port=url.port, database=url.database, user=url.username, tls="disable")
+        team = team_settings(request.getfixturevalue("team_url"))
     workspace = LocalWorkspace(tmp_path / "journal" / "workspace.db", secrets, team)
     workspace.start()
     assert await workspace.ready()

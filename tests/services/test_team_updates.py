@@ -31,7 +31,8 @@ from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
 from console.services.team_server import TEAM_PASSWORD, TeamServer, check_connection
 from console.services.workspace import LocalWorkspace
-from tests.postgres import PgServer
+from tests.postgres import PgServer, team_settings
+from tests.services.conftest import CountingWire
 from tests.support.qt import until
 
 SEEDED = 12
@@ -40,9 +41,7 @@ SEEDED = 12
 @pytest.fixture
 def team_database(pg_database: Callable[..., sa.URL]) -> TeamServer:
     """An empty database on the suite's server, as the Team workspace dialog would keep it."""
-    url = pg_database()
-    return TeamServer(host=url.host or "", port=url.port or 5432, database=url.database or "",
-                      user=url.username or "", tls="disable")
+    return team_settings(pg_database())
 
 
 TOKEN = "team-test-token"
@@ -76,11 +75,13 @@ async def consoles(tmp_path: Path, team_database: TeamServer) -> AsyncIterator[l
         await workspace.close()
 
 
-async def _open(account: Account, emulator: SquareEmulator, workspace: LocalWorkspace,
-                tmp_path: Path) -> AccountSession:
-    """The account opened by one console, with that console's own copy of the credentials."""
+async def _open(account: Account, emulator: SquareEmulator, workspace: LocalWorkspace | None, tmp_path: Path,
+                transport: httpx.AsyncBaseTransport | None = None) -> AccountSession:
+    """The account opened by one console (None: without a workspace), with that console's own copy of the
+    credentials, over `transport` (else straight to the emulator)."""
     return await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                              transport=emulator.transport(), credentials={"token": TOKEN}, workspace=workspace)
+                              transport=transport or emulator.transport(), credentials={"token": TOKEN},
+                              workspace=workspace)
 
 
 def _follow(workspace: LocalWorkspace, session: AccountSession) -> list[SharedChange | None]:
@@ -136,34 +137,20 @@ async def test_test_connection_says_what_it_found(team_database: TeamServer) -> 
     assert "no_such_database" in failed.message and "a-password-never-shown" not in failed.message
 
 
-class Counted(httpx.AsyncBaseTransport):
-    """The emulator's transport, counting the requests that reach it."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.requests = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests += 1
-        return await self.inner.handle_async_request(request)
-
-
 async def test_consoles_refreshing_one_account_at_once_cost_the_provider_one_refresh(
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
-    alone = Counted(emulator.transport())
-    solo = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                              transport=alone, credentials={"token": TOKEN})   # no workspace: one plain refresh
+    alone = CountingWire(emulator.transport())
+    solo = await _open(account, emulator, None, tmp_path, alone)   # no workspace: one plain refresh
     await solo.service.load()
-    one_refresh = alone.requests
+    one_refresh = len(alone.methods)
     await solo.aclose()
 
-    counted = Counted(emulator.transport())
-    sessions = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                   transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+    counted = CountingWire(emulator.transport())
+    sessions = [await _open(account, emulator, workspace, tmp_path, counted)
                 for workspace in consoles]
     loads = await asyncio.gather(*(session.service.load() for session in sessions))
 
-    assert counted.requests == one_refresh   # the console that waited read the other's result
+    assert len(counted.methods) == one_refresh   # the console that waited read the other's result
     assert all(load.done and load.loaded == SEEDED for load in loads)
     assert all(len(session.service.index) == SEEDED for session in sessions)
     for session in sessions:
@@ -172,26 +159,24 @@ async def test_consoles_refreshing_one_account_at_once_cost_the_provider_one_ref
 
 async def test_a_refresh_older_than_a_minute_is_made_again(
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
-    counted = Counted(emulator.transport())
-    first, second = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                        transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+    counted = CountingWire(emulator.transport())
+    first, second = [await _open(account, emulator, workspace, tmp_path, counted)
                      for workspace in consoles]
     await first.service.load()
-    after_first = counted.requests
+    after_first = len(counted.methods)
     assert first.service.local is not None
     async with first.service.local.refresh_turn(fresh_within=timedelta(0)) as mine:
         assert mine   # a refresh that finished before this asking does not stand in for a new one
     await second.service.load()
-    assert counted.requests == after_first   # within the minute: the shared copy served
+    assert len(counted.methods) == after_first   # within the minute: the shared copy served
     await first.aclose()
     await second.aclose()
 
 
 async def test_a_second_job_on_one_account_waits_its_turn_and_says_why(
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
-    counted = Counted(emulator.transport())
-    first, second = [await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                        transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+    counted = CountingWire(emulator.transport())
+    first, second = [await _open(account, emulator, workspace, tmp_path, counted)
                      for workspace in consoles]
     await first.service.load()
     await second.service.load()
@@ -202,28 +187,26 @@ async def test_a_second_job_on_one_account_waits_its_turn_and_says_why(
     progress: list[Job] = []
     runner = JobRunner(store, second.service, on_progress=progress.append)
     assert first.service.local is not None and second.service.local is not None
-    before = counted.requests
+    before = len(counted.methods)
 
     async with first.service.local.job_turn(lambda: None, lambda: False) as mine:   # console A's job is sending
         assert mine
         running = asyncio.ensure_future(runner.run(job_id))
         await until(lambda: any(job.waiting == WAITING for job in progress), what="the job to say it waits")
-        assert counted.requests == before and not running.done()   # nothing sent while A holds the turn
+        assert len(counted.methods) == before and not running.done()   # nothing sent while A holds the turn
     finished = await running
 
     assert finished.state is JobState.FINISHED and finished.counts == {"done": 3}
-    assert counted.requests > before
+    assert len(counted.methods) > before
     await first.aclose()
     await second.aclose()
 
 
 async def test_a_job_cancelled_while_it_waits_sends_nothing(
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], tmp_path: Path) -> None:
-    counted = Counted(emulator.transport())
-    session = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                 transport=counted, credentials={"token": TOKEN}, workspace=consoles[1])
-    other = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                               transport=counted, credentials={"token": TOKEN}, workspace=consoles[0])
+    counted = CountingWire(emulator.transport())
+    session = await _open(account, emulator, consoles[1], tmp_path, counted)
+    other = await _open(account, emulator, consoles[0], tmp_path, counted)
     await session.service.load()
     await other.service.load()
     store = JobStore(consoles[1], "Tom")
@@ -231,14 +214,14 @@ async def test_a_job_cancelled_while_it_waits_sends_nothing(
                                 [PlannedOp(OpKind.CREATE, values={"given_name": "X"})])
     progress: list[Job] = []
     runner = JobRunner(store, session.service, on_progress=progress.append)
-    before = counted.requests
+    before = len(counted.methods)
     assert other.service.local is not None
     async with other.service.local.job_turn(lambda: None, lambda: False):
         running = asyncio.ensure_future(runner.run(job_id))
         await until(lambda: any(job.waiting for job in progress), what="the job to wait")
         runner.cancel()
         cancelled = await running
-    assert cancelled.state is JobState.CANCELLED and counted.requests == before
+    assert cancelled.state is JobState.CANCELLED and len(counted.methods) == before
     await session.aclose()
     await other.aclose()
 
@@ -247,9 +230,8 @@ async def test_a_save_under_way_when_the_team_server_goes_reaches_the_journal_wh
         account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], team_database: TeamServer,
         pg_server: PgServer, tmp_path: Path) -> None:
     workspace = consoles[0]
-    counted = Counted(emulator.transport())
-    session = await open_session(account, secrets=MemorySecrets(), demo=DemoSandbox(tmp_path / "demo"),
-                                 transport=counted, credentials={"token": TOKEN}, workspace=workspace)
+    counted = CountingWire(emulator.transport())
+    session = await _open(account, emulator, workspace, tmp_path, counted)
     journal = Journal(workspace, Author.here("Jane"))
     session.service.journal = journal.for_account(account.id, account.name, "square")
     await session.service.load()
@@ -268,10 +250,10 @@ async def test_a_save_under_way_when_the_team_server_goes_reaches_the_journal_wh
     saved = await session.service.update(second, CustomerChanges(values={"company": "As it went"}))
     assert saved.company == "As it went"
     await until(lambda: told == [False], timeout=30, what="the console to notice")
-    before = counted.requests
+    before = len(counted.methods)
     with pytest.raises(e.TeamWorkspaceAwayError):   # now the account is read-only until the server is back
         await session.service.update(third, CustomerChanges(values={"company": "While away"}))
-    assert counted.requests == before   # nothing sent
+    assert len(counted.methods) == before   # nothing sent
 
     with pg_server.admin() as admin:
         admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))

@@ -30,7 +30,7 @@ from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.ui.history_window import show_history
 from console.ui.main_window import MainWindow
 from console.ui.team_workspace_dialog import TeamWorkspaceDialog
-from tests.postgres import PgServer
+from tests.postgres import PgServer, team_settings
 from tests.support.qt import answer, until, visible
 from tests.support.service_context import service_context
 from tests.support.window import line_editor, open_edit_of_row, type_value
@@ -41,9 +41,7 @@ TOKEN = "team-test-token"
 
 @pytest.fixture
 def team(pg_database: Callable[..., sa.URL]) -> TeamServer:
-    url = pg_database()
-    return TeamServer(host=url.host or "", port=url.port or 5432, database=url.database or "",
-                      user=url.username or "", tls="disable")
+    return team_settings(pg_database())
 
 
 async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dialog(
