@@ -67,6 +67,9 @@ class JobStore:
 
     async def create(self, title: str, account_id: str, provider: str, planned: Sequence[PlannedOp]) -> str:
         from console.store import jobs
+        if self.workspace.cached:   # the team's jobs live on its server: one made here would be lost
+            raise e.TeamWorkspaceAwayError("The team workspace cannot be reached, so no job can start until it "
+                                           "is back. Nothing was sent.")
         return str(await self.workspace._run(lambda: self.workspace._write(
             lambda c: jobs.create_job(c, title=title, account_id=account_id, provider=provider,
                                       created_by=self.who, planned=planned, at=_now()))))

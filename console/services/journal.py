@@ -105,7 +105,8 @@ class Journal:
 
     @property
     def available(self) -> bool:
-        return self.workspace.is_open
+        """Whether the journal can be read and written: not while a team workspace's local copy stands in."""
+        return self.workspace.is_open and not self.workspace.cached
 
     async def entries(self, query: JournalQuery, *, offset: int = 0, limit: int = 200) -> list[JournalEntry]:
         from console.store import journal
@@ -198,9 +199,9 @@ class AccountJournal:
         thread meanwhile (intent_log.py), so the request need not wait for a transaction."""
         from console.store import journal
 
-        if not self.journal.available or not intents:
-            return []
         workspace = self.journal.workspace
+        if not self.journal.available or not intents or not workspace.keeps(self.account_id):
+            return []
         if (intent_log := workspace.intent_log) is not None:
             at, ids = _now(), [uuid.uuid4().hex for _ in intents]
             intent_log.append([LoggedIntent(entry_id, at, intent)

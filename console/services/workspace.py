@@ -36,8 +36,10 @@ from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
 from console.services.stored_rows import KeptCustomers, StoredRow, stored_row
+from console.services.team_cache import PATTERN as TEAM_CACHE_FILES
+from console.services.team_cache import TeamCache, cache_path
 from console.services.team_server import TEAM_PASSWORD, TeamServer
-from console.services.team_updates import ChangeFeed
+from console.services.team_updates import FIRST_RETRY_S, LAST_RETRY_S, ChangeFeed
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
 
 if TYPE_CHECKING:
@@ -71,12 +73,13 @@ class LocalCopy:
 
 
 def workspace_files(database: Path) -> list[Path]:
-    """The database, its WAL files, copies set aside as unreadable, the key file and the journal's
-    intent files: those that exist."""
+    """The database, its WAL files, copies set aside as unreadable, the key file, the journal's intent
+    files and the team workspace's local copies: those that exist."""
     candidates = [database, *(database.with_name(database.name + s) for s in _COMPANIONS), key_file(database)]
     if database.parent.is_dir():
         candidates += sorted(database.parent.glob(database.name + ".unreadable-*"))
         candidates += sorted(database.parent.glob(INTENT_FILES))
+        candidates += sorted(database.parent.glob(TEAM_CACHE_FILES))
     return [p for p in candidates if p.is_file()]
 
 
@@ -102,6 +105,12 @@ class LocalWorkspace:
         self.team_connected = True   # False while the team server cannot be reached (the change feed says)
         self.journal_behind = False  # an intent commit failed: the intent file holds intents the journal lacks
         self.team_connection: list[Callable[[bool], None]] = []   # told, on the event loop, when that flips
+        # The team workspace's accounts copied to this computer while it works on them (team_cache.py), and
+        # whether that copy is what is open: the team server could not be reached at the opening.
+        self.cache: TeamCache | None = None
+        self.cached = False
+        self.retry_delays: tuple[float, float] = (FIRST_RETRY_S, LAST_RETRY_S)   # tests shorten them
+        self._reconnecting: asyncio.Task[None] | None = None
 
     # -- the worker ---------------------------------------------------------------------------
     def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
@@ -141,7 +150,32 @@ class LocalWorkspace:
         if self.state == "open" and self._team_target is not None and self._feed is None:
             self._feed = ChangeFeed(self._team_target, asyncio.get_running_loop(), self._shared, self._connected)
             self._feed.start()
+        if self.state == "open" and self.cached and self._reconnecting is None:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect(), name="team-reconnect")
+            for listener in list(self.team_connection):
+                listener(False)
         return self.state == "open"
+
+    async def _reconnect(self) -> None:
+        """While the team workspace's local copy is open: ask the server with backoff until it answers, then
+        work on the team workspace again, and have every open account read again from it."""
+        from console.store.team import TeamDatabaseError, probe_team_database
+
+        delay, longest = self.retry_delays
+        while self.cached and self.team is not None:
+            await asyncio.sleep(delay)
+            target = self.team.connection(self.secrets.get(TEAM_PASSWORD))
+            try:
+                await run_blocking(probe_team_database, target)
+            except TeamDatabaseError as exc:
+                log.info("team workspace still away: %s", exc)
+                delay = min(delay * 2, longest)
+                continue
+            self._reconnecting = None   # the switch's close must not cancel this task
+            if await self.switch(self.team):
+                self._connected(True)
+                self._shared(None)
+            return
 
     @property
     def is_open(self) -> bool:
@@ -155,13 +189,17 @@ class LocalWorkspace:
             make_private_dir(self.path.parent)   # a first start may not have made the data folder yet
             # The local key also encrypts this instance's intent file in team mode.
             self.key = workspace_key(self.secrets, self.path)
+            self.cached, self.team_connected = False, True
             if self.team is not None:
                 target = self.team.connection(self.secrets.get(TEAM_PASSWORD))
                 self._db = open_team_workspace(target)
                 self._team_target = target
+                self.cache = TeamCache(cache_path(self.path, self.team), self.key.key, self._db)
             else:
                 self._db = open_workspace(self.path, self.key.key)
         except TeamDatabaseError as exc:
+            if self._open_cache(exc):
+                return
             self.state, self.notice = "unavailable", (
                 f"{exc} Customer Console runs without the team workspace for now: each account loads from its "
                 "provider, without History or jobs. Once the server can be reached, choose Use team workspace in "
@@ -186,6 +224,24 @@ class LocalWorkspace:
             self.notice = (f"The local copy of your customers could not be read, so it was kept aside as "
                            f"{self._db.set_aside.name} and a new one is built from the providers as the "
                            "accounts load.")
+
+    def _open_cache(self, away: Exception) -> bool:
+        """Open the team workspace's local copy, read-only, when the server is `away`; False if there is none."""
+        from console.store.engine import open_workspace
+
+        assert self.team is not None and self.key is not None
+        path = cache_path(self.path, self.team)
+        if not path.is_file():
+            return False
+        try:
+            self._db = open_workspace(path, self.key.key)
+        except Exception as exc:
+            log.warning("the team workspace's local copy could not be opened: %s", exc)
+            return False
+        # No intent file: nothing is written meanwhile, and the intents other sessions left wait for the team.
+        self.cached, self.team_connected, self.state = True, False, "open"
+        log.warning("team workspace away (%s): its local copy is shown, read-only, until it is back", away)
+        return True
 
     def _intent_log(self, workspace_key: str) -> IntentLog | None:
         """Replay the intents other instances left uncommitted (they stopped), then open this one's file
@@ -243,6 +299,8 @@ class LocalWorkspace:
         return added
 
     def _shared(self, change: SharedChange | None) -> None:
+        if self.cache is not None:
+            self.cache.changed(change)
         for listener in list(self.shared_changes):
             listener(change)
 
@@ -250,6 +308,10 @@ class LocalWorkspace:
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+        self.cached = False
         self._team_target = None
         if self.intent_log is not None:
             self.intent_log.close()
@@ -260,6 +322,7 @@ class LocalWorkspace:
 
     async def close(self) -> None:
         """Close the database and stop the worker (at shut-down), after the writes queued before."""
+        self._stop_reconnecting()
         if self._executor is None:
             return
         self.state = "off"
@@ -269,12 +332,18 @@ class LocalWorkspace:
 
     async def switch(self, team: TeamServer | None) -> bool:
         """Close this workspace and open the team one at `team` (None: the local file); True once it is open."""
+        self._stop_reconnecting()
         if self._executor is not None:
             self.state = "off"
             await self._run(self._close)
         self.team = team
         self.start()
         return await self.ready()
+
+    def _stop_reconnecting(self) -> None:
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            self._reconnecting = None
 
     async def turn_off(self) -> None:
         """Keep no local copy from now on: close the database and delete it with its key."""
@@ -320,6 +389,8 @@ class LocalWorkspace:
         except OSError:
             size = "no file"
         if self.team is not None:
+            if self.cached:
+                state = "away: its local copy on this computer is shown, read-only, until the server answers"
             lines = [f"Team workspace: {self.team.describe()}; {state}", f"Local files: {self.path.parent}"]
         else:
             lines = [f"Local database: {self.path} ({size}); {state}"]
@@ -329,11 +400,15 @@ class LocalWorkspace:
 
     # -- repository calls (each on the worker) ---------------------------------------------------
     def for_account(self, account_id: str, provider: str) -> AccountCopy | None:
-        """The account's part of the workspace, or None when no local copy is kept. A team workspace keeps no
-        demo account: each console's demo data is its own."""
-        if self.team is not None and account_id.startswith(DEMO_PREFIX):
+        """The account's part of the workspace, or None when no local copy is kept (or not of it: `keeps`)."""
+        if not self.keeps(account_id):
             return None
         return AccountCopy(self, account_id, provider) if self.is_open else None
+
+    def keeps(self, account_id: str) -> bool:
+        """Whether the account's customers and journal are kept here: not a demo account's in a team workspace
+        (each console's demo data is its own; other consoles' History would list customers they cannot see)."""
+        return self.team is None or not account_id.startswith(DEMO_PREFIX)
 
     def _read(self, func: Callable[..., T], *args: Any) -> T:
         if self._db is None:
@@ -355,7 +430,11 @@ class LocalWorkspace:
 
     def _delete_account(self, account_id: str) -> int:
         from console.store.accounts import delete_account
-        return self._write(delete_account, account_id)
+        removed = self._write(delete_account, account_id)
+        if self.cache is not None:
+            self.cache.follow(account_id)   # gone from the team workspace: from its local copy too
+            self.cache.followed.discard(account_id)
+        return removed
 
 
 # Batches the worker may decode ahead of those handed on. Decoding and adding to the index are both
@@ -415,6 +494,8 @@ class AccountCopy:
             stop.set()   # the caller stopped waiting (cancelled): the worker reads no further
             taken.release()
         future.result()  # the worker's error, if it had one
+        if self.workspace.cache is not None:
+            self.workspace.cache.follow(self.account_id)   # kept on this computer too, from now on
         if kept is not None:
             # After the read rather than batch by batch: freeing each batch's rows as it was added
             # made the read about a sixth slower (P8 in benchmarks/run.py, measured).
@@ -512,7 +593,7 @@ class AccountCopy:
         """Hold the team workspace's lock `key` (its connection yielded) while the block runs; None at once
         for a local workspace, or when `wait()` (asked while another holds it) answers False."""
         db = self.workspace._db
-        if not self.shared or db is None:
+        if not self.shared or db is None or self.workspace.cached:   # the local copy of a team's: no one to wait for
             yield None
             return
         from console.store import advisory
@@ -584,4 +665,7 @@ class AccountCopy:
 
     def _complete(self, refresh: Refresh, full: bool) -> int:
         from console.store.accounts import complete_refresh
-        return self.workspace._write(lambda c: complete_refresh(c, refresh, _now(), full=full))
+        removed = self.workspace._write(lambda c: complete_refresh(c, refresh, _now(), full=full))
+        if self.workspace.cache is not None:
+            self.workspace.cache.follow(self.account_id)
+        return removed

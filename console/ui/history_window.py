@@ -164,7 +164,9 @@ class HistoryWindow(QDialog):
 
     async def _reload(self) -> None:
         if not self.journal.available:
-            self.status.setText(self.tr("No history here: the journal is kept in the local copy "
+            self.status.setText(self.tr("History is kept in the team workspace, which cannot be reached; it is "
+                                        "back when the server answers.") if self.main.context.workspace.cached else
+                                self.tr("No history here: the journal is kept in the local copy "
                                         "(View → Keep a local copy)."))
             return
         try:

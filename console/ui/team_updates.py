@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 
 HISTORY_AFTER_MS = 300   # History is read again this long after the last of a burst of notices
+AWAY = "Team workspace unreachable: read-only, retrying…"
 
 
 class TeamUpdates:
@@ -38,7 +39,7 @@ class TeamUpdates:
         self._history_soon.setSingleShot(True)
         self._history_soon.setInterval(HISTORY_AFTER_MS)
         self._history_soon.timeout.connect(self._reread_history)
-        self.away = QLabel(window.tr("Team workspace unreachable: read-only, retrying…"), window)
+        self.away = QLabel(window.tr(AWAY), window)
         self.away.setToolTip(window.tr("The team's accounts are read-only and show what was last read; others' "
                                        "changes are not arriving. The console reconnects by itself."))
         self.away.setObjectName("teamAway")
@@ -68,6 +69,9 @@ class TeamUpdates:
 
     def connection(self, up: bool) -> None:
         """The team server went away (say so until it is back), or came back."""
+        cached = self.window.context.workspace.cached   # it was away when the console started
+        self.away.setText(self.window.tr("Team workspace unreachable: this computer's last copy, read-only; "
+                                         "retrying…") if cached else self.window.tr(AWAY))
         self.away.setVisible(not up)
         if up:
             self.window.statusBar().showMessage(self.window.tr(

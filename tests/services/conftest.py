@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -58,13 +58,18 @@ OpenDemo = Callable[..., Awaitable[Demo]]
 
 
 @pytest.fixture
-async def open_demo(tmp_path: Path) -> AsyncIterator[OpenDemo]:
-    """Opens a provider's demo account with SEEDED customers (each call its own emulator)."""
+async def open_demo(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[OpenDemo]:
+    """Opens a provider's demo account with SEEDED customers (each call its own emulator). With the `journal`
+    on a team workspace, under a configured account's id: a team workspace keeps no demo account's history."""
     opened: list[AccountSession] = []
+    callspec = getattr(request.node, "callspec", None)
+    team = callspec is not None and callspec.params.get("journal") == "postgresql"
 
     async def make(key: str, *, customers: int = SEEDED, confirmations: WriteConfirmations | None = None) -> Demo:
         demo = DemoSandbox(tmp_path / f"demo-{len(opened)}", latency_ms=0, customers={key: customers})
         account = next(a for a in demo_accounts(demo) if a.info.key == key)
+        if team:
+            account = replace(account, id=f"shop-{key}")
         wire = CountingWire(demo.emulator(key).transport())
         demo.transport = lambda _key: wire  # type: ignore[method-assign]
         session = await open_session(account, secrets=MemorySecrets(), demo=demo, confirmations=confirmations)

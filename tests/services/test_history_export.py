@@ -18,10 +18,10 @@ from console.services.journal import Journal
 
 
 async def _write(journal: Journal, n: int, **fields: object) -> None:
-    account = journal.for_account("demo:square", "Square demo", "square")
+    account = journal.for_account("shop", "Shop", "square")
     values: dict[str, object] = {
-        "account_id": "demo:square", "provider": "square", "operation": "update", "who": "Ada L.", "os_user": "ada",
-        "computer": "desk-1", "account_name": "Square demo", "customer_id": f"C{n}", "customer_name": f"Person {n}",
+        "account_id": "shop", "provider": "square", "operation": "update", "who": "Ada L.", "os_user": "ada",
+        "computer": "desk-1", "account_name": "Shop", "customer_id": f"C{n}", "customer_name": f"Person {n}",
         "changes": (FieldChange("note", None, f"=HYPERLINK(\"x\") {n}"),)}
     values.update(fields)
     [entry_id] = await account.intend([Intent(**values)])  # type: ignore[arg-type]

@@ -30,9 +30,9 @@ from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings, Settings
 from console.services.shared_customers import apply_shared_change
 from console.services.team_server import TEAM_PASSWORD, TeamServer, check_connection
-from console.services.workspace import LocalWorkspace
+from console.services.workspace import LocalWorkspace, workspace_files
 from tests.postgres import PgServer, team_settings
-from tests.services.conftest import CountingWire
+from tests.services.conftest import CountingWire, OpenDemo
 from tests.support.qt import until
 
 SEEDED = 12
@@ -123,10 +123,23 @@ async def test_a_save_and_a_delete_in_one_console_show_in_the_other(
     await second.aclose()
 
 
-async def test_a_demo_account_keeps_no_copy_in_the_team_workspace(consoles: list[LocalWorkspace]) -> None:
-    # Each console's demo data is its own: shared, two consoles' demo refreshes would undo each other.
-    assert consoles[0].for_account("demo:square", "square") is None
-    assert consoles[0].for_account("shop", "square") is not None
+async def test_a_demo_account_keeps_no_copy_and_no_history_in_the_team_workspace(
+        consoles: list[LocalWorkspace], open_demo: OpenDemo) -> None:
+    # Each console's demo data is its own: shared, two consoles' demo refreshes would undo each other, and
+    # other consoles' History would list customers they cannot see.
+    workspace = consoles[0]
+    assert workspace.for_account("demo:square", "square") is None
+    assert workspace.for_account("shop", "square") is not None
+    demo = await open_demo("square")
+    journal = Journal(workspace, Author.here("Jane"))
+    account = demo.session.account
+    demo.session.service.journal = journal.for_account(account.id, account.name, "square")
+    await demo.session.service.load()
+    customer = next(iter(demo.session.service.index))
+    saved = await demo.session.service.update(customer, CustomerChanges(values={"company": "Demo only"}))
+    assert saved.company == "Demo only"
+    assert await journal.count(JournalQuery()) == 0
+
 async def test_test_connection_says_what_it_found(team_database: TeamServer) -> None:
     empty = check_connection(team_database, None)
     assert empty.ok and "is empty" in empty.message and "PostgreSQL" in empty.message
@@ -269,3 +282,57 @@ async def test_a_save_under_way_when_the_team_server_goes_reaches_the_journal_wh
     again = await session.service.update(third, CustomerChanges(values={"company": "Once back"}))
     assert again.company == "Once back"
     await session.aclose()
+
+
+async def test_a_console_started_while_the_team_server_is_away_shows_its_last_copy_read_only_until_it_is_back(
+        account: Account, emulator: SquareEmulator, consoles: list[LocalWorkspace], team_database: TeamServer,
+        pg_server: PgServer, tmp_path: Path) -> None:
+    workspace = consoles[0]
+    session = await _open(account, emulator, workspace, tmp_path)
+    await session.service.load()
+    target, other = sorted(session.service.index, key=lambda c: c.id)[:2]
+    seen = _follow(workspace, session)
+    await until(lambda: workspace._feed is not None and workspace._feed.listening.is_set(), what="listening")
+    await session.service.update(target, CustomerChanges(values={"company": "Kept here"}))
+    await until(lambda: any(c is not None and c.ids is not None and target.id in c.ids for c in seen),
+                what="the save's notice")
+    assert workspace.cache is not None
+    await asyncio.wrap_future(workspace.cache.follow(account.id))   # after every copy queued before it
+    assert workspace.cache.path in workspace_files(workspace.path)   # Forget local data deletes it too
+    await session.aclose()
+    await workspace.close()
+
+    database = sql.Identifier(team_database.database)
+    with pg_server.admin() as admin:   # the server cannot be reached when the console starts again
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
+    again = LocalWorkspace(workspace.path, workspace.secrets, team_database)
+    again.retry_delays = (0.05, 0.2)
+    told: list[bool] = []
+    again.team_connection.append(told.append)
+    try:
+        again.start()
+        assert await again.ready() and again.cached and told == [False]
+        counted = CountingWire(emulator.transport())
+        reopened = await _open(account, emulator, again, tmp_path, counted)
+        await reopened.service.load_local()
+        assert len(reopened.service.index) == SEEDED   # the last copy, as it was
+        kept = reopened.service.index.get(target.id)
+        assert kept is not None and kept.company == "Kept here"
+        before = len(counted.methods)
+        with pytest.raises(e.TeamWorkspaceAwayError):
+            await reopened.service.update(other, CustomerChanges(values={"company": "While away"}))
+        assert len(counted.methods) == before   # nothing sent
+        assert not Journal(again, Author.here("Tom")).available
+        with pytest.raises(e.TeamWorkspaceAwayError):
+            await JobStore(again, "Tom").create("A job", account.id, "square", [])
+    finally:
+        with pg_server.admin() as admin:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
+    try:
+        await until(lambda: told == [False, True], timeout=30, what="the console to reconnect")
+        assert not again.cached and again.team_connected
+        saved = await reopened.service.update(other, CustomerChanges(values={"company": "Once back"}))
+        assert saved.company == "Once back"
+        await reopened.aclose()
+    finally:
+        await again.close()

@@ -1,13 +1,16 @@
 """The workspace database in use: an account loads from it, then refreshes from its provider into it.
 
 Every test runs on a real encrypted SQLite file in the test's folder, with the production
-`open_session` path on a demo emulator.
+`open_session` path on a demo emulator; those on the `workspace` fixture also run on a team workspace (a
+database on the suite's PostgreSQL server), where the demo emulator stands in for a configured account.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,10 +29,13 @@ from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
 from console.services.stored_rows import StoredRow, stored_row
+from console.services.team_server import TEAM_PASSWORD
 from console.services.workspace import LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
 from console.store import documents
 from console.store.engine import open_workspace
+from console.store.tables import accounts
+from tests.postgres import team_settings
 from tests.support.service_context import service_context
 
 SEEDED = 12
@@ -45,8 +51,23 @@ def demo(tmp_path: Path) -> DemoSandbox:
     return DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": SEEDED})
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def workspace(request: pytest.FixtureRequest, tmp_path: Path,
+                    secrets: MemorySecrets) -> AsyncIterator[LocalWorkspace]:
+    team = None
+    if request.param == "postgresql":
+        team = team_settings(request.getfixturevalue("pg_database")())
+        secrets.set(TEAM_PASSWORD, "")
+    opened = LocalWorkspace(tmp_path / "workspace.db", secrets, team)
+    opened.start()
+    assert await opened.ready(), opened.notice
+    yield opened
+    await opened.close()
+
+
 @pytest.fixture
-async def workspace(tmp_path: Path, secrets: MemorySecrets) -> AsyncIterator[LocalWorkspace]:
+async def local_workspace(tmp_path: Path, secrets: MemorySecrets) -> AsyncIterator[LocalWorkspace]:
+    """This computer's own workspace file (what Forget local data deletes)."""
     opened = LocalWorkspace(tmp_path / "workspace.db", secrets)
     opened.start()
     assert await opened.ready()
@@ -56,6 +77,9 @@ async def workspace(tmp_path: Path, secrets: MemorySecrets) -> AsyncIterator[Loc
 
 async def _open(demo: DemoSandbox, workspace: LocalWorkspace | None) -> AccountSession:
     account = next(a for a in demo_accounts(demo) if a.info.key == "square")
+    if workspace is not None and workspace.team is not None:
+        # A team workspace keeps no demo account's copy: the same emulator under a configured account's id.
+        account = replace(account, id="shop-square")
     return await open_session(account, secrets=MemorySecrets(), demo=demo, workspace=workspace)
 
 
@@ -81,6 +105,9 @@ async def test_an_account_loads_from_the_database_then_the_refresh_reconciles(
     added = await provider.create(CustomerChanges(values={"given_name": "Newly", "email": "new@example.com"}),
                                   idempotency_key="k-added")
     await first.aclose()
+    if workspace.team is not None:   # a refresh that recent would be read from the team's copy, not made again
+        await workspace._run(workspace._write, lambda c: c.execute(
+            sa.update(accounts).values(data_as_of=datetime.now(UTC) - timedelta(minutes=5))))
 
     second = await _open(demo, workspace)
     events: list[tuple[list[int], list[int], list[int]]] = []
@@ -147,41 +174,41 @@ async def test_removing_an_account_deletes_its_rows(tmp_path: Path) -> None:
 
 
 async def test_forget_local_data_deletes_the_database_and_its_key(
-        tmp_path: Path, demo: DemoSandbox, workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
-    session = await _open(demo, workspace)
+        tmp_path: Path, demo: DemoSandbox, local_workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
+    session = await _open(demo, local_workspace)
     await session.service.load()
     await session.aclose()
     old_key = secrets.get(KEYCHAIN_NAME)
-    database = workspace.path
+    database = local_workspace.path
     assert old_key is not None and database in local_data(_paths(tmp_path)).workspace
 
-    result = await forget_local_data(_paths(tmp_path), demo, workspace)
+    result = await forget_local_data(_paths(tmp_path), demo, local_workspace)
 
     assert database in result.deleted and result.failed == []
-    # The workspace goes on, empty, under a new key: the old file could not be read with it anyway.
-    assert workspace.is_open and secrets.get(KEYCHAIN_NAME) not in (None, old_key)
-    again = await _open(demo, workspace)
+    # The local_workspace goes on, empty, under a new key: the old file could not be read with it anyway.
+    assert local_workspace.is_open and secrets.get(KEYCHAIN_NAME) not in (None, old_key)
+    again = await _open(demo, local_workspace)
     assert await again.service.load_local() is None
     await again.aclose()
 
 
 async def test_keep_a_local_copy_off_deletes_the_database_and_keeps_nothing(
-        demo: DemoSandbox, workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
-    session = await _open(demo, workspace)
+        demo: DemoSandbox, local_workspace: LocalWorkspace, secrets: MemorySecrets) -> None:
+    session = await _open(demo, local_workspace)
     await session.service.load()
-    assert workspace_files(workspace.path)
+    assert workspace_files(local_workspace.path)
 
     session.service.keep_locally(None)
-    await workspace.turn_off()
+    await local_workspace.turn_off()
 
-    assert workspace_files(workspace.path) == [] and secrets.get(KEYCHAIN_NAME) is None
-    assert workspace.state == "off" and workspace.for_account("any", "square") is None
+    assert workspace_files(local_workspace.path) == [] and secrets.get(KEYCHAIN_NAME) is None
+    assert local_workspace.state == "off" and local_workspace.for_account("any", "square") is None
     await session.service.update(next(iter(session.service.index)),
                                  CustomerChanges(values={"email": "after@example.com"}))
-    later = await _open(demo, workspace)
+    later = await _open(demo, local_workspace)
     assert later.service.local is None
     await later.service.load()
-    assert later.service.index and workspace_files(workspace.path) == []
+    assert later.service.index and workspace_files(local_workspace.path) == []
     await session.aclose()
     await later.aclose()
 

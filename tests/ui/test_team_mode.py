@@ -8,6 +8,7 @@ each with its own copy of the credentials.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -244,3 +245,50 @@ async def test_the_window_says_while_the_team_server_is_away(
     assert any("team workspace is back" in text for text in said)
     await window.shutdown()
     await context.workspace.close()
+
+
+async def test_a_window_started_while_the_team_server_is_away_shows_this_computers_last_copy(
+        qtbot: Any, tmp_path: Path, team: TeamServer, pg_server: PgServer) -> None:
+    emulator = SquareEmulator(seed=4, customers=15, credentials={"token": TOKEN})
+    shop = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
+
+    async def started() -> MainWindow:
+        context = make_context(tmp_path / "app", customers=15)
+        context.transport = emulator.transport()
+        context.settings.accounts = [shop]
+        await set_secret(context.secrets, shop.id, "square", "token", TOKEN)
+        context.secrets.set(TEAM_PASSWORD, "")
+        context.settings.team = context.workspace.team = team
+        context.workspace.retry_delays = (0.05, 0.2)
+        return await journaled_window(qtbot, context)
+
+    first = await started()
+    await until(lambda: not first.tasks.running("load"), timeout=30, what="the refresh into the team copy")
+    cache = first.context.workspace.cache
+    assert cache is not None
+    await asyncio.wrap_future(cache.follow(shop.id))   # copied to this computer
+    await first.shutdown()
+    await first.context.workspace.close()
+
+    database = sql.Identifier(team.database)
+    with pg_server.admin() as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
+    try:
+        window = await started()
+        workspace = window.context.workspace
+        assert workspace.cached and window.model.rowCount() == 15
+        away = window.team_updates.away
+        await until(lambda: away.isVisible(), what="the bar saying the team server is away")
+        assert "last copy, read-only" in away.text()
+        said: list[str] = []
+        window.statusBar().messageChanged.connect(said.append)
+    finally:
+        with pg_server.admin() as admin:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
+    await until(lambda: not away.isVisible(), timeout=30, what="the bar to go once the server answers")
+    assert not workspace.cached and workspace.team_connected
+    assert any("team workspace is back" in text for text in said)
+    await until(lambda: not window.tasks.running("team-change"), timeout=30, what="the accounts read again")
+    assert window.model.rowCount() == 15
+    await window.shutdown()
+    await workspace.close()

@@ -1,0 +1,93 @@
+"""This computer's copy of what it reads from a team workspace (issue 22: offline from the team server).
+
+While a console works on a team workspace, `TeamCache` copies the accounts it opens into a local database
+file of their own (encrypted with the local workspace's key): the whole account once it has been read or
+refreshed (only the customers that differ are copied), then the customers each change notice names. A
+console that starts while the team server cannot be reached opens that file instead, read-only
+(`LocalWorkspace.cached`), and switches to the team workspace once the server answers again.
+
+The copying runs on a thread of its own, so neither the window nor the workspace's worker waits for it,
+and a failure is logged and forgotten: the cache is a convenience, never in the way of the team database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console.domain.shared_changes import SharedChange
+from console.services.team_server import TeamServer
+
+if TYPE_CHECKING:
+    from console.store.engine import Workspace
+    from console.store.team_cache import Mirrored
+
+log = logging.getLogger(__name__)
+
+# The cache files beside the local workspace database (Forget local data deletes them too).
+PATTERN = "team-cache-*.db*"
+
+
+def cache_path(database: Path, team: TeamServer) -> Path:
+    """The cache file of the team workspace `team`, beside this computer's workspace database `database`."""
+    digest = zlib.crc32(f"{team.user}@{team.host}:{team.port}/{team.database}".encode())
+    return database.with_name(f"team-cache-{digest:08x}.db")
+
+
+class TeamCache:
+    """Copies the accounts this console opens from the team database `source` into the file at `path`."""
+
+    def __init__(self, path: Path, key: str, source: Workspace) -> None:
+        self.path = path
+        self._key = key
+        self._source = source
+        self._db: Workspace | None = None     # opened on the cache's thread at its first copy
+        self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(1, thread_name_prefix="console-team-cache")
+        self.followed: set[str] = set()       # the accounts whose customers are copied
+
+    def follow(self, account_id: str) -> Future[Mirrored | None] | None:
+        """Copy the account as the team database holds it now, and its changes from now on."""
+        self.followed.add(account_id)
+        return self._submit(account_id, None)
+
+    def changed(self, change: SharedChange | None) -> None:
+        """A change notice (None: anything may have changed): copy what it names of the accounts followed."""
+        for account_id in sorted(self.followed):
+            if change is None or change.ids is None:
+                if change is None or change.account_id == account_id:
+                    self._submit(account_id, None)
+            elif change.account_id == account_id:
+                self._submit(account_id, change.ids)
+
+    def _submit(self, account_id: str, ids: tuple[str, ...] | None) -> Future[Mirrored | None] | None:
+        if self._executor is None:
+            return None
+        with contextlib.suppress(RuntimeError):   # shut down meanwhile (the workspace closed)
+            return self._executor.submit(self._mirror, account_id, ids)
+        return None
+
+    def _mirror(self, account_id: str, ids: tuple[str, ...] | None) -> Mirrored | None:
+        from console.store.engine import open_workspace
+        from console.store.team_cache import mirror_account
+
+        try:
+            if self._db is None:
+                self._db = open_workspace(self.path, self._key)
+            with self._source.read() as source, self._db.write() as cache:
+                return mirror_account(source, cache, account_id, ids)
+        except Exception as exc:   # the server went away, the disk is full: the next copy tries again
+            log.warning("team cache: copying account %s failed: %s", account_id, exc)
+            return None
+
+    def close(self) -> None:
+        """Stop copying (what is queued is dropped; a copy under way finishes) and close the file."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
