@@ -109,6 +109,7 @@ class LocalWorkspace:
         # whether that copy is what is open: the team server could not be reached at the opening.
         self.cache: TeamCache | None = None
         self.cached = False
+        self.cached_as_of: datetime | None = None   # when that copy was last written to
         self.retry_delays: tuple[float, float] = (FIRST_RETRY_S, LAST_RETRY_S)   # tests shorten them
         self._reconnecting: asyncio.Task[None] | None = None
 
@@ -233,6 +234,7 @@ class LocalWorkspace:
         path = cache_path(self.path, self.team)
         if not path.is_file():
             return False
+        written = max(p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.is_file())
         try:
             self._db = open_workspace(path, self.key.key)
         except Exception as exc:
@@ -240,6 +242,7 @@ class LocalWorkspace:
             return False
         # No intent file: nothing is written meanwhile, and the intents other sessions left wait for the team.
         self.cached, self.team_connected, self.state = True, False, "open"
+        self.cached_as_of = datetime.fromtimestamp(written, UTC)
         log.warning("team workspace away (%s): its local copy is shown, read-only, until it is back", away)
         return True
 

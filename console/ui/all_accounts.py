@@ -56,8 +56,7 @@ class AllAccounts:
 
     def writable_sessions(self) -> list[AccountSession]:
         """The accounts a new customer can go to: not read-only, not offline."""
-        offline = self.window.offline
-        return [s for s in self.sessions.values() if not s.account.read_only and not offline.offline_for(s.account.id)]
+        return [s for s in self.sessions.values() if self.why_not_writable(s) is None]
 
     def why_not_writable(self, session: AccountSession) -> str | None:
         """Why this account's rows cannot be changed now (read-only, offline), else None."""
@@ -65,7 +64,7 @@ class AllAccounts:
             return self.window.tr("{0} is read-only (File → Accounts…).").format(session.account.name)
         if self.window.offline.offline_for(session.account.id):
             return self.window.offline.reason(session.account.id)
-        return None
+        return self.window.team_updates.why_away(session)
 
     def update_actions(self) -> None:
         """New while any account can take one; Delete while every selected row's account can be changed."""

@@ -83,6 +83,7 @@ class MainWindow(WindowLayout):
         connect_filter_bar(self)
         self.offline = OfflineBar(self)
         self.central_layout.insertWidget(2, self.offline)
+        self.team_updates = TeamUpdates(self)   # other consoles' saves, in team mode (issue 22)
         self.empty_state = EmptyState(self.table)
         self.searching = CustomerSearch(self)
         self.loading = CustomerLoading(self)
@@ -100,7 +101,6 @@ class MainWindow(WindowLayout):
         self.new_tip, self.delete_tip = self.new_action.toolTip(), self.delete_action.toolTip()
         self._wire()
         add_privacy_menu(self)   # Tools → Privacy request… (issue 21)
-        self.team_updates = TeamUpdates(self)   # other consoles' saves, in team mode (issue 22)
 
         self.preferences.set_color_scheme(context.settings.color_scheme)
         follow_system_changes()
@@ -152,13 +152,14 @@ class MainWindow(WindowLayout):
             return
         has_session = self.session is not None
         writable = has_session and not (self.session and self.session.account.read_only)
-        offline = self.offline.offline
+        away = self.team_updates.why_away(self.session)
+        offline = self.offline.offline or away is not None
         count = len(self.customer_list.selected_rows())
         self.new_action.setEnabled(bool(writable) and not offline)
         self.edit_action.setEnabled(has_session and count == 1)
         self.delete_action.setEnabled(bool(writable) and count >= 1 and not offline)
         for action, tip in ((self.new_action, self.new_tip), (self.delete_action, self.delete_tip)):
-            action.setToolTip(self.offline.reason() if offline else tip)
+            action.setToolTip(self.offline.reason() if self.offline.offline else away or tip)
         self.refresh_action.setEnabled(has_session)
         self.reset_demo_action.setEnabled(True)
 

@@ -7,12 +7,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFrame, QLabel
 
 from console.domain.customer import Customer
 from console.domain.journal import JournalQuery
 from console.domain.shared_changes import SharedChange
 from console.services.shared_customers import apply_shared_change
+from console.ui.customer_loading import data_as_of
 from console.ui.history_window import HistoryWindow
 from console.ui.team_accounts_offer import offer_team_accounts
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 
 HISTORY_AFTER_MS = 300   # History is read again this long after the last of a burst of notices
-AWAY = "Team workspace unreachable: read-only, retrying…"
 
 
 class TeamUpdates:
@@ -39,12 +39,14 @@ class TeamUpdates:
         self._history_soon.setSingleShot(True)
         self._history_soon.setInterval(HISTORY_AFTER_MS)
         self._history_soon.timeout.connect(self._reread_history)
-        self.away = QLabel(window.tr(AWAY), window)
-        self.away.setToolTip(window.tr("The team's accounts are read-only and show what was last read; others' "
-                                       "changes are not arriving. The console reconnects by itself."))
+        # A bar above the table, as the provider's offline bar, while the team server cannot be reached.
+        self.away = QLabel(window)
         self.away.setObjectName("teamAway")
+        self.away.setFrameShape(QFrame.Shape.StyledPanel)
+        self.away.setWordWrap(True)
+        self.away.setContentsMargins(8, 4, 8, 4)
         self.away.setVisible(False)
-        window.statusBar().addPermanentWidget(self.away)
+        window.central_layout.insertWidget(window.central_layout.indexOf(window.offline) + 1, self.away)
         # Which workspace the window works on, always in sight while it is a team's.
         self.where = QLabel(window)
         self.where.setObjectName("teamWhere")
@@ -67,12 +69,25 @@ class TeamUpdates:
             if listener in listeners:
                 listeners.remove(listener)  # type: ignore[arg-type]
 
+    def why_away(self, session: AccountSession | None) -> str | None:
+        """Why `session`'s account cannot be changed now (its team workspace is away), else None."""
+        local = session.service.local if session is not None else None
+        if local is None or not local.shared or local.workspace.team_connected:
+            return None
+        return self.window.tr("The team workspace cannot be reached, so its accounts are read-only until it is back.")
+
     def connection(self, up: bool) -> None:
         """The team server went away (say so until it is back), or came back."""
-        cached = self.window.context.workspace.cached   # it was away when the console started
-        self.away.setText(self.window.tr("Team workspace unreachable: this computer's last copy, read-only; "
-                                         "retrying…") if cached else self.window.tr(AWAY))
+        tr, workspace = self.window.tr, self.window.context.workspace
+        if workspace.cached:   # away when the console started: the rows are this computer's last copy
+            self.away.setText(tr("Team workspace unreachable — showing this computer's last copy of the team's "
+                                 "accounts ({0}), read-only; History and jobs return with it. Retrying…")
+                              .format(data_as_of(tr, workspace.cached_as_of)))
+        else:
+            self.away.setText(tr("Team workspace unreachable — the team's accounts are read-only and show what "
+                                 "was last read; others' changes are not arriving. Retrying…"))
         self.away.setVisible(not up)
+        self.window.update_actions()
         if up:
             self.window.statusBar().showMessage(self.window.tr(
                 "The team workspace is back: the open accounts were read again."), 8000)

@@ -279,7 +279,8 @@ async def test_a_window_started_while_the_team_server_is_away_shows_this_compute
         assert workspace.cached and window.model.rowCount() == 15
         away = window.team_updates.away
         await until(lambda: away.isVisible(), what="the bar saying the team server is away")
-        assert "last copy, read-only" in away.text()
+        assert "last copy of the team's accounts" in away.text() and "read-only" in away.text()
+        assert not window.new_action.isEnabled() and "cannot be reached" in window.new_action.toolTip()
         said: list[str] = []
         window.statusBar().messageChanged.connect(said.append)
     finally:
@@ -287,6 +288,7 @@ async def test_a_window_started_while_the_team_server_is_away_shows_this_compute
             admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
     await until(lambda: not away.isVisible(), timeout=30, what="the bar to go once the server answers")
     assert not workspace.cached and workspace.team_connected
+    assert window.new_action.isEnabled()
     assert any("team workspace is back" in text for text in said)
     await until(lambda: not window.tasks.running("team-change"), timeout=30, what="the accounts read again")
     assert window.model.rowCount() == 15
