@@ -188,6 +188,10 @@ async def _console(args: Any) -> None:
             for account_id, ids in by_account.items():
                 await apply(SharedChange(account_id, tuple(ids)))
 
+    if workspace.cache is not None:
+        # This console's own copy of the team's accounts (services/team_cache.py) is written once they are read;
+        # on ten machines each would write its own meanwhile, here they share two cores: the minute starts after.
+        await asyncio.wrap_future(workspace.cache.follow(next(iter(sessions))))
     # Which customers this console edits: its own stretch of each account, so no two consoles edit one.
     mine = {account_id: sorted(session.service.index, key=lambda c: c.id)[args.index * 100:(args.index + 1) * 100]
             for account_id, session in sessions.items()}
