@@ -12,8 +12,8 @@ and a failure is logged and forgotten: the cache is a convenience, never in the 
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import threading
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -48,44 +48,59 @@ class TeamCache:
         self._db: Workspace | None = None     # opened on the cache's thread at its first copy
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(1, thread_name_prefix="console-team-cache")
         self.followed: set[str] = set()       # the accounts whose customers are copied
+        # What the next copy brings over, by account (None: the whole account), and that copy while it waits:
+        # notices arriving meanwhile join it, so a burst of saves costs one transaction, not one each.
+        self._lock = threading.Lock()
+        self._pending: dict[str, set[str] | None] = {}
+        self._queued: Future[dict[str, Mirrored]] | None = None
 
-    def follow(self, account_id: str) -> Future[Mirrored | None] | None:
-        """Copy the account as the team database holds it now, and its changes from now on."""
+    def follow(self, account_id: str) -> Future[dict[str, Mirrored]] | None:
+        """Copy the account as the team database holds it now, and its changes from now on; the copy's future
+        (None once closed), done when it and everything asked before it are in."""
         self.followed.add(account_id)
-        return self._submit(account_id, None)
+        return self._queue(account_id, None)
 
     def changed(self, change: SharedChange | None) -> None:
         """A change notice (None: anything may have changed): copy what it names of the accounts followed."""
         for account_id in sorted(self.followed):
-            if change is None or change.ids is None:
-                if change is None or change.account_id == account_id:
-                    self._submit(account_id, None)
-            elif change.account_id == account_id:
-                self._submit(account_id, change.ids)
+            if change is None or change.account_id == account_id:
+                self._queue(account_id, change.ids if change is not None else None)
 
-    def _submit(self, account_id: str, ids: tuple[str, ...] | None) -> Future[Mirrored | None] | None:
-        if self._executor is None:
-            return None
-        with contextlib.suppress(RuntimeError):   # shut down meanwhile (the workspace closed)
-            return self._executor.submit(self._mirror, account_id, ids)
-        return None
+    def _queue(self, account_id: str, ids: tuple[str, ...] | None) -> Future[dict[str, Mirrored]] | None:
+        with self._lock:
+            if self._executor is None:
+                return None
+            held = self._pending.get(account_id, set())
+            if ids is None or held is None:
+                self._pending[account_id] = None
+            else:
+                held.update(ids)
+                self._pending[account_id] = held
+            if self._queued is None:
+                self._queued = self._executor.submit(self._copy)
+            return self._queued
 
-    def _mirror(self, account_id: str, ids: tuple[str, ...] | None) -> Mirrored | None:
+    def _copy(self) -> dict[str, Mirrored]:
         from console.store.engine import open_workspace
         from console.store.team_cache import mirror_account
 
+        with self._lock:
+            pending, self._pending, self._queued = self._pending, {}, None
+        done: dict[str, Mirrored] = {}
         try:
             if self._db is None:
                 self._db = open_workspace(self.path, self._key)
             with self._source.read() as source, self._db.write() as cache:
-                return mirror_account(source, cache, account_id, ids)
-        except Exception as exc:   # the server went away, the disk is full: the next copy tries again
-            log.warning("team cache: copying account %s failed: %s", account_id, exc)
-            return None
+                for account_id, ids in pending.items():
+                    done[account_id] = mirror_account(source, cache, account_id, None if ids is None else sorted(ids))
+        except Exception as exc:   # the server went away (its return copies every account again), a full disk
+            log.warning("team cache: copying %s failed: %s", ", ".join(pending), exc)
+        return done
 
     def close(self) -> None:
         """Stop copying (what is queued is dropped; a copy under way finishes) and close the file."""
-        executor, self._executor = self._executor, None
+        with self._lock:
+            executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         if self._db is not None:
