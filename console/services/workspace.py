@@ -240,6 +240,10 @@ class LocalWorkspace:
         except Exception as exc:
             log.warning("the team workspace's local copy could not be opened: %s", exc)
             return False
+        if self._db.set_aside is not None:   # unreadable (another key): an empty copy would show no one
+            self._db.close()
+            self._db = None
+            return False
         # No intent file: nothing is written meanwhile, and the intents other sessions left wait for the team.
         self.cached, self.team_connected, self.state = True, False, "open"
         self.cached_as_of = datetime.fromtimestamp(written, UTC)
