@@ -219,6 +219,10 @@ async def _console(args: Any) -> None:
     if poller is not None:
         poller.cancel()
     (folder / "result.json").write_text(json.dumps({"saves": saves, "seen": seen, "errors": errors}))
+    workspace.shared_changes.clear()
+    for task in list(tasks):   # notices still being applied (a console behind): not counted, not waited for
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     for session in sessions.values():
         await session.aclose()
     await workspace.close()
