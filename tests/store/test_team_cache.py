@@ -54,11 +54,16 @@ def test_the_cache_holds_the_account_as_the_team_workspace_does_copying_only_wha
     assert _mirror(workspace, cache, "shop") == (0, 0)
 
 
-def test_a_change_notice_copies_the_ids_it_names(workspace: Workspace, cache: Workspace) -> None:
+def _copied(workspace: Workspace, cache: Workspace, count: int) -> None:
+    """Account "shop" with `count` customers in the team workspace, and copied into the cache."""
     with workspace.write() as c:
         ensure_account(c, "shop", "square")
-        save_page(c, "shop", people("p", 5), at(1))
+        save_page(c, "shop", people("p", count), at(1))
     _mirror(workspace, cache, "shop")
+
+
+def test_a_change_notice_copies_the_ids_it_names(workspace: Workspace, cache: Workspace) -> None:
+    _copied(workspace, cache, 5)
     with workspace.write() as c:
         save_page(c, "shop", people("p", 2, company="Both"), at(2))
         remove_customers(c, "shop", ["p-0004"])
@@ -69,10 +74,7 @@ def test_a_change_notice_copies_the_ids_it_names(workspace: Workspace, cache: Wo
 
 
 def test_an_account_gone_from_the_team_workspace_goes_from_the_cache(workspace: Workspace, cache: Workspace) -> None:
-    with workspace.write() as c:
-        ensure_account(c, "shop", "square")
-        save_page(c, "shop", people("p", 3), at(1))
-    _mirror(workspace, cache, "shop")
+    _copied(workspace, cache, 3)
     with workspace.write() as c:
         delete_account(c, "shop")
     assert _mirror(workspace, cache, "shop") == (0, 3)

@@ -45,17 +45,26 @@ def team(pg_database: Callable[..., sa.URL]) -> TeamServer:
     return team_settings(pg_database())
 
 
-async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dialog(
-        qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
-    emulator = SquareEmulator(seed=4, customers=15, credentials={"token": TOKEN})
-    shop = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
-    context = make_context(tmp_path / "b", customers=15)
+async def shop_window(qtbot: Any, root: Path, team: TeamServer, emulator: SquareEmulator,
+                      shop: AccountSettings, retry_s: float | None = None) -> MainWindow:
+    """The window of a console at `root` on the team workspace, with the Shop account (the emulator) open."""
+    context = make_context(root, customers=15)
     context.transport = emulator.transport()
     context.settings.accounts = [shop]
     await set_secret(context.secrets, shop.id, "square", "token", TOKEN)
     context.secrets.set(TEAM_PASSWORD, "")
     context.settings.team = context.workspace.team = team
-    window: MainWindow = await journaled_window(qtbot, context)
+    if retry_s is not None:
+        context.workspace.retry_delays = (retry_s, retry_s * 4)
+    return await journaled_window(qtbot, context)
+
+
+async def test_a_save_in_another_console_updates_the_row_and_warns_the_open_dialog(
+        qtbot: Any, tmp_path: Path, team: TeamServer) -> None:
+    emulator = SquareEmulator(seed=4, customers=15, credentials={"token": TOKEN})
+    shop = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
+    window = await shop_window(qtbot, tmp_path / "b", team, emulator, shop)
+    context = window.context
     assert window.context.workspace.is_open and window.context.workspace.team == team
     assert window.session is not None and window.session.account.id == shop.id
 
@@ -252,17 +261,7 @@ async def test_a_window_started_while_the_team_server_is_away_shows_this_compute
     emulator = SquareEmulator(seed=4, customers=15, credentials={"token": TOKEN})
     shop = AccountSettings(provider="square", name="Shop", base_url=emulator.base_url)
 
-    async def started() -> MainWindow:
-        context = make_context(tmp_path / "app", customers=15)
-        context.transport = emulator.transport()
-        context.settings.accounts = [shop]
-        await set_secret(context.secrets, shop.id, "square", "token", TOKEN)
-        context.secrets.set(TEAM_PASSWORD, "")
-        context.settings.team = context.workspace.team = team
-        context.workspace.retry_delays = (0.05, 0.2)
-        return await journaled_window(qtbot, context)
-
-    first = await started()
+    first = await shop_window(qtbot, tmp_path / "app", team, emulator, shop, retry_s=0.05)
     await until(lambda: not first.tasks.running("load"), timeout=30, what="the refresh into the team copy")
     cache = first.context.workspace.cache
     assert cache is not None
@@ -274,7 +273,7 @@ async def test_a_window_started_while_the_team_server_is_away_shows_this_compute
     with pg_server.admin() as admin:
         admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database))
     try:
-        window = await started()
+        window = await shop_window(qtbot, tmp_path / "app", team, emulator, shop, retry_s=0.05)
         workspace = window.context.workspace
         assert workspace.cached and window.model.rowCount() == 15
         away = window.team_updates.away
