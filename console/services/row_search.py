@@ -30,18 +30,18 @@ class RowSearch:
     def __init__(self, filtered: Filter) -> None:
         self._filtered = filtered
         self._base: Sequence[int] = ()
-        self._next = 0
+        self._next = self._end = 0   # what is left: base[next:end] (end fixed at the start)
         self.longest_slice = 0.0   # seconds, the longest slice run so far (the benchmarks print it)
 
     @property
     def pending(self) -> bool:
         """Whether positions are left to search."""
-        return self._next < len(self._base)
+        return self._next < self._end
 
     def start(self, base: Sequence[int]) -> list[int]:
-        """Search `base` (not changed while pending) from its start; returns the first rows found,
-        all of them or at least FIRST_ROWS."""
-        self._base, self._next = base, 0
+        """Search `base` from its start; returns the first rows found, all of them or at least FIRST_ROWS.
+        Positions added to `base` later are not searched (a new search, or the caller, sees to them)."""
+        self._base, self._next, self._end = base, 0, len(base)
         return self._first([])
 
     def narrowed(self, found: list[int]) -> list[int]:
@@ -62,10 +62,10 @@ class RowSearch:
 
     def rest(self) -> list[int]:
         """Every row still to be found, at once."""
-        return self._take(len(self._base) - self._next)
+        return self._take(self._end - self._next)
 
     def cancel(self) -> None:
-        self._base, self._next = (), 0
+        self._base, self._next, self._end = (), 0, 0
 
     def _first(self, found: list[int]) -> list[int]:
         chunk = FIRST_CHUNK
@@ -75,8 +75,8 @@ class RowSearch:
         return found
 
     def _take(self, count: int) -> list[int]:
-        part = list(self._base[self._next:self._next + count])
+        part = list(self._base[self._next:min(self._next + count, self._end)])
         self._next += len(part)
         if not self.pending:
-            self._base, self._next = (), 0   # let go of the positions
+            self.cancel()   # let go of the positions
         return self._filtered(part) if part else []

@@ -252,7 +252,9 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
         """Replace the shown rows in one layout change, carrying persistent indexes along."""
         if rows == self._rows:
             # Typing on often leaves the same rows (a longer word, same customers): nothing moved,
-            # so the view need not lay itself out again.
+            # so the view need not lay itself out again. The new list is kept: a search may be
+            # reading the old one (table_search.py).
+            self._rows = rows
             self.emit_counts()
             return
         with rows_relaid(self, self._rows, rows):

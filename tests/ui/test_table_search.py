@@ -102,3 +102,12 @@ async def test_sorting_changes_and_lookups_see_the_whole_result() -> None:
     index.upsert([Customer(id="new", given_name="Person999", company="Bolt")])
     assert not model.search.pending
     assert _ids(model) == _whole(model, index, "bolt person") and _ids(model)[0] == "new"
+
+
+async def test_a_customer_added_after_a_search_that_kept_its_rows_shows_once() -> None:
+    model, index = _model()
+    model.set_filter("zed")
+    model.set_filter("zedd")   # the same rows (none): the view is not relaid
+    index.upsert([Customer(id="z", given_name="Zedd")])
+    model.finish_search()
+    assert _ids(model) == ["z"]
