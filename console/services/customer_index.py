@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
 from operator import and_, attrgetter, contains, eq, gt, is_not, itemgetter, le, not_, or_
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
 
@@ -21,7 +21,7 @@ from console.domain.customer import ADDRESS_PREFIX, Customer, display_name_gette
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
-from console.services.sort_order import SortKey, sort_key, sorted_by
+from console.services.sort_order import SortKey, sort_key, sort_keys_of, sorted_by
 from console.services.stored_rows import StoredRow, encode_row, keys_tag
 
 if TYPE_CHECKING:
@@ -566,15 +566,19 @@ class CustomerIndex:
         """Sort keys for `column` by position, None where empty (cached; kept current on every change)."""
         keys = self._sort_keys.get(column)
         if keys is None:
-            if column == "name":
-                keys = self._name_sort_keys()
-            else:
-                get, light = self.getter(column), self._document_getter(column)
-                keys = [None if c is None else sort_key(get(c) if type(c) is not str  # type: ignore[arg-type]
-                                                         else light(c) if light is not None else get(self.at(p)))
-                        for p, c in enumerate(self._customers)]
+            keys = self._name_sort_keys() if column == "name" else sort_keys_of(self._column_values(column))
             self._sort_keys[column] = keys
         return keys
+
+    def _column_values(self, column: str) -> list[Any]:
+        """The column's value of every position (None at holes); kept documents read lightly where they can be."""
+        customers = self._customers
+        get = self.getter(column)
+        if not set(map(type, customers)) & {str, type(None)}:
+            return list(map(get, cast(list[Customer], customers)))   # customers only: no Python call each
+        light = self._document_getter(column)
+        return [None if c is None else get(c) if type(c) is not str  # type: ignore[arg-type]
+                else light(c) if light is not None else get(self.at(p)) for p, c in enumerate(customers)]
 
     def _document_getter(self, column: str) -> Callable[[str], Any] | None:
         """The column's value read straight from a kept document, where that is cheaper than decoding

@@ -32,6 +32,7 @@ from console.ui.combined_cells import CombinedTexts, cell_texts
 from console.ui.persistent_rows import rows_relaid
 from console.ui.table_cells import RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
+from console.ui.table_search import SearchedRows, TableSearch
 
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -48,10 +49,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 RowSource = CustomerIndex | CombinedIndex   # one account's customers, or several accounts' (All accounts)
 
 
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(QAbstractTableModel, SearchedRows):
     """Rows are positions in the index, filtered by the search text and the filters, ordered by one column."""
 
     counts_changed = Signal(int, int)  # visible rows, customers loaded
+    search_finished = Signal()   # every row of the last search is shown (the rest come in slices)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,11 +70,13 @@ class CustomerTableModel(QAbstractTableModel):
         self.row_icon: Callable[[str], Any] | None = None   # account id -> its icon (set by the All accounts view)
         # Marked columns: the mark, and the getter of the value it is given.
         self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}
+        self.search = TableSearch(self)
 
     # -- source -------------------------------------------------------------------------------
     def set_source(self, index: RowSource | None, columns: tuple[ColumnSpec, ...],
                    header_tips: dict[str, str] | None = None) -> None:
         """Show another account's customers (or none)."""
+        self.search.cancel()
         self.beginResetModel()
         if self._index is not None:
             self._index.unsubscribe(self._on_index_changed)
@@ -83,9 +87,9 @@ class CustomerTableModel(QAbstractTableModel):
         if index is not None:
             index.subscribe(self._on_index_changed)
         self._order = self._sorted(index.alive()) if index is not None else []
-        self._rows = self._filtered(self._order)
+        self._rows = self.filtered(self._order)
         self.endResetModel()
-        self._emit_counts()
+        self.emit_counts()
 
     def set_columns(self, columns: tuple[ColumnSpec, ...], header_tips: dict[str, str] | None = None) -> None:
         """The same customers in `columns`; columns added after the present ones join without a reset."""
@@ -124,7 +128,7 @@ class CustomerTableModel(QAbstractTableModel):
     def loaded_count(self) -> int:
         return len(self._index) if self._index is not None else 0
 
-    def _emit_counts(self) -> None:
+    def emit_counts(self) -> None:
         self.counts_changed.emit(len(self._rows), self.loaded_count())
 
     # -- Qt model API -------------------------------------------------------------------------
@@ -193,9 +197,9 @@ class CustomerTableModel(QAbstractTableModel):
         if key == self._sort_key and (key is None or descending == self._descending):
             return   # in this order already (QTableView.sortByColumn asks twice)
         self._sort_key, self._descending = key, descending
-        order_positions = self._sorted(self._order)
-        self._order = order_positions
-        self._relayout(self._filtered(order_positions))
+        self.search.cancel()
+        self._order = self._sorted(self._order)
+        self.search.show_from(self._order)
 
     # -- what the window asks -----------------------------------------------------------------
     def account_of(self, row: int) -> str | None:
@@ -211,6 +215,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def row_of(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The row showing a customer (of `account_id`, in the All accounts table), if shown."""
+        self.search.finish()
         pos = self._index.position(customer_id, account_id) if self._index is not None else None
         try:
             return self._rows.index(pos) if pos is not None else None
@@ -220,32 +225,20 @@ class CustomerTableModel(QAbstractTableModel):
     def sort_state(self) -> tuple[str | None, bool]:
         return self._sort_key, self._descending
 
-    def set_filter(self, text: str) -> None:
-        """Show only customers whose searchable fields hold every word of `text`."""
-        self.set_query(text, self._filters)
+    # -- for the search (table_search.py) -----------------------------------------------------
+    def set_query_state(self, text: str, filters: CustomerFilters) -> None:
+        self._filter, self._filters = text, filters
 
-    def set_filters(self, filters: CustomerFilters) -> None:
-        """Show only customers passing `filters` (and the search)."""
-        self.set_query(self._filter, filters)
+    @property
+    def shown_rows(self) -> list[int]:
+        return self._rows
 
-    def set_query(self, text: str, filters: CustomerFilters) -> None:
-        """Search text and filters together, applied in one layout change."""
-        text = text.strip()
-        if text == self._filter and filters == self._filters:
-            return
-        narrowing = filters == self._filters and bool(self._filter) and text.startswith(self._filter)
-        self._filter = text
-        self._filters = filters
-        # Typing more only ever removes rows, so the search runs over what is shown already;
-        # unless that is most rows in load order: every match is among them anyway, and reading
-        # all keys in memory order costs less than picking the shown ones (P2 in benchmarks/).
-        if narrowing and self._index is not None and self._sort_key is None:
-            narrowing = not self._index.prefers_full_scan(len(self._rows))
-        base = self._rows if narrowing else self._order
-        self._relayout(self._filtered(base))
+    @property
+    def order(self) -> list[int]:
+        return self._order
 
     # -- internals ----------------------------------------------------------------------------
-    def _filtered(self, positions: list[int]) -> list[int]:
+    def filtered(self, positions: list[int]) -> list[int]:
         if self._index is None:
             return []
         return self._index.shown(positions, self._filter, self._filters, in_load_order=self._sort_key is None)
@@ -255,34 +248,37 @@ class CustomerTableModel(QAbstractTableModel):
             return sorted(positions)  # load order
         return self._index.sorted_positions(positions, self._sort_key, self._descending)
 
-    def _relayout(self, rows: list[int]) -> None:
+    def relayout(self, rows: list[int]) -> None:
         """Replace the shown rows in one layout change, carrying persistent indexes along."""
         if rows == self._rows:
             # Typing on often leaves the same rows (a longer word, same customers): nothing moved,
-            # so the view need not lay itself out again.
-            self._emit_counts()
+            # so the view need not lay itself out again. The new list is kept: a search may be
+            # reading the old one (table_search.py).
+            self._rows = rows
+            self.emit_counts()
             return
         with rows_relaid(self, self._rows, rows):
             self._rows = rows
-        self._emit_counts()
+        self.emit_counts()
 
     def _on_index_changed(self, added: list[int], changed: list[int], removed: list[int]) -> None:
         if self._index is None or not isValid(self):   # a window closed while its account goes on (a job's)
             if self._index is not None:
                 self._index.unsubscribe(self._on_index_changed)
             return
+        self.search.finish()   # the changes apply to the whole result
         self._texts.forget((*changed, *removed))  # added positions are new (or emptied by a removal first)
         if not removed and not changed and self._sort_key is None \
                 and (not self._order or not added or added[0] > self._order[-1]):
             # Loading: new customers at the end in load order (in All accounts, not always: then below).
             self._order.extend(added)
-            shown = self._filtered(added)
+            shown = self.filtered(added)
             if shown:
                 first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
                 self._rows.extend(shown)
                 self.endInsertRows()
-            self._emit_counts()
+            self.emit_counts()
             return
         gone = set(removed) | set(changed)
         order = [p for p in self._order if p not in gone] if gone else list(self._order)
@@ -290,11 +286,11 @@ class CustomerTableModel(QAbstractTableModel):
         incoming = [p for p in (*changed, *added) if p not in dropped]
         order = self._sorted(order + incoming)   # both parts in order already: a linear merge of two runs
         self._order = order
-        rows = self._filtered(order)
+        rows = self.filtered(order)
         if rows == self._rows and changed:
             # Same rows in the same order: only cell contents changed (of the rows shown).
             for r in (rows.index(pos) for pos in set(changed).intersection(rows)):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
-            self._emit_counts()
+            self.emit_counts()
             return
-        self._relayout(rows)
+        self.relayout(rows)

@@ -44,6 +44,7 @@ _FORMATS = ((ExportFormat.CSV, "CSV (UTF-8, opens in Excel)"), (ExportFormat.XLS
 
 def open_export(window: MainWindow) -> ExportDialog | None:
     """Show the export dialog over the table's rows (None, with a word in the status bar, when there are none)."""
+    window.model.finish_search()   # count every row the search shows
     shown = window.model.rowCount()
     if not shown:
         window.statusBar().showMessage(window.tr("No customers are shown to export."), 5000)

@@ -31,6 +31,7 @@ def sources(window: MainWindow) -> dict[str | None, ExportSource]:
 
 
 def chosen_rows(window: MainWindow, selection: bool) -> list[int]:
+    window.model.finish_search()   # every row the search shows, not only those found so far
     return window.customer_list.selected_rows() if selection else list(range(window.model.rowCount()))
 
 

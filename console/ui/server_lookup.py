@@ -74,6 +74,7 @@ class ServerLookup(QObject):
             return
         # Said together with what the table shows: the search there also matches parts and any case,
         # so the provider's exact lookup may find none while the table shows some.
+        window.model.finish_search()
         rows = window.model.rowCount()
         shown = count_of(rows, tr("customer"), tr("customers"))
         if found:

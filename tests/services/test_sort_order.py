@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from console.domain.customer import Customer
 from console.services.customer_index import CustomerIndex
-from console.services.sort_order import sort_key, sorted_by
+from console.services.sort_order import sort_key, sort_keys_of, sorted_by
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -77,3 +77,16 @@ def test_a_derived_column_named_like_a_time_sorts_by_its_own_values() -> None:
     ix.upsert(_varied()[:3])
     ix.set_derived_fields({"created_at": lambda c: {"a": "z", "b": "y", "c": "x"}[c.id]})
     assert ix.sorted_positions(ix.alive(), "created_at", False) == [2, 1, 0]
+
+
+def test_text_columns_keyed_in_bulk_equal_the_per_value_keys() -> None:
+    ix = _index()
+    ix.upsert(_varied())
+    ix.remove(["d"])   # a hole
+    for column in ("email", "given_name", "company", "phone", "reference_id", "created_at"):
+        assert ix.sort_keys(column) == _plain_keys(ix, column), column
+    values = ["Élodie", "", None, "ADA", "Straße", "ǅemal", "plain"]
+    assert sort_keys_of(values) == [sort_key(v) for v in values] == [
+        "elodie", None, None, "ada", "strasse", "dzemal", "plain"]
+    mixed = ["b", 3, None, datetime(2024, 1, 1, tzinfo=UTC)]   # not all text: one call each
+    assert sort_keys_of(mixed) == [sort_key(v) for v in mixed]
