@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
@@ -121,8 +121,11 @@ class CustomerList(QObject):
             self.window.editing.edit_selected()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.window.editing.edit_selected()
             return True
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            self.window.model.finish_search()   # every row the search shows, not only those found so far
         return False

@@ -111,3 +111,14 @@ async def test_a_customer_added_after_a_search_that_kept_its_rows_shows_once() -
     index.upsert([Customer(id="z", given_name="Zedd")])
     model.finish_search()
     assert _ids(model) == ["z"]
+
+
+async def test_select_all_while_the_search_goes_on_selects_every_row_it_will_show(qtbot: Any, window: Any) -> None:
+    model = window.model
+    window.search.setText("e")   # most of the demo's 120 customers: more than the first rows found
+    assert model.search.pending
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert not model.search.pending
+    assert window.customer_list.selected_rows() == list(range(model.rowCount()))
+    assert model.rowCount() == len(_whole(model, model.source, "e"))
