@@ -3,8 +3,9 @@ candidate pairs within them (issue 20).
 
 A scan makes these keys for every record (500,000 in P17), so the columns are made with map() over
 attribute getters and memoised look-ups (names and postal codes repeat, emails and phones mostly do
-not), and the keys are counted in C by Counter: only the few met twice or more are gathered into
-blocks in Python. The keys are the same as `KeyMaker.blocking` makes record by record.
+not), and each record's key is matched to its first holder in C (one dict pass a kind): only the few
+records after a first holder are gathered into blocks in Python. The keys are the same as
+`KeyMaker.blocking` makes record by record; the name and postal code keys are kept for scoring.
 """
 
 from __future__ import annotations
