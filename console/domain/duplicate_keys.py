@@ -25,14 +25,17 @@ _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
 
 def email_key(text: str | None) -> str | None:
     """The address lower-cased; at Gmail-style domains also without dots and "+tag" in the local part."""
-    text = (text or "").strip().lower()
+    text = (text or "").strip()
+    if not (text.isascii() and text.islower()):   # most addresses are written in lower case: no copy made then
+        text = text.lower()
     local, at, domain = text.rpartition("@")
     if not at or not local or "." not in domain:
         return None
     if domain in GMAIL_DOMAINS:
         local = local.partition("+")[0].replace(".", "")
         domain = "gmail.com"   # googlemail.com delivers to the same mailbox
-    return f"{local}@{domain}" if local else None
+        return f"{local}@{domain}" if local else None
+    return text   # local@domain as it stands
 
 
 def phone_key(text: str | None, region: str = "US") -> str | None:

@@ -3,13 +3,15 @@ candidate pairs within them (issue 20).
 
 A scan makes these keys for every record (500,000 in P17), so the columns are made with map() over
 attribute getters and memoised look-ups (names and postal codes repeat, emails and phones mostly do
-not), and the keys are counted in C by Counter: only the few met twice or more are gathered into
-blocks in Python. The keys are the same as `KeyMaker.blocking` makes record by record.
+not), and each record's key is matched to its first holder in C (one dict pass a kind): only the few
+records after a first holder are gathered into blocks in Python. The keys are the same as
+`KeyMaker.blocking` makes record by record; the name and postal code keys are kept for scoring.
 """
 
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Any
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
-from console.services.duplicate_scoring import Blocking, Contacts, KeyMaker
+from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
 STEP = 4096      # blocks per step of candidate pairs
@@ -37,56 +39,90 @@ class BlockingKeys:
     sounds: list[str | None]        # "sound-alike|postal code"
     references: list[str | None]
     several: dict[int, Blocking]    # records with more than one email or phone: all their keys
-
-    def contacts(self, index: int) -> Contacts:
-        """Record `index`'s emails, phones and reference, as `KeyMaker.blocking` gives them."""
-        found = self.several.get(index)
-        if found is not None:
-            return found[0], found[1], found[3]
-        email, phone = self.emails[index], self.phones[index]
-        return (email,) if email else (), (phone,) if phone else (), self.references[index]
+    # What the keys were made of that scoring needs again (kept, not made twice): each record's name keys
+    # and postal code key.
+    names: list[NameKeys]
+    postals: list[str | None]
 
     def clear(self) -> None:
         """Let go of every key."""
-        for kind in (self.emails, self.phones, self.sounds, self.references):
+        for kind in (self.emails, self.phones, self.sounds, self.references, self.names, self.postals):
             kind.clear()
         self.several.clear()
 
     def blocks(self, only: Sequence[Collection[str | None]] | None = None) -> list[list[int]]:
         """The blocks of two or more records (positions, ascending), one kind of key at a time;
         `only`: of these keys alone, a collection for each kind (emails, phones, sounds, references)."""
-        several = self.several
+        columns = (self.emails, self.phones, self.sounds, self.references)
+        if only is None:
+            return [block for column, kind in enumerate(columns) for block in self._shared(kind, column).values()]
         blocks: list[list[int]] = []
-        for column, kind in enumerate((self.emails, self.phones, self.sounds, self.references)):
-            if only is None:
-                counts = Counter(kind)
-                for emails, phones, sound, reference in several.values():
-                    counts.update((emails, phones, (sound,), (reference,))[column])
-                counts.pop(None, None)
-                shared: dict[Any, list[int]] = {key: [] for key in itertools.compress(counts, map((1).__lt__,
-                                                                                               counts.values()))}
-            else:
-                shared = {key: [] for key in only[column] if key is not None}
+        for column, kind in enumerate(columns):
+            shared: dict[Any, list[int]] = {key: [] for key in only[column] if key is not None}
             if not shared:
                 continue
             # The few records whose key is shared, picked out in C: a Python loop over every record took long.
             for index in itertools.compress(range(len(kind)), map(shared.__contains__, kind)):
                 shared[kind[index]].append(index)
-            if several and column < 2:
-                for index, (emails, phones, _, _) in several.items():
-                    for key in (emails, phones)[column]:
+            if self.several and column < 2:
+                for index, found in self.several.items():
+                    for key in found[0] if column == 0 else found[1]:
                         if key in shared:
                             shared[key].append(index)
                 for members in shared.values():
                     members.sort()
-            blocks += shared.values() if only is None else (block for block in shared.values() if len(block) > 1)
+            blocks += (block for block in shared.values() if len(block) > 1)
         return blocks
+
+    def _shared(self, kind: list[str | None], column: int) -> dict[str | None, list[int]]:
+        """Every key of `kind` (the column number `column`) that two or more records share, with their positions."""
+        n = len(kind)
+        # Each record's first holder of its key, in one pass in C (None: past the end, so never before a record);
+        # the records after their key's first holder are the few in blocks, gathered in Python.
+        first: dict[str | None, int] = {None: n}
+        holders = list(map(first.setdefault, kind, range(n)))
+        shared: dict[str | None, list[int]] = {}
+        for index in itertools.compress(range(n), map(operator.gt, range(n), holders)):
+            key = kind[index]
+            block = shared.get(key)
+            if block is None:
+                shared[key] = [holders[index], index]
+            else:
+                block.append(index)
+        if column < 2 and self.several:   # the records with several emails or phones: theirs too
+            touched: set[str] = set()
+            for index, found in self.several.items():
+                for key in found[0] if column == 0 else found[1]:
+                    holder = first.setdefault(key, index)
+                    if holder != index:
+                        block = shared.get(key)
+                        if block is None:
+                            shared[key] = [holder, index]
+                        else:
+                            block.append(index)
+                        touched.add(key)
+            for key in touched:
+                shared[key].sort()
+        return shared
+
+    def record_keys(self, records: Sequence[tuple[str, Customer]], indexes: Sequence[int],
+                    maker: KeyMaker) -> list[RecordKeys]:
+        """The keys for scoring of the records at `indexes` (`KeyMaker.keys_of_many`), from these columns."""
+        emails: list[tuple[str, ...]] = [(key,) if key else () for key in map(self.emails.__getitem__, indexes)]
+        phones: list[tuple[str, ...]] = [(key,) if key else () for key in map(self.phones.__getitem__, indexes)]
+        several = self.several
+        if several:
+            for position in itertools.compress(range(len(indexes)), map(several.__contains__, indexes)):
+                emails[position], phones[position] = several[indexes[position]][:2]
+        return maker.keys_of_many(list(map(records.__getitem__, indexes)), map(self.names.__getitem__, indexes),
+                                  emails, phones, map(self.postals.__getitem__, indexes),
+                                  map(self.references.__getitem__, indexes))
 
 
 def blocking_keys(records: Sequence[tuple[str, Customer]], maker: KeyMaker,
                   tick: Callable[[int], None]) -> BlockingKeys:
     """The blocking keys of every record, `tick(records done)` between steps."""
-    keys = BlockingKeys([], [], [], [], {})
+    keys = BlockingKeys([], [], [], [], {}, [], [])
     for start in range(0, len(records), CHUNK):
         tick(start)
         _add(records[start:start + CHUNK], start, maker, keys)
@@ -97,8 +133,10 @@ def _add(records: Sequence[tuple[str, Customer]], start: int, maker: KeyMaker, k
     customers = list(map(itemgetter(1), records))
     addresses = list(map(_address, customers))
     postals = [maker.postal_of[address.postal_code] if address is not None else None for address in addresses]
-    names = zip(map(_given, customers), map(_family, customers), strict=True)
-    sounds = map(_sound, map(maker.names_of.__getitem__, names))
+    names = list(map(maker.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True)))
+    keys.names.extend(names)
+    keys.postals.extend(postals)
+    sounds = map(_sound, names)
     keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
                         for sound, postal in zip(sounds, postals, strict=True)])
     keys.references.extend(map(reference_key, map(attrgetter("reference_id"), customers)))

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import PairMatch
@@ -81,7 +82,7 @@ def changes(last: Remembered | None, records: Sequence[tuple[str, Customer]], ac
 
 def carried(last: Remembered, moved: Changes, fresh: BlockingKeys) -> BlockingKeys:
     """The keys of every record now: the last scan's where it was seen, `fresh` (of `moved.fresh`) elsewhere."""
-    def column(then: list[str | None], new: list[str | None]) -> list[str | None]:
+    def column(then: list[Any], new: list[Any]) -> list[Any]:
         out = [then[index] if index is not None else None for index in moved.before]
         for index, key in zip(moved.fresh, new, strict=True):
             out[index] = key
@@ -92,7 +93,8 @@ def carried(last: Remembered, moved: Changes, fresh: BlockingKeys) -> BlockingKe
                and then in old.several} if old.several else {}
     several.update((moved.fresh[index], found) for index, found in fresh.several.items())
     return BlockingKeys(column(old.emails, fresh.emails), column(old.phones, fresh.phones),
-                        column(old.sounds, fresh.sounds), column(old.references, fresh.references), several)
+                        column(old.sounds, fresh.sounds), column(old.references, fresh.references), several,
+                        column(old.names, fresh.names), column(old.postals, fresh.postals))
 
 
 def fresh_keys(keys: BlockingKeys, indexes: Sequence[int]) -> list[set[str | None]]:

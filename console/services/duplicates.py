@@ -26,6 +26,7 @@ from console.services.duplicate_scoring import (
     RecordKeys,
     compare,
     reasons,
+    score_of,
     weight_of,
 )
 
@@ -33,6 +34,7 @@ Progress = Callable[[float], None]      # the share done, 0..1
 Cancelled = Callable[[], bool]
 FLOOR = 0.2                             # pairs scoring below this are not kept (the slider's lowest)
 FLOOR_WEIGHT = weight_of(FLOOR)
+_first, _second, _weight, _score = itemgetter(0), itemgetter(1), itemgetter(0), itemgetter(2)
 
 __all__ = ["DEFAULT_THRESHOLD", "FLOOR", "DuplicateScan", "Explainer", "ScanCancelledError", "ScanMemory",
            "candidate_pairs", "find_duplicates", "scan"]
@@ -157,6 +159,13 @@ def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
                                                         lambda done: None)))
 
 
+def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
+    """Whether every (account, id) is listed once."""
+    # Ids are usually unique across accounts too, and then so are the pairs: a set of the ids is built much
+    # faster than one of half a million (account, id) tuples.
+    return len(set(ids)) == len(ids) or len(set(zip(accounts, ids, strict=True))) == len(ids)
+
+
 def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None, memory: ScanMemory | None) -> DuplicateScan:
     maker = KeyMaker(regions)
@@ -170,7 +179,7 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
     moved = changes(last, records, accounts, ids, regions) if last is not None else None
     # Every record listed once, as usual? A record listed twice shares every block with itself: its later
     # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
-    once = moved is not None or len(set(zip(accounts, ids, strict=True))) == len(ids)
+    once = moved is not None or _listed_once(accounts, ids)
     kept: list[PairMatch] = []
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.
@@ -189,7 +198,9 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
     pairs = _scored(records, maker, blocked, candidates(len(records), blocks, twice, tick), only)
     tick(total)
     pairs += kept
-    pairs.sort(key=lambda pair: (-pair.score, pair.first, pair.second))
+    # Strongest first, then by position: two sorts in C (the second is stable) rather than a key tuple a pair.
+    pairs.sort()
+    pairs.sort(key=_score, reverse=True)
     found = tuple(pairs)
     if memory is not None:
         memory.last = Remembered(dict(regions or {}), list(map(itemgetter(1), records)), accounts, blocked,
@@ -210,12 +221,14 @@ def _scored(records: Sequence[tuple[str, Customer]], maker: KeyMaker, blocked: B
     for step in steps:
         if only is not None:
             step = [(i, j) for i, j in step if i in only or j in only]
-        new = sorted({i for pair in step for i in pair}.difference(made))
-        made.update(zip(new, maker.keys_of_many([records[i] for i in new], map(blocked.contacts, new)), strict=True))
-        for i, j in step:
-            compared = compare(made[i], made[j])
-            if compared.weight >= FLOOR_WEIGHT:
-                pairs.append(PairMatch(i, j, compared.score))
+        new = sorted(set(itertools.chain.from_iterable(step)).difference(made))
+        made.update(zip(new, blocked.record_keys(records, new, maker), strict=True))
+        # Compared in C's loops (map), the few above the floor kept in Python's.
+        weights = list(map(_weight, map(compare, map(made.__getitem__, map(_first, step)),
+                                        map(made.__getitem__, map(_second, step)))))
+        above = map(FLOOR_WEIGHT.__le__, weights)
+        pairs += [PairMatch(i, j, score_of(weight))
+                  for (i, j), weight in itertools.compress(zip(step, weights, strict=True), above)]
     made.clear()
     return pairs
 

@@ -26,6 +26,9 @@ Name = tuple[str | None, str | None]
     ("  JANE.DOE@EXAMPLE.COM ", "jane.doe@example.com"),
     ("jane.doe+shop@example.com", "jane.doe+shop@example.com"),   # other providers may deliver +tags apart
     ("jane.doe@gmail.com.example.org", "jane.doe@gmail.com.example.org"),
+    ("jane.doe@example.com", "jane.doe@example.com"),              # already lower case: kept as it is
+    ("ÉLODIE@Exemple.FR", "élodie@exemple.fr"), ("42@Example.com", "42@example.com"),
+    ("1234@5678.90", "1234@5678.90"),                             # nothing to lower
     ("+tag@gmail.com", None),
     ("not an address", None),
     ("@example.com", None),
