@@ -265,7 +265,9 @@ def _run_consoles(mode: str, url: Any, urls: list[str], folder: Path, seconds: i
         if any(p.poll() not in (None, 0) for p in processes):
             raise RuntimeError("a console process stopped before it was ready")
         time.sleep(0.2)
-    (run / "go").write_text(str(time.time() + 1.0))
+    # Written aside and renamed: a console must never read the file half written (an empty start).
+    (run / "go.part").write_text(str(time.time() + 1.0))
+    (run / "go.part").rename(run / "go")
     for process in processes:
         process.wait()
     return [json.loads((run / str(i) / "result.json").read_text()) for i in range(P18_CONSOLES)]
