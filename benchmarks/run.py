@@ -185,32 +185,55 @@ print("PAINTED", time.monotonic(), flush=True)
 """
 
 _CONSOLE = """
-import logging, os, sys, time
+import importlib.abc, importlib.util, logging, os, sys, time
 import console.app as app
 
 show_preview = app.show_preview
+PREVIEW = []
 
-def timed_show_preview(data_dir):
-    # The last session's window, painted before the rest of the app is imported.
-    preview = show_preview(data_dir)
-    if preview is not None:
-        if not preview.windowHandle().isExposed():
-            preview.repaint()  # show_preview paints an exposed window before it returns
-        print("PAINTED", time.monotonic(), flush=True)
-    # The app imports the main window right after this anyway; hook its first live page.
+
+def hook_window(module):
+    # The window's first live page, hooked once the app imports it (importing it here, before the app
+    # does, would hold back what the app starts meanwhile).
     from PySide6.QtCore import Qt
-    from console.ui.main_window import MainWindow
-    init = MainWindow.__init__
+    init = module.MainWindow.__init__
 
     def timed_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
         def painted():
             self.repaint()
-            print("PAINTED" if preview is None else "LIVE", time.monotonic(), flush=True)
+            print("LIVE" if PREVIEW[0] else "PAINTED", time.monotonic(), flush=True)
         # Queued: after the preview has handed over to this window.
         self.first_page_shown.connect(painted, Qt.ConnectionType.QueuedConnection)
 
-    MainWindow.__init__ = timed_init
+    module.MainWindow.__init__ = timed_init
+
+
+class WhenImported(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "console.ui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            hook_window(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def timed_show_preview(data_dir):
+    # The last session's window, painted before the rest of the app is imported.
+    preview = show_preview(data_dir)
+    PREVIEW.append(preview is not None)
+    if preview is not None:
+        if not preview.windowHandle().isExposed():
+            preview.repaint()  # show_preview paints an exposed window before it returns
+        print("PAINTED", time.monotonic(), flush=True)
+    sys.meta_path.insert(0, WhenImported())
     return preview
 
 app.show_preview = timed_show_preview
@@ -220,10 +243,11 @@ class Searchable(logging.Handler):
     # The app logs these as a warm start reads the local copy (the worker's CPU, the event loop's
     # time adding batches to the table) and once the table holds it all and it is searchable.
     def emit(self, record):
+        from console.services.copy_reader import LOCAL_COPY_READ as READ_APART
         from console.services.customer_loading import LOCAL_COPY_INDEXED
         from console.services.workspace import LOCAL_COPY_READ
         from console.ui.customer_loading import LOCAL_COPY_SHOWN
-        if record.msg == LOCAL_COPY_READ:
+        if record.msg in (LOCAL_COPY_READ, READ_APART):
             print("READCPU", record.args[-1], flush=True)
         elif record.msg == LOCAL_COPY_INDEXED:
             print("INDEXED", record.args[-1], flush=True)

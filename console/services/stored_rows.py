@@ -27,6 +27,7 @@ KEY_FORMAT = 1
 # more fields than it should and is not used.
 _FIELD = "\x1d"
 _FIELDS = 10   # tag, id, text key, phone key, name leads, created, updated, email, phone, status
+FIELD, FIELDS = _FIELD, _FIELDS   # for kept_columns.py, which splits a batch's values in one go
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class KeptCustomers(Sequence[Customer]):
     def __init__(self) -> None:
         self._items: list[Customer | StoredRow | str] = []
 
-    def extend(self, items: Iterable[Customer | StoredRow]) -> None:
+    def extend(self, items: Iterable[Customer | StoredRow | str]) -> None:
         self._items.extend(items)
 
     def compact(self) -> None:

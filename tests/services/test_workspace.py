@@ -9,23 +9,23 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.services import customer_loading
-from console.services import workspace as workspace_module
+from console.services import copy_reader, customer_loading, kept_columns
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.diagnostics import build_report
+from console.services.kept_columns import read_batch
 from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
-from console.services.stored_rows import StoredRow, stored_row
 from console.services.workspace import LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
 from console.store import documents
@@ -233,13 +233,12 @@ def _paths(root: Path) -> AppPaths:
 
 async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
         demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from console.store import customers
-
     first = await _open(demo, workspace)
     await first.service.load()
     listed = [c.id for c in first.service.index]
     await first.aclose()
-    monkeypatch.setattr(customers, "STORED_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
     decoded_on: set[str] = set()
     real_decode = documents.decode
 
@@ -262,7 +261,7 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
     await second.aclose()
 
 
-async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread(
+async def test_rows_kept_without_usable_keys_are_decoded_on_the_reading_thread(
         demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from console.store.tables import customer_documents
 
@@ -292,7 +291,7 @@ async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread
     second = await _open(demo, workspace)
     told: list[int] = []
     assert await second.service.load_local(told.append) is not None
-    assert len(decoded_on) == SEEDED and all(name.startswith("console-workspace") for name in decoded_on)
+    assert len(decoded_on) == SEEDED and all(name.startswith("console-copy-reader") for name in decoded_on)
     assert told == [5, 5, 2]   # decoded customers reach the index a few at a time, the loop running between
     assert list(second.service.index) == loaded
     await second.aclose()
@@ -326,21 +325,21 @@ async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
 
 async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_scan_runs(
         demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from console.store import customers
 
     first = await _open(demo, workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "STORED_BATCH", 5)
-    read = [0]
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    batches = [0]
 
-    def damaged_eighth(tag: str, document: str, kept: str | None) -> StoredRow | None:
-        read[0] += 1
-        if read[0] == 8:
+    def damaged_second(tag: str | None, documents: list[str], kept: list[str | None]) -> Any:
+        batches[0] += 1
+        if batches[0] == 2:
             raise ValueError("a damaged row")
-        return stored_row(tag, document, kept)
+        return read_batch(tag, documents, kept)
 
-    monkeypatch.setattr(workspace_module, "stored_row", damaged_eighth)
+    monkeypatch.setattr(kept_columns, "read_batch", damaged_second)
     second = await _open(demo, workspace)
     told: list[int] = []
     assert await second.service.load_local(told.append) is None
