@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.services.busy_worker import busy_worker
+from console.services.row_format import FIELD
 
 if TYPE_CHECKING:
     from console.domain.customer import Customer
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # Logged once a reader has read its copy (P8 and P9 in benchmarks/run.py print it).
 LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the reading thread's CPU"
-# The first batch is small, so the window paints its first rows at once; the others large, as each
-# is one repaint of the window (customers.READ_BATCH and STORED_BATCH, without importing the store).
-FIRST_BATCH = 2000
+# The first batch is small, so the window paints its first rows at once (and fits its columns to
+# them: a few milliseconds for a screenful, 0.15 s for 2,000); the others large, as each is one repaint.
+FIRST_BATCH = 500
 BATCH = 10_000
 AHEAD = 2
 
@@ -48,10 +49,12 @@ class Kept:
 
 @dataclass(frozen=True, slots=True)
 class Unsplit:
-    """A batch as read, for the event loop to split (kept_columns.read_batch) with the index's tag."""
+    """A batch read without the index's tag: split with the tag its first value carries (`columns`, None
+    where that did not serve), for the event loop to use if it is the index's, else to split again."""
 
     documents: list[str]
     kept: list[str | None]
+    columns: KeptColumns | None
 
 
 class _Done:
@@ -114,15 +117,18 @@ class CopyReader:
             self._put(Kept(None, None) if state is None else Kept(*state))
             if state is None:
                 return
-            started, count = time.thread_time(), 0
+            started, count, guess = time.thread_time(), 0, ""
             for documents, kept in kept_rows(connection, self.account_id, FIRST_BATCH, BATCH):
                 while self._room is not None and not self._room.acquire(timeout=0.1):
                     if self._stop.is_set():
                         return
                 if self._stop.is_set():
                     return
-                self._put(Unsplit(documents, kept) if self.keys_tag is None
-                          else _split(self.keys_tag, documents, kept))
+                if self.keys_tag is not None:
+                    self._put(_split(self.keys_tag, documents, kept))
+                else:
+                    guess = guess or next(filter(None, kept), "").partition(FIELD)[0]
+                    self._put(Unsplit(documents, kept, _columns(guess, documents, kept)))
                 count += len(documents)
             log.info(LOCAL_COPY_READ, self.account_id, count, time.thread_time() - started)
         finally:
@@ -167,3 +173,10 @@ def _split(tag: str, documents: list[str], kept: list[str | None]) -> KeptColumn
     from console.services.kept_columns import read_batch
 
     return read_batch(tag, documents, kept)
+
+
+def _columns(tag: str, documents: list[str], kept: list[str | None]) -> KeptColumns | None:
+    from console.services.kept_columns import kept_columns  # nothing of the domain (row_format.py)
+
+    return kept_columns(tag, documents, kept)
+

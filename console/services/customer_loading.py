@@ -197,10 +197,14 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     kept = LocalCopy(KeptCustomers(), data_as_of)
     spent: list[float] = []
     added: list[str] = []
+    rows = False   # whether any came as a StoredRow (the copy holds those as their documents once read)
     try:
         async for batch in reader.batches():
-            if isinstance(batch, Unsplit):
-                batch = read_batch(index.keys_tag, batch.documents, batch.kept)
+            if isinstance(batch, Unsplit):   # read at start, before the index's tag was known
+                if batch.columns is not None and batch.columns.tag == index.keys_tag:
+                    batch = batch.columns
+                else:
+                    batch = read_batch(index.keys_tag, batch.documents, batch.kept)
             started = time.perf_counter()
             if isinstance(batch, KeptColumns):
                 if not index.add_kept(batch):
@@ -212,6 +216,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                     on_batch(len(batch))
                 await asyncio.sleep(0)   # let the window paint and answer before the next batch
                 continue
+            rows = True
             for start in range(0, len(batch), DECODED_PER_TURN):   # decoded ones: about 8 us each
                 part = batch[start:start + DECODED_PER_TURN]
                 index.add_local(part)
@@ -228,6 +233,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
             raise
         log.warning("could not read the local copy of %s: %s", account_id, exc, exc_info=exc)
         return None
-    kept.customers.compact()
+    if rows:
+        kept.customers.compact()
     log.info(LOCAL_COPY_INDEXED, account_id, len(spent), sum(spent))
     return kept

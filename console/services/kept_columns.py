@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from console.domain.customer import Customer
-from console.services.stored_rows import FIELD, FIELDS, StoredRow, stored_row
+from console.services.row_format import FIELD, FIELDS
+
+if TYPE_CHECKING:   # imported when needed: a warm start splits batches while the app imports (copy_reader.py)
+    from console.domain.customer import Customer
+    from console.services.stored_rows import StoredRow
 
 
 @dataclass(slots=True)
@@ -37,6 +41,8 @@ class KeptColumns:
 
     def rows(self) -> list[StoredRow]:
         """The same rows one by one (for `CustomerIndex.add_local`)."""
+        from console.services.stored_rows import StoredRow
+
         return [StoredRow(document, customer_id, text, phone, bool(lead), facts) for
                 document, customer_id, text, phone, lead, facts in zip(
                     self.documents, self.ids, self.texts, self.phone_keys, self.name_leads,
@@ -69,6 +75,7 @@ def read_batch(tag: str | None, documents: list[str],
     where its value serves an index of `tag`, decoded where not (as a warm start before row keys)."""
     if (columns := kept_columns(tag, documents, kept)) is not None:
         return columns
+    from console.services.stored_rows import stored_row
     from console.store.documents import decode
 
     return [(tag and stored_row(tag, document, value)) or decode(document)

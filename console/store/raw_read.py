@@ -34,6 +34,7 @@ _BATCH = ("SELECT group_concat(document, char(30) ORDER BY load_order), "
           "group_concat(coalesce(row_keys, ''), char(30) ORDER BY load_order), max(load_order), count(*) "
           "FROM (SELECT document, row_keys, load_order FROM customer_documents "
           "WHERE account_id = ? AND load_order > ? ORDER BY load_order LIMIT ?)")
+_JOINED = 2000   # rows joined in one query's texts
 _UNORDERED = "SELECT 1 FROM customer_documents WHERE account_id = ? AND load_order IS NULL LIMIT 1"
 Batch = tuple[list[str], list[str | None]]   # documents, and the row keys kept beside each ("" or None: none)
 _BUSY_TIMEOUT_MS = 60_000
@@ -86,17 +87,32 @@ def kept_rows(connection: Any, account_id: str, first: int, size: int) -> Iterat
         return
     after, limit = -1, first
     while True:
-        documents, kept, last, count = connection.execute(_BATCH, (account_id, after, limit)).fetchone()
-        if not count:
+        documents: list[str] = []
+        kept: list[str | None] = []
+        while len(documents) < limit:   # a few queries a batch: the joined texts stay about a megabyte each
+            part = _joined(connection, account_id, after, min(_JOINED, limit - len(documents)))
+            if part is None:
+                break
+            documents += part[0]
+            kept += part[1]
+            after = part[2]
+        if not documents:
             return
-        batch = documents.split(_SEPARATOR), kept.split(_SEPARATOR)
-        if len(batch[0]) != count or len(batch[1]) != count:   # a separator in a value: read these one by one
-            rows = connection.execute(
-                "SELECT document, row_keys FROM customer_documents WHERE account_id = ? AND load_order > ? "
-                "ORDER BY load_order LIMIT ?", (account_id, after, limit)).fetchall()
-            batch = [row[0] for row in rows], [row[1] for row in rows]
-        yield batch
-        after, limit = last, size
+        yield documents, kept
+        limit = size
+
+
+def _joined(connection: Any, account_id: str, after: int, limit: int) -> tuple[list[str], list[str | None], int] | None:
+    documents, kept, last, count = connection.execute(_BATCH, (account_id, after, limit)).fetchone()
+    if not count:
+        return None
+    split = documents.split(_SEPARATOR), kept.split(_SEPARATOR)
+    if len(split[0]) != count or len(split[1]) != count:   # a separator in a value: read these one by one
+        rows = connection.execute(
+            "SELECT document, row_keys FROM customer_documents WHERE account_id = ? AND load_order > ? "
+            "ORDER BY load_order LIMIT ?", (account_id, after, limit)).fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows], last
+    return split[0], split[1], last
 
 
 def _row_by_row(connection: Any, account_id: str, first: int, size: int) -> Iterator[Batch]:
