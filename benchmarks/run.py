@@ -818,8 +818,9 @@ def p9_warm_start(sizes: Sizes) -> None:
     note(f"the start snapshot painted first at {statistics.median(preview) * 1000:.0f} ms (median; P1a); "
          f"runs (painted / searchable, ms): "
          + ", ".join(f"{p * 1000:.0f}/{s * 1000:.0f}" for p, s in zip(painted, searchable, strict=True)))
-    note(f"where the time goes (medians): the local copy is read on a thread of its own from the first paint, "
-         f"beside the app's imports ({statistics.median(read_cpu) * 1000:.0f} ms of that thread's CPU), done at "
+    note("where the time goes (medians): the local copy is read on a thread of its own, begun at the first paint "
+         f"(its first batches beside the app's imports; {statistics.median(read_cpu) * 1000:.0f} ms of that "
+         "thread's CPU), done at "
          f"{statistics.median(read_at) * 1000:.0f} ms; {statistics.median(indexed) * 1000:.0f} ms on the event loop "
          "adding its batches to the index and the table once the window is built; the rest is the imports, the "
          "window and its painting between batches")

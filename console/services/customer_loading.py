@@ -182,8 +182,13 @@ def _reader(local: AccountCopy, keys_tag: str) -> CopyReader | None:
 
 
 async def _started(reader: CopyReader) -> Kept | None:
+    """What the reader found of the account; None where it cannot serve (the worker's read then does)."""
     try:
         return await reader.kept()
+    except Exception as exc:   # a disk error, say: the worker's read tries again, and says why if it fails
+        log.info("the local copy of %s is read on the workspace's thread: %s", reader.account_id, exc)
+        reader.stop()
+        return None
     except BaseException:
         reader.stop()
         raise

@@ -114,3 +114,24 @@ def test_nothing_is_read_at_start_without_a_local_copy_in_the_file(paths: AppPat
     warm_start.begin(paths)
     assert warm_start._prefetched is None
     warm_start.discard()
+
+
+async def test_a_reader_that_fails_before_its_first_batch_leaves_the_copy_to_the_workspaces_read(
+        demo: DemoSandbox, paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.store import raw_read
+
+    workspace = await _workspace(paths)
+    first = await _session(demo, workspace)
+    await first.service.load()
+    listed = [c.id for c in first.service.index]
+    await first.aclose()
+
+    def broken(*_: Any) -> None:
+        raise OSError("a disk error")
+
+    monkeypatch.setattr(raw_read, "account_state", broken)
+    second = await _session(demo, workspace)
+    kept = await second.service.load_local()
+    assert kept is not None and [c.id for c in kept.customers] == listed   # read by the workspace's worker
+    await second.aclose()
+    await workspace.close()
