@@ -68,7 +68,7 @@ class CopyReader:
     """Reads one account's kept rows on its own thread; `batches()` hands them to the event loop."""
 
     def __init__(self, path: Path, key: str | Callable[[], str | None], account_id: str,
-                 keys_tag: str | None) -> None:
+                 keys_tag: str | None, ahead: int | None = AHEAD) -> None:
         self.path, self.account_id = path, account_id
         # None: batches come `Unsplit`. A warm start's reader begins while the app is importing, and
         # imports nothing of the domain meanwhile (two threads importing one package can deadlock).
@@ -77,10 +77,10 @@ class CopyReader:
         self._waiting: list[Any] = []   # items put before the event loop asked for them
         self._deliver: Callable[[Any], None] | None = None
         self._stop = threading.Event()
-        # Batches read ahead of those the event loop has taken. Five readers unchecked (All accounts) held
-        # far more memory; and a start's reader that read on through the app's imports took Python's lock
-        # from them, delaying the window's first rows more than it hastened the last (P9, measured).
-        self._room = threading.Semaphore(AHEAD)
+        # Batches read ahead of those the event loop has taken (None: no limit, for a start's reader,
+        # whose reading beside the app's imports brought the copy searchable sooner: P9, measured).
+        # Five readers unchecked (All accounts) held far more memory.
+        self._room = None if ahead is None else threading.Semaphore(ahead)
         self._thread = threading.Thread(target=self._run, args=(key,), name="console-copy-reader", daemon=True)
         self._thread.start()
 
@@ -120,7 +120,7 @@ class CopyReader:
                 return
             started, count, guess = time.thread_time(), 0, ""
             for documents, kept in kept_rows(connection, self.account_id, FIRST_BATCH, BATCH):
-                while not self._room.acquire(timeout=0.1):
+                while self._room is not None and not self._room.acquire(timeout=0.1):
                     if self._stop.is_set():
                         return
                 if self._stop.is_set():
@@ -162,7 +162,8 @@ class CopyReader:
         try:
             while not isinstance(item := await self._queue.get(), _Done):
                 yield item
-                self._room.release()
+                if self._room is not None:
+                    self._room.release()
         finally:
             self.stop()
         if item.error is not None:

@@ -1,11 +1,10 @@
 """A warm start's head start, begun as soon as the start-up preview is painted (console/app.py).
 
 The rest of the app then takes about a second to import; meanwhile, on threads of their own, the
-last account's local copy is opened and its first batches read (`CopyReader`, straight through the
-driver; it reads on as the window takes them) and SQLAlchemy is imported for the workspace's
-opening. The account's load takes that reader (`take`) instead of starting another. Nothing here
-imports the domain or the services the main thread is importing (two threads importing one package
-the other way round can deadlock), and nothing is written.
+last account's local copy is read (`CopyReader`, straight through the driver) and SQLAlchemy is
+imported for the workspace's opening. The account's load takes that reader (`take`) instead of
+starting another. Nothing here imports the domain or the services the main thread is importing
+(two threads importing one package the other way round can deadlock), and nothing is written.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ def begin(paths: AppPaths) -> None:
         return
     database = paths.workspace_database
     threading.Thread(target=_import_store, name="console-warm-imports", daemon=True).start()
-    _prefetched = CopyReader(database, lambda: _existing_key(database), account_id, keys_tag=None)
+    _prefetched = CopyReader(database, lambda: _existing_key(database), account_id, keys_tag=None, ahead=None)
 
 
 def take(account_id: str, database: Path) -> CopyReader | None:
