@@ -199,6 +199,9 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setOrganizationName("CustomerConsole")
     app.setQuitOnLastWindowClosed(False)
     preview = show_preview(paths.data_dir)  # None on a first start: no snapshot yet
+    from console.services import warm_start
+
+    warm_start.begin(paths)   # the last account's local copy read meanwhile, on threads of its own
 
     # Only now the rest of the app: see the module docstring. The log file and the icon (which
     # Qt gives to the preview too) wait as well: a few milliseconds each, before the first paint.

@@ -26,6 +26,7 @@ from console.services.stored_rows import StoredRow, encode_row, keys_tag
 
 if TYPE_CHECKING:
     from console.domain.capabilities import Capabilities
+    from console.services.kept_columns import KeptColumns
 
 Listener = Callable[[list[int], list[int], list[int]], None]
 """Called with (added, changed, removed) positions after every change."""
@@ -610,3 +611,36 @@ class CustomerIndex:
         times = self._times.get(column) if column not in self._derived else None
         # The created and updated times are kept as seconds already (for the filters): no keys to make.
         return sorted_by(positions, self.sort_keys(column) if times is None else times, descending)
+
+    def add_kept(self, kept: KeptColumns) -> bool:
+        """Kept rows of the workspace as columns (kept_columns.py), after those held: what `add_local`
+        does with their `StoredRow`s, a column at a time. False, adding nothing, where `add_local` must
+        decode them: the tag is not this index's, derived fields are set, or an id is held already."""
+        if kept.tag != self.keys_tag or self._derived or not self._positions.keys().isdisjoint(kept.ids):
+            return False
+        first = len(self._customers)
+        added = list(range(first, first + len(kept)))
+        self._positions.update(zip(kept.ids, added, strict=True))
+        self._customers.extend(kept.documents)
+        self._ids.extend(kept.ids)
+        self._keys.extend(kept.texts)
+        self._phone_keys.extend(kept.phone_keys)
+        self._name_leads.extend(kept.name_leads)
+        self._created.extend(kept.created)
+        self._updated.extend(kept.updated)
+        self._has_email.extend(kept.has_email)
+        self._has_phone.extend(kept.has_phone)
+        self._status.extend(kept.statuses)
+        for column, keys in self._sort_keys.items():   # a column sorted while the rows come in
+            if column == "name":
+                keys += [text.partition(_SEP)[0] if lead else sort_key(self._name(self.at(pos)))
+                         for pos, text, lead in zip(added, kept.texts, kept.name_leads, strict=True)]
+            else:
+                get = self.getter(column)
+                keys += [sort_key(get(self.at(pos))) for pos in added]
+        if self._packed == first:
+            self._packed = len(self._keys)   # they came side by side (kept_columns.py)
+        elif len(self._keys) - self._packed >= _PACK_BLOCK:
+            self._pack()
+        self._notify(added, [], [])
+        return True

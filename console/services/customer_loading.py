@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from console.domain import errors as e
 from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
+from console.services import warm_start
+from console.services.copy_reader import CopyReader, Kept, Unsplit
 from console.services.customer_index import CustomerIndex
-from console.services.stored_rows import StoredRow
+from console.services.stored_rows import KeptCustomers, StoredRow
 from console.services.workspace import AccountCopy, LocalCopy
 
 if TYPE_CHECKING:
@@ -69,6 +72,13 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
     """
     if local is None:
         return None
+    reader = _reader(local, index.keys_tag)
+    state = None if reader is None else await _started(reader)
+    if reader is not None and state is not None:
+        if state.provider != local.provider:
+            reader.stop()
+            return None   # nothing kept, or kept for the provider the account had before
+        return await _load_read(reader, state.data_as_of, local.account_id, index, on_batch)
     spent = [0.0]
     added: list[str] = []
 
@@ -154,3 +164,81 @@ async def _complete(local: AccountCopy, refresh: Refresh, saves: list[Future[Non
         await local.complete_refresh(refresh, full=True)
     except Exception as exc:   # the customers are loaded; only the local copy missed this refresh
         log.warning("the refresh of %s was not recorded locally: %s", local.account_id, exc)
+
+
+# -- reading on a thread of its own (copy_reader.py) ------------------------------------------------
+def _reader(local: AccountCopy, keys_tag: str) -> CopyReader | None:
+    """The copy read at start-up for this account, else a reader of its own; None for a team workspace
+    (the reader reads the local file) or one not open."""
+    workspace = local.workspace
+    if workspace.team is not None:
+        return None
+    prefetched = warm_start.take(local.account_id, workspace.path)
+    if prefetched is not None:
+        return prefetched
+    if workspace.key is None or not workspace.is_open:
+        return None
+    return CopyReader(workspace.path, workspace.key.key, local.account_id, keys_tag)
+
+
+async def _started(reader: CopyReader) -> Kept | None:
+    """What the reader found of the account; None where it cannot serve (the worker's read then does)."""
+    try:
+        return await reader.kept()
+    except Exception as exc:   # a disk error, say: the worker's read tries again, and says why if it fails
+        log.info("the local copy of %s is read on the workspace's thread: %s", reader.account_id, exc)
+        reader.stop()
+        return None
+    except BaseException:
+        reader.stop()
+        raise
+
+
+async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id: str, index: CustomerIndex,
+                     on_batch: Callable[[int], None] | None) -> LocalCopy | None:
+    """`load_local` from a reader: each batch into the index as it comes, the event loop running between."""
+    from console.services.kept_columns import KeptColumns, read_batch
+
+    kept = LocalCopy(KeptCustomers(), data_as_of)
+    spent: list[float] = []
+    added: list[str] = []
+    rows = False   # whether any came as a StoredRow (the copy holds those as their documents once read)
+    try:
+        async for batch in reader.batches():
+            if isinstance(batch, Unsplit):   # read at start, before the index's tag was known
+                if batch.columns is not None and batch.columns.tag == index.keys_tag:
+                    batch = batch.columns
+                else:
+                    batch = read_batch(index.keys_tag, batch.documents, batch.kept)
+            started = time.perf_counter()
+            if isinstance(batch, KeptColumns):
+                if not index.add_kept(batch):
+                    index.add_local(batch.rows())
+                kept.customers.extend(batch.documents)
+                added.extend(batch.ids)
+                spent.append(time.perf_counter() - started)
+                if on_batch is not None:
+                    on_batch(len(batch))
+                await asyncio.sleep(0)   # let the window paint and answer before the next batch
+                continue
+            rows = True
+            for start in range(0, len(batch), DECODED_PER_TURN):   # decoded ones: about 8 us each
+                part = batch[start:start + DECODED_PER_TURN]
+                index.add_local(part)
+                kept.customers.extend(part)
+                added.extend(c.customer_id if type(c) is StoredRow else c.id for c in part)  # type: ignore[union-attr]
+                spent.append(time.perf_counter() - started)
+                if on_batch is not None:
+                    on_batch(len(part))
+                await asyncio.sleep(0)
+                started = time.perf_counter()
+    except BaseException as exc:
+        index.remove(added)   # part of a copy must not stay (see load_local)
+        if not isinstance(exc, Exception):
+            raise
+        log.warning("could not read the local copy of %s: %s", account_id, exc, exc_info=exc)
+        return None
+    if rows:
+        kept.customers.compact()
+    log.info(LOCAL_COPY_INDEXED, account_id, len(spent), sum(spent))
+    return kept

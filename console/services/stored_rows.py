@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from typing import overload
 
 from console.domain.customer import Customer
+from console.services.row_format import FIELD, FIELDS
 
 # Bump when the index makes its keys or facts differently: every kept value is then ignored.
 KEY_FORMAT = 1
 # Between the fields of a kept value. A value holding it (a search key with this character) has
 # more fields than it should and is not used.
-_FIELD = "\x1d"
-_FIELDS = 10   # tag, id, text key, phone key, name leads, created, updated, email, phone, status
+_FIELD, _FIELDS = FIELD, FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class KeptCustomers(Sequence[Customer]):
     def __init__(self) -> None:
         self._items: list[Customer | StoredRow | str] = []
 
-    def extend(self, items: Iterable[Customer | StoredRow]) -> None:
+    def extend(self, items: Iterable[Customer | StoredRow | str]) -> None:
         self._items.extend(items)
 
     def compact(self) -> None:

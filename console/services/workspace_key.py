@@ -13,11 +13,13 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from console.services.private_files import make_private_dir, open_private
-from console.services.secrets import SecretStore
 from console.store.keys import is_valid_key, new_key
+
+if TYPE_CHECKING:   # keyring's import is not needed to find the key file (warm_start.py, at start-up)
+    from console.services.secrets import SecretStore
 
 log = logging.getLogger(__name__)
 

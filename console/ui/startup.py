@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from console.services import warm_start
 from console.services.context import AppContext
 from console.ui.async_qt import wait_signal
 from console.ui.instance_lock import InstanceLock, tell_about_other_windows
@@ -99,6 +100,7 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
         show()
     else:
         _Handover(preview, window, show)
+    window.load_finished.connect(warm_start.discard)   # what was read at start and not taken
     try:
         if screenshot is not None:
             await asyncio.wait_for(wait_signal(window.first_page_shown), SCREENSHOT_TIMEOUT_S)

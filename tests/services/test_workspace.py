@@ -12,23 +12,23 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.services import customer_loading
-from console.services import workspace as workspace_module
+from console.services import copy_reader, customer_loading, kept_columns
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.diagnostics import build_report
+from console.services.kept_columns import read_batch
 from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
-from console.services.stored_rows import StoredRow, stored_row
 from console.services.team_server import TEAM_PASSWORD
 from console.services.workspace import LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
@@ -67,7 +67,8 @@ async def workspace(request: pytest.FixtureRequest, tmp_path: Path,
 
 @pytest.fixture
 async def local_workspace(tmp_path: Path, secrets: MemorySecrets) -> AsyncIterator[LocalWorkspace]:
-    """This computer's own workspace file (what Forget local data deletes)."""
+    """This computer's own workspace file (what Forget local data deletes, and what the start's copy reader reads
+    straight through the SQLCipher driver; a team workspace's copy is read through the engine)."""
     opened = LocalWorkspace(tmp_path / "workspace.db", secrets)
     opened.start()
     assert await opened.ready()
@@ -259,14 +260,13 @@ def _paths(root: Path) -> AppPaths:
 
 
 async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
-        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from console.store import customers
-
-    first = await _open(demo, workspace)
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await _open(demo, local_workspace)
     await first.service.load()
     listed = [c.id for c in first.service.index]
     await first.aclose()
-    monkeypatch.setattr(customers, "STORED_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
     decoded_on: set[str] = set()
     real_decode = documents.decode
 
@@ -276,7 +276,7 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
 
     monkeypatch.setattr(documents, "decode", decode)
 
-    second = await _open(demo, workspace)
+    second = await _open(demo, local_workspace)
     seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
     kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
     # The index was made from the keys kept beside the documents: no customer was decoded, and the
@@ -289,11 +289,11 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
     await second.aclose()
 
 
-async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread(
-        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_rows_kept_without_usable_keys_are_decoded_on_the_reading_thread(
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from console.store.tables import customer_documents
 
-    first = await _open(demo, workspace)
+    first = await _open(demo, local_workspace)
     await first.service.load()
     loaded = list(first.service.index)
     await first.aclose()
@@ -306,7 +306,7 @@ async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread
                            .values(row_keys=None))
         connection.execute(sa.update(customer_documents).where(documents_c.customer_id.in_(ids[1::2]))
                            .values(row_keys=sa.func.replace(documents_c.row_keys, "k", "x")))
-    await workspace._run(workspace._write, forget_keys)
+    await local_workspace._run(local_workspace._write, forget_keys)
     decoded_on: list[str] = []
     real_decode = documents.decode
 
@@ -316,10 +316,10 @@ async def test_rows_kept_without_usable_keys_are_decoded_on_the_workspace_thread
 
     monkeypatch.setattr(documents, "decode", decode)
     monkeypatch.setattr(customer_loading, "DECODED_PER_TURN", 5)
-    second = await _open(demo, workspace)
+    second = await _open(demo, local_workspace)
     told: list[int] = []
     assert await second.service.load_local(told.append) is not None
-    assert len(decoded_on) == SEEDED and all(name.startswith("console-workspace") for name in decoded_on)
+    assert len(decoded_on) == SEEDED and all(name.startswith("console-copy-reader") for name in decoded_on)
     assert told == [5, 5, 2]   # decoded customers reach the index a few at a time, the loop running between
     assert list(second.service.index) == loaded
     await second.aclose()
@@ -352,23 +352,23 @@ async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
 
 
 async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_scan_runs(
-        demo: DemoSandbox, workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    from console.store import customers
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
 
-    first = await _open(demo, workspace)
+    first = await _open(demo, local_workspace)
     await first.service.load()
     await first.aclose()
-    monkeypatch.setattr(customers, "STORED_BATCH", 5)
-    read = [0]
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    batches = [0]
 
-    def damaged_eighth(tag: str, document: str, kept: str | None) -> StoredRow | None:
-        read[0] += 1
-        if read[0] == 8:
+    def damaged_second(tag: str | None, documents: list[str], kept: list[str | None]) -> Any:
+        batches[0] += 1
+        if batches[0] == 2:
             raise ValueError("a damaged row")
-        return stored_row(tag, document, kept)
+        return read_batch(tag, documents, kept)
 
-    monkeypatch.setattr(workspace_module, "stored_row", damaged_eighth)
-    second = await _open(demo, workspace)
+    monkeypatch.setattr(kept_columns, "read_batch", damaged_second)
+    second = await _open(demo, local_workspace)
     told: list[int] = []
     assert await second.service.load_local(told.append) is None
     assert told == [5]                      # the first batch was shown…

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,11 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QMessageBox
 
+from console.domain.customer import Customer
+from console.services import copy_reader, customer_loading, kept_columns, warm_start
 from console.services.context import AppContext
 from console.services.settings import SettingsStore
 from console.services.workspace import workspace_files
-from console.store import customers
 from console.ui.customer_loading import LOCAL_COPY_SHOWN
 from console.ui.main_window import MainWindow
 from tests.support.qt import answer, signal, until
@@ -45,8 +47,8 @@ def _context(root: Path) -> AppContext:
     return context
 
 
-async def _first_start(qtbot: Any, root: Path) -> list[str]:
-    """Start on the provider alone; the customer ids in the order it listed them."""
+async def _first_start(qtbot: Any, root: Path) -> list[Customer]:
+    """Start on the provider alone; the customers in the order it listed them."""
     context = _context(root)
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -54,7 +56,7 @@ async def _first_start(qtbot: Any, root: Path) -> list[str]:
     window.show()
     await loaded
     assert window.session is not None
-    listed = [c.id for c in window.session.service.index]
+    listed = list(window.session.service.index)
     await window.shutdown()
     await context.workspace.close()   # after the queued pages are saved
     return listed
@@ -64,9 +66,10 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
         qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     caplog.set_level(logging.INFO, logger="console.ui.customer_loading")
     root = tmp_path / "app"
-    listed = await _first_start(qtbot, root)
+    listed = [c.id for c in await _first_start(qtbot, root)]
     assert sorted(listed) != listed   # the provider's order is not the ids' order, so keeping it means something
-    monkeypatch.setattr(customers, "STORED_BATCH", 50)   # the copy comes in three batches
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 50)   # the copy comes in three batches
+    monkeypatch.setattr(copy_reader, "BATCH", 50)
 
     context = _context(root)
     held: dict[str, HeldTransport] = {}
@@ -166,5 +169,87 @@ async def test_forget_local_data_deletes_the_database_too(qtbot: Any, tmp_path: 
     await reloaded   # the demo account opens again, into a new local copy under a new key
     assert context.workspace.is_open and context.workspace.key is not None and old_key is not None
     assert context.workspace.key.key != old_key.key
+    await window.shutdown()
+    await context.workspace.close()
+
+
+async def test_a_search_typed_while_the_copy_is_read_covers_what_is_loaded_and_follows_the_rest(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "app"
+    listed = await _first_start(qtbot, root)
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 40)   # a first screenful, then the rest in two batches
+    monkeypatch.setattr(copy_reader, "BATCH", 40)
+    rest = threading.Event()   # the reading thread waits for it before the second batch
+    split = kept_columns.read_batch
+    batches = [0]
+
+    def held_after_first(*args: Any) -> Any:
+        batches[0] += 1
+        if batches[0] == 2:
+            rest.wait(20)
+        return split(*args)
+
+    monkeypatch.setattr(kept_columns, "read_batch", held_after_first)
+    context = _context(root)
+    wrap_demo_transports(context, lambda _key, inner: HeldTransport(inner))   # the provider does not answer
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    shown = signal(window.first_page_shown, timeout=20)
+    window.show()
+    await shown
+    model = window.model
+    assert window.session is not None
+    index = window.session.service.index
+    assert model.rowCount() == len(index) == 40   # the first screenful is painted before the rest is read
+
+    # A name some of the first rows hold and more of the rest do.
+    first, later = listed[:40], listed[40:]
+    query = max(sorted({c.family_name for c in first if c.family_name}),
+                key=lambda name: sum(c.family_name == name for c in later))
+    assert any(c.family_name == query for c in later)
+    window.search.setText(query)
+    await until(lambda: model.rowCount() == len(index.matching(query)), what="the search over the loaded rows")
+    shown_now = {model.customer(r).id for r in range(model.rowCount())}
+    assert shown_now == {c.id for c in first if query.casefold() in _text(c)}   # each of them, and no other
+
+    rest.set()
+    await until(lambda: "data as of" in window.statusBar().currentMessage(), what="the whole local copy shown")
+    assert len(index) == CUSTOMERS and [c.id for c in index] == [c.id for c in listed]
+    everywhere = {c.id for c in listed if query.casefold() in _text(c)}
+    assert len(everywhere) > len(shown_now)
+    await until(lambda: {model.customer(r).id for r in range(model.rowCount())} == everywhere,
+                what="the search to take in the rows read later")
+    await window.shutdown()
+    await context.workspace.close()
+
+
+def _text(customer: Customer) -> str:
+    """What a search for a family name looks at, near enough (the name, company and email, folded)."""
+    return " ".join(filter(None, (customer.given_name, customer.family_name, customer.company,
+                                  customer.email))).casefold()
+
+
+async def test_the_window_shows_the_copy_read_while_the_app_was_starting(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="console.services.copy_reader")
+    root = tmp_path / "app"
+    listed = [c.id for c in await _first_start(qtbot, root)]
+    context = _context(root)
+    warm_start.begin(context.paths)   # as console/app.py does once the preview is painted
+
+    def read_again(*_: Any) -> None:
+        raise AssertionError("the copy was read a second time")
+
+    monkeypatch.setattr(customer_loading, "CopyReader", read_again)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await until(lambda: "data as of" in window.statusBar().currentMessage(), what="the whole local copy shown")
+    assert window.session is not None and [c.id for c in window.session.service.index] == listed
+    await loaded
+    assert warm_start._prefetched is None
+    # Read by the reader begun at start (not the workspace's own read, had that reader not served).
+    assert [r.args[:2] for r in caplog.records if r.msg == copy_reader.LOCAL_COPY_READ] == [("demo:square", CUSTOMERS)]
     await window.shutdown()
     await context.workspace.close()

@@ -1,0 +1,183 @@
+"""An account's local copy read on a thread of its own, straight through the driver (store/raw_read.py).
+
+The workspace's one worker thread reads through SQLAlchemy, one account after another. This reader
+needs neither: it starts as soon as the file and key are known (at a warm start, while the app is
+still importing: `warm_start.py`), and All accounts runs one per account, their decryption side by
+side (the driver releases Python's lock for it). Batches are split into columns on the thread
+(kept_columns.py) and handed to the event loop, which adds them to the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from console.services.busy_worker import busy_worker
+from console.services.row_format import FIELD
+
+if TYPE_CHECKING:
+    from console.domain.customer import Customer
+    from console.services.kept_columns import KeptColumns
+    from console.services.stored_rows import StoredRow
+
+log = logging.getLogger(__name__)
+# Logged once a reader has read its copy (P8 and P9 in benchmarks/run.py print it).
+LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the reading thread's CPU"
+# The first batch is small, so the window paints its first rows at once (and fits its columns to
+# them: a few milliseconds for a screenful, 0.15 s for 2,000); the others large, as each is one repaint.
+FIRST_BATCH = 500
+BATCH = 10_000
+AHEAD = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What the workspace holds of the account: its provider (None: nothing at all) and the end of its
+    last complete refresh."""
+
+    provider: str | None
+    data_as_of: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsplit:
+    """A batch read without the index's tag: split with the tag its first value carries (`columns`, None
+    where that did not serve), for the event loop to use if it is the index's, else to split again."""
+
+    documents: list[str]
+    kept: list[str | None]
+    columns: KeptColumns | None
+
+
+class _Done:
+    """Put after the last batch; `error` is why the reading stopped early, if it did."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+class CopyReader:
+    """Reads one account's kept rows on its own thread; `batches()` hands them to the event loop."""
+
+    def __init__(self, path: Path, key: str | Callable[[], str | None], account_id: str,
+                 keys_tag: str | None, ahead: int | None = AHEAD) -> None:
+        self.path, self.account_id = path, account_id
+        # None: batches come `Unsplit`. A warm start's reader begins while the app is importing, and
+        # imports nothing of the domain meanwhile (two threads importing one package can deadlock).
+        self.keys_tag = keys_tag
+        self._lock = threading.Lock()
+        self._waiting: list[Any] = []   # items put before the event loop asked for them
+        self._deliver: Callable[[Any], None] | None = None
+        self._stop = threading.Event()
+        # Batches read ahead of those the event loop has taken (None: no limit, for a start's reader,
+        # whose reading beside the app's imports brought the copy searchable sooner: P9, measured).
+        # Five readers unchecked (All accounts) held far more memory.
+        self._room = None if ahead is None else threading.Semaphore(ahead)
+        self._thread = threading.Thread(target=self._run, args=(key,), name="console-copy-reader", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Read no further (the thread ends at its next batch)."""
+        self._stop.set()
+
+    def _put(self, item: Any) -> None:
+        with self._lock:
+            if self._deliver is None:
+                self._waiting.append(item)
+            else:
+                self._deliver(item)
+
+    def _run(self, key: str | Callable[[], str | None]) -> None:
+        try:
+            # No collection off the GUI thread, and Python's lock taken back sooner: the reader takes it
+            # after every page it decrypts, and would wait 5 ms each time while the app imports.
+            with busy_worker():
+                self._read(key)
+        except BaseException as exc:   # handed over: the reader's caller decides what it means
+            self._put(_Done(exc))
+        else:
+            self._put(_Done())
+
+    def _read(self, key: str | Callable[[], str | None]) -> None:
+        from console.store.raw_read import account_state, kept_rows, open_reader
+
+        found = key() if callable(key) else key
+        connection = None if found is None else open_reader(self.path, found)
+        if connection is None:
+            return   # not for this reader: the workspace's own read serves
+        try:
+            state = account_state(connection, self.account_id)
+            self._put(Kept(None, None) if state is None else Kept(*state))
+            if state is None:
+                return
+            started, count, guess = time.thread_time(), 0, ""
+            for documents, kept in kept_rows(connection, self.account_id, FIRST_BATCH, BATCH):
+                while self._room is not None and not self._room.acquire(timeout=0.1):
+                    if self._stop.is_set():
+                        return
+                if self._stop.is_set():
+                    return
+                if self.keys_tag is not None:
+                    self._put(_split(self.keys_tag, documents, kept))
+                else:
+                    guess = guess or next(filter(None, kept), "").partition(FIELD)[0]
+                    self._put(Unsplit(documents, kept, _columns(guess, documents, kept)))
+                count += len(documents)
+            log.info(LOCAL_COPY_READ, self.account_id, count, time.thread_time() - started)
+        finally:
+            connection.close()
+
+    async def kept(self) -> Kept | None:
+        """The account's state as kept, or None when this reader cannot serve (a file not at the schema head,
+        a key that does not open it: the workspace's own read then serves, after its opening has dealt with it)."""
+        loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+
+        def deliver(item: Any) -> None:
+            with contextlib.suppress(RuntimeError):   # the loop closed meanwhile (shut-down)
+                loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+        with self._lock:
+            for item in self._waiting:
+                self._queue.put_nowait(item)
+            self._waiting.clear()
+            self._deliver = deliver
+        first = await self._queue.get()
+        if isinstance(first, _Done):
+            if first.error is not None:
+                raise first.error
+            return None
+        return first
+
+    async def batches(self) -> AsyncIterator[KeptColumns | list[Customer | StoredRow] | Unsplit]:
+        """The batches in load order, each as soon as it is read (after `kept()`)."""
+        try:
+            while not isinstance(item := await self._queue.get(), _Done):
+                yield item
+                if self._room is not None:
+                    self._room.release()
+        finally:
+            self.stop()
+        if item.error is not None:
+            raise item.error
+
+
+def _split(tag: str, documents: list[str], kept: list[str | None]) -> KeptColumns | list[Customer | StoredRow]:
+    from console.services.kept_columns import read_batch
+
+    return read_batch(tag, documents, kept)
+
+
+def _columns(tag: str, documents: list[str], kept: list[str | None]) -> KeptColumns | None:
+    from console.services.kept_columns import kept_columns  # nothing of the domain (row_format.py)
+
+    return kept_columns(tag, documents, kept)
+
