@@ -102,8 +102,7 @@ class CustomerService:
         if self.read_only:
             raise e.ReadOnlyAccountError("This account is set to read-only. Switch that off in the "
                                          "account settings to make changes.", provider=self.provider.name)
-        if self.local is not None and self.local.shared and not self.local.workspace.team_connected:
-            # Its shared copy, journal and other consoles could not follow: the save would be undone on return.
+        if self.local is not None and self.local.away:
             raise e.TeamWorkspaceAwayError("The team workspace cannot be reached, so its accounts are read-only "
                                            "until it is back. Your edits are kept; save again then.",
                                            provider=self.provider.name)

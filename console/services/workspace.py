@@ -160,14 +160,13 @@ class LocalWorkspace:
     async def _reconnect(self) -> None:
         """While the team workspace's local copy is open: ask the server with backoff until it answers, then
         work on the team workspace again, and have every open account read again from it."""
-        from console.store.team import TeamDatabaseError, probe_team_database
+        from console.store.team import TeamDatabaseError
 
         delay, longest = self.retry_delays
         while self.cached and self.team is not None:
             await asyncio.sleep(delay)
-            target = self.team.connection(self.secrets.get(TEAM_PASSWORD))
-            try:
-                await run_blocking(probe_team_database, target)
+            try:   # the password from the keychain too, off the event loop's thread
+                await run_blocking(self._probe_team)
             except TeamDatabaseError as exc:
                 log.info("team workspace still away: %s", exc)
                 delay = min(delay * 2, longest)
@@ -177,6 +176,12 @@ class LocalWorkspace:
                 self._connected(True)
                 self._shared(None)
             return
+
+    def _probe_team(self) -> None:
+        from console.store.team import probe_team_database
+
+        assert self.team is not None
+        probe_team_database(self.team.connection(self.secrets.get(TEAM_PASSWORD)))
 
     @property
     def is_open(self) -> bool:
@@ -559,6 +564,12 @@ class AccountCopy:
     def shared(self) -> bool:
         """Whether this copy is in a team workspace, which other consoles refresh too."""
         return self.workspace.team is not None
+
+    @property
+    def away(self) -> bool:
+        """Whether this copy is a team workspace's whose server cannot be reached now: its account is read-only
+        (the shared copy, the journal and the other consoles could not follow a save)."""
+        return self.shared and not self.workspace.team_connected
 
     @contextlib.asynccontextmanager
     async def refresh_turn(self, fresh_within: timedelta = SHARED_FRESH) -> AsyncIterator[bool]:

@@ -72,7 +72,7 @@ class TeamUpdates:
     def why_away(self, session: AccountSession | None) -> str | None:
         """Why `session`'s account cannot be changed now (its team workspace is away), else None."""
         local = session.service.local if session is not None else None
-        if local is None or not local.shared or local.workspace.team_connected:
+        if local is None or not local.away:
             return None
         return self.window.tr("The team workspace cannot be reached, so its accounts are read-only until it is back.")
 
