@@ -24,6 +24,7 @@ from console.providers.base import CustomerProvider
 from console.services import warm_start
 from console.services.copy_reader import CopyReader, Kept, Unsplit
 from console.services.customer_index import CustomerIndex
+from console.services.freed_memory import release_freed_memory
 from console.services.stored_rows import KeptCustomers, StoredRow
 from console.services.workspace import AccountCopy, LocalCopy
 
@@ -241,4 +242,6 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     if rows:
         kept.customers.compact()
     log.info(LOCAL_COPY_INDEXED, account_id, len(spent), sum(spent))
+    # The reader's batches are all freed now; its thread's heap would keep their memory (freed_memory.py).
+    await asyncio.to_thread(release_freed_memory)
     return kept

@@ -7,6 +7,7 @@ database on the suite's PostgreSQL server), where the demo emulator stands in fo
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.services import copy_reader, customer_loading, kept_columns
+from console.services import copy_reader, customer_loading, freed_memory, kept_columns
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
@@ -260,7 +261,8 @@ def _paths(root: Path) -> AppPaths:
 
 
 async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
-        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     first = await _open(demo, local_workspace)
     await first.service.load()
     listed = [c.id for c in first.service.index]
@@ -278,7 +280,10 @@ async def test_the_local_copy_arrives_in_batches_in_the_providers_order(
 
     second = await _open(demo, local_workspace)
     seen: list[tuple[int, int]] = []   # (batch size, customers in the index when told)
-    kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
+    with caplog.at_level(logging.DEBUG, logger=freed_memory.__name__):
+        kept = await second.service.load_local(lambda n: seen.append((n, len(second.service.index))))
+    # The reader's freed batches were handed back once it had finished (freed_memory.py, P8c).
+    assert [r.msg for r in caplog.records if r.name == freed_memory.__name__] == [freed_memory.HANDED_BACK]
     # The index was made from the keys kept beside the documents: no customer was decoded, and the
     # copy holds the documents alone once read (the keys are the index's).
     assert decoded_on == set()
