@@ -192,6 +192,12 @@ class CustomerIndex:
         """Every live position, in load order."""
         return [p for p, c in enumerate(self._customers) if c is not None]
 
+    def held(self) -> tuple[list[str], list[Customer | str]]:
+        """Every live customer's id and the customer as the index holds it, in load order: decoded, or
+        its kept document (a duplicate scan reads only a few fields of those: duplicate_records.py)."""
+        live = self.alive()
+        return list(map(self._ids.__getitem__, live)), list(map(self._customers.__getitem__, live))  # type: ignore[arg-type]
+
     def name(self, customer: Customer) -> str:
         return self._name(customer)
 

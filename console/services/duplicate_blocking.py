@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from console.domain.customer import Customer
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
+from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
@@ -28,6 +28,7 @@ STEP = 4096      # blocks per step of candidate pairs
 
 _address, _postal_code = attrgetter("address"), attrgetter("postal_code")
 _given, _family, _sound = attrgetter("given_name"), attrgetter("family_name"), attrgetter("sound")
+_company = attrgetter("company")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +44,12 @@ class BlockingKeys:
     # and postal code key.
     names: list[NameKeys]
     postals: list[str | None]
+    companies: list[str | None]     # the company's folded words (`KeyMaker.company_of`)
 
     def clear(self) -> None:
         """Let go of every key."""
-        for kind in (self.emails, self.phones, self.sounds, self.references, self.names, self.postals):
+        for kind in (self.emails, self.phones, self.sounds, self.references, self.names, self.postals,
+                     self.companies):
             kind.clear()
         self.several.clear()
 
@@ -105,37 +108,38 @@ class BlockingKeys:
                 shared[key].sort()
         return shared
 
-    def record_keys(self, records: Sequence[tuple[str, Customer]], indexes: Sequence[int],
-                    maker: KeyMaker) -> list[RecordKeys]:
-        """The keys for scoring of the records at `indexes` (`KeyMaker.keys_of_many`), from these columns."""
+    def record_keys(self, accounts: Sequence[str], indexes: Sequence[int], maker: KeyMaker) -> list[RecordKeys]:
+        """The keys for scoring of the records at `indexes` (`KeyMaker.keys_of_many`), from these columns
+        and the records' `accounts` (the records themselves are not read again)."""
         emails: list[tuple[str, ...]] = [(key,) if key else () for key in map(self.emails.__getitem__, indexes)]
         phones: list[tuple[str, ...]] = [(key,) if key else () for key in map(self.phones.__getitem__, indexes)]
         several = self.several
         if several:
             for position in itertools.compress(range(len(indexes)), map(several.__contains__, indexes)):
                 emails[position], phones[position] = several[indexes[position]][:2]
-        return maker.keys_of_many(list(map(records.__getitem__, indexes)), map(self.names.__getitem__, indexes),
+        return maker.keys_of_many(map(accounts.__getitem__, indexes), map(self.names.__getitem__, indexes),
                                   emails, phones, map(self.postals.__getitem__, indexes),
-                                  map(self.references.__getitem__, indexes))
+                                  map(self.companies.__getitem__, indexes), map(self.references.__getitem__, indexes))
 
 
-def blocking_keys(records: Sequence[tuple[str, Customer]], maker: KeyMaker,
+def blocking_keys(records: Sequence[tuple[str, Scanned]], maker: KeyMaker,
                   tick: Callable[[int], None]) -> BlockingKeys:
     """The blocking keys of every record, `tick(records done)` between steps."""
-    keys = BlockingKeys([], [], [], [], {}, [], [])
+    keys = BlockingKeys([], [], [], [], {}, [], [], [])
     for start in range(0, len(records), CHUNK):
         tick(start)
         _add(records[start:start + CHUNK], start, maker, keys)
     return keys
 
 
-def _add(records: Sequence[tuple[str, Customer]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:
+def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:
     customers = list(map(itemgetter(1), records))
     addresses = list(map(_address, customers))
     postals = [maker.postal_of[address.postal_code] if address is not None else None for address in addresses]
     names = list(map(maker.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True)))
     keys.names.extend(names)
     keys.postals.extend(postals)
+    keys.companies.extend(map(maker.company_of.__getitem__, map(_company, customers)))
     sounds = map(_sound, names)
     keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
                         for sound, postal in zip(sounds, postals, strict=True)])

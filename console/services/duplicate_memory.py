@@ -2,8 +2,10 @@
 
 A later scan of mostly the same customers (after a merge, or the window opened again) makes keys only for
 the customers it has not seen, and scores only the pairs that involve one of them; every other pair is the
-one scored before. Customers are frozen objects, so a changed customer is a new object: the same object in
-the same account has the same keys. The memory holds the scanned customers, so their ids stay theirs.
+one scored before. Each record has an identity: the customer object itself, or the object the window's index
+holds for it (duplicate_records.py). Customers are frozen, and the index replaces what it holds when one
+changes, so the same identity in the same account has the same keys. The memory holds the identities, so
+their ids stay theirs.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
-from console.domain.customer import Customer
 from console.domain.duplicate_groups import PairMatch
 from console.services.duplicate_blocking import BlockingKeys
 
@@ -23,10 +23,10 @@ MOST = 0.25   # past this share of new or changed records, a whole scan is as qu
 
 @dataclass(frozen=True, slots=True)
 class Remembered:
-    """One scan's records (the customer objects themselves), keys and scored pairs."""
+    """One scan's records (their identities), keys and scored pairs."""
 
     regions: dict[str, str]
-    customers: list[Customer]
+    identities: list[object]
     accounts: tuple[str, ...]
     keys: BlockingKeys
     pairs: tuple[PairMatch, ...]
@@ -51,20 +51,20 @@ class Changes:
     fresh: list[int]              # positions now of the records not seen (new, or changed)
 
 
-def changes(last: Remembered | None, records: Sequence[tuple[str, Customer]], accounts: Sequence[str],
+def changes(last: Remembered | None, identities: Sequence[object], accounts: Sequence[str],
             ids: Sequence[str], regions: Mapping[str, str] | None) -> Changes | None:
     """The changes since `last`; None when there is nothing to start from, most records are new, or a
     record is listed twice (which records a scan leaves out then is worked out by a whole scan)."""
     if last is None or last.regions != dict(regions or {}):
         return None
-    at = dict(zip(map(id, last.customers), itertools.count()))
+    at = dict(zip(map(id, last.identities), itertools.count()))
     was = last.accounts
     before = [index if index is not None and was[index] == account else None
-              for index, account in zip(map(at.get, map(id, map(itemgetter(1), records))), accounts, strict=True)]
+              for index, account in zip(map(at.get, map(id, identities)), accounts, strict=True)]
     fresh = [index for index, then in enumerate(before) if then is None]
-    if len(fresh) > MOST * len(records):
+    if len(fresh) > MOST * len(identities):
         return None
-    after: list[int | None] = [None] * len(last.customers)
+    after: list[int | None] = [None] * len(last.identities)
     for index, then in enumerate(before):
         if then is not None:
             if after[then] is not None:
@@ -94,7 +94,8 @@ def carried(last: Remembered, moved: Changes, fresh: BlockingKeys) -> BlockingKe
     several.update((moved.fresh[index], found) for index, found in fresh.several.items())
     return BlockingKeys(column(old.emails, fresh.emails), column(old.phones, fresh.phones),
                         column(old.sounds, fresh.sounds), column(old.references, fresh.references), several,
-                        column(old.names, fresh.names), column(old.postals, fresh.postals))
+                        column(old.names, fresh.names), column(old.postals, fresh.postals),
+                        column(old.companies, fresh.companies))
 
 
 def fresh_keys(keys: BlockingKeys, indexes: Sequence[int]) -> list[set[str | None]]:

@@ -13,16 +13,16 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from rapidfuzz.fuzz import ratio as _fuzz_ratio
 from rapidfuzz.fuzz import token_set_ratio as _token_set_ratio
 
-from console.domain.customer import Customer
 from console.domain.duplicate_keys import email_key, name_parts, phone_key, postal_key, reference_key, soundex
 from console.domain.nicknames import same_given_name
+from console.domain.scan_customer import Scanned
 from console.services.phone_display import phone_region
 
 DEFAULT_THRESHOLD = 0.5
@@ -92,7 +92,7 @@ class KeyMaker:
         self.company_of = Memo(lambda text: (words_of[text] or None) if text else None)   # raw -> folded words
         self._countries: dict[str | None, str] = {}
 
-    def region(self, account: str, customer: Customer) -> str:
+    def region(self, account: str, customer: Scanned) -> str:
         """The account's country, else the customer's address country, else the default."""
         region = self.regions.get(account)
         if region:
@@ -103,7 +103,7 @@ class KeyMaker:
             found = self._countries[text] = phone_region(customer)
         return found
 
-    def blocking(self, account: str, customer: Customer) -> Blocking:
+    def blocking(self, account: str, customer: Scanned) -> Blocking:
         """What `customer` is blocked by: the few keys the scan makes for every record."""
         # The scan calls this for every record: cached parts first, few calls, no tuples but the answer.
         address = customer.address
@@ -119,7 +119,7 @@ class KeyMaker:
         sound = self.names_of[customer.given_name, customer.family_name].sound if postal else None
         return emails, phones, f"{sound}|{postal}" if sound else None, reference_key(customer.reference_id)
 
-    def keys(self, account: str, customer: Customer, blocking: Blocking | None = None) -> RecordKeys:
+    def keys(self, account: str, customer: Scanned, blocking: Blocking | None = None) -> RecordKeys:
         """The keys of `customer` of `account`; `blocking`: what `blocking` said of it, when known."""
         emails, phones, _, reference = blocking or self.blocking(account, customer)
         given, family, name_key, sound = self.names_of[customer.given_name, customer.family_name]
@@ -130,18 +130,19 @@ class KeyMaker:
             self.company_of[customer.company], customer.company or "", reference)
 
 
-    def keys_of_many(self, records: Sequence[tuple[str, Customer]], names: Iterable[NameKeys],
+    def keys_of_many(self, accounts: Iterable[str], names: Iterable[NameKeys],
                      emails: Iterable[tuple[str, ...]], phones: Iterable[tuple[str, ...]],
-                     postals: Iterable[str | None], references: Iterable[str | None]) -> list[RecordKeys]:
+                     postals: Iterable[str | None], companies: Iterable[str | None],
+                     references: Iterable[str | None]) -> list[RecordKeys]:
         """Records' keys for scoring, from what their blocking keys were made of, a column each: `names`
-        as `names_of` gives them, `postals` as `postal_of`, the contacts as `blocking`.
+        as `names_of` gives them, `postals` as `postal_of`, `companies` as `company_of`, the contacts as
+        `blocking`.
 
         Made a column at a time in C (a scan makes 200,000). The name and company as shown are left
         empty: `compare` does not read them, and reasons are made from `keys`."""
         names = list(names)
         empty = itertools.repeat("")
-        companies = map(self.company_of.__getitem__, map(_company, map(_customer, records)))
-        return list(map(_new_keys, zip(map(_account, records), empty, map(_first, names), map(_second, names),
+        return list(map(_new_keys, zip(accounts, empty, map(_first, names), map(_second, names),
                                        map(_third, names), map(_fourth, names), emails, phones, postals, companies,
                                        empty, references, strict=False)))
 

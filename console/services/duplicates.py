@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
-from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
+from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import BlockingKeys, blocking_keys, candidates, repeats
 from console.services.duplicate_memory import Remembered, ScanMemory, carried, changes, fresh_keys, kept_pairs
 from console.services.duplicate_scoring import (
@@ -52,7 +52,7 @@ class Explainer:
     """A scanned pair's reasons, made when asked from the two records' keys (the scan keeps no reasons:
     most of its pairs are never shown, and their words were a tenth of its time)."""
 
-    def __init__(self, records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None) -> None:
+    def __init__(self, records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None) -> None:
         self.records = records
         self.maker = KeyMaker(regions)
 
@@ -130,27 +130,32 @@ def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled
         progress(done / total if total else 1.0)
 
 
-def scan(records: Sequence[tuple[str, Customer]], *, regions: Mapping[str, str] | None = None,
+def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] | None = None,
          progress: Progress | None = None, cancelled: Cancelled | None = None,
-         memory: ScanMemory | None = None) -> DuplicateScan:
+         memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
+         members: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
     else in the customer's own address country. Raises `ScanCancelledError` when `cancelled()` says so.
     `memory`: what the last scan kept, so that only customers new since then have keys made; this scan's
-    is kept there in turn.
+    is kept there in turn. `identities`: what stands for each record there (duplicate_memory.py; by
+    default the customer objects). `members`: the records' accounts and ids, when known without reading
+    the records (duplicate_records.py: the records are then each read once, for their keys).
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
-        return _scan(records, regions, progress, cancelled, memory)
+        return _scan(records, regions, progress, cancelled, memory,
+                     identities if identities is not None else list(map(itemgetter(1), records)),
+                     members or _columns(records))
 
 
-def _columns(records: Sequence[tuple[str, Customer]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The records' accounts and customer ids."""
     return tuple(map(itemgetter(0), records)), tuple(map(attrgetter("id"), map(itemgetter(1), records)))
 
 
-def candidate_pairs(records: Sequence[tuple[str, Customer]], *,
+def candidate_pairs(records: Sequence[tuple[str, Scanned]], *,
                     regions: Mapping[str, str] | None = None) -> set[tuple[int, int]]:
     """The pairs the scan compares (positions, i < j): those sharing a blocking key."""
     blocks = blocking_keys(records, KeyMaker(regions), lambda done: None).blocks()
@@ -166,17 +171,18 @@ def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
     return len(set(ids)) == len(ids) or len(set(zip(accounts, ids, strict=True))) == len(ids)
 
 
-def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | None, progress: Progress | None,
-          cancelled: Cancelled | None, memory: ScanMemory | None) -> DuplicateScan:
+def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
+          cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
+          members: tuple[tuple[str, ...], tuple[str, ...]]) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
     def tick(done: int) -> None:
         _tick(done, total, progress, cancelled)
 
-    accounts, ids = _columns(records)
+    accounts, ids = members
     last = memory.last if memory is not None else None
-    moved = changes(last, records, accounts, ids, regions) if last is not None else None
+    moved = changes(last, identities, accounts, ids, regions) if last is not None else None
     # Every record listed once, as usual? A record listed twice shares every block with itself: its later
     # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
     once = moved is not None or _listed_once(accounts, ids)
@@ -195,7 +201,7 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
         twice, only = set() if once else repeats(accounts, ids, blocks), None
     if memory is None:
         blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
-    pairs = _scored(records, maker, blocked, candidates(len(records), blocks, twice, tick), only)
+    pairs = _scored(accounts, maker, blocked, candidates(len(records), blocks, twice, tick), only)
     tick(total)
     pairs += kept
     # Strongest first, then by position: two sorts in C (the second is stable) rather than a key tuple a pair.
@@ -203,7 +209,7 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
     pairs.sort(key=_score, reverse=True)
     found = tuple(pairs)
     if memory is not None:
-        memory.last = Remembered(dict(regions or {}), list(map(itemgetter(1), records)), accounts, blocked,
+        memory.last = Remembered(dict(regions or {}), list(identities), accounts, blocked,
                                  found) if once else None
     else:
         # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
@@ -213,7 +219,7 @@ def _scan(records: Sequence[tuple[str, Customer]], regions: Mapping[str, str] | 
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
 
 
-def _scored(records: Sequence[tuple[str, Customer]], maker: KeyMaker, blocked: BlockingKeys,
+def _scored(accounts: Sequence[str], maker: KeyMaker, blocked: BlockingKeys,
             steps: Iterable[list[tuple[int, int]]], only: set[int] | None) -> list[PairMatch]:
     """The candidate pairs of `steps` scoring at least the floor; `only`: those with one of these records."""
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
@@ -222,7 +228,7 @@ def _scored(records: Sequence[tuple[str, Customer]], maker: KeyMaker, blocked: B
         if only is not None:
             step = [(i, j) for i, j in step if i in only or j in only]
         new = sorted(set(itertools.chain.from_iterable(step)).difference(made))
-        made.update(zip(new, blocked.record_keys(records, new, maker), strict=True))
+        made.update(zip(new, blocked.record_keys(accounts, new, maker), strict=True))
         # Compared in C's loops (map), the few above the floor kept in Python's.
         weights = list(map(_weight, map(compare, map(made.__getitem__, map(_first, step)),
                                         map(made.__getitem__, map(_second, step)))))
@@ -233,7 +239,7 @@ def _scored(records: Sequence[tuple[str, Customer]], maker: KeyMaker, blocked: B
     return pairs
 
 
-def find_duplicates(records: Sequence[tuple[str, Customer]], *, threshold: float = DEFAULT_THRESHOLD,
+def find_duplicates(records: Sequence[tuple[str, Scanned]], *, threshold: float = DEFAULT_THRESHOLD,
                     dismissed: Iterable[Collection[MemberRef]] = (), regions: Mapping[str, str] | None = None,
                     progress: Progress | None = None, cancelled: Cancelled | None = None,
                     memory: ScanMemory | None = None) -> list[DuplicateGroup]:

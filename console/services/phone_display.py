@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import phonenumbers
 
-from console.domain.customer import Customer
+from console.domain.scan_customer import Scanned
 from console.services.countries import country
 
 DEFAULT_REGION = "US"
 
 
-def phone_region(customer: Customer | None) -> str:
+def phone_region(customer: Scanned | None) -> str:
     """Where the customer's phone numbers are read as national numbers: their address's country."""
     found = country(customer.address.country) if customer is not None and customer.address else None
     return found.code if found is not None else DEFAULT_REGION

@@ -30,8 +30,9 @@ from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
+from console.services.duplicate_records import scan_held
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
-from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory, scan
+from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory
 from console.ui.copy_fields_dialog import copy_fields
 from console.ui.duplicate_groups_model import GroupsModel
 from console.ui.merge_dialog import merge_group
@@ -57,7 +58,6 @@ class DuplicatesWindow(QDialog):
             else {window.session.account.id: window.session} if window.session is not None else {})
         self.dismissals = DuplicateDismissals(window.context.workspace, window.context.journal.author.who)
         self.found: DuplicateScan | None = None
-        self.customers: dict[MemberRef, Customer] = {}
         self.groups: list[DuplicateGroup] = []
         self.dismissed: list[frozenset[MemberRef]] = []
         self._cancel = threading.Event()
@@ -137,12 +137,10 @@ class DuplicatesWindow(QDialog):
 
     async def _scan(self) -> None:
         tr = self.tr
-        # Off the event loop: customers kept undecoded (a warm start's) are decoded as they are walked.
-        records = await asyncio.to_thread(
-            lambda: [(account_id, c) for account_id, s in self.sessions.items() for c in s.service.index])
-        self.customers = {(a, c.id): c for a, c in records}
+        held = [(account_id, s.service.index.held()) for account_id, s in self.sessions.items()]
         names = ", ".join(s.account.name for s in self.sessions.values())
-        self.scope.setText(tr("{0:n} customers of {1}").format(len(records), names))
+        self.scope.setText(tr("{0:n} customers of {1}").format(sum(len(ids) for _, (ids, _) in held), names))
+        self.progress.setValue(0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self._cancel.clear()
@@ -156,7 +154,7 @@ class DuplicatesWindow(QDialog):
 
         try:
             self.dismissed = await self.dismissals.dismissed()
-            self.found = await asyncio.to_thread(scan, records, progress=progress, cancelled=self._cancel.is_set,
+            self.found = await asyncio.to_thread(scan_held, held, progress=progress, cancelled=self._cancel.is_set,
                                                  memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
@@ -192,8 +190,13 @@ class DuplicatesWindow(QDialog):
         row = self.list.currentIndex().row()
         return self.groups[row] if 0 <= row < len(self.groups) else None
 
+    def member_customer(self, member: MemberRef) -> Customer | None:
+        """The member as its account's index holds it now (None: gone since the scan)."""
+        session = self.sessions.get(member[0])
+        return session.service.index.get(member[1]) if session is not None else None
+
     def _name(self, member: MemberRef) -> str:
-        session, customer = self.sessions.get(member[0]), self.customers.get(member)
+        session, customer = self.sessions.get(member[0]), self.member_customer(member)
         if session is None or customer is None:
             return member[1]
         return session.service.index.name(customer)
@@ -207,7 +210,7 @@ class DuplicatesWindow(QDialog):
         members = group.members if group is not None else ()
         self.members.setRowCount(len(members))
         for row, member in enumerate(members):
-            customer = self.customers.get(member)
+            customer = self.member_customer(member)
             city = customer.address.city if customer is not None and customer.address else None
             cells = (self._account_name(member[0]), self._name(member), customer and customer.email,
                      customer and customer.phone, customer and customer.company, city, member[1])
@@ -240,7 +243,7 @@ class DuplicatesWindow(QDialog):
         group = self.current()
         if group is not None and len(group.accounts) == 1:
             session = self.sessions[group.accounts[0]]
-            customers = [self.customers[m] for m in group.members if m in self.customers]
+            customers = [c for c in map(self.member_customer, group.members) if c is not None]
             self.main.tasks.start(self._merge(session, customers), name=f"{self.task}:merge")
 
     async def _merge(self, session: AccountSession, customers: list[Customer]) -> None:
@@ -254,8 +257,7 @@ class DuplicatesWindow(QDialog):
         group = self.current()
         if group is None:
             return
-        members = [(m, self.sessions[m[0]], self.customers[m]) for m in group.members
-                   if m[0] in self.sessions and m in self.customers]
+        members = [(m, self.sessions[m[0]], c) for m in group.members if (c := self.member_customer(m)) is not None]
         self.main.tasks.start(self._copy(members), name=f"{self.task}:copy")
 
     async def _copy(self, members: list[tuple[MemberRef, AccountSession, Customer]]) -> None:
@@ -263,10 +265,7 @@ class DuplicatesWindow(QDialog):
         saved = await copy_fields(self, members, status.showMessage)
         if saved is not None:
             status.showMessage(self.tr("Saved the copied fields to {0}.").format(self._name_of(saved)), 8000)
-            for member, _session, customer in members:
-                if customer.id == saved.id:
-                    self.customers[member] = saved
-            self.show_group()
+            self.show_group()   # the members as their indexes hold them now
 
     def _name_of(self, customer: Customer) -> str:
         session = next((s for s in self.sessions.values() if s.service.index.get(customer.id) is not None), None)
@@ -279,7 +278,7 @@ class DuplicatesWindow(QDialog):
             return
         left = self.geometry().left()
         for n, member in enumerate(group.members[:2]):
-            session, customer = self.sessions.get(member[0]), self.customers.get(member)
+            session, customer = self.sessions.get(member[0]), self.member_customer(member)
             dialog = self.main.editing.open_dialog(customer, session=session) if customer and session else None
             if dialog is not None:
                 dialog.move(left + n * (dialog.width() + 10), self.geometry().top())

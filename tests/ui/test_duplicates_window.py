@@ -104,7 +104,7 @@ async def test_copy_fields_completes_a_record_of_another_account_and_is_journale
     group = found.groups[priya]
     clover = next(m for m in group.members if m[0] == DEMO_PREFIX + "clover")
     square = next(m for m in group.members if m[0] == SQUARE)
-    assert found.customers[clover].family_name == "Patell"   # a typo the Square record does not have
+    assert found.member_customer(clover).family_name == "Patell"   # a typo the Square record does not have
     qtbot.mouseClick(found.buttons["copy"], Qt.MouseButton.LeftButton)
     dialog: CopyFieldsDialog = await until(lambda: visible(CopyFieldsDialog, "copyFieldsDialog"), what="the dialog")
     dialog.target.setCurrentIndex(group.members.index(clover))
@@ -122,6 +122,9 @@ async def test_copy_fields_completes_a_record_of_another_account_and_is_journale
     entries = await window.context.journal.entries(JournalQuery(customer=clover))
     assert [x.intent.operation for x in entries] == ["update"]
     assert [(c.field, c.before, c.after) for c in entries[0].intent.changes] == [("family_name", "Patell", "Patel")]
+    # The group shows the record as its account holds it now.
+    row = group.members.index(clover)
+    assert found.members.item(row, 1).text().endswith("Patel")
     found.close()
     await window.shutdown()
     await window.context.workspace.close()

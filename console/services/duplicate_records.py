@@ -1,0 +1,57 @@
+"""The records a duplicate scan of the window's accounts reads (issue 20).
+
+A customer the index holds decoded is scanned as it is. One it holds as its kept document (a warm
+start's) is read as a `ScanCustomer`, the few fields the scan's keys are made of, rather than decoded
+whole (a third of the time and memory), and only when the scan comes to it: the scan reads each record
+once for its keys, a chunk at a time, and again only for the reasons of a pair it shows, so the fields
+read are not all held at once. The accounts and ids come from the index without reading anything, and
+each record's identity for the scan's memory (duplicate_memory.py) is the object the index holds,
+which a change to the customer replaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import overload
+
+from console.domain.customer import Customer
+from console.domain.scan_customer import Scanned
+from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
+
+Held = tuple[str, tuple[list[str], list[Customer | str]]]   # account id, `CustomerIndex.held()`
+
+
+class KeptRecords(Sequence[tuple[str, Scanned]]):
+    """The customers of several accounts' indexes as scan records, kept documents read when asked for."""
+
+    def __init__(self, held: Sequence[Held]) -> None:
+        self.accounts = tuple(account for account, (ids, _) in held for _ in ids)
+        self.ids = tuple(customer_id for _, (ids, _) in held for customer_id in ids)
+        self.items: list[Customer | str] = [item for _, (_, items) in held for item in items]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Scanned]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Scanned]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, Scanned] | list[tuple[str, Scanned]]:
+        from console.store.documents import scan_view
+
+        if isinstance(index, slice):
+            return [(account, scan_view(item) if type(item) is str else item)  # type: ignore[misc]
+                    for account, item in zip(self.accounts[index], self.items[index], strict=True)]
+        item = self.items[index]
+        return self.accounts[index], scan_view(item) if type(item) is str else item  # type: ignore[return-value]
+
+
+def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
+              memory: ScanMemory | None = None) -> DuplicateScan:
+    """`scan` of the customers of `held` (each account's id and its index's `held()`, taken on the event
+    loop); safe on another thread."""
+    records = KeptRecords(held)
+    return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
+                members=(records.accounts, records.ids))

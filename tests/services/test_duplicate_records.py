@@ -1,0 +1,103 @@
+"""A duplicate scan of customers kept as their documents (a warm start's index) reads only their scan
+fields, each once, and finds what a scan of the decoded customers finds (issue 20)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+import pytest
+
+from console.domain.customer import Address, ContactPoint, Customer
+from console.domain.scan_customer import ScanCustomer
+from console.sandbox.duplicate_data import labelled_customers
+from console.services.duplicate_memory import changes
+from console.services.duplicate_records import Held, KeptRecords, scan_held
+from console.services.duplicates import ScanCancelledError, ScanMemory, scan
+from console.store import documents
+from console.store.documents import decode, encode, scan_view
+
+
+def _customers() -> list[tuple[str, Customer]]:
+    records = [(r.account, r.customer) for r in labelled_customers(41, 500).records]
+    for n, (_, customer) in enumerate(records[:24:4]):   # Clover's lists of emails and phones
+        records.append(("clover", Customer(
+            id=f"list-{n}", given_name=customer.given_name, family_name=customer.family_name,
+            address=Address(line1="1 Main St", postal_code="SW1A 1AA", country="GB"),
+            emails=(ContactPoint(id="e", value=customer.email or "x@example.com"),),
+            phones=(ContactPoint(id="p", value="020 7946 0123"),))))
+    return records
+
+
+def _held(records: list[tuple[str, Customer]]) -> list[Held]:
+    """Each account's customers as an index holds them after a warm start and a few edits: most as their
+    kept documents, every fifth decoded."""
+    by_account: dict[str, tuple[list[str], list[Customer | str]]] = defaultdict(lambda: ([], []))
+    for n, (account, customer) in enumerate(records):
+        ids, items = by_account[account]
+        ids.append(customer.id)
+        items.append(customer if n % 5 == 0 else encode(customer))
+    return list(by_account.items())
+
+
+def _in_order(held: list[Held]) -> list[tuple[str, Customer]]:
+    return [(account, decode(item) if isinstance(item, str) else item) for account, (_, items) in held
+            for item in items]
+
+
+def test_a_kept_customers_scan_fields_are_its_own() -> None:
+    for _, customer in _customers()[-6:]:
+        view = scan_view(encode(customer))
+        assert isinstance(view, ScanCustomer)
+        for field in dataclasses.fields(ScanCustomer):
+            ours, theirs = getattr(view, field.name), getattr(customer, field.name)
+            if field.name == "address":
+                assert (ours.postal_code, ours.country) == (theirs.postal_code, theirs.country)
+            elif field.name in ("emails", "phones"):
+                assert [p.value for p in ours] == [p.value for p in theirs]
+            else:
+                assert ours == theirs
+        assert view.full_name == customer.full_name
+
+
+def test_kept_documents_are_scanned_as_their_customers_each_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    held = _held(_customers())
+    kept = sum(type(item) is str for _, (_, items) in held for item in items)
+    read: list[str] = []
+    real = documents.scan_view
+
+    def counted(document: str) -> ScanCustomer:
+        read.append(document)
+        return real(document)
+
+    monkeypatch.setattr(documents, "scan_view", counted)
+    found = scan_held(held)
+    assert len(read) == len(set(read)) == kept > 400   # each kept document read once, for its keys
+    whole = scan(_in_order(held))
+    assert len(whole.pairs) > 50
+    assert found.pairs == whole.pairs
+    assert (found.accounts, found.ids) == (whole.accounts, whole.ids)
+    assert [(g.members, g.reasons) for g in found.groups()] == [(g.members, g.reasons) for g in whole.groups()]
+
+
+def test_the_next_scan_knows_what_the_index_still_holds() -> None:
+    held = _held(_customers())
+    memory = ScanMemory()
+    scan_held(held, memory=memory)
+    assert memory.last is not None
+    held_items = [item for _, (_, items) in held for item in items]
+    assert all(a is b for a, b in zip(memory.last.identities, held_items, strict=True))
+    # One kept customer edited: the index holds a new object for it; the rest are what they were.
+    items = held[0][1][1]
+    assert isinstance(items[1], str)
+    items[1] = dataclasses.replace(decode(items[1]), family_name="Changed")
+    records = KeptRecords(held)
+    moved = changes(memory.last, records.items, records.accounts, records.ids, None)
+    assert moved is not None and moved.fresh == [1]
+    again = scan_held(held, memory=memory)
+    assert again.pairs == scan(_in_order(held)).pairs
+
+
+def test_cancel_stops_the_scan_of_kept_documents() -> None:
+    with pytest.raises(ScanCancelledError):
+        scan_held(_held(_customers()), cancelled=lambda: True)
