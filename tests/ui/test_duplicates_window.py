@@ -13,6 +13,7 @@ from console.domain.journal import JournalQuery
 from console.services.accounts import DEMO_PREFIX
 from console.ui.copy_fields_dialog import CopyFieldsDialog
 from console.ui.duplicates_window import DuplicatesWindow
+from console.ui.main_window import MainWindow
 from console.ui.merge_dialog import MergeDialog
 from tests.support.qt import until, visible
 from tests.ui.conftest import make_context
@@ -128,3 +129,38 @@ async def test_copy_fields_completes_a_record_of_another_account_and_is_journale
     found.close()
     await window.shutdown()
     await window.context.workspace.close()
+
+
+async def test_after_a_warm_start_the_kept_copy_is_scanned_before_the_provider_answers(
+        qtbot: Any, tmp_path: Path) -> None:
+    from tests.ui.test_warm_start import HeldTransport, _context, _first_start, wrap_demo_transports
+
+    root = tmp_path / "app"
+    await _first_start(qtbot, root)
+    context = _context(root)
+    held: dict[str, HeldTransport] = {}
+    wrap_demo_transports(context, lambda key, inner: held.setdefault(key, HeldTransport(inner)))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    await until(lambda: "data as of" in window.statusBar().currentMessage(), what="the whole local copy shown")
+    assert window.session is not None
+    items = window.session.service.index.held()[1]
+    assert items and all(type(item) is str for item in items)   # every customer held as its kept document
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    found: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="the window")
+    await until(lambda: found.found is not None and found.model.rowCount() > 0, timeout=30, what="the scan")
+    assert held["square"].answered == 0   # found in the kept copy alone
+    assert found.scope.text().endswith("or more")
+    smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
+    found.list.setCurrentIndex(found.model.index(smith))
+    assert "same email (normalised)" in found.reasons.text()
+    assert found.members.rowCount() == len(found.groups[smith].members)
+    assert {found.members.item(r, 3).text() for r in range(found.members.rowCount())} != {""}   # phones shown
+    found.close()
+    for transport in held.values():
+        transport.release.set()
+    await window.shutdown()
+    await context.workspace.close()
