@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
 from console.services.table_columns import table_columns
+from console.ui.cell_painter import CellPainter
 from console.ui.row_context_menu import RowMenu
 from console.ui.table_header import TableHeader
 from console.ui.wording import count_of
@@ -28,6 +29,7 @@ class CustomerList(QObject):
         self.window = window
         table, model = window.table, window.model
         table.setModel(model)
+        table.setItemDelegate(CellPainter(table, model))
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.header = TableHeader(table, model)
         self.row_menu = RowMenu(window)
