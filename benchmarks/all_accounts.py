@@ -111,6 +111,8 @@ def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_co
                     run_on_qasync: Any, type_query: Any, percentile: Any) -> None:
     """Print P8a (start to all rows searchable), P8b (search p95 per keystroke), P8c (memory per customer)."""
 
+    from console.services import row_search
+
     async def main() -> None:
         from console.services.accounts import ALL_ACCOUNTS
         from console.services.customer_index import CustomerIndex
@@ -171,8 +173,8 @@ def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_co
              f"providers unanswered; {len(ours)} keystrokes of {', '.join(QUERIES)} typed into the window "
              f"(search and repaint); baseline: one single-account index over the same {total:,} customers, "
              f"search alone; p50 {statistics.median(ours) * 1000:.1f} ms (baseline "
-             f"{statistics.median(theirs) * 1000:.1f} ms); the rows after the first few hundred found in slices "
-             f"between keystrokes (untimed), the longest {longest_slice * 1000:.1f} ms")
+             f"{statistics.median(theirs) * 1000:.1f} ms); the rows after the first {row_search.FIRST_ROWS} found in "
+             f"slices between keystrokes (untimed), the longest {longest_slice * 1000:.1f} ms")
         note(f"P8c: the process's RSS from before the window to every row shown, once each account's reader "
              f"had finished and its freed memory was handed back ({handed_back.count} of {len(ACCOUNTS)}; "
              "console/services/freed_memory.py)")

@@ -3,14 +3,16 @@ row (Enter, double-click), its context menu, the count in the status bar and why
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QItemSelectionRange, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
 from console.services.table_columns import table_columns
+from console.ui.cell_painter import CellPainter
 from console.ui.row_context_menu import RowMenu
 from console.ui.table_header import TableHeader
 from console.ui.wording import count_of
@@ -27,6 +29,7 @@ class CustomerList(QObject):
         self.window = window
         table, model = window.table, window.model
         table.setModel(model)
+        table.setItemDelegate(CellPainter(table, model))
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.header = TableHeader(table, model)
         self.row_menu = RowMenu(window)
@@ -36,6 +39,9 @@ class CustomerList(QObject):
         table.doubleClicked.connect(self._double_clicked)
         table.installEventFilter(self)
         model.counts_changed.connect(self._show_counts)
+        # A search keeps the selected rows (their ends: a range's inner rows follow them); a current
+        # row that is not selected may go, rather than make a keystroke search every customer.
+        model.search.kept_rows = self._selection_ends
 
     # -- what it shows --------------------------------------------------------------------------
     def show_session(self, session: AccountSession) -> None:
@@ -88,6 +94,11 @@ class CustomerList(QObject):
     # -- selection ----------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.window.table.selectionModel().selectedRows()})
+
+    def _selection_ends(self) -> list[int]:
+        """The first and last row of each selected range."""
+        ranges = cast(Iterable[QItemSelectionRange], self.window.table.selectionModel().selection())
+        return [row for part in ranges for row in (part.top(), part.bottom())]
 
     def selected_or_current_rows(self) -> list[int]:
         """The selected rows, else the current row while the table has the focus."""

@@ -2,8 +2,8 @@
 
 Filtering and sorting run over the index's precomputed keys and reach the view as one layout
 change (no per-row callback such as `filterAcceptsRow`), so typing stays fast at 100,000 rows;
-persistent indexes follow their customers; a painted row's texts are formatted once, and a
-cell's roles are answered in one call (`multiData`)."""
+persistent indexes follow their customers; a painted row's texts are formatted once, and a plain
+cell's text is read in one call by the table's painter (`painted_cell`, cell_painter.py)."""
 
 from __future__ import annotations
 
@@ -62,14 +62,12 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
         self._header_tips: dict[str, str] = {}
         self._order: list[int] = []   # every live position, in the current sort order
         self._rows: list[int] = []    # the positions shown: `_order` filtered by `_filter`
-        self._filter = ""
-        self._filters = NO_FILTERS
+        self._filter, self._filters = "", NO_FILTERS
         self._sort_key: str | None = None
         self._descending = False
         self._texts: RowTexts | CombinedTexts = RowTexts()
         self.row_icon: Callable[[str], Any] | None = None   # account id -> its icon (set by the All accounts view)
-        # Marked columns: the mark, and the getter of the value it is given.
-        self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}
+        self._marks: dict[int, tuple[CellMark, Callable[[Customer], Any]]] = {}   # column -> mark, its value's getter
         self.search = TableSearch(self)
 
     # -- source -------------------------------------------------------------------------------
@@ -155,18 +153,14 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
             mark, get = self._marks[index.column()]
             value = get(self._index.at(self._rows[row]))
             return mark.colour(value) if role == _FOREGROUND else mark.tooltip(value) or None
-        if role == _FOREGROUND:
-            return None
-        return self._texts.row(self._rows[row])[index.column()]
+        return None if role == _FOREGROUND else self._texts.row(self._rows[row])[index.column()]
 
     def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        # The delegate asks seven roles for every painted cell in one call; answering them here
-        # takes one Python call per cell instead of seven calls to data(). (A span iterates over
-        # its QModelRoleData; the type stubs do not say so.)
+        # QStyledItemDelegate asks seven roles per cell in one call: one Python call, not seven
+        # to data(). (A span iterates over its QModelRoleData; the type stubs do not say so.)
         requests = ((roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData)
                     else cast(Iterable[QModelRoleData], roleDataSpan))
-        row = index.row()
-        rows = self._rows
+        row, rows = index.row(), self._rows
         shown = self._index is not None and 0 <= row < len(rows) and index.isValid()
         marked = bool(self._marks) and index.column() in self._marks   # a colour to answer too
         for request in requests:
@@ -178,6 +172,14 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
                 request.setData(self.data(index, role))
             else:
                 request.clearData()  # what data() answers for any other role: nothing
+
+    def painted_cell(self, index: AnyIndex) -> tuple[str, Any] | None:
+        """A shown cell's text and icon (or None) when it paints as plain text; None when a mark colours it."""
+        row, column = index.row(), index.column()
+        if column in self._marks or self._index is None or not 0 <= row < len(self._rows):
+            return None
+        icon = self.data(index, _DECORATION) if column == self._texts.icon_column else None
+        return self._texts.row(self._rows[row])[column], icon
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

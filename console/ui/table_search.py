@@ -3,6 +3,7 @@ slices on the event loop, added below (`RowSearch`; P2 and P8b in benchmarks/run
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QTimer
@@ -24,6 +25,13 @@ class TableSearch:
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._next_slice)
+        # The view's rows a search must not leave behind (its selection); None: every row the
+        # model holds a persistent index on. Set by the window, so a current row that is not
+        # selected does not make a keystroke search every customer at once (P8b).
+        self.kept_rows: Callable[[], Iterable[int]] | None = None
+        # The rows a keystroke replaced, let go on the next turn of the event loop: freeing a list
+        # of hundreds of thousands of positions costs milliseconds the keystroke need not wait for.
+        self._spent: list[int] | None = None
 
     @property
     def pending(self) -> bool:
@@ -66,7 +74,9 @@ class TableSearch:
     def _kept_positions(self, found: list[int]) -> set[int]:
         """The positions of the shown rows the view keeps indexes on (selection, current), not in `found`."""
         rows = self._model.shown_rows
-        kept = {rows[i.row()] for i in self._model.persistentIndexList() if 0 <= i.row() < len(rows)}
+        kept_rows = (self.kept_rows() if self.kept_rows is not None
+                     else (i.row() for i in self._model.persistentIndexList()))
+        kept = {rows[row] for row in kept_rows if 0 <= row < len(rows)}
         return kept.difference(found) if kept else kept
 
     def finish(self) -> None:
@@ -77,20 +87,26 @@ class TableSearch:
     def cancel(self) -> None:
         self.rows.cancel()
         self._timer.stop()
+        self._spent = None
 
     def _shown(self, rows: list[int]) -> None:
+        spent = self._model.shown_rows
         self._model.relayout(rows)
+        if spent is not self._model.shown_rows:
+            self._spent = spent
         self._go_on()
 
     def _go_on(self) -> None:
-        if self.pending:
+        if self.pending or self._spent is not None:
             self._timer.start()
         else:
             self._timer.stop()
+        if not self.pending:
             self._model.search_finished.emit()
 
     def _next_slice(self, everything: bool = False) -> None:
         model = self._model
+        self._spent = None
         if not self.pending:
             return
         rows = self.rows.rest() if everything else self.rows.step()

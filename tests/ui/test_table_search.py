@@ -3,6 +3,7 @@ the same rows in the end as one search over every customer, and the selection ke
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -122,3 +123,33 @@ async def test_select_all_while_the_search_goes_on_selects_every_row_it_will_sho
     assert not model.search.pending
     assert window.customer_list.selected_rows() == list(range(model.rowCount()))
     assert model.rowCount() == len(_whole(model, model.source, "e"))
+
+
+async def test_a_current_row_that_is_not_selected_does_not_hold_up_the_search(window: Any) -> None:
+    model, table = window.model, window.table
+    # The last of the rows the search will show, with the current row on it but nothing selected:
+    # the search need not find it at once (it did, searching every customer on the keystroke).
+    wanted = _whole(model, model.source, "e")
+    row = model.row_of(wanted[-1])
+    table.setCurrentIndex(model.index(row, 0))
+    table.clearSelection()
+    window.search.setText("e")
+    assert model.search.pending and model.rowCount() < len(wanted)
+    # A selected row is still found at once, and stays selected.
+    window.search.clear()
+    table.selectRow(row)
+    window.search.setText("e")
+    assert not model.search.pending
+    assert [model.customer(r).id for r in window.customer_list.selected_rows()] == [wanted[-1]]
+
+
+async def test_the_rows_a_keystroke_replaced_are_let_go_on_the_next_turn_of_the_loop() -> None:
+    model, _ = _model()
+    replaced = model.shown_rows
+    held = sys.getrefcount(replaced)
+    turned = signal(model.search._timer.timeout)
+    model.set_filter("person299")   # found at once: nothing left to search
+    assert not model.search.pending and _ids(model) == ["c299"]
+    assert sys.getrefcount(replaced) == held   # not freed inside the keystroke (held by the search)
+    await turned
+    assert sys.getrefcount(replaced) == held - 1 and not model.search._timer.isActive()

@@ -1,0 +1,170 @@
+"""The customer table's cells painted from the model's texts with one `drawText` each.
+
+The style's own item painting lays every cell's text out anew (QTextLayout) after asking the
+model for seven roles; at a repaint per keystroke that cost more than the search (P2, P8b in
+benchmarks/run.py). This paints what QCommonStyle paints for a plain cell (selection fill, icon,
+elided text, at the same places and in the same colours), measured once per cell size. Cells it
+does not cover are painted by QStyledItemDelegate as before: the current cell (its focus frame),
+a coloured mark, text of several lines or outside Latin letters, right-to-left, and styles whose
+items look otherwise (it covers Fusion's, the style on Linux and in dark mode)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QStaticText
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+
+if TYPE_CHECKING:
+    from console.ui.customer_table import CustomerTableModel
+
+COVERED_STYLES = frozenset({"fusion"})   # styles whose item cells are QCommonStyle's (by QStyle.name())
+# Text drawn with the font's own letters (else a fallback font's line metrics move it): Basic Latin
+# to Latin Extended-A, which every UI font holds.
+_LAST_PLAIN_LETTER = "\u017f"
+_TEXTS_KEPT = 4096   # laid out texts remembered (a window shows a few hundred cells)
+
+_SELECTED, _ENABLED, _ACTIVE, _FOCUS, _OPEN = (int(f.value) for f in (
+    QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_Enabled, QStyle.StateFlag.State_Active,
+    QStyle.StateFlag.State_HasFocus, QStyle.StateFlag.State_Open))
+_LOOK = _SELECTED | _ENABLED | _ACTIVE | _OPEN   # the states a cell's colours and icon depend on
+_RESET_ON = frozenset({QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutDirectionChange})
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where a cell of one size paints, relative to its top left corner (QCommonStyle's viewItemLayout)."""
+
+    fill: QRect            # the text's area, filled when selected
+    icon: QRect | None
+    icon_alignment: Qt.AlignmentFlag
+    text_x: int
+    text_y: int            # the line's top (its baseline a font ascent below)
+    width: int             # the text's room, beyond which it is elided
+    fits: bool             # the line fits the cell's height (else the style clips it)
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """How a cell in one state paints: its fill (None: the row's own), text pen and icon mode."""
+
+    highlight: QBrush | None
+    pen: QPen
+    icon_mode: QIcon.Mode
+    icon_state: QIcon.State
+
+
+class CellPainter(QStyledItemDelegate):
+    """Paints plain cells of `view` over `model` itself; the others through QStyledItemDelegate."""
+
+    def __init__(self, view: QTableView, model: CustomerTableModel) -> None:
+        super().__init__(view)
+        self._view, self._model = view, model
+        self._layouts: dict[tuple[int, int, bool], _Layout] = {}
+        self._texts: dict[tuple[str, int], QStaticText] = {}   # (text, room) -> laid out, elided
+        self._looks: dict[tuple[int, int], _Look] = {}          # (palette, state) -> look
+        self._covered = False
+        self._fill_row = False   # the style fills a selected cell's whole rect, not only its text's area
+        self._font = QFont()
+        self._metrics = QFontMetricsF(self._font)
+        self._elide = Qt.TextElideMode.ElideRight
+        self._reset()
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _RESET_ON:
+            self._reset()
+        return False
+
+    def _reset(self) -> None:
+        """Measure again: the style, font or direction changed."""
+        view, style = self._view, self._view.style()
+        self._layouts.clear()
+        self._texts.clear()
+        self._looks.clear()
+        self._covered = (style.name().lower() in COVERED_STYLES
+                         and view.layoutDirection() == Qt.LayoutDirection.LeftToRight)
+        self._fill_row = bool(style.styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, None, view))
+        self._elide = view.textElideMode()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        cell = self._model.painted_cell(index) if self._covered else None
+        if cell is None:
+            super().paint(painter, option, index)
+            return
+        text, icon = cell
+        state = option.state.value
+        if state & _FOCUS or (text and ("\n" in text or max(text) > _LAST_PLAIN_LETTER)):
+            super().paint(painter, option, index)
+            return
+        x, y, width, height = cast(tuple[int, int, int, int], option.rect.getRect())   # one call, not four
+        layout = self._layouts.get((width, height, icon is not None)) or self._measure(option, index, icon is not None)
+        if not layout.fits:
+            super().paint(painter, option, index)
+            return
+        palette = option.palette
+        look = self._looks.get((palette.cacheKey(), state & _LOOK)) or self._look(palette, state)
+        if look.highlight is not None:
+            if self._fill_row:
+                painter.fillRect(option.rect, look.highlight)
+            painter.fillRect(layout.fill.translated(x, y), look.highlight)
+        if icon is not None and layout.icon is not None:
+            icon.paint(painter, layout.icon.translated(x, y), layout.icon_alignment, look.icon_mode, look.icon_state)
+        if text:
+            painter.setPen(look.pen)
+            painter.setFont(self._font)
+            painter.drawStaticText(x + layout.text_x, y + layout.text_y, self._static_text(text, layout.width))
+
+    def _static_text(self, text: str, width: int) -> QStaticText:
+        """`text` elided to `width`, laid out once (drawing it again costs a third of drawText)."""
+        key = (text, width)
+        laid = self._texts.get(key)
+        if laid is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
+            laid = QStaticText(self._metrics.elidedText(text, self._elide, width))
+            laid.setTextFormat(Qt.TextFormat.PlainText)
+            self._texts[key] = laid
+        return laid
+
+    def _look(self, palette: QPalette, state: int) -> _Look:
+        """The colours and icon mode of a cell in `state` (as QCommonStyle picks them)."""
+        group = (QPalette.ColorGroup.Disabled if not state & _ENABLED
+                 else QPalette.ColorGroup.Active if state & _ACTIVE else QPalette.ColorGroup.Inactive)
+        selected = bool(state & _SELECTED)
+        look = _Look(
+            highlight=palette.brush(group, QPalette.ColorRole.Highlight) if selected else None,
+            pen=QPen(palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)),
+            icon_mode=(QIcon.Mode.Disabled if not state & _ENABLED else QIcon.Mode.Selected if selected
+                       else QIcon.Mode.Normal),
+            icon_state=QIcon.State.On if state & _OPEN else QIcon.State.Off)
+        if len(self._looks) >= _TEXTS_KEPT:
+            self._looks.clear()
+        self._looks[(palette.cacheKey(), state & _LOOK)] = look
+        return look
+
+    def _measure(self, option: QStyleOptionViewItem, index: AnyIndex, icon: bool) -> _Layout:
+        """Ask the style where a cell of this size puts its parts (as QStyledItemDelegate would)."""
+        view, style = self._view, self._view.style()
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        self._font = QFont(item.font)
+        self._metrics = QFontMetricsF(item.font)
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        line = math.ceil(self._metrics.ascent() + self._metrics.descent())   # a QTextLine's height (leading aside)
+        top = area.y() - option.rect.y() + int((area.height() - line) / 2)   # QStyle.alignedRect, VCenter
+        fill = area.translated(-option.rect.x(), -option.rect.y())
+        decoration = (style.subElementRect(QStyle.SubElement.SE_ItemViewItemDecoration, item, view)
+                      .translated(-option.rect.x(), -option.rect.y()) if icon else None)
+        layout = _Layout(fill=fill, icon=decoration, icon_alignment=item.decorationAlignment, text_x=fill.x() + margin,
+                         text_y=top,
+                         width=area.width() - 2 * margin,
+                         fits=item.showDecorationSelected and line <= area.height()
+                         and item.displayAlignment == (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter))
+        self._layouts[(option.rect.width(), option.rect.height(), icon)] = layout
+        return layout
