@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QItemSelectionRange, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QItemSelectionRange,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from console.domain.customer import Customer
@@ -32,6 +41,9 @@ class CustomerList(QObject):
         table.setItemDelegate(CellPainter(table, model))
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.header = TableHeader(table, model)
+        # The current row put on the first row at the first page (not the user's): rows loading in
+        # front of it move it down, so the load's end puts it back (see load_finished).
+        self._placed = QPersistentModelIndex()
         self.row_menu = RowMenu(window)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(
@@ -71,11 +83,23 @@ class CustomerList(QObject):
         table, model = self.window.table, self.window.model
         self.header.fit_first_columns(done=False)
         if table.currentIndex().row() < 0 and model.rowCount():
-            table.setCurrentIndex(model.index(0, 0))
-            table.clearSelection()
+            self._to_first_row()
 
     def load_finished(self) -> None:
         self.header.fit_first_columns(done=True)
+        table = self.window.table
+        # Still where we put it, nothing selected (All accounts' other rows loaded in front of it):
+        # the keyboard starts at the first row again, as it would have after a single account's load.
+        if (self._placed.isValid() and self._placed.row() == table.currentIndex().row()
+                and self._placed.row() != 0 and not table.selectionModel().hasSelection()):
+            self._to_first_row()
+        self._placed = QPersistentModelIndex()
+
+    def _to_first_row(self) -> None:
+        table = self.window.table
+        table.setCurrentIndex(self.window.model.index(0, 0))
+        table.clearSelection()
+        self._placed = QPersistentModelIndex(table.currentIndex())
 
     def _show_counts(self, visible: int, loaded: int) -> None:
         window = self.window

@@ -283,3 +283,17 @@ async def test_an_unreachable_account_goes_offline_alone_and_comes_back(qtbot: A
     assert window.delete_action.isEnabled()
     await window.shutdown()
     await context.workspace.close()
+
+
+async def test_after_all_accounts_loads_the_keyboard_starts_at_the_first_row(qtbot: Any, tmp_path: Path) -> None:
+    # The current row is put on the first row as the first account's rows show; the other accounts'
+    # rows then load in front of it. Once all have loaded it is the first row again.
+    context = make_context(tmp_path / "app", customers=40)
+    window = await _all_accounts(qtbot, context)
+    table = window.table
+    assert not table.selectionModel().hasSelection()
+    assert table.currentIndex().row() == 0
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert [r.row() for r in table.selectionModel().selectedRows()] == [1]
+    await window.shutdown()
