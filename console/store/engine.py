@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 60_000
 
 _IMMEDIATE = "workspace_immediate"
+_OPENING = threading.Lock()
 # SQLite's primary result codes for a file that is not (or no longer) a database we can read. A
 # wrong key reads as NOTADB: SQLCipher cannot tell a wrong key from a damaged file.
 _SQLITE_CORRUPT = 11
@@ -105,12 +107,16 @@ def open_workspace(path: Path, key: str) -> Workspace:
     that cannot be written, a disk error) propagate as they are, with nothing moved.
     """
     passphrase = sqlcipher_passphrase(key)
-    try:
-        return Workspace(_open_checked(path, passphrase), path, where=str(path))
-    except _Unreadable as exc:
-        aside = _move_aside(path)
-        log.warning("workspace database unreadable (%s); moved to %s and started afresh", exc, aside.name)
-        return Workspace(_open_checked(path, passphrase), path, set_aside=aside, where=str(path))
+    # One opening at a time in the process: two threads creating, migrating or giving up on files at
+    # once (two team-cache copies in one test, each opening a cache file) crashed inside SQLCipher once
+    # in CI, one thread's engine being disposed while the other ran a migration.
+    with _OPENING:
+        try:
+            return Workspace(_open_checked(path, passphrase), path, where=str(path))
+        except _Unreadable as exc:
+            aside = _move_aside(path)
+            log.warning("workspace database unreadable (%s); moved to %s and started afresh", exc, aside.name)
+            return Workspace(_open_checked(path, passphrase), path, set_aside=aside, where=str(path))
 
 
 def create_engine(path: Path, passphrase: str) -> Engine:
