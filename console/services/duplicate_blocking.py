@@ -26,7 +26,7 @@ from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, Rec
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
 STEP = 4096      # blocks per step of candidate pairs
 
-_address, _postal_code = attrgetter("address"), attrgetter("postal_code")
+_address = attrgetter("address")
 _given, _family, _sound = attrgetter("given_name"), attrgetter("family_name"), attrgetter("sound")
 _company = attrgetter("company")
 

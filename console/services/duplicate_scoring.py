@@ -14,7 +14,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from rapidfuzz.fuzz import ratio as _fuzz_ratio
@@ -26,8 +26,6 @@ from console.domain.scan_customer import Scanned
 from console.services.phone_display import phone_region
 
 DEFAULT_THRESHOLD = 0.5
-_company = attrgetter("company")
-_account, _customer = itemgetter(0), itemgetter(1)
 _first, _second, _third, _fourth = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _CENTRE, _SPREAD = 4.5, 1.5
 

@@ -37,7 +37,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 def release_freed_memory() -> bool:
     """Give freed heap memory back to the operating system; True when the C library could (glibc).
-    Call it off the event loop's thread: it walks every arena (tens of milliseconds after a big read)."""
+    Call it off the event loop's thread: it walks every arena (2 ms after 500,000 customers here)."""
     trim = _malloc_trim()
     started = time.perf_counter()
     if trim is not None:
