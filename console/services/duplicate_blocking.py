@@ -21,6 +21,7 @@ from typing import Any
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
 from console.domain.scan_customer import Scanned
+from console.services.duplicate_kept_keys import BLANK, SEP, KeptColumns, kept_value
 from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
@@ -123,13 +124,63 @@ class BlockingKeys:
 
 
 def blocking_keys(records: Sequence[tuple[str, Scanned]], maker: KeyMaker,
-                  tick: Callable[[int], None]) -> BlockingKeys:
-    """The blocking keys of every record, `tick(records done)` between steps."""
+                  tick: Callable[[int], None], kept: KeptColumns | None = None) -> BlockingKeys:
+    """The blocking keys of every record, `tick(records done)` between steps. `kept`: the records' keys as
+    the workspace kept them (duplicate_kept_keys.py), read rather than made where they serve."""
     keys = BlockingKeys([], [], [], [], {}, [], [], [])
     for start in range(0, len(records), CHUNK):
         tick(start)
-        _add(records[start:start + CHUNK], start, maker, keys)
+        end = min(start + CHUNK, len(records))
+        made = (list(range(start, end)) if kept is None else
+                list(itertools.compress(range(start, end), map(kept.missing.__contains__, range(start, end)))))
+        if kept is None or len(made) == end - start:
+            _add(records[start:end], start, maker, keys)
+        else:
+            _add_kept(records, start, end, made, kept, maker, keys)
     return keys
+
+
+def _add_kept(records: Sequence[tuple[str, Scanned]], start: int, end: int, made: list[int], kept: KeptColumns,
+              maker: KeyMaker, keys: BlockingKeys) -> None:
+    """`_add` of the records from `start` to `end`, reading their kept keys and making only those of the
+    records at `made` (read one by one, only those)."""
+    emails, phones, givens, families, postals, companies, references = (
+        column[start:end] for column in kept.columns())
+    for column in (kept.emails, kept.phones, kept.references):   # read once: let go of as the scan goes on
+        column[start:end] = itertools.repeat("", end - start)
+    odd: list[tuple[int, str, Scanned]] = []   # several emails or phones: made as `_add` makes them
+    for index in made:
+        account, customer = records[index]
+        value = kept_value(maker, account, customer)
+        offset = index - start
+        if value is None:
+            odd.append((offset, account, customer))
+            value = BLANK
+        (_, emails[offset], phones[offset], givens[offset], families[offset], postals[offset], companies[offset],
+         references[offset]) = value.split(SEP)
+    # One string for each postal code and company met, as `postal_of` and `company_of` keep them.
+    text = maker.kept_text
+    names: list[NameKeys] = list(map(maker.folded_names_of.__getitem__, zip(givens, families, strict=True)))
+    postal_keys: list[str | None] = list(map(text.__getitem__, postals))
+    company_keys: list[str | None] = list(map(text.__getitem__, companies))
+    for offset, _, customer in odd:
+        address = customer.address
+        postal_keys[offset] = maker.postal_of[address.postal_code] if address is not None else None
+        names[offset] = maker.names_of[customer.given_name, customer.family_name]
+        company_keys[offset] = maker.company_of[customer.company]
+    keys.names.extend(names)
+    keys.postals.extend(postal_keys)
+    keys.companies.extend(company_keys)
+    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
+                        for sound, postal in zip(map(_sound, names), postal_keys, strict=True)])
+    keys.references.extend([key or None for key in references])
+    keys.emails.extend([key or None for key in emails])
+    keys.phones.extend([key or None for key in phones])
+    for offset, account, customer in odd:
+        index = start + offset
+        keys.several[index] = found = maker.blocking(account, customer)
+        keys.emails[index] = keys.phones[index] = None
+        keys.sounds[index], keys.references[index] = found[2], found[3]
 
 
 def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:

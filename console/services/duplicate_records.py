@@ -11,12 +11,17 @@ which a change to the customer replaces.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
+from console.services.duplicate_kept_keys import kept_columns
 from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
+from console.services.workspace import AccountCopy
+
+log = logging.getLogger(__name__)
 
 Held = tuple[str, tuple[list[str], list[Customer | str]]]   # account id, `CustomerIndex.held()`
 
@@ -48,10 +53,29 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
         return self.accounts[index], scan_view(item) if type(item) is str else item  # type: ignore[return-value]
 
 
+KeptKeys = Callable[[], dict[str, tuple[list[str], list[str]]]]   # each account's kept scan keys, as read
+
+
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-              memory: ScanMemory | None = None) -> DuplicateScan:
+              memory: ScanMemory | None = None, kept: KeptKeys | None = None) -> DuplicateScan:
     """`scan` of the customers of `held` (each account's id and its index's `held()`, taken on the event
-    loop); safe on another thread."""
+    loop); safe on another thread. `kept` reads each account's kept scan keys (`read_kept_keys`) when a
+    whole scan needs them: those of the documents the index still holds are read instead of the documents."""
     records = KeptRecords(held)
     return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
-                members=(records.accounts, records.ids))
+                members=(records.accounts, records.ids),
+                kept=None if kept is None else lambda: kept_columns(held, kept()))
+
+
+def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each account's kept scan keys (`AccountCopy.read_scan_keys`), waiting for the workspace's thread (call it
+    on another); an account without a local copy, or whose keys cannot be read, has its keys made by the scan."""
+    kept: dict[str, tuple[list[str], list[str]]] = {}
+    for account, copy in copies.items():
+        if copy is None:
+            continue
+        try:
+            kept[account] = copy.read_scan_keys().result()
+        except Exception as exc:   # only time is lost: the scan makes what it could not read
+            log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
+    return kept

@@ -85,8 +85,11 @@ class KeyMaker:
         words_of = self.words_of = Memo(lambda text: " ".join(name_parts(text, None)))   # raw -> folded words
         soundex_of = Memo(soundex)
         sound_of = self.sound_of = Memo(lambda words: _sound(words, soundex_of))   # folded words -> sound-alike
-        self.names_of = Memo(lambda written: _names(written, words_of, sound_of))   # (given, family) -> NameKeys
+        # (folded given, folded family) -> NameKeys, then (given, family) as written -> the same NameKeys
+        folded_names_of = self.folded_names_of = Memo(lambda folded: _names(folded, sound_of))
+        self.names_of = Memo(lambda written: folded_names_of[words_of[written[0]], words_of[written[1]]])
         self.postal_of = Memo(postal_key)
+        self.kept_text = Memo(lambda text: text or None)   # a kept key ("" for none) -> one string per value
         self.company_of = Memo(lambda text: (words_of[text] or None) if text else None)   # raw -> folded words
         self._countries: dict[str | None, str] = {}
 
@@ -150,8 +153,8 @@ def _sound(words: str, soundex_of: Memo) -> str | None:
     return " ".join(codes) if codes else None
 
 
-def _names(written: tuple[str | None, str | None], words_of: Memo, sound_of: Memo) -> NameKeys:
-    given, family = words_of[written[0]], words_of[written[1]]
+def _names(folded: tuple[str, str], sound_of: Memo) -> NameKeys:
+    given, family = folded
     full = f"{given} {family}".strip()
     return NameKeys(given, family, " ".join(sorted(full.split())), sound_of[full])
 

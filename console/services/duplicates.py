@@ -19,6 +19,7 @@ from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import BlockingKeys, blocking_keys, candidates, repeats
+from console.services.duplicate_kept_keys import KeptColumns
 from console.services.duplicate_memory import Remembered, ScanMemory, carried, changes, fresh_keys, kept_pairs
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
@@ -133,7 +134,8 @@ def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled
 def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] | None = None,
          progress: Progress | None = None, cancelled: Cancelled | None = None,
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
-         members: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> DuplicateScan:
+         members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+         kept: Callable[[], KeptColumns | None] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -141,13 +143,16 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     `memory`: what the last scan kept, so that only customers new since then have keys made; this scan's
     is kept there in turn. `identities`: what stands for each record there (duplicate_memory.py; by
     default the customer objects). `members`: the records' accounts and ids, when known without reading
-    the records (duplicate_records.py: the records are then each read once, for their keys).
+    the records (duplicate_records.py: the records are then each read once, for their keys). `kept`:
+    gives the records' keys as the workspace kept them (duplicate_kept_keys.py);
+    called by a whole scan only (one after `memory` makes only new records' keys), and not when `regions`
+    are given (kept keys are made without accounts' countries).
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
         return _scan(records, regions, progress, cancelled, memory,
                      identities if identities is not None else list(map(itemgetter(1), records)),
-                     members or _columns(records))
+                     members or _columns(records), kept)
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -173,7 +178,8 @@ def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
 
 def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
-          members: tuple[tuple[str, ...], tuple[str, ...]]) -> DuplicateScan:
+          members: tuple[tuple[str, ...], tuple[str, ...]],
+          kept_keys: Callable[[], KeptColumns | None] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -196,7 +202,8 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         twice, only = set[int](), set(moved.fresh)
         kept = kept_pairs(last, moved)
     else:
-        blocked = blocking_keys(records, maker, tick)
+        blocked = blocking_keys(records, maker, tick,
+                                kept_keys() if kept_keys is not None and not regions else None)
         blocks = blocked.blocks()
         twice, only = set() if once else repeats(accounts, ids, blocks), None
     if memory is None:

@@ -471,6 +471,8 @@ class AccountCopy:
         # Makes what is kept beside each saved customer for the index (CustomerIndex.row_keys), called
         # on the worker; None: nothing is kept (see stored_rows.py).
         self.row_keys: Callable[[list[Customer]], list[str]] | None = None
+        # Likewise what a duplicate scan makes of each (duplicate_kept_keys.py).
+        self.scan_keys: Callable[[list[Customer]], list[str | None]] | None = None
 
     async def read(self, on_batch: Callable[[list[Customer | StoredRow]], Awaitable[None]] | None = None,
                    keys_tag: str | None = None) -> LocalCopy | None:
@@ -546,6 +548,13 @@ class AccountCopy:
                 raise WorkspaceClosedError("no local copy is kept")
             return work(self.workspace._db)
         return await self.workspace._run(call)
+
+    def read_scan_keys(self) -> Future[tuple[list[str], list[str]]]:
+        """The duplicate scan keys kept beside this account's customers and their ids (customers.read_scan_keys), read
+        on the workspace's thread (a scan's thread waits for them)."""
+        from console.store.customers import read_scan_keys
+
+        return self.workspace._submit(self.workspace._read, read_scan_keys, self.account_id)
 
     async def customer_ids(self) -> set[str]:
         """Every customer id the workspace holds for this account."""
@@ -663,8 +672,9 @@ class AccountCopy:
 
         def save(connection: Any) -> None:
             ensure_account(connection, self.account_id, self.provider)
-            save_page(connection, self.account_id, page, _now(), keys)
+            save_page(connection, self.account_id, page, _now(), keys, scanned)
         keys = self.row_keys(page) if self.row_keys is not None else None
+        scanned = self.scan_keys(page) if self.scan_keys is not None else None
         self.workspace._write(save)
 
     def remove(self, customer_ids: Iterable[str]) -> Future[int]:

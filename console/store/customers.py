@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
 from console.store import dialects
-from console.store.documents import decode, encode
+from console.store.documents import decode, document_crc, encode
 from console.store.tables import accounts, customer_documents, customers
 
 # Customers a batch of `read_batches` holds: small enough that handing one over keeps the window
@@ -36,16 +36,29 @@ _SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "r
                     "updated_at", "last_seen", "seen_generation")
 # SQLite allows 32,766 variables a statement; a removal by ids is sent in chunks well below it.
 _IDS_PER_STATEMENT = 500
+# Between the values of `read_scan_keys`' two texts: neither ids nor keys hold it (else they are read row by row).
+_SEPARATOR = "\x1e"
+_JOINED_SCAN_KEYS = {
+    # Both aggregates over one stream of rows, so in one order.
+    "sqlite": sa.text("SELECT group_concat(customer_id, char(30)), group_concat(scan_keys, char(30)), count(*) "
+                      "FROM customer_documents WHERE account_id = :account AND scan_keys IS NOT NULL"),
+    "postgresql": sa.text("SELECT string_agg(customer_id, chr(30) ORDER BY customer_id), "
+                          "string_agg(scan_keys, chr(30) ORDER BY customer_id), count(*) "
+                          "FROM customer_documents WHERE account_id = :account AND scan_keys IS NOT NULL"),
+}
+# The most a customer's scan keys may take (encoded): an index entry holds them beside its ids.
+MAX_SCAN_KEY_BYTES = 1500
 
 
 def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime,
-              row_keys: Sequence[str | None] | None = None) -> None:
+              row_keys: Sequence[str | None] | None = None, scan_keys: Sequence[str | None] | None = None) -> None:
     """Insert or update `page` (one provider page) for the account, marked as seen at `seen_at`.
 
     Rows are marked with the account's current refresh generation (see `accounts`), so a customer
     saved by an edit during a full refresh is not removed when that refresh completes. The account
     must exist (`accounts.begin_refresh` or `ensure_account`). `row_keys`, one per customer, is
-    kept beside each document (see `read_stored_batches`); a save without it clears what was kept.
+    kept beside each document (see `read_stored_batches`); `scan_keys` likewise, stamped with the
+    document's checksum (see `read_scan_keys`). A save without them clears what was kept.
     """
     if not page:
         return
@@ -58,10 +71,40 @@ def save_page(connection: Connection, account_id: str, page: Sequence[Customer],
     rows = [_row(account_id, customer, seen_at, generation) for customer in page]
     connection.execute(_upsert(connection, customers, _SUMMARY_COLUMNS), rows)
     keys = row_keys if row_keys is not None else [None] * len(page)
-    connection.execute(_upsert(connection, customer_documents, ("document", "row_keys")),
-                       [{"account_id": account_id, "customer_id": customer.id, "document": encode(customer),
-                         "load_order": first + n, "row_keys": kept}
-                        for n, (customer, kept) in enumerate(zip(page, keys, strict=True))])
+    scanned = scan_keys if scan_keys is not None else [None] * len(page)
+    documents = list(map(encode, page))
+    connection.execute(_upsert(connection, customer_documents, ("document", "row_keys", "scan_keys")),
+                       [{"account_id": account_id, "customer_id": customer.id, "document": document,
+                         "load_order": first + n, "row_keys": kept, "scan_keys": _stamped(document, made)}
+                        for n, (customer, document, kept, made)
+                        in enumerate(zip(page, documents, keys, scanned, strict=True))])
+
+
+def _stamped(document: str, scan_keys: str | None) -> str | None:
+    """`scan_keys` after the document's checksum; None when there are none, or too many bytes for an index
+    entry (PostgreSQL's b-tree refuses rows of more than about 2,700 bytes: such a customer's keys are made
+    by the scan instead)."""
+    if not scan_keys or len(scan_keys.encode()) > MAX_SCAN_KEY_BYTES:
+        return None
+    return document_crc(document) + scan_keys
+
+
+def read_scan_keys(connection: Connection, account_id: str) -> tuple[list[str], list[str]]:
+    """The ids of the account's customers with scan keys kept, and those keys (each after its document's
+    checksum, `document_crc`: they were made of that document), in one order. Read from their covering index
+    alone, as two texts: SQLite hands over a row at a time three times slower (see raw_read.py)."""
+    ids, values, count = connection.execute(_JOINED_SCAN_KEYS[connection.dialect.name],
+                                            {"account": account_id}).one()
+    if not count:
+        return [], []
+    split = ids.split(_SEPARATOR), values.split(_SEPARATOR)
+    if len(split[0]) == count and len(split[1]) == count:
+        return split
+    # A separator in an id or a key: read these one by one.
+    documents = customer_documents.c
+    rows = connection.execute(sa.select(documents.customer_id, documents.scan_keys)
+                              .where(documents.account_id == account_id, documents.scan_keys.is_not(None))).all()
+    return [row[0] for row in rows], [row[1] for row in rows]
 
 
 def customers_of(connection: Connection, account_id: str) -> list[Customer]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -32,6 +33,20 @@ def encode(customer: Customer) -> str:
 def decode(document: str) -> Customer:
     """A customer back from its `document`, validated."""
     return restore_tuples(_CUSTOMER.validate_json(document))
+
+
+def document_crc(document: str) -> str:
+    """The document's checksum as kept with what was made of it (8 hex digits): that stands for this
+    document only while the two agree."""
+    return _HEX(zlib.crc32(document.encode()))
+
+
+def document_crcs(documents: Iterable[str]) -> Iterator[str]:
+    """`document_crc` of each of `documents`, made in C's loops (a duplicate scan checks 500,000)."""
+    return map(_HEX, map(zlib.crc32, map(str.encode, documents)))
+
+
+_HEX = "{:08x}".format
 
 
 @functools.cache

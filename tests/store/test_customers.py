@@ -252,3 +252,29 @@ def test_row_keys_are_kept_with_their_document_and_cleared_by_a_save_without_the
     assert [kept for _, kept in rows] == [f"keys of k-000{n}" if n != 3 else None for n in range(7)]
     assert [documents.decode(document) for document, _ in rows] == \
         [c if c.id != "k-0003" else c.with_changes(email="new@example.com") for c in saved]
+
+
+def test_scan_keys_are_kept_stamped_with_their_document_and_read_from_their_index(workspace: Workspace) -> None:
+    saved = people("s", 6)
+    made: list[str | None] = [f"d1 keys of {c.id}" for c in saved]
+    made[2] = None                                        # none to keep (a customer with lists of emails)
+    made[4] = "x" * (customers.MAX_SCAN_KEY_BYTES + 1)    # too long for an index entry
+    with workspace.write() as connection:
+        accounts.ensure_account(connection, "acct", "square")
+        customers.save_page(connection, "acct", saved, at(0), scan_keys=made)
+        ids, values = customers.read_scan_keys(connection, "acct")
+        assert dict(zip(ids, values, strict=True)) == {
+            c.id: documents.document_crc(documents.encode(c)) + f"d1 keys of {c.id}"
+            for n, c in enumerate(saved) if n not in (2, 4)}
+        # Saved again without keys (a path that cannot make them): the old keys must not outlive the document.
+        customers.save_page(connection, "acct", [saved[0].with_changes(email="new@example.com")], at(1))
+        assert saved[0].id not in customers.read_scan_keys(connection, "acct")[0]
+        # A separator in a key (the texts are split at it): read row by row, still whole.
+        customers.save_page(connection, "acct", [saved[1]], at(2), scan_keys=["d1 \x1e odd"])
+        ids, values = customers.read_scan_keys(connection, "acct")
+        assert len(ids) == len(values) == 3 and values[ids.index(saved[1].id)].endswith("d1 \x1e odd")
+        if connection.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT customer_id, scan_keys FROM customer_documents "
+                "WHERE account_id = 'acct' AND scan_keys IS NOT NULL"))
+            assert "COVERING INDEX ix_customer_documents_scan_keys" in plan   # not the pages of documents

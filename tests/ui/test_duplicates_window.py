@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from console.domain.journal import JournalQuery
 from console.services.accounts import DEMO_PREFIX
+from console.store import documents
 from console.ui.copy_fields_dialog import CopyFieldsDialog
 from console.ui.duplicates_window import DuplicatesWindow
 from console.ui.main_window import MainWindow
@@ -132,7 +134,7 @@ async def test_copy_fields_completes_a_record_of_another_account_and_is_journale
 
 
 async def test_after_a_warm_start_the_kept_copy_is_scanned_before_the_provider_answers(
-        qtbot: Any, tmp_path: Path) -> None:
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.ui.test_warm_start import HeldTransport, _context, _first_start, wrap_demo_transports
 
     root = tmp_path / "app"
@@ -149,10 +151,15 @@ async def test_after_a_warm_start_the_kept_copy_is_scanned_before_the_provider_a
     assert items and all(type(item) is str for item in items)   # every customer held as its kept document
     window.activateWindow()
     await until(lambda: QApplication.activeWindow() is window, what="the window to be active")
+    reads: list[str] = []   # documents the scan reads: none, their keys were kept beside them
+    view = documents.scan_view
+    monkeypatch.setattr(documents, "scan_view", lambda document: reads.append(document) or view(document))
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     found: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="the window")
     await until(lambda: found.found is not None and found.model.rowCount() > 0, timeout=30, what="the scan")
     assert held["square"].answered == 0   # found in the kept copy alone
+    # Only the shown group's members are read (for its reasons), not the account's whole copy.
+    assert len(reads) < len(items) // 10
     assert found.scope.text().endswith("or more")
     smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
     found.list.setCurrentIndex(found.model.index(smith))

@@ -1,0 +1,112 @@
+"""Each customer's duplicate keys, kept beside its document in the workspace (issue 20).
+
+A scan makes every customer's keys (2 s of 500,000 in P17), and after a warm start, when the window's
+index holds the kept documents, reads each document's fields to make them (3 s more). So a save writes
+beside each document the keys a scan makes of it (`kept_scan_keys`; the store stamps them with the
+document's checksum), and a scan reads them back (`AccountCopy.read_scan_keys`) for each customer the
+index holds as that very document (`kept_columns`). A customer changed since, here or by another
+console, has another document, and its keys are made afresh.
+
+A kept value: FORMAT, then the normalised email, phone, folded given and family name, postal code,
+folded company and reference id, between SEP ("" for none). Keys are made as a scan without the
+account's country makes them (national phone numbers read in the customer's own address country); a
+scan told an account's country makes that account's afresh. Customers with several emails or phones
+(Clover's lists) keep none.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from console.domain.customer import Customer
+from console.domain.scan_customer import Scanned
+from console.services.duplicate_scoring import KeyMaker
+from console.store.documents import document_crcs
+
+# Bump when keys are made otherwise: every kept value is then ignored and made afresh.
+FORMAT = "d1"
+SEP = "\x1f"
+FIELDS = 8            # FORMAT and the seven keys
+_STAMP = 8            # the document's checksum before FORMAT (store/customers.py `_stamped`)
+
+
+def kept_value(maker: KeyMaker, account: str, customer: Scanned) -> str | None:
+    """The keys to keep of `customer`, or None when it has several emails or phones, or a key holding SEP."""
+    if customer.emails or customer.phones:
+        return None
+    emails, phones, _, reference = maker.blocking(account, customer)
+    names = maker.names_of[customer.given_name, customer.family_name]
+    address = customer.address
+    postal = maker.postal_of[address.postal_code] if address is not None else None
+    value = SEP.join((FORMAT, emails[0] if emails else "", phones[0] if phones else "", names.given, names.family,
+                      postal or "", maker.company_of[customer.company] or "", reference or ""))
+    return value if value.count(SEP) == FIELDS - 1 else None
+
+
+def kept_scan_keys(page: Sequence[Customer]) -> list[str | None]:
+    """What to keep beside each customer of `page` (its keys, or None), as a save writes them."""
+    maker = KeyMaker()
+    return [kept_value(maker, "", customer) for customer in page]
+
+
+@dataclass(frozen=True, slots=True)
+class KeptColumns:
+    """The kept keys of every record of a scan, a column each in record order ("" for none); the records at
+    `missing` have none that serve, and have their keys made."""
+
+    emails: list[str]
+    phones: list[str]
+    givens: list[str]
+    families: list[str]
+    postals: list[str]
+    companies: list[str]
+    references: list[str]
+    missing: set[int]
+
+    def columns(self) -> tuple[list[str], ...]:
+        """The seven columns, in the order of a kept value's keys."""
+        return (self.emails, self.phones, self.givens, self.families, self.postals, self.companies, self.references)
+
+
+def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
+                 kept: dict[str, tuple[list[str], list[str]]]) -> KeptColumns:
+    """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
+    (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
+    it was made of the document the index holds; each account's taken out of `kept` as it is used."""
+    out = KeptColumns([], [], [], [], [], [], [], set())
+    shared: dict[str, str] = {}   # one string for each name, postal code and company: they repeat
+    for account, (ids, items) in held:
+        start = len(out.emails)
+        kept_ids, values = kept.pop(account, ([], []))
+        # Every value's fields in one flat list, made in C: a field a record is the column's slice.
+        flat = SEP.join(values).split(SEP)
+        if len(flat) != FIELDS * len(values):   # a value of another shape (a later format): those left out
+            shaped = [n for n, value in enumerate(values) if value.count(SEP) == FIELDS - 1]
+            kept_ids, values = [kept_ids[n] for n in shaped], [values[n] for n in shaped]
+            flat = SEP.join(values).split(SEP)
+        none = len(kept_ids)   # the position of a record of no keys, appended to each column
+        at = dict(zip(kept_ids, range(none), strict=True))
+        heads = flat[0::FIELDS]   # each value's stamp and FORMAT
+        heads.append("")
+        # Each customer's value, where the index holds the document it was made of: checked in C's loops.
+        places = [none if j is None or type(item) is not str else j
+                  for j, item in zip(map(at.get, ids), items, strict=True)]
+        documents = [item if type(item) is str else "" for item in items]
+        stamped = map(operator.eq, map(heads.__getitem__, places),
+                      map(operator.add, document_crcs(documents), itertools.repeat(FORMAT)))
+        take = [place if made_of_it else none for place, made_of_it in zip(places, stamped, strict=True)]
+        del at, heads, places, documents
+        for field, column in enumerate(out.columns(), start=1):
+            source = flat[field::FIELDS]
+            source.append("")
+            picked = list(map(source.__getitem__, take))
+            column += picked if field in (1, 2, 7) else map(shared.setdefault, picked, picked)
+        out.missing.update(start + n for n in itertools.compress(range(len(take)), map(none.__eq__, take)))
+    return out
+
+
+# A value of no keys: what a scan reads for a customer whose keys are not kept in the column form.
+BLANK = FORMAT + SEP * (FIELDS - 1)

@@ -1,0 +1,98 @@
+"""A duplicate scan after a warm start reads each customer's keys as the workspace kept them beside its
+document, and finds exactly what making the keys finds; a kept value made of another document, or of
+another format, is not used (issue 20)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from console.domain.customer import Customer
+from console.services.duplicate_kept_keys import FORMAT, SEP, kept_columns, kept_scan_keys, kept_value
+from console.services.duplicate_records import Held, scan_held
+from console.services.duplicate_scoring import KeyMaker
+from console.services.duplicates import ScanMemory
+from console.store import documents
+from tests.services.test_duplicate_records import _customers, _held
+
+
+def _kept(held: list[Held], records: list[tuple[str, Customer]]) -> dict[str, tuple[list[str], list[str]]]:
+    """What a workspace that saved every customer of `records` keeps, by account: ids and stamped values, as
+    read (store/customers.py `read_scan_keys`), in another order than the index's."""
+    made = dict(zip(((a, c.id) for a, c in records), kept_scan_keys([c for _, c in records]), strict=True))
+    stamped: dict[str, tuple[list[str], list[str]]] = {}
+    for account, (ids, _) in held:
+        documents_of = {c.id: documents.encode(c) for a, c in records if a == account}
+        kept_ids = [i for i in reversed(ids) if made[account, i] is not None]
+        stamped[account] = (kept_ids, [documents.document_crc(documents_of[i]) + str(made[account, i])
+                                       for i in kept_ids])
+    return stamped
+
+
+def _result(held: list[Held], kept: dict[str, dict[str, str]] | None = None) -> tuple[object, ...]:
+    found = scan_held(held, memory=ScanMemory(), kept=None if kept is None else lambda: kept)
+    return found.pairs, [(g.members, g.reasons) for g in found.groups()]
+
+
+def test_kept_keys_find_what_made_keys_find() -> None:
+    records = _customers()
+    held = _held(records)
+    kept = _kept(held, records)
+    assert sum(len(ids) for ids, _ in kept.values()) > len(records) // 2
+    assert _result(held, kept) == _result(held)
+    assert kept == {}   # read, and let go of
+    # A scan after one it remembers makes only new customers' keys: it does not read the kept ones.
+    memory = ScanMemory()
+    scan_held(held, memory=memory)
+    asked: list[bool] = []
+    scan_held(held, memory=memory, kept=lambda: asked.append(True) or {})
+    assert not asked
+
+
+def test_the_documents_of_customers_with_usable_kept_keys_are_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    records = _customers()
+    held = _held(records)
+    kept = _kept(held, records)
+    reads: list[str] = []
+    view = documents.scan_view
+    monkeypatch.setattr(documents, "scan_view", lambda document: reads.append(document) or view(document))
+    scan_held(held, memory=ScanMemory(), kept=lambda: kept)
+    # Only the documents of customers with lists of emails or phones (no keys kept) are read; the decoded
+    # customers (every fifth) are not documents.
+    listed = [item for _, (ids, items) in held for i, item in zip(ids, items, strict=True)
+              if type(item) is str and i.startswith("list-")]
+    assert listed and sorted(reads) == sorted(listed)
+
+
+def test_a_value_made_of_another_document_or_format_is_not_used() -> None:
+    records = _customers()
+    held = _held(records)
+    account, (ids, items) = next((a, h) for a, h in held if any(type(i) is str for i in h[1]))
+    changed, later = [n for n, item in enumerate(items) if type(item) is str][:2]
+    kept = _kept(held, records)
+    kept_ids, values = kept[account]
+    # The workspace was written since by another console: these keys are of another document.
+    customer = documents.decode(str(items[changed]))
+    other = dataclasses.replace(customer, email="someone.else@example.org")
+    values[kept_ids.index(customer.id)] = documents.document_crc(documents.encode(other)) + str(
+        kept_scan_keys([other])[0])
+    # A later version's format, with more keys.
+    values[kept_ids.index(ids[later])] = documents.document_crc(str(items[later])) + "d9" + SEP * 9
+    columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()})
+    first = sum(len(i) for a, (i, _) in held[:[a for a, _ in held].index(account)])
+    assert {first + changed, first + later} <= columns.missing
+    assert columns.emails[first + changed] == ""   # not the other document's
+    assert _result(held, kept) == _result(held)
+
+
+def test_customers_with_lists_of_emails_or_phones_keep_none() -> None:
+    records = _customers()
+    listed = [c for _, c in records if c.emails]
+    assert listed and kept_scan_keys(listed) == [None] * len(listed)
+    plain = [c for _, c in records if not c.emails][:5]
+    made = kept_scan_keys(plain)
+    assert all(value is not None and value.startswith(FORMAT + SEP) and value.count(SEP) == 7 for value in made)
+    # A key holding the separator cannot be kept (it would read as another field).
+    odd = dataclasses.replace(plain[0], reference_id=f"crm{SEP}1")
+    assert kept_value(KeyMaker(), "", odd) is None
