@@ -173,13 +173,14 @@ def _kept_workspace(records: list[tuple[str, Any]], folder: Path) -> tuple[Any, 
 def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> None:
     """P17 as the window meets it after a warm start: every customer held as its kept document, the keys kept
     beside each read from the workspace."""
+    from console.services.duplicate_kept_keys import NONE
     from console.services.duplicate_records import scan_held
     from console.services.duplicates import ScanMemory
     from console.store.customers import read_scan_keys
 
     def kept() -> dict[str, tuple[list[str], list[str]]]:
         with workspace.read() as connection:
-            return {account: read_scan_keys(connection, account) for account in held}
+            return {account: read_scan_keys(connection, account, NONE) for account in held}
 
     def timed(**options: Any) -> tuple[int, float, float]:
         gc.collect()

@@ -552,9 +552,10 @@ class AccountCopy:
     def read_scan_keys(self) -> Future[tuple[list[str], list[str]]]:
         """The duplicate scan keys kept beside this account's customers and their ids (customers.read_scan_keys), read
         on the workspace's thread (a scan's thread waits for them)."""
+        from console.services.duplicate_kept_keys import NONE
         from console.store.customers import read_scan_keys
 
-        return self.workspace._submit(self.workspace._read, read_scan_keys, self.account_id)
+        return self.workspace._submit(self.workspace._read, read_scan_keys, self.account_id, NONE)
 
     async def customer_ids(self) -> set[str]:
         """Every customer id the workspace holds for this account."""

@@ -39,12 +39,16 @@ _IDS_PER_STATEMENT = 500
 # Between the values of `read_scan_keys`' two texts: neither ids nor keys hold it (else they are read row by row).
 _SEPARATOR = "\x1e"
 _JOINED_SCAN_KEYS = {
-    # Both aggregates over one stream of rows, so in one order.
-    "sqlite": sa.text("SELECT group_concat(customer_id, char(30)), group_concat(scan_keys, char(30)), count(*) "
-                      "FROM customer_documents WHERE account_id = :account AND scan_keys IS NOT NULL"),
-    "postgresql": sa.text("SELECT string_agg(customer_id, chr(30) ORDER BY customer_id), "
-                          "string_agg(scan_keys, chr(30) ORDER BY customer_id), count(*) "
-                          "FROM customer_documents WHERE account_id = :account AND scan_keys IS NOT NULL"),
+    # Every customer, in the order a warm start reads them (`read_stored_batches`), those without keys as the
+    # caller says; both aggregates over one stream of rows, so in one order. In SQLite from an ordered walk of
+    # the index: an ORDER BY in each aggregate sorted the rows twice more (a caller must not rely on the order).
+    "sqlite": sa.text("SELECT group_concat(customer_id, char(30)), group_concat(kept, char(30)), count(*) "
+                      "FROM (SELECT customer_id, coalesce(scan_keys, :none) AS kept FROM customer_documents "
+                      "WHERE account_id = :account ORDER BY load_order, customer_id)"),
+    "postgresql": sa.text(
+        "SELECT string_agg(customer_id, chr(30) ORDER BY load_order NULLS FIRST, customer_id), "
+        "string_agg(coalesce(scan_keys, :none), chr(30) ORDER BY load_order NULLS FIRST, customer_id), "
+        "count(*) FROM customer_documents WHERE account_id = :account"),
 }
 # The most a customer's scan keys may take (encoded): an index entry holds them beside its ids.
 MAX_SCAN_KEY_BYTES = 1500
@@ -89,12 +93,13 @@ def _stamped(document: str, scan_keys: str | None) -> str | None:
     return document_crc(document) + scan_keys
 
 
-def read_scan_keys(connection: Connection, account_id: str) -> tuple[list[str], list[str]]:
-    """The ids of the account's customers with scan keys kept, and those keys (each after its document's
-    checksum, `document_crc`: they were made of that document), in one order. Read from their covering index
-    alone, as two texts: SQLite hands over a row at a time three times slower (see raw_read.py)."""
+def read_scan_keys(connection: Connection, account_id: str, none: str) -> tuple[list[str], list[str]]:
+    """The ids of the account's customers, as a rule in the order a warm start reads them, and the scan keys
+    kept beside each (after its document's checksum, `document_crc`: they were made of that document; `none`
+    for none). Read from their covering index alone, as two texts: SQLite hands over a row at a time
+    three times slower (see raw_read.py)."""
     ids, values, count = connection.execute(_JOINED_SCAN_KEYS[connection.dialect.name],
-                                            {"account": account_id}).one()
+                                            {"account": account_id, "none": none}).one()
     if not count:
         return [], []
     split = ids.split(_SEPARATOR), values.split(_SEPARATOR)
@@ -102,8 +107,10 @@ def read_scan_keys(connection: Connection, account_id: str) -> tuple[list[str], 
         return split
     # A separator in an id or a key: read these one by one.
     documents = customer_documents.c
-    rows = connection.execute(sa.select(documents.customer_id, documents.scan_keys)
-                              .where(documents.account_id == account_id, documents.scan_keys.is_not(None))).all()
+    rows = connection.execute(
+        sa.select(documents.customer_id, sa.func.coalesce(documents.scan_keys, none))
+        .where(documents.account_id == account_id)
+        .order_by(sa.nulls_first(documents.load_order.asc()), documents.customer_id)).all()
     return [row[0] for row in rows], [row[1] for row in rows]
 
 

@@ -121,8 +121,9 @@ customer_documents = sa.Table(
                             ondelete="CASCADE"),
     sa.Index("ix_customer_documents_account_id_load_order", "account_id", "load_order"),
     # Covering: a scan reads an account's keys from this index alone, not from pages full of documents
-    # (0.06 s rather than 0.3 s for 100,000 customers); SQLite and PostgreSQL keep it in step with every write.
-    sa.Index("ix_customer_documents_scan_keys", "account_id", "customer_id", "scan_keys"),
+    # (0.08 s rather than 0.3 s for 100,000 customers), in the order a warm start's index holds them;
+    # SQLite and PostgreSQL keep it in step with every write.
+    sa.Index("ix_customer_documents_scan_keys", "account_id", "load_order", "customer_id", "scan_keys"),
 )
 
 # The journal of writes: append-only records, each chained to the one before by a SHA-256 (see

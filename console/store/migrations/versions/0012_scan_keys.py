@@ -22,7 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table("customer_documents") as batch:
         batch.add_column(sa.Column("scan_keys", sa.Text))
     op.create_index("ix_customer_documents_scan_keys", "customer_documents",
-                    ["account_id", "customer_id", "scan_keys"])
+                    ["account_id", "load_order", "customer_id", "scan_keys"])
 
 
 def downgrade() -> None:
