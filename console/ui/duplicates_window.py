@@ -63,7 +63,7 @@ class DuplicatesWindow(QDialog):
         self._cancel = threading.Event()
         self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
         self._build()
-        self.resize(1000, 600)
+        self.resize(1100, 620)
         self.finished.connect(self._closed)
 
     def _closed(self) -> None:
@@ -86,6 +86,10 @@ class DuplicatesWindow(QDialog):
         self.list = QListView(self)
         self.list.setObjectName("duplicateGroups")
         self.list.setUniformItemSizes(True)   # else the view measures every row's text
+        # Labels fit the list's width, cut in the middle so the score and the accounts stay (the tooltip
+        # holds the reasons, the members table the names in full).
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.model = GroupsModel(self._label, self)
         self.list.setModel(self.model)
         self.list.selectionModel().currentRowChanged.connect(lambda *_: self.show_group())
@@ -116,7 +120,7 @@ class DuplicatesWindow(QDialog):
         split = QSplitter(self)
         split.addWidget(self.list)
         split.addWidget(right)
-        split.setSizes([320, 680])
+        split.setSizes([420, 680])
         top = QHBoxLayout()
         top.addWidget(self.scope, 1)
         top.addWidget(QLabel(tr("Alike at least:"), self))

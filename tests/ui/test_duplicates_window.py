@@ -54,6 +54,12 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     assert "Jon Smith" in shown and "John Smith" in shown and shown.startswith(f"{found.groups[smith].score:.2f}")
     tooltip = found.model.index(smith).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip == "\n".join(found.groups[smith].reasons) and "same email (normalised)" in tooltip
+    # Labels wider than the list are cut in the middle, keeping the score and the accounts in sight, rather
+    # than needing the list scrolled sideways (seen on the screenshot; Qt elides only as it paints).
+    assert max(found.list.sizeHintForIndex(found.model.index(n)).width() for n in range(found.model.rowCount())) \
+        > found.list.viewport().width()   # the demo's three-account groups are such labels
+    assert found.list.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert found.list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     elodie = next(n for n, g in enumerate(found.groups) if any("Chevalier" in x for x in _names(found, n)))
     found.list.setCurrentIndex(found.model.index(elodie))
     assert len(found.groups[elodie].accounts) == 3 and not found.buttons["merge"].isEnabled()
