@@ -50,8 +50,9 @@ _JOINED_SCAN_KEYS = {
         "string_agg(coalesce(scan_keys, :none), chr(30) ORDER BY load_order NULLS FIRST, customer_id), "
         "count(*) FROM customer_documents WHERE account_id = :account"),
 }
-# The most a customer's scan keys may take (encoded): an index entry holds them beside its ids.
-MAX_SCAN_KEY_BYTES = 1500
+# The most a customer's scan keys may take (encoded): an index entry holds them beside its ids (up to 800
+# bytes each), and PostgreSQL refuses an entry of more than about 2,700.
+MAX_SCAN_KEY_BYTES = 1000
 
 
 def save_page(connection: Connection, account_id: str, page: Sequence[Customer], seen_at: datetime,
@@ -86,8 +87,7 @@ def save_page(connection: Connection, account_id: str, page: Sequence[Customer],
 
 def _stamped(document: str, scan_keys: str | None) -> str | None:
     """`scan_keys` after the document's checksum; None when there are none, or too many bytes for an index
-    entry (PostgreSQL's b-tree refuses rows of more than about 2,700 bytes: such a customer's keys are made
-    by the scan instead)."""
+    entry (MAX_SCAN_KEY_BYTES: such a customer's keys are made by the scan instead)."""
     if not scan_keys or len(scan_keys.encode()) > MAX_SCAN_KEY_BYTES:
         return None
     return document_crc(document) + scan_keys

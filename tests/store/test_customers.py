@@ -259,6 +259,7 @@ def test_scan_keys_are_kept_stamped_with_their_document_and_read_from_their_inde
     made: list[str | None] = [f"d1 keys of {c.id}" for c in saved]
     made[2] = None                                        # none to keep (a customer with lists of emails)
     made[4] = "x" * (customers.MAX_SCAN_KEY_BYTES + 1)    # too long for an index entry
+    made[5] = "d1 keys of s-0005".ljust(customers.MAX_SCAN_KEY_BYTES, "é")[:customers.MAX_SCAN_KEY_BYTES // 2]
     with workspace.write() as connection:
         accounts.ensure_account(connection, "acct", "square")
         customers.save_page(connection, "acct", list(reversed(saved)), at(0), scan_keys=list(reversed(made)))
@@ -266,8 +267,9 @@ def test_scan_keys_are_kept_stamped_with_their_document_and_read_from_their_inde
         # In the order a warm start reads them (the listing's), every customer, "none" where none are kept.
         assert ids == [c.id for c in reversed(saved)]
         assert dict(zip(ids, values, strict=True)) == {
-            c.id: documents.document_crc(documents.encode(c)) + f"d1 keys of {c.id}" if n not in (2, 4) else "none"
+            c.id: documents.document_crc(documents.encode(c)) + str(made[n]) if n not in (2, 4) else "none"
             for n, c in enumerate(saved)}
+        assert len(str(made[5]).encode()) > customers.MAX_SCAN_KEY_BYTES * 0.9   # long, still kept (PostgreSQL too)
         # Saved again without keys (a path that cannot make them): the old keys must not outlive the document.
         customers.save_page(connection, "acct", [saved[0].with_changes(email="new@example.com")], at(1))
         ids, values = customers.read_scan_keys(connection, "acct", "none")
