@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -168,19 +168,12 @@ def _add_kept(records: Sequence[tuple[str, Scanned]], start: int, end: int, made
         postal_keys[offset] = maker.postal_of[address.postal_code] if address is not None else None
         names[offset] = maker.names_of[customer.given_name, customer.family_name]
         company_keys[offset] = maker.company_of[customer.company]
-    keys.names.extend(names)
-    keys.postals.extend(postal_keys)
-    keys.companies.extend(company_keys)
-    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
-                        for sound, postal in zip(map(_sound, names), postal_keys, strict=True)])
+    _extend(keys, names, postal_keys, company_keys)
     keys.references.extend([key or None for key in references])
     keys.emails.extend([key or None for key in emails])
     keys.phones.extend([key or None for key in phones])
     for offset, account, customer in odd:
-        index = start + offset
-        keys.several[index] = found = maker.blocking(account, customer)
-        keys.emails[index] = keys.phones[index] = None
-        keys.sounds[index], keys.references[index] = found[2], found[3]
+        _several(keys, start + offset, maker.blocking(account, customer))
 
 
 def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:
@@ -188,12 +181,7 @@ def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, ke
     addresses = list(map(_address, customers))
     postals = [maker.postal_of[address.postal_code] if address is not None else None for address in addresses]
     names = list(map(maker.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True)))
-    keys.names.extend(names)
-    keys.postals.extend(postals)
-    keys.companies.extend(map(maker.company_of.__getitem__, map(_company, customers)))
-    sounds = map(_sound, names)
-    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
-                        for sound, postal in zip(sounds, postals, strict=True)])
+    _extend(keys, names, postals, map(maker.company_of.__getitem__, map(_company, customers)))
     keys.references.extend(map(reference_key, map(attrgetter("reference_id"), customers)))
     keys.emails.extend([email_key(email) if email else None for email in map(attrgetter("email"), customers)])
     region = maker.region
@@ -204,10 +192,24 @@ def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, ke
     lists = set(itertools.compress(offsets, map(attrgetter("emails"), customers)))
     lists.update(itertools.compress(offsets, map(attrgetter("phones"), customers)))
     for offset in sorted(lists):   # rare: records with lists of emails or phones, made one by one
-        index = start + offset
-        keys.several[index] = found = maker.blocking(*records[offset])
-        keys.emails[index] = keys.phones[index] = None
-        keys.sounds[index], keys.references[index] = found[2], found[3]
+        _several(keys, start + offset, maker.blocking(*records[offset]))
+
+
+def _extend(keys: BlockingKeys, names: list[NameKeys], postals: list[str | None],
+            companies: Iterable[str | None]) -> None:
+    """The next records' name, postal code and company keys, and their sound-alike keys made of these."""
+    keys.names.extend(names)
+    keys.postals.extend(postals)
+    keys.companies.extend(companies)
+    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
+                        for sound, postal in zip(map(_sound, names), postals, strict=True)])
+
+
+def _several(keys: BlockingKeys, index: int, found: Blocking) -> None:
+    """The record at `index` has several emails or phones: all its keys (`found`) kept aside."""
+    keys.several[index] = found
+    keys.emails[index] = keys.phones[index] = None
+    keys.sounds[index], keys.references[index] = found[2], found[3]
 
 
 def repeats(accounts: Sequence[str], ids: Sequence[str], blocks: list[list[int]]) -> set[int]:

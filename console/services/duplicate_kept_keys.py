@@ -95,9 +95,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
         del documents
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
             made_of_it = list(map(operator.eq, heads, stamps))
-            for field, column in enumerate(out.columns(), start=1):
-                picked = flat[field::FIELDS]
-                column += picked if field in (1, 2, 7) else map(shared.setdefault, picked, picked)
+            _append(out, [flat[field::FIELDS] for field in range(1, FIELDS)], shared)
             out.missing.update(itertools.compress(itertools.count(start), map(operator.not_, made_of_it)))
             continue
         none = len(kept_ids)   # the position of a record of no keys, appended to each column
@@ -108,13 +106,16 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
                 for place, made_of_it in zip(places, map(operator.eq, map(heads.__getitem__, places), stamps),
                                              strict=True)]
         del at, heads, places
-        for field, column in enumerate(out.columns(), start=1):
-            source = flat[field::FIELDS]
-            source.append("")
-            picked = list(map(source.__getitem__, take))
-            column += picked if field in (1, 2, 7) else map(shared.setdefault, picked, picked)
+        sources = [[*flat[field::FIELDS], ""] for field in range(1, FIELDS)]
+        _append(out, [list(map(source.__getitem__, take)) for source in sources], shared)
         out.missing.update(start + n for n in itertools.compress(range(len(take)), map(none.__eq__, take)))
     return out
+
+
+def _append(out: KeptColumns, keys: list[list[str]], shared: dict[str, str]) -> None:
+    """Each of the seven `keys` columns after `out`'s; names, postal codes and companies as one string each."""
+    for field, (column, added) in enumerate(zip(out.columns(), keys, strict=True)):
+        column += added if field in (0, 1, 6) else map(shared.setdefault, added, added)
 
 
 # A value of no keys: what a scan reads for a customer whose keys are not kept in the column form.
