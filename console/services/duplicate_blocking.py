@@ -184,10 +184,9 @@ def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, ke
     _extend(keys, names, postals, map(maker.company_of.__getitem__, map(_company, customers)))
     keys.references.extend(map(reference_key, map(attrgetter("reference_id"), customers)))
     keys.emails.extend([email_key(email) if email else None for email in map(attrgetter("email"), customers)])
-    region = maker.region
-    keys.phones.extend([phone_key(phone, region(account, customer)) if phone else None
-                        for (account, customer), phone in zip(records, map(attrgetter("phone"), customers),
-                                                              strict=True)])
+    regions = maker.regions_of(map(itemgetter(0), records), addresses)
+    keys.phones.extend([phone_key(phone, region) if phone else None
+                        for phone, region in zip(map(attrgetter("phone"), customers), regions, strict=True)])
     offsets = range(len(customers))
     lists = set(itertools.compress(offsets, map(attrgetter("emails"), customers)))
     lists.update(itertools.compress(offsets, map(attrgetter("phones"), customers)))

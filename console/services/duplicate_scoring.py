@@ -23,7 +23,7 @@ from rapidfuzz.fuzz import token_set_ratio as _token_set_ratio
 from console.domain.duplicate_keys import email_key, name_parts, phone_key, postal_key, reference_key, soundex
 from console.domain.nicknames import same_given_name
 from console.domain.scan_customer import Scanned
-from console.services.phone_display import phone_region
+from console.services.phone_display import DEFAULT_REGION, country_region
 
 DEFAULT_THRESHOLD = 0.5
 _first, _second, _third, _fourth = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
@@ -91,18 +91,23 @@ class KeyMaker:
         self.postal_of = Memo(postal_key)
         self.kept_text = Memo(lambda text: text or None)   # a kept key ("" for none) -> one string per value
         self.company_of = Memo(lambda text: (words_of[text] or None) if text else None)   # raw -> folded words
-        self._countries: dict[str | None, str] = {}
+        self._countries = Memo(country_region)   # an address's country as written -> where phones are read
 
     def region(self, account: str, customer: Scanned) -> str:
         """The account's country, else the customer's address country, else the default."""
         region = self.regions.get(account)
         if region:
             return region
-        text = customer.address.country if customer.address is not None else None
-        found = self._countries.get(text)
-        if found is None:
-            found = self._countries[text] = phone_region(customer)
-        return found
+        address = customer.address
+        return self._countries[address.country] if address else DEFAULT_REGION
+
+    def regions_of(self, accounts: Iterable[str], addresses: Iterable[Any]) -> list[str]:
+        """`region` of many records at once, from their accounts and addresses (made in C's loops)."""
+        countries = [address.country if address else None for address in addresses]
+        found = list(map(self._countries.__getitem__, countries))
+        if not self.regions:
+            return found
+        return [self.regions.get(account) or region for account, region in zip(accounts, found, strict=True)]
 
     def blocking(self, account: str, customer: Scanned) -> Blocking:
         """What `customer` is blocked by: the few keys the scan makes for every record."""

@@ -12,7 +12,12 @@ DEFAULT_REGION = "US"
 
 def phone_region(customer: Scanned | None) -> str:
     """Where the customer's phone numbers are read as national numbers: their address's country."""
-    found = country(customer.address.country) if customer is not None and customer.address else None
+    return country_region(customer.address.country) if customer is not None and customer.address else DEFAULT_REGION
+
+
+def country_region(text: str | None) -> str:
+    """`phone_region` of an address in the country written `text`."""
+    found = country(text)
     return found.code if found is not None else DEFAULT_REGION
 
 
