@@ -178,7 +178,7 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
     from console.services.duplicates import ScanMemory
     from console.store.customers import read_scan_keys
 
-    def kept() -> dict[str, tuple[list[str], list[str]]]:
+    def kept(check: Any) -> dict[str, tuple[list[str], list[str]]]:
         with workspace.read() as connection:
             return {account: read_scan_keys(connection, account, NONE) for account in held}
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from console.domain.customer import Customer
@@ -72,13 +72,15 @@ class KeptColumns:
 
 
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
-                 kept: dict[str, tuple[list[str], list[str]]]) -> KeptColumns:
+                 kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
-    it was made of the document the index holds; each account's taken out of `kept` as it is used."""
+    it was made of the document the index holds; each account's taken out of `kept` as it is used, `check()`
+    called before each."""
     out = KeptColumns([], [], [], [], [], [], [], set())
     shared: dict[str, str] = {}   # one string for each name, postal code and company: they repeat
     for account, (ids, items) in held:
+        check()
         start = len(out.emails)
         kept_ids, values = kept.pop(account, ([], []))
         # Every value's fields in one flat list, made in C: a field a record is the column's slice.

@@ -53,7 +53,8 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
         return self.accounts[index], scan_view(item) if type(item) is str else item  # type: ignore[return-value]
 
 
-KeptKeys = Callable[[], dict[str, tuple[list[str], list[str]]]]   # each account's kept scan keys, as read
+# Each account's kept scan keys, as read; calls its argument between accounts (`read_kept_keys`).
+KeptKeys = Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]]
 
 
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
@@ -64,14 +65,17 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
     records = KeptRecords(held)
     return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
                 members=(records.accounts, records.ids),
-                kept=None if kept is None else lambda: kept_columns(held, kept()))
+                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check))
 
 
-def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> dict[str, tuple[list[str], list[str]]]:
+def read_kept_keys(copies: Mapping[str, AccountCopy | None],
+                   check: Callable[[], None] = lambda: None) -> dict[str, tuple[list[str], list[str]]]:
     """Each account's kept scan keys (`AccountCopy.read_scan_keys`), waiting for the workspace's thread (call it
-    on another); an account without a local copy, or whose keys cannot be read, has its keys made by the scan."""
+    on another; `check()` before each account: a cancelled scan's raises); an account without a local copy, or
+    whose keys cannot be read, has its keys made by the scan."""
     kept: dict[str, tuple[list[str], list[str]]] = {}
     for account, copy in copies.items():
+        check()
         if copy is None:
             continue
         try:

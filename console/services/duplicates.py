@@ -135,7 +135,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          progress: Progress | None = None, cancelled: Cancelled | None = None,
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-         kept: Callable[[], KeptColumns | None] | None = None) -> DuplicateScan:
+         kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -144,9 +144,10 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     is kept there in turn. `identities`: what stands for each record there (duplicate_memory.py; by
     default the customer objects). `members`: the records' accounts and ids, when known without reading
     the records (duplicate_records.py: the records are then each read once, for their keys). `kept`:
-    gives the records' keys as the workspace kept them (duplicate_kept_keys.py);
-    called by a whole scan only (one after `memory` makes only new records' keys), and not when `regions`
-    are given (kept keys are made without accounts' countries).
+    gives the records' keys as the workspace kept them (duplicate_kept_keys.py), calling the function
+    it is given now and then (it raises `ScanCancelledError` when cancelled); called by a whole scan
+    only (one after `memory` makes only new records' keys), and not when `regions` are given (kept keys
+    are made without accounts' countries).
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
@@ -179,7 +180,7 @@ def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
 def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
-          kept_keys: Callable[[], KeptColumns | None] | None) -> DuplicateScan:
+          kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -202,8 +203,11 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         twice, only = set[int](), set(moved.fresh)
         kept = kept_pairs(last, moved)
     else:
+        def check() -> None:
+            tick(0)
+
         blocked = blocking_keys(records, maker, tick,
-                                kept_keys() if kept_keys is not None and not regions else None)
+                                kept_keys(check) if kept_keys is not None and not regions else None)
         blocks = blocked.blocks()
         twice, only = set() if once else repeats(accounts, ids, blocks), None
     if memory is None:

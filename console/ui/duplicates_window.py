@@ -160,7 +160,7 @@ class DuplicatesWindow(QDialog):
             self.dismissed = await self.dismissals.dismissed()
             copies = {account_id: s.service.local for account_id, s in self.sessions.items()}
             self.found = await asyncio.to_thread(scan_held, held, progress=progress, cancelled=self._cancel.is_set,
-                                                 memory=MEMORY, kept=lambda: read_kept_keys(copies))
+                                                 memory=MEMORY, kept=lambda check: read_kept_keys(copies, check))
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))

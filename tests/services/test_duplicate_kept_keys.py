@@ -12,7 +12,7 @@ from console.domain.customer import Customer
 from console.services.duplicate_kept_keys import FORMAT, NONE, SEP, kept_columns, kept_scan_keys, kept_value
 from console.services.duplicate_records import Held, scan_held
 from console.services.duplicate_scoring import KeyMaker
-from console.services.duplicates import ScanMemory
+from console.services.duplicates import ScanCancelledError, ScanMemory
 from console.store import documents
 from tests.services.test_duplicate_records import _customers, _held
 
@@ -33,7 +33,7 @@ def _kept(held: list[Held], records: list[tuple[str, Customer]],
 
 
 def _result(held: list[Held], kept: dict[str, dict[str, str]] | None = None) -> tuple[object, ...]:
-    found = scan_held(held, memory=ScanMemory(), kept=None if kept is None else lambda: kept)
+    found = scan_held(held, memory=ScanMemory(), kept=None if kept is None else lambda check: kept)
     return found.pairs, [(g.members, g.reasons) for g in found.groups()]
 
 
@@ -52,7 +52,7 @@ def test_kept_keys_find_what_made_keys_find(shuffled: bool) -> None:
     memory = ScanMemory()
     scan_held(held, memory=memory)
     asked: list[bool] = []
-    scan_held(held, memory=memory, kept=lambda: asked.append(True) or {})
+    scan_held(held, memory=memory, kept=lambda check: asked.append(True) or {})
     assert not asked
 
 
@@ -63,7 +63,7 @@ def test_the_documents_of_customers_with_usable_kept_keys_are_not_read(monkeypat
     reads: list[str] = []
     view = documents.scan_view
     monkeypatch.setattr(documents, "scan_view", lambda document: reads.append(document) or view(document))
-    scan_held(held, memory=ScanMemory(), kept=lambda: kept)
+    scan_held(held, memory=ScanMemory(), kept=lambda check: kept)
     # Only the documents of customers with lists of emails or phones (no keys kept) are read; the decoded
     # customers (every fifth) are not documents.
     listed = [item for _, (ids, items) in held for i, item in zip(ids, items, strict=True)
@@ -103,3 +103,14 @@ def test_customers_with_lists_of_emails_or_phones_keep_none() -> None:
     # A key holding the separator cannot be kept (it would read as another field).
     odd = dataclasses.replace(plain[0], reference_id=f"crm{SEP}1")
     assert kept_value(KeyMaker(), "", odd) is None
+
+
+def test_cancel_is_heard_while_the_kept_keys_are_laid_out() -> None:
+    records = _customers()
+    held = _held(records)
+    kept = _kept(held, records)
+    assert len(held) > 2
+    # Cancelled once the first account's keys have been taken: the second account's are not.
+    with pytest.raises(ScanCancelledError):
+        scan_held(held, memory=ScanMemory(), cancelled=lambda: len(kept) < len(held), kept=lambda check: kept)
+    assert len(kept) == len(held) - 1
