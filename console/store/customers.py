@@ -23,6 +23,7 @@ from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
 from console.store import dialects
 from console.store.documents import decode, document_crc, encode
+from console.store.raw_read import JOINED_SEPARATOR
 from console.store.tables import accounts, customer_documents, customers
 
 # Customers a batch of `read_batches` holds: small enough that handing one over keeps the window
@@ -36,8 +37,6 @@ _SUMMARY_COLUMNS = ("given_name", "family_name", "company", "email", "phone", "r
                     "updated_at", "last_seen", "seen_generation")
 # SQLite allows 32,766 variables a statement; a removal by ids is sent in chunks well below it.
 _IDS_PER_STATEMENT = 500
-# Between the values of `read_scan_keys`' two texts: neither ids nor keys hold it (else they are read row by row).
-_SEPARATOR = "\x1e"
 _JOINED_SCAN_KEYS = {
     # Every customer, in the order a warm start reads them (`read_stored_batches`), those without keys as the
     # caller says; both aggregates over one stream of rows, so in one order. In SQLite from an ordered walk of
@@ -102,10 +101,10 @@ def read_scan_keys(connection: Connection, account_id: str, none: str) -> tuple[
                                             {"account": account_id, "none": none}).one()
     if not count:
         return [], []
-    split = ids.split(_SEPARATOR), values.split(_SEPARATOR)
+    split = ids.split(JOINED_SEPARATOR), values.split(JOINED_SEPARATOR)
     if len(split[0]) == count and len(split[1]) == count:
         return split
-    # A separator in an id or a key: read these one by one.
+    # The separator in an id or a key (neither should hold it): read these one by one.
     documents = customer_documents.c
     rows = connection.execute(
         sa.select(documents.customer_id, sa.func.coalesce(documents.scan_keys, none))

@@ -29,7 +29,7 @@ _ROWS = ("SELECT document, row_keys FROM customer_documents WHERE account_id = ?
 # and while the app's thread is busy (importing, adding a batch) each taking waits its turn: a
 # row a customer read three times slower than this. The values are unique per account (the
 # account's load sequence), so a batch starts after the last one's.
-_SEPARATOR = "\x1e"
+JOINED_SEPARATOR = "\x1e"   # char(30); store/customers.py `read_scan_keys` joins its texts with it too
 _BATCH = ("SELECT group_concat(document, char(30) ORDER BY load_order), "
           "group_concat(coalesce(row_keys, ''), char(30) ORDER BY load_order), max(load_order), count(*) "
           "FROM (SELECT document, row_keys, load_order FROM customer_documents "
@@ -106,7 +106,7 @@ def _joined(connection: Any, account_id: str, after: int, limit: int) -> tuple[l
     documents, kept, last, count = connection.execute(_BATCH, (account_id, after, limit)).fetchone()
     if not count:
         return None
-    split = documents.split(_SEPARATOR), kept.split(_SEPARATOR)
+    split = documents.split(JOINED_SEPARATOR), kept.split(JOINED_SEPARATOR)
     if len(split[0]) != count or len(split[1]) != count:   # a separator in a value: read these one by one
         rows = connection.execute(
             "SELECT document, row_keys FROM customer_documents WHERE account_id = ? AND load_order > ? "

@@ -72,7 +72,8 @@ class TableSearch:
         self._shown(found)
 
     def _kept_positions(self, found: list[int]) -> set[int]:
-        """The positions of the shown rows the view keeps indexes on (selection, current), not in `found`."""
+        """The positions of the shown rows a search keeps (`kept_rows`, else every row the model holds a
+        persistent index on), not in `found`."""
         rows = self._model.shown_rows
         kept_rows = (self.kept_rows() if self.kept_rows is not None
                      else (i.row() for i in self._model.persistentIndexList()))
