@@ -71,17 +71,25 @@ class KeptColumns:
         return (self.emails, self.phones, self.givens, self.families, self.postals, self.companies, self.references)
 
 
+def record_stamps(items: Sequence[object]) -> list[str | None]:
+    """The checksum of each held document (`document_crc`); None for a customer held decoded."""
+    documents = [item if type(item) is str else "" for item in items]
+    return [stamp if type(item) is str else None for stamp, item in zip(document_crcs(documents), items, strict=True)]
+
+
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
-                 kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None) -> KeptColumns:
+                 kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None,
+                 stamps: Sequence[str | None] | None = None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
-    it was made of the document the index holds; each account's taken out of `kept` as it is used, `check()`
-    called before each."""
+    it was made of the document the index holds (`stamps`: `record_stamps` of them all, when known); each
+    account's taken out of `kept` as it is used, `check()` called before each."""
     out = KeptColumns([], [], [], [], [], [], [], set())
     shared: dict[str, str] = {}   # one string for each name, postal code and company: they repeat
     for account, (ids, items) in held:
         check()
         start = len(out.emails)
+        made = record_stamps(items) if stamps is None else stamps[start:start + len(items)]
         kept_ids, values = kept.pop(account, ([], []))
         # Every value's fields in one flat list, made in C: a field a record is the column's slice.
         flat = SEP.join(values).split(SEP)
@@ -91,12 +99,9 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             flat = SEP.join(values).split(SEP)
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
-        documents = [item if type(item) is str else "" for item in items]
-        stamps = [stamp + FORMAT if type(item) is str else None
-                  for stamp, item in zip(document_crcs(documents), items, strict=True)]
-        del documents
+        wanted = [stamp + FORMAT if stamp is not None else None for stamp in made]
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
-            made_of_it = list(map(operator.eq, heads, stamps))
+            made_of_it = list(map(operator.eq, heads, wanted))
             _append(out, [flat[field::FIELDS] for field in range(1, FIELDS)], shared)
             out.missing.update(itertools.compress(itertools.count(start), map(operator.not_, made_of_it)))
             continue
@@ -105,7 +110,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
         heads.append("")
         places = [none if j is None else j for j in map(at.get, ids)]
         take = [place if made_of_it else none
-                for place, made_of_it in zip(places, map(operator.eq, map(heads.__getitem__, places), stamps),
+                for place, made_of_it in zip(places, map(operator.eq, map(heads.__getitem__, places), wanted),
                                              strict=True)]
         del at, heads, places
         sources = [[*flat[field::FIELDS], ""] for field in range(1, FIELDS)]

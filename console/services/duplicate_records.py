@@ -11,15 +11,18 @@ which a change to the customer replaces.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_kept_keys import kept_columns
+from console.services.duplicate_kept_keys import kept_columns, record_stamps
+from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
 from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
-from console.services.workspace import AccountCopy
+from console.services.workspace import AccountCopy, LocalWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +33,11 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
     """The customers of several accounts' indexes as scan records, kept documents read when asked for."""
 
     def __init__(self, held: Sequence[Held]) -> None:
-        self.accounts = tuple(account for account, (ids, _) in held for _ in ids)
-        self.ids = tuple(customer_id for _, (ids, _) in held for customer_id in ids)
-        self.items: list[Customer | str] = [item for _, (_, items) in held for item in items]
+        # Half a million of each, joined in C's loops.
+        chain = itertools.chain.from_iterable
+        self.accounts = tuple(chain(itertools.repeat(account, len(ids)) for account, (ids, _) in held))
+        self.ids = tuple(chain(ids for _, (ids, _) in held))
+        self.items: list[Customer | str] = list(chain(items for _, (_, items) in held))
 
     def __len__(self) -> int:
         return len(self.items)
@@ -58,14 +63,26 @@ KeptKeys = Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]
 
 
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
-              memory: ScanMemory | None = None, kept: KeptKeys | None = None) -> DuplicateScan:
+              memory: ScanMemory | None = None, kept: KeptKeys | None = None,
+              scans: ScanStore | None = None) -> DuplicateScan:
     """`scan` of the customers of `held` (each account's id and its index's `held()`, taken on the event
     loop); safe on another thread. `kept` reads each account's kept scan keys (`read_kept_keys`) when a
-    whole scan needs them: those of the documents the index still holds are read instead of the documents."""
+    whole scan needs them: those of the documents the index still holds are read instead of the documents.
+    `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it."""
     records = KeptRecords(held)
+    stamps = record_stamps(records.items) if kept is not None or scans is not None else None
     return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
-                members=(records.accounts, records.ids),
-                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check))
+                members=(records.accounts, records.ids), scans=scans, stamps=stamps,
+                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check, stamps))
+
+
+def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None], workspace: LocalWorkspace, *,
+                  progress: Progress | None = None, cancelled: Cancelled | None = None,
+                  memory: ScanMemory | None = None) -> DuplicateScan:
+    """`scan_held` of the window's accounts, starting from what the workspace keeps: the accounts' kept keys
+    (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's."""
+    return scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
+                     kept=lambda check: read_kept_keys(copies, check), scans=WorkspaceScans(workspace, copies))
 
 
 def read_kept_keys(copies: Mapping[str, AccountCopy | None],
@@ -83,3 +100,41 @@ def read_kept_keys(copies: Mapping[str, AccountCopy | None],
         except Exception as exc:   # only time is lost: the scan makes what it could not read
             log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
     return kept
+
+
+class WorkspaceScans:
+    """The last scan of a set of accounts in the workspace: read and saved on its thread; without a local
+    copy, nothing is kept."""
+
+    def __init__(self, workspace: LocalWorkspace, accounts: Iterable[str]) -> None:
+        self.workspace = workspace
+        self.accounts = sorted(set(accounts))
+
+    def read(self) -> LastScan | None:
+        """The kept scan, waiting for the workspace's thread (call it on another); None when there is none."""
+        from console.store.duplicate_scans import read_scan
+
+        if not self.workspace.is_open:
+            return None
+        try:
+            payload = self.workspace._submit(self.workspace._read, read_scan, self.accounts).result()
+        except Exception as exc:   # only time is lost: the scan is a whole one
+            log.warning("duplicates: the kept scan could not be read: %s", exc, exc_info=exc)
+            return None
+        return decode(payload) if payload is not None else None
+
+    def save(self, last: LastScan) -> None:
+        """Keep `last` in place of the scan before (encoded and written on the workspace's thread, not waited for)."""
+        from console.store.duplicate_scans import save_scan
+
+        if not self.workspace.is_open:
+            return
+        at = datetime.now(UTC)
+
+        def write(connection: Any) -> None:
+            payload = encode(last)
+            if payload is None:
+                log.info("duplicates: a scan was not kept (an id or key holds a separator)")
+                return
+            save_scan(connection, self.accounts, at, payload)
+        self.workspace._logged(self.workspace._submit(self.workspace._write, write), "keeping the duplicate scan")

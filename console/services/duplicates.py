@@ -10,6 +10,7 @@ to each other again. `scan` keeps every scored pair, so a threshold slider regro
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from operator import attrgetter, itemgetter
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_blocking import BlockingKeys, blocking_keys, candidates, repeats
+from console.services.duplicate_blocking import blocking_keys, candidates, repeats
 from console.services.duplicate_kept_keys import KeptColumns
+from console.services.duplicate_last_scan import ScanStore, last_scan, rescan
 from console.services.duplicate_memory import Remembered, ScanMemory, carried, changes, fresh_keys, kept_pairs
 from console.services.duplicate_scoring import (
     DEFAULT_THRESHOLD,
@@ -135,7 +137,8 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          progress: Progress | None = None, cancelled: Cancelled | None = None,
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-         kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None) -> DuplicateScan:
+         kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None,
+         scans: ScanStore | None = None, stamps: Sequence[str | None] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -147,13 +150,16 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     gives the records' keys as the workspace kept them (duplicate_kept_keys.py), calling the function
     it is given now and then (it raises `ScanCancelledError` when cancelled); called by a whole scan
     only (one after `memory` makes only new records' keys), and not when `regions` are given (kept keys
-    are made without accounts' countries).
+    are made without accounts' countries). `scans`: where the last whole scan of these accounts is kept
+    (duplicate_last_scan.py), with `stamps`, the checksum of each record's document (None: held decoded): a
+    scan the memory does not serve starts from it when it can, and each scan without `regions` is kept there.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
         return _scan(records, regions, progress, cancelled, memory,
                      identities if identities is not None else list(map(itemgetter(1), records)),
-                     members or _columns(records), kept)
+                     members or _columns(records), kept, scans if stamps is not None and not regions else None,
+                     stamps)
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -180,7 +186,8 @@ def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
 def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
-          kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None) -> DuplicateScan:
+          kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None, scans: ScanStore | None,
+          stamps: Sequence[str | None] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -194,6 +201,8 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
     once = moved is not None or _listed_once(accounts, ids)
     kept: list[PairMatch] = []
+    prior = scans.read() if scans is not None and moved is None and once else None
+    again = rescan(prior, records, accounts, ids, stamps or (), maker) if prior is not None else None
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.
         fresh = blocking_keys([records[i] for i in moved.fresh], maker, tick)
@@ -202,6 +211,11 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         blocks = blocked.blocks(fresh_keys(blocked, moved.fresh))
         twice, only = set[int](), set(moved.fresh)
         kept = kept_pairs(last, moved)
+    elif again is not None:
+        # Keys only for the records changed since the kept scan, pairs scored only where one of them is.
+        blocked, kept, only, twice = again.keys, again.kept, set(again.fresh), set()
+        tick(len(records))
+        blocks = blocked.blocks(fresh_keys(blocked, again.fresh))
     else:
         def check() -> None:
             tick(0)
@@ -210,18 +224,25 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
                                 kept_keys(check) if kept_keys is not None and not regions else None)
         blocks = blocked.blocks()
         twice, only = set() if once else repeats(accounts, ids, blocks), None
-    if memory is None:
+    if memory is None and scans is None:
         blocked.sounds.clear()   # only blocks by sound-alike: its half a million keys need not outlive them
-    pairs = _scored(accounts, maker, blocked, candidates(len(records), blocks, twice, tick), only)
+    if again is None:
+        record_keys = functools.partial(blocked.record_keys, accounts, maker=maker)
+    else:   # a pair's records have their scoring keys made as it is scored: the kept scan has none
+        record_keys = functools.partial(_keys_of, records, maker)
+    pairs = _scored(record_keys, candidates(len(records), blocks, twice, tick), only)
     tick(total)
     pairs += kept
     # Strongest first, then by position: two sorts in C (the second is stable) rather than a key tuple a pair.
     pairs.sort()
     pairs.sort(key=_score, reverse=True)
     found = tuple(pairs)
+    if scans is not None and stamps is not None and once:
+        scans.save(last_scan(accounts, ids, list(stamps), blocked, found))
     if memory is not None:
+        # A scan from the kept one has no scoring keys to remember: the next starts from the kept one again.
         memory.last = Remembered(dict(regions or {}), list(identities), accounts, blocked,
-                                 found) if once else None
+                                 found) if once and again is None else None
     else:
         # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
         # keeps one for some numbers it cannot read) keeps the frames below it, and their locals, until a collection.
@@ -230,16 +251,22 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
 
 
-def _scored(accounts: Sequence[str], maker: KeyMaker, blocked: BlockingKeys,
-            steps: Iterable[list[tuple[int, int]]], only: set[int] | None) -> list[PairMatch]:
-    """The candidate pairs of `steps` scoring at least the floor; `only`: those with one of these records."""
+def _keys_of(records: Sequence[tuple[str, Scanned]], maker: KeyMaker, indexes: list[int]) -> list[RecordKeys]:
+    """The scoring keys of the records at `indexes`, made of the records."""
+    return [maker.keys(*records[index]) for index in indexes]
+
+
+def _scored(record_keys: Callable[[list[int]], list[RecordKeys]], steps: Iterable[list[tuple[int, int]]],
+            only: set[int] | None) -> list[PairMatch]:
+    """The candidate pairs of `steps` scoring at least the floor; `only`: those with one of these records;
+    `record_keys`: the scoring keys of the records at the positions given."""
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
     pairs: list[PairMatch] = []
     for step in steps:
         if only is not None:
             step = [(i, j) for i, j in step if i in only or j in only]
         new = sorted(set(itertools.chain.from_iterable(step)).difference(made))
-        made.update(zip(new, blocked.record_keys(accounts, new, maker), strict=True))
+        made.update(zip(new, record_keys(new), strict=True))
         # Compared in C's loops (map), the few above the floor kept in Python's.
         weights = list(map(_weight, map(compare, map(made.__getitem__, map(_first, step)),
                                         map(made.__getitem__, map(_second, step)))))

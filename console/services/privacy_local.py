@@ -48,7 +48,9 @@ async def _workspace_rows(context: AppContext, records: Sequence[Ticked]) -> Act
 
     def remove(connection: Any) -> tuple[int, int]:
         from console.store.customers import remove_customers
+        from console.store.duplicate_scans import forget_scans
         from console.store.privacy import redact_job_operations
+        forget_scans(connection)   # a kept duplicate scan holds the person's normalised email and phone
         by_account: dict[str, list[str]] = {}
         for record in records:
             by_account.setdefault(record.account_id, []).append(record.customer_id)

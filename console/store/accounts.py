@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from console.store import dialects
+from console.store.duplicate_scans import forget_scans
 from console.store.tables import accounts, customers
 
 
@@ -103,4 +104,5 @@ def delete_account(connection: Connection, account_id: str) -> int:
     connection.execute(sa.select(accounts.c.id).where(accounts.c.id == account_id).with_for_update())
     removed = connection.execute(sa.delete(customers).where(customers.c.account_id == account_id)).rowcount
     connection.execute(sa.delete(accounts).where(accounts.c.id == account_id))
+    forget_scans(connection)   # kept duplicate scans hold its customers' keys
     return removed

@@ -183,6 +183,20 @@ dismissed_duplicates = sa.Table(
     sa.Column("who", sa.String(200), nullable=False),
 )
 
+# The last whole duplicate scan of a set of accounts (issue 20), so that a session's first scan need only
+# make keys and score pairs for the customers changed since: its records (ids and their documents'
+# checksums), their blocking keys and its scored pairs, as one compressed text
+# (console/services/duplicate_last_scan.py). `scope_key`: a hash of the account ids, `accounts` the ids
+# themselves. It holds normalised emails and phones: removing an account, or erasing a person, forgets
+# every kept scan (store/duplicate_scans.py). Revision 0013.
+duplicate_scans = sa.Table(
+    "duplicate_scans", metadata,
+    sa.Column("scope_key", sa.String(64), primary_key=True),
+    sa.Column("accounts", sa.Text, nullable=False),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+)
+
 # Jobs (issue 19): a job's header, and its planned operations in order, each with its state. An
 # operation is marked "sending" in its own transaction before its request goes, so a start after a
 # crash knows which ones to read back rather than send again.

@@ -30,7 +30,7 @@ from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
-from console.services.duplicate_records import read_kept_keys, scan_held
+from console.services.duplicate_records import scan_accounts
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory
 from console.ui.copy_fields_dialog import copy_fields
@@ -159,8 +159,8 @@ class DuplicatesWindow(QDialog):
         try:
             self.dismissed = await self.dismissals.dismissed()
             copies = {account_id: s.service.local for account_id, s in self.sessions.items()}
-            self.found = await asyncio.to_thread(scan_held, held, progress=progress, cancelled=self._cancel.is_set,
-                                                 memory=MEMORY, kept=lambda check: read_kept_keys(copies, check))
+            self.found = await asyncio.to_thread(scan_accounts, held, copies, self.main.context.workspace,
+                                                 progress=progress, cancelled=self._cancel.is_set, memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))

@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from console.domain.journal import JournalQuery
+from console.services import duplicate_records
 from console.services.accounts import DEMO_PREFIX
 from console.store import documents
 from console.ui.copy_fields_dialog import CopyFieldsDialog
-from console.ui.duplicates_window import DuplicatesWindow
+from console.ui.duplicates_window import MEMORY, DuplicatesWindow
 from console.ui.main_window import MainWindow
 from console.ui.merge_dialog import MergeDialog
 from tests.support.qt import until, visible
@@ -173,6 +174,21 @@ async def test_after_a_warm_start_the_kept_copy_is_scanned_before_the_provider_a
     assert found.members.rowCount() == len(found.groups[smith].members)
     assert {found.members.item(r, 3).text() for r in range(found.members.rowCount())} != {""}   # phones shown
     found.close()
+    # The next session's first scan starts from the scan the workspace kept: no customer's keys are read.
+    first = [(g.members, g.reasons) for g in found.groups]
+    MEMORY.forget()
+    asked: list[bool] = []
+    read_kept = duplicate_records.read_kept_keys
+    monkeypatch.setattr(duplicate_records, "read_kept_keys", lambda *a: asked.append(True) or read_kept(*a))
+    window.activateWindow()
+    await until(lambda: QApplication.activeWindow() is window, what="the window to be active again")
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    again: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="it again")
+    assert again is not found
+    await until(lambda: again.found is not None and again.model.rowCount() > 0, timeout=30, what="the scan again")
+    assert not asked
+    assert [(g.members, g.reasons) for g in again.groups] == first
+    again.close()
     for transport in held.values():
         transport.release.set()
     await window.shutdown()

@@ -1,0 +1,186 @@
+"""The last whole duplicate scan of a set of accounts, kept in the workspace for the next session (issue 20).
+
+A session's first scan of 500,000 customers makes every customer's keys and scores every candidate pair.
+After a warm start the window's index holds most customers as the very documents the last scan saw; so
+each scan keeps, for its set of accounts, its records (account, id and the checksum of the document it
+read), their blocking keys and its scored pairs (`LastScan`, store/duplicate_scans.py). The next scan
+(`rescan`) takes a record as seen when the index holds the document of that checksum, makes keys only for
+the others (new, changed, or held decoded), and scores only the pairs that involve one of them: every pair
+of two seen records is the one scored before, since a pair's score depends on its two records alone.
+
+Kept as one compressed text: a JSON header, then the columns, each joined by ITEM, between SECTION. A
+record whose id or key holds either separator makes the scan not kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import logging
+import operator
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Protocol
+
+from console.domain.duplicate_groups import PairMatch
+from console.domain.scan_customer import Scanned
+from console.services.duplicate_blocking import Blocking, BlockingKeys, blocking_keys
+from console.services.duplicate_kept_keys import FORMAT as KEY_FORMAT
+from console.services.duplicate_memory import MOST
+from console.services.duplicate_scoring import KeyMaker
+
+log = logging.getLogger(__name__)
+
+# Bump when what is kept changes, or when keys or scores are made otherwise: a kept scan of another
+# format is not used (the key format is checked too).
+FORMAT = "s1"
+SECTION, ITEM = "\x1e", "\x1f"
+_first, _second, _score = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+@dataclass(frozen=True, slots=True)
+class LastScan:
+    """A whole scan's records, their blocking keys and its scored pairs (positions in its records)."""
+
+    accounts: tuple[str, ...]
+    ids: tuple[str, ...]
+    stamps: list[str]            # the checksum of the document the scan read for the record; "": held decoded
+    emails: list[str | None]     # the blocking keys, as `BlockingKeys` has them (read back: "" for none)
+    phones: list[str | None]
+    sounds: list[str | None]
+    references: list[str | None]
+    several: dict[int, Blocking]
+    pairs: tuple[PairMatch, ...]
+
+
+class ScanStore(Protocol):
+    """Where the last scan of the scanned accounts is kept (duplicate_records.py `WorkspaceScans`)."""
+
+    def read(self) -> LastScan | None:
+        """The kept scan; None when there is none (waits: called on a scan's thread)."""
+
+    def save(self, last: LastScan) -> None:
+        """Keep `last` in place of the scan before."""
+
+
+def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], stamps: list[str | None], keys: BlockingKeys,
+              pairs: tuple[PairMatch, ...]) -> LastScan:
+    """What to keep of a scan: its key columns copied (the scan lets go of its own)."""
+    return LastScan(accounts, ids, [stamp or "" for stamp in stamps], list(keys.emails), list(keys.phones), list(keys.sounds),
+                    list(keys.references), dict(keys.several), pairs)
+
+
+def _joined(values: Iterable[str | None]) -> str:
+    return ITEM.join([value or "" for value in values])
+
+
+def _split(text: str, count: int) -> list[str]:
+    return text.split(ITEM) if count else []
+
+
+def encode(last: LastScan) -> bytes | None:
+    """The scan as kept; None when an id or key holds a separator."""
+    counts = [[account, sum(1 for _ in run)] for account, run in itertools.groupby(last.accounts)]
+    header = json.dumps({"format": FORMAT, "keys": KEY_FORMAT, "accounts": counts, "pairs": len(last.pairs),
+                         "several": [[index, list(emails), list(phones), sound, reference]
+                                     for index, (emails, phones, sound, reference) in last.several.items()]})
+    columns = [last.ids, last.stamps, last.emails, last.phones, last.sounds, last.references]
+    sections = [header, *map(_joined, columns), ITEM.join(map(str, map(_first, last.pairs))),
+                ITEM.join(map(str, map(_second, last.pairs))), ITEM.join(map(repr, map(_score, last.pairs)))]
+    expected = [max(len(last.ids) - 1, 0)] * len(columns) + [max(len(last.pairs) - 1, 0)] * 3
+    if any(section.count(ITEM) != count for section, count in zip(sections[1:], expected, strict=True)):
+        return None   # json.dumps escapes both separators, so the header cannot hold one
+    return zlib.compress(SECTION.join(sections).encode(), 1)
+
+
+def decode(payload: bytes) -> LastScan | None:
+    """A kept scan; None when it is of another format, or not whole."""
+    try:
+        sections = zlib.decompress(payload).decode().split(SECTION)
+        header: dict[str, Any] = json.loads(sections[0])
+        if header.get("format") != FORMAT or header.get("keys") != KEY_FORMAT or len(sections) != 10:
+            return None
+        accounts = tuple(itertools.chain.from_iterable(itertools.repeat(a, n) for a, n in header["accounts"]))
+        count, paired = len(accounts), header["pairs"]
+        ids, stamps, emails, phones, sounds, references = (_split(text, count) for text in sections[1:7])
+        firsts, seconds, scores = (_split(text, paired) for text in sections[7:10])
+        if {len(ids), len(stamps), len(emails), len(phones), len(sounds), len(references)} != {count} or \
+                {len(firsts), len(seconds), len(scores)} != {paired}:
+            return None
+        pairs = tuple(map(_new_pair, zip(map(int, firsts), map(int, seconds), map(float, scores), strict=True)))
+        several = {int(index): (tuple(found_emails), tuple(found_phones), sound, reference)
+                   for index, found_emails, found_phones, sound, reference in header["several"]}
+    except (ValueError, TypeError, KeyError, zlib.error):
+        log.warning("duplicates: the kept scan could not be read; a whole scan instead", exc_info=True)
+        return None
+    # "" stands for none, as None would: no key is "", and a fresh record's keys replace its own.
+    return LastScan(accounts, tuple(ids), stamps, list[str | None](emails),
+                    list[str | None](phones), list[str | None](sounds), list[str | None](references), several, pairs)
+
+
+_new_pair = functools.partial(tuple.__new__, PairMatch)   # a PairMatch of a tuple of its fields, in C
+
+
+@dataclass(frozen=True, slots=True)
+class Rescan:
+    """A scan started from the last: every record's blocking keys (no name, postal code or company keys),
+    the records not seen then, and the pairs of two seen records, at their positions now."""
+
+    keys: BlockingKeys
+    fresh: list[int]
+    kept: list[PairMatch]
+
+
+def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tuple[str, ...], ids: tuple[str, ...],
+           stamps: Sequence[str | None], maker: KeyMaker) -> Rescan | None:
+    """How `records` (with their `accounts`, `ids` and document `stamps`) stand to `last`: keys made for the
+    records not seen; None when more than a quarter of them are new or changed (a whole scan is as quick)."""
+    if last.accounts == accounts and last.ids == ids:   # the usual case: the index holds them in the same order
+        before: list[int | None] | None = None
+        # A kept stamp is never None (`last_scan`): a record held decoded now (None) is never seen.
+        fresh = list(itertools.compress(itertools.count(), map(operator.ne, stamps, last.stamps)))
+    else:
+        at = dict(zip(zip(last.accounts, last.ids, strict=True), itertools.count(), strict=False))
+        then = last.stamps
+        before = [index if index is not None and stamp is not None and then[index] == stamp else None
+                  for index, stamp in zip(map(at.get, zip(accounts, ids, strict=True)), stamps, strict=True)]
+        del at
+        fresh = [index for index, was in enumerate(before) if was is None]
+    if len(fresh) > MOST * len(ids):
+        return None
+    made = blocking_keys([records[index] for index in fresh], maker, lambda done: None)
+    columns: list[list[Any]] = []
+    for old, new in ((last.emails, made.emails), (last.phones, made.phones), (last.sounds, made.sounds),
+                     (last.references, made.references)):
+        column = list(old) if before is None else [old[index] if index is not None else None for index in before]
+        for index, key in zip(fresh, new, strict=True):
+            column[index] = key
+        columns.append(column)
+    after = _after(before, len(last.ids), fresh)
+    several = {now: found for then, found in last.several.items() if (now := after[then]) is not None}
+    several.update((fresh[index], found) for index, found in made.several.items())
+    if before is None and not fresh:   # nothing changed: every pair as it was
+        kept = list(last.pairs)
+    else:
+        kept = [PairMatch(a, b, score) if a < b else PairMatch(b, a, score)
+                for first, second, score in last.pairs
+                if (a := after[first]) is not None and (b := after[second]) is not None]
+    emails, phones, sounds, references = columns
+    return Rescan(BlockingKeys(emails, phones, sounds, references, several, [], [], []), fresh, kept)
+
+
+def _after(before: list[int | None] | None, size: int, fresh: list[int]) -> list[int | None]:
+    """By position in the last scan: the position now of a record seen again (None: gone or changed)."""
+    if before is None:   # the same positions, but for the fresh
+        after: list[int | None] = list(range(size))
+        for index in fresh:
+            after[index] = None
+        return after
+    after = [None] * size
+    for now, then in enumerate(before):
+        if then is not None:
+            after[then] = now
+    return after
