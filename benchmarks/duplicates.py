@@ -172,7 +172,7 @@ def _kept_workspace(records: list[tuple[str, Any]], folder: Path) -> tuple[Any, 
 
 class _WorkspaceScans:
     """`duplicate_records.WorkspaceScans` on the benchmark's workspace: read on the scan's thread, kept on a
-    thread of its own (the app's workspace thread), not waited for."""
+    thread of its own (the app's workspace thread) once the groups are formed, as the window keeps it."""
 
     def __init__(self, workspace: Any, accounts: list[str]) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -180,6 +180,7 @@ class _WorkspaceScans:
         self.workspace, self.accounts = workspace, accounts
         self.thread = ThreadPoolExecutor(max_workers=1)
         self.saves: list[Any] = []
+        self.pending: Any = None
 
     def read(self) -> Any:
         from console.services.duplicate_last_scan import decode
@@ -192,10 +193,15 @@ class _WorkspaceScans:
         return self.thread.submit(read).result()
 
     def save(self, last: Any) -> None:
+        self.pending = last
+
+    def keep(self) -> None:
         from datetime import UTC, datetime
 
         from console.services.duplicate_last_scan import encode
         from console.store.duplicate_scans import save_scan
+
+        last = self.pending
 
         def save() -> float:
             started = time.perf_counter()
@@ -253,7 +259,10 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
         gc.collect()
         started, cpu = time.perf_counter(), time.process_time()
         groups = len(scan_held(list((held_now or held).items()), memory=ScanMemory(), **options).groups())
-        return groups, time.perf_counter() - started, time.process_time() - cpu
+        done = time.perf_counter() - started, time.process_time() - cpu
+        if "scans" in options:
+            options["scans"].keep()   # as the window does once the groups are shown
+        return groups, *done
 
     with tempfile.TemporaryDirectory() as folder:
         saving = time.perf_counter()

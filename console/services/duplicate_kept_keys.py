@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import KeyMaker
-from console.store.documents import document_crcs
+from console.store.documents import checksums, crc_text
 
 # Bump when keys are made otherwise: every kept value is then ignored and made afresh.
 FORMAT = "d1"
@@ -71,25 +71,28 @@ class KeptColumns:
         return (self.emails, self.phones, self.givens, self.families, self.postals, self.companies, self.references)
 
 
-def record_stamps(items: Sequence[object]) -> list[str | None]:
-    """The checksum of each held document (`document_crc`); None for a customer held decoded."""
-    documents = [item if type(item) is str else "" for item in items]
-    return [stamp if type(item) is str else None for stamp, item in zip(document_crcs(documents), items, strict=True)]
+def record_checksums(items: Sequence[object]) -> list[int | None]:
+    """The checksum of each held document (`documents.checksums`); None for a customer held decoded."""
+    found: list[int | None] = list(checksums([item if type(item) is str else "" for item in items]))
+    for index in itertools.compress(itertools.count(), map(operator.is_not, map(type, items), itertools.repeat(str))):
+        found[index] = None
+    return found
 
 
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
                  kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None,
-                 stamps: Sequence[str | None] | None = None) -> KeptColumns:
+                 held_checksums: Sequence[int | None] | None = None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
-    it was made of the document the index holds (`stamps`: `record_stamps` of them all, when known); each
+    it was made of the document the index holds (`held_checksums`: `record_checksums` of them all, when known); each
     account's taken out of `kept` as it is used, `check()` called before each."""
     out = KeptColumns([], [], [], [], [], [], [], set())
     shared: dict[str, str] = {}   # one string for each name, postal code and company: they repeat
     for account, (ids, items) in held:
         check()
         start = len(out.emails)
-        made = record_stamps(items) if stamps is None else stamps[start:start + len(items)]
+        made = (record_checksums(items) if held_checksums is None else
+                held_checksums[start:start + len(items)])
         kept_ids, values = kept.pop(account, ([], []))
         # Every value's fields in one flat list, made in C: a field a record is the column's slice.
         flat = SEP.join(values).split(SEP)
@@ -99,7 +102,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             flat = SEP.join(values).split(SEP)
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
-        wanted = [stamp + FORMAT if stamp is not None else None for stamp in made]
+        wanted = [crc_text(checksum) + FORMAT if checksum is not None else None for checksum in made]
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
             made_of_it = list(map(operator.eq, heads, wanted))
             _append(out, [flat[field::FIELDS] for field in range(1, FIELDS)], shared)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 # format is not used (the key format is checked too).
 FORMAT = "s1"
 SECTION, ITEM = "\x1e", "\x1f"
+NONE = -1   # the checksum kept for a record held decoded: no document's
 _first, _second, _score = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
@@ -47,7 +48,7 @@ class LastScan:
 
     accounts: tuple[str, ...]
     ids: tuple[str, ...]
-    stamps: list[str]            # the checksum of the document the scan read for the record; "": held decoded
+    checksums: list[int]         # of the document the scan read for the record (documents.checksums); -1: decoded
     emails: list[str | None]     # the blocking keys, as `BlockingKeys` has them (read back: "" for none)
     phones: list[str | None]
     sounds: list[str | None]
@@ -66,11 +67,12 @@ class ScanStore(Protocol):
         """Keep `last` in place of the scan before."""
 
 
-def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], stamps: list[str | None], keys: BlockingKeys,
+def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], checksums: Sequence[int | None], keys: BlockingKeys,
               pairs: tuple[PairMatch, ...]) -> LastScan:
     """What to keep of a scan: its key columns copied (the scan lets go of its own)."""
-    return LastScan(accounts, ids, [stamp or "" for stamp in stamps], list(keys.emails), list(keys.phones), list(keys.sounds),
-                    list(keys.references), dict(keys.several), pairs)
+    return LastScan(accounts, ids, [NONE if checksum is None else checksum for checksum in checksums],
+                    list(keys.emails), list(keys.phones), list(keys.sounds), list(keys.references),
+                    dict(keys.several), pairs)
 
 
 def _joined(values: Iterable[str | None]) -> str:
@@ -87,10 +89,11 @@ def encode(last: LastScan) -> bytes | None:
     header = json.dumps({"format": FORMAT, "keys": KEY_FORMAT, "accounts": counts, "pairs": len(last.pairs),
                          "several": [[index, list(emails), list(phones), sound, reference]
                                      for index, (emails, phones, sound, reference) in last.several.items()]})
-    columns = [last.ids, last.stamps, last.emails, last.phones, last.sounds, last.references]
-    sections = [header, *map(_joined, columns), ITEM.join(map(str, map(_first, last.pairs))),
+    columns = [last.ids, last.emails, last.phones, last.sounds, last.references]
+    sections = [header, ITEM.join(map(str, last.checksums)), *map(_joined, columns),
+                ITEM.join(map(str, map(_first, last.pairs))),
                 ITEM.join(map(str, map(_second, last.pairs))), ITEM.join(map(repr, map(_score, last.pairs)))]
-    expected = [max(len(last.ids) - 1, 0)] * len(columns) + [max(len(last.pairs) - 1, 0)] * 3
+    expected = [max(len(last.ids) - 1, 0)] * (len(columns) + 1) + [max(len(last.pairs) - 1, 0)] * 3
     if any(section.count(ITEM) != count for section, count in zip(sections[1:], expected, strict=True)):
         return None   # json.dumps escapes both separators, so the header cannot hold one
     return zlib.compress(SECTION.join(sections).encode(), 1)
@@ -105,11 +108,12 @@ def decode(payload: bytes) -> LastScan | None:
             return None
         accounts = tuple(itertools.chain.from_iterable(itertools.repeat(a, n) for a, n in header["accounts"]))
         count, paired = len(accounts), header["pairs"]
-        ids, stamps, emails, phones, sounds, references = (_split(text, count) for text in sections[1:7])
+        crcs, ids, emails, phones, sounds, references = (_split(text, count) for text in sections[1:7])
         firsts, seconds, scores = (_split(text, paired) for text in sections[7:10])
-        if {len(ids), len(stamps), len(emails), len(phones), len(sounds), len(references)} != {count} or \
+        if {len(ids), len(crcs), len(emails), len(phones), len(sounds), len(references)} != {count} or \
                 {len(firsts), len(seconds), len(scores)} != {paired}:
             return None
+        checksums = list(map(int, crcs))
         pairs = tuple(map(_new_pair, zip(map(int, firsts), map(int, seconds), map(float, scores), strict=True)))
         several = {int(index): (tuple(found_emails), tuple(found_phones), sound, reference)
                    for index, found_emails, found_phones, sound, reference in header["several"]}
@@ -117,7 +121,7 @@ def decode(payload: bytes) -> LastScan | None:
         log.warning("duplicates: the kept scan could not be read; a whole scan instead", exc_info=True)
         return None
     # "" stands for none, as None would: no key is "", and a fresh record's keys replace its own.
-    return LastScan(accounts, tuple(ids), stamps, list[str | None](emails),
+    return LastScan(accounts, tuple(ids), checksums, list[str | None](emails),
                     list[str | None](phones), list[str | None](sounds), list[str | None](references), several, pairs)
 
 
@@ -135,18 +139,18 @@ class Rescan:
 
 
 def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tuple[str, ...], ids: tuple[str, ...],
-           stamps: Sequence[str | None], maker: KeyMaker) -> Rescan | None:
-    """How `records` (with their `accounts`, `ids` and document `stamps`) stand to `last`: keys made for the
-    records not seen; None when more than a quarter of them are new or changed (a whole scan is as quick)."""
+           checksums: Sequence[int | None], maker: KeyMaker) -> Rescan | None:
+    """How `records` (with their `accounts`, `ids` and documents' `checksums`) stand to `last`: keys made for
+    the records not seen; None when more than a quarter of them are new or changed (a whole scan is as quick)."""
     if last.accounts == accounts and last.ids == ids:   # the usual case: the index holds them in the same order
         before: list[int | None] | None = None
-        # A kept stamp is never None (`last_scan`): a record held decoded now (None) is never seen.
-        fresh = list(itertools.compress(itertools.count(), map(operator.ne, stamps, last.stamps)))
+        # A record held decoded now (None) is never seen: no kept checksum is None.
+        fresh = list(itertools.compress(itertools.count(), map(operator.ne, checksums, last.checksums)))
     else:
         at = dict(zip(zip(last.accounts, last.ids, strict=True), itertools.count(), strict=False))
-        then = last.stamps
-        before = [index if index is not None and stamp is not None and then[index] == stamp else None
-                  for index, stamp in zip(map(at.get, zip(accounts, ids, strict=True)), stamps, strict=True)]
+        then = last.checksums
+        before = [index if index is not None and then[index] == checksum else None
+                  for index, checksum in zip(map(at.get, zip(accounts, ids, strict=True)), checksums, strict=True)]
         del at
         fresh = [index for index, was in enumerate(before) if was is None]
     if len(fresh) > MOST * len(ids):
@@ -159,27 +163,26 @@ def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tup
         for index, key in zip(fresh, new, strict=True):
             column[index] = key
         columns.append(column)
-    after = _after(before, len(last.ids), fresh)
-    several = {now: found for then, found in last.several.items() if (now := after[then]) is not None}
-    several.update((fresh[index], found) for index, found in made.several.items())
-    if before is None and not fresh:   # nothing changed: every pair as it was
-        kept = list(last.pairs)
+    if before is None:   # the same positions: the pairs and lists of the records not fresh, as they were
+        gone = set(fresh)
+        several = {index: found for index, found in last.several.items() if index not in gone}
+        kept = list(itertools.compress(last.pairs, map(operator.not_, map(
+            operator.or_, map(gone.__contains__, map(_first, last.pairs)),
+            map(gone.__contains__, map(_second, last.pairs)))))) if gone else list(last.pairs)
     else:
+        after = _after(before, len(last.ids))
+        several = {now: found for then, found in last.several.items() if (now := after[then]) is not None}
         kept = [PairMatch(a, b, score) if a < b else PairMatch(b, a, score)
                 for first, second, score in last.pairs
                 if (a := after[first]) is not None and (b := after[second]) is not None]
+    several.update((fresh[index], found) for index, found in made.several.items())
     emails, phones, sounds, references = columns
     return Rescan(BlockingKeys(emails, phones, sounds, references, several, [], [], []), fresh, kept)
 
 
-def _after(before: list[int | None] | None, size: int, fresh: list[int]) -> list[int | None]:
+def _after(before: list[int | None], size: int) -> list[int | None]:
     """By position in the last scan: the position now of a record seen again (None: gone or changed)."""
-    if before is None:   # the same positions, but for the fresh
-        after: list[int | None] = list(range(size))
-        for index in fresh:
-            after[index] = None
-        return after
-    after = [None] * size
+    after: list[int | None] = [None] * size
     for now, then in enumerate(before):
         if then is not None:
             after[then] = now

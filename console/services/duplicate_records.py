@@ -19,7 +19,7 @@ from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_kept_keys import kept_columns, record_stamps
+from console.services.duplicate_kept_keys import kept_columns, record_checksums
 from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
 from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
 from console.services.workspace import AccountCopy, LocalWorkspace
@@ -70,19 +70,22 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
     whole scan needs them: those of the documents the index still holds are read instead of the documents.
     `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it."""
     records = KeptRecords(held)
-    stamps = record_stamps(records.items) if kept is not None or scans is not None else None
+    checksums = record_checksums(records.items) if kept is not None or scans is not None else None
     return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
-                members=(records.accounts, records.ids), scans=scans, stamps=stamps,
-                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check, stamps))
+                members=(records.accounts, records.ids), scans=scans, checksums=checksums,
+                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check, checksums))
 
 
 def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None], workspace: LocalWorkspace, *,
                   progress: Progress | None = None, cancelled: Cancelled | None = None,
-                  memory: ScanMemory | None = None) -> DuplicateScan:
+                  memory: ScanMemory | None = None) -> tuple[DuplicateScan, Callable[[], None]]:
     """`scan_held` of the window's accounts, starting from what the workspace keeps: the accounts' kept keys
-    (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's."""
-    return scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
-                     kept=lambda check: read_kept_keys(copies, check), scans=WorkspaceScans(workspace, copies))
+    (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's.
+    With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown."""
+    scans = WorkspaceScans(workspace, copies)
+    found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
+                      kept=lambda check: read_kept_keys(copies, check), scans=scans)
+    return found, scans.keep
 
 
 def read_kept_keys(copies: Mapping[str, AccountCopy | None],
@@ -103,12 +106,14 @@ def read_kept_keys(copies: Mapping[str, AccountCopy | None],
 
 
 class WorkspaceScans:
-    """The last scan of a set of accounts in the workspace: read and saved on its thread; without a local
-    copy, nothing is kept."""
+    """The last scan of a set of accounts in the workspace: read on its thread; a scan to keep is held until
+    `keep` (its encoding would compete for Python's lock with the window forming its groups), then encoded and
+    written there. Without a local copy, nothing is kept."""
 
     def __init__(self, workspace: LocalWorkspace, accounts: Iterable[str]) -> None:
         self.workspace = workspace
         self.accounts = sorted(set(accounts))
+        self.pending: LastScan | None = None
 
     def read(self) -> LastScan | None:
         """The kept scan, waiting for the workspace's thread (call it on another); None when there is none."""
@@ -124,10 +129,15 @@ class WorkspaceScans:
         return decode(payload) if payload is not None else None
 
     def save(self, last: LastScan) -> None:
-        """Keep `last` in place of the scan before (encoded and written on the workspace's thread, not waited for)."""
+        """Hold `last` to keep in place of the scan before, when `keep` is called."""
+        self.pending = last
+
+    def keep(self) -> None:
+        """Keep the scan held (encoded and written on the workspace's thread, not waited for)."""
         from console.store.duplicate_scans import save_scan
 
-        if not self.workspace.is_open:
+        last, self.pending = self.pending, None
+        if last is None or not self.workspace.is_open:
             return
         at = datetime.now(UTC)
 

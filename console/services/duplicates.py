@@ -138,7 +138,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
          kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None,
-         scans: ScanStore | None = None, stamps: Sequence[str | None] | None = None) -> DuplicateScan:
+         scans: ScanStore | None = None, checksums: Sequence[int | None] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -151,15 +151,15 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     it is given now and then (it raises `ScanCancelledError` when cancelled); called by a whole scan
     only (one after `memory` makes only new records' keys), and not when `regions` are given (kept keys
     are made without accounts' countries). `scans`: where the last whole scan of these accounts is kept
-    (duplicate_last_scan.py), with `stamps`, the checksum of each record's document (None: held decoded): a
+    (duplicate_last_scan.py), with `checksums`, that of each record's document (None: held decoded): a
     scan the memory does not serve starts from it when it can, and each scan without `regions` is kept there.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
     with gc_paused():
         return _scan(records, regions, progress, cancelled, memory,
                      identities if identities is not None else list(map(itemgetter(1), records)),
-                     members or _columns(records), kept, scans if stamps is not None and not regions else None,
-                     stamps)
+                     members or _columns(records), kept, scans if checksums is not None and not regions else None,
+                     checksums)
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -187,7 +187,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
           kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None, scans: ScanStore | None,
-          stamps: Sequence[str | None] | None) -> DuplicateScan:
+          checksums: Sequence[int | None] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -197,12 +197,14 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     accounts, ids = members
     last = memory.last if memory is not None else None
     moved = changes(last, identities, accounts, ids, regions) if last is not None else None
+    prior = scans.read() if scans is not None and moved is None else None
     # Every record listed once, as usual? A record listed twice shares every block with itself: its later
-    # listings are left out, which a later scan would need to work out again, so such a scan is not remembered.
-    once = moved is not None or _listed_once(accounts, ids)
+    # listings are left out, which a later scan would need to work out again, so such a scan is not remembered
+    # (nor kept: one the same records were kept of was listed once).
+    once = moved is not None or (prior is not None and prior.ids == ids and prior.accounts == accounts) or \
+        _listed_once(accounts, ids)
     kept: list[PairMatch] = []
-    prior = scans.read() if scans is not None and moved is None and once else None
-    again = rescan(prior, records, accounts, ids, stamps or (), maker) if prior is not None else None
+    again = rescan(prior, records, accounts, ids, checksums or (), maker) if prior is not None and once else None
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.
         fresh = blocking_keys([records[i] for i in moved.fresh], maker, tick)
@@ -237,8 +239,8 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     pairs.sort()
     pairs.sort(key=_score, reverse=True)
     found = tuple(pairs)
-    if scans is not None and stamps is not None and once:
-        scans.save(last_scan(accounts, ids, list(stamps), blocked, found))
+    if scans is not None and checksums is not None and once:
+        scans.save(last_scan(accounts, ids, checksums, blocked, found))
     if memory is not None:
         # A scan from the kept one has no scoring keys to remember: the next starts from the kept one again.
         memory.last = Remembered(dict(regions or {}), list(identities), accounts, blocked,

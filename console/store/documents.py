@@ -43,7 +43,17 @@ def document_crc(document: str) -> str:
 
 def document_crcs(documents: Iterable[str]) -> Iterator[str]:
     """`document_crc` of each of `documents`, made in C's loops (a duplicate scan checks 500,000)."""
-    return map(_HEX, map(zlib.crc32, map(str.encode, documents)))
+    return map(_HEX, checksums(documents))
+
+
+def checksums(documents: Iterable[str]) -> Iterator[int]:
+    """The checksum `document_crc` writes in hex, of each of `documents`, as a number (made in C's loops)."""
+    return map(zlib.crc32, map(str.encode, documents))
+
+
+def crc_text(checksum: int) -> str:
+    """A checksum of `checksums` as `document_crc` writes it."""
+    return _HEX(checksum)
 
 
 _HEX = "{:08x}".format

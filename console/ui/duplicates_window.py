@@ -159,8 +159,8 @@ class DuplicatesWindow(QDialog):
         try:
             self.dismissed = await self.dismissals.dismissed()
             copies = {account_id: s.service.local for account_id, s in self.sessions.items()}
-            self.found = await asyncio.to_thread(scan_accounts, held, copies, self.main.context.workspace,
-                                                 progress=progress, cancelled=self._cancel.is_set, memory=MEMORY)
+            self.found, keep = await asyncio.to_thread(scan_accounts, held, copies, self.main.context.workspace,
+                                                       progress=progress, cancelled=self._cancel.is_set, memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))
@@ -170,6 +170,7 @@ class DuplicatesWindow(QDialog):
                 self.progress.setVisible(False)
                 self.cancel_button.setVisible(False)
         self.regroup()
+        keep()   # kept for the next session once its groups are shown, not while they are formed
 
     def regroup(self) -> None:
         """The groups at the slider's threshold (no new scan)."""
@@ -269,12 +270,9 @@ class DuplicatesWindow(QDialog):
         status = self.main.statusBar()
         saved = await copy_fields(self, members, status.showMessage)
         if saved is not None:
-            status.showMessage(self.tr("Saved the copied fields to {0}.").format(self._name_of(saved)), 8000)
+            name = next((s.service.index.name(saved) for _, s, c in members if c.id == saved.id), saved.id)
+            status.showMessage(self.tr("Saved the copied fields to {0}.").format(name), 8000)
             self.show_group()   # the members as their indexes hold them now
-
-    def _name_of(self, customer: Customer) -> str:
-        session = next((s for s in self.sessions.values() if s.service.index.get(customer.id) is not None), None)
-        return session.service.index.name(customer) if session is not None else customer.id
 
     def open_side_by_side(self) -> None:
         """Each member's own dialog, side by side (across accounts: to copy what one lacks by hand)."""

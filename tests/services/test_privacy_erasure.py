@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -31,6 +32,7 @@ from console.services.privacy_requests import (
 )
 from console.services.privacy_search import Person, find_person
 from console.services.settings import AccountSettings
+from console.store.duplicate_scans import read_scan, save_scan
 from console.store.journal_redaction import redactions
 from console.store.tables import customers as customers_table
 from console.store.tables import journal as journal_table
@@ -67,6 +69,9 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         await jobs.create("Notes", "demo:square", "square", [
             PlannedOp(OpKind.UPDATE, ada["square"].id, {"note": "prefers Tuesdays"}, label="Ada Quillfeather"),
             PlannedOp(OpKind.UPDATE, adam["square"].id, {"note": "prefers Fridays"}, label="Adam Quillfeather")])
+        workspace = context.workspace   # a kept duplicate scan holds Ada's normalised email and phone
+        await workspace._run(lambda: workspace._write(
+            lambda c: save_scan(c, ["demo:square"], datetime.now(UTC), f"{ADA['email']}".encode())))
         result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
         access = PrivacyRequest.start(ACCESS, result, result.records, "Ada L.")
         access.actions.append(Action("export", "done"))
@@ -85,6 +90,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         earlier = await store.load(access.id)
         check = await context.journal.verify()
         saved = await store.load(request.id)
+        scan = await workspace._run(lambda: workspace._read(lambda c: read_scan(c, ["demo:square"])))
     finally:
         await sessions.aclose()
         await context.workspace.close()
@@ -98,6 +104,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
     assert not {(a, c) for a, c in rows if c in {x.id for x in ada.values()}}
     assert {c for _a, c in rows} >= {x.id for x in adam.values()}
     assert [key for key, _draft in context.drafts.pending()] == ["d3"]
+    assert scan is None
     assert ADA["email"] not in text and "Quillfeather" in text   # Adam keeps his history
     assert "Ada Quillfeather" not in text and "[erased]" in text
     assert check.intact
