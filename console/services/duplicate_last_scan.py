@@ -20,7 +20,7 @@ import json
 import logging
 import operator
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Protocol
@@ -139,9 +139,10 @@ class Rescan:
 
 
 def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tuple[str, ...], ids: tuple[str, ...],
-           checksums: Sequence[int | None], maker: KeyMaker) -> Rescan | None:
+           checksums: Sequence[int | None], maker: KeyMaker, tick: Callable[[int], None]) -> Rescan | None:
     """How `records` (with their `accounts`, `ids` and documents' `checksums`) stand to `last`: keys made for
-    the records not seen; None when more than a quarter of them are new or changed (a whole scan is as quick)."""
+    the records not seen (`tick(records done)` between steps); None when more than a quarter of them are new or
+    changed (a whole scan is as quick)."""
     if last.accounts == accounts and last.ids == ids:   # the usual case: the index holds them in the same order
         before: list[int | None] | None = None
         # A record held decoded now (None) is never seen: no kept checksum is None.
@@ -155,7 +156,7 @@ def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tup
         fresh = [index for index, was in enumerate(before) if was is None]
     if len(fresh) > MOST * len(ids):
         return None
-    made = blocking_keys([records[index] for index in fresh], maker, lambda done: None)
+    made = blocking_keys([records[index] for index in fresh], maker, tick)
     columns: list[list[Any]] = []
     for old, new in ((last.emails, made.emails), (last.phones, made.phones), (last.sounds, made.sounds),
                      (last.references, made.references)):

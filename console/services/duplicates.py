@@ -204,7 +204,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     once = moved is not None or (prior is not None and prior.ids == ids and prior.accounts == accounts) or \
         _listed_once(accounts, ids)
     kept: list[PairMatch] = []
-    again = rescan(prior, records, accounts, ids, checksums or (), maker) if prior is not None and once else None
+    again = rescan(prior, records, accounts, ids, checksums or (), maker, tick) if prior is not None and once else None
     if last is not None and moved is not None:
         # Keys only for the records not seen, pairs scored only where one of them is.
         fresh = blocking_keys([records[i] for i in moved.fresh], maker, tick)

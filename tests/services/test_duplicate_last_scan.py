@@ -15,7 +15,7 @@ from console.domain.customer import Customer
 from console.services import duplicate_last_scan
 from console.services.duplicate_last_scan import ITEM, LastScan, decode, encode
 from console.services.duplicate_records import Held, scan_held
-from console.services.duplicates import DuplicateScan, ScanMemory
+from console.services.duplicates import DuplicateScan, ScanCancelledError, ScanMemory
 from console.store.documents import encode as encode_document
 from tests.services.test_duplicate_kept_keys import _kept
 from tests.services.test_duplicate_records import _customers, _held
@@ -143,3 +143,17 @@ def test_more_than_a_quarter_is_the_limit(monkeypatch: pytest.MonkeyPatch) -> No
     asked: list[bool] = []
     _scan(_held(records), records, scans, asked)
     assert asked
+
+
+def test_a_scan_from_the_kept_one_hears_cancel_and_keeps_nothing() -> None:
+    records = _customers()
+    held = _held(records)
+    scans = KeptScans()
+    _scan(held, records, scans)
+    before = scans.payload
+    scans.reads = 0
+    later, now = _changed(held, records)
+    with pytest.raises(ScanCancelledError):   # cancelled once the kept scan is read
+        scan_held(later, memory=ScanMemory(), kept=lambda check: _kept(later, now), scans=scans,
+                  cancelled=lambda: scans.reads > 0)
+    assert scans.reads == 1 and scans.payload == before
