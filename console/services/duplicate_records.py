@@ -108,18 +108,24 @@ def read_kept_keys(copies: Mapping[str, AccountCopy | None],
 class WorkspaceScans:
     """The last scan of a set of accounts in the workspace: read on its thread; a scan to keep is held until
     `keep` (its encoding would compete for Python's lock with the window forming its groups), then encoded and
-    written there. Without a local copy, nothing is kept."""
+    written there. Without a local copy, nothing is kept, nor where one of the accounts' customers are not
+    (a demo account's in a team workspace: each console's demo data is its own)."""
 
     def __init__(self, workspace: LocalWorkspace, accounts: Iterable[str]) -> None:
         self.workspace = workspace
         self.accounts = sorted(set(accounts))
         self.pending: LastScan | None = None
 
+    @property
+    def usable(self) -> bool:
+        """Whether the workspace keeps scans of these accounts."""
+        return self.workspace.is_open and all(map(self.workspace.keeps, self.accounts))
+
     def read(self) -> LastScan | None:
         """The kept scan, waiting for the workspace's thread (call it on another); None when there is none."""
         from console.store.duplicate_scans import read_scan
 
-        if not self.workspace.is_open:
+        if not self.usable:
             return None
         try:
             payload = self.workspace._submit(self.workspace._read, read_scan, self.accounts).result()
@@ -137,7 +143,7 @@ class WorkspaceScans:
         from console.store.duplicate_scans import save_scan
 
         last, self.pending = self.pending, None
-        if last is None or not self.workspace.is_open:
+        if last is None or not self.usable:
             return
         at = datetime.now(UTC)
 

@@ -4,6 +4,7 @@ changed or the kept scan cannot be used (issue 20)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import zlib
@@ -13,9 +14,11 @@ import pytest
 
 from console.domain.customer import Customer
 from console.services import duplicate_last_scan
+from console.services.accounts import DEMO_PREFIX
 from console.services.duplicate_last_scan import ITEM, LastScan, decode, encode
-from console.services.duplicate_records import Held, scan_held
+from console.services.duplicate_records import Held, WorkspaceScans, scan_held
 from console.services.duplicates import DuplicateScan, ScanCancelledError, ScanMemory
+from console.services.journal import Journal
 from console.store.documents import encode as encode_document
 from tests.services.test_duplicate_kept_keys import _kept
 from tests.services.test_duplicate_records import _customers, _held
@@ -157,3 +160,21 @@ def test_a_scan_from_the_kept_one_hears_cancel_and_keeps_nothing() -> None:
         scan_held(later, memory=ScanMemory(), kept=lambda check: _kept(later, now), scans=scans,
                   cancelled=lambda: scans.reads > 0)
     assert scans.reads == 1 and scans.payload == before
+
+
+async def test_the_workspace_keeps_a_scan_for_its_accounts_but_not_a_demo_accounts_in_a_team_one(
+        journal: Journal) -> None:
+    workspace = journal.workspace   # this computer's file, or a team database
+    records = _customers()
+    held = _held(records)
+    accounts = [account for account, _ in held]
+    scans = WorkspaceScans(workspace, accounts)
+    found = await asyncio.to_thread(scan_held, held, memory=ScanMemory(), scans=scans)
+    scans.keep()   # written on the workspace's thread, after which it is read
+    last = await asyncio.to_thread(WorkspaceScans(workspace, reversed(accounts)).read)
+    assert last is not None and last.pairs == found.pairs and last.ids == found.ids
+    with_demo = WorkspaceScans(workspace, [DEMO_PREFIX + "square", *accounts])
+    with_demo.save(last)
+    with_demo.keep()
+    kept = await asyncio.to_thread(with_demo.read)
+    assert (kept is None) == (workspace.team is not None)
