@@ -108,12 +108,17 @@ def decode(payload: bytes) -> LastScan | None:
             return None
         accounts = tuple(itertools.chain.from_iterable(itertools.repeat(a, n) for a, n in header["accounts"]))
         count, paired = len(accounts), header["pairs"]
-        crcs, ids, emails, phones, sounds, references = (_split(text, count) for text in sections[1:7])
-        firsts, seconds, scores = (_split(text, paired) for text in sections[7:10])
+
+        def take(section: int, items: int) -> list[str]:   # each section let go of once split: tens of MB each
+            split, sections[section] = _split(sections[section], items), ""
+            return split
+        crcs, ids, emails, phones, sounds, references = (take(section, count) for section in range(1, 7))
+        firsts, seconds, scores = (take(section, paired) for section in range(7, 10))
         if {len(ids), len(crcs), len(emails), len(phones), len(sounds), len(references)} != {count} or \
                 {len(firsts), len(seconds), len(scores)} != {paired}:
             return None
         checksums = list(map(int, crcs))
+        del crcs
         pairs = tuple(map(_new_pair, zip(map(int, firsts), map(int, seconds), map(float, scores), strict=True)))
         several = {int(index): (tuple(found_emails), tuple(found_phones), sound, reference)
                    for index, found_emails, found_phones, sound, reference in header["several"]}
