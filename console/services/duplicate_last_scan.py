@@ -8,8 +8,10 @@ read), their blocking keys and its scored pairs (`LastScan`, store/duplicate_sca
 the others (new, changed, or held decoded), and scores only the pairs that involve one of them: every pair
 of two seen records is the one scored before, since a pair's score depends on its two records alone.
 
-Kept as one compressed text: a JSON header, then the columns, each joined by ITEM, between SECTION. A
-record whose id or key holds either separator makes the scan not kept.
+Kept compressed: the text's length (4 bytes), the text (a JSON header, then the ids and key columns, each
+joined by ITEM, between SECTION), then the checksums and the pairs' positions and scores as 8-byte numbers,
+little-endian (`array`: no text made or read for a number). A record whose id or key holds either separator
+makes the scan not kept.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import itertools
 import json
 import logging
 import operator
+import sys
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -40,6 +44,7 @@ FORMAT = "s1"
 SECTION, ITEM = "\x1e", "\x1f"
 NONE = -1   # the checksum kept for a record held decoded: no document's
 _first, _second, _score = itemgetter(0), itemgetter(1), itemgetter(2)
+_BIG_ENDIAN = sys.byteorder == "big"   # kept little-endian: a team's workspace is read by other machines
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,43 +88,64 @@ def _split(text: str, count: int) -> list[str]:
     return text.split(ITEM) if count else []
 
 
+def _numbers(kind: str, values: Iterable[Any]) -> bytes:
+    numbers = array(kind, values)
+    if _BIG_ENDIAN:
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _read_numbers(kind: str, data: memoryview) -> list[Any]:
+    numbers = array(kind)
+    numbers.frombytes(data)
+    if _BIG_ENDIAN:
+        numbers.byteswap()
+    return numbers.tolist()
+
+
 def encode(last: LastScan) -> bytes | None:
     """The scan as kept; None when an id or key holds a separator."""
-    counts = [[account, sum(1 for _ in run)] for account, run in itertools.groupby(last.accounts)]
+    counts = [[account, len(list(run))] for account, run in itertools.groupby(last.accounts)]
     header = json.dumps({"format": FORMAT, "keys": KEY_FORMAT, "accounts": counts, "pairs": len(last.pairs),
                          "several": [[index, list(emails), list(phones), sound, reference]
                                      for index, (emails, phones, sound, reference) in last.several.items()]})
     columns = [last.ids, last.emails, last.phones, last.sounds, last.references]
-    sections = [header, ITEM.join(map(str, last.checksums)), *map(_joined, columns),
-                ITEM.join(map(str, map(_first, last.pairs))),
-                ITEM.join(map(str, map(_second, last.pairs))), ITEM.join(map(repr, map(_score, last.pairs)))]
-    expected = [max(len(last.ids) - 1, 0)] * (len(columns) + 1) + [max(len(last.pairs) - 1, 0)] * 3
-    if any(section.count(ITEM) != count for section, count in zip(sections[1:], expected, strict=True)):
+    sections = [header, *map(_joined, columns)]
+    if any(section.count(ITEM) != max(len(last.ids) - 1, 0) for section in sections[1:]):
         return None   # json.dumps escapes both separators, so the header cannot hold one
-    return zlib.compress(SECTION.join(sections).encode(), 1)
+    text = SECTION.join(sections).encode()
+    return zlib.compress(b"".join((len(text).to_bytes(4, "little"), text, _numbers("q", last.checksums),
+                                   _numbers("q", map(_first, last.pairs)), _numbers("q", map(_second, last.pairs)),
+                                   _numbers("d", map(_score, last.pairs)))), 1)
 
 
 def decode(payload: bytes) -> LastScan | None:
     """A kept scan; None when it is of another format, or not whole."""
     try:
-        sections = zlib.decompress(payload).decode().split(SECTION)
+        raw = memoryview(zlib.decompress(payload))
+        size = int.from_bytes(raw[:4], "little")
+        sections = str(raw[4:4 + size], "utf-8").split(SECTION)
         header: dict[str, Any] = json.loads(sections[0])
-        if header.get("format") != FORMAT or header.get("keys") != KEY_FORMAT or len(sections) != 10:
+        if header.get("format") != FORMAT or header.get("keys") != KEY_FORMAT or len(sections) != 6:
             return None
         accounts = tuple(itertools.chain.from_iterable(itertools.repeat(a, n) for a, n in header["accounts"]))
         count, paired = len(accounts), header["pairs"]
-
-        def take(section: int, items: int) -> list[str]:   # each section let go of once split: tens of MB each
-            split, sections[section] = _split(sections[section], items), ""
-            return split
-        crcs, ids, emails, phones, sounds, references = (take(section, count) for section in range(1, 7))
-        firsts, seconds, scores = (take(section, paired) for section in range(7, 10))
-        if {len(ids), len(crcs), len(emails), len(phones), len(sounds), len(references)} != {count} or \
-                {len(firsts), len(seconds), len(scores)} != {paired}:
+        numbers = raw[4 + size:]
+        if len(numbers) != 8 * (count + 3 * paired):
             return None
-        checksums = list(map(int, crcs))
-        del crcs
-        pairs = tuple(map(_new_pair, zip(map(int, firsts), map(int, seconds), map(float, scores), strict=True)))
+
+        def take(section: int) -> list[str]:   # each section let go of once split: tens of MB each
+            split, sections[section] = _split(sections[section], count), ""
+            return split
+        ids, emails, phones, sounds, references = (take(section) for section in range(1, 6))
+        if {len(ids), len(emails), len(phones), len(sounds), len(references)} != {count}:
+            return None
+        checksums = _read_numbers("q", numbers[:8 * count])
+        ends = [8 * (count + paired * n) for n in range(4)]
+        pairs = tuple(map(_new_pair, zip(_read_numbers("q", numbers[ends[0]:ends[1]]),
+                                         _read_numbers("q", numbers[ends[1]:ends[2]]),
+                                         _read_numbers("d", numbers[ends[2]:ends[3]]), strict=True)))
+        del raw, numbers
         several = {int(index): (tuple(found_emails), tuple(found_phones), sound, reference)
                    for index, found_emails, found_phones, sound, reference in header["several"]}
     except (ValueError, TypeError, KeyError, zlib.error):
