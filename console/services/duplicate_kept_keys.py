@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import KeyMaker
-from console.store.documents import checksums, crc_text
+from console.store.documents import checksums, crc_texts
 
 # Bump when keys are made otherwise: every kept value is then ignored and made afresh.
 FORMAT = "d1"
@@ -71,17 +71,22 @@ class KeptColumns:
         return (self.emails, self.phones, self.givens, self.families, self.postals, self.companies, self.references)
 
 
-def record_checksums(items: Sequence[object]) -> list[int | None]:
-    """The checksum of each held document (`documents.checksums`); None for a customer held decoded."""
-    found: list[int | None] = list(checksums([item if type(item) is str else "" for item in items]))
+# The checksum of a customer held decoded: no document's (a CRC-32 is never negative; written in hex, as
+# `documents.crc_texts` writes it, it is "-0000001", which no kept stamp starts with).
+NO_DOCUMENT = -1
+
+
+def record_checksums(items: Sequence[object]) -> list[int]:
+    """The checksum of each held document (`documents.checksums`); NO_DOCUMENT for a customer held decoded."""
+    found = list(checksums([item if type(item) is str else "" for item in items]))
     for index in itertools.compress(itertools.count(), map(operator.is_not, map(type, items), itertools.repeat(str))):
-        found[index] = None
+        found[index] = NO_DOCUMENT
     return found
 
 
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
                  kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None,
-                 held_checksums: Sequence[int | None] | None = None) -> KeptColumns:
+                 held_checksums: Sequence[int] | None = None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
     it was made of the document the index holds (`held_checksums`: `record_checksums` of them all, when known); each
@@ -102,7 +107,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             flat = SEP.join(values).split(SEP)
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
-        wanted = [crc_text(checksum) + FORMAT if checksum is not None else None for checksum in made]
+        wanted = list(crc_texts(made, FORMAT))
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
             made_of_it = list(map(operator.eq, heads, wanted))
             _append(out, [flat[field::FIELDS] for field in range(1, FIELDS)], shared)

@@ -33,6 +33,7 @@ from console.domain.duplicate_groups import PairMatch
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import Blocking, BlockingKeys, blocking_keys
 from console.services.duplicate_kept_keys import FORMAT as KEY_FORMAT
+from console.services.duplicate_kept_keys import NO_DOCUMENT
 from console.services.duplicate_memory import MOST
 from console.services.duplicate_scoring import KeyMaker
 
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 # format is not used (the key format is checked too).
 FORMAT = "s1"
 SECTION, ITEM = "\x1e", "\x1f"
-NONE = -1   # the checksum kept for a record held decoded: no document's
 _first, _second, _score = itemgetter(0), itemgetter(1), itemgetter(2)
 _BIG_ENDIAN = sys.byteorder == "big"   # kept little-endian: a team's workspace is read by other machines
 
@@ -53,7 +53,7 @@ class LastScan:
 
     accounts: tuple[str, ...]
     ids: tuple[str, ...]
-    checksums: list[int]         # of the document the scan read for the record (documents.checksums); -1: decoded
+    checksums: list[int]         # of the document the scan read for the record (record_checksums: NO_DOCUMENT)
     emails: list[str | None]     # the blocking keys, as `BlockingKeys` has them (read back: "" for none)
     phones: list[str | None]
     sounds: list[str | None]
@@ -72,10 +72,10 @@ class ScanStore(Protocol):
         """Keep `last` in place of the scan before."""
 
 
-def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], checksums: Sequence[int | None], keys: BlockingKeys,
+def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], checksums: Sequence[int], keys: BlockingKeys,
               pairs: tuple[PairMatch, ...]) -> LastScan:
     """What to keep of a scan: its key columns copied (the scan lets go of its own)."""
-    return LastScan(accounts, ids, [NONE if checksum is None else checksum for checksum in checksums],
+    return LastScan(accounts, ids, list(checksums),
                     list(keys.emails), list(keys.phones), list(keys.sounds), list(keys.references),
                     dict(keys.several), pairs)
 
@@ -170,18 +170,19 @@ class Rescan:
 
 
 def rescan(last: LastScan, records: Sequence[tuple[str, Scanned]], accounts: tuple[str, ...], ids: tuple[str, ...],
-           checksums: Sequence[int | None], maker: KeyMaker, tick: Callable[[int], None]) -> Rescan | None:
+           checksums: Sequence[int], maker: KeyMaker, tick: Callable[[int], None]) -> Rescan | None:
     """How `records` (with their `accounts`, `ids` and documents' `checksums`) stand to `last`: keys made for
     the records not seen (`tick(records done)` between steps); None when more than a quarter of them are new or
     changed (a whole scan is as quick)."""
     if last.accounts == accounts and last.ids == ids:   # the usual case: the index holds them in the same order
         before: list[int | None] | None = None
-        # A record held decoded now (None) is never seen: no kept checksum is None.
-        fresh = list(itertools.compress(itertools.count(), map(operator.ne, checksums, last.checksums)))
+        # A record held decoded (NO_DOCUMENT), now or then, is never seen.
+        fresh = list(itertools.compress(itertools.count(), map(operator.or_, map(
+            operator.ne, checksums, last.checksums), map(NO_DOCUMENT.__eq__, checksums))))
     else:
         at = dict(zip(zip(last.accounts, last.ids, strict=True), itertools.count(), strict=False))
         then = last.checksums
-        before = [index if index is not None and then[index] == checksum else None
+        before = [index if index is not None and then[index] == checksum != NO_DOCUMENT else None
                   for index, checksum in zip(map(at.get, zip(accounts, ids, strict=True)), checksums, strict=True)]
         del at
         fresh = [index for index, was in enumerate(before) if was is None]

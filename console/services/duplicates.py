@@ -138,7 +138,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
          kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None,
-         scans: ScanStore | None = None, checksums: Sequence[int | None] | None = None) -> DuplicateScan:
+         scans: ScanStore | None = None, checksums: Sequence[int] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -151,7 +151,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     it is given now and then (it raises `ScanCancelledError` when cancelled); called by a whole scan
     only (one after `memory` makes only new records' keys), and not when `regions` are given (kept keys
     are made without accounts' countries). `scans`: where the last whole scan of these accounts is kept
-    (duplicate_last_scan.py), with `checksums`, that of each record's document (None: held decoded): a
+    (duplicate_last_scan.py), with `checksums`, that of each record's document (`record_checksums`): a
     scan the memory does not serve starts from it when it can, and each scan without `regions` is kept there.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
@@ -187,7 +187,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
           kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None, scans: ScanStore | None,
-          checksums: Sequence[int | None] | None) -> DuplicateScan:
+          checksums: Sequence[int] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 

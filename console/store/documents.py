@@ -51,12 +51,13 @@ def checksums(documents: Iterable[str]) -> Iterator[int]:
     return map(zlib.crc32, map(str.encode, documents))
 
 
-def crc_text(checksum: int) -> str:
-    """A checksum of `checksums` as `document_crc` writes it."""
-    return _HEX(checksum)
+def crc_texts(values: Iterable[int], after: str = "") -> Iterator[str]:
+    """Each checksum of `checksums` as `document_crc` writes it, followed by `after` (made in C's loops)."""
+    return map((_HEX_DIGITS + after.replace("{", "{{").replace("}", "}}")).format, values)
 
 
-_HEX = "{:08x}".format
+_HEX_DIGITS = "{:08x}"
+_HEX = _HEX_DIGITS.format
 
 
 @functools.cache
