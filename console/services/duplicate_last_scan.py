@@ -69,7 +69,7 @@ class ScanStore(Protocol):
         """The kept scan; None when there is none (waits: called on a scan's thread)."""
 
     def save(self, last: LastScan) -> None:
-        """Keep `last` in place of the scan before."""
+        """Keep `last` in place of the scan before (at once, or when the store's owner says)."""
 
 
 def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], checksums: Sequence[int], keys: BlockingKeys,

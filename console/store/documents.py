@@ -41,13 +41,9 @@ def document_crc(document: str) -> str:
     return _HEX(zlib.crc32(document.encode()))
 
 
-def document_crcs(documents: Iterable[str]) -> Iterator[str]:
-    """`document_crc` of each of `documents`, made in C's loops (a duplicate scan checks 500,000)."""
-    return map(_HEX, checksums(documents))
-
-
 def checksums(documents: Iterable[str]) -> Iterator[int]:
-    """The checksum `document_crc` writes in hex, of each of `documents`, as a number (made in C's loops)."""
+    """The checksum `document_crc` writes in hex, of each of `documents`, as a number (made in C's loops: a
+    duplicate scan checks 500,000)."""
     return map(zlib.crc32, map(str.encode, documents))
 
 
