@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from console.ui.copy_preview import make_tree, show_plan
 from console.ui.copy_report import show_report
 from console.ui.other_account import open_other_account
 from console.ui.production_confirmation import confirm_accounts
+from console.ui.progress_bar import ProgressBar
 from console.ui.wording import count_of
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class CopyDialog(QDialog):
 
     def _report_page(self) -> QWidget:
         self.copy_status = self._label("copyStatus")
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)
         self.progress.setObjectName("copyProgress")
         self.results = make_tree(self, "copyResults", [self.tr("Customer"), self.tr("Result")])
         return self._page(self.copy_status, self.progress, self.results, stretch=self.results)

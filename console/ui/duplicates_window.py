@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
-    QProgressBar,
     QPushButton,
     QSlider,
     QSplitter,
@@ -36,6 +35,7 @@ from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError
 from console.ui.copy_fields_dialog import copy_fields
 from console.ui.duplicate_groups_model import GroupsModel
 from console.ui.merge_dialog import merge_group
+from console.ui.progress_bar import ProgressBar
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -73,7 +73,7 @@ class DuplicatesWindow(QDialog):
     def _build(self) -> None:
         tr = self.tr
         self.scope = QLabel(self)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton(tr("Cancel"), self)
         self.cancel_button.clicked.connect(self._cancel.set)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from console.services.customer_export import ExportFormat, export_customers
 from console.services.customer_export_columns import ExportColumn, Record, plan_columns
 from console.ui.export_rows import gather
+from console.ui.progress_bar import ProgressBar
 from console.ui.wording import count_of
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class ExportDialog(QDialog):
         self.path.textChanged.connect(lambda _t: setattr(self, "_replace", None))
         self.browse = QPushButton(self.tr("&Choose…"), self)
         self.browse.clicked.connect(self.choose_file)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)
         self.progress.setVisible(False)
         self.status = QLabel(self)
         self.status.setObjectName("exportStatus")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from console.services.workspace import WorkspaceClosedError
 from console.ui.history_detail import HistoryDetail
 from console.ui.history_filters import HistoryFilters, named
 from console.ui.history_model import HistoryModel
+from console.ui.progress_bar import ProgressBar
 from console.ui.revert_flow import revert_from_history
 from console.ui.wording import count_of
 
@@ -119,7 +119,7 @@ class HistoryWindow(QDialog):
         self.verify_result = named(QLabel(self), "historyVerifyResult")
         self.verify_result.setWordWrap(True)
         self.verify_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.progress = named(QProgressBar(self), "historyProgress")
+        self.progress = named(ProgressBar(self), "historyProgress")
         self.progress.setMaximumWidth(200)
         self.progress.setVisible(False)
         buttons = QHBoxLayout()

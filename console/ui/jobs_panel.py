@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from console.services.jobs import JobRunner, JobStore
 from console.ui.copy_report import open_job_report
 from console.ui.failures_saving import ask_path, save_failures
 from console.ui.other_account import open_other_account
+from console.ui.progress_bar import ProgressBar
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -62,7 +62,7 @@ class JobsPanel(QDockWidget):
         self.list = QListWidget(body)
         self.list.setObjectName("jobsList")
         self.list.currentRowChanged.connect(lambda _r: self._show_current())
-        self.progress = QProgressBar(body)
+        self.progress = ProgressBar(body)
         self.status = QLabel(body)
         self.status.setObjectName("jobStatus")
         self.notice = QLabel(body)   # jobs the last session left unfinished

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.progress_bar import ProgressBar
 from console.ui.theme import badge_style
 
 DEFAULT_SIZE = (1180, 720)
@@ -250,7 +250,7 @@ class WindowLayout(QMainWindow):
         self.override_label.setToolTip(self.tr("This account's requests go to an address set in File → "
                                                "Accounts, not the provider's own."))
         self.override_label.setVisible(False)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)
         self.progress.setObjectName("loadProgress")
         self.progress.setMaximumWidth(180)
         self.progress.setTextVisible(True)
