@@ -63,7 +63,7 @@ class DuplicatesWindow(QDialog):
         self._cancel = threading.Event()
         self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
         self._build()
-        self.resize(1100, 620)
+        self.resize(1280, 680)   # the members' seven columns in view beside the list
         self.finished.connect(self._closed)
 
     def _closed(self) -> None:
@@ -97,6 +97,7 @@ class DuplicatesWindow(QDialog):
         self.members.setObjectName("duplicateMembers")
         self.members.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.members.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.members.verticalHeader().setVisible(False)
         self.reasons = QLabel(self)
         self.reasons.setObjectName("duplicateReasons")
         self.reasons.setWordWrap(True)
@@ -120,7 +121,7 @@ class DuplicatesWindow(QDialog):
         split = QSplitter(self)
         split.addWidget(self.list)
         split.addWidget(right)
-        split.setSizes([420, 680])
+        split.setSizes([350, 930])
         top = QHBoxLayout()
         top.addWidget(self.scope, 1)
         top.addWidget(QLabel(tr("Alike at least:"), self))

@@ -65,6 +65,11 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     found.list.setCurrentIndex(found.model.index(elodie))
     assert len(found.groups[elodie].accounts) == 3 and not found.buttons["merge"].isEnabled()
     assert found.members.rowCount() == 3
+    # Every member column in view at the window's size, ids included (seen cut off on the screenshot).
+    for n in range(found.model.rowCount()):
+        found.list.setCurrentIndex(found.model.index(n))
+        assert found.members.horizontalHeader().length() <= found.members.viewport().width(), found.groups[n].members
+    found.list.setCurrentIndex(found.model.index(elodie))
 
     # Not the same person: gone now, and still gone in a new scan.
     key = found.groups[elodie].key
