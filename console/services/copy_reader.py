@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import threading
 import time
@@ -100,7 +101,13 @@ class CopyReader:
             # No collection off the GUI thread, and Python's lock taken back sooner: the reader takes it
             # after every page it decrypts, and would wait 5 ms each time while the app imports.
             with busy_worker():
-                self._read(key)
+                try:
+                    self._read(key)
+                finally:
+                    # What was made while the collector was paused lives on: the rows handed over and, at a
+                    # warm start, the app's modules imported meanwhile (100,000 objects). Out of its sight, or
+                    # its first passes after the pause walk them all (50-100 ms, then again: P9).
+                    gc.freeze()
         except BaseException as exc:   # handed over: the reader's caller decides what it means
             self._put(_Done(exc))
         else:

@@ -3,6 +3,7 @@ read rather than reading the copy again."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -134,4 +135,24 @@ async def test_a_reader_that_fails_before_its_first_batch_leaves_the_copy_to_the
     kept = await second.service.load_local()
     assert kept is not None and [c.id for c in kept.customers] == listed   # read by the workspace's worker
     await second.aclose()
+    await workspace.close()
+
+
+async def test_what_the_reader_made_is_out_of_the_collectors_sight_once_it_is_done(
+        demo: DemoSandbox, paths: AppPaths) -> None:
+    # The reader runs with the collector paused, at a warm start beside the app's imports; what it made then
+    # lives on, and the collector's first passes after the pause walked it all (50-100 ms each: P9).
+    workspace = await _workspace(paths)
+    first = await _session(demo, workspace)
+    await first.service.load()
+    await first.aclose()
+    _last_account(paths, "demo:square")
+    warm_start.begin(paths)
+    reader = warm_start._prefetched
+    assert reader is not None and await reader.kept() is not None
+    batches = [batch async for batch in reader.batches()]
+    assert batches
+    tracked = set(map(id, gc.get_objects()))   # what a collection walks; frozen objects are not listed
+    assert tracked.isdisjoint(map(id, batches))
+    warm_start._prefetched = None
     await workspace.close()
