@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,13 +66,26 @@ def to_e164(text: str, default_region: str = "US") -> str | None:
     text = text.strip()
     if not text or not _PHONE_CHARS.fullmatch(text):
         return None
-    try:
-        number = phonenumbers.parse(text, None if text.startswith("+") else default_region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
+    number = parse_phone(text, None if text.startswith("+") else default_region)
+    if number is None or not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """`phonenumbers.parse`, None where it cannot read `text`, leaving no reference cycle behind.
+
+    phonenumbers raises from inside an except block: its frame holds the first exception, whose traceback
+    holds that frame, a cycle that kept every caller's frame (a duplicate scan's, with its locals) until a
+    collection, or for good once frozen (gc_pause.py). The frames are let go of here."""
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        seen: BaseException | None = exc
+        while seen is not None:
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__context__
+        return None
 
 
 def looks_like_phone(text: str) -> bool:

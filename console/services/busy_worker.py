@@ -40,9 +40,9 @@ def quick_handoff() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def busy_worker() -> Iterator[None]:
+def busy_worker(*, keep: bool = False) -> Iterator[None]:
     """For the block's work on a worker thread: no garbage collection (the work makes no cycles, and a
     collection there could destroy stray Qt objects off the GUI thread: console/domain/gc_pause.py),
-    and the GIL handed back to the event loop quickly (`quick_handoff`)."""
-    with gc_paused(), quick_handoff():
+    and the GIL handed back to the event loop quickly (`quick_handoff`). `keep`: as for `gc_paused`."""
+    with gc_paused(keep=keep), quick_handoff():
         yield

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import threading
 import time
@@ -100,14 +99,10 @@ class CopyReader:
         try:
             # No collection off the GUI thread, and Python's lock taken back sooner: the reader takes it
             # after every page it decrypts, and would wait 5 ms each time while the app imports.
-            with busy_worker():
-                try:
-                    self._read(key)
-                finally:
-                    # What was made while the collector was paused lives on: the rows handed over and, at a
-                    # warm start, the app's modules imported meanwhile (100,000 objects). Out of its sight, or
-                    # its first passes after the pause walk them all (50-100 ms, then again: P9).
-                    gc.freeze()
+            # What is made meanwhile lives on: the rows handed over and, at a warm start, the app's modules
+            # imported beside the reader (100,000 objects, walked twice after the pause: 50-100 ms each, P9).
+            with busy_worker(keep=True):
+                self._read(key)
         except BaseException as exc:   # handed over: the reader's caller decides what it means
             self._put(_Done(exc))
         else:

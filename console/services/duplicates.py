@@ -82,7 +82,8 @@ class DuplicateScan:
         """The groups connected by pairs scoring at least `threshold`, strongest first."""
         # Tens of thousands of groups and no cycles: with the collector on, forming them beside 500,000 loaded
         # customers took three times as long (the window regroups on its event loop, at every slider move).
-        with gc_paused():
+        # They live as long as the window shows them: frozen, not walked after the pause.
+        with gc_paused(keep=True):
             return self._groups(threshold, dismissed)
 
     def _groups(self, threshold: float, dismissed: Iterable[Collection[MemberRef]]) -> list[DuplicateGroup]:
@@ -154,8 +155,9 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     (duplicate_last_scan.py), with `checksums`, that of each record's document (`record_checksums`): a
     scan the memory does not serve starts from it when it can, and each scan without `regions` is kept there.
     """
-    # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing.
-    with gc_paused():
+    # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing,
+    # during the scan and after it (the pairs and the memory live on: frozen, not walked, as the pause ends).
+    with gc_paused(keep=True):
         return _scan(records, regions, progress, cancelled, memory,
                      identities if identities is not None else list(map(itemgetter(1), records)),
                      members or _columns(records), kept, scans if checksums is not None and not regions else None,
@@ -246,8 +248,8 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         memory.last = Remembered(dict(regions or {}), list(identities), accounts, blocked,
                                  found) if once and again is None else None
     else:
-        # The keys let go of now rather than with this frame: a traceback kept in a reference cycle (phonenumbers
-        # keeps one for some numbers it cannot read) keeps the frames below it, and their locals, until a collection.
+        # The keys let go of now rather than with this frame, should a reference cycle keep the frame (phonenumbers
+        # made one for some numbers it cannot read, until validation.parse_phone broke it).
         blocked.clear()
     blocks.clear()
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
@@ -287,7 +289,7 @@ def find_duplicates(records: Sequence[tuple[str, Scanned]], *, threshold: float 
 
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
-    # The scan and tens of thousands of groups in one pause: one collection after both, not one after each.
-    with gc_paused():
+    # The scan and tens of thousands of groups in one pause, what lives on frozen as it ends.
+    with gc_paused(keep=True):
         return scan(records, regions=regions, progress=progress, cancelled=cancelled,
                     memory=memory).groups(threshold, dismissed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 
 from console.domain.scan_customer import Scanned
+from console.domain.validation import parse_phone
 from console.services.countries import country
 
 DEFAULT_REGION = "US"
@@ -23,11 +24,8 @@ def country_region(text: str | None) -> str:
 
 def display_phone(text: str, region: str = DEFAULT_REGION) -> str:
     """`text` in national form for numbers of `region`, international form for others; else unchanged."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return text
-    if not phonenumbers.is_valid_number(number):
+    number = parse_phone(text, region)
+    if number is None or not phonenumbers.is_valid_number(number):
         return text
     same_country = phonenumbers.region_code_for_number(number) == region
     style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL

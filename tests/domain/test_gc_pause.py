@@ -38,3 +38,14 @@ def test_a_collector_that_was_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_a_kept_block_made_is_frozen_as_it_ends() -> None:
+    with gc_paused(keep=True):
+        made = [[n] for n in range(100)]
+        assert any(o is made for o in gc.get_objects())
+    assert gc.isenabled()
+    assert not any(o is made for o in gc.get_objects())   # what a collection walks: frozen objects are not listed
+    with gc_paused():
+        walked = [[1]]
+    assert any(o is walked for o in gc.get_objects())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from console.domain.capabilities import Capabilities, Choice, FieldKind, FieldSpec
-from console.domain.validation import check_value, check_values, is_email, looks_like_phone, to_e164
+from console.domain.validation import check_value, check_values, is_email, looks_like_phone, parse_phone, to_e164
 
 SQUARE_PHONE = FieldSpec(key="phone", label="Phone", kind=FieldKind.PHONE, min_digits=9, max_digits=16)
 DIGITS_PHONE = FieldSpec(key="phone", label="Phone", kind=FieldKind.PHONE, min_digits=2, max_digits=11,
@@ -145,3 +147,15 @@ def test_an_address_clover_takes_only_whole_is_refused_in_part_before_anything_i
     only_line2 = check_values(CLOVER, {"given_name": "Ana", "address.line2": "Flat 2"}, creating=True)
     assert set(only_line2) == {"address.line1", "address.city", "address.state", "address.postal_code",
                                "address.country"}
+
+
+def test_a_number_that_cannot_be_read_leaves_no_reference_cycle() -> None:
+    # phonenumbers raises from inside an except block; the cycle it left kept the callers' frames.
+    gc.collect()
+    gc.disable()
+    try:
+        assert [to_e164(text) for text in ("12", "+999 123", "1-800-FLOWERS", "+")] == [None] * 4
+        assert parse_phone("(415) 555-0100", "US") is not None
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

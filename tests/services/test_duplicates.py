@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from console.domain.customer import Address, ContactPoint, Customer
 from console.domain.duplicate_keys import email_key, phone_key
 from console.sandbox.duplicate_data import labelled_customers
+from console.services.duplicate_blocking import blocking_keys
 from console.services.duplicate_scoring import KeyMaker, compare
 from console.services.duplicates import (
     DEFAULT_THRESHOLD,
@@ -207,3 +208,23 @@ def test_progress_reaches_the_end_and_cancel_stops_the_scan() -> None:
         return len(asked) > 1
     with pytest.raises(ScanCancelledError):
         scan(records, cancelled=cancelled)
+
+
+def test_what_a_scan_keeps_is_out_of_the_collectors_sight_and_its_keys_make_no_cycles() -> None:
+    """The pairs and the groups live on after the pause: frozen, not walked by the collector's next passes
+    (0.3 s each at 500,000 customers). Frozen garbage in a cycle is never freed, so the keys must make none:
+    phonenumbers' exception for a number it cannot read made one, holding the scan's frames."""
+    records = [("a", _person(f"p{i}", "Ann", f"Lee{i % 7}", phone=phone, postal="94110"))
+               for i, phone in enumerate(("12", "+999 123", "1-800-FLOWERS", "+", "(415) 555-0100", "555") * 5)]
+    gc.collect()
+    gc.disable()
+    try:
+        blocking_keys(records, KeyMaker(), lambda done: None)   # the keys, made without the scan's freeze
+        assert gc.collect() == 0
+        found = scan(records)
+        groups = found.groups(0.2)
+    finally:
+        gc.enable()
+    assert groups and found.pairs
+    tracked = set(map(id, gc.get_objects()))
+    assert tracked.isdisjoint(map(id, [*found.pairs, *groups]))
