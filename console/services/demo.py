@@ -47,9 +47,6 @@ class DemoSandbox:
             self._emulators[provider] = cls(seed=DEMO_SEED, customers=self._customers.get(provider),
                                             latency_ms=self.latency_ms,
                                             store_path=self.store_path(provider))
-            # Its records live as long as the demo: out of the collector's sight, as loaded customers are
-            # (ui/customer_loading.py), or its first full pass (90 ms of 10,000 customers) stalls the window.
-            gc.freeze()
         return self._emulators[provider]
 
     def transport(self, provider: str) -> httpx.AsyncBaseTransport:
