@@ -73,7 +73,9 @@ def write_snapshot(data_dir: Path, snapshot: StartSnapshot) -> None:
 
     data = {"schema": SCHEMA, **asdict(snapshot)}
     data["rows"] = mask_card_numbers_in(data["rows"][:MAX_ROWS])
-    write_atomic(snapshot_path(data_dir), json.dumps(data, ensure_ascii=False))
+    # Written on the event loop as a load ends: no wait for the disk there (a slow disk's fsync stalls the
+    # window). A snapshot that cannot be read is not shown; the next start shows the window without it.
+    write_atomic(snapshot_path(data_dir), json.dumps(data, ensure_ascii=False), durable=False)
 
 
 def forget_snapshot(data_dir: Path) -> None:

@@ -69,3 +69,16 @@ def test_forgetting_removes_it_and_a_missing_file_is_fine(tmp_path: Path) -> Non
     forget_snapshot(tmp_path)
     assert read_snapshot(tmp_path) is None
     forget_snapshot(tmp_path)
+
+
+def test_the_snapshot_is_written_without_waiting_for_the_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Written on the event loop as a load ends, where a slow disk's fsync stalls the window; the settings are
+    # still written durably.
+    from console.services.atomic_file import write_atomic
+
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    write_snapshot(tmp_path, _snapshot())
+    assert synced == [] and read_snapshot(tmp_path) == _snapshot()
+    write_atomic(tmp_path / "settings.json", "{}")
+    assert len(synced) == 1
