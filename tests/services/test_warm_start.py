@@ -54,17 +54,23 @@ def _last_account(paths: AppPaths, account_id: str, **settings: Any) -> None:
     store.save(saved)
 
 
-async def test_the_load_takes_the_copy_read_at_start(
-        demo: DemoSandbox, paths: AppPaths, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="console.services.copy_reader")
+async def _kept_then_started(demo: DemoSandbox, paths: AppPaths, last: str) -> tuple[LocalWorkspace, list[str]]:
+    """The Square demo's copy kept in the workspace, then a start with `last` the last account: the
+    workspace, and the ids the copy lists."""
     workspace = await _workspace(paths)
     first = await _session(demo, workspace)
     await first.service.load()
     listed = [c.id for c in first.service.index]
     await first.aclose()
-    _last_account(paths, "demo:square")
-
+    _last_account(paths, last)
     warm_start.begin(paths)
+    return workspace, listed
+
+
+async def test_the_load_takes_the_copy_read_at_start(
+        demo: DemoSandbox, paths: AppPaths, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="console.services.copy_reader")
+    workspace, listed = await _kept_then_started(demo, paths, "demo:square")
     assert warm_start._prefetched is not None
 
     def read_again(*_: Any) -> None:
@@ -85,12 +91,7 @@ async def test_the_load_takes_the_copy_read_at_start(
 
 async def test_a_copy_read_for_another_account_is_dropped_and_the_load_reads_its_own(
         demo: DemoSandbox, paths: AppPaths) -> None:
-    workspace = await _workspace(paths)
-    first = await _session(demo, workspace)
-    await first.service.load()
-    await first.aclose()
-    _last_account(paths, "demo:clover")
-    warm_start.begin(paths)
+    workspace, _ = await _kept_then_started(demo, paths, "demo:clover")
     prefetched = warm_start._prefetched
     assert prefetched is not None
     second = await _session(demo, workspace)
@@ -142,12 +143,7 @@ async def test_what_the_reader_made_is_out_of_the_collectors_sight_once_it_is_do
         demo: DemoSandbox, paths: AppPaths) -> None:
     # The reader runs with the collector paused, at a warm start beside the app's imports; what it made then
     # lives on, and the collector's first passes after the pause walked it all (50-100 ms each: P9).
-    workspace = await _workspace(paths)
-    first = await _session(demo, workspace)
-    await first.service.load()
-    await first.aclose()
-    _last_account(paths, "demo:square")
-    warm_start.begin(paths)
+    workspace, _ = await _kept_then_started(demo, paths, "demo:square")
     reader = warm_start._prefetched
     assert reader is not None and await reader.kept() is not None
     batches = [batch async for batch in reader.batches()]
