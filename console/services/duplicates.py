@@ -289,7 +289,7 @@ def find_duplicates(records: Sequence[tuple[str, Scanned]], *, threshold: float 
 
     `dismissed`: member sets staff said are not one person; none of them is connected again.
     """
-    # The scan and tens of thousands of groups in one pause, what lives on frozen as it ends.
-    with gc_paused(keep=True):
+    # The scan and tens of thousands of groups in one pause (each freezes what it keeps as it ends).
+    with gc_paused():
         return scan(records, regions=regions, progress=progress, cancelled=cancelled,
                     memory=memory).groups(threshold, dismissed)
