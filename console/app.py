@@ -24,6 +24,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from console.services.paths import AppPaths
+from console.services.start_snapshot import SnapshotRead
 from console.terminal import attach_parent_console
 from console.ui.resources import app_icon_path
 from console.ui.start_preview import show_preview
@@ -179,10 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.main(tool_arguments))
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
+    read = SnapshotRead(paths)   # the last session's first screenful, read while Qt starts
     keep_early_records()
     route_qt_messages(paths)
     try:
-        return _run(args, paths)
+        return _run(args, paths, read)
     except Exception as exc:
         from console.ui.start_failure import report_start_failure
 
@@ -190,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_START_FAILED
 
 
-def _run(args: argparse.Namespace, paths: AppPaths) -> int:
+def _run(args: argparse.Namespace, paths: AppPaths, read: SnapshotRead) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -198,7 +200,7 @@ def _run(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setApplicationName("Customer Console")
     app.setOrganizationName("CustomerConsole")
     app.setQuitOnLastWindowClosed(False)
-    preview = show_preview(paths.data_dir)  # None on a first start: no snapshot yet
+    preview = show_preview(read)  # None on a first start: no snapshot yet
     from console.services import warm_start
 
     warm_start.begin(paths)   # the last account's local copy read meanwhile, on threads of its own

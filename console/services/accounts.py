@@ -24,7 +24,6 @@ from console.services.demo import DEMO_PREFIX, DemoSandbox
 from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
 from console.services.settings import AccountSettings, Settings
-from console.services.start_snapshot import forget_snapshot, read_snapshot
 from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
 
@@ -211,10 +210,7 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
                 await delete_legacy_secret(secrets, account_id, cred.key)
         await context.workspace.delete_account(account_id)
         if new is None:
-            context.drafts.discard_account(account_id)
-            snapshot = read_snapshot(context.paths.data_dir)
-            if snapshot is not None and snapshot.account_id == account_id:
-                forget_snapshot(context.paths.data_dir)
+            context.drafts.discard_account(account_id)   # its start view went with its rows (delete_account)
 
 
 async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSandbox,

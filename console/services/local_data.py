@@ -13,7 +13,6 @@ from pathlib import Path
 
 from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
-from console.services.start_snapshot import snapshot_path
 from console.services.workspace import LocalWorkspace, workspace_files
 
 
@@ -21,19 +20,18 @@ from console.services.workspace import LocalWorkspace, workspace_files
 class LocalData:
     """The files that hold customer data, by what they are."""
 
-    snapshot: tuple[Path, ...]
     demo: tuple[Path, ...]
     drafts: tuple[Path, ...]
     logs: tuple[Path, ...]
     workspace: tuple[Path, ...] = ()
 
     def all(self) -> tuple[Path, ...]:
-        return self.workspace + self.snapshot + self.demo + self.drafts + self.logs
+        return self.workspace + self.demo + self.drafts + self.logs
 
     def summary(self) -> list[str]:
         """One line per kind that has files, for the confirmation and the result."""
-        parts = [(self.workspace, "the local copy of your customers (workspace database and its key)"),
-                 (self.snapshot, "the start snapshot (first rows of the last account shown)"),
+        parts = [(self.workspace, "the local copy of your customers and the first rows the next start shows "
+                                  "(workspace database and its key)"),
                  (self.demo, "demo account data"), (self.drafts, "unsaved edits (drafts)"),
                  (self.logs, "log files")]
         return [f"{what}: {len(files)} file{'s' if len(files) != 1 else ''}" for files, what in parts if files]
@@ -47,9 +45,7 @@ def _files(directory: Path, pattern: str = "*") -> tuple[Path, ...]:
 
 def local_data(paths: AppPaths) -> LocalData:
     """What is on disk now."""
-    snapshot = snapshot_path(paths.data_dir)
-    return LocalData(snapshot=(snapshot,) if snapshot.is_file() else (),
-                     demo=tuple(p for p in sorted(paths.demo_dir.rglob("*")) if p.is_file())
+    return LocalData(demo=tuple(p for p in sorted(paths.demo_dir.rglob("*")) if p.is_file())
                      if paths.demo_dir.is_dir() else (),
                      drafts=_files(paths.drafts_dir),
                      logs=_files(paths.log_dir, paths.log_file.name + "*"),
@@ -73,7 +69,7 @@ def _close_log_files(log_dir: Path) -> list[logging.FileHandler]:
 
 
 async def forget_local_data(paths: AppPaths, demo: DemoSandbox, workspace: LocalWorkspace) -> ForgetResult:
-    """Delete the workspace database and its key, the start snapshot, demo data, drafts and logs;
+    """Delete the workspace database (with the start views) and its key, demo data, drafts and logs;
     say what was deleted and what could not be.
 
     The workspace is closed first (and, if it was open, starts again empty with a new key).

@@ -14,7 +14,7 @@ from typing import Any
 
 from console.services.context import AppContext
 from console.services.privacy_requests import DONE, FAILED, Action, PrivacyRequest, Ticked
-from console.services.start_snapshot import forget_snapshot, read_snapshot
+from console.services.start_snapshot import decode_snapshot
 
 
 def _mentions(text: str, values: Sequence[str]) -> bool:
@@ -32,11 +32,12 @@ async def remove_local(context: AppContext, request: PrivacyRequest, records: Se
     for key in dropped:
         context.drafts.discard(key)
     actions.append(Action("drafts", DONE, detail=f"{len(dropped)} removed"))
-    snapshot = read_snapshot(context.paths.data_dir)
-    shown = snapshot is not None and any(_mentions(" ".join(row), values) for row in snapshot.rows)
-    if shown:
-        forget_snapshot(context.paths.data_dir)
-    actions.append(Action("start snapshot", DONE, detail="removed" if shown else "did not show them"))
+    views = await context.workspace.start_views()
+    shown = [account_id for account_id, text in views.items()
+             if (snapshot := decode_snapshot(text)) is None
+             or _mentions(" ".join(" ".join(row) for row in snapshot.rows), values)]
+    await context.workspace.forget_start_views(shown)
+    actions.append(Action("start snapshot", DONE, detail=f"{len(shown)} removed" if shown else "did not show them"))
     actions.append(await redact_journal(context, request, records))
     return actions
 

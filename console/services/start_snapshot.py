@@ -1,24 +1,32 @@
 """The first screenful of the last session's window, kept so the next start can paint it at once.
 
-Read before anything heavy is imported (see `console/app.py`), so this module uses only the
-standard library: a frozen dataclass and JSON rather than a pydantic model, because importing
-pydantic alone costs more than the whole start-up budget. Anything unexpected in the file means
-"no snapshot": the app then starts the ordinary way.
+It is kept in the workspace database, encrypted like the customers it shows (store/start_views.py),
+one per account; the start reads the last account's through the driver on a thread of its own
+(`begin_read`), begun before the QApplication is made, and the preview waits for it. Read before
+anything heavy is imported (see `console/app.py`), so this module uses only the standard library and
+the driver: a frozen dataclass and JSON rather than a pydantic model, because importing pydantic alone
+costs more than the whole start-up budget. Anything unexpected means "no snapshot": the app then
+starts the ordinary way. No local copy kept (a shared computer), or a team workspace: no snapshot.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from console.services.atomic_file import write_atomic
+if TYPE_CHECKING:
+    from console.services.paths import AppPaths
 
 SCHEMA = 1
 MAX_ROWS = 200
-FILE_NAME = "start-snapshot.json"
+# Where 0.3 and earlier kept it, unencrypted: deleted at the first start that reads the database's.
+LEGACY_FILE_NAME = "start-snapshot.json"
+# How long the preview waits for the read: a keychain that prompts, or a busy disk, means no preview.
+READ_WAIT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +43,20 @@ class StartSnapshot:
     rows: tuple[tuple[str, ...], ...]  # one text per column
 
 
-def snapshot_path(data_dir: Path) -> Path:
-    return data_dir / FILE_NAME
+def encode_snapshot(snapshot: StartSnapshot) -> str:
+    """The snapshot as the workspace keeps it: JSON, at most `MAX_ROWS` rows, card numbers masked."""
+    from console.domain.card_numbers import mask_card_numbers_in  # not needed by the start-up read
+
+    data = {"schema": SCHEMA, **asdict(snapshot)}
+    data["rows"] = mask_card_numbers_in(data["rows"][:MAX_ROWS])
+    return json.dumps(data, ensure_ascii=False)
 
 
-def read_snapshot(data_dir: Path) -> StartSnapshot | None:
-    """The last session's snapshot, or None when there is none or it cannot be used."""
+def decode_snapshot(text: str) -> StartSnapshot | None:
+    """The snapshot in `text`, or None when it cannot be used."""
     try:
-        raw = json.loads(snapshot_path(data_dir).read_text(encoding="utf-8"))
-        return _parse(raw)
-    except (OSError, ValueError, TypeError, KeyError):
+        return _parse(json.loads(text))
+    except (ValueError, TypeError, KeyError):
         return None
 
 
@@ -67,18 +79,76 @@ def _parse(raw: Any) -> StartSnapshot | None:
         geometry=_text(raw["geometry"]), columns=columns, header_state=_text(raw["header_state"]), rows=rows)
 
 
-def write_snapshot(data_dir: Path, snapshot: StartSnapshot) -> None:
-    """Replace the snapshot atomically; readable by the user alone (it holds customer names)."""
-    from console.domain.card_numbers import mask_card_numbers_in  # not needed by the start-up read
+# -- the start's read -------------------------------------------------------------------------------
+def last_local_account(settings_file: Path) -> str | None:
+    """The account the window will open, when it keeps a local copy in the file (not a team's server).
+    Read from the settings' JSON as it is: a file the settings would migrate or refuse only costs a read."""
+    try:
+        raw = json.loads(settings_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("keep_local_copy") is False or raw.get("team"):
+        return None
+    account_id = raw.get("last_account_id")
+    return account_id if isinstance(account_id, str) and account_id else None
 
-    data = {"schema": SCHEMA, **asdict(snapshot)}
-    data["rows"] = mask_card_numbers_in(data["rows"][:MAX_ROWS])
-    # Written on the event loop as a load ends: no wait for the disk there (a slow disk's fsync stalls the
-    # window). A snapshot that cannot be read is not shown; the next start shows the window without it.
-    write_atomic(snapshot_path(data_dir), json.dumps(data, ensure_ascii=False), durable=False)
 
+def existing_key(database: Path) -> str | None:
+    """The workspace key where `workspace_key` keeps it: the key file, else the keychain. None: none yet."""
+    from console.services.workspace_key import KEYCHAIN_NAME, key_file
 
-def forget_snapshot(data_dir: Path) -> None:
-    """Delete the snapshot (after its account was removed, say)."""
     with contextlib.suppress(OSError):
-        snapshot_path(data_dir).unlink()
+        return key_file(database).read_text(encoding="utf-8").strip()
+    from console.services.secrets import KeyringSecrets, keychain_available
+
+    try:
+        return KeyringSecrets().get(KEYCHAIN_NAME) if keychain_available() else None
+    except Exception:   # a keychain that fails here fails the workspace's own opening too, which says so
+        return None
+
+
+def read_kept_snapshot(paths: AppPaths) -> StartSnapshot | None:
+    """The last account's start view from the workspace database; None when there is none to show."""
+    from console.store.raw_read import open_reader, start_view
+
+    with contextlib.suppress(OSError):   # the plain file of earlier versions: it showed customers unencrypted
+        (paths.data_dir / LEGACY_FILE_NAME).unlink()
+    database = paths.workspace_database
+    account_id = last_local_account(paths.settings_file)
+    key = None if account_id is None else existing_key(database)
+    if account_id is None or key is None:
+        return None
+    try:
+        connection = open_reader(database, key)
+    except Exception:   # a driver that cannot load: the workspace's opening says why
+        return None
+    if connection is None:
+        return None
+    try:
+        text = start_view(connection, account_id)
+    except Exception:   # no such table yet, a damaged page: the opening deals with the file
+        return None
+    finally:
+        connection.close()
+    snapshot = None if text is None else decode_snapshot(text)
+    return snapshot if snapshot is not None and snapshot.account_id == account_id else None
+
+
+class SnapshotRead:
+    """`read_kept_snapshot` on a thread of its own; `result()` waits for it (at most `READ_WAIT_S`)."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self._snapshot: StartSnapshot | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._read, args=(paths,), name="console-start-view", daemon=True).start()
+
+    def _read(self, paths: AppPaths) -> None:
+        try:
+            self._snapshot = read_kept_snapshot(paths)
+        except Exception:   # never a failed start for a preview
+            self._snapshot = None
+        finally:
+            self._done.set()
+
+    def result(self, timeout: float = READ_WAIT_S) -> StartSnapshot | None:
+        return self._snapshot if self._done.wait(timeout) else None

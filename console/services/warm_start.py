@@ -10,12 +10,12 @@ starting another. Nothing here imports the domain or the services the main threa
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from pathlib import Path
 
 from console.services.copy_reader import CopyReader
 from console.services.paths import AppPaths
+from console.services.start_snapshot import existing_key, last_local_account
 
 _prefetched: CopyReader | None = None
 
@@ -23,12 +23,12 @@ _prefetched: CopyReader | None = None
 def begin(paths: AppPaths) -> None:
     """Start reading the last account's local copy, and importing what opening the workspace needs."""
     global _prefetched
-    account_id = _last_local_account(paths.settings_file)
+    account_id = last_local_account(paths.settings_file)
     if account_id is None:
         return
     database = paths.workspace_database
     threading.Thread(target=_import_store, name="console-warm-imports", daemon=True).start()
-    _prefetched = CopyReader(database, lambda: _existing_key(database), account_id, keys_tag=None, ahead=None)
+    _prefetched = CopyReader(database, lambda: existing_key(database), account_id, keys_tag=None, ahead=None)
 
 
 def take(account_id: str, database: Path) -> CopyReader | None:
@@ -47,33 +47,6 @@ def discard() -> None:
     reader, _prefetched = _prefetched, None
     if reader is not None:
         reader.stop()
-
-
-def _last_local_account(settings_file: Path) -> str | None:
-    """The account the window will open, when it keeps a local copy in the file (not a team's server).
-    Read from the settings' JSON as it is: a file the settings would migrate or refuse only costs a read."""
-    try:
-        raw = json.loads(settings_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(raw, dict) or raw.get("keep_local_copy") is False or raw.get("team"):
-        return None
-    account_id = raw.get("last_account_id")
-    return account_id if isinstance(account_id, str) and account_id else None
-
-
-def _existing_key(database: Path) -> str | None:
-    """The workspace key where `workspace_key` keeps it: the key file, else the keychain. None: none yet."""
-    from console.services.workspace_key import KEYCHAIN_NAME, key_file
-
-    with contextlib.suppress(OSError):
-        return key_file(database).read_text(encoding="utf-8").strip()
-    from console.services.secrets import KeyringSecrets, keychain_available
-
-    try:
-        return KeyringSecrets().get(KEYCHAIN_NAME) if keychain_available() else None
-    except Exception:   # a keychain that fails here fails the workspace's own opening too, which says so
-        return None
 
 
 def _import_store() -> None:

@@ -434,6 +434,33 @@ class LocalWorkspace:
         with self._db.write() as connection:
             return func(connection, *args)
 
+    def keep_start_view(self, account_id: str, view: str) -> bool:
+        """Queue `view` as the account's start view (services/start_snapshot.py); False when none is kept:
+        no local copy, or a team workspace (its database is shared; the next start reads the local file)."""
+        if not self.is_open or self.team is not None:
+            return False
+        from console.store.start_views import save_view
+
+        saved = self._submit(self._write, save_view, account_id, datetime.now(UTC), view)
+        self._logged(saved, "keeping the start view")
+        return True
+
+    async def start_views(self) -> dict[str, str]:
+        """Every kept start view by its account (none when no local copy is open)."""
+        if not self.is_open or self.team is not None:
+            return {}
+        from console.store.start_views import read_views
+
+        return await self._run(self._read, read_views)
+
+    async def forget_start_views(self, account_ids: list[str]) -> int:
+        """Forget the start views of `account_ids`; how many went."""
+        if not self.is_open or self.team is not None or not account_ids:
+            return 0
+        from console.store.start_views import forget_views
+
+        return await self._run(self._write, forget_views, account_ids)
+
     async def delete_account(self, account_id: str) -> int:
         """Remove an account's rows (the account was removed); how many customers went."""
         if not self.is_open:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from console.store import dialects
 from console.store.duplicate_scans import forget_scans
+from console.store.start_views import forget_views
 from console.store.tables import accounts, customers
 
 
@@ -105,4 +106,5 @@ def delete_account(connection: Connection, account_id: str) -> int:
     removed = connection.execute(sa.delete(customers).where(customers.c.account_id == account_id)).rowcount
     connection.execute(sa.delete(accounts).where(accounts.c.id == account_id))
     forget_scans(connection)   # kept duplicate scans hold its customers' keys
+    forget_views(connection, [account_id])
     return removed

@@ -80,6 +80,12 @@ def account_state(connection: Any, account_id: str) -> tuple[str, datetime | Non
     return provider, None if as_of is None else datetime.fromisoformat(as_of)   # as tables.UtcDateTime reads it
 
 
+def start_view(connection: Any, account_id: str) -> str | None:
+    """The account's start view as store/start_views.py keeps it; None when there is none."""
+    row = connection.execute("SELECT view FROM start_views WHERE account_id = ?", (account_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def kept_rows(connection: Any, account_id: str, first: int, size: int) -> Iterator[Batch]:
     """The account's documents and row keys in load order: `first` of them, then `size` at a time."""
     if connection.execute(_UNORDERED, (account_id,)).fetchone() is not None:

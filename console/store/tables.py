@@ -197,6 +197,18 @@ duplicate_scans = sa.Table(
     sa.Column("payload", sa.LargeBinary, nullable=False),
 )
 
+# The first screenful of each account's table (or All accounts') as the window last showed it: the columns,
+# the header's state and the rows as text, one JSON text (console/services/start_snapshot.py). The next
+# start paints it before the app has loaded (console/ui/start_preview.py reads it through the driver,
+# store/raw_read.py). It shows customers: removing the account or erasing a person it shows forgets it.
+# `account_id` is not a foreign key: All accounts has a view too. Revision 0014.
+start_views = sa.Table(
+    "start_views", metadata,
+    sa.Column("account_id", sa.String(200), primary_key=True),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.Column("view", sa.Text, nullable=False),
+)
+
 # Jobs (issue 19): a job's header, and its planned operations in order, each with its state. An
 # operation is marked "sending" in its own transaction before its request goes, so a start after a
 # crash knows which ones to read back rather than send again.

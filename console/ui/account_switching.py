@@ -92,7 +92,6 @@ class AccountSwitching:
         if old is not None:
             await old.aclose()
         self.open_failed = None
-        window.start_snapshot.account_opening(ALL_ACCOUNTS)
         await window.all_accounts.open(self.accounts)
         window.account_opened.emit(ALL_ACCOUNTS)
 
@@ -110,7 +109,6 @@ class AccountSwitching:
         if old is not None:
             await old.aclose()
         self._show_account(account, account.environment)
-        window.start_snapshot.account_opening(account.id)
         window.statusBar().showMessage(tr("Opening {0}…").format(account.name))
         try:
             session = await open_session(account, secrets=context.secrets, demo=context.demo,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 async def forget_local_data_flow(window: MainWindow) -> None:
-    """Ask, then delete the local copy, the start snapshot, demo data, drafts and logs, and report the result."""
+    """Ask, then delete the local copy (with the start views), demo data, drafts and logs, and report the result."""
     tr = window.tr
     paths = window.context.paths
     if window.editing.dialogs:
@@ -41,11 +41,11 @@ async def forget_local_data_flow(window: MainWindow) -> None:
     reopen = await window.switching.close_demo()
     window.loading.cancel()   # a refresh under way would go on saving into the database being deleted
     result = await forget_local_data(paths, window.context.demo, window.context.workspace)
-    window.start_snapshot.forgotten()
     text = tr("Deleted {0} files.").format(len(result.deleted))
     details = "\n".join(found.summary()) + "\n\n" + tr(
-        "As you go on working, the app keeps a new start snapshot, drafts of open edits and a log again"
-        + (", and a new local copy of the customers it loads." if window.context.settings.keep_local_copy else "."))
+        "As you go on working, the app keeps drafts of open edits and a log again"
+        + (", and a new local copy of the customers it loads (with the first rows the next start shows)."
+           if window.context.settings.keep_local_copy else "."))
     if result.failed:
         text = tr("Deleted {0} files; {1} could not be deleted.").format(len(result.deleted), len(result.failed))
         details += "\n\n" + "\n".join(f"{path}: {reason}" for path, reason in result.failed)

@@ -1,5 +1,8 @@
 """The main window as the last session left it, painted from its snapshot before the app has loaded.
 
+The snapshot is the last account's start view in the workspace database (services/start_snapshot.py),
+read on a thread begun before the QApplication was made.
+
 Importing the domain, providers and services takes several times longer than showing a window
 (P1 in `benchmarks/run.py`), so start-up first shows this: the same layout (`WindowLayout`), the
 last account with its environment badge, and the first screenful of its customers as text.
@@ -9,13 +12,12 @@ Nothing in it can change data; the real window takes its place as soon as it has
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QCloseEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
-from console.services.start_snapshot import StartSnapshot, read_snapshot
+from console.services.start_snapshot import SnapshotRead, StartSnapshot
 from console.ui.window_layout import WindowLayout
 
 EXPOSE_WAIT_S = 0.2
@@ -55,9 +57,9 @@ class StartPreview(WindowLayout):
         self.closed.emit()
 
 
-def show_preview(data_dir: Path) -> StartPreview | None:
+def show_preview(read: SnapshotRead) -> StartPreview | None:
     """Show and paint the last session's window, if there is a usable snapshot of it."""
-    snapshot = read_snapshot(data_dir)
+    snapshot = read.result()
     if snapshot is None:
         return None
     preview = StartPreview(snapshot)

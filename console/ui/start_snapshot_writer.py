@@ -1,38 +1,24 @@
-"""Keeping the first screenful of the table for the next start (shown by `start_preview.py`), and
-making sure the next start never shows one account's list as another's."""
+"""Keeping the first screenful of the table for the next start (shown by `start_preview.py`): the open
+account's start view, in the workspace database beside its customers."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import shiboken6
 
 from console.services.accounts import ALL_ACCOUNTS
-from console.services.start_snapshot import StartSnapshot, forget_snapshot, write_snapshot
+from console.services.start_snapshot import StartSnapshot, encode_snapshot
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
 
-log = logging.getLogger(__name__)
-
 
 class StartSnapshotWriter:
-    """Writes the snapshot after each load and at shut-down; knows which account the one on disk shows."""
+    """Keeps the open view's snapshot after each load and at shut-down."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.account_id: str | None = window.context.settings.last_account_id
-
-    def account_opening(self, account_id: str) -> None:
-        """Another account is opening: the snapshot on disk no longer shows the next start's list."""
-        if self.account_id != account_id:
-            forget_snapshot(self.window.context.paths.data_dir)
-            self.account_id = None
-
-    def forgotten(self) -> None:
-        """The snapshot was deleted (Forget local data)."""
-        self.account_id = None
 
     def write(self) -> None:
         window = self.window
@@ -55,9 +41,5 @@ class StartSnapshotWriter:
             geometry=window.context.settings.window.geometry or "",
             columns=tuple(c.label for c in model.columns),
             header_state=bytes(state.toBase64().data()).decode(), rows=rows)
-        try:
-            write_snapshot(window.context.paths.data_dir, snapshot)
-        except OSError as exc:
-            log.warning("could not keep the start snapshot: %s", exc)
-            return
-        self.account_id = account_id
+        # Written on the workspace's thread, a transaction of its own: the window does not wait for the disk.
+        window.context.workspace.keep_start_view(account_id, encode_snapshot(snapshot))

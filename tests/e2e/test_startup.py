@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console.services.context import build_context
 from console.services.paths import AppPaths
+from console.services.start_snapshot import read_kept_snapshot
 from console.ui.main_window import MainWindow
 from console.ui.startup import run_window
 from tests.support.qt import until, visible
@@ -79,9 +80,11 @@ def test_version_flag() -> None:
 def test_a_second_start_paints_the_last_sessions_list_first_then_the_live_one(tmp_path: Path) -> None:
     config = tmp_path / "config"
     assert _run("--config-dir", str(config), "--screenshot", str(tmp_path / "first.png")).returncode == 0
-    snapshot = json.loads((config / "data" / "start-snapshot.json").read_text(encoding="utf-8"))
-    assert snapshot["account_id"] == "demo:square"
-    assert len(snapshot["rows"]) >= 20
+    # Kept in the encrypted workspace database, not in a file of its own.
+    snapshot = read_kept_snapshot(AppPaths.resolve(config))
+    assert snapshot is not None and snapshot.account_id == "demo:square"
+    assert len(snapshot.rows) >= 20
+    assert not (config / "data" / "start-snapshot.json").exists()
     done = _run("--config-dir", str(config), "--screenshot", str(tmp_path / "second.png"))
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""

@@ -23,7 +23,8 @@ from console.services.context import AppContext
 from console.services.drafts import Draft
 from console.services.secrets import MemorySecrets, secret_name
 from console.services.settings import AccountSettings
-from console.services.start_snapshot import StartSnapshot, read_snapshot, write_snapshot
+from console.services.start_snapshot import StartSnapshot, encode_snapshot
+from console.services.workspace_key import KEYCHAIN_NAME
 from tests.support.service_context import Recorder, service_context
 
 TOKEN = "EAAAl-token-for-tests-only"
@@ -120,16 +121,22 @@ async def test_a_removed_account_leaves_no_secret_draft_or_snapshot(tmp_path: Pa
     context.settings.accounts = [gone, kept]
     context.drafts.save("d1", Draft(account_id=gone.id, account_name=gone.name, values={"note": "typed"}))
     context.drafts.save("d2", Draft(account_id=kept.id, account_name=kept.name, values={"note": "mine"}))
-    write_snapshot(context.paths.data_dir, StartSnapshot(
+    context.workspace.start()
+    assert await context.workspace.ready()
+    context.workspace.keep_start_view(gone.id, encode_snapshot(StartSnapshot(
         account_id=gone.id, account_label="Old shop", account_name="Old shop", environment="sandbox",
-        geometry="", columns=("Name",), header_state="", rows=(("Ann",),)))
+        geometry="", columns=("Name",), header_state="", rows=(("Ann",),))))
+    context.workspace.keep_start_view(kept.id, encode_snapshot(StartSnapshot(
+        account_id=kept.id, account_label="Other", account_name="Other", environment="sandbox",
+        geometry="", columns=("Name",), header_state="", rows=(("Bea",),))))
 
     await save_account_changes(context, [kept], {})
 
     assert isinstance(context.secrets, MemorySecrets)
-    assert context.secrets.names() == [secret_name(kept.id, "payarc", "token")]
+    assert [n for n in context.secrets.names() if n != KEYCHAIN_NAME] == [secret_name(kept.id, "payarc", "token")]
     assert [d.account_id for _, d in context.drafts.pending()] == [kept.id]
-    assert read_snapshot(context.paths.data_dir) is None
+    assert list(await context.workspace.start_views()) == [kept.id]
+    await context.workspace.close()
 
 
 async def test_a_secret_stored_by_an_older_version_is_found_and_renamed(tmp_path: Path) -> None:
@@ -187,9 +194,3 @@ def test_drafts_never_hold_a_card_number(tmp_path: Path) -> None:
     assert "4111 1111" not in on_disk and "4111.1111" not in on_disk and "[CARD …1111]" in on_disk
 
 
-def test_the_start_snapshot_never_holds_a_card_number(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, StartSnapshot(
-        account_id="a", account_label="A", account_name="A", environment="demo", geometry="",
-        columns=("Name", "Note"), header_state="", rows=(("Ann", "paid with 4111-1111-1111-1111"),)))
-    on_disk = (tmp_path / "start-snapshot.json").read_text(encoding="utf-8")
-    assert "4111-1111" not in on_disk and "[CARD …1111]" in on_disk

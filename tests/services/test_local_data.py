@@ -14,7 +14,6 @@ from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.private_files import icacls_command, make_private_dir
 from console.services.secrets import MemorySecrets
-from console.services.start_snapshot import StartSnapshot, write_snapshot
 from console.services.workspace import LocalWorkspace
 
 
@@ -23,9 +22,6 @@ def _fill(paths: AppPaths, demo: DemoSandbox) -> None:
     demo.emulator("payarc")
     demo.flush()
     DraftStore(paths.drafts_dir).save("k", Draft(account_id="a", account_name="A", values={"note": "x"}))
-    write_snapshot(paths.data_dir, StartSnapshot(
-        account_id="a", account_label="A", account_name="A", environment="demo", geometry="",
-        columns=("Name",), header_state="", rows=(("Ann",),)))
     paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
     paths.settings_file.write_text("{}", encoding="utf-8")
 
@@ -39,11 +35,10 @@ async def test_everything_is_listed_then_deleted_and_settings_stay(tmp_path: Pat
     _fill(paths, demo)
 
     found = local_data(paths)
-    assert [p.name for p in found.snapshot] == ["start-snapshot.json"]
     assert sorted(p.name for p in found.demo) == ["payarc.json", "square.json"]
     assert [p.name for p in found.drafts] == ["k.json"]
     assert [p.name for p in found.logs] == ["customer-console.log"]
-    assert len(found.summary()) == 4
+    assert len(found.summary()) == 3
 
     result = await forget_local_data(paths, demo, LocalWorkspace(paths.workspace_database, MemorySecrets()))
     assert sorted(result.deleted) == sorted(found.all()) and result.failed == []
@@ -75,6 +70,6 @@ def test_on_windows_an_acl_grants_the_user_alone_and_is_inherited() -> None:
     assert command[command.index("/grant:r") + 1] == "OFFICE\\ann:(OI)(CI)F"
 
 
-@pytest.mark.parametrize("kind", ["snapshot", "drafts"])
+@pytest.mark.parametrize("kind", ["workspace", "drafts"])
 def test_nothing_to_forget_lists_nothing(tmp_path: Path, kind: str) -> None:
     assert getattr(local_data(AppPaths.resolve(tmp_path)), kind) == ()

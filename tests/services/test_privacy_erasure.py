@@ -32,6 +32,7 @@ from console.services.privacy_requests import (
 )
 from console.services.privacy_search import Person, find_person
 from console.services.settings import AccountSettings
+from console.services.start_snapshot import StartSnapshot, encode_snapshot
 from console.store.duplicate_scans import read_scan, save_scan
 from console.store.journal_redaction import redactions
 from console.store.tables import customers as customers_table
@@ -72,6 +73,10 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         workspace = context.workspace   # a kept duplicate scan holds Ada's normalised email and phone
         await workspace._run(lambda: workspace._write(
             lambda c: save_scan(c, ["demo:square"], datetime.now(UTC), f"{ADA['email']}".encode())))
+        for account_id, name in (("demo:square", "Ada Quillfeather"), ("demo:clover", "Adam Quillfeather")):
+            workspace.keep_start_view(account_id, encode_snapshot(StartSnapshot(   # the next start's first rows
+                account_id=account_id, account_label="", account_name="", environment="demo", geometry="",
+                columns=("Name",), header_state="", rows=((name,),))))
         result = await find_person(PERSON, sessions.accounts, sessions, context.workspace)
         access = PrivacyRequest.start(ACCESS, result, result.records, "Ada L.")
         access.actions.append(Action("export", "done"))
@@ -91,6 +96,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
         check = await context.journal.verify()
         saved = await store.load(request.id)
         scan = await workspace._run(lambda: workspace._read(lambda c: read_scan(c, ["demo:square"])))
+        views = await workspace.start_views()
     finally:
         await sessions.aclose()
         await context.workspace.close()
@@ -105,6 +111,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_the_chain_still_veri
     assert {c for _a, c in rows} >= {x.id for x in adam.values()}
     assert [key for key, _draft in context.drafts.pending()] == ["d3"]
     assert scan is None
+    assert list(views) == ["demo:clover"]   # the view that showed Ada went; Adam's stays
     assert ADA["email"] not in text and "Quillfeather" in text   # Adam keeps his history
     assert "Ada Quillfeather" not in text and "[erased]" in text
     assert check.intact

@@ -1,84 +1,144 @@
-"""The start snapshot: written atomically for the user alone, and anything odd read as "none"."""
+"""The start snapshot: kept in the encrypted workspace database per account, read at the next start
+through the driver on a thread of its own, and anything odd read as "none"."""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from console.services.paths import AppPaths
+from console.services.secrets import MemorySecrets
+from console.services.settings import SettingsStore
 from console.services.start_snapshot import (
+    LEGACY_FILE_NAME,
     MAX_ROWS,
+    SnapshotRead,
     StartSnapshot,
-    forget_snapshot,
-    read_snapshot,
-    snapshot_path,
-    write_snapshot,
+    decode_snapshot,
+    encode_snapshot,
+    read_kept_snapshot,
 )
+from console.services.team_server import TEAM_PASSWORD
+from console.services.workspace import LocalWorkspace
+from tests.postgres import team_settings
 
 
-def _snapshot(rows: int = 2) -> StartSnapshot:
-    return StartSnapshot(account_id="demo:square", account_label="Square (Demo)  [DEMO]",
+def _snapshot(rows: int = 2, account_id: str = "demo:square") -> StartSnapshot:
+    return StartSnapshot(account_id=account_id, account_label="Square (Demo)  [DEMO]",
                          account_name="Square (Demo)", environment="demo", geometry="",
                          columns=("Name", "Email"), header_state="AAAA",
                          rows=tuple((f"Customer {i}", f"c{i}@example.com") for i in range(rows)))
 
 
-def test_a_written_snapshot_reads_back_the_same(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, _snapshot())
-    assert read_snapshot(tmp_path) == _snapshot()
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    """An app's folders whose settings name the Square demo as the last account, with no workspace yet."""
+    paths = AppPaths.resolve(tmp_path / "app")
+    store = SettingsStore(paths.settings_file)
+    settings = store.load().settings
+    settings.last_account_id = "demo:square"
+    store.save(settings)
+    return paths
 
 
-def test_no_more_rows_than_a_screen_needs_are_kept(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, _snapshot(rows=MAX_ROWS + 50))
-    snapshot = read_snapshot(tmp_path)
-    assert snapshot is not None and len(snapshot.rows) == MAX_ROWS
+async def _kept(paths: AppPaths, *views: StartSnapshot) -> LocalWorkspace:
+    """A workspace (its key in the file beside it, as without a keychain) keeping `views`, written."""
+    workspace = LocalWorkspace(paths.workspace_database, MemorySecrets(warning="no keychain"))
+    workspace.start()
+    assert await workspace.ready()
+    for view in views:
+        assert workspace.keep_start_view(view.account_id, encode_snapshot(view))
+    await workspace.start_views()   # after the queued writes, on the same thread
+    return workspace
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
-def test_the_file_is_readable_by_the_user_alone(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, _snapshot())
-    assert os.stat(snapshot_path(tmp_path)).st_mode & 0o077 == 0
+def test_a_snapshot_reads_back_the_same_with_no_more_rows_than_a_screen_needs() -> None:
+    assert decode_snapshot(encode_snapshot(_snapshot())) == _snapshot()
+    long = decode_snapshot(encode_snapshot(_snapshot(rows=MAX_ROWS + 50)))
+    assert long is not None and len(long.rows) == MAX_ROWS
 
 
-@pytest.mark.parametrize("content", [
-    "",
-    "{ not json",
-    "[]",
-    json.dumps({"schema": 99}),
-    json.dumps({"schema": 1, "account_id": "x"}),
-])
-def test_an_unusable_file_means_no_snapshot(tmp_path: Path, content: str) -> None:
-    snapshot_path(tmp_path).write_text(content, encoding="utf-8")
-    assert read_snapshot(tmp_path) is None
+def test_a_card_number_is_never_kept() -> None:
+    text = encode_snapshot(StartSnapshot(
+        account_id="a", account_label="A", account_name="A", environment="demo", geometry="",
+        columns=("Name", "Note"), header_state="", rows=(("Ann", "paid with 4111-1111-1111-1111"),)))
+    assert "4111-1111" not in text and "[CARD …1111]" in text
 
 
-def test_rows_that_do_not_fit_the_columns_mean_no_snapshot(tmp_path: Path) -> None:
-    write_snapshot(tmp_path, _snapshot())
-    data = json.loads(snapshot_path(tmp_path).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("content", ["", "{ not json", "[]", json.dumps({"schema": 99}),
+                                     json.dumps({"schema": 1, "account_id": "x"})])
+def test_an_unusable_text_means_no_snapshot(content: str) -> None:
+    assert decode_snapshot(content) is None
+
+
+def test_rows_that_do_not_fit_the_columns_mean_no_snapshot() -> None:
+    data = json.loads(encode_snapshot(_snapshot()))
     data["rows"][1] = ["only one cell"]
-    snapshot_path(tmp_path).write_text(json.dumps(data), encoding="utf-8")
-    assert read_snapshot(tmp_path) is None
+    assert decode_snapshot(json.dumps(data)) is None
 
 
-def test_forgetting_removes_it_and_a_missing_file_is_fine(tmp_path: Path) -> None:
-    assert read_snapshot(tmp_path) is None
-    write_snapshot(tmp_path, _snapshot())
-    forget_snapshot(tmp_path)
-    assert read_snapshot(tmp_path) is None
-    forget_snapshot(tmp_path)
+async def test_the_last_accounts_view_is_read_from_the_encrypted_database(paths: AppPaths) -> None:
+    workspace = await _kept(paths, _snapshot(account_id="demo:clover"), _snapshot(rows=30))
+    try:
+        assert read_kept_snapshot(paths) == _snapshot(rows=30)   # the settings' last account's, not another's
+        assert SnapshotRead(paths).result(timeout=10) == _snapshot(rows=30)
+        # Encrypted at rest, as the customers are: no name in the file.
+        assert b"Customer 1" not in paths.workspace_database.read_bytes()
+    finally:
+        await workspace.close()
 
 
-def test_the_snapshot_is_written_without_waiting_for_the_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Written on the event loop as a load ends, where a slow disk's fsync stalls the window; the settings are
-    # still written durably.
-    from console.services.atomic_file import write_atomic
+async def test_no_view_no_key_or_no_local_copy_means_no_snapshot(paths: AppPaths) -> None:
+    assert read_kept_snapshot(paths) is None   # no database yet
+    workspace = await _kept(paths, _snapshot(account_id="demo:clover"))
+    try:
+        assert read_kept_snapshot(paths) is None   # only another account's view
+        workspace.keep_start_view("demo:square", encode_snapshot(_snapshot()))
+        await workspace.start_views()
+        store = SettingsStore(paths.settings_file)
+        settings = store.load().settings
+        settings.keep_local_copy = False   # a shared computer: nothing is shown from the file
+        store.save(settings)
+        assert read_kept_snapshot(paths) is None
+        settings.keep_local_copy = True
+        store.save(settings)
+        assert read_kept_snapshot(paths) == _snapshot()
+        (paths.workspace_database.with_name("workspace.key")).unlink()
+        assert read_kept_snapshot(paths) is None   # the key is gone: the opening rebuilds, the start shows nothing
+    finally:
+        await workspace.close()
 
-    synced: list[int] = []
-    monkeypatch.setattr(os, "fsync", synced.append)
-    write_snapshot(tmp_path, _snapshot())
-    assert synced == [] and read_snapshot(tmp_path) == _snapshot()
-    write_atomic(tmp_path / "settings.json", "{}")
-    assert len(synced) == 1
+
+async def test_removing_the_account_forgets_its_view(paths: AppPaths) -> None:
+    workspace = await _kept(paths, _snapshot())
+    try:
+        assert await workspace.delete_account("demo:square") == 0
+        assert await workspace.start_views() == {}
+        assert read_kept_snapshot(paths) is None
+    finally:
+        await workspace.close()
+
+
+async def test_the_plain_file_of_earlier_versions_is_deleted_at_the_start(paths: AppPaths) -> None:
+    legacy = paths.data_dir / LEGACY_FILE_NAME
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_text(json.dumps({"schema": 1, **json.loads(encode_snapshot(_snapshot()))}), encoding="utf-8")
+    assert SnapshotRead(paths).result(timeout=10) is None   # never shown: it is not the database's
+    assert not legacy.exists()
+
+
+async def test_a_team_workspace_keeps_no_start_view(tmp_path: Path, team_url: sa.URL) -> None:
+    # Its database is shared with other consoles; the start reads only this computer's file.
+    secrets = MemorySecrets()
+    secrets.set(TEAM_PASSWORD, "")
+    workspace = LocalWorkspace(tmp_path / "workspace.db", secrets, team_settings(team_url))
+    workspace.start()
+    assert await workspace.ready()
+    try:
+        assert not workspace.keep_start_view("demo:square", encode_snapshot(_snapshot()))
+        assert await workspace.start_views() == {}
+    finally:
+        await workspace.close()

@@ -16,6 +16,7 @@ from console.services.demo import DemoSandbox
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import SettingsStore
+from console.services.start_snapshot import last_local_account
 from console.services.team_server import TeamServer
 from console.services.workspace import LocalWorkspace
 
@@ -103,16 +104,16 @@ async def test_a_copy_read_for_another_account_is_dropped_and_the_load_reads_its
 
 
 def test_nothing_is_read_at_start_without_a_local_copy_in_the_file(paths: AppPaths, demo: DemoSandbox) -> None:
-    assert warm_start._last_local_account(paths.settings_file) is None   # no settings yet
+    assert last_local_account(paths.settings_file) is None   # no settings yet
     _last_account(paths, "demo:square")
-    assert warm_start._last_local_account(paths.settings_file) == "demo:square"
+    assert last_local_account(paths.settings_file) == "demo:square"
     _last_account(paths, "demo:square", keep_local_copy=False)
-    assert warm_start._last_local_account(paths.settings_file) is None
+    assert last_local_account(paths.settings_file) is None
     team = TeamServer(host="db.example.com", database="console", user="staff")
     _last_account(paths, "demo:square", keep_local_copy=True, team=team)
-    assert warm_start._last_local_account(paths.settings_file) is None   # the team's server, not the file
+    assert last_local_account(paths.settings_file) is None   # the team's server, not the file
     paths.settings_file.write_text("{not json", encoding="utf-8")
-    assert warm_start._last_local_account(paths.settings_file) is None
+    assert last_local_account(paths.settings_file) is None
     warm_start.begin(paths)
     assert warm_start._prefetched is None
     warm_start.discard()

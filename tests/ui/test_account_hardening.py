@@ -74,12 +74,11 @@ async def test_http_to_another_computer_is_refused_in_the_dialog(qtbot: Any, win
 
 async def test_forget_local_data_from_the_file_menu(qtbot: Any, window: MainWindow, context: AppContext,
                                                     other: OtherClient) -> None:
-    window.start_snapshot.write()
     other.http.delete(f"/v2/customers/{window.model.customer(0).id}").raise_for_status()  # a demo change
     context.drafts.save("left-over", Draft(account_id="demo:square", account_name="Square (Demo)"))
     context.demo.flush()
     before = local_data(context.paths)
-    assert before.snapshot and before.demo and before.drafts
+    assert before.demo and before.drafts
 
     window.forget_data_action.trigger()
     box: QMessageBox = await until(lambda: visible(QMessageBox, "confirmBox"), what="the confirmation")
@@ -90,7 +89,7 @@ async def test_forget_local_data_from_the_file_menu(qtbot: Any, window: MainWind
     delete.click()
     result: QMessageBox = await until(lambda: visible(QMessageBox, "forgetResultBox"), what="the result")
     assert result.text() == f"Deleted {len(before.all())} files."
-    assert "start snapshot" in result.informativeText()
+    assert "unsaved edits (drafts)" in result.informativeText()
     await reloaded  # the demo account opens again from its original data
     assert local_data(context.paths).drafts == ()
     assert window.model.rowCount() == 120

@@ -17,7 +17,7 @@ from console.services.accounts import ALL_ACCOUNTS, DEMO_PREFIX
 from console.services.context import AppContext
 from console.services.secrets import set_secret
 from console.services.settings import AccountSettings
-from console.services.start_snapshot import read_snapshot
+from console.services.start_snapshot import read_kept_snapshot
 from console.ui.account_choice import AccountChoice
 from console.ui.all_accounts_loading import AllLoaded
 from console.ui.edit_dialog import CustomerDialog
@@ -75,7 +75,9 @@ def _select(window: MainWindow, rows: list[int]) -> None:
 
 async def test_all_accounts_shows_every_account_and_searches_and_sorts_across_them(
         qtbot: Any, tmp_path: Path) -> None:
-    window = await _all_accounts(qtbot, make_context(tmp_path / "app", customers=PER_ACCOUNT))
+    context = make_context(tmp_path / "app", customers=PER_ACCOUNT)
+    context.workspace.start()   # the next start's preview is kept in it
+    window = await _all_accounts(qtbot, context)
     model = window.model
     assert model.rowCount() == PER_ACCOUNT * len(PROVIDERS)
     assert {model.account_of(r) for r in range(model.rowCount())} == {DEMO_PREFIX + p for p in PROVIDERS}
@@ -112,8 +114,9 @@ async def test_all_accounts_shows_every_account_and_searches_and_sorts_across_th
     accounts = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert accounts == sorted(accounts, key=str.casefold)
     await window.shutdown()
+    await context.workspace.start_views()   # after the shut-down's write
     # The next start's preview shows this view, not the account shown before it.
-    snapshot = read_snapshot(window.context.paths.data_dir)
+    snapshot = read_kept_snapshot(context.paths)
     assert snapshot is not None and (snapshot.account_id, snapshot.account_name) == (ALL_ACCOUNTS, "All accounts")
     assert snapshot.columns[0] == "Account" and snapshot.rows[0][0] == accounts[0]
 

@@ -1,5 +1,6 @@
-"""Start-up from the last session's snapshot: the preview shows what the window showed, gives way
-to the real window at its first page, and nothing typed into it meanwhile is lost."""
+"""Start-up from the last session's snapshot (its start view in the workspace database): the preview
+shows what the window showed, gives way to the real window at its first page, and nothing typed into
+it meanwhile is lost."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from console.services.start_snapshot import read_snapshot
+from console.services.paths import AppPaths
+from console.services.start_snapshot import SnapshotRead, StartSnapshot, read_kept_snapshot
 from console.ui.main_window import MainWindow
 from console.ui.start_preview import StartPreview, show_preview
 from console.ui.startup import run_window
 from tests.support.qt import signal, until, visible
-from tests.ui.conftest import make_context, open_demo
+from tests.ui.conftest import journaled_window, make_context, open_demo
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +35,7 @@ def app_keeps_running() -> Iterator[None]:
 async def _session_with_a_snapshot(qtbot: Any, root: Path) -> list[list[str]]:
     """Run the window on the Square demo sorted by email, close it; returns the rows it showed."""
     context = make_context(root, latency_ms=0)
+    context.workspace.start()   # the snapshot is kept in it
     window = MainWindow(context)
     qtbot.addWidget(window)
     loaded = signal(window.load_finished, timeout=20)
@@ -44,12 +47,17 @@ async def _session_with_a_snapshot(qtbot: Any, root: Path) -> list[list[str]]:
              for r in range(20)]
     window.close()
     await window.shutdown()
+    await context.workspace.close()   # after the snapshot's write, queued before
     return shown
+
+
+def _preview(root: Path) -> StartPreview | None:
+    return show_preview(SnapshotRead(AppPaths.resolve(root)))
 
 
 async def test_the_preview_shows_the_last_sessions_first_rows(qtbot: Any, tmp_path: Path) -> None:
     shown = await _session_with_a_snapshot(qtbot, tmp_path / "app")
-    preview = show_preview(tmp_path / "app" / "data")
+    preview = _preview(tmp_path / "app")
     assert preview is not None
     qtbot.addWidget(preview)
     model = preview.table.model()
@@ -70,13 +78,13 @@ async def test_the_preview_shows_the_last_sessions_first_rows(qtbot: Any, tmp_pa
 
 
 async def test_no_snapshot_on_a_first_start(tmp_path: Path) -> None:
-    assert show_preview(tmp_path / "never-started") is None
+    assert _preview(tmp_path / "never-started") is None
 
 
 async def test_the_real_window_takes_over_at_its_first_page_with_what_was_typed(qtbot: Any, tmp_path: Path) -> None:
     await _session_with_a_snapshot(qtbot, tmp_path / "app")
     context = make_context(tmp_path / "app", latency_ms=200)  # the first page takes a while
-    preview = show_preview(context.paths.data_dir)
+    preview = _preview(tmp_path / "app")
     assert preview is not None   # not given to qtbot: the hand-over deletes it
     where = preview.geometry()
     preview.search.setFocus()
@@ -98,7 +106,7 @@ async def test_the_real_window_takes_over_at_its_first_page_with_what_was_typed(
 async def test_closing_the_preview_ends_the_start(qtbot: Any, tmp_path: Path) -> None:
     await _session_with_a_snapshot(qtbot, tmp_path / "app")
     context = make_context(tmp_path / "app", latency_ms=2000)
-    preview = show_preview(context.paths.data_dir)
+    preview = _preview(tmp_path / "app")
     assert isinstance(preview, StartPreview)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -111,12 +119,18 @@ async def test_closing_the_preview_ends_the_start(qtbot: Any, tmp_path: Path) ->
     assert visible(MainWindow) is None
 
 
-async def test_another_account_is_never_previewed_as_this_one(qtbot: Any, window: MainWindow) -> None:
-    data_dir = window.context.paths.data_dir
-    await window.shutdown()   # writes the snapshot of the Square demo
-    snapshot = read_snapshot(data_dir)
-    assert snapshot is not None and snapshot.account_id == "demo:square"
-    window.loading.start()
+async def test_another_account_is_never_previewed_as_this_one(qtbot: Any, tmp_path: Path) -> None:
+    await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    context = make_context(tmp_path / "app")
+    assert read_kept_snapshot(context.paths) is not None   # Square's
+    context.settings.last_account_id = "demo:clover"
+    context.store.save(context.settings)
+    assert read_kept_snapshot(context.paths) is None   # Clover has no view yet: never Square's list as Clover's
+    window = await journaled_window(qtbot, context)
     await open_demo(window, "clover")
-    assert read_snapshot(data_dir) is not None
-    assert read_snapshot(data_dir).account_id == "demo:clover"  # type: ignore[union-attr]
+    await window.shutdown()
+    await context.workspace.start_views()   # after the shut-down's write
+    snapshot = read_kept_snapshot(context.paths)
+    assert isinstance(snapshot, StartSnapshot) and snapshot.account_id == "demo:clover"
+    assert snapshot.rows[0][0] == window.model.data(window.model.index(0, 0))
+    await context.workspace.close()
