@@ -1,5 +1,5 @@
 """`python -m console` runs the app."""
 
-from console.app import main
+from console.launch import main
 
 raise SystemExit(main())

@@ -171,7 +171,8 @@ def command_arguments(arguments: list[str]) -> tuple[str, list[str]] | None:
     return (rest[0], leading + rest[1:]) if rest else None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None) -> int:
+    """Run a command-line tool or the window; `read`: the start view's read, when console/launch.py began it."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if (command := command_arguments(arguments)) is not None:   # a tool: no window, nothing else imported
         name, tool_arguments = command
@@ -180,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(module.main(tool_arguments))
     args = parse_args(arguments)
     paths = AppPaths.resolve(args.config_dir)
-    read = SnapshotRead(paths)   # the last session's first screenful, read while Qt starts
+    if read is None:   # the last session's first screenful, read while Qt starts
+        read = SnapshotRead(paths)
     keep_early_records()
     route_qt_messages(paths)
     try:

@@ -135,11 +135,18 @@ def read_kept_snapshot(paths: AppPaths) -> StartSnapshot | None:
 
 
 class SnapshotRead:
-    """`read_kept_snapshot` on a thread of its own; `result()` waits for it (at most `READ_WAIT_S`)."""
+    """`read_kept_snapshot` on a thread of its own; `result()` waits for it (at most `READ_WAIT_S`).
+    `expected`: whether there may be one at all (the settings keep a local copy, and there is a database)."""
 
     def __init__(self, paths: AppPaths) -> None:
         self._snapshot: StartSnapshot | None = None
         self._done = threading.Event()
+        self.expected = (last_local_account(paths.settings_file) is not None
+                         and paths.workspace_database.is_file())
+        legacy = paths.data_dir / LEGACY_FILE_NAME
+        if not self.expected and not legacy.exists():
+            self._done.set()
+            return
         threading.Thread(target=self._read, args=(paths,), name="console-start-view", daemon=True).start()
 
     def _read(self, paths: AppPaths) -> None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from console.services.private_files import make_private_dir, open_private
 from console.store.keys import is_valid_key, new_key
 
 if TYPE_CHECKING:   # keyring's import is not needed to find the key file (warm_start.py, at start-up)
@@ -70,6 +69,8 @@ def workspace_key(secrets: SecretStore, database: Path) -> WorkspaceKey:
         return WorkspaceKey(from_file, "file", created=False, file=file)
     key = new_key()
     _report_new(None, database)
+    from console.services.private_files import make_private_dir, open_private  # subprocess: not at start-up
+
     make_private_dir(file.parent)
     with open_private(file, "w") as handle:
         handle.write(key + "\n")

@@ -28,9 +28,12 @@ class StartPreview(WindowLayout):
 
     closed = Signal()
 
-    def __init__(self, snapshot: StartSnapshot) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("startPreview")
+
+    def show_snapshot(self, snapshot: StartSnapshot) -> None:
+        """Fill the window with what the snapshot holds."""
         model = QStandardItemModel(len(snapshot.rows), len(snapshot.columns), self)
         model.setHorizontalHeaderLabels(list(snapshot.columns))
         for r, row in enumerate(snapshot.rows):
@@ -59,10 +62,14 @@ class StartPreview(WindowLayout):
 
 def show_preview(read: SnapshotRead) -> StartPreview | None:
     """Show and paint the last session's window, if there is a usable snapshot of it."""
+    if not read.expected:
+        return None
+    preview = StartPreview()   # built while the read finishes
     snapshot = read.result()
     if snapshot is None:
+        preview.deleteLater()
         return None
-    preview = StartPreview(snapshot)
+    preview.show_snapshot(snapshot)
     preview.show()
     # Paint now: the imports that follow keep the event loop from running for a while. Like
     # QSplashScreen, give a slow window system a moment to map the window first.

@@ -1,0 +1,43 @@
+"""The app's entry point (`customer-console`, `python -m console`): before anything else is imported,
+the last session's start view begins to be read from the workspace database on a thread of its own
+(services/start_snapshot.py), so the read runs while Qt and the app's first modules are imported
+rather than after; then `console.app.main` runs as it would alone."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from console.services.paths import AppPaths
+from console.services.start_snapshot import SnapshotRead
+
+
+def _window_paths(arguments: list[str]) -> AppPaths | None:
+    """Where a window start keeps its files, when `arguments` are only a window's (else None: a
+    command-line tool, --help or --version, or something argparse will refuse, reads nothing)."""
+    config: str | None = None
+    rest = iter(arguments)
+    for argument in rest:
+        if argument in ("--config-dir", "--screenshot"):
+            value = next(rest, None)
+            if value is None:
+                return None
+            if argument == "--config-dir":
+                if not value:
+                    return None
+                config = value
+        elif argument.startswith("--config-dir=") and argument != "--config-dir=":
+            config = argument.partition("=")[2]
+        elif not argument.startswith("--screenshot="):
+            return None
+    return AppPaths.resolve(Path(config) if config is not None else None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    paths = _window_paths(arguments)
+    read = SnapshotRead(paths) if paths is not None else None
+    from console.app import main as app_main
+
+    return app_main(arguments, read=read)
