@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import email_validator
 import phonenumbers
 
 from console.domain.capabilities import Capabilities, FieldKind, FieldSpec
@@ -50,6 +49,8 @@ def digits(text: str) -> str:
 
 def email_problem(text: str) -> str | None:
     """None when `text` is a syntactically valid address, else the reason."""
+    import email_validator  # its rules compile on import (about 20 ms): not at start-up, only when one is checked
+
     try:
         email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:

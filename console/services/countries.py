@@ -6,8 +6,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-import pycountry
-
 # Names people use that are not in ISO 3166's own lists.
 _ALIASES = {"UK": "GB", "GREAT BRITAIN": "GB", "ENGLAND": "GB", "SCOTLAND": "GB", "WALES": "GB",
             "AMERICA": "US", "U.S.": "US", "U.S.A.": "US", "HOLLAND": "NL"}
@@ -28,6 +26,8 @@ class Country:
 @functools.cache
 def countries() -> tuple[Country, ...]:
     """Every ISO 3166-1 country, by name."""
+    import pycountry  # its data loads on import (about 10 ms): not at start-up, when a country is first asked for
+
     found = [Country(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
     return tuple(sorted(found, key=lambda c: c.name.casefold()))
 
@@ -48,6 +48,8 @@ def country(text: str | None) -> Country | None:
     if alias is not None:
         return _by_code()[alias]
     try:
+        import pycountry
+
         found = pycountry.countries.lookup(text)
     except LookupError:
         return next((c for c in countries() if c.name.casefold() == text.casefold()), None)

@@ -7,11 +7,10 @@ import sys
 from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 
-import keyring
-
 from console import __version__
 from console.services.context import AppContext
 from console.services.redaction import REDACTOR
+from console.services.secrets import system_keyring
 
 PACKAGES = ("PySide6-Essentials", "qasync", "httpx", "pydantic", "keyring", "platformdirs",
             "email-validator", "phonenumbers")
@@ -45,7 +44,7 @@ def build_report(context: AppContext, *, extra: Mapping[str, str] | None = None,
             f"Settings: {context.store.path} ({'saved' if context.store.writable else 'not saved this session'})",
             f"Data: {context.paths.data_dir}",
             f"Logs: {context.paths.log_dir}",
-            f"Keychain: {type(keyring.get_keyring()).__name__}"
+            f"Keychain: {type(system_keyring()).__name__}"
             + (" (none; secrets kept in memory)" if context.secrets.warning else ""),
             *context.workspace.describe(),
             "", "Accounts:"]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
+import threading
 from typing import Protocol
 
 import keyring
 import keyring.backend
+import keyring.core
 import keyring.errors
 
 from console.services.blocking import run_blocking
@@ -70,19 +73,52 @@ class KeyringSecrets:
     warning: str | None = None
 
     def get(self, name: str) -> str | None:
-        return keyring.get_password(SERVICE, name)
+        return system_keyring().get_password(SERVICE, name)
 
     def set(self, name: str, value: str) -> None:
-        keyring.set_password(SERVICE, name, value)
+        system_keyring().set_password(SERVICE, name, value)
 
     def delete(self, name: str) -> None:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(SERVICE, name)
+            system_keyring().delete_password(SERVICE, name)
+
+
+# The platform's own keychain, by name. keyring's discovery imports every backend it knows and reads every
+# installed package's entry points for more: 80-100 ms of each start on the 2-core VM, for a choice the
+# platform already makes (the app ships no other backend).
+PLATFORM_KEYCHAINS = {
+    "darwin": ("keyring.backends.macOS.Keyring",),
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "linux": ("keyring.backends.SecretService.Keyring", "keyring.backends.kwallet.DBusKeyring"),
+}
+_choosing = threading.Lock()
+
+
+def system_keyring() -> keyring.backend.KeyringBackend:
+    """keyring's backend: one already set (tests), else one named in PYTHON_KEYRING_BACKEND or keyringrc.cfg
+    (as keyring itself would), else the platform's keychain when it answers, else keyring's 'fail' one."""
+    with _choosing:
+        if "_keyring_backend" not in vars(keyring.core):   # another keyring than the one this was written for
+            return keyring.get_keyring()
+        if keyring.core._keyring_backend is None:
+            keyring.set_keyring(keyring.core.load_env() or keyring.core.load_config() or _platform_keychain())
+        return keyring.get_keyring()
+
+
+def _platform_keychain() -> keyring.backend.KeyringBackend:
+    from keyring.backends import fail
+
+    for name in PLATFORM_KEYCHAINS.get(sys.platform, PLATFORM_KEYCHAINS["linux"]):
+        try:
+            return keyring.core.load_keyring(name)   # asks its priority: raises where it cannot work here
+        except Exception:   # not this platform's, no D-Bus session, a library missing: try the next
+            continue
+    return fail.Keyring()
 
 
 def keychain_available() -> bool:
     """True when keyring found a real backend (not the 'fail' or a zero-priority one)."""
-    backend = keyring.get_keyring()
+    backend = system_keyring()
     name = type(backend).__module__
     if name.startswith(("keyring.backends.fail", "keyring.backends.null")):
         return False
