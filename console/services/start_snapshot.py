@@ -2,11 +2,13 @@
 
 It is kept in the workspace database, encrypted like the customers it shows (store/start_views.py),
 one per account; the start reads the last account's through the driver on a thread of its own
-(`begin_read`), begun before the QApplication is made, and the preview waits for it. Read before
+(`SnapshotRead`), begun by the entry point (console/launch.py) before Qt is imported, and the preview
+waits for it. Read before
 anything heavy is imported (see `console/app.py`), so this module uses only the standard library and
 the driver: a frozen dataclass and JSON rather than a pydantic model, because importing pydantic alone
 costs more than the whole start-up budget. Anything unexpected means "no snapshot": the app then
-starts the ordinary way. No local copy kept (a shared computer), or a team workspace: no snapshot.
+starts the ordinary way. No local copy kept (a shared computer): no snapshot. In team mode the views are
+kept in the team workspace's copy on this computer (team_cache.py), never in the shared database.
 """
 
 from __future__ import annotations
@@ -80,17 +82,42 @@ def _parse(raw: Any) -> StartSnapshot | None:
 
 
 # -- the start's read -------------------------------------------------------------------------------
-def last_local_account(settings_file: Path) -> str | None:
-    """The account the window will open, when it keeps a local copy in the file (not a team's server).
-    Read from the settings' JSON as it is: a file the settings would migrate or refuse only costs a read."""
+def _settings(settings_file: Path) -> dict[str, Any] | None:
+    """The settings' JSON as it is: a file the settings would migrate or refuse only costs a read."""
     try:
         raw = json.loads(settings_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(raw, dict) or raw.get("keep_local_copy") is False or raw.get("team"):
+    return raw if isinstance(raw, dict) else None
+
+
+def last_local_account(settings_file: Path) -> str | None:
+    """The account the window will open, when it keeps a local copy in the file (not a team's server)."""
+    raw = _settings(settings_file)
+    if raw is None or raw.get("keep_local_copy") is False or raw.get("team"):
         return None
     account_id = raw.get("last_account_id")
     return account_id if isinstance(account_id, str) and account_id else None
+
+
+def start_view_file(paths: AppPaths) -> tuple[str, Path] | None:
+    """The account the window will open and the file its start view is kept in: the workspace database, or
+    in team mode the team workspace's copy on this computer (services/team_cache.py). None: none is kept."""
+    from console.services.team_cache_file import cache_file
+
+    raw = _settings(paths.settings_file)
+    account_id = None if raw is None else raw.get("last_account_id")
+    if raw is None or raw.get("keep_local_copy") is False or not isinstance(account_id, str) or not account_id:
+        return None
+    team = raw.get("team")
+    if not team:
+        return account_id, paths.workspace_database
+    fields = [team.get(key) for key in ("user", "host", "database")] if isinstance(team, dict) else []
+    port = team.get("port", 5432) if isinstance(team, dict) else None
+    if len(fields) != 3 or not all(isinstance(f, str) and f for f in fields) or type(port) is not int:
+        return None
+    user, host, name = fields
+    return account_id, cache_file(paths.workspace_database, user, host, port, name)
 
 
 def existing_key(database: Path) -> str | None:
@@ -113,10 +140,12 @@ def read_kept_snapshot(paths: AppPaths) -> StartSnapshot | None:
 
     with contextlib.suppress(OSError):   # the plain file of earlier versions: it showed customers unencrypted
         (paths.data_dir / LEGACY_FILE_NAME).unlink()
-    database = paths.workspace_database
-    account_id = last_local_account(paths.settings_file)
-    key = None if account_id is None else existing_key(database)
-    if account_id is None or key is None:
+    source = start_view_file(paths)
+    if source is None:
+        return None
+    account_id, database = source
+    key = existing_key(paths.workspace_database)   # in team mode too: the team's copy here is encrypted with it
+    if key is None:
         return None
     try:
         connection = open_reader(database, key)
@@ -141,8 +170,8 @@ class SnapshotRead:
     def __init__(self, paths: AppPaths) -> None:
         self._snapshot: StartSnapshot | None = None
         self._done = threading.Event()
-        self.expected = (last_local_account(paths.settings_file) is not None
-                         and paths.workspace_database.is_file())
+        source = start_view_file(paths)
+        self.expected = source is not None and source[1].is_file()
         legacy = paths.data_dir / LEGACY_FILE_NAME
         if not self.expected and not legacy.exists():
             self._done.set()

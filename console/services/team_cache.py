@@ -14,28 +14,33 @@ from __future__ import annotations
 
 import logging
 import threading
-import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from console.domain.shared_changes import SharedChange
+from console.services.team_cache_file import cache_file
 from console.services.team_server import TeamServer
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from console.store.engine import Workspace
     from console.store.team_cache import Mirrored
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# The cache files beside the local workspace database (Forget local data deletes them too).
-PATTERN = "team-cache-*.db*"
 
 
 def cache_path(database: Path, team: TeamServer) -> Path:
     """The cache file of the team workspace `team`, beside this computer's workspace database `database`."""
-    digest = zlib.crc32(f"{team.user}@{team.host}:{team.port}/{team.database}".encode())
-    return database.with_name(f"team-cache-{digest:08x}.db")
+    return cache_file(database, team.user, team.host, team.port, team.database)
+
+
+
 
 
 class TeamCache:
@@ -96,6 +101,36 @@ class TeamCache:
         except Exception as exc:   # the server went away (its return copies every account again), a full disk
             log.warning("team cache: copying %s failed: %s", ", ".join(pending), exc)
         return done
+
+    # -- the start views (services/start_snapshot.py): kept in this file, never in the shared database ------
+    def keep_view(self, account_id: str, view: str) -> Future[None] | None:
+        """Queue keeping `view` as the account's start view (None once closed)."""
+        from console.store.start_views import save_view
+
+        return self._on_file(lambda connection: save_view(connection, account_id, datetime.now(UTC), view))
+
+    def views(self) -> Future[dict[str, str]] | None:
+        """Every start view kept here, by account (None once closed)."""
+        from console.store.start_views import read_views
+
+        return self._on_file(read_views)
+
+    def forget_views(self, account_ids: list[str]) -> Future[int] | None:
+        """Forget the start views of `account_ids` (None once closed)."""
+        from console.store.start_views import forget_views
+
+        return self._on_file(lambda connection: forget_views(connection, account_ids))
+
+    def _on_file(self, work: Callable[[Connection], T]) -> Future[T] | None:
+        def run() -> T:
+            from console.store.engine import open_workspace
+
+            if self._db is None:
+                self._db = open_workspace(self.path, self._key)
+            with self._db.write() as connection:
+                return work(connection)
+        with self._lock:
+            return None if self._executor is None else self._executor.submit(run)
 
     def close(self) -> None:
         """Stop copying (what is queued is dropped; a copy under way finishes) and close the file."""

@@ -36,8 +36,8 @@ from console.services.intent_log import IntentLog, log_key, orphaned
 from console.services.private_files import make_private_dir
 from console.services.secrets import SecretStore
 from console.services.stored_rows import KeptCustomers, StoredRow, stored_row
-from console.services.team_cache import PATTERN as TEAM_CACHE_FILES
 from console.services.team_cache import TeamCache, cache_path
+from console.services.team_cache_file import PATTERN as TEAM_CACHE_FILES
 from console.services.team_server import TEAM_PASSWORD, TeamServer
 from console.services.team_updates import FIRST_RETRY_S, LAST_RETRY_S, ChangeFeed
 from console.services.workspace_key import WorkspaceKey, forget_workspace_key, key_file, workspace_key
@@ -434,32 +434,52 @@ class LocalWorkspace:
         with self._db.write() as connection:
             return func(connection, *args)
 
+    # -- the start views (services/start_snapshot.py) ---------------------------------------------
+    # Kept in this computer's file: the local database, or in team mode the team workspace's copy here
+    # (team_cache.py), never in the shared database: the next start reads them before anything is open.
     def keep_start_view(self, account_id: str, view: str) -> bool:
-        """Queue `view` as the account's start view (services/start_snapshot.py); False when none is kept:
-        no local copy, or a team workspace (its database is shared; the next start reads the local file)."""
-        if not self.is_open or self.team is not None:
+        """Queue `view` as the account's start view; False when none is kept (no local copy, or a demo
+        account in a team workspace, whose data this console does not keep)."""
+        if not self.is_open or not self.keeps(account_id):
             return False
         from console.store.start_views import save_view
 
-        saved = self._submit(self._write, save_view, account_id, datetime.now(UTC), view)
-        self._logged(saved, "keeping the start view")
-        return True
+        if self._shared_live():
+            assert self.cache is not None
+            saved = self.cache.keep_view(account_id, view)
+        else:
+            saved = self._submit(self._write, save_view, account_id, datetime.now(UTC), view)
+        if saved is not None:
+            self._logged(saved, "keeping the start view")
+        return saved is not None
 
     async def start_views(self) -> dict[str, str]:
         """Every kept start view by its account (none when no local copy is open)."""
-        if not self.is_open or self.team is not None:
-            return {}
         from console.store.start_views import read_views
 
+        if not self.is_open:
+            return {}
+        if self._shared_live():
+            assert self.cache is not None
+            views = self.cache.views()
+            return {} if views is None else await asyncio.wrap_future(views)
         return await self._run(self._read, read_views)
 
     async def forget_start_views(self, account_ids: list[str]) -> int:
         """Forget the start views of `account_ids`; how many went."""
-        if not self.is_open or self.team is not None or not account_ids:
-            return 0
         from console.store.start_views import forget_views
 
+        if not self.is_open or not account_ids:
+            return 0
+        if self._shared_live():
+            assert self.cache is not None
+            gone = self.cache.forget_views(account_ids)
+            return 0 if gone is None else await asyncio.wrap_future(gone)
         return await self._run(self._write, forget_views, account_ids)
+
+    def _shared_live(self) -> bool:
+        """The team database is what is open (not its copy here, while the server is away)."""
+        return self.team is not None and not self.cached and self.cache is not None
 
     async def delete_account(self, account_id: str) -> int:
         """Remove an account's rows (the account was removed); how many customers went."""
@@ -473,6 +493,7 @@ class LocalWorkspace:
         if self.cache is not None:
             self.cache.follow(account_id)   # gone from the team workspace: from its local copy too
             self.cache.followed.discard(account_id)
+            self.cache.forget_views([account_id])
         return removed
 
 

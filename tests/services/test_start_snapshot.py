@@ -130,15 +130,30 @@ async def test_the_plain_file_of_earlier_versions_is_deleted_at_the_start(paths:
     assert not legacy.exists()
 
 
-async def test_a_team_workspace_keeps_no_start_view(tmp_path: Path, team_url: sa.URL) -> None:
-    # Its database is shared with other consoles; the start reads only this computer's file.
-    secrets = MemorySecrets()
+async def test_a_team_workspace_keeps_its_start_views_in_its_copy_here(paths: AppPaths, team_url: sa.URL) -> None:
+    # The team database is shared with other consoles; the start reads this computer's copy of it.
+    from console.store.start_views import read_views
+
+    store = SettingsStore(paths.settings_file)
+    settings = store.load().settings
+    settings.team = team_settings(team_url)
+    settings.last_account_id = "shop-1"
+    store.save(settings)
+    secrets = MemorySecrets(warning="no keychain")
     secrets.set(TEAM_PASSWORD, "")
-    workspace = LocalWorkspace(tmp_path / "workspace.db", secrets, team_settings(team_url))
+    workspace = LocalWorkspace(paths.workspace_database, secrets, settings.team)
     workspace.start()
     assert await workspace.ready()
     try:
-        assert not workspace.keep_start_view("demo:square", encode_snapshot(_snapshot()))
+        assert workspace.keep_start_view("shop-1", encode_snapshot(_snapshot(account_id="shop-1")))
+        assert not workspace.keep_start_view("demo:square", encode_snapshot(_snapshot()))   # not kept in team mode
+        assert list(await workspace.start_views()) == ["shop-1"]
+        assert await workspace._run(workspace._read, read_views) == {}   # nothing in the shared database
+        assert SnapshotRead(paths).result(timeout=10) == _snapshot(account_id="shop-1")
+        assert await workspace.forget_start_views(["shop-1"]) == 1
+        assert read_kept_snapshot(paths) is None
+        workspace.keep_start_view("shop-1", encode_snapshot(_snapshot(account_id="shop-1")))
+        await workspace.delete_account("shop-1")   # removed: its view goes from the copy here too
         assert await workspace.start_views() == {}
     finally:
         await workspace.close()
