@@ -112,11 +112,11 @@ def start_view_file(paths: AppPaths) -> tuple[str, Path] | None:
     team = raw.get("team")
     if not team:
         return account_id, paths.workspace_database
-    fields = [team.get(key) for key in ("user", "host", "database")] if isinstance(team, dict) else []
-    port = team.get("port", 5432) if isinstance(team, dict) else None
-    if len(fields) != 3 or not all(isinstance(f, str) and f for f in fields) or type(port) is not int:
+    if not isinstance(team, dict):
         return None
-    user, host, name = fields
+    user, host, name, port = team.get("user"), team.get("host"), team.get("database"), team.get("port", 5432)
+    if not (isinstance(user, str) and isinstance(host, str) and isinstance(name, str) and type(port) is int):
+        return None
     return account_id, cache_file(paths.workspace_database, user, host, port, name)
 
 

@@ -20,6 +20,7 @@ from console.services.start_snapshot import (
     decode_snapshot,
     encode_snapshot,
     read_kept_snapshot,
+    start_view_file,
 )
 from console.services.team_server import TEAM_PASSWORD
 from console.services.workspace import LocalWorkspace
@@ -157,3 +158,21 @@ async def test_a_team_workspace_keeps_its_start_views_in_its_copy_here(paths: Ap
         assert await workspace.start_views() == {}
     finally:
         await workspace.close()
+
+
+@pytest.mark.parametrize("team", [{"host": "db", "database": "shop"}, {"user": "ann", "host": "db", "database": "shop",
+                                                                         "port": "5432"}, ["db"]])
+def test_a_team_connection_that_cannot_be_read_means_no_snapshot(paths: AppPaths, team: object) -> None:
+    raw = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    paths.settings_file.write_text(json.dumps({**raw, "team": team}), encoding="utf-8")
+    assert start_view_file(paths) is None
+
+
+def test_the_team_copys_file_is_the_one_the_workspace_opens(paths: AppPaths) -> None:
+    from console.services.team_cache import cache_path
+    from console.services.team_server import TeamServer
+
+    team = TeamServer(host="db.example.org", database="shop", user="ann")
+    raw = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    paths.settings_file.write_text(json.dumps({**raw, "team": team.model_dump()}), encoding="utf-8")
+    assert start_view_file(paths) == ("demo:square", cache_path(paths.workspace_database, team))
