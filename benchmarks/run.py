@@ -768,9 +768,7 @@ def fill_workspace(config: Path, count: int) -> str:
     from console.services.accounts import DEMO_PREFIX
     from console.services.customer_index import CustomerIndex
     from console.services.paths import AppPaths
-    from console.services.secrets import default_secret_store
     from console.services.settings import SettingsStore
-    from console.services.workspace_key import workspace_key
     from console.store.accounts import begin_refresh, complete_refresh
     from console.store.customers import save_page
     from console.store.engine import open_workspace
@@ -784,14 +782,7 @@ def fill_workspace(config: Path, count: int) -> str:
     # Generated Square customers, read as the client reads them; another seed than the demo's.
     customers = [customer_from_wire(wire) for wire in SquareEmulator(seed=9, customers=count)._customers.values()]
     database = paths.workspace_database
-    # The key where the app will look for it (the keychain, else the key file beside the database);
-    # without a keychain the store warns, which is the app's business, not this figure's.
-    logging.disable(logging.WARNING)
-    try:
-        key = workspace_key(default_secret_store(), database).key
-    finally:
-        logging.disable(logging.NOTSET)
-    workspace = open_workspace(database, key)
+    workspace = open_workspace(database, _app_key(database))
     now = datetime.now(UTC)
     # Each customer's index keys saved beside it, as the app's refresh saves them (stored_rows.py).
     index = CustomerIndex.for_capabilities(provider_info("square").capabilities)
@@ -807,21 +798,28 @@ def fill_workspace(config: Path, count: int) -> str:
     return str(database)
 
 
+def _app_key(database: Path) -> str:
+    """The workspace key where the app will look for it (the keychain, else the key file beside the database),
+    made if there is none; without a keychain the store warns, which is the app's business, not a figure's."""
+    from console.services.secrets import default_secret_store
+    from console.services.workspace_key import workspace_key
+
+    logging.disable(logging.WARNING)
+    try:
+        return workspace_key(default_secret_store(), database).key
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 def _keep_start_views(database: Path, kept: Path) -> None:
     """The start views a warm-up run of the app kept in `database`, kept in the prepared copy `kept` too (the
     run's refresh changed the customers, so the copy is what each start begins from)."""
     from datetime import UTC, datetime
 
-    from console.services.secrets import default_secret_store
-    from console.services.workspace_key import workspace_key
     from console.store.engine import open_workspace
     from console.store.start_views import read_views, save_view
 
-    logging.disable(logging.WARNING)
-    try:
-        key = workspace_key(default_secret_store(), database).key
-    finally:
-        logging.disable(logging.NOTSET)
+    key = _app_key(database)
     warmed = open_workspace(database, key)
     with warmed.read() as connection:
         views = read_views(connection)
