@@ -204,6 +204,8 @@ def hook_window(module):
             print("LIVE" if PREVIEW[0] else "PAINTED", time.monotonic(), flush=True)
         # Queued: after the preview has handed over to this window.
         self.first_page_shown.connect(painted, Qt.ConnectionType.QueuedConnection)
+        if MODE == "until-loaded":   # closed once loaded, as a user would: what it keeps is kept
+            self.load_finished.connect(self.close, Qt.ConnectionType.QueuedConnection)
 
     module.MainWindow.__init__ = timed_init
 
@@ -262,15 +264,16 @@ class Searchable(logging.Handler):
             print("INDEXED", record.args[-1], flush=True)
         elif record.msg == LOCAL_COPY_SHOWN:
             print("SEARCHABLE", time.monotonic(), flush=True)
-            if UNTIL_SEARCHABLE:
+            if MODE == "until-searchable":
                 os._exit(0)  # the window's rows came in batches; this was the last
 
 
-# With a third argument, run until the local copy is searchable rather than until the screenshot
-# (taken at the first rows, which a warm start paints before the rest of the copy is read).
-UNTIL_SEARCHABLE = len(sys.argv) > 3
+# The third argument: "screenshot" (the default: until the screenshot, taken at the first rows, which a warm
+# start paints before the rest of the copy is read), "until-searchable" (until the local copy is searchable)
+# or "until-loaded" (until the load has finished, then closed: the start view is kept at shut-down).
+MODE = sys.argv[3] if len(sys.argv) > 3 else "screenshot"
 logging.getLogger("console").addHandler(Searchable(logging.INFO))
-arguments = ["--config-dir", sys.argv[1]] + ([] if UNTIL_SEARCHABLE else ["--screenshot", sys.argv[2]])
+arguments = ["--config-dir", sys.argv[1]] + (["--screenshot", sys.argv[2]] if MODE == "screenshot" else [])
 sys.exit(launch.main(arguments))
 """
 
@@ -846,7 +849,8 @@ def p9_warm_start(sizes: Sizes) -> None:
         database = Path(fill_workspace(config, sizes.warm_customers))
         kept = Path(tmp) / "prepared.db"
         shutil.copyfile(database, kept)
-        _time_to_paint(_CONSOLE, str(config), shot)  # the demo data, the start view and bytecode
+        # The demo data, bytecode, and the start view the window keeps when it is closed once loaded.
+        _time_to_paint(_CONSOLE, str(config), shot, "until-loaded")
         _keep_start_views(database, kept)
         _time_to_paint(_BARE)
         bare: list[float] = []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from console.services import warm_start
 from console.services.demo import DemoSandbox
 from console.services.drafts import DraftStore
 from console.services.journal import Author, Journal
@@ -64,6 +65,9 @@ def build_context(paths: AppPaths) -> AppContext:
                          demo=DemoSandbox(paths.demo_dir))
     if loaded.problem:
         context.notices.append(loaded.problem)
-    if context.settings.keep_local_copy or context.settings.team is not None:
+    if context.settings.team is None and context.settings.keep_local_copy and warm_start.holds(
+            context.settings.last_account_id, paths.workspace_database):
+        context.workspace.start_later()   # opened once the copy read at start is shown (workspace.py)
+    elif context.settings.keep_local_copy or context.settings.team is not None:
         context.workspace.start()   # opens on its own thread while the window is built
     return context

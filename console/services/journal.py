@@ -200,6 +200,8 @@ class AccountJournal:
         from console.store import journal
 
         workspace = self.journal.workspace
+        if workspace.deferred or workspace.state == "opening":   # a write this early waits for the journal
+            await workspace.settled()
         if not self.journal.available or not intents or not workspace.keeps(self.account_id):
             return []
         if (intent_log := workspace.intent_log) is not None:

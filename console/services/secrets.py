@@ -11,12 +11,10 @@ import contextlib
 import logging
 import sys
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import keyring
-import keyring.backend
-import keyring.core
-import keyring.errors
+if TYPE_CHECKING:   # keyring is imported where a keychain is first asked (about 50 ms): not before the first rows
+    import keyring.backend
 
 from console.services.blocking import run_blocking
 
@@ -28,7 +26,9 @@ SERVICE = "customer-console"
 class SecretStore(Protocol):
     """Where credentials are kept, each under a name from `secret_name`."""
 
-    warning: str | None
+    @property
+    def warning(self) -> str | None:
+        """Why secrets will not outlive the session (no keychain), or None."""
 
     def get(self, name: str) -> str | None: ...
     def set(self, name: str, value: str) -> None: ...
@@ -79,6 +79,8 @@ class KeyringSecrets:
         system_keyring().set_password(SERVICE, name, value)
 
     def delete(self, name: str) -> None:
+        import keyring.errors
+
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             system_keyring().delete_password(SERVICE, name)
 
@@ -97,6 +99,9 @@ _choosing = threading.Lock()
 def system_keyring() -> keyring.backend.KeyringBackend:
     """keyring's backend: one already set (tests), else one named in PYTHON_KEYRING_BACKEND or keyringrc.cfg
     (as keyring itself would), else the platform's keychain when it answers, else keyring's 'fail' one."""
+    import keyring
+    import keyring.core
+
     with _choosing:
         if "_keyring_backend" not in vars(keyring.core):   # another keyring than the one this was written for
             return keyring.get_keyring()
@@ -106,6 +111,7 @@ def system_keyring() -> keyring.backend.KeyringBackend:
 
 
 def _platform_keychain() -> keyring.backend.KeyringBackend:
+    import keyring.core
     from keyring.backends import fail
 
     for name in PLATFORM_KEYCHAINS.get(sys.platform, PLATFORM_KEYCHAINS["linux"]):
@@ -132,12 +138,41 @@ NO_KEYCHAIN_WARNING = ("No system keychain was found, so credentials you enter a
                        "only and must be entered again after the app restarts.")
 
 
+class SystemSecrets:
+    """The keychain when there is one, else a session-only store with a warning for the user; which one is
+    decided at the first use, on whichever thread (a warm start's is the workspace's, after the first rows)."""
+
+    def __init__(self) -> None:
+        self._store: SecretStore | None = None
+        self._deciding = threading.Lock()
+
+    def _decided(self) -> SecretStore:
+        with self._deciding:
+            if self._store is None:
+                if keychain_available():
+                    self._store = KeyringSecrets()
+                else:
+                    log.warning("no keyring backend; secrets kept in memory for this session")
+                    self._store = MemorySecrets(warning=NO_KEYCHAIN_WARNING)
+            return self._store
+
+    @property
+    def warning(self) -> str | None:
+        return self._decided().warning
+
+    def get(self, name: str) -> str | None:
+        return self._decided().get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._decided().set(name, value)
+
+    def delete(self, name: str) -> None:
+        self._decided().delete(name)
+
+
 def default_secret_store() -> SecretStore:
-    """The keychain when there is one, else a session-only store with a warning for the user."""
-    if keychain_available():
-        return KeyringSecrets()
-    log.warning("no keyring backend; secrets kept in memory for this session")
-    return MemorySecrets(warning=NO_KEYCHAIN_WARNING)
+    """The keychain when there is one, else a session-only store with a warning (`SystemSecrets`)."""
+    return SystemSecrets()
 
 
 def _get_or_migrate(store: SecretStore, account_id: str, provider: str, key: str) -> str | None:

@@ -112,9 +112,14 @@ class LocalWorkspace:
         self.cached_as_of: datetime | None = None   # when that copy was last written to
         self.retry_delays: tuple[float, float] = (FIRST_RETRY_S, LAST_RETRY_S)   # tests shorten them
         self._reconnecting: asyncio.Task[None] | None = None
+        # `start_later`: opened once asked (`ready`, `start`); `settled` waits for that without asking.
+        self.deferred = False
+        self._asked = asyncio.Event()
 
     # -- the worker ---------------------------------------------------------------------------
     def _submit(self, func: Callable[..., T], *args: Any) -> Future[T]:
+        if self.deferred:   # anything sent to the worker first waits for the opening, so it is asked for now
+            self.start()
         for send_first in self.before_submit:   # writes queued to go soon go first (group_commit.py)
             send_first()
         if self._executor is None:
@@ -138,13 +143,33 @@ class LocalWorkspace:
     # -- opening and closing ------------------------------------------------------------------
     def start(self) -> None:
         """Begin opening on the worker thread; `ready()` awaits it. Returns at once."""
+        self.deferred = False
+        self._asked.set()
         if self.state in ("opening", "open"):
             return
         self.state, self.notice = "opening", None
         self._opened = self._submit(self._open)
 
+    def start_later(self) -> None:
+        """Open at the first `start()` or `ready()`, not now. A warm start shows the local copy its own reader
+        read (warm_start.py) before the database is opened: the opening imports SQLAlchemy, about 0.4 s of
+        Python that would otherwise share the interpreter with the window's first rows (P9)."""
+        if self.state == "off":
+            self.deferred = True
+            self._asked.clear()
+
+    async def settled(self) -> bool:
+        """Wait for the opening without asking for it (after `start_later`, until someone does); True when the
+        database is open. For what a start looks at once the account is open: jobs left, writes in doubt."""
+        if self.deferred:
+            await self._asked.wait()
+        return await self.ready()
+
     async def ready(self) -> bool:
-        """Wait for the opening started by `start()`; True when the database is open."""
+        """Wait for the opening started by `start()` (started now, after `start_later`); True when the database
+        is open."""
+        if self.deferred:
+            self.start()
         if self._opened is not None:
             with contextlib.suppress(Exception):   # `_open` reports its own failures in `notice`
                 await asyncio.wrap_future(self._opened)
@@ -416,6 +441,13 @@ class LocalWorkspace:
         if not self.keeps(account_id):
             return None
         return AccountCopy(self, account_id, provider) if self.is_open else None
+
+    def before_opening(self, account_id: str, provider: str) -> AccountCopy | None:
+        """The account's part of a workspace not open yet (`start_later`): its calls wait on the workspace's
+        thread for the opening, and fail if it fails (the caller then keeps no local copy: `ready()`)."""
+        if not self.deferred and self.state != "opening":
+            return self.for_account(account_id, provider)
+        return AccountCopy(self, account_id, provider) if self.keeps(account_id) else None
 
     def keeps(self, account_id: str) -> bool:
         """Whether the account's customers and journal are kept here: not a demo account's in a team workspace

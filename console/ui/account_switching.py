@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from console.domain import errors as e
+from console.services import warm_start
 from console.services.accounts import ALL_ACCOUNTS, Account, all_accounts, open_session
 from console.ui.accounts_dialog import AccountsDialog
 from console.ui.all_accounts import account_label
@@ -119,14 +120,21 @@ class AccountSwitching:
             window.customer_list.update_empty_state()
             return
         self.open_failed = None
-        # The workspace has been opening on its own thread meanwhile (at start-up: since the
-        # preview was painted); the load reads the local copy first, so it waits for it here.
-        try:
-            workspace = await window.local_copy.ready()
-        except BaseException:
-            await session.aclose()   # cancelled (another account chosen) before it was handed over
-            raise
-        session.service.keep_locally(workspace.for_account(account.id, account.info.key))
+        workspace = context.workspace
+        if workspace.deferred and warm_start.holds(account.id, workspace.path):
+            # A warm start: the copy is being read on a thread of its own; the database opens once it is
+            # shown (customer_loading.py), and this account's part of it waits for that.
+            local = workspace.before_opening(account.id, account.info.key)
+        else:
+            # The workspace has been opening on its own thread meanwhile; the load reads the local copy
+            # first, so it waits for it here.
+            try:
+                workspace = await window.local_copy.ready()
+            except BaseException:
+                await session.aclose()   # cancelled (another account chosen) before it was handed over
+                raise
+            local = workspace.for_account(account.id, account.info.key)
+        session.service.keep_locally(local)
         journal_writes(window, session)
         window.session = session
         ask_before_production_writes(window, session)

@@ -91,6 +91,13 @@ class CustomerLoading:
         gc.freeze()   # as for a page: these live as long as the window (see _show_progress)
         self._first_rows_shown()
 
+    async def _workspace_opened(self, session: AccountSession) -> None:
+        """Before the refresh: a workspace still opening (a warm start's) has opened; if it could not, the
+        refresh keeps nothing locally (the copy shown stays)."""
+        local_copy = self.window.local_copy
+        if self.window.context.workspace.state == "opening" and not (await local_copy.ready()).is_open:
+            session.service.keep_locally(None)
+
     async def _load(self, session: AccountSession) -> None:
         window, tr = self.window, self.window.tr
         status = window.statusBar()
@@ -102,8 +109,13 @@ class CustomerLoading:
         kept: LocalCopy | None = None
         try:
             if window.model.loaded_count() == 0:   # an account just opened: its local copy, if any
-                kept = await self._show_local_copy(session)
+                try:
+                    kept = await self._show_local_copy(session)
+                finally:
+                    if window.context.workspace.deferred:   # a warm start's: opened once its copy is shown
+                        window.context.workspace.start()
                 self.as_of = kept.data_as_of if kept is not None else None
+            await self._workspace_opened(session)
             if kept is not None:
                 status.showMessage(tr("Showing the local copy ({0}); refreshing from {1}…").format(
                     data_as_of(tr, kept), session.account.name))

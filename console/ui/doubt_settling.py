@@ -25,6 +25,7 @@ def journal_writes(window: MainWindow, session: AccountSession) -> None:
 
 
 async def _settle(window: MainWindow, session: AccountSession) -> None:
+    await window.context.workspace.settled()   # a warm start opens it once its copy is shown
     settled = await settle_in_doubt(session.service, window.context.journal, session.account.id)
     if not settled:
         return

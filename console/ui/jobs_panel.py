@@ -101,7 +101,7 @@ class JobsPanel(QDockWidget):
     async def offer_resume(self) -> None:
         """Jobs the last session left unfinished (paused, or running when the app stopped): listed, to
         resume (their account is opened then if it is not open) or cancel."""
-        if not self.main.context.workspace.is_open:
+        if not await self.main.context.workspace.settled():   # a warm start opens it once its copy is shown
             return
         left = [j for j in await self.store.unfinished() if j.id not in self.runners]
         for job in left:

@@ -10,7 +10,14 @@ import pytest
 from keyring.backends import fail, null
 
 from console.services import secrets
-from console.services.secrets import PLATFORM_KEYCHAINS, KeyringSecrets, keychain_available, system_keyring
+from console.services.secrets import (
+    NO_KEYCHAIN_WARNING,
+    PLATFORM_KEYCHAINS,
+    KeyringSecrets,
+    default_secret_store,
+    keychain_available,
+    system_keyring,
+)
 from tests.conftest import MemoryKeyring
 
 
@@ -54,3 +61,22 @@ def test_a_platform_keychain_that_cannot_work_here_is_skipped(monkeypatch: pytes
                                                                  "keyring.backends.null.Keyring")})
     monkeypatch.setattr(secrets.sys, "platform", "linux")
     assert isinstance(system_keyring(), null.Keyring)
+
+
+@pytest.mark.usefixtures("unchosen")
+def test_the_apps_store_decides_at_its_first_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = default_secret_store()
+    assert keyring.core._keyring_backend is None   # nothing asked of keyring yet: a warm start's rows come first
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    assert store.warning == NO_KEYCHAIN_WARNING   # no keychain: this session's memory, and the user is told
+    store.set("a/b", "value")
+    assert store.get("a/b") == "value"
+
+
+def test_the_apps_store_uses_the_keychain_when_there_is_one(isolated: MemoryKeyring) -> None:
+    store = default_secret_store()
+    store.set("a/b", "value")
+    assert store.warning is None and isolated.values[(secrets.SERVICE, "a/b")] == "value"
+    store.delete("a/b")
+    store.delete("a/b")   # already gone: nothing to say
+    assert store.get("a/b") is None

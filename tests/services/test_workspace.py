@@ -7,6 +7,7 @@ database on the suite's PostgreSQL server), where the demo emulator stands in fo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -382,3 +383,31 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
     progress = await second.service.load()
     assert progress.loaded == SEEDED and len(second.service.index) == SEEDED
     await second.aclose()
+
+
+async def test_a_workspace_started_later_opens_when_asked_and_settled_waits_without_asking(tmp_path: Path) -> None:
+    workspace = LocalWorkspace(tmp_path / "workspace.db", MemorySecrets(warning="no keychain"))
+    workspace.start_later()
+    waiting = asyncio.get_running_loop().create_task(workspace.settled())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiting.done() and workspace.state == "off"   # nothing asked for it yet
+    early = workspace.before_opening("shop-1", "square")
+    assert early is not None and workspace.for_account("shop-1", "square") is None
+    assert await workspace.ready()   # asks: opens now
+    assert await waiting and not workspace.deferred
+    # The part handed out before the opening works once it is open.
+    refresh = await early.begin_refresh()
+    await early.complete_refresh(refresh, full=True)
+    await workspace.close()
+
+
+async def test_anything_sent_to_a_workspace_started_later_opens_it_first(tmp_path: Path) -> None:
+    workspace = LocalWorkspace(tmp_path / "workspace.db", MemorySecrets(warning="no keychain"))
+    workspace.start_later()
+    copy = workspace.before_opening("shop-1", "square")
+    assert copy is not None
+    refresh = await copy.begin_refresh()   # queued after the opening it asked for
+    assert workspace.is_open
+    await copy.complete_refresh(refresh, full=True)
+    await workspace.close()

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from console.domain.customer import Customer
 from console.services import copy_reader, customer_loading, kept_columns, warm_start
-from console.services.context import AppContext
+from console.services.context import AppContext, build_context
+from console.services.paths import AppPaths
 from console.services.settings import SettingsStore
 from console.services.workspace import workspace_files
 from console.ui.customer_loading import LOCAL_COPY_SHOWN
@@ -253,3 +254,28 @@ async def test_the_window_shows_the_copy_read_while_the_app_was_starting(
     assert [r.args[:2] for r in caplog.records if r.msg == copy_reader.LOCAL_COPY_READ] == [("demo:square", CUSTOMERS)]
     await window.shutdown()
     await context.workspace.close()
+
+
+async def test_a_warm_start_shows_the_copy_before_the_database_opens_then_keeps_the_refresh(
+        qtbot: Any, tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    listed = [c.id for c in await _first_start(qtbot, root)]
+    paths = AppPaths.resolve(root)
+    warm_start.begin(paths)   # as console/app.py does, then build_context
+    context = build_context(paths)
+    workspace = context.workspace
+    assert workspace.deferred and workspace.state == "off"   # importing SQLAlchemy waits for the rows
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    at_first_rows: list[str] = []
+    window.first_page_shown.connect(lambda: at_first_rows.append(workspace.state))
+    loaded = signal(window.load_finished, timeout=20)
+    window.show()
+    await loaded
+    assert at_first_rows == ["off"]
+    assert window.session is not None and [c.id for c in window.session.service.index] == listed
+    # Opened once the copy was shown: the refresh was kept, and the journal is there for the first save.
+    assert workspace.is_open and not workspace.deferred and window.session.service.local is not None
+    assert context.journal.available
+    await window.shutdown()
+    await workspace.close()
