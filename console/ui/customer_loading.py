@@ -115,10 +115,10 @@ class CustomerLoading:
                     if window.context.workspace.deferred:   # a warm start's: opened once its copy is shown
                         window.context.workspace.start()
                 self.as_of = kept.data_as_of if kept is not None else None
-            await self._workspace_opened(session)
             if kept is not None:
                 status.showMessage(tr("Showing the local copy ({0}); refreshing from {1}…").format(
                     data_as_of(tr, kept), session.account.name))
+            await self._workspace_opened(session)
             progress = await session.service.load(self._show_progress)
         except asyncio.CancelledError:
             status.showMessage(tr("Loading stopped; {0} customers loaded.").format(window.model.loaded_count()))
