@@ -1,14 +1,13 @@
 """The first screenful of the last session's window, kept so the next start can paint it at once.
 
 It is kept in the workspace database, encrypted like the customers it shows (store/start_views.py),
-one per account; the start reads the last account's through the driver on a thread of its own
+one per account; in team mode in the team workspace's copy on this computer (team_cache.py), never in
+the shared database. The start reads the last account's through the driver on a thread of its own
 (`SnapshotRead`), begun by the entry point (console/launch.py) before Qt is imported, and the preview
-waits for it. Read before
-anything heavy is imported (see `console/app.py`), so this module uses only the standard library and
-the driver: a frozen dataclass and JSON rather than a pydantic model, because importing pydantic alone
-costs more than the whole start-up budget. Anything unexpected means "no snapshot": the app then
-starts the ordinary way. No local copy kept (a shared computer): no snapshot. In team mode the views are
-kept in the team workspace's copy on this computer (team_cache.py), never in the shared database.
+waits for it. So this module uses only the standard library and the driver: a frozen dataclass and
+JSON rather than a pydantic model, because importing pydantic alone costs more than the whole start-up
+budget. Anything unexpected means "no snapshot", and so does Keep a local copy off (a shared computer):
+the app then starts the ordinary way.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 SCHEMA = 1
 MAX_ROWS = 200
-# Where 0.3 and earlier kept it, unencrypted: deleted at the first start that reads the database's.
+# Where earlier builds kept it, unencrypted: deleted at the first start that reads the database's.
 LEGACY_FILE_NAME = "start-snapshot.json"
 # How long the preview waits for the read: a keychain that prompts, or a busy disk, means no preview.
 READ_WAIT_S = 1.0
@@ -91,13 +90,16 @@ def _settings(settings_file: Path) -> dict[str, Any] | None:
     return raw if isinstance(raw, dict) else None
 
 
+def _last_account(raw: dict[str, Any] | None) -> str | None:
+    """The account the window will open, when a local copy is kept."""
+    account_id = None if raw is None or raw.get("keep_local_copy") is False else raw.get("last_account_id")
+    return account_id if isinstance(account_id, str) and account_id else None
+
+
 def last_local_account(settings_file: Path) -> str | None:
     """The account the window will open, when it keeps a local copy in the file (not a team's server)."""
     raw = _settings(settings_file)
-    if raw is None or raw.get("keep_local_copy") is False or raw.get("team"):
-        return None
-    account_id = raw.get("last_account_id")
-    return account_id if isinstance(account_id, str) and account_id else None
+    return None if raw is None or raw.get("team") else _last_account(raw)
 
 
 def start_view_file(paths: AppPaths) -> tuple[str, Path] | None:
@@ -106,15 +108,16 @@ def start_view_file(paths: AppPaths) -> tuple[str, Path] | None:
     from console.services.team_cache_file import cache_file
 
     raw = _settings(paths.settings_file)
-    account_id = None if raw is None else raw.get("last_account_id")
-    if raw is None or raw.get("keep_local_copy") is False or not isinstance(account_id, str) or not account_id:
+    account_id = _last_account(raw)
+    if raw is None or account_id is None:
         return None
     team = raw.get("team")
     if not team:
         return account_id, paths.workspace_database
     if not isinstance(team, dict):
         return None
-    user, host, name, port = team.get("user"), team.get("host"), team.get("database"), team.get("port", 5432)
+    # As the settings write a TeamServer: every field, the port too.
+    user, host, name, port = team.get("user"), team.get("host"), team.get("database"), team.get("port")
     if not (isinstance(user, str) and isinstance(host, str) and isinstance(name, str) and type(port) is int):
         return None
     return account_id, cache_file(paths.workspace_database, user, host, port, name)

@@ -85,17 +85,22 @@ class TeamCache:
                 self._queued = self._executor.submit(self._copy)
             return self._queued
 
-    def _copy(self) -> dict[str, Mirrored]:
+    def _file(self) -> Workspace:
+        """The cache file, opened at its first use (on the cache's thread)."""
         from console.store.engine import open_workspace
+
+        if self._db is None:
+            self._db = open_workspace(self.path, self._key)
+        return self._db
+
+    def _copy(self) -> dict[str, Mirrored]:
         from console.store.team_cache import mirror_account
 
         with self._lock:
             pending, self._pending, self._queued = self._pending, {}, None
         done: dict[str, Mirrored] = {}
         try:
-            if self._db is None:
-                self._db = open_workspace(self.path, self._key)
-            with self._source.read() as source, self._db.write() as cache:
+            with self._source.read() as source, self._file().write() as cache:
                 for account_id, ids in pending.items():
                     done[account_id] = mirror_account(source, cache, account_id, None if ids is None else sorted(ids))
         except Exception as exc:   # the server went away (its return copies every account again), a full disk
@@ -123,11 +128,7 @@ class TeamCache:
 
     def _on_file(self, work: Callable[[Connection], T]) -> Future[T] | None:
         def run() -> T:
-            from console.store.engine import open_workspace
-
-            if self._db is None:
-                self._db = open_workspace(self.path, self._key)
-            with self._db.write() as connection:
+            with self._file().write() as connection:
                 return work(connection)
         with self._lock:
             return None if self._executor is None else self._executor.submit(run)

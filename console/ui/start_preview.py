@@ -1,7 +1,7 @@
 """The main window as the last session left it, painted from its snapshot before the app has loaded.
 
 The snapshot is the last account's start view in the workspace database (services/start_snapshot.py),
-read on a thread begun before the QApplication was made.
+read on a thread the entry point (console/launch.py) begins before Qt is imported.
 
 Importing the domain, providers and services takes several times longer than showing a window
 (P1 in `benchmarks/run.py`), so start-up first shows this: the same layout (`WindowLayout`), the
