@@ -32,3 +32,9 @@ def test_the_installed_command_and_python_m_console_start_through_it() -> None:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["gui-scripts"]
     assert scripts["customer-console"] == "console.launch:main"
     assert "from console.launch import main" in (ROOT / "console" / "__main__.py").read_text(encoding="utf-8")
+
+
+def test_the_installer_leaves_out_what_only_httpx_s_client_would_import() -> None:
+    spec = (ROOT / "packaging" / "customer-console.spec").read_text(encoding="utf-8")
+    excluded = spec[spec.index("excludes=["):spec.index("]", spec.index("excludes=["))]
+    assert all(f'"{name}"' in excluded for name in ("click", "rich", "pygments"))

@@ -21,7 +21,7 @@ from typing import Any
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_kept_keys import BLANK, SEP, KeptColumns, kept_value
+from console.services.duplicate_kept_keys import KeptColumns
 from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
@@ -126,54 +126,42 @@ class BlockingKeys:
 def blocking_keys(records: Sequence[tuple[str, Scanned]], maker: KeyMaker,
                   tick: Callable[[int], None], kept: KeptColumns | None = None) -> BlockingKeys:
     """The blocking keys of every record, `tick(records done)` between steps. `kept`: the records' keys as
-    the workspace kept them (duplicate_kept_keys.py), read rather than made where they serve."""
+    the workspace kept them (duplicate_kept_keys.py), taken as they are (its columns become the keys') and
+    made only where they do not serve."""
+    if kept is not None:
+        return _with_kept(records, maker, tick, kept)
     keys = BlockingKeys([], [], [], [], {}, [], [], [])
     for start in range(0, len(records), CHUNK):
         tick(start)
-        end = min(start + CHUNK, len(records))
-        made = (list(range(start, end)) if kept is None else
-                list(itertools.compress(range(start, end), map(kept.missing.__contains__, range(start, end)))))
-        if kept is None or len(made) == end - start:
-            _add(records[start:end], start, maker, keys)
-        else:
-            _add_kept(records, start, end, made, kept, maker, keys)
+        _add(records[start:min(start + CHUNK, len(records))], start, maker, keys)
     return keys
 
 
-def _add_kept(records: Sequence[tuple[str, Scanned]], start: int, end: int, made: list[int], kept: KeptColumns,
-              maker: KeyMaker, keys: BlockingKeys) -> None:
-    """`_add` of the records from `start` to `end`, reading their kept keys and making only those of the
-    records at `made` (read one by one, only those)."""
-    emails, phones, givens, families, postals, companies, references = (
-        column[start:end] for column in kept.columns())
-    for column in (kept.emails, kept.phones, kept.references):   # read once: let go of as the scan goes on
-        column[start:end] = itertools.repeat("", end - start)
-    odd: list[tuple[int, str, Scanned]] = []   # several emails or phones: made as `_add` makes them
-    for index in made:
+def _with_kept(records: Sequence[tuple[str, Scanned]], maker: KeyMaker, tick: Callable[[int], None],
+               kept: KeptColumns) -> BlockingKeys:
+    """`blocking_keys` from `kept`'s columns, the keys of the records at `kept.missing` made one by one."""
+    keys = BlockingKeys(kept.emails, kept.phones, [], kept.references, {}, kept.names, kept.postals, kept.companies)
+    odd: list[tuple[int, Blocking]] = []   # several emails or phones: their keys kept aside, as `_add` does
+    for n, index in enumerate(sorted(kept.missing)):
+        if n % CHUNK == 0:
+            tick(index)
         account, customer = records[index]
-        value = kept_value(maker, account, customer)
-        offset = index - start
-        if value is None:
-            odd.append((offset, account, customer))
-            value = BLANK
-        (_, emails[offset], phones[offset], givens[offset], families[offset], postals[offset], companies[offset],
-         references[offset]) = value.split(SEP)
-    # One string for each postal code and company met, as `postal_of` and `company_of` keep them.
-    text = maker.kept_text
-    names: list[NameKeys] = list(map(maker.folded_names_of.__getitem__, zip(givens, families, strict=True)))
-    postal_keys: list[str | None] = list(map(text.__getitem__, postals))
-    company_keys: list[str | None] = list(map(text.__getitem__, companies))
-    for offset, _, customer in odd:
         address = customer.address
-        postal_keys[offset] = maker.postal_of[address.postal_code] if address is not None else None
-        names[offset] = maker.names_of[customer.given_name, customer.family_name]
-        company_keys[offset] = maker.company_of[customer.company]
-    _extend(keys, names, postal_keys, company_keys)
-    keys.references.extend([key or None for key in references])
-    keys.emails.extend([key or None for key in emails])
-    keys.phones.extend([key or None for key in phones])
-    for offset, account, customer in odd:
-        _several(keys, start + offset, maker.blocking(account, customer))
+        keys.postals[index] = maker.postal_of[address.postal_code] if address is not None else None
+        keys.names[index] = maker.names_of[customer.given_name, customer.family_name]
+        keys.companies[index] = maker.company_of[customer.company]
+        found = maker.blocking(account, customer)
+        if customer.emails or customer.phones:
+            odd.append((index, found))
+        else:
+            emails, phones, _, keys.references[index] = found
+            keys.emails[index] = emails[0] if emails else None
+            keys.phones[index] = phones[0] if phones else None
+    tick(len(records))
+    keys.sounds.extend(_sounds(keys.names, keys.postals))
+    for index, found in odd:
+        _several(keys, index, found)
+    return keys
 
 
 def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:
@@ -200,8 +188,13 @@ def _extend(keys: BlockingKeys, names: list[NameKeys], postals: list[str | None]
     keys.names.extend(names)
     keys.postals.extend(postals)
     keys.companies.extend(companies)
-    keys.sounds.extend([(f"{sound}|{postal}" if sound else None) if postal else None
-                        for sound, postal in zip(map(_sound, names), postals, strict=True)])
+    keys.sounds.extend(_sounds(names, postals))
+
+
+def _sounds(names: list[NameKeys], postals: list[str | None]) -> list[str | None]:
+    """Each record's "sound-alike|postal code" key, None without either."""
+    return [(f"{sound}|{postal}" if sound else None) if postal else None
+            for sound, postal in zip(map(_sound, names), postals, strict=True)]
 
 
 def _several(keys: BlockingKeys, index: int, found: Blocking) -> None:

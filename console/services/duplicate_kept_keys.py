@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_scoring import KeyMaker
+from console.services.duplicate_scoring import KeyMaker, NameKeys
 from console.store.documents import checksums, crc_texts
 
 # Bump when keys are made otherwise: every kept value is then ignored and made afresh.
@@ -54,21 +54,21 @@ def kept_scan_keys(page: Sequence[Customer]) -> list[str | None]:
 
 @dataclass(frozen=True, slots=True)
 class KeptColumns:
-    """The kept keys of every record of a scan, a column each in record order ("" for none); the records at
-    `missing` have none that serve, and have their keys made."""
+    """The kept keys of every record of a scan, a column each in record order, as the scan's blocking keys
+    hold them (None for none; names as `KeyMaker.folded_names_of` gives them); the records at `missing` have
+    none that serve (None, and NO_NAMES), and have their keys made."""
 
-    emails: list[str]
-    phones: list[str]
-    givens: list[str]
-    families: list[str]
-    postals: list[str]
-    companies: list[str]
-    references: list[str]
+    emails: list[str | None]
+    phones: list[str | None]
+    names: list[NameKeys]
+    postals: list[str | None]
+    companies: list[str | None]
+    references: list[str | None]
     missing: set[int]
 
-    def columns(self) -> tuple[list[str], ...]:
-        """The seven columns, in the order of a kept value's keys."""
-        return (self.emails, self.phones, self.givens, self.families, self.postals, self.companies, self.references)
+
+NO_NAMES = NameKeys("", "", "", None)   # a record's names until its keys are made
+_NONE_FOR_BLANK = {"": None}.get        # map(_NONE_FOR_BLANK, keys, keys): "" -> None, a key -> itself, in C
 
 
 # The checksum of a customer held decoded: no document's (a CRC-32 is never negative; written in hex, as
@@ -85,14 +85,14 @@ def record_checksums(items: Sequence[object]) -> list[int]:
 
 
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
-                 kept: dict[str, tuple[list[str], list[str]]], check: Callable[[], None] = lambda: None,
-                 held_checksums: Sequence[int] | None = None) -> KeptColumns:
+                 kept: dict[str, tuple[list[str], list[str]]], maker: KeyMaker,
+                 check: Callable[[], None] = lambda: None, held_checksums: Sequence[int] | None = None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
-    it was made of the document the index holds (`held_checksums`: `record_checksums` of them all, when known); each
+    it was made of the document the index holds (`held_checksums`: `record_checksums` of them all, when known);
+    names, postal codes and companies through `maker`'s memos, as a scan making them would hold them. Each
     account's taken out of `kept` as it is used, `check()` called before each."""
-    out = KeptColumns([], [], [], [], [], [], [], set())
-    shared: dict[str, str] = {}   # one string for each name, postal code and company: they repeat
+    out = KeptColumns([], [], [], [], [], [], set())
     for account, (ids, items) in held:
         check()
         start = len(out.emails)
@@ -105,36 +105,44 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             shaped = [n for n, value in enumerate(values) if value.count(SEP) == FIELDS - 1]
             kept_ids, values = [kept_ids[n] for n in shaped], [values[n] for n in shaped]
             flat = SEP.join(values).split(SEP)
+        del values
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
         wanted = list(crc_texts(made, FORMAT))
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
-            made_of_it = list(map(operator.eq, heads, wanted))
-            _append(out, [flat[field::FIELDS] for field in range(1, FIELDS)], shared)
-            out.missing.update(itertools.compress(itertools.count(start), map(operator.not_, made_of_it)))
-            continue
-        none = len(kept_ids)   # the position of a record of no keys, appended to each column
-        at = dict(zip(kept_ids, range(none), strict=True))
-        heads.append("")
-        places = [none if j is None else j for j in map(at.get, ids)]
-        take = [place if made_of_it else none
-                for place, made_of_it in zip(places, map(operator.eq, map(heads.__getitem__, places), wanted),
-                                             strict=True)]
-        del at, heads, places
-        sources = [[*flat[field::FIELDS], ""] for field in range(1, FIELDS)]
-        _append(out, [list(map(source.__getitem__, take)) for source in sources], shared)
-        out.missing.update(start + n for n in itertools.compress(range(len(take)), map(none.__eq__, take)))
+            usable = list(map(operator.eq, heads, wanted))
+            fields = [flat[field::FIELDS] for field in range(1, FIELDS)]
+        else:
+            none = len(kept_ids)   # the position of a record of no keys, appended to each column
+            at = dict(zip(kept_ids, range(none), strict=True))
+            heads.append("")
+            places = [none if j is None else j for j in map(at.get, ids)]
+            usable = list(map(operator.eq, map(heads.__getitem__, places), wanted))
+            take = [place if ok else none for place, ok in zip(places, usable, strict=True)]
+            del at, places
+            fields = [list(map([*flat[field::FIELDS], ""].__getitem__, take)) for field in range(1, FIELDS)]
+        del flat, heads, wanted
+        _append(out, fields, maker)
+        unusable = list(itertools.compress(itertools.count(start), map(operator.not_, usable)))
+        out.missing.update(unusable)
+        for index in unusable:   # another document's keys, or none: not the scan's
+            out.emails[index] = out.phones[index] = out.postals[index] = out.companies[index] = None
+            out.references[index], out.names[index] = None, NO_NAMES
     return out
 
 
-def _append(out: KeptColumns, keys: list[list[str]], shared: dict[str, str]) -> None:
-    """Each of the seven `keys` columns after `out`'s; names, postal codes and companies as one string each."""
-    for field, (column, added) in enumerate(zip(out.columns(), keys, strict=True)):
-        column += added if field in (0, 1, 6) else map(shared.setdefault, added, added)
+def _append(out: KeptColumns, fields: list[list[str]], maker: KeyMaker) -> None:
+    """The seven kept `fields` columns after `out`'s, as the scan holds them: "" as None, names as NameKeys, one
+    string for each postal code and company (they repeat)."""
+    emails, phones, givens, families, postals, companies, references = fields
+    out.emails.extend(map(_NONE_FOR_BLANK, emails, emails))
+    out.phones.extend(map(_NONE_FOR_BLANK, phones, phones))
+    out.references.extend(map(_NONE_FOR_BLANK, references, references))
+    out.names.extend(map(maker.folded_names_of.__getitem__, zip(givens, families, strict=True)))
+    out.postals.extend(map(maker.kept_text.__getitem__, postals))
+    out.companies.extend(map(maker.kept_text.__getitem__, companies))
 
 
-# A value of no keys: what a scan reads for a customer whose keys are not kept in the column form.
-BLANK = FORMAT + SEP * (FIELDS - 1)
 # What the workspace reads for a customer without kept keys (store/customers.py `read_scan_keys`): no
 # stamp, so never used.
 NONE = SEP * (FIELDS - 1)

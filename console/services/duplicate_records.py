@@ -19,8 +19,9 @@ from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
-from console.services.duplicate_kept_keys import kept_columns, record_checksums
+from console.services.duplicate_kept_keys import KeptColumns, kept_columns, record_checksums
 from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
+from console.services.duplicate_scoring import KeyMaker
 from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
 from console.services.workspace import AccountCopy, LocalWorkspace
 
@@ -58,8 +59,9 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
         return self.accounts[index], scan_view(item) if type(item) is str else item  # type: ignore[return-value]
 
 
-# Each account's kept scan keys, as read; calls its argument between accounts (`read_kept_keys`).
-KeptKeys = Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]]
+# Begins reading each account's kept scan keys (on the workspace's thread) and gives what collects them,
+# calling its argument between accounts (`read_kept_keys`).
+KeptKeys = Callable[[], Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]]]
 
 
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
@@ -70,10 +72,36 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
     whole scan needs them: those of the documents the index still holds are read instead of the documents.
     `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it."""
     records = KeptRecords(held)
+    store = _ReadOnce(scans) if scans is not None else None
+    # A whole scan ahead (no last scan remembered nor kept): the kept keys are read on the workspace's thread
+    # while the held documents' checksums are made here (the database's work does not hold Python's lock).
+    early = kept() if kept is not None and (memory is None or memory.last is None) and (
+        store is None or store.read() is None) else None
     checksums = record_checksums(records.items) if kept is not None or scans is not None else None
+
+    def kept_keys(check: Callable[[], None], maker: KeyMaker) -> KeptColumns:
+        assert kept is not None
+        return kept_columns(held, (early or kept())(check), maker, check, checksums)
     return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
-                members=(records.accounts, records.ids), scans=scans, checksums=checksums,
-                kept=None if kept is None else lambda check: kept_columns(held, kept(check), check, checksums))
+                members=(records.accounts, records.ids), scans=store, checksums=checksums,
+                kept=None if kept is None else kept_keys)
+
+
+class _ReadOnce:
+    """A `ScanStore` whose kept scan is read once at most, perhaps before the scan asks for it."""
+
+    def __init__(self, scans: ScanStore) -> None:
+        self.scans = scans
+        self.read_yet = False
+        self.last: LastScan | None = None
+
+    def read(self) -> LastScan | None:
+        if not self.read_yet:
+            self.last, self.read_yet = self.scans.read(), True
+        return self.last
+
+    def save(self, last: LastScan) -> None:
+        self.scans.save(last)
 
 
 def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None], workspace: LocalWorkspace, *,
@@ -84,25 +112,27 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
     With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown."""
     scans = WorkspaceScans(workspace, copies)
     found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
-                      kept=lambda check: read_kept_keys(copies, check), scans=scans)
+                      kept=lambda: read_kept_keys(copies), scans=scans)
     return found, scans.keep
 
 
-def read_kept_keys(copies: Mapping[str, AccountCopy | None],
-                   check: Callable[[], None] = lambda: None) -> dict[str, tuple[list[str], list[str]]]:
-    """Each account's kept scan keys (`AccountCopy.read_scan_keys`), waiting for the workspace's thread (call it
-    on another; `check()` before each account: a cancelled scan's raises); an account without a local copy, or
-    whose keys cannot be read, has its keys made by the scan."""
-    kept: dict[str, tuple[list[str], list[str]]] = {}
-    for account, copy in copies.items():
-        check()
-        if copy is None:
-            continue
-        try:
-            kept[account] = copy.read_scan_keys().result()
-        except Exception as exc:   # only time is lost: the scan makes what it could not read
-            log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
-    return kept
+def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> Callable[[Callable[[], None]],
+                                                                          dict[str, tuple[list[str], list[str]]]]:
+    """Begins reading each account's kept scan keys (`AccountCopy.read_scan_keys`) on the workspace's thread; gives
+    what waits for them (call it on another thread; it calls `check()` before each account: a cancelled scan's
+    raises). An account without a local copy, or whose keys cannot be read, has its keys made by the scan."""
+    reading = {account: copy.read_scan_keys() for account, copy in copies.items() if copy is not None}
+
+    def collect(check: Callable[[], None]) -> dict[str, tuple[list[str], list[str]]]:
+        kept: dict[str, tuple[list[str], list[str]]] = {}
+        for account, future in reading.items():
+            check()
+            try:
+                kept[account] = future.result()
+            except Exception as exc:   # only time is lost: the scan makes what it could not read
+                log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
+        return kept
+    return collect
 
 
 class WorkspaceScans:

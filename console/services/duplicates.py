@@ -138,7 +138,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          progress: Progress | None = None, cancelled: Cancelled | None = None,
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
-         kept: Callable[[Callable[[], None]], KeptColumns | None] | None = None,
+         kept: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None = None,
          scans: ScanStore | None = None, checksums: Sequence[int] | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
@@ -148,12 +148,13 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     is kept there in turn. `identities`: what stands for each record there (duplicate_memory.py; by
     default the customer objects). `members`: the records' accounts and ids, when known without reading
     the records (duplicate_records.py: the records are then each read once, for their keys). `kept`:
-    gives the records' keys as the workspace kept them (duplicate_kept_keys.py), calling the function
-    it is given now and then (it raises `ScanCancelledError` when cancelled); called by a whole scan
-    only (one after `memory` makes only new records' keys), and not when `regions` are given (kept keys
-    are made without accounts' countries). `scans`: where the last whole scan of these accounts is kept
-    (duplicate_last_scan.py), with `checksums`, that of each record's document (`record_checksums`): a
-    scan the memory does not serve starts from it when it can, and each scan without `regions` is kept there.
+    gives the records' keys as the workspace kept them (duplicate_kept_keys.py) through the scan's
+    `KeyMaker`, calling the function it is given now and then (it raises `ScanCancelledError` when
+    cancelled); called by a whole scan only (one after `memory` makes only new records' keys), and not
+    when `regions` are given (kept keys are made without accounts' countries). `scans`: where the last
+    whole scan of these accounts is kept (duplicate_last_scan.py), with `checksums`, that of each
+    record's document (`record_checksums`): a scan the memory does not serve starts from it when it
+    can, and each scan without `regions` is kept there.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing,
     # during the scan and after it (the pairs and the memory live on: frozen, not walked, as the pause ends).
@@ -188,7 +189,7 @@ def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
 def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
-          kept_keys: Callable[[Callable[[], None]], KeptColumns | None] | None, scans: ScanStore | None,
+          kept_keys: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None, scans: ScanStore | None,
           checksums: Sequence[int] | None) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
@@ -225,7 +226,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
             tick(0)
 
         blocked = blocking_keys(records, maker, tick,
-                                kept_keys(check) if kept_keys is not None and not regions else None)
+                                kept_keys(check, maker) if kept_keys is not None and not regions else None)
         blocks = blocked.blocks()
         twice, only = set() if once else repeats(accounts, ids, blocks), None
     if memory is None and scans is None:

@@ -5,11 +5,21 @@ another format, is not used (issue 20)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import pytest
 
 from console.domain.customer import Customer
-from console.services.duplicate_kept_keys import FORMAT, NONE, SEP, kept_columns, kept_scan_keys, kept_value
+from console.services import duplicate_records
+from console.services.duplicate_kept_keys import (
+    FORMAT,
+    NO_NAMES,
+    NONE,
+    SEP,
+    kept_columns,
+    kept_scan_keys,
+    kept_value,
+)
 from console.services.duplicate_records import Held, scan_held
 from console.services.duplicate_scoring import KeyMaker
 from console.services.duplicates import ScanCancelledError, ScanMemory
@@ -33,7 +43,7 @@ def _kept(held: list[Held], records: list[tuple[str, Customer]],
 
 
 def _result(held: list[Held], kept: dict[str, dict[str, str]] | None = None) -> tuple[object, ...]:
-    found = scan_held(held, memory=ScanMemory(), kept=None if kept is None else lambda check: kept)
+    found = scan_held(held, memory=ScanMemory(), kept=None if kept is None else lambda: lambda check: kept)
     return found.pairs, [(g.members, g.reasons) for g in found.groups()]
 
 
@@ -42,7 +52,7 @@ def test_kept_keys_find_what_made_keys_find(shuffled: bool) -> None:
     records = _customers()
     held = _held(records)
     kept = _kept(held, records, shuffled)
-    columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()})
+    columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()}, KeyMaker())
     # Used for every customer held as its document, but those with lists of emails or phones.
     assert len(columns.missing) == sum(1 for _, (ids, items) in held for i, item in zip(ids, items, strict=True)
                                        if type(item) is not str or i.startswith("list-"))
@@ -52,7 +62,7 @@ def test_kept_keys_find_what_made_keys_find(shuffled: bool) -> None:
     memory = ScanMemory()
     scan_held(held, memory=memory)
     asked: list[bool] = []
-    scan_held(held, memory=memory, kept=lambda check: asked.append(True) or {})
+    scan_held(held, memory=memory, kept=lambda: asked.append(True) or (lambda check: {}))
     assert not asked
 
 
@@ -63,7 +73,7 @@ def test_the_documents_of_customers_with_usable_kept_keys_are_not_read(monkeypat
     reads: list[str] = []
     view = documents.scan_view
     monkeypatch.setattr(documents, "scan_view", lambda document: reads.append(document) or view(document))
-    scan_held(held, memory=ScanMemory(), kept=lambda check: kept)
+    scan_held(held, memory=ScanMemory(), kept=lambda: lambda check: kept)
     # Only the documents of customers with lists of emails or phones (no keys kept) are read; the decoded
     # customers (every fifth) are not documents.
     listed = [item for _, (ids, items) in held for i, item in zip(ids, items, strict=True)
@@ -86,10 +96,11 @@ def test_a_value_made_of_another_document_or_format_is_not_used(shuffled: bool) 
         kept_scan_keys([other])[0])
     # A later version's format, with more keys.
     values[kept_ids.index(ids[later])] = documents.document_crc(str(items[later])) + "d9" + SEP * 9
-    columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()})
+    columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()}, KeyMaker())
     first = sum(len(i) for a, (i, _) in held[:[a for a, _ in held].index(account)])
     assert {first + changed, first + later} <= columns.missing
-    assert columns.emails[first + changed] == ""   # not the other document's
+    assert columns.emails[first + changed] is None   # not the other document's
+    assert columns.names[first + changed] == NO_NAMES
     assert _result(held, kept) == _result(held)
 
 
@@ -112,5 +123,25 @@ def test_cancel_is_heard_while_the_kept_keys_are_laid_out() -> None:
     assert len(held) > 2
     # Cancelled once the first account's keys have been taken: the second account's are not.
     with pytest.raises(ScanCancelledError):
-        scan_held(held, memory=ScanMemory(), cancelled=lambda: len(kept) < len(held), kept=lambda check: kept)
+        scan_held(held, memory=ScanMemory(), cancelled=lambda: len(kept) < len(held),
+                  kept=lambda: lambda check: kept)
     assert len(kept) == len(held) - 1
+
+
+def test_a_whole_scan_begins_reading_the_kept_keys_before_it_checks_the_held_documents(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The workspace's thread reads them while this one makes the checksums: the two overlap.
+    records = _customers()
+    held = _held(records)
+    kept = _kept(held, records)
+    order: list[str] = []
+    checksums = duplicate_records.record_checksums
+    monkeypatch.setattr(duplicate_records, "record_checksums",
+                        lambda items: order.append("checksums") or checksums(items))
+
+    def begin() -> Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]]:
+        order.append("begun")
+        return lambda check: order.append("collected") or kept
+    found = scan_held(held, memory=ScanMemory(), kept=begin)
+    assert order == ["begun", "checksums", "collected"]
+    assert (found.pairs, [(g.members, g.reasons) for g in found.groups()]) == _result(held)

@@ -55,7 +55,7 @@ def _scan(held: list[Held], records: list[tuple[str, Customer]], scans: KeptScan
         if asked is not None:
             asked.append(True)
         return kept
-    return scan_held(held, memory=ScanMemory(), kept=read_kept, scans=scans)
+    return scan_held(held, memory=ScanMemory(), kept=lambda: read_kept, scans=scans)
 
 
 def _edited(customer: Customer) -> Customer:
@@ -157,7 +157,7 @@ def test_a_scan_from_the_kept_one_hears_cancel_and_keeps_nothing() -> None:
     scans.reads = 0
     later, now = _changed(held, records)
     with pytest.raises(ScanCancelledError):   # cancelled once the kept scan is read
-        scan_held(later, memory=ScanMemory(), kept=lambda check: _kept(later, now), scans=scans,
+        scan_held(later, memory=ScanMemory(), kept=lambda: lambda check: _kept(later, now), scans=scans,
                   cancelled=lambda: scans.reads > 0)
     assert scans.reads == 1 and scans.payload == before
 
