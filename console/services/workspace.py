@@ -741,15 +741,19 @@ class AccountCopy:
             return begin_refresh(connection, self.account_id, self.provider, _now())
         return self.workspace._write(begin)
 
-    def save_page(self, page: Sequence[Customer]) -> Future[None]:
-        """Queue one page for saving in one transaction (after everything queued before it)."""
-        future = self.workspace._submit(self._save, list(page))
+    def save_page(self, page: Sequence[Customer], *, not_before: float | None = None) -> Future[None]:
+        """Queue one page for saving in one transaction (after everything queued before it); `not_before`: a
+        `time.monotonic()` moment the save does not start before (the workspace's thread waits for it)."""
+        future = self.workspace._submit(self._save, list(page), not_before)
         self.workspace._logged(future, "saving a page")
         return future
 
-    def _save(self, page: list[Customer]) -> None:
+    def _save(self, page: list[Customer], not_before: float | None = None) -> None:
         from console.store.accounts import ensure_account
         from console.store.customers import save_page
+
+        if not_before is not None and (wait := not_before - time.monotonic()) > 0:
+            time.sleep(wait)   # holds nothing: the window has Python's lock to itself meanwhile
 
         def save(connection: Any) -> None:
             ensure_account(connection, self.account_id, self.provider)

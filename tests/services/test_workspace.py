@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -32,9 +33,9 @@ from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
 from console.services.settings import AccountSettings
 from console.services.team_server import TEAM_PASSWORD
-from console.services.workspace import LocalWorkspace, workspace_files
+from console.services.workspace import AccountCopy, LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
-from console.store import documents
+from console.store import customers, documents
 from console.store.engine import open_workspace
 from console.store.tables import accounts
 from tests.postgres import team_settings
@@ -147,6 +148,32 @@ async def test_a_write_updates_the_stored_row_and_a_delete_removes_it(
     kept = await _kept(session)   # read on the worker after the queued saves: they are in
     assert kept[target.id] == "edited@example.com"
     assert doomed.id not in kept and len(kept) == SEEDED - 1
+    await session.aclose()
+
+
+async def test_a_loaded_page_is_saved_once_the_window_has_had_it_and_an_edit_at_once(
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page's save shares Python's lock with the window taking the page in and painting it: it starts after.
+    asked: list[tuple[float, float | None]] = []    # (when asked, not before)
+    started: list[float] = []                      # when the page's statements began
+    queue, store_save = AccountCopy.save_page, customers.save_page
+
+    def save_page(self: AccountCopy, page: Any, *, not_before: float | None = None) -> Any:
+        asked.append((time.monotonic(), not_before))
+        return queue(self, page, not_before=not_before)
+
+    def saving(*args: Any, **kwargs: Any) -> None:
+        started.append(time.monotonic())
+        store_save(*args, **kwargs)
+    monkeypatch.setattr(AccountCopy, "save_page", save_page)
+    monkeypatch.setattr(customers, "save_page", saving)
+    session = await _open(demo, local_workspace)
+    await session.service.load()
+    (at, not_before), = asked
+    assert not_before is not None and not_before - at >= customer_loading.PAGE_SAVE_AFTER_S * 0.99
+    assert started[0] >= not_before
+    await session.service.update(next(iter(session.service.index)), CustomerChanges(values={"email": "e@example.com"}))
+    assert asked[1][1] is None   # a save of the user's own: not held back
     await session.aclose()
 
 
