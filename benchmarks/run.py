@@ -607,9 +607,9 @@ def p6_responsiveness(sizes: Sizes) -> None:
         line("P6", "longest event-loop gap while loading and typing", worst, "ms", baseline=0.010,
              ratio=None, target="<=25 ms", met=worst <= 0.025)
         note(f"{sizes.responsive_customers:,} customers at 50 ms per page, each page saved in the workspace database "
-             f"on its thread as the app does by default (the database opened first); {len(gaps)} ticks of a 10 ms timer (the baseline is the "
-             f"timer's own interval); p99 gap {p99 * 1000:.1f} ms; not counted: the window's first show and paint, "
-             f"{first * 1000:.0f} ms")
+             f"on its thread as the app does by default (the database opened first); {len(gaps)} ticks of a 10 ms "
+             f"timer (the baseline is the timer's own interval); p99 gap {p99 * 1000:.1f} ms; not counted: the "
+             f"window's first show and paint, {first * 1000:.0f} ms")
         note(f"without a local copy (Keep a local copy off): longest gap {max(alone) * 1000:.1f} ms, p99 "
              f"{statistics.quantiles(alone, n=100)[98] * 1000:.1f} ms")
 

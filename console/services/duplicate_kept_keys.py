@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import KeyMaker, NameKeys
-from console.store.documents import checksums, crc_texts
+from console.store.documents import checksums, crc_texts, crc_texts_joined
 
 # Bump when keys are made otherwise: every kept value is then ignored and made afresh.
 FORMAT = "d1"
@@ -69,6 +69,7 @@ class KeptColumns:
 
 NO_NAMES = NameKeys("", "", "", None)   # a record's names until its keys are made
 _NONE_FOR_BLANK = {"": None}.get        # map(_NONE_FOR_BLANK, keys, keys): "" -> None, a key -> itself, in C
+_JOINED = "\x1e"   # between stamps compared all at once: in no stamp (the values were read apart on it)
 
 
 # The checksum of a customer held decoded: no document's (a CRC-32 is never negative; written in hex, as
@@ -108,11 +109,14 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
         del values
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
-        wanted = list(crc_texts(made, FORMAT))
         if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
-            usable = list(map(operator.eq, heads, wanted))
             fields = [flat[field::FIELDS] for field in range(1, FIELDS)]
+            # As a rule every one was made of the document held: compared all at once first.
+            usable: list[bool] | None = (
+                None if _JOINED.join(heads) == crc_texts_joined(made, FORMAT, _JOINED)
+                else list(map(operator.eq, heads, crc_texts(made, FORMAT))))
         else:
+            wanted = list(crc_texts(made, FORMAT))
             none = len(kept_ids)   # the position of a record of no keys, appended to each column
             at = dict(zip(kept_ids, range(none), strict=True))
             heads.append("")
@@ -121,9 +125,10 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             take = [place if ok else none for place, ok in zip(places, usable, strict=True)]
             del at, places
             fields = [list(map([*flat[field::FIELDS], ""].__getitem__, take)) for field in range(1, FIELDS)]
-        del flat, heads, wanted
+        del flat, heads
         _append(out, fields, maker)
-        unusable = list(itertools.compress(itertools.count(start), map(operator.not_, usable)))
+        unusable = [] if usable is None else list(itertools.compress(itertools.count(start),
+                                                                     map(operator.not_, usable)))
         out.missing.update(unusable)
         for index in unusable:   # another document's keys, or none: not the scan's
             out.emails[index] = out.phones[index] = out.postals[index] = out.companies[index] = None

@@ -283,3 +283,11 @@ def test_scan_keys_are_kept_stamped_with_their_document_and_read_from_their_inde
             plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + query))
             assert "COVERING INDEX ix_customer_documents_scan_keys" in plan   # not the pages of documents
             assert "TEMP B-TREE" not in plan                                   # nor a sort
+
+
+def test_checksums_written_all_at_once_read_as_one_at_a_time() -> None:
+    values = [0, 1, 0xDEADBEEF, 0xFFFFFFFF, 0x00A1B2C3]
+    assert documents.crc_texts_joined(values, "d1", "\x1e") == "\x1e".join(documents.crc_texts(values, "d1"))
+    assert documents.crc_texts_joined([], "d1", "\x1e") == ""
+    assert documents.crc_texts_joined([5, -1], "d1", "\x1e") is None   # a customer held decoded: no checksum
+    assert documents.crc_texts_joined([1 << 32], "d1", "\x1e") is None
