@@ -29,7 +29,6 @@ from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
-from console.services.duplicate_kept_keys import kept_scan_keys
 from console.services.incremental_loading import refresh_changes
 from console.services.journal import AccountJournal, finish_of, new_group
 from console.services.journal_links import current_links
@@ -121,7 +120,7 @@ class CustomerService:
         self.local = local
         if local is not None:
             local.row_keys = self.index.row_keys   # so a warm start need not decode them (stored_rows.py)
-            local.scan_keys = kept_scan_keys       # so a duplicate scan need not read them (duplicate_kept_keys.py)
+            local.scan_keys = _kept_scan_keys      # so a duplicate scan need not read them (duplicate_kept_keys.py)
         if local is not None and self._keep_locally not in self.after_write:
             self.after_write.append(self._keep_locally)
         elif local is None and self._keep_locally in self.after_write:
@@ -598,3 +597,11 @@ async def _one_each(keys: list[str], send: Callable[[str], Awaitable[Customer]],
             result.failed[key] = exc
     await asyncio.gather(*(one(key) for key in keys))
     return result
+
+
+def _kept_scan_keys(page: Sequence[Customer]) -> list[str | None]:
+    """`duplicate_kept_keys.kept_scan_keys`, its module (and the scan's, rapidfuzz's) imported at the first save,
+    on the workspace's thread, rather than before the window shows (P9 in benchmarks/run.py)."""
+    from console.services.duplicate_kept_keys import kept_scan_keys
+
+    return kept_scan_keys(page)

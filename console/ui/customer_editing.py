@@ -9,10 +9,10 @@ from console.domain import errors as e
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
 from console.ui.account_choice import choose_account
-from console.ui.edit_dialog import CustomerDialog
 from console.ui.error_message import show_error
 
 if TYPE_CHECKING:
+    from console.ui.edit_dialog import CustomerDialog
     from console.ui.main_window import MainWindow
 
 
@@ -28,6 +28,9 @@ class CustomerEditing:
                     session: AccountSession | None = None) -> CustomerDialog | None:
         """Open `customer` (None: a new one) in `session`'s account (else the open one); `draft_key`
         names a draft to keep it in."""
+        # The dialog's module is imported when the first is opened, not before the window shows (P9).
+        from console.ui.edit_dialog import CustomerDialog
+
         window = self.window
         session = session or window.session
         if session is None:

@@ -22,7 +22,6 @@ from console.services.customer_filters import NO_FILTERS
 from console.ui.account_switching import AccountSwitching
 from console.ui.all_accounts import AllAccounts
 from console.ui.async_qt import WRITES, TaskRegistry
-from console.ui.bulk_change import change_field
 from console.ui.card_adding import CardAdding
 from console.ui.custom_field_loading import CustomFieldLoading
 from console.ui.customer_deleting import CustomerDeleting
@@ -33,14 +32,10 @@ from console.ui.customer_search import CustomerSearch
 from console.ui.customer_table import CustomerTableModel
 from console.ui.demo_reset import reset_demo_flow
 from console.ui.draft_restore import DraftRestore
-from console.ui.duplicates_window import find_duplicates
 from console.ui.empty_state import EmptyState
-from console.ui.export_dialog import open_export
 from console.ui.filter_bar import FilterBar, connect_filter_bar
 from console.ui.forget_data import forget_local_data_flow
-from console.ui.help_menu import show_about, show_diagnostics
 from console.ui.history_window import open_history
-from console.ui.import_wizard import import_customers
 from console.ui.jobs_panel import JobsPanel
 from console.ui.local_copy import LocalCopySetting
 from console.ui.offline_bar import OfflineBar
@@ -124,22 +119,52 @@ class MainWindow(WindowLayout):
                 (self.new_action, self.editing.new_customer), (self.edit_action, self.editing.edit_selected),
                 (self.delete_action, self.deleting.delete_selected), (self.refresh_action, self.loading.start),
                 (self.find_action, self.searching.focus), (self.accounts_action, self.switching.open_dialog),
-                (self.quit_action, self.close), (self.about_action, lambda: show_about(self)),
-                (self.diagnostics_action, lambda: show_diagnostics(self)),
+                (self.quit_action, self.close), (self.about_action, self._about),
+                (self.diagnostics_action, self._diagnostics),
                 (self.reset_demo_action, lambda: self.tasks.start(reset_demo_flow(self), name="reset-demo")),
                 (self.forget_data_action,
                  lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data")),
                 (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
-                (self.duplicates_action, lambda: find_duplicates(self)),
-                (self.bulk_action, lambda: self.tasks.start(change_field(self), name="bulk-change")),
-                (self.import_action, lambda: self.tasks.start(import_customers(self), name="import")),
-                (self.jobs_action, self.jobs.reveal), (self.export_action, lambda: open_export(self)),
+                (self.duplicates_action, self._find_duplicates), (self.bulk_action, self._change_field),
+                (self.import_action, self._import), (self.jobs_action, self.jobs.reveal),
+                (self.export_action, self._export),
                 (self.staff_name_action, lambda: ask_staff_name(self)),
                 (self.team_action, lambda: open_team_workspace_dialog(self))):
             action.triggered.connect(slot)
         self.enable_shortcuts()
         connect_keys(self)
         open_history(self)
+
+    # What the menus open, imported when first asked for rather than before the window shows (P9).
+    def _about(self) -> None:
+        from console.ui.help_menu import show_about
+
+        show_about(self)
+
+    def _diagnostics(self) -> None:
+        from console.ui.help_menu import show_diagnostics
+
+        show_diagnostics(self)
+
+    def _find_duplicates(self) -> None:
+        from console.ui.duplicates_window import find_duplicates
+
+        find_duplicates(self)
+
+    def _change_field(self) -> None:
+        from console.ui.bulk_change import change_field
+
+        self.tasks.start(change_field(self), name="bulk-change")
+
+    def _import(self) -> None:
+        from console.ui.import_wizard import import_customers
+
+        self.tasks.start(import_customers(self), name="import")
+
+    def _export(self) -> None:
+        from console.ui.export_dialog import open_export
+
+        open_export(self)
 
     def _add_provider_actions(self, menu: QMenu) -> None:
         if self.session is not None:

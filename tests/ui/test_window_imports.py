@@ -1,0 +1,19 @@
+"""The window's modules leave what its menus open to when it is first opened: a warm start imports the
+window before its rows are searchable (P9 in benchmarks/run.py), and each of these cost milliseconds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+DEFERRED = ("console.ui.edit_dialog", "console.ui.duplicates_window", "console.ui.import_wizard",
+            "console.ui.export_dialog", "console.ui.bulk_change", "console.ui.diagnostics_dialog",
+            "console.ui.privacy_dialog", "console.ui.privacy_requests_window",
+            "console.services.duplicate_kept_keys", "rapidfuzz")
+
+
+def test_importing_the_window_imports_none_of_what_its_menus_open() -> None:
+    probe = ("import sys\nimport console.ui.startup\n"
+             f"print(sorted(m for m in {DEFERRED!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
