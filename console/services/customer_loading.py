@@ -142,7 +142,9 @@ async def load_customers(provider: CustomerProvider, index: CustomerIndex,
         if refresh is not None and local is not None:
             # Queued: the loop does not wait for the disk. Started once the window has taken the page in and
             # painted it: a save (its keys made, its statements run: 10-18 ms of Python a page of 100) run
-            # meanwhile shares Python's lock with that work and lengthens the window's turn.
+            # meanwhile shares Python's lock with that work and lengthens the window's turn. Queued now and
+            # waited for on the workspace's thread, so what is queued after it (a save of the same customer
+            # by the user) still comes after it.
             saves.append(local.save_page(page.customers, not_before=time.monotonic() + PAGE_SAVE_AFTER_S))
         seen.update(c.id for c in page.customers)
         progress.pages += 1
