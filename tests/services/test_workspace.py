@@ -177,6 +177,22 @@ async def test_a_loaded_page_is_saved_once_the_window_has_had_it_and_an_edit_at_
     await session.aclose()
 
 
+async def test_a_save_queued_after_a_held_back_page_still_comes_after_it(
+        demo: DemoSandbox, local_workspace: LocalWorkspace) -> None:
+    session = await _open(demo, local_workspace)
+    await session.service.load()
+    local = session.service.local
+    assert local is not None
+    customer = next(iter(session.service.index))
+    # A load's page holding the customer as it was, held back; then the user's own save of the customer.
+    page = local.save_page([replace(customer, email="listed@example.com")], not_before=time.monotonic() + 0.2)
+    edit = local.save_page([replace(customer, email="edited@example.com")])
+    await asyncio.wrap_future(edit)
+    assert page.done()   # done first: the queue's order holds
+    assert (await _kept(session))[customer.id] == "edited@example.com"
+    await session.aclose()
+
+
 async def test_removing_an_account_deletes_its_rows(tmp_path: Path) -> None:
     context: AppContext = service_context(tmp_path / "app")
     context.workspace.start()
