@@ -15,19 +15,21 @@ from console.domain.card_expiry import card_expiry
 from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex, Getter
 from console.services.table_columns import CARD_EXPIRES_COLUMN
-from console.ui.expiry_marks import expiry_colour, expiry_text, expiry_tooltip
+from console.ui.expiry_marks import expiry_colour, expiry_text, expiry_text_plain, expiry_tooltip
 
 
 @dataclass(frozen=True, slots=True)
 class CellMark:
-    """How a cell shows a value: its text, its colour (None: the usual one) and its tooltip."""
+    """How a cell shows a value: its text, its colour (None: the usual one) and its tooltip; `plain`
+    tells from the text alone that the colour is the usual one (the table paints such a cell itself)."""
 
     text: Callable[[Any], str]
     colour: Callable[[Any], QColor | None]
     tooltip: Callable[[Any], str]
+    plain: Callable[[str], bool]
 
 
-EXPIRY_MARK = CellMark(expiry_text, expiry_colour, expiry_tooltip)
+EXPIRY_MARK = CellMark(expiry_text, expiry_colour, expiry_tooltip, expiry_text_plain)
 
 # The customer table's marked columns, by key; each is given the column's value.
 COLUMN_MARKS: dict[str, CellMark] = {CARD_EXPIRES_COLUMN.key: EXPIRY_MARK}

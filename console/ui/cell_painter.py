@@ -49,7 +49,7 @@ class _Layout:
 
 
 @dataclass(frozen=True, slots=True)
-class _Look:
+class Look:
     """How a cell in one state paints: its fill (None: the row's own), text pen and icon mode."""
 
     highlight: QBrush | None
@@ -66,7 +66,7 @@ class CellPainter(QStyledItemDelegate):
         self._view, self._model = view, model
         self._layouts: dict[tuple[int, int, bool], _Layout] = {}
         self._texts: dict[tuple[str, int], QStaticText] = {}   # (text, room) -> laid out, elided
-        self._looks: dict[tuple[int, int], _Look] = {}          # (palette, state) -> look
+        self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
         self._covered = False
         self._fill_row = False   # the style fills a selected cell's whole rect, not only its text's area
         self._font = QFont()
@@ -91,26 +91,36 @@ class CellPainter(QStyledItemDelegate):
         self._fill_row = bool(style.styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, None, view))
         self._elide = view.textElideMode()
 
+    @property
+    def covered(self) -> bool:
+        """Whether the view's style and direction are ones this paints plain cells in."""
+        return self._covered
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        cell = self._model.painted_cell(index) if self._covered else None
-        if cell is None:
-            super().paint(painter, option, index)
-            return
-        text, icon = cell
-        state = option.state.value
-        if state & _FOCUS or (text and ("\n" in text or max(text) > _LAST_PLAIN_LETTER)):
-            super().paint(painter, option, index)
-            return
-        x, y, width, height = cast(tuple[int, int, int, int], option.rect.getRect())   # one call, not four
-        layout = self._layouts.get((width, height, icon is not None)) or self._measure(option, index, icon is not None)
-        if not layout.fits:
-            super().paint(painter, option, index)
-            return
-        palette = option.palette
-        look = self._looks.get((palette.cacheKey(), state & _LOOK)) or self._look(palette, state)
+        painted = self._model.painted_row(index.row()) if self._covered else None
+        column, state = index.column(), option.state.value
+        if painted is not None and column not in painted.marked and not state & _FOCUS:
+            x, y, width, height = cast(tuple[int, int, int, int], option.rect.getRect())   # one call, not four
+            icon = painted.icon if column == painted.icon_column else None
+            if (width, height, icon is not None) not in self._layouts:
+                self._measure(option, index, icon is not None)
+            if self.paint_plain(painter, x, y, width, height, self.look(option.palette, state),
+                                painted.texts[column], icon):
+                return
+        super().paint(painter, option, index)
+
+    def paint_plain(self, painter: QPainter, x: int, y: int, width: int, height: int, look: Look,
+                    text: str, icon: QIcon | None) -> bool:
+        """Paint a plain cell (not the focused one) at (x, y) in `look`; False, having painted nothing,
+        when its text is not plain or its size has not been measured yet (Qt's delegate paints it then)."""
+        if text and ("\n" in text or max(text) > _LAST_PLAIN_LETTER):
+            return False
+        layout = self._layouts.get((width, height, icon is not None))
+        if layout is None or not layout.fits:
+            return False
         if look.highlight is not None:
             if self._fill_row:
-                painter.fillRect(option.rect, look.highlight)
+                painter.fillRect(x, y, width, height, look.highlight)
             painter.fillRect(layout.fill.translated(x, y), look.highlight)
         if icon is not None and layout.icon is not None:
             icon.paint(painter, layout.icon.translated(x, y), layout.icon_alignment, look.icon_mode, look.icon_state)
@@ -118,6 +128,7 @@ class CellPainter(QStyledItemDelegate):
             painter.setPen(look.pen)
             painter.setFont(self._font)
             painter.drawStaticText(x + layout.text_x, y + layout.text_y, self._static_text(text, layout.width))
+        return True
 
     def _static_text(self, text: str, width: int) -> QStaticText:
         """`text` elided to `width`, laid out once (drawing it again costs a third of drawText)."""
@@ -131,12 +142,15 @@ class CellPainter(QStyledItemDelegate):
             self._texts[key] = laid
         return laid
 
-    def _look(self, palette: QPalette, state: int) -> _Look:
+    def look(self, palette: QPalette, state: int) -> Look:
         """The colours and icon mode of a cell in `state` (as QCommonStyle picks them)."""
+        look = self._looks.get((palette.cacheKey(), state & _LOOK))
+        if look is not None:
+            return look
         group = (QPalette.ColorGroup.Disabled if not state & _ENABLED
                  else QPalette.ColorGroup.Active if state & _ACTIVE else QPalette.ColorGroup.Inactive)
         selected = bool(state & _SELECTED)
-        look = _Look(
+        look = Look(
             highlight=palette.brush(group, QPalette.ColorRole.Highlight) if selected else None,
             pen=QPen(palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)),
             icon_mode=(QIcon.Mode.Disabled if not state & _ENABLED else QIcon.Mode.Selected if selected

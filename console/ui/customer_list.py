@@ -23,6 +23,7 @@ from console.services.accounts import AccountSession
 from console.services.table_columns import table_columns
 from console.ui.cell_painter import CellPainter
 from console.ui.row_context_menu import RowMenu
+from console.ui.row_painter import RowPainter
 from console.ui.table_header import TableHeader
 from console.ui.wording import count_of
 
@@ -38,7 +39,9 @@ class CustomerList(QObject):
         self.window = window
         table, model = window.table, window.model
         table.setModel(model)
-        table.setItemDelegate(CellPainter(table, model))
+        cells = CellPainter(table, model)
+        table.setItemDelegate(cells)
+        RowPainter(table, model, cells)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.header = TableHeader(table, model)
         # The current row put on the first row at the first page (not the user's): rows loading in

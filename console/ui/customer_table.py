@@ -1,9 +1,9 @@
 """The customer table model over one account's `CustomerIndex` (or All accounts' `CombinedIndex`).
 
-Filtering and sorting run over the index's precomputed keys and reach the view as one layout
-change (no per-row callback such as `filterAcceptsRow`), so typing stays fast at 100,000 rows;
-persistent indexes follow their customers; a painted row's texts are formatted once, and a plain
-cell's text is read in one call by the table's painter (`painted_cell`, cell_painter.py)."""
+Filtering and sorting run over the index's precomputed keys and reach the view as one layout change
+(no per-row callback such as `filterAcceptsRow`), so typing stays fast at 100,000 rows; persistent
+indexes follow their customers; a painted row's texts are formatted once, read in one call by the
+table's painters (`painted_row`, cell_painter.py and row_painter.py)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from console.services.customer_index import CustomerIndex
 from console.ui.cell_marks import COLUMN_MARKS, CellMark, column_marks
 from console.ui.combined_cells import CombinedTexts, cell_texts
 from console.ui.persistent_rows import rows_relaid
-from console.ui.table_cells import RowTexts
+from console.ui.table_cells import PaintedRow, RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 from console.ui.table_search import SearchedRows, TableSearch
 
@@ -173,13 +173,16 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
             else:
                 request.clearData()  # what data() answers for any other role: nothing
 
-    def painted_cell(self, index: AnyIndex) -> tuple[str, Any] | None:
-        """A shown cell's text and icon (or None) when it paints as plain text; None when a mark colours it."""
-        row, column = index.row(), index.column()
-        if column in self._marks or self._index is None or not 0 <= row < len(self._rows):
+    def painted_row(self, row: int) -> PaintedRow | None:
+        """A shown row's texts, icon and coloured columns as the painters draw them; None past the rows."""
+        if self._index is None or not 0 <= row < len(self._rows):
             return None
-        icon = self.data(index, _DECORATION) if column == self._texts.icon_column else None
-        return self._texts.row(self._rows[row])[column], icon
+        position, column = self._rows[row], self._texts.icon_column   # All accounts' Account column has an icon
+        texts, icon = self._texts.row(position), None
+        if column is not None and self.row_icon is not None:
+            icon = self.row_icon(cast(CombinedIndex, self._index).account_at(position))
+        marked = tuple(c for c, (mark, _) in self._marks.items() if not mark.plain(texts[c])) if self._marks else ()
+        return PaintedRow(texts, icon, column, marked)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -253,9 +256,8 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
     def relayout(self, rows: list[int]) -> None:
         """Replace the shown rows in one layout change, carrying persistent indexes along."""
         if rows == self._rows:
-            # Typing on often leaves the same rows (a longer word, same customers): nothing moved,
-            # so the view need not lay itself out again. The new list is kept: a search may be
-            # reading the old one (table_search.py).
+            # Typing on often leaves the same rows (a longer word, same customers): nothing moved, so the
+            # view need not lay itself out again. The new list is kept: a search may read the old one.
             self._rows = rows
             self.emit_counts()
             return

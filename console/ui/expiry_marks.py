@@ -15,6 +15,7 @@ from console.domain.card_expiry import CardExpiry, ExpiryState, expiry_status
 from console.ui.theme import error_colour, warning_colour
 
 _pinned: date | None = None
+_MARKED = " · "   # between the date and its mark: only a marked cell's text holds it
 
 
 def today() -> date:
@@ -47,7 +48,12 @@ def expiry_text(expiry: CardExpiry | None) -> str:
         mark = _tr("Expires tomorrow")
     else:
         mark = _tr("Expires in {0} days").format(status.days_left)
-    return f"{expiry} · {mark}"
+    return f"{expiry}{_MARKED}{mark}"
+
+
+def expiry_text_plain(text: str) -> bool:
+    """Whether a cell showing `text` (made by expiry_text) has the usual colour: no mark in it."""
+    return _MARKED not in text
 
 
 def expiry_colour(expiry: CardExpiry | None) -> QColor | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from console.domain.capabilities import ColumnSpec
 from console.services.customer_index import CustomerIndex
@@ -27,6 +27,15 @@ def format_value(value: Any) -> str:
     if isinstance(value, tuple | list):
         return ", ".join(format_value(v) for v in value)
     return str(value)
+
+
+class PaintedRow(NamedTuple):
+    """A shown row as the table's painters draw it (cell_painter.py, row_painter.py)."""
+
+    texts: tuple[str, ...]     # every column's text
+    icon: Any                  # the icon of `icon_column` (None: none)
+    icon_column: int | None
+    marked: tuple[int, ...]    # the columns a mark colours, painted by Qt's delegate
 
 
 class RowTexts:

@@ -12,16 +12,22 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleFactory, QTableView
 
-from console.domain.customer import Customer
+from console.domain.customer import Customer, PaymentMethod
 from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex
 from console.services.table_columns import all_accounts_columns
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
 from console.ui.provider_icons import provider_icon
+from console.ui.row_painter import RowPainter
 from console.ui.theme import dark_palette
 
 LONG = "a.very.long.address.that.cannot.fit@subdomain.example.org"
+
+
+# An expired card (its cell coloured by the mark, through Qt's delegate) and one valid for years.
+_CARDS = {1: (PaymentMethod(id="c1", brand="VISA", last4="1111", exp_month=1, exp_year=2020),),
+          2: (PaymentMethod(id="c2", brand="VISA", last4="4242", exp_month=12, exp_year=2040),)}
 
 
 def _members() -> list[tuple[str, str, CustomerIndex]]:
@@ -31,13 +37,16 @@ def _members() -> list[tuple[str, str, CustomerIndex]]:
         index.upsert(Customer(id=f"{account}{i}", given_name=f"Person {i}", family_name="Ødegård" if i == 3 else "Lee",
                               email=LONG if i % 2 else f"p{i}@example.com", phone="+1 206 555 0100",
                               company="Line one\nline two" if i == 4 else "Acme",
+                              payment_methods=_CARDS.get(i, ()),
                               created_at=datetime(2025, 1, i + 1, tzinfo=UTC)) for i in range(6))
         members.append((account, name, index))
     return members
 
 
-@pytest.fixture
-def table(qtbot: object) -> Iterator[tuple[QTableView, CellPainter]]:
+@pytest.fixture(params=[False, True], ids=["cells", "rows"])
+def table(request: pytest.FixtureRequest, qtbot: object) -> Iterator[tuple[QTableView, CellPainter]]:
+    """The table with the cell painter as its delegate, and (`rows`) its rows painted in one pass too."""
+    rows = request.param
     combined = CombinedIndex(_members())
     model = CustomerTableModel()
     model.row_icon = lambda account: provider_icon("square" if account == "sq" else "clover")
@@ -55,19 +64,26 @@ def table(qtbot: object) -> Iterator[tuple[QTableView, CellPainter]]:
     view.resize(900, 400)
     painter = CellPainter(view, model)
     view.setItemDelegate(painter)
+    if rows:
+        RowPainter(view, model, painter)
     view.show()
     yield view, painter
     view.close()
     combined.close()
 
 
-def _both(view: QTableView, painter: CellPainter) -> tuple[QImage, QImage]:
-    """The viewport painted by Qt's own delegate, then by the cell painter."""
+def _both(view: QTableView, painter: CellPainter, *, in_one_pass: bool = True) -> tuple[QImage, QImage]:
+    """The viewport painted by Qt's own delegate, then by the cell painter (and, where the table
+    has one, by the row painter when `in_one_pass`, else by QTableView)."""
+    rows = view.findChildren(RowPainter)
     stock = QStyledItemDelegate(view)
     view.setItemDelegate(stock)
+    before = [r.repaints for r in rows]
     theirs = view.viewport().grab().toImage()
+    assert [r.repaints for r in rows] == before   # another delegate: QTableView paints
     view.setItemDelegate(painter)
     ours = view.viewport().grab().toImage()
+    assert [r.repaints for r in rows] == [n + in_one_pass for n in before]
     return theirs, ours
 
 
@@ -77,6 +93,7 @@ def test_cells_look_as_qt_paints_them(table: tuple[QTableView, CellPainter]) -> 
     view.selectRow(1)
     view.selectionModel().select(model.index(7, 0), QItemSelectionModel.SelectionFlag.Select
                                  | QItemSelectionModel.SelectionFlag.Rows)
+    view.selectionModel().select(model.index(9, 2), QItemSelectionModel.SelectionFlag.Select)   # one cell alone
     view.setCurrentIndex(model.index(5, 1))   # its focus frame (drawn by Qt's delegate)
     view.setFocus()
     theirs, ours = _both(view, painter)
@@ -108,9 +125,9 @@ def test_a_style_it_does_not_cover_paints_through_qt(table: tuple[QTableView, Ce
     view, painter = table
     style = QStyleFactory.create("Windows")
     view.setStyle(style)
-    theirs, ours = _both(view, painter)
+    theirs, ours = _both(view, painter, in_one_pass=False)
     assert ours == theirs and not painter._texts
     view.setStyle(QStyleFactory.create("Fusion"))
     view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-    theirs, ours = _both(view, painter)
+    theirs, ours = _both(view, painter, in_one_pass=False)
     assert ours == theirs and not painter._texts

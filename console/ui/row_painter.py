@@ -1,0 +1,164 @@
+"""The customer table's visible rows painted in one Python call per repaint.
+
+QTableView paints cell by cell and calls into Python for each: the model's rowCount, columnCount
+and flags, then the delegate's paint with a style option made for it. At a repaint per keystroke
+that was about half of the time P2 and P8b measure (benchmarks/run.py). This paints a repaint's
+dirty rectangle as QTableView.paintEvent does (each cell's row panel, the cell, then the grid;
+Qt 6's qtableview.cpp), the plain cells through CellPainter.paint_plain; a cell that is not
+plain (the focused current cell, a coloured mark, text of other scripts, a size not yet measured)
+goes to the delegate with the option QTableView would give it. Anything else (another delegate
+or style, several dirty rectangles, hidden rows, a drag under way) is left to QTableView.
+The customer table has no spans (QTableView.setSpan), which this does not paint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
+
+from console.ui.cell_painter import CellPainter
+
+if TYPE_CHECKING:
+    from console.ui.customer_table import CustomerTableModel
+
+_SELECTED, _ENABLED, _ACTIVE, _FOCUS = (int(f.value) for f in (
+    QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_Enabled, QStyle.StateFlag.State_Active,
+    QStyle.StateFlag.State_HasFocus))
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_DRAGGING = QAbstractItemView.State.DraggingState
+
+
+class RowPainter(QObject):
+    """Paints the rows `view` shows of `model` in one pass; `cells` paints each plain cell."""
+
+    def __init__(self, view: QTableView, model: CustomerTableModel, cells: CellPainter) -> None:
+        super().__init__(view)
+        self._view, self._model, self._cells = view, model, cells
+        self.repaints = 0   # the repaints painted here rather than by QTableView
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Paint or not self._cells.covered or self._view.itemDelegate() is not self._cells:
+            return False
+        return self._paint(cast(QPaintEvent, event))
+
+    def _paint(self, event: QPaintEvent) -> bool:
+        """Paint as QTableView.paintEvent would; False (nothing painted) where it is left to it."""
+        view = self._view
+        vertical, horizontal = view.verticalHeader(), view.horizontalHeader()
+        region = event.region()
+        if (region.rectCount() != 1 or vertical.sectionsHidden() or view.state() == _DRAGGING
+                or horizontal.count() == 0 or vertical.count() == 0):
+            return False
+        dirty = region.boundingRect()
+        # QTableView paints nothing below the last row or right of the last column.
+        dirty.setBottom(min(dirty.bottom(), vertical.length() - vertical.offset() - 1))
+        dirty.setRight(min(dirty.right(), horizontal.length() - horizontal.offset() - 1))
+        if not dirty.isValid():
+            return True
+        left, right = horizontal.visualIndexAt(dirty.left()), horizontal.visualIndexAt(dirty.right())
+        top, bottom = vertical.visualIndexAt(dirty.top()), vertical.visualIndexAt(dirty.bottom())
+        if top == -1 or (bottom != -1 and top > bottom):
+            return True
+        grid = 1 if view.showGrid() else 0
+        columns = []
+        for visual in range(0 if left == -1 else left, (horizontal.count() - 1 if right == -1 else right) + 1):
+            column = horizontal.logicalIndex(visual)
+            if not horizontal.isSectionHidden(column):
+                columns.append((column, view.columnViewportPosition(column), view.columnWidth(column) - grid))
+        rows = [(row, view.rowViewportPosition(row), view.rowHeight(row) - grid) for row in
+                map(vertical.logicalIndex, range(top, (vertical.count() - 1 if bottom == -1 else bottom) + 1))]
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        painter = QPainter(view.viewport())
+        try:
+            self._paint_cells(painter, option, rows, columns, bool(top & 1))
+            if grid:
+                first_column = horizontal.logicalIndex(0 if left == -1 else left)
+                self._paint_grid(painter, option, dirty, rows, columns, first_column)
+        finally:
+            painter.end()
+        self.repaints += 1
+        return True
+
+    def _paint_cells(self, painter: QPainter, option: QStyleOptionViewItem, rows: list[tuple[int, int, int]],
+                     columns: list[tuple[int, int, int]], odd: bool) -> None:
+        view, model, cells = self._view, self._model, self._cells
+        alternate = view.alternatingRowColors()
+        odd = odd and alternate
+        ranges = self._selected(rows[0][0], rows[-1][0]) if rows else []
+        current = view.currentIndex()
+        focused = current.isValid() and (view.hasFocus() or view.viewport().hasFocus())
+        focus_row, focus_column = (current.row(), current.column()) if focused else (-1, -1)
+        state, palette = option.state.value, option.palette
+        # The row panel's colours (QCommonStyle's PE_PanelItemViewRow).
+        group = (QPalette.ColorGroup.Disabled if not view.isEnabled()
+                 else QPalette.ColorGroup.Normal if state & _ACTIVE else QPalette.ColorGroup.Inactive)
+        panel_selected = view.style().styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, option, view)
+        highlight = palette.brush(group, QPalette.ColorRole.Highlight)
+        alternate_base = palette.brush(group, QPalette.ColorRole.AlternateBase)
+        look, selected_look = cells.look(palette, state), cells.look(palette, state | _SELECTED)
+        for row, y, height in rows:
+            painted = model.painted_row(row)
+            spans = [(first, last) for top, bottom, first, last in ranges if top <= row <= bottom] if ranges else ()
+            for column, x, width in columns:
+                selected = bool(spans) and any(first <= column <= last for first, last in spans)
+                if selected and panel_selected:
+                    painter.fillRect(x, y, width, height, highlight)
+                elif odd:
+                    painter.fillRect(x, y, width, height, alternate_base)
+                if (painted is None or column in painted.marked or (row == focus_row and column == focus_column)
+                        or not cells.paint_plain(painter, x, y, width, height, selected_look if selected else look,
+                                                 painted.texts[column],
+                                                 painted.icon if column == painted.icon_column else None)):
+                    cell_state = state | _SELECTED if selected else state
+                    focus = row == focus_row and column == focus_column
+                    self._paint_by_delegate(painter, option, row, column, QRect(x, y, width, height),
+                                            cell_state | _FOCUS if focus else cell_state,
+                                            odd if alternate else None)
+            odd = not odd and alternate
+
+    def _selected(self, first: int, last: int) -> list[tuple[int, int, int, int]]:
+        """The selection's ranges (top, bottom, left, right) that reach rows `first` to `last`, read
+        once: asking the selection model per row calls the model's rowCount and flags per column."""
+        selection = self._view.selectionModel()
+        if selection is None or not selection.hasSelection():
+            return []
+        ranges = cast(Iterable[QItemSelectionRange], selection.selection())   # a list of ranges (not in the stubs)
+        return [(r.top(), r.bottom(), r.left(), r.right()) for r in ranges if r.bottom() >= first and r.top() <= last]
+
+    def _paint_by_delegate(self, painter: QPainter, option: QStyleOptionViewItem, row: int, column: int,
+                           rect: QRect, state: int, odd: bool | None) -> None:
+        """One cell through the delegate, with the option QTableView's drawCell gives it (its row
+        panel is painted already)."""
+        cell = QStyleOptionViewItem(option)
+        cell.rect = rect
+        cell.state = QStyle.StateFlag(state)
+        if odd is not None:
+            cell.features = cell.features | _ALTERNATE if odd else cell.features & ~_ALTERNATE
+        if state & _ENABLED:
+            palette = QPalette(cell.palette)
+            palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
+            cell.palette = palette
+        self._cells.paint(painter, cell, self._model.index(row, column))
+
+    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, dirty: QRect,
+                    rows: list[tuple[int, int, int]], columns: list[tuple[int, int, int]], first_column: int) -> None:
+        """The grid's lines over the cells, as QTableView draws them (`first_column`: the dirty
+        area's first, hidden or not)."""
+        view, style = self._view, self._view.style()
+        colour = QColor.fromRgba(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view) & 0xFFFFFFFF)
+        painter.setPen(QPen(colour, 1, view.gridStyle()))
+        left, right, top, bottom = dirty.left() + 0.5, dirty.right() + 0.5, dirty.top() + 0.5, dirty.bottom() + 0.5
+        painter.drawLines([*(QLineF(left, y + height + 0.5, right, y + height + 0.5) for _, y, height in rows),
+                           *(QLineF(x + width + 0.5, top, x + width + 0.5, bottom) for _, x, width in columns)])
+        if not style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, view):
+            return
+        if view.horizontalHeader().isHidden() and rows and rows[0][1] == dirty.top():
+            painter.drawLine(dirty.left(), dirty.top(), dirty.right(), dirty.top())
+        if view.verticalHeader().isHidden() and columns and columns[0][0] == first_column \
+                and columns[0][1] == dirty.left():
+            painter.drawLine(dirty.left(), dirty.top(), dirty.left(), dirty.bottom())
