@@ -19,6 +19,7 @@ from console.ui import expiry_marks
 from console.ui.customer_table import CustomerTableModel
 from console.ui.theme import error_colour, warning_colour
 
+pytestmark = pytest.mark.usefixtures("qapp")   # the model's search runs on a Qt timer
 TODAY = date(2026, 12, 15)
 COLUMNS = (*DEFAULT_COLUMNS[:1], CARD_EXPIRES_COLUMN)
 
@@ -81,6 +82,18 @@ def test_cells_show_the_soonest_expiry_marked_in_the_themes_colours() -> None:
     assert model.data(model.index(_row(model, "none"), 1), Qt.ItemDataRole.ToolTipRole) is None
     # The other columns are not coloured.
     assert model.data(model.index(expired, 0), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_painters_leave_exactly_the_coloured_cells_to_qt() -> None:
+    # painted_row's `marked` (from the text alone) must name the cells data() gives a colour.
+    model, _ = _model()
+    for row in range(model.rowCount()):
+        painted = model.painted_row(row)
+        assert painted is not None
+        coloured = model.data(model.index(row, 1), Qt.ItemDataRole.ForegroundRole) is not None
+        assert (1 in painted.marked) == coloured and 0 not in painted.marked
+    assert sum(1 in p.marked for p in map(model.painted_row, range(model.rowCount())) if p) == 3
+    assert model.painted_row(model.rowCount()) is None
 
 
 def test_multi_data_answers_the_roles_data_answers(qtmodeltester: Any) -> None:
