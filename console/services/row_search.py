@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-# Rows found before a keystroke is answered: more than a maximised window shows (72 rows on a 4K
-# screen, 128 turned upright). A rare word is read through twice as many keys to find twice as
-# many rows, so no more than that (256 made "sm" of "smith" cost 6-10 ms at 500,000; P8b).
+# Rows found before a keystroke is answered where the view does not say how many it shows
+# (`RowSearch.first_rows`): more than a maximised window shows (72 rows on a 4K screen, 128 turned
+# upright). A rare word is read through twice as many keys to find twice as many rows, so no more
+# than needed (256 made "sm" of "smith" cost 6-10 ms at 500,000; P8b).
 FIRST_ROWS = 128
 # Positions searched in the first run (doubled for each further run until FIRST_ROWS are found).
 FIRST_CHUNK = 1024
@@ -33,6 +34,7 @@ class RowSearch:
         self._filtered = filtered
         self._base: Sequence[int] = ()
         self._next = self._end = 0   # what is left: base[next:end] (end fixed at the start)
+        self.first_rows: int | None = None   # rows found before the first are returned (None: FIRST_ROWS)
         self.longest_slice = 0.0   # seconds, the longest slice run so far (the benchmarks print it)
 
     @property
@@ -41,7 +43,7 @@ class RowSearch:
         return self._next < self._end
 
     def start(self, base: Sequence[int]) -> list[int]:
-        """Search `base` from its start; returns the first rows found, all of them or at least FIRST_ROWS.
+        """Search `base` from its start; returns the first rows found, all of them or at least `first_rows`.
         Positions added to `base` later are not searched (a new search, or the caller, sees to them)."""
         self._base, self._next, self._end = base, 0, len(base)
         return self._first([])
@@ -71,7 +73,8 @@ class RowSearch:
 
     def _first(self, found: list[int]) -> list[int]:
         chunk = FIRST_CHUNK
-        while self.pending and len(found) < FIRST_ROWS:
+        first_rows = self.first_rows or FIRST_ROWS
+        while self.pending and len(found) < first_rows:
             found += self._take(chunk)
             chunk *= 2
         return found

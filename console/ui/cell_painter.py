@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QStaticText
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ _SELECTED, _ENABLED, _ACTIVE, _FOCUS, _OPEN = (int(f.value) for f in (
 _LOOK = _SELECTED | _ENABLED | _ACTIVE | _OPEN   # the states a cell's colours and icon depend on
 _RESET_ON = frozenset({QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutDirectionChange})
 AnyIndex = QModelIndex | QPersistentModelIndex
+_IconKey = tuple[int, QRect, QIcon.Mode, QIcon.State, float]   # icon, its area in the cell, mode, state, pixel ratio
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class CellPainter(QStyledItemDelegate):
         self._layouts: dict[tuple[int, int, bool], _Layout] = {}
         self._texts: dict[tuple[str, int], QStaticText] = {}   # (text, room) -> laid out, elided
         self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
+        self._icons: dict[_IconKey, tuple[QRect, QPixmap]] = {}   # -> place in the cell, pixmap
         self._covered = False
         self._fill_row = False   # the style fills a selected cell's whole rect, not only its text's area
         self._font = QFont()
@@ -86,6 +88,7 @@ class CellPainter(QStyledItemDelegate):
         self._layouts.clear()
         self._texts.clear()
         self._looks.clear()
+        self._icons.clear()
         self._covered = (style.name().lower() in COVERED_STYLES
                          and view.layoutDirection() == Qt.LayoutDirection.LeftToRight)
         self._fill_row = bool(style.styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, None, view))
@@ -123,7 +126,9 @@ class CellPainter(QStyledItemDelegate):
                 painter.fillRect(x, y, width, height, look.highlight)
             painter.fillRect(layout.fill.translated(x, y), look.highlight)
         if icon is not None and layout.icon is not None:
-            icon.paint(painter, layout.icon.translated(x, y), layout.icon_alignment, look.icon_mode, look.icon_state)
+            key = (icon.cacheKey(), layout.icon, look.icon_mode, look.icon_state, painter.device().devicePixelRatio())
+            place, pixmap = self._icons.get(key) or self._icon(key, icon, layout, look)
+            painter.drawPixmap(place.translated(x, y), pixmap)
         if text:
             painter.setPen(look.pen)
             painter.setFont(self._font)
@@ -137,10 +142,25 @@ class CellPainter(QStyledItemDelegate):
         if laid is None:
             if len(self._texts) >= _TEXTS_KEPT:
                 self._texts.clear()
-            laid = QStaticText(self._metrics.elidedText(text, self._elide, width))
+            # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
+            # than half of that (the same text engine's width: the same answer for what fits).
+            fits = self._metrics.horizontalAdvance(text) <= width
+            laid = QStaticText(text if fits else self._metrics.elidedText(text, self._elide, width))
             laid.setTextFormat(Qt.TextFormat.PlainText)
             self._texts[key] = laid
         return laid
+
+    def _icon(self, key: _IconKey, icon: QIcon, layout: _Layout, look: Look) -> tuple[QRect, QPixmap]:
+        """Where in a cell `icon` goes and its pixmap, as QIcon.paint places and scales it (kept: painting
+        through QIcon looks the pixmap up anew each time, at about three times the cost)."""
+        assert layout.icon is not None
+        size = icon.actualSize(layout.icon.size(), look.icon_mode, look.icon_state)
+        place = QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, layout.icon_alignment, size, layout.icon)
+        pixmap = icon.pixmap(size, key[-1], look.icon_mode, look.icon_state)
+        if len(self._icons) >= _TEXTS_KEPT:
+            self._icons.clear()
+        self._icons[key] = place, pixmap
+        return place, pixmap
 
     def look(self, palette: QPalette, state: int) -> Look:
         """The colours and icon mode of a cell in `state` (as QCommonStyle picks them)."""

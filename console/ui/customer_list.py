@@ -57,6 +57,7 @@ class CustomerList(QObject):
         # A search keeps the selected rows (their ends: a range's inner rows follow them); a current
         # row that is not selected may go, rather than make a keystroke search every customer.
         model.search.kept_rows = self._selection_ends
+        model.search.screenful = self._screenful
 
     # -- what it shows --------------------------------------------------------------------------
     def show_session(self, session: AccountSession) -> None:
@@ -121,6 +122,11 @@ class CustomerList(QObject):
     # -- selection ----------------------------------------------------------------------------
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.window.table.selectionModel().selectedRows()})
+
+    def _screenful(self) -> int:
+        """The rows the table shows at once, with the one cut off at its foot and one more."""
+        table = self.window.table
+        return max(16, table.viewport().height() // max(1, table.verticalHeader().defaultSectionSize()) + 2)
 
     def _selection_ends(self) -> list[int]:
         """The first and last row of each selected range."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect
+from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
@@ -152,9 +152,18 @@ class RowPainter(QObject):
         view, style = self._view, self._view.style()
         colour = QColor.fromRgba(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view) & 0xFFFFFFFF)
         painter.setPen(QPen(colour, 1, view.gridStyle()))
-        left, right, top, bottom = dirty.left() + 0.5, dirty.right() + 0.5, dirty.top() + 0.5, dirty.bottom() + 0.5
-        painter.drawLines([*(QLineF(left, y + height + 0.5, right, y + height + 0.5) for _, y, height in rows),
-                           *(QLineF(x + width + 0.5, top, x + width + 0.5, bottom) for _, x, width in columns)])
+        if view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255:
+            # A solid line one pixel wide covers the pixels a one pixel high or wide rectangle does;
+            # filling those costs a fraction of drawing lines.
+            left, top, across, down = dirty.left(), dirty.top(), dirty.width(), dirty.height()
+            for _, y, height in rows:
+                painter.fillRect(left, y + height, across, 1, colour)
+            for _, x, width in columns:
+                painter.fillRect(x + width, top, 1, down, colour)
+        else:
+            x0, x1, y0, y1 = dirty.left() + 0.5, dirty.right() + 0.5, dirty.top() + 0.5, dirty.bottom() + 0.5
+            painter.drawLines([*(QLineF(x0, y + height + 0.5, x1, y + height + 0.5) for _, y, height in rows),
+                               *(QLineF(x + width + 0.5, y0, x + width + 0.5, y1) for _, x, width in columns)])
         if not style.styleHint(QStyle.StyleHint.SH_Table_AlwaysDrawLeftTopGridLines, option, view):
             return
         if view.horizontalHeader().isHidden() and rows and rows[0][1] == dirty.top():

@@ -29,6 +29,9 @@ class TableSearch:
         # model holds a persistent index on. Set by the window, so a current row that is not
         # selected does not make a keystroke search every customer at once (P8b).
         self.kept_rows: Callable[[], Iterable[int]] | None = None
+        # How many rows the view shows at once (set by the window): a keystroke is answered once
+        # that many are found, the rest follow in slices. None: row_search.FIRST_ROWS.
+        self.screenful: Callable[[], int] | None = None
         # The rows a keystroke replaced, let go on the next turn of the event loop: freeing a list
         # of hundreds of thousands of positions costs milliseconds the keystroke need not wait for.
         self._spent: list[int] | None = None
@@ -47,6 +50,7 @@ class TableSearch:
         model.set_query_state(text, filters)
         if narrowing and self.pending:
             # The rows found so far hold every match of the longer text among the positions searched.
+            self._aim()
             self._shown(self.rows.narrowed(model.shown_rows))
             return
         # Typing more only ever removes rows, so the search runs over what is shown already;
@@ -64,12 +68,17 @@ class TableSearch:
         if not model.filter_text:   # the filters alone: their per-position mask, cheap at any size
             self._shown(model.filtered(base))
             return
+        self._aim()
         found = self.rows.start(base)
         # A selected or current row the search still shows but has not reached yet: every row is
         # found now, so the selection moves with it as it did before the search came in slices.
         if self.pending and (kept := self._kept_positions(found)) and model.filtered(sorted(kept)):
             found += self.rows.rest()
         self._shown(found)
+
+    def _aim(self) -> None:
+        """Answer at a screenful of rows (as many as the view shows now)."""
+        self.rows.first_rows = self.screenful() if self.screenful is not None else None
 
     def _kept_positions(self, found: list[int]) -> set[int]:
         """The positions of the shown rows a search keeps (`kept_rows`, else every row the model holds a

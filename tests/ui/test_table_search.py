@@ -153,3 +153,12 @@ async def test_the_rows_a_keystroke_replaced_are_let_go_on_the_next_turn_of_the_
     assert sys.getrefcount(replaced) == held   # not freed inside the keystroke (held by the search)
     await turned
     assert sys.getrefcount(replaced) == held - 1 and not model.search._timer.isActive()
+
+
+async def test_a_keystroke_fills_the_table_at_once_and_finds_the_rest_in_slices(window: Any) -> None:
+    model, table = window.model, window.table
+    window.resize(1000, 1300)   # more rows than the first runs of FIRST_CHUNK find
+    window.search.setText("e")   # here FIRST_ROWS is 10: fewer than the table shows
+    assert model.search.pending and model.rowCount() < len(_whole(model, model.source, "e"))
+    assert table.rowAt(table.viewport().height() - 1) != -1   # rows to the table's foot
+    assert model.rowCount() >= table.viewport().height() // table.rowHeight(0)
