@@ -6,7 +6,8 @@ benchmarks/run.py). This paints what QCommonStyle paints for a plain cell (selec
 elided text, at the same places and in the same colours), measured once per cell size. Cells it
 does not cover are painted by QStyledItemDelegate as before: the current cell (its focus frame),
 a coloured mark, text of several lines or outside Latin letters, right-to-left, and styles whose
-items look otherwise (it covers Fusion's, the style on Linux and in dark mode)."""
+items look otherwise (it covers Fusion's, the style on Linux and in dark mode). The table's rows
+are painted in one pass by row_painter.py, which calls `paint_plain` for each plain cell."""
 
 from __future__ import annotations
 
