@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QRegion
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleFactory, QTableView
 
 from console.domain.customer import Customer, PaymentMethod
@@ -131,3 +131,21 @@ def test_a_style_it_does_not_cover_paints_through_qt(table: tuple[QTableView, Ce
     view.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     theirs, ours = _both(view, painter, in_one_pass=False)
     assert ours == theirs and not painter._texts
+
+
+def test_a_part_of_the_table_repainted_looks_as_qt_paints_it(table: tuple[QTableView, CellPainter]) -> None:
+    # Scrolling and a changed row repaint a strip of the viewport: the rows and columns it reaches.
+    view, painter = table
+    view.selectRow(3)
+    rows = view.findChildren(RowPainter)
+    for strip in (QRect(0, 40, 900, 50), QRect(155, 0, 200, 400), QRect(300, 70, 90, 9)):
+        images = []
+        for delegate in (QStyledItemDelegate(view), painter):
+            view.setItemDelegate(delegate)
+            image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0)
+            before = [r.repaints for r in rows]
+            view.viewport().render(image, QPoint(), QRegion(strip))
+            images.append(image)
+        assert [r.repaints for r in rows] == [n + 1 for n in before]   # painted here when it has a row painter
+        assert images[1] == images[0]
