@@ -113,10 +113,17 @@ class CellPainter(QStyledItemDelegate):
                 return
         super().paint(painter, option, index)
 
+    @property
+    def font(self) -> QFont:
+        """The font plain cells are painted in."""
+        return self._font
+
     def paint_plain(self, painter: QPainter, x: int, y: int, width: int, height: int, look: Look,
-                    text: str, icon: QIcon | None) -> bool:
+                    text: str, icon: QIcon | None, *, font_set: bool = False) -> bool:
         """Paint a plain cell (not the focused one) at (x, y) in `look`; False, having painted nothing,
-        when its text is not plain or its size has not been measured yet (Qt's delegate paints it then)."""
+        when its text is not plain or its size has not been measured yet (Qt's delegate paints it then).
+        `font_set`: the painter has `font` already (setting it per cell doubles a new text's first
+        drawing: the text is laid out anew for a font marked changed)."""
         if text and ("\n" in text or max(text) > _LAST_PLAIN_LETTER):
             return False
         layout = self._layouts.get((width, height, icon is not None))
@@ -132,7 +139,8 @@ class CellPainter(QStyledItemDelegate):
             painter.drawPixmap(place.translated(x, y), pixmap)
         if text:
             painter.setPen(look.pen)
-            painter.setFont(self._font)
+            if not font_set:
+                painter.setFont(self._font)
             painter.drawStaticText(x + layout.text_x, y + layout.text_y, self._static_text(text, layout.width))
         return True
 

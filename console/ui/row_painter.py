@@ -101,6 +101,7 @@ class RowPainter(QObject):
         highlight = palette.brush(group, QPalette.ColorRole.Highlight)
         alternate_base = palette.brush(group, QPalette.ColorRole.AlternateBase)
         look, selected_look = cells.look(palette, state), cells.look(palette, state | _SELECTED)
+        painter.setFont(cells.font)   # once, not per cell (see CellPainter.paint_plain)
         for row, y, height in rows:
             painted = model.painted_row(row)
             spans = [(first, last) for top, bottom, first, last in ranges if top <= row <= bottom] if ranges else ()
@@ -113,12 +114,14 @@ class RowPainter(QObject):
                 if (painted is None or column in painted.marked or (row == focus_row and column == focus_column)
                         or not cells.paint_plain(painter, x, y, width, height, selected_look if selected else look,
                                                  painted.texts[column],
-                                                 painted.icon if column == painted.icon_column else None)):
+                                                 painted.icon if column == painted.icon_column else None,
+                                                 font_set=True)):
                     cell_state = state | _SELECTED if selected else state
                     focus = row == focus_row and column == focus_column
                     self._paint_by_delegate(painter, option, row, column, QRect(x, y, width, height),
                                             cell_state | _FOCUS if focus else cell_state,
                                             odd if alternate else None)
+                    painter.setFont(cells.font)   # measuring a cell may have changed it
             odd = not odd and alternate
 
     def _selected(self, first: int, last: int) -> list[tuple[int, int, int, int]]:
