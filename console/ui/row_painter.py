@@ -111,13 +111,13 @@ class RowPainter(QObject):
                     painter.fillRect(x, y, width, height, highlight)
                 elif odd:
                     painter.fillRect(x, y, width, height, alternate_base)
-                if (painted is None or column in painted.marked or (row == focus_row and column == focus_column)
+                focus = row == focus_row and column == focus_column
+                if (painted is None or column in painted.marked or focus
                         or not cells.paint_plain(painter, x, y, width, height, selected_look if selected else look,
                                                  painted.texts[column],
                                                  painted.icon if column == painted.icon_column else None,
                                                  font_set=True)):
                     cell_state = state | _SELECTED if selected else state
-                    focus = row == focus_row and column == focus_column
                     self._paint_by_delegate(painter, option, row, column, QRect(x, y, width, height),
                                             cell_state | _FOCUS if focus else cell_state,
                                             odd if alternate else None)
