@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # Logged once a reader has read its copy (P8 and P9 in benchmarks/run.py print it).
 LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the reading thread's CPU"
+# Readers reading keys (a keys-first read): the documents wait until every reader has read its keys, so
+# All accounts' five copies are all searchable before any reads its documents (P8a).
+_keys_reading = 0
+_keys_read = threading.Condition()
 # The first batch is small, so the window paints its first rows at once (and fits its columns to
 # them: a few milliseconds for a screenful, 0.15 s for 2,000); the others large, as each is one repaint.
 FIRST_BATCH = 500
@@ -55,6 +59,14 @@ class Unsplit:
     documents: list[str]
     kept: list[str | None]
     columns: KeptColumns | None
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """The documents of the oldest batch handed over as keys alone (`KeptColumns.documents` None), by customer
+    id: a keys-first read hands every batch's keys over first, then their documents batch by batch."""
+
+    documents: dict[str, str]
 
 
 class _Done:
@@ -109,7 +121,7 @@ class CopyReader:
             self._put(_Done())
 
     def _read(self, key: str | Callable[[], str | None]) -> None:
-        from console.store.raw_read import account_state, kept_rows, open_reader
+        from console.store.raw_read import account_state, kept_rows, open_reader, ordered
 
         found = key() if callable(key) else key
         connection = None if found is None else open_reader(self.path, found)
@@ -121,11 +133,13 @@ class CopyReader:
             if state is None:
                 return
             started, count, guess = time.thread_time(), 0, ""
+            if self.keys_tag is not None and ordered(connection, self.account_id):
+                read = self._read_keys_first(connection, self.keys_tag)
+                if read is not None:
+                    log.info(LOCAL_COPY_READ, self.account_id, read, time.thread_time() - started)
+                return
             for documents, kept in kept_rows(connection, self.account_id, FIRST_BATCH, BATCH):
-                while self._room is not None and not self._room.acquire(timeout=0.1):
-                    if self._stop.is_set():
-                        return
-                if self._stop.is_set():
+                if not self._wait_for_room():
                     return
                 if self.keys_tag is not None:
                     self._put(_split(self.keys_tag, documents, kept))
@@ -136,6 +150,67 @@ class CopyReader:
             log.info(LOCAL_COPY_READ, self.account_id, count, time.thread_time() - started)
         finally:
             connection.close()
+
+    def _wait_for_room(self) -> bool:
+        """False once the reading is to stop."""
+        while self._room is not None and not self._room.acquire(timeout=0.1):
+            if self._stop.is_set():
+                return False
+        return not self._stop.is_set()
+
+    def _read_keys_first(self, connection: Any, tag: str) -> int | None:
+        """The first batch whole, then every other batch's keys (searchable at once), then their documents.
+        Returns the rows read; None when stopped early."""
+        from console.store.raw_read import documents_after
+
+        global _keys_reading
+        keys_only: list[tuple[int, int]] = []   # (after, count) of each batch handed over as keys alone
+        with _keys_read:
+            _keys_reading += 1
+        try:
+            count = self._read_keys(connection, tag, keys_only)
+        finally:
+            with _keys_read:
+                _keys_reading -= 1
+                _keys_read.notify_all()
+        with _keys_read:
+            while _keys_reading and not self._stop.is_set():
+                _keys_read.wait(0.1)
+        for after, size in keys_only:
+            if not self._wait_for_room():
+                return None
+            self._put(Documents(documents_after(connection, self.account_id, after, size)))
+        return None if self._stop.is_set() else count
+
+    def _read_keys(self, connection: Any, tag: str, keys_only: list[tuple[int, int]]) -> int:
+        """The first batch whole, then the others' keys alone where they serve (noted in `keys_only`)."""
+        from console.services.kept_columns import joined_columns
+        from console.store.raw_read import JOINED_SEPARATOR, keys_after, rows_after
+
+        after, count = -1, 0
+        while True:
+            if after < 0:
+                whole = rows_after(connection, self.account_id, after, FIRST_BATCH)
+                if whole is None or not self._wait_for_room():
+                    break
+                self._put(_split(tag, whole[0], whole[1]))
+                after, read = whole[2], len(whole[0])
+                count += read
+                continue
+            keys = keys_after(connection, self.account_id, after, BATCH)
+            if keys is None or not self._wait_for_room():
+                break
+            joined, read, last = keys
+            columns = joined_columns(tag, joined, read, JOINED_SEPARATOR)
+            if columns is not None:
+                self._put(columns)
+                keys_only.append((after, read))
+            else:   # keys not all this index's: the batch read whole (the same rows, in the same transaction)
+                whole = rows_after(connection, self.account_id, after, read)
+                assert whole is not None
+                self._put(_split(tag, whole[0], whole[1]))
+            after, count = last, count + read
+        return count
 
     async def kept(self) -> Kept | None:
         """The account's state as kept, or None when this reader cannot serve (a file not at the schema head,
@@ -159,7 +234,7 @@ class CopyReader:
             return None
         return first
 
-    async def batches(self) -> AsyncIterator[KeptColumns | list[Customer | StoredRow] | Unsplit]:
+    async def batches(self) -> AsyncIterator[KeptColumns | list[Customer | StoredRow] | Unsplit | Documents]:
         """The batches in load order, each as soon as it is read (after `kept()`)."""
         try:
             while not isinstance(item := await self._queue.get(), _Done):

@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, contains, eq, gt, is_not, itemgetter, le, not_, or_
+from operator import and_, attrgetter, contains, eq, gt, is_, is_not, itemgetter, le, not_, or_
 from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
@@ -53,6 +53,11 @@ _DECODED_KEPT = 1024
 
 # Search keys are copied side by side in memory once this many new ones have come (see _pack).
 _PACK_BLOCK = 4096
+# Held for a kept customer whose keys were read but whose document was not yet (copy_reader.py reads every
+# row's keys first): the document is read from the workspace when the customer is asked for, or handed
+# over by the reader (`fill_documents`). No document is empty; this is Python's one empty string.
+_UNREAD = ""
+DocumentSource = Callable[[list[str]], dict[str, str]]   # customer ids -> their kept documents
 
 
 # A phone number as typed, with its separators and spaces: "(206) 555-0151", "+1 206 555 0151".
@@ -86,6 +91,7 @@ def _timestamps(values: Iterable[datetime | None]) -> list[float]:
 
 
 _NAN = float("nan")
+_NANS = array("d", [_NAN])
 _CREATED, _UPDATED, _EMAIL, _PHONE = (attrgetter(name) for name in ("created_at", "updated_at", "email", "phone"))
 
 
@@ -101,6 +107,9 @@ class CustomerIndex:
         self._created = array("d")
         self._updated = array("d")
         self._times = {"created_at": self._created, "updated_at": self._updated}   # by column key
+        # Kept rows' times as their texts, not parsed yet (add_kept): the first position and the texts of each
+        # run; their places above hold NaN until `parse_times`.
+        self._unparsed: list[tuple[int, list[str], list[str]]] = []
         self._has_email: list[bool] = []
         self._has_phone: list[bool] = []
         self._status: list[str] = []  # "" where the customer has no status
@@ -111,6 +120,9 @@ class CustomerIndex:
         self._customers: list[Customer | str | None] = []
         self._ids: list[str] = []   # per position, the customer's id ("" where removed)
         self._decoded: dict[int, Customer] = {}   # positions held as documents, decoded lately
+        self._unread = 0   # positions holding _UNREAD
+        # Reads the documents of unread positions (set by the loader while it reads them).
+        self.document_source: DocumentSource | None = None
         self._keys: list[str] = []  # per position: its text parts, case-folded
         self._phone_keys: list[str] = []  # per position: its parts made of _PHONE_CHARS only
         # Per position, whether its text key starts with its name (folded): then that is the name's
@@ -150,6 +162,7 @@ class CustomerIndex:
         walk touches nothing shared and may run on another thread, as a duplicate scan's does)."""
         from console.store.documents import decode
 
+        self._read_unread()
         return (decode(c) if type(c) is str else c for c in self._customers if c is not None)  # type: ignore[misc]
 
     def at(self, position: int) -> Customer:
@@ -162,6 +175,9 @@ class CustomerIndex:
 
     def _decode(self, position: int, document: str) -> Customer:
         decoded = self._decoded.get(position)
+        if decoded is None and document is _UNREAD:
+            self._read_unread([position])
+            document = cast(str, self._customers[position])
         if decoded is None:
             # Imported here: the store's pydantic adapter is built only when a kept customer is read.
             from console.store.documents import decode
@@ -195,6 +211,7 @@ class CustomerIndex:
     def held(self) -> tuple[list[str], list[Customer | str]]:
         """Every live customer's id and the customer as the index holds it, in load order: decoded, or
         its kept document (a duplicate scan reads only a few fields of those: duplicate_records.py)."""
+        self._read_unread()
         live = self.alive()
         return list(map(self._ids.__getitem__, live)), list(map(self._customers.__getitem__, live))  # type: ignore[arg-type]
 
@@ -227,6 +244,7 @@ class CustomerIndex:
         changed outside their customers) and report them changed."""
         sort_keys = [(self.getter(column), keys) for column, keys in self._sort_keys.items()]
         live = [pos for pos in positions if self._customers[pos] is not None]
+        self._read_unread(live)
         customers = [self.at(pos) for pos in live]
         for pos, text, phone, leads in zip(live, *self._search_keys(customers), strict=True):
             self._keys[pos], self._phone_keys[pos], self._name_leads[pos] = text, phone, leads
@@ -317,6 +335,8 @@ class CustomerIndex:
                 self._append_facts(fact)
                 added.append(pos)
             else:
+                if self._customers[pos] is _UNREAD:
+                    self._unread -= 1
                 self._customers[pos] = customer
                 self._decoded.pop(pos, None)
                 self._keys[pos] = text
@@ -406,6 +426,7 @@ class CustomerIndex:
         self._status.append(status)
 
     def _set_facts(self, pos: int, facts: tuple[float, float, bool, bool, str]) -> None:
+        self.parse_times()   # a position's time set now must not be overwritten by its old text later
         (self._created[pos], self._updated[pos], self._has_email[pos], self._has_phone[pos],
          self._status[pos]) = facts
         if pos < len(self._mask) and self._mask_filters is not None:
@@ -429,6 +450,8 @@ class CustomerIndex:
         for customer_id in customer_ids:
             pos = self._positions.pop(customer_id, None)
             if pos is not None:
+                if self._customers[pos] is _UNREAD:
+                    self._unread -= 1
                 self._customers[pos] = None
                 self._ids[pos] = ""
                 self._decoded.pop(pos, None)
@@ -447,6 +470,7 @@ class CustomerIndex:
     def clear(self) -> None:
         removed = list(self._positions.values())
         self._customers.clear()
+        self._unread = 0
         self._ids.clear()
         self._decoded.clear()
         self._keys.clear()
@@ -457,6 +481,7 @@ class CustomerIndex:
         self._sort_keys.clear()
         for facts in (self._created, self._updated, self._has_email, self._has_phone, self._status, self._mask):
             del facts[:]
+        self._unparsed.clear()
         self._mask_filters = None
         if removed:
             self._notify([], [], removed)
@@ -538,6 +563,7 @@ class CustomerIndex:
 
     def _mask_from(self, filters: CustomerFilters, start: int, end: int) -> list[bool]:
         # Whole columns at a time through map() over C functions: no Python call per customer.
+        self.parse_times()
         parts: list[Iterable[bool]] = []
         for first, last, times in ((filters.created_from, filters.created_to, self._created),
                                    (filters.updated_from, filters.updated_to, self._updated)):
@@ -579,6 +605,7 @@ class CustomerIndex:
 
     def _column_values(self, column: str) -> list[Any]:
         """The column's value of every position (None at holes); kept documents read lightly where they can be."""
+        self._read_unread()
         customers = self._customers
         get = self.getter(column)
         if not set(map(type, customers)) & {str, type(None)}:
@@ -604,6 +631,7 @@ class CustomerIndex:
         # Most names lead their text keys, folded already: cut there, in C, rather than make each
         # name and fold it again (three quarters of a first sort by name at 100,000 customers).
         keys: list[SortKey] = list(map(itemgetter(0), map(str.partition, self._keys, repeat(_SEP))))
+        self._read_unread(list(compress(range(len(keys)), map(not_, self._name_leads))))
         for pos in compress(range(len(keys)), map(not_, self._name_leads)):
             keys[pos] = None if self._customers[pos] is None else sort_key(self._name(self.at(pos)))
         return keys
@@ -615,6 +643,8 @@ class CustomerIndex:
         order, turned round).
         """
         times = self._times.get(column) if column not in self._derived else None
+        if times is not None:
+            self.parse_times()
         # The created and updated times are kept as seconds already (for the filters): no keys to make.
         return sorted_by(positions, self.sort_keys(column) if times is None else times, descending)
 
@@ -624,23 +654,38 @@ class CustomerIndex:
         decode them: the tag is not this index's, derived fields are set, or an id is held already."""
         if kept.tag != self.keys_tag or self._derived or not self._positions.keys().isdisjoint(kept.ids):
             return False
+        if kept.documents is None and (set(self._sort_keys) - {"name"} or self.document_source is None):
+            return False   # a column sorted by needs every document; unread ones could not be read on demand
         first = len(self._customers)
         added = list(range(first, first + len(kept)))
         self._positions.update(zip(kept.ids, added, strict=True))
-        self._customers.extend(kept.documents)
+        if kept.documents is None:
+            self._customers.extend(repeat(_UNREAD, len(kept)))
+            self._unread += len(kept)
+        else:
+            self._customers.extend(kept.documents)
         self._ids.extend(kept.ids)
         self._keys.extend(kept.texts)
         self._phone_keys.extend(kept.phone_keys)
         self._name_leads.extend(kept.name_leads)
-        self._created.extend(kept.created)
-        self._updated.extend(kept.updated)
+        if isinstance(kept.created, list):   # texts: parsed once every row is searchable
+            self._unparsed.append((len(self._created), kept.created, cast(list[str], kept.updated)))
+            self._created.extend(_NANS * len(kept))
+            self._updated.extend(_NANS * len(kept))
+        else:
+            self._created.extend(cast(array, kept.created))
+            self._updated.extend(cast(array, kept.updated))
         self._has_email.extend(kept.has_email)
         self._has_phone.extend(kept.has_phone)
         self._status.extend(kept.statuses)
         for column, keys in self._sort_keys.items():   # a column sorted while the rows come in
-            if column == "name":
-                keys += [text.partition(_SEP)[0] if lead else sort_key(self._name(self.at(pos)))
-                         for pos, text, lead in zip(added, kept.texts, kept.name_leads, strict=True)]
+            if column == "name":   # as _name_sort_keys makes them
+                start = len(keys)
+                keys += map(itemgetter(0), map(str.partition, kept.texts, repeat(_SEP)))
+                others = list(compress(added, map(not_, kept.name_leads)))
+                self._read_unread(others)
+                for pos in others:
+                    keys[start + pos - first] = sort_key(self._name(self.at(pos)))
             else:
                 get = self.getter(column)
                 keys += [sort_key(get(self.at(pos))) for pos in added]
@@ -650,3 +695,52 @@ class CustomerIndex:
             self._pack()
         self._notify(added, [], [])
         return True
+
+    def fill_documents(self, customer_ids: Iterable[str], documents: dict[str, str]) -> None:
+        """The documents (by id) of kept rows added with their keys alone (`add_kept`); a customer read on
+        demand meanwhile, replaced or removed keeps what it holds."""
+        customers, positions = self._customers, self._positions
+        filled = 0
+        for customer_id in customer_ids:
+            pos = positions.get(customer_id)
+            if pos is not None and customers[pos] is _UNREAD and (document := documents.get(customer_id)):
+                customers[pos] = document
+                filled += 1
+        self._unread -= filled
+
+    def parse_times(self, runs: int | None = None) -> bool:
+        """Parse the created and updated times of kept rows added with them as texts: the oldest `runs`
+        of them (None: all). Returns whether any are left."""
+        done = self._unparsed[:runs] if runs is not None else self._unparsed
+        for start, created, updated in done:
+            end = start + len(created)
+            self._created[start:end] = array("d", map(float, created))
+            self._updated[start:end] = array("d", map(float, updated))
+        del self._unparsed[:len(done)]
+        return bool(self._unparsed)
+
+    @property
+    def unread(self) -> int:
+        """Kept rows whose documents are not read yet."""
+        return self._unread
+
+    def _read_unread(self, positions: Iterable[int] | None = None) -> None:
+        """Read the documents of these positions (None: all) that are unread, through `document_source`."""
+        if not self._unread:
+            return
+        customers = self._customers
+        if positions is None:
+            positions = compress(range(len(customers)), map(is_, customers, repeat(_UNREAD)))
+        wanted = [pos for pos in positions if customers[pos] is _UNREAD]
+        if not wanted:
+            return
+        if self.document_source is None:
+            raise LookupError("kept customers whose documents were not read")
+        documents = self.document_source([self._ids[pos] for pos in wanted])
+        for pos in wanted:
+            document = documents.get(self._ids[pos])
+            if document is None:
+                raise LookupError(f"customer {self._ids[pos]} is no longer in the workspace")
+            if customers[pos] is _UNREAD:   # another thread may have read it meanwhile
+                customers[pos] = document
+                self._unread -= 1

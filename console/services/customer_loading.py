@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -22,13 +23,15 @@ from console.domain import errors as e
 from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
 from console.services import warm_start
-from console.services.copy_reader import CopyReader, Kept, Unsplit
+from console.services.copy_reader import CopyReader, Documents, Kept, Unsplit
 from console.services.customer_index import CustomerIndex
 from console.services.freed_memory import release_freed_memory
+from console.services.kept_documents import KeptDocuments
 from console.services.stored_rows import KeptCustomers, StoredRow
 from console.services.workspace import AccountCopy, LocalCopy
 
 if TYPE_CHECKING:
+    from console.services.kept_columns import KeptColumns
     from console.store.accounts import Refresh
 
 log = logging.getLogger(__name__)
@@ -83,7 +86,9 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
         if state.provider != local.provider:
             reader.stop()
             return None   # nothing kept, or kept for the provider the account had before
-        return await _load_read(reader, state.data_as_of, local.account_id, index, on_batch)
+        source = None if local.workspace.key is None else KeptDocuments(
+            local.workspace.path, local.workspace.key.key, local.account_id)
+        return await _load_read(reader, state.data_as_of, local.account_id, index, on_batch, source)
     spent = [0.0]
     added: list[str] = []
 
@@ -205,14 +210,21 @@ async def _started(reader: CopyReader) -> Kept | None:
 
 
 async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id: str, index: CustomerIndex,
-                     on_batch: Callable[[int], None] | None) -> LocalCopy | None:
-    """`load_local` from a reader: each batch into the index as it comes, the event loop running between."""
+                     on_batch: Callable[[int], None] | None, source: KeptDocuments | None) -> LocalCopy | None:
+    """`load_local` from a reader: each batch into the index as it comes, the event loop running between.
+    Batches of keys alone (a keys-first read) are searchable at once; their documents come after, in the
+    same order, and meanwhile `source` reads those of the rows asked for."""
     from console.services.kept_columns import KeptColumns, read_batch
 
     kept = LocalCopy(KeptCustomers(), data_as_of)
     spent: list[float] = []
     added: list[str] = []
     rows = False   # whether any came as a StoredRow (the copy holds those as their documents once read)
+    # Per batch of keys alone, oldest first: its ids, or the batch itself where the index would not take
+    # it without documents (it is added whole when they come).
+    unread: deque[list[str] | KeptColumns] = deque()
+    if source is not None:
+        index.document_source = source
     try:
         async for batch in reader.batches():
             if isinstance(batch, Unsplit):   # read at start, before the index's tag was known
@@ -221,11 +233,30 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 else:
                     batch = read_batch(index.keys_tag, batch.documents, batch.kept)
             started = time.perf_counter()
+            if isinstance(batch, Documents):
+                waiting = unread.popleft()
+                kept.customers.extend(batch.documents.values())
+                if isinstance(waiting, KeptColumns):
+                    waiting.documents = list(map(batch.documents.__getitem__, waiting.ids))
+                    _add_kept(index, waiting, added)
+                    if on_batch is not None:
+                        on_batch(len(waiting))
+                else:
+                    index.fill_documents(waiting, batch.documents)
+                index.parse_times(1)   # a batch's worth a turn, before the refresh needs them all
+                spent.append(time.perf_counter() - started)
+                await asyncio.sleep(0)
+                continue
             if isinstance(batch, KeptColumns):
-                if not index.add_kept(batch):
-                    index.add_local(batch.rows())
-                kept.customers.extend(batch.documents)
-                added.extend(batch.ids)
+                if batch.documents is None:
+                    if source is None or not index.add_kept(batch):
+                        unread.append(batch)
+                        continue
+                    unread.append(batch.ids)
+                    added.extend(batch.ids)
+                else:
+                    _add_kept(index, batch, added)
+                    kept.customers.extend(batch.documents)
                 spent.append(time.perf_counter() - started)
                 if on_batch is not None:
                     on_batch(len(batch))
@@ -242,15 +273,30 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                     on_batch(len(part))
                 await asyncio.sleep(0)
                 started = time.perf_counter()
+        index.parse_times()
+        if unread or index.unread:   # the reader stopped before every document came
+            raise RuntimeError(f"{index.unread} customers of the local copy came without their documents")
     except BaseException as exc:
         index.remove(added)   # part of a copy must not stay (see load_local)
         if not isinstance(exc, Exception):
             raise
         log.warning("could not read the local copy of %s: %s", account_id, exc, exc_info=exc)
         return None
+    finally:
+        if source is not None:
+            if index.document_source is source:
+                index.document_source = None
+            source.close()
     if rows:
         kept.customers.compact()
     log.info(LOCAL_COPY_INDEXED, account_id, len(spent), sum(spent))
     # The reader's batches are all freed now; its thread's heap would keep their memory (freed_memory.py).
     await asyncio.to_thread(release_freed_memory)
     return kept
+
+
+def _add_kept(index: CustomerIndex, batch: KeptColumns, added: list[str]) -> None:
+    """A batch with its documents into the index: as columns, else row by row."""
+    if not index.add_kept(batch):
+        index.add_local(batch.rows())
+    added.extend(batch.ids)

@@ -25,13 +25,15 @@ class KeptColumns:
     are side by side in memory, as `CustomerIndex` packs its own."""
 
     tag: str
-    documents: list[str]
+    documents: list[str] | None   # None: read after the keys, handed over as `Documents` (copy_reader.py)
     ids: list[str]
     texts: list[str]
     phone_keys: list[str]
     name_leads: bytes
-    created: array[float]
-    updated: array[float]
+    # Seconds; as their texts where a keys-first read leaves them to the index to parse once every row is
+    # searchable (CustomerIndex.parse_times): parsing was half the reader's work a row.
+    created: array[float] | list[str]
+    updated: array[float] | list[str]
     has_email: list[bool]
     has_phone: list[bool]
     statuses: list[str]
@@ -43,29 +45,43 @@ class KeptColumns:
         """The same rows one by one (for `CustomerIndex.add_local`)."""
         from console.services.stored_rows import StoredRow
 
+        if self.documents is None:
+            raise ValueError("the documents of these rows have not been read")
         return [StoredRow(document, customer_id, text, phone, bool(lead), facts) for
                 document, customer_id, text, phone, lead, facts in zip(
                     self.documents, self.ids, self.texts, self.phone_keys, self.name_leads,
-                    zip(self.created, self.updated, self.has_email, self.has_phone, self.statuses, strict=True),
+                    zip(map(float, self.created), map(float, self.updated), self.has_email, self.has_phone,
+                        self.statuses, strict=True),
                     strict=True)]
 
 
-def kept_columns(tag: str | None, documents: list[str], kept: list[str | None]) -> KeptColumns | None:
-    """The rows (each document and the value kept beside it) as columns, or None unless every value is
-    well formed and carries `tag`."""
-    if not documents or not tag or None in kept or "" in kept:
+def kept_columns(tag: str | None, documents: list[str] | None,
+                 kept: list[str] | list[str | None]) -> KeptColumns | None:
+    """The rows (each document and the value kept beside it; documents None: the keys alone) as columns,
+    or None unless every value is well formed and carries `tag`."""
+    if not kept or not tag or None in kept or "" in kept:
         return None
-    parts = FIELD.join(kept).split(FIELD)   # type: ignore[arg-type]
-    # A value with a separator inside has more fields than it should: the count, or a tag out of
-    # place further on, shows it (encode_row never writes fewer).
-    count = len(documents)
+    return _columns(tag, documents, FIELD.join(kept).split(FIELD), len(kept))   # type: ignore[arg-type]
+
+
+def joined_columns(tag: str, joined: str, count: int, between: str) -> KeptColumns | None:
+    """`count` kept values joined with `between` (as raw_read.py reads them) as columns without their
+    documents, or None unless every value is well formed and carries `tag`: one split, not two."""
+    return _columns(tag, None, joined.replace(between, FIELD).split(FIELD), count, parse=False) if joined else None
+
+
+def _columns(tag: str, documents: list[str] | None, parts: list[str], count: int, *,
+             parse: bool = True) -> KeptColumns | None:
+    # A value with a separator inside has more fields than it should, an empty one fewer: the count,
+    # or a tag out of place further on, shows it.
     if len(parts) != FIELDS * count or parts[0::FIELDS].count(tag) != count:
         return None
     # The text keys copied side by side, as the index packs those it makes (a search reads them all).
     texts = FIELD.join(parts[2::FIELDS]).split(FIELD)
+    created, updated = parts[5::FIELDS], parts[6::FIELDS]
     return KeptColumns(tag, documents, parts[1::FIELDS], texts, parts[3::FIELDS],
-                       bytes(map(bool, parts[4::FIELDS])), array("d", map(float, parts[5::FIELDS])),
-                       array("d", map(float, parts[6::FIELDS])), list(map(bool, parts[7::FIELDS])),
+                       bytes(map(bool, parts[4::FIELDS])), array("d", map(float, created)) if parse else created,
+                       array("d", map(float, updated)) if parse else updated, list(map(bool, parts[7::FIELDS])),
                        list(map(bool, parts[8::FIELDS])), parts[9::FIELDS])
 
 

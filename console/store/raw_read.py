@@ -35,6 +35,17 @@ _BATCH = ("SELECT group_concat(document, char(30) ORDER BY load_order), "
           "FROM (SELECT document, row_keys, load_order FROM customer_documents "
           "WHERE account_id = ? AND load_order > ? ORDER BY load_order LIMIT ?)")
 _JOINED = 2000   # rows joined in one query's texts
+# Row keys alone, from the covering index ix_customer_documents_row_keys (not the table's pages).
+# No ORDER BY inside group_concat: it sorted the values again in a temporary B-tree (a third of the read);
+# the aggregate takes them in the ordered subquery's order (a test checks it), and the documents that follow
+# are matched by customer id, not by place.
+_KEYS = ("SELECT group_concat(coalesce(row_keys, ''), char(30)), max(load_order), count(*) "
+         "FROM (SELECT row_keys, load_order FROM customer_documents "
+         "WHERE account_id = ? AND load_order > ? ORDER BY load_order LIMIT ?)")
+_DOCUMENTS = ("SELECT group_concat(customer_id, char(30)), group_concat(document, char(30)), max(load_order), "
+              "count(*) FROM (SELECT customer_id, document, load_order FROM customer_documents "
+              "WHERE account_id = ? AND load_order > ? ORDER BY load_order LIMIT ?)")
+_BY_ID = 500   # ids bound in one query (SQLite allows 32,766 variables)
 _UNORDERED = "SELECT 1 FROM customer_documents WHERE account_id = ? AND load_order IS NULL LIMIT 1"
 Batch = tuple[list[str], list[str | None]]   # documents, and the row keys kept beside each ("" or None: none)
 _BUSY_TIMEOUT_MS = 60_000
@@ -88,24 +99,76 @@ def start_view(connection: Any, account_id: str) -> str | None:
 
 def kept_rows(connection: Any, account_id: str, first: int, size: int) -> Iterator[Batch]:
     """The account's documents and row keys in load order: `first` of them, then `size` at a time."""
-    if connection.execute(_UNORDERED, (account_id,)).fetchone() is not None:
+    if not ordered(connection, account_id):
         yield from _row_by_row(connection, account_id, first, size)
         return
     after, limit = -1, first
-    while True:
-        documents: list[str] = []
-        kept: list[str | None] = []
-        while len(documents) < limit:   # a few queries a batch: the joined texts stay about a megabyte each
-            part = _joined(connection, account_id, after, min(_JOINED, limit - len(documents)))
-            if part is None:
-                break
-            documents += part[0]
-            kept += part[1]
-            after = part[2]
-        if not documents:
-            return
+    while (part := rows_after(connection, account_id, after, limit)) is not None:
+        documents, kept, after = part
         yield documents, kept
         limit = size
+
+
+def ordered(connection: Any, account_id: str) -> bool:
+    """Whether every kept row of the account has its load order (rows saved before revision 0002 have none);
+    only then are the `*_after` reads below whole."""
+    return connection.execute(_UNORDERED, (account_id,)).fetchone() is None
+
+
+def rows_after(connection: Any, account_id: str, after: int,
+               limit: int) -> tuple[list[str], list[str | None], int] | None:
+    """Up to `limit` documents and their row keys after load order `after`, and the last one's load order;
+    None when there are no more."""
+    documents: list[str] = []
+    kept: list[str | None] = []
+    while len(documents) < limit:   # a few queries a batch: the joined texts stay about a megabyte each
+        part = _joined(connection, account_id, after, min(_JOINED, limit - len(documents)))
+        if part is None:
+            break
+        documents += part[0]
+        kept += part[1]
+        after = part[2]
+    return (documents, kept, after) if documents else None
+
+
+def keys_after(connection: Any, account_id: str, after: int, limit: int) -> tuple[str, int, int] | None:
+    """Up to `limit` row keys after load order `after`, joined with JOINED_SEPARATOR ("" where none is
+    kept), their count and the last one's load order; None when there are no more. Read from the
+    covering index alone (revision 0015): about a fifth of the time the documents take, so every row is
+    searchable before the documents are read."""
+    joined, last, count = connection.execute(_KEYS, (account_id, after, limit)).fetchone()
+    return None if not count else (joined, count, last)
+
+
+def documents_after(connection: Any, account_id: str, after: int, limit: int) -> dict[str, str]:
+    """Up to `limit` documents after load order `after`, by customer id: those whose keys `keys_after` gave,
+    when read in the same transaction."""
+    found: dict[str, str] = {}
+    while len(found) < limit:
+        ids, documents, last, count = connection.execute(
+            _DOCUMENTS, (account_id, after, min(_JOINED, limit - len(found)))).fetchone()
+        if not count:
+            break
+        names, texts = ids.split(JOINED_SEPARATOR), documents.split(JOINED_SEPARATOR)
+        if len(names) == count and len(texts) == count:
+            found.update(zip(names, texts, strict=True))
+        else:   # a separator in a value: read these one by one
+            found.update(connection.execute(
+                "SELECT customer_id, document FROM customer_documents WHERE account_id = ? AND load_order > ? "
+                "ORDER BY load_order LIMIT ?", (account_id, after, count)))
+        after = last
+    return found
+
+
+def documents_by_id(connection: Any, account_id: str, customer_ids: list[str]) -> dict[str, str]:
+    """The kept documents of these customers, by id (those the workspace does not hold are left out)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(customer_ids), _BY_ID):
+        ids = customer_ids[start:start + _BY_ID]
+        found.update(connection.execute(
+            f"SELECT customer_id, document FROM customer_documents WHERE account_id = ? "
+            f"AND customer_id IN ({', '.join('?' * len(ids))})", (account_id, *ids)))
+    return found
 
 
 def _joined(connection: Any, account_id: str, after: int, limit: int) -> tuple[list[str], list[str | None], int] | None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 # Every revision in migrations/versions, oldest first; a new script adds its id here.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012",
-             "0013", "0014")
+             "0013", "0014", "0015")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

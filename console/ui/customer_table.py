@@ -7,6 +7,7 @@ table's painters (`painted_row`, cell_painter.py and row_painter.py)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -272,15 +273,14 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
             return
         self.search.finish()   # the changes apply to the whole result
         self._texts.forget((*changed, *removed))  # added positions are new (or emptied by a removal first)
-        if not removed and not changed and self._sort_key is None \
-                and (not self._order or not added or added[0] > self._order[-1]):
-            # Loading: new customers at the end in load order (in All accounts, not always: then below).
-            self._order.extend(added)
-            shown = self.filtered(added)
-            if shown:
-                first = len(self._rows)
+        at = bisect_left(self._order, added[0]) if added and not removed and not changed else -1
+        if at >= 0 and self._sort_key is None and bisect_right(self._order, added[-1]) == at:
+            # Loading: new customers in load order, no row among them (All accounts: not always last): one block.
+            self._order[at:at] = added
+            if shown := self.filtered(added):
+                first = bisect_left(self._rows, shown[0])
                 self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
-                self._rows.extend(shown)
+                self._rows[first:first] = shown
                 self.endInsertRows()
             self.emit_counts()
             return

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
 from console.domain.customer import Customer
 from console.services.customer_filters import CustomerFilters
-from console.services.kept_columns import KeptColumns, kept_columns, read_batch
+from console.services.customer_index import CustomerIndex
+from console.services.kept_columns import KeptColumns, joined_columns, kept_columns, read_batch
 from console.services.stored_rows import StoredRow, stored_row
 from console.store.documents import encode
 from tests.services.test_stored_rows import _index, _people, _same_times
@@ -81,3 +88,89 @@ def test_columns_for_an_index_with_derived_fields_or_a_held_customer_are_refused
     other = _index()
     other.keys_tag = "k1.other"
     assert not other.add_kept(columns)
+
+
+# -- keys first, documents after (copy_reader.py's keys-first read) ---------------------------------
+class _Source:
+    """A document source as the loader gives the index: counts its calls and the ids asked for."""
+
+    def __init__(self, customers: list[Customer]) -> None:
+        self.documents = {c.id: encode(c) for c in customers}
+        self.asked: list[list[str]] = []
+
+    def __call__(self, ids: list[str]) -> dict[str, str]:
+        self.asked.append(ids)
+        return {i: self.documents[i] for i in ids if i in self.documents}
+
+
+def _keys_only(index: CustomerIndex, customers: list[Customer]) -> KeptColumns:
+    joined = "\x1e".join(_index().row_keys(customers))
+    columns = joined_columns(index.keys_tag, joined, len(customers), "\x1e")
+    assert columns is not None and columns.documents is None and isinstance(columns.created, list)
+    return columns
+
+
+def test_keys_alone_make_every_row_searchable_and_a_row_asked_for_is_read_on_demand() -> None:
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    assert index.add_kept(_keys_only(index, people))
+    assert index.unread == 5 and source.asked == []
+    fresh = _index()
+    fresh.upsert(people)
+    for query in ("ada", "zurich", "555", "co", "example"):
+        assert index.matching(query) == fresh.matching(query), query
+    assert index.at(2) == people[2] and source.asked == [["c"]]   # one row read, by its id
+    assert index.unread == 4
+    # The documents handed over later fill the others; the row read meanwhile keeps what it holds.
+    index.fill_documents(["a", "b", "c", "d", "e"], {c.id: encode(c) for c in people})
+    assert index.unread == 0 and list(index) == people and len(source.asked) == 1
+
+
+def test_unread_rows_sorted_by_a_field_are_read_in_one_call_and_times_parsed_when_filtered() -> None:
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    index.add_kept(_keys_only(index, people))
+    fresh = _index()
+    fresh.upsert(people)
+    by_email = index.sorted_positions(index.alive(), "email", False)
+    assert by_email == fresh.sorted_positions(fresh.alive(), "email", False)
+    assert source.asked == [["a", "b", "c", "d", "e"]] and index.unread == 0
+    # The times came as texts: parsed when a filter or a sort by them first needs them.
+    assert index._unparsed
+    since_2024 = CustomerFilters(created_from=datetime(2024, 1, 1).date())
+    assert index.passing(since_2024, index.alive()) == fresh.passing(since_2024, fresh.alive()) == [0]
+    assert not index._unparsed and _same_times(list(index._created), list(fresh._created))
+    assert index.sorted_positions(index.alive(), "updated_at", True) == \
+        fresh.sorted_positions(fresh.alive(), "updated_at", True)
+
+
+def test_an_unread_row_replaced_or_removed_keeps_what_it_was_given_and_nothing_reads_it() -> None:
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    index.add_kept(_keys_only(index, people))
+    changed = replace(people[0], given_name="Augusta", created_at=datetime(2025, 6, 1, tzinfo=UTC))
+    index.upsert([changed])
+    index.remove(["b"])
+    assert index.unread == 3
+    # A time set by the update is not overwritten by the old text when the times are parsed.
+    assert not index.parse_times()
+    assert index._created[0] == changed.created_at.timestamp() and math.isnan(index._created[1])  # type: ignore[union-attr]
+    index.fill_documents(["a", "b", "c", "d", "e"], {c.id: encode(c) for c in people})
+    assert index.unread == 0 and index.at(0) == changed and index.get("b") is None
+    assert source.asked == [] and [c.id for c in index] == ["a", "c", "d", "e"]
+
+
+def test_keys_alone_are_refused_where_rows_could_not_be_read_on_demand_or_a_column_is_sorted() -> None:
+    people = _people()
+    index = _index()
+    assert not index.add_kept(_keys_only(index, people))   # no document source
+    index.document_source = _Source(people)
+    index.add_kept(kept_columns(index.keys_tag, *_batch(people[:1])))  # type: ignore[arg-type]
+    index.sorted_positions(index.alive(), "email", False)
+    assert not index.add_kept(_keys_only(index, people[1:]))   # its sort keys need every document
+    assert len(index) == 1
+    with pytest.raises(ValueError, match="not been read"):
+        _keys_only(index, people).rows()

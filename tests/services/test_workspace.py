@@ -27,7 +27,6 @@ from console.services.accounts import AccountSession, demo_accounts, open_sessio
 from console.services.context import AppContext
 from console.services.demo import DemoSandbox
 from console.services.diagnostics import build_report
-from console.services.kept_columns import read_batch
 from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
@@ -35,9 +34,10 @@ from console.services.settings import AccountSettings
 from console.services.team_server import TEAM_PASSWORD
 from console.services.workspace import AccountCopy, LocalWorkspace, workspace_files
 from console.services.workspace_key import KEYCHAIN_NAME
-from console.store import customers, documents
+from console.store import customers, documents, raw_read
 from console.store.engine import open_workspace
 from console.store.tables import accounts
+from console.store.tables import customer_documents as documents_table
 from tests.postgres import team_settings
 from tests.support.service_context import service_context
 
@@ -408,23 +408,60 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
     await first.aclose()
     monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
     monkeypatch.setattr(copy_reader, "BATCH", 5)
-    batches = [0]
 
-    def damaged_second(tag: str | None, documents: list[str], kept: list[str | None]) -> Any:
-        batches[0] += 1
-        if batches[0] == 2:
-            raise ValueError("a damaged row")
-        return read_batch(tag, documents, kept)
+    def damaged(*_args: Any) -> Any:
+        raise ValueError("a damaged row")
 
-    monkeypatch.setattr(kept_columns, "read_batch", damaged_second)
+    # The second batch's keys (read alone, after the first batch whole), then, another time, the
+    # documents that follow every batch's keys.
+    for where, name in ((kept_columns, "joined_columns"), (raw_read, "documents_after")):
+        monkeypatch.setattr(where, name, damaged)
+        second = await _open(demo, local_workspace)
+        told: list[int] = []
+        assert await second.service.load_local(told.append) is None
+        assert told[0] == 5                     # the first batch was shown…
+        assert len(second.service.index) == 0   # …and taken back, so the refresh is a full scan
+        if name == "documents_after":
+            assert sum(told) == SEEDED          # every row was searchable before the documents failed
+        monkeypatch.undo()
+        monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+        monkeypatch.setattr(copy_reader, "BATCH", 5)
+        progress = await second.service.load()
+        assert progress.loaded == SEEDED and len(second.service.index) == SEEDED
+        await second.aclose()
+
+
+async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_rows_asked_for_meanwhile_are_read(
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await _open(demo, local_workspace)
+    await first.service.load()
+    expected = {c.id: c for c in first.service.index}
+    await first.aclose()
+    assert local_workspace.key is not None
+    workspace = open_workspace(local_workspace.path, local_workspace.key.key)
+    with workspace.write() as connection:   # one row without keys: its batch is read whole
+        connection.execute(sa.update(documents_table).where(documents_table.c.customer_id == list(expected)[11])
+                           .values(row_keys=None))
+    workspace.close()
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
     second = await _open(demo, local_workspace)
-    told: list[int] = []
-    assert await second.service.load_local(told.append) is None
-    assert told == [5]                      # the first batch was shown…
-    assert len(second.service.index) == 0   # …and taken back, so the refresh is a full scan
-    monkeypatch.undo()
-    progress = await second.service.load()
-    assert progress.loaded == SEEDED and len(second.service.index) == SEEDED
+    index = second.service.index
+    seen: list[tuple[int, int]] = []
+
+    def shown(count: int) -> None:
+        seen.append((count, index.unread))
+        if index.unread:   # a row whose document has not come: read on demand, as a painted row is
+            position = next(p for p in index.alive() if index._customers[p] == "")
+            assert index.at(position) == expected[index.id_at(position)]
+
+    kept = await second.service.load_local(shown)
+    assert kept is not None and len(kept.customers) == SEEDED
+    # The first 5 whole, the next 5 keys alone (searchable, documents to come), the last 2 whole (a row
+    # without keys); then the documents.
+    assert seen == [(5, 0), (5, 5), (2, 4)]
+    assert index.unread == 0 and index.document_source is None and not index._unparsed
+    assert {c.id: c for c in index} == expected
     await second.aclose()
 
 

@@ -68,6 +68,34 @@ def test_rows_come_in_load_order_in_batches_as_the_engine_reads_them(tmp_path: P
     workspace.close()
 
 
+def test_keys_alone_come_in_load_order_from_the_covering_index_and_documents_after_them_by_id(tmp_path: Path) -> None:
+    path, key = tmp_path / "workspace.db", new_key()
+    workspace = _filled(path, key, 30)
+    with workspace.write() as connection:   # saved again out of order: they keep their places
+        customers.save_page(connection, "acct", people("p", 30)[20:5:-1], at(3), ["k1.x\x1dagain"] * 15)
+    documents, kept = _through_sqlalchemy(workspace)
+    connection = raw_read.open_reader(path, key)
+    plan = " ".join(str(row) for row in connection.execute("EXPLAIN QUERY PLAN " + raw_read._KEYS, ("acct", -1, 10)))
+    assert "COVERING INDEX ix_customer_documents_row_keys" in plan   # not the table's pages of documents
+    first = raw_read.rows_after(connection, "acct", -1, 4)
+    assert first is not None and first[:2] == (documents[:4], kept[:4])
+    after, read, batches = first[2], 4, []
+    while (keys := raw_read.keys_after(connection, "acct", after, 10)) is not None:
+        joined, count, last = keys
+        assert joined.split(raw_read.JOINED_SEPARATOR) == kept[read:read + count]
+        batches.append(raw_read.documents_after(connection, "acct", after, count))
+        after, read = last, read + count
+    assert read == 30 and [len(b) for b in batches] == [10, 10, 6]
+    ids = [c.id for c in people("p", 30)]   # saved in this order at first
+    for start, batch in zip((4, 14, 24), batches, strict=True):
+        assert list(batch) == ids[start:start + len(batch)]
+        assert list(batch.values()) == documents[start:start + len(batch)]
+    assert raw_read.documents_by_id(connection, "acct", ["p-0007", "nobody", "p-0001"]) == {
+        "p-0007": documents[ids.index("p-0007")], "p-0001": documents[ids.index("p-0001")]}
+    connection.close()
+    workspace.close()
+
+
 def test_rows_without_a_place_or_with_the_separator_inside_are_read_one_by_one(tmp_path: Path) -> None:
     path, key = tmp_path / "workspace.db", new_key()
     workspace = _filled(path, key, 12)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelRoleData, Qt
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 from console.domain.capabilities import DEFAULT_COLUMNS
 from console.domain.customer import Customer
+from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex
+from console.services.table_columns import all_accounts_columns
 from console.ui.customer_table import CUSTOMER_ID_ROLE, CustomerTableModel
 from console.ui.persistent_rows import HINTED_SIGNAL
 
+pytestmark = pytest.mark.usefixtures("qapp")   # the model's search runs on a Qt timer
 
 def _model(count: int = 50) -> tuple[CustomerTableModel, CustomerIndex]:
     index = CustomerIndex(search_fields=("name", "company", "email", "phone", "reference_id"),
@@ -189,3 +193,34 @@ def test_a_deleted_table_stops_listening_to_an_account_that_goes_on() -> None:
     shiboken6.delete(model)
     index.upsert([Customer(id="c1", given_name="Changed"), Customer(id="new", given_name="New")])   # no error
     assert len(index._listeners) == listening - 1
+
+
+def test_accounts_loading_side_by_side_insert_their_rows_in_place_as_blocks(qtmodeltester: Any) -> None:
+    # All accounts: each account's batches come as its reader reads them, not one account after another.
+    members = [CustomerIndex(search_fields=("name", "email"), name_fields=("full_name", "email")) for _ in range(3)]
+    combined = CombinedIndex([(f"acct{n}", f"Account {n}", index) for n, index in enumerate(members)])
+    model = CustomerTableModel()
+    model.set_source(combined, all_accounts_columns())
+    model.set_filter("lee")
+    qtmodeltester.check(model)
+    events: list[str] = []
+    model.layoutChanged.connect(lambda *_: events.append("layout"))
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.rowsInserted.connect(lambda _p, first, last: events.append(f"insert {first}-{last}"))
+    made = [0]
+
+    def batch(member: int, size: int) -> None:
+        members[member].upsert(Customer(id=f"{member}-{made[0] + i}", given_name=f"P{made[0] + i}",
+                                        family_name="Lee" if i % 2 else "Kim") for i in range(size))
+        made[0] += size
+
+    for member, size in ((1, 4), (0, 2), (2, 6), (1, 2), (0, 4)):
+        batch(member, size)
+    # Lees only, each account's after the one before it, in the order they came.
+    assert [model.customer(r).id for r in range(model.rowCount())] == [
+        "0-5", "0-15", "0-17", "1-1", "1-3", "1-13", "2-7", "2-9", "2-11"]
+    assert events == ["insert 0-1", "insert 0-0", "insert 3-5", "insert 3-3", "insert 1-2"]
+    qtmodeltester.check(model)
+    model.set_filter("")
+    assert model.rowCount() == 18 and model.order == sorted(model.order)
+    combined.close()
