@@ -26,11 +26,14 @@ from console.services.row_format import FIELD
 if TYPE_CHECKING:
     from console.domain.customer import Customer
     from console.services.kept_columns import KeptColumns
+    from console.services.kept_documents import KeptDocuments
     from console.services.stored_rows import StoredRow
 
 log = logging.getLogger(__name__)
 # Logged once a reader has read its copy (P8 and P9 in benchmarks/run.py print it).
 LOCAL_COPY_READ = "local copy of %s read: %d customers, %.2f s of the reading thread's CPU"
+# Logged by a keys-first read once it has read every row's keys (its documents follow).
+LOCAL_COPY_KEYS_READ = "keys of the local copy of %s read: %d customers, %.2f s of the reading thread's CPU"
 # Readers reading keys (a keys-first read): the documents wait until every reader has read its keys, so
 # All accounts' five copies are all searchable before any reads its documents (P8a).
 _keys_reading = 0
@@ -69,6 +72,10 @@ class Documents:
     documents: dict[str, str]
 
 
+class KeysRead:
+    """Put once a keys-first read has handed over every row (the documents follow): all are searchable."""
+
+
 class _Done:
     """Put after the last batch; `error` is why the reading stopped early, if it did."""
 
@@ -89,6 +96,8 @@ class CopyReader:
         self._waiting: list[Any] = []   # items put before the event loop asked for them
         self._deliver: Callable[[Any], None] | None = None
         self._stop = threading.Event()
+        self._key_found: str | None = None
+        self._keys_taken = threading.Event()   # the event loop has taken every batch of keys
         # Batches read ahead of those the event loop has taken (None: no limit, for a start's reader,
         # whose reading beside the app's imports brought the copy searchable sooner: P9, measured).
         # Five readers unchecked (All accounts) held far more memory.
@@ -123,7 +132,7 @@ class CopyReader:
     def _read(self, key: str | Callable[[], str | None]) -> None:
         from console.store.raw_read import account_state, kept_rows, open_reader, ordered
 
-        found = key() if callable(key) else key
+        found = self._key_found = key() if callable(key) else key
         connection = None if found is None else open_reader(self.path, found)
         if connection is None:
             return   # not for this reader: the workspace's own read serves
@@ -133,8 +142,8 @@ class CopyReader:
             if state is None:
                 return
             started, count, guess = time.thread_time(), 0, ""
-            if self.keys_tag is not None and ordered(connection, self.account_id):
-                read = self._read_keys_first(connection, self.keys_tag)
+            if ordered(connection, self.account_id):
+                read = self._read_keys_first(connection)
                 if read is not None:
                     log.info(LOCAL_COPY_READ, self.account_id, read, time.thread_time() - started)
                 return
@@ -158,7 +167,15 @@ class CopyReader:
                 return False
         return not self._stop.is_set()
 
-    def _read_keys_first(self, connection: Any, tag: str) -> int | None:
+    def documents(self) -> KeptDocuments | None:
+        """Reads the copy's documents by customer id, with the key this reader opened it with (None before
+        it has, or if it could not)."""
+        from console.services.kept_documents import KeptDocuments
+
+        found = self._key_found
+        return None if found is None else KeptDocuments(self.path, found, self.account_id)
+
+    def _read_keys_first(self, connection: Any) -> int | None:
         """The first batch whole, then every other batch's keys (searchable at once), then their documents.
         Returns the rows read; None when stopped early."""
         from console.store.raw_read import documents_after
@@ -168,11 +185,22 @@ class CopyReader:
         with _keys_read:
             _keys_reading += 1
         try:
-            count = self._read_keys(connection, tag, keys_only)
+            started = time.thread_time()
+            count = self._read_keys(connection, keys_only)
+            log.info(LOCAL_COPY_KEYS_READ, self.account_id, count, time.thread_time() - started)
         finally:
             with _keys_read:
                 _keys_reading -= 1
                 _keys_read.notify_all()
+        if self._stop.is_set() or not self._wait_for_room():
+            return None
+        self._put(KeysRead())
+        # The documents wait until the event loop has taken every batch of keys (at a warm start it is still
+        # importing and building the window meanwhile: Python runs one thread at a time), and until every
+        # other reader has read its keys.
+        while not self._keys_taken.wait(0.1):
+            if self._stop.is_set():
+                return None
         with _keys_read:
             while _keys_reading and not self._stop.is_set():
                 _keys_read.wait(0.1)
@@ -182,18 +210,20 @@ class CopyReader:
             self._put(Documents(documents_after(connection, self.account_id, after, size)))
         return None if self._stop.is_set() else count
 
-    def _read_keys(self, connection: Any, tag: str, keys_only: list[tuple[int, int]]) -> int:
-        """The first batch whole, then the others' keys alone where they serve (noted in `keys_only`)."""
+    def _read_keys(self, connection: Any, keys_only: list[tuple[int, int]]) -> int:
+        """The first batch whole, then the others' keys alone where they serve (noted in `keys_only`), made
+        by the index's setup (`keys_tag`; None: the one the first batch's first value carries)."""
         from console.services.kept_columns import joined_columns
         from console.store.raw_read import JOINED_SEPARATOR, keys_after, rows_after
 
-        after, count = -1, 0
+        after, count, tag = -1, 0, self.keys_tag or ""
         while True:
             if after < 0:
                 whole = rows_after(connection, self.account_id, after, FIRST_BATCH)
                 if whole is None or not self._wait_for_room():
                     break
-                self._put(_split(tag, whole[0], whole[1]))
+                tag = self.keys_tag or next(filter(None, whole[1]), "").partition(FIELD)[0]
+                self._put(self._whole(tag, whole[0], whole[1]))
                 after, read = whole[2], len(whole[0])
                 count += read
                 continue
@@ -201,16 +231,22 @@ class CopyReader:
             if keys is None or not self._wait_for_room():
                 break
             joined, read, last = keys
-            columns = joined_columns(tag, joined, read, JOINED_SEPARATOR)
+            columns = joined_columns(tag, joined, read, JOINED_SEPARATOR) if tag else None
             if columns is not None:
                 self._put(columns)
                 keys_only.append((after, read))
             else:   # keys not all this index's: the batch read whole (the same rows, in the same transaction)
                 whole = rows_after(connection, self.account_id, after, read)
                 assert whole is not None
-                self._put(_split(tag, whole[0], whole[1]))
+                self._put(self._whole(tag, whole[0], whole[1]))
             after, count = last, count + read
         return count
+
+    def _whole(self, tag: str, documents: list[str], kept: list[str | None]) -> Any:
+        """A batch read whole: split for the index, or `Unsplit` for a start's reader (see `keys_tag`)."""
+        if self.keys_tag is not None:
+            return _split(self.keys_tag, documents, kept)
+        return Unsplit(documents, kept, _columns(tag, documents, kept))
 
     async def kept(self) -> Kept | None:
         """The account's state as kept, or None when this reader cannot serve (a file not at the schema head,
@@ -234,11 +270,13 @@ class CopyReader:
             return None
         return first
 
-    async def batches(self) -> AsyncIterator[KeptColumns | list[Customer | StoredRow] | Unsplit | Documents]:
+    async def batches(self) -> AsyncIterator[KeptColumns | list[Customer | StoredRow] | Unsplit | Documents | KeysRead]:
         """The batches in load order, each as soon as it is read (after `kept()`)."""
         try:
             while not isinstance(item := await self._queue.get(), _Done):
                 yield item
+                if isinstance(item, KeysRead):
+                    self._keys_taken.set()
                 if self._room is not None:
                     self._room.release()
         finally:

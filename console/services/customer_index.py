@@ -21,6 +21,7 @@ from console.domain.customer import ADDRESS_PREFIX, Customer, display_name_gette
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
+from console.services.kept_columns import times as parsed_times
 from console.services.sort_order import SortKey, sort_key, sort_keys_of, sorted_by
 from console.services.stored_rows import StoredRow, encode_row, keys_tag
 
@@ -107,9 +108,9 @@ class CustomerIndex:
         self._created = array("d")
         self._updated = array("d")
         self._times = {"created_at": self._created, "updated_at": self._updated}   # by column key
-        # Kept rows' times as their texts, not parsed yet (add_kept): the first position and the texts of each
-        # run; their places above hold NaN until `parse_times`.
-        self._unparsed: list[tuple[int, list[str], list[str]]] = []
+        # Kept rows' times as their texts, not parsed yet (add_kept): per run, its first position, its count and
+        # its times joined (kept_columns.py); their places above hold NaN until `parse_times`.
+        self._unparsed: list[tuple[int, int, str, str]] = []
         self._has_email: list[bool] = []
         self._has_phone: list[bool] = []
         self._status: list[str] = []  # "" where the customer has no status
@@ -668,8 +669,8 @@ class CustomerIndex:
         self._keys.extend(kept.texts)
         self._phone_keys.extend(kept.phone_keys)
         self._name_leads.extend(kept.name_leads)
-        if isinstance(kept.created, list):   # texts: parsed once every row is searchable
-            self._unparsed.append((len(self._created), kept.created, cast(list[str], kept.updated)))
+        if isinstance(kept.created, str):   # texts: parsed once every row is searchable
+            self._unparsed.append((len(self._created), len(kept), kept.created, cast(str, kept.updated)))
             self._created.extend(_NANS * len(kept))
             self._updated.extend(_NANS * len(kept))
         else:
@@ -712,10 +713,9 @@ class CustomerIndex:
         """Parse the created and updated times of kept rows added with them as texts: the oldest `runs`
         of them (None: all). Returns whether any are left."""
         done = self._unparsed[:runs] if runs is not None else self._unparsed
-        for start, created, updated in done:
-            end = start + len(created)
-            self._created[start:end] = array("d", map(float, created))
-            self._updated[start:end] = array("d", map(float, updated))
+        for start, count, created, updated in done:
+            self._created[start:start + count] = parsed_times(created)
+            self._updated[start:start + count] = parsed_times(updated)
         del self._unparsed[:len(done)]
         return bool(self._unparsed)
 

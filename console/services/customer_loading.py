@@ -23,20 +23,22 @@ from console.domain import errors as e
 from console.domain.customer import Customer
 from console.providers.base import CustomerProvider
 from console.services import warm_start
-from console.services.copy_reader import CopyReader, Documents, Kept, Unsplit
+from console.services.copy_reader import CopyReader, Documents, Kept, KeysRead, Unsplit
 from console.services.customer_index import CustomerIndex
 from console.services.freed_memory import release_freed_memory
-from console.services.kept_documents import KeptDocuments
 from console.services.stored_rows import KeptCustomers, StoredRow
 from console.services.workspace import AccountCopy, LocalCopy
 
 if TYPE_CHECKING:
     from console.services.kept_columns import KeptColumns
+    from console.services.kept_documents import KeptDocuments
     from console.store.accounts import Refresh
 
 log = logging.getLogger(__name__)
 # Logged once the local copy is in the index (P9 in benchmarks/run.py prints its figures).
 LOCAL_COPY_INDEXED = "local copy of %s in the index: %d batches, %.2f s adding them"
+# Logged by a keys-first read once every row is in the index and searchable (documents to come).
+LOCAL_COPY_SEARCHABLE = "local copy of %s searchable from its keys: %d batches, %.2f s adding them"
 # Decoded customers added to the index in one turn of the event loop (about 8 us each); customers
 # kept undecoded cost a fraction of that and come a whole batch of the read at a time.
 DECODED_PER_TURN = 2000
@@ -70,13 +72,16 @@ class IncrementalRefresh(Protocol):
 
 
 async def load_local(local: AccountCopy | None, index: CustomerIndex,
-                     on_batch: Callable[[int], None] | None = None) -> LocalCopy | None:
+                     on_batch: Callable[[int], None] | None = None,
+                     on_searchable: Callable[[int], None] | None = None) -> LocalCopy | None:
     """Put the account's customers kept in the workspace into `index`; None when none are kept.
 
     They arrive in batches decoded on the workspace thread; each is added to the index as it comes
     (`on_batch` is told how many), and the event loop runs between batches, so the window shows the
     first rows at once and answers while the rest arrive. A batch is a few tens of milliseconds of
-    index work, within what P6 in benchmarks/run.py allows the event loop to be held.
+    index work, within what P6 in benchmarks/run.py allows the event loop to be held. `on_searchable`
+    is told, once, how many rows the index holds when every kept row is in it (a keys-first read's
+    documents still to come).
     """
     if local is None:
         return None
@@ -86,9 +91,7 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
         if state.provider != local.provider:
             reader.stop()
             return None   # nothing kept, or kept for the provider the account had before
-        source = None if local.workspace.key is None else KeptDocuments(
-            local.workspace.path, local.workspace.key.key, local.account_id)
-        return await _load_read(reader, state.data_as_of, local.account_id, index, on_batch, source)
+        return await _load_read(reader, state.data_as_of, local.account_id, index, on_batch, on_searchable)
     spent = [0.0]
     added: list[str] = []
 
@@ -118,6 +121,8 @@ async def load_local(local: AccountCopy | None, index: CustomerIndex,
         return None
     if kept is not None:
         log.info(LOCAL_COPY_INDEXED, local.account_id, len(spent) - 1, sum(spent))
+        if on_searchable is not None:
+            on_searchable(len(added))
     return kept
 
 
@@ -210,10 +215,11 @@ async def _started(reader: CopyReader) -> Kept | None:
 
 
 async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id: str, index: CustomerIndex,
-                     on_batch: Callable[[int], None] | None, source: KeptDocuments | None) -> LocalCopy | None:
+                     on_batch: Callable[[int], None] | None,
+                     on_searchable: Callable[[int], None] | None) -> LocalCopy | None:
     """`load_local` from a reader: each batch into the index as it comes, the event loop running between.
-    Batches of keys alone (a keys-first read) are searchable at once; their documents come after, in the
-    same order, and meanwhile `source` reads those of the rows asked for."""
+    Batches of keys alone (a keys-first read) are searchable at once; their documents come after, batch
+    by batch, and meanwhile the index reads those of the rows asked for by id."""
     from console.services.kept_columns import KeptColumns, read_batch
 
     kept = LocalCopy(KeptCustomers(), data_as_of)
@@ -223,10 +229,15 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     # Per batch of keys alone, oldest first: its ids, or the batch itself where the index would not take
     # it without documents (it is added whole when they come).
     unread: deque[list[str] | KeptColumns] = deque()
-    if source is not None:
-        index.document_source = source
+    source: KeptDocuments | None = None
     try:
         async for batch in reader.batches():
+            if isinstance(batch, KeysRead):   # every row is in, unless a batch waits for its documents
+                if on_searchable is not None and not any(isinstance(w, KeptColumns) for w in unread):
+                    log.info(LOCAL_COPY_SEARCHABLE, account_id, len(spent), sum(spent))
+                    on_searchable(len(added))
+                    on_searchable = None
+                continue
             if isinstance(batch, Unsplit):   # read at start, before the index's tag was known
                 if batch.columns is not None and batch.columns.tag == index.keys_tag:
                     batch = batch.columns
@@ -249,6 +260,8 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 continue
             if isinstance(batch, KeptColumns):
                 if batch.documents is None:
+                    if source is None and batch.tag == index.keys_tag:
+                        source = index.document_source = reader.documents()
                     if source is None or not index.add_kept(batch):
                         unread.append(batch)
                         continue
@@ -276,6 +289,8 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
         index.parse_times()
         if unread or index.unread:   # the reader stopped before every document came
             raise RuntimeError(f"{index.unread} customers of the local copy came without their documents")
+        if on_searchable is not None:   # read whole: searchable only now
+            on_searchable(len(added))
     except BaseException as exc:
         index.remove(added)   # part of a copy must not stay (see load_local)
         if not isinstance(exc, Exception):
@@ -296,7 +311,13 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
 
 
 def _add_kept(index: CustomerIndex, batch: KeptColumns, added: list[str]) -> None:
-    """A batch with its documents into the index: as columns, else row by row."""
+    """A batch with its documents into the index: as columns, else row by row (decoded where its keys were
+    made by another setup than the index's: a start's reader guessed it from the first row)."""
     if not index.add_kept(batch):
-        index.add_local(batch.rows())
+        if batch.tag == index.keys_tag:
+            index.add_local(batch.rows())
+        else:
+            from console.store.documents import decode
+
+            index.add_local([decode(document) for document in batch.documents or ()])
     added.extend(batch.ids)

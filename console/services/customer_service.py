@@ -216,10 +216,12 @@ class CustomerService:
                                       provider=self.provider.name)
 
     # -- reading ------------------------------------------------------------------------------
-    async def load_local(self, on_batch: Callable[[int], None] | None = None) -> LocalCopy | None:
+    async def load_local(self, on_batch: Callable[[int], None] | None = None,
+                         on_searchable: Callable[[int], None] | None = None) -> LocalCopy | None:
         """Put the customers the workspace kept for this account into the index (None: none kept),
-        a batch at a time in the order the provider listed them; `on_batch` is told each batch's size."""
-        return await load_local(self.local, self.index, on_batch)
+        a batch at a time in the order the provider listed them; `on_batch` is told each batch's size,
+        `on_searchable` the rows held once every kept row is searchable (documents may still come)."""
+        return await load_local(self.local, self.index, on_batch, on_searchable)
 
     async def load(self, on_progress: Callable[[LoadProgress], None] | None = None) -> LoadProgress:
         """Fetch every customer page by page into the index (and the workspace); customers gone since are dropped.

@@ -30,10 +30,11 @@ class KeptColumns:
     texts: list[str]
     phone_keys: list[str]
     name_leads: bytes
-    # Seconds; as their texts where a keys-first read leaves them to the index to parse once every row is
-    # searchable (CustomerIndex.parse_times): parsing was half the reader's work a row.
-    created: array[float] | list[str]
-    updated: array[float] | list[str]
+    # Seconds; or their texts joined with FIELD, where a keys-first read leaves them to the index to parse
+    # once every row is searchable (CustomerIndex.parse_times): parsing was half the reader's work a row.
+    # Joined, not a string each: those would outlive the batch's other parts, scattered among the index's.
+    created: array[float] | str
+    updated: array[float] | str
     has_email: list[bool]
     has_phone: list[bool]
     statuses: list[str]
@@ -50,7 +51,7 @@ class KeptColumns:
         return [StoredRow(document, customer_id, text, phone, bool(lead), facts) for
                 document, customer_id, text, phone, lead, facts in zip(
                     self.documents, self.ids, self.texts, self.phone_keys, self.name_leads,
-                    zip(map(float, self.created), map(float, self.updated), self.has_email, self.has_phone,
+                    zip(times(self.created), times(self.updated), self.has_email, self.has_phone,
                         self.statuses, strict=True),
                     strict=True)]
 
@@ -79,10 +80,15 @@ def _columns(tag: str, documents: list[str] | None, parts: list[str], count: int
     # The text keys copied side by side, as the index packs those it makes (a search reads them all).
     texts = FIELD.join(parts[2::FIELDS]).split(FIELD)
     created, updated = parts[5::FIELDS], parts[6::FIELDS]
-    return KeptColumns(tag, documents, parts[1::FIELDS], texts, parts[3::FIELDS],
-                       bytes(map(bool, parts[4::FIELDS])), array("d", map(float, created)) if parse else created,
-                       array("d", map(float, updated)) if parse else updated, list(map(bool, parts[7::FIELDS])),
-                       list(map(bool, parts[8::FIELDS])), parts[9::FIELDS])
+    return KeptColumns(tag, documents, parts[1::FIELDS], texts, parts[3::FIELDS], bytes(map(bool, parts[4::FIELDS])),
+                       array("d", map(float, created)) if parse else FIELD.join(created),
+                       array("d", map(float, updated)) if parse else FIELD.join(updated),
+                       list(map(bool, parts[7::FIELDS])), list(map(bool, parts[8::FIELDS])), parts[9::FIELDS])
+
+
+def times(values: array[float] | str) -> array[float]:
+    """Created or updated times as seconds, parsed if they are still texts (see `KeptColumns.created`)."""
+    return array("d", map(float, values.split(FIELD))) if isinstance(values, str) else values
 
 
 def read_batch(tag: str | None, documents: list[str],

@@ -81,11 +81,12 @@ class CustomerLoading:
     async def _show_local_copy(self, session: AccountSession) -> LocalCopy | None:
         """The customers the workspace kept for the account, shown at once (an account just opened):
         the first batch is painted while the rest are still being read."""
-        kept = await session.service.load_local(self._local_batch_shown)
-        if kept is None or not kept.customers:
-            return None
-        log.info(LOCAL_COPY_SHOWN, session.account.id, len(kept.customers))
-        return kept
+        def searchable(count: int) -> None:   # a keys-first read's documents may still be coming
+            if count:
+                log.info(LOCAL_COPY_SHOWN, session.account.id, count)
+
+        kept = await session.service.load_local(self._local_batch_shown, searchable)
+        return None if kept is None or not kept.customers else kept
 
     def _local_batch_shown(self, _count: int) -> None:
         gc.freeze()   # as for a page: these live as long as the window (see _show_progress)

@@ -106,7 +106,7 @@ class _Source:
 def _keys_only(index: CustomerIndex, customers: list[Customer]) -> KeptColumns:
     joined = "\x1e".join(_index().row_keys(customers))
     columns = joined_columns(index.keys_tag, joined, len(customers), "\x1e")
-    assert columns is not None and columns.documents is None and isinstance(columns.created, list)
+    assert columns is not None and columns.documents is None and isinstance(columns.created, str)
     return columns
 
 

@@ -22,9 +22,10 @@ import sqlalchemy as sa
 
 from console.domain.changes import CustomerChanges
 from console.domain.customer import Customer
-from console.services import copy_reader, customer_loading, freed_memory, kept_columns
+from console.services import copy_reader, customer_loading, freed_memory, kept_columns, warm_start
 from console.services.accounts import AccountSession, demo_accounts, open_session, save_account_changes
 from console.services.context import AppContext
+from console.services.customer_index import CustomerIndex
 from console.services.demo import DemoSandbox
 from console.services.diagnostics import build_report
 from console.services.local_data import forget_local_data, local_data
@@ -455,13 +456,51 @@ async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_ro
             position = next(p for p in index.alive() if index._customers[p] == "")
             assert index.at(position) == expected[index.id_at(position)]
 
-    kept = await second.service.load_local(shown)
+    searchable: list[tuple[int, int]] = []
+    kept = await second.service.load_local(shown, lambda count: searchable.append((count, index.unread)))
     assert kept is not None and len(kept.customers) == SEEDED
     # The first 5 whole, the next 5 keys alone (searchable, documents to come), the last 2 whole (a row
-    # without keys); then the documents.
-    assert seen == [(5, 0), (5, 5), (2, 4)]
+    # without keys); then the documents. Searchable was told before they came.
+    assert seen == [(5, 0), (5, 5), (2, 4)] and searchable == [(SEEDED, 3)]   # (one more read when shown)
     assert index.unread == 0 and index.document_source is None and not index._unparsed
     assert {c.id: c for c in index} == expected
+    await second.aclose()
+
+
+@pytest.mark.parametrize("setup", ["the index's", "another"])
+async def test_a_starts_reader_guessing_the_keys_setup_reads_keys_first_or_decodes_what_another_made(
+        setup: str, demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await _open(demo, local_workspace)
+    await first.service.load()
+    expected = {c.id: c for c in first.service.index}
+    tag = first.service.index.keys_tag
+    await first.aclose()
+    assert local_workspace.key is not None
+    if setup == "another":   # well-formed keys of another setup (fields the provider no longer has, say)
+        workspace = open_workspace(local_workspace.path, local_workspace.key.key)
+        with workspace.write() as connection:
+            connection.execute(sa.update(documents_table).values(
+                row_keys=sa.func.replace(documents_table.c.row_keys, tag, "k1.0badcafe")))
+        workspace.close()
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    second = await _open(demo, local_workspace)
+    assert second.service.local is not None
+    # As warm_start.begin makes it at start-up: before the index (and its keys' setup) is known.
+    monkeypatch.setattr(warm_start, "_prefetched", copy_reader.CopyReader(
+        local_workspace.path, local_workspace.key.key, second.service.local.account_id, keys_tag=None, ahead=None))
+    index = second.service.index
+    searchable: list[tuple[int, int]] = []
+    kept = await second.service.load_local(None, lambda count: searchable.append((count, index.unread)))
+    assert kept is not None and len(kept.customers) == SEEDED
+    assert warm_start._prefetched is None   # the start's reader was the one used
+    # Keys first where they are the index's; otherwise searchable once every row is decoded.
+    assert searchable == ([(SEEDED, SEEDED - 5)] if setup == "the index's" else [(SEEDED, 0)])
+    assert index.unread == 0 and {c.id: c for c in index} == expected
+    for query in ("a", "example", "555"):
+        fresh = CustomerIndex.for_capabilities(second.service.provider.capabilities)
+        fresh.upsert(list(expected.values()))
+        assert [index.id_at(p) for p in index.matching(query)] == [fresh.id_at(p) for p in fresh.matching(query)]
     await second.aclose()
 
 
