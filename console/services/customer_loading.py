@@ -292,6 +292,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
         if on_searchable is not None:   # read whole: searchable only now
             on_searchable(len(added))
     except BaseException as exc:
+        reader.stop()   # not left reading documents nobody will take
         index.remove(added)   # part of a copy must not stay (see load_local)
         if not isinstance(exc, Exception):
             raise

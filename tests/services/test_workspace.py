@@ -467,6 +467,31 @@ async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_ro
     await second.aclose()
 
 
+async def test_a_load_cancelled_while_documents_are_to_come_stops_its_reader_and_takes_its_rows_back(
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await _open(demo, local_workspace)
+    await first.service.load()
+    await first.aclose()
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    second = await _open(demo, local_workspace)
+    index = second.service.index
+    assert second.service.local is not None and local_workspace.key is not None
+    reader = copy_reader.CopyReader(local_workspace.path, local_workspace.key.key, second.service.local.account_id,
+                                    index.keys_tag)
+    monkeypatch.setattr(warm_start, "_prefetched", reader)   # so the test holds the reader the load uses
+    unread = asyncio.Event()
+    task = asyncio.ensure_future(second.service.load_local(lambda _count: index.unread and unread.set()))
+    await unread.wait()   # searchable rows whose documents have not come
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.to_thread(reader._thread.join, 10)
+    assert not reader._thread.is_alive()
+    assert len(index) == 0 and index.unread == 0 and index.document_source is None
+    await second.aclose()
+
+
 @pytest.mark.parametrize("setup", ["the index's", "another"])
 async def test_a_starts_reader_guessing_the_keys_setup_reads_keys_first_or_decodes_what_another_made(
         setup: str, demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
