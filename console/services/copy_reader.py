@@ -43,6 +43,9 @@ _keys_read = threading.Condition()
 FIRST_BATCH = 500
 BATCH = 10_000
 AHEAD = 2
+# How long a keys-first read waits for its keys to be taken before it stops (a start's reader that no
+# account took, and that was not discarded, would hold its read transaction for the whole session).
+UNTAKEN_S = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +201,10 @@ class CopyReader:
         # The documents wait until the event loop has taken every batch of keys (at a warm start it is still
         # importing and building the window meanwhile: Python runs one thread at a time), and until every
         # other reader has read its keys.
+        given_up = time.monotonic() + UNTAKEN_S
         while not self._keys_taken.wait(0.1):
-            if self._stop.is_set():
-                return None
+            if self._stop.is_set() or time.monotonic() > given_up:
+                return None   # a start's reader nobody took: its read transaction is not held on
         with _keys_read:
             while _keys_reading and not self._stop.is_set():
                 _keys_read.wait(0.1)

@@ -632,8 +632,9 @@ class CustomerIndex:
         # Most names lead their text keys, folded already: cut there, in C, rather than make each
         # name and fold it again (three quarters of a first sort by name at 100,000 customers).
         keys: list[SortKey] = list(map(itemgetter(0), map(str.partition, self._keys, repeat(_SEP))))
-        self._read_unread(list(compress(range(len(keys)), map(not_, self._name_leads))))
-        for pos in compress(range(len(keys)), map(not_, self._name_leads)):
+        others = list(compress(range(len(keys)), map(not_, self._name_leads)))
+        self._read_unread(others)
+        for pos in others:
             keys[pos] = None if self._customers[pos] is None else sort_key(self._name(self.at(pos)))
         return keys
 

@@ -555,3 +555,23 @@ async def test_anything_sent_to_a_workspace_started_later_opens_it_first(tmp_pat
     assert workspace.is_open
     await copy.complete_refresh(refresh, full=True)
     await workspace.close()
+
+
+async def test_a_keys_first_read_nobody_takes_stops_and_lets_its_transaction_go(
+        demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="console.services.copy_reader")
+    first = await _open(demo, local_workspace)
+    await first.service.load()
+    await first.aclose()
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    monkeypatch.setattr(copy_reader, "UNTAKEN_S", 0.2)
+    assert local_workspace.key is not None
+    # As a start's reader for an account the window never opened (and nothing discarded).
+    reader = copy_reader.CopyReader(local_workspace.path, local_workspace.key.key, "demo:square", keys_tag=None,
+                                    ahead=None)
+    await asyncio.to_thread(reader._thread.join, 10)
+    assert not reader._thread.is_alive()
+    read = [r.args for r in caplog.records if r.msg == copy_reader.LOCAL_COPY_KEYS_READ]
+    assert read and read[0][:2] == ("demo:square", SEEDED)   # it had read every row's keys, then waited
