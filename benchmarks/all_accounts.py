@@ -147,7 +147,7 @@ def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_co
             window.search.setFocus()
             ours = [t for query in QUERIES for t in await type_query(window.search, window.table, query, window.model)]
             longest_slice = window.model.search.rows.longest_slice
-            screenful = window.model.search.screenful() if window.model.search.screenful else row_search.FIRST_ROWS
+            screenful = window.model.search.rows.first_rows or row_search.FIRST_ROWS   # as the last keystroke set it
             window.search.clear()
             # Baseline: the single-account structure, one index over all the same customers, searched
             # for each prefix as typed (search alone, no table to paint).

@@ -411,7 +411,7 @@ def p2_search(sizes: Sizes) -> None:
                        for _ in range(SEARCH_REPEATS)]
             shown = window.model.rowCount()
             longest_slice = window.model.search.rows.longest_slice
-            screenful = window.model.search.screenful() if window.model.search.screenful else row_search.FIRST_ROWS
+            screenful = window.model.search.rows.first_rows or row_search.FIRST_ROWS   # as the last keystroke set it
             window.search.clear()  # the baseline gets every row, not the ones still shown
             host, field, view = _baseline_view(window)
             baseline = [await _type_query(field, view, query) for _ in range(SEARCH_REPEATS)]

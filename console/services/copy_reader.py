@@ -144,7 +144,7 @@ class CopyReader:
             self._put(Kept(None, None) if state is None else Kept(*state))
             if state is None:
                 return
-            started, count, guess = time.thread_time(), 0, ""
+            started, count, tag = time.thread_time(), 0, self.keys_tag or ""
             if ordered(connection, self.account_id):
                 read = self._read_keys_first(connection)
                 if read is not None:
@@ -153,11 +153,8 @@ class CopyReader:
             for documents, kept in kept_rows(connection, self.account_id, FIRST_BATCH, BATCH):
                 if not self._wait_for_room():
                     return
-                if self.keys_tag is not None:
-                    self._put(_split(self.keys_tag, documents, kept))
-                else:
-                    guess = guess or next(filter(None, kept), "").partition(FIELD)[0]
-                    self._put(Unsplit(documents, kept, _columns(guess, documents, kept)))
+                tag = tag or _tag_of(kept)
+                self._put(self._whole(tag, documents, kept))
                 count += len(documents)
             log.info(LOCAL_COPY_READ, self.account_id, count, time.thread_time() - started)
         finally:
@@ -226,7 +223,7 @@ class CopyReader:
                 whole = rows_after(connection, self.account_id, after, FIRST_BATCH)
                 if whole is None or not self._wait_for_room():
                     break
-                tag = self.keys_tag or next(filter(None, whole[1]), "").partition(FIELD)[0]
+                tag = tag or _tag_of(whole[1])
                 self._put(self._whole(tag, whole[0], whole[1]))
                 after, read = whole[2], len(whole[0])
                 count += read
@@ -287,6 +284,11 @@ class CopyReader:
             self.stop()
         if item.error is not None:
             raise item.error
+
+
+def _tag_of(kept: list[str | None]) -> str:
+    """The keys setup the first kept value carries ("" where none is kept): a start's reader's guess."""
+    return next(filter(None, kept), "").partition(FIELD)[0]
 
 
 def _split(tag: str, documents: list[str], kept: list[str | None]) -> KeptColumns | list[Customer | StoredRow]:

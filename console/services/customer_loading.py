@@ -229,7 +229,8 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     # Per batch of keys alone, oldest first: its ids, or the batch itself where the index would not take
     # it without documents (it is added whole when they come).
     unread: deque[list[str] | KeptColumns] = deque()
-    source: KeptDocuments | None = None
+    source: KeptDocuments | None = None   # reads unread rows' documents by id, once a batch of keys alone came
+    opened = False
     try:
         async for batch in reader.batches():
             if isinstance(batch, KeysRead):   # every row is in, unless a batch waits for its documents
@@ -260,8 +261,15 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 continue
             if isinstance(batch, KeptColumns):
                 if batch.documents is None:
-                    if source is None and batch.tag == index.keys_tag:
-                        source = index.document_source = reader.documents()
+                    if not opened and batch.tag == index.keys_tag:
+                        opened, found = True, reader.documents()
+                        if found is not None:   # its connection opened off the Qt thread, which then only reads
+                            try:
+                                await asyncio.to_thread(found.open)
+                            except LookupError:   # the batches wait for their documents instead
+                                found.close()
+                            else:
+                                source = index.document_source = found
                     if source is None or not index.add_kept(batch):
                         unread.append(batch)
                         continue

@@ -22,17 +22,28 @@ class KeptDocuments:
         self._connection: Any = None
         self._closed = False
 
+    def open(self) -> None:
+        """Open the connection now (on a worker thread: a read on the Qt thread then only reads); raises
+        LookupError when the copy cannot be opened."""
+        with self._lock:
+            self._opened()
+
     def __call__(self, customer_ids: list[str]) -> dict[str, str]:
-        from console.store.raw_read import documents_by_id, open_reader
+        from console.store.raw_read import documents_by_id
 
         with self._lock:
-            if self._closed:
-                raise LookupError("the local copy's documents are no longer read")
+            return documents_by_id(self._opened(), self.account_id, customer_ids)
+
+    def _opened(self) -> Any:
+        from console.store.raw_read import open_reader
+
+        if self._closed:
+            raise LookupError("the local copy's documents are no longer read")
+        if self._connection is None:
+            self._connection = open_reader(self.path, self._key)
             if self._connection is None:
-                self._connection = open_reader(self.path, self._key)
-                if self._connection is None:
-                    raise LookupError("the local copy could not be opened to read its documents")
-            return documents_by_id(self._connection, self.account_id, customer_ids)
+                raise LookupError("the local copy could not be opened to read its documents")
+        return self._connection
 
     def close(self) -> None:
         """Read no more (the connection, if one was opened, is closed)."""

@@ -28,6 +28,7 @@ from console.services.context import AppContext
 from console.services.customer_index import CustomerIndex
 from console.services.demo import DemoSandbox
 from console.services.diagnostics import build_report
+from console.services.kept_documents import KeptDocuments
 from console.services.local_data import forget_local_data, local_data
 from console.services.paths import AppPaths
 from console.services.secrets import MemorySecrets
@@ -86,6 +87,30 @@ async def _open(demo: DemoSandbox, workspace: LocalWorkspace | None) -> AccountS
         # A team workspace keeps no demo account's copy: the same emulator under a configured account's id.
         account = replace(account, id="shop-square")
     return await open_session(account, secrets=MemorySecrets(), demo=demo, workspace=workspace)
+
+
+async def _kept_copy(demo: DemoSandbox, workspace: LocalWorkspace) -> list[Customer]:
+    """A first session's load kept in `workspace`, that session then closed: its customers in load order."""
+    first = await _open(demo, workspace)
+    await first.service.load()
+    kept = list(first.service.index)
+    await first.aclose()
+    return kept
+
+
+def _small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of SEEDED read as the first 5 whole, then 5 at a time (keys first where they serve)."""
+    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
+    monkeypatch.setattr(copy_reader, "BATCH", 5)
+
+
+def _rewrite_documents(workspace: LocalWorkspace, update: sa.Update) -> None:
+    """Run `update` (of customer_documents) on the workspace's file through an engine of its own."""
+    assert workspace.key is not None
+    engine = open_workspace(workspace.path, workspace.key.key)
+    with engine.write() as connection:
+        connection.execute(update)
+    engine.close()
 
 
 async def _kept(session: AccountSession) -> dict[str, str | None]:
@@ -404,11 +429,8 @@ async def test_a_read_given_up_stops_the_worker_and_the_workspace_carries_on(
 async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_scan_runs(
         demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
 
-    first = await _open(demo, local_workspace)
-    await first.service.load()
-    await first.aclose()
-    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    await _kept_copy(demo, local_workspace)
+    _small_batches(monkeypatch)
 
     def damaged(*_args: Any) -> Any:
         raise ValueError("a damaged row")
@@ -425,8 +447,7 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
         if name == "documents_after":
             assert sum(told) == SEEDED          # every row was searchable before the documents failed
         monkeypatch.undo()
-        monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-        monkeypatch.setattr(copy_reader, "BATCH", 5)
+        _small_batches(monkeypatch)
         progress = await second.service.load()
         assert progress.loaded == SEEDED and len(second.service.index) == SEEDED
         await second.aclose()
@@ -434,18 +455,11 @@ async def test_a_copy_that_fails_part_way_leaves_nothing_behind_and_the_full_sca
 
 async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_rows_asked_for_meanwhile_are_read(
         demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = await _open(demo, local_workspace)
-    await first.service.load()
-    expected = {c.id: c for c in first.service.index}
-    await first.aclose()
-    assert local_workspace.key is not None
-    workspace = open_workspace(local_workspace.path, local_workspace.key.key)
-    with workspace.write() as connection:   # one row without keys: its batch is read whole
-        connection.execute(sa.update(documents_table).where(documents_table.c.customer_id == list(expected)[11])
-                           .values(row_keys=None))
-    workspace.close()
-    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    expected = {c.id: c for c in await _kept_copy(demo, local_workspace)}
+    # One row without keys: its batch is read whole.
+    _rewrite_documents(local_workspace, sa.update(documents_table).where(
+        documents_table.c.customer_id == list(expected)[11]).values(row_keys=None))
+    _small_batches(monkeypatch)
     second = await _open(demo, local_workspace)
     index = second.service.index
     seen: list[tuple[int, int]] = []
@@ -453,6 +467,8 @@ async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_ro
     def shown(count: int) -> None:
         seen.append((count, index.unread))
         if index.unread:   # a row whose document has not come: read on demand, as a painted row is
+            # …on a connection opened already, on a worker thread (not by this read on the event loop's).
+            assert isinstance(index.document_source, KeptDocuments) and index.document_source._connection
             position = next(p for p in index.alive() if index._customers[p] == "")
             assert index.at(position) == expected[index.id_at(position)]
 
@@ -469,11 +485,8 @@ async def test_a_copy_is_searchable_from_its_keys_then_its_documents_come_and_ro
 
 async def test_a_load_cancelled_while_documents_are_to_come_stops_its_reader_and_takes_its_rows_back(
         demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = await _open(demo, local_workspace)
-    await first.service.load()
-    await first.aclose()
-    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    await _kept_copy(demo, local_workspace)
+    _small_batches(monkeypatch)
     second = await _open(demo, local_workspace)
     index = second.service.index
     assert second.service.local is not None and local_workspace.key is not None
@@ -495,22 +508,13 @@ async def test_a_load_cancelled_while_documents_are_to_come_stops_its_reader_and
 @pytest.mark.parametrize("setup", ["the index's", "another"])
 async def test_a_starts_reader_guessing_the_keys_setup_reads_keys_first_or_decodes_what_another_made(
         setup: str, demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = await _open(demo, local_workspace)
-    await first.service.load()
-    expected = {c.id: c for c in first.service.index}
-    tag = first.service.index.keys_tag
-    await first.aclose()
-    assert local_workspace.key is not None
-    if setup == "another":   # well-formed keys of another setup (fields the provider no longer has, say)
-        workspace = open_workspace(local_workspace.path, local_workspace.key.key)
-        with workspace.write() as connection:
-            connection.execute(sa.update(documents_table).values(
-                row_keys=sa.func.replace(documents_table.c.row_keys, tag, "k1.0badcafe")))
-        workspace.close()
-    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    expected = {c.id: c for c in await _kept_copy(demo, local_workspace)}
     second = await _open(demo, local_workspace)
-    assert second.service.local is not None
+    if setup == "another":   # well-formed keys of another setup (fields the provider no longer has, say)
+        _rewrite_documents(local_workspace, sa.update(documents_table).values(
+            row_keys=sa.func.replace(documents_table.c.row_keys, second.service.index.keys_tag, "k1.0badcafe")))
+    _small_batches(monkeypatch)
+    assert second.service.local is not None and local_workspace.key is not None
     # As warm_start.begin makes it at start-up: before the index (and its keys' setup) is known.
     monkeypatch.setattr(warm_start, "_prefetched", copy_reader.CopyReader(
         local_workspace.path, local_workspace.key.key, second.service.local.account_id, keys_tag=None, ahead=None))
@@ -561,11 +565,8 @@ async def test_a_keys_first_read_nobody_takes_stops_and_lets_its_transaction_go(
         demo: DemoSandbox, local_workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="console.services.copy_reader")
-    first = await _open(demo, local_workspace)
-    await first.service.load()
-    await first.aclose()
-    monkeypatch.setattr(copy_reader, "FIRST_BATCH", 5)
-    monkeypatch.setattr(copy_reader, "BATCH", 5)
+    await _kept_copy(demo, local_workspace)
+    _small_batches(monkeypatch)
     monkeypatch.setattr(copy_reader, "UNTAKEN_S", 0.2)
     assert local_workspace.key is not None
     # As a start's reader for an account the window never opened (and nothing discarded).
