@@ -73,6 +73,24 @@ class CombinedIndex:
     def member_at(self, position: int) -> CustomerIndex:
         return self._indexes[position >> SHIFT]
 
+    def reads_documents(self, column: str) -> bool:
+        """`CustomerIndex.reads_documents` of any account."""
+        return column != ACCOUNT_COLUMN and any(index.reads_documents(column) for index in self._indexes)
+
+    def when_read(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once no account's row waits for its document (`CustomerIndex.when_read`)."""
+        waiting = [index for index in self._indexes if index.unread]
+        left = [len(waiting)]
+
+        def one_read() -> None:
+            left[0] -= 1
+            if not left[0]:
+                callback()
+        for index in waiting:
+            index.when_read(one_read)
+        if not waiting:
+            callback()
+
     def position(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The position of a customer by id, in `account_id` if given, else in the first account holding it."""
         for n, index in enumerate(self._indexes):

@@ -122,6 +122,7 @@ class CustomerIndex:
         self._ids: list[str] = []   # per position, the customer's id ("" where removed)
         self._decoded: dict[int, Customer] = {}   # positions held as documents, decoded lately
         self._unread = 0   # positions holding _UNREAD
+        self._when_read: list[Callable[[], object]] = []   # called once no position holds _UNREAD
         # Reads the documents of unread positions (set by the loader while it reads them).
         self.document_source: DocumentSource | None = None
         self._keys: list[str] = []  # per position: its text parts, case-folded
@@ -490,6 +491,7 @@ class CustomerIndex:
     def _notify(self, added: list[int], changed: list[int], removed: list[int]) -> None:
         for listener in list(self._listeners):
             listener(added, changed, removed)
+        self._read_yet()   # a removal or an update may have taken the last unread row
 
     # -- searching and sorting ----------------------------------------------------------------
     def matching(self, query: str, within: Iterable[int] | None = None, *, ascending: bool = False) -> list[int]:
@@ -709,6 +711,7 @@ class CustomerIndex:
                 customers[pos] = document
                 filled += 1
         self._unread -= filled
+        self._read_yet()
 
     def parse_times(self, runs: int | None = None) -> bool:
         """Parse the created and updated times of kept rows added with them as texts: the oldest `runs`
@@ -724,6 +727,26 @@ class CustomerIndex:
     def unread(self) -> int:
         """Kept rows whose documents are not read yet."""
         return self._unread
+
+    def reads_documents(self, column: str) -> bool:
+        """Whether sorting by `column` now would read every unread row's document (its values are not in
+        the keys, and its sort keys are not made yet); `when_read` says when it would not."""
+        times = column in self._times and column not in self._derived
+        return bool(self._unread) and column != "name" and column not in self._sort_keys and not times
+
+    def when_read(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once no row waits for its document (at once when none does): what needs them
+        all waits for the loader's rather than reading them on the event loop's thread."""
+        if self._unread:
+            self._when_read.append(callback)
+        else:
+            callback()
+
+    def _read_yet(self) -> None:
+        if not self._unread and self._when_read:
+            waiting, self._when_read = self._when_read, []
+            for callback in waiting:
+                callback()
 
     def _read_unread(self, positions: Iterable[int] | None = None) -> None:
         """Read the documents of these positions (None: all) that are unread, through `document_source`."""
@@ -745,3 +768,4 @@ class CustomerIndex:
             if customers[pos] is _UNREAD:   # another thread may have read it meanwhile
                 customers[pos] = document
                 self._unread -= 1
+        self._read_yet()

@@ -11,14 +11,17 @@ which a change to the customer replaces.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
+from console.services.customer_index import CustomerIndex
 from console.services.duplicate_kept_keys import KeptColumns, kept_columns, record_checksums
 from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
 from console.services.duplicate_scoring import KeyMaker
@@ -57,6 +60,22 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
                     for account, item in zip(self.accounts[index], self.items[index], strict=True)]
         item = self.items[index]
         return self.accounts[index], scan_view(item) if type(item) is str else item  # type: ignore[return-value]
+
+
+async def held_when_read(indexes: Mapping[str, CustomerIndex]) -> list[Held]:
+    """Each account's id and `CustomerIndex.held()`, once the documents a warm start is still reading are in:
+    waited for (a second or two at most) rather than read on the event loop's thread."""
+    loop = asyncio.get_running_loop()
+    for index in indexes.values():
+        read: asyncio.Future[None] = loop.create_future()
+        index.when_read(partial(loop.call_soon_threadsafe, _settle, read))   # on whichever thread read the last
+        await read
+    return [(account_id, index.held()) for account_id, index in indexes.items()]
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 # Begins reading each account's kept scan keys (on the workspace's thread) and gives what collects them,

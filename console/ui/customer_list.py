@@ -54,6 +54,7 @@ class CustomerList(QObject):
         table.doubleClicked.connect(self._double_clicked)
         table.installEventFilter(self)
         model.counts_changed.connect(self._show_counts)
+        model.sort_waiting.connect(self._sort_waiting)
         # A search keeps the selected rows (their ends: a range's inner rows follow them); a current
         # row that is not selected may go, rather than make a keystroke search every customer.
         model.search.kept_rows = self._selection_ends
@@ -112,6 +113,14 @@ class CustomerList(QObject):
         else:
             window.count_label.setText(window.tr("{0:n} of {1:n} shown").format(visible, loaded))
         self.update_empty_state()
+
+    def _sort_waiting(self, column: str) -> None:
+        status, window = self.window.statusBar(), self.window
+        waiting = window.tr("Sorting by {0} once the local copy is read…")
+        if column:
+            status.showMessage(waiting.format(column))
+        elif status.currentMessage().startswith(waiting.partition("{0}")[0]):
+            status.clearMessage()   # sorted now, unless another message took its place
 
     def update_empty_state(self) -> None:
         window = self.window

@@ -34,6 +34,7 @@ from console.ui.persistent_rows import rows_relaid
 from console.ui.table_cells import PaintedRow, RowTexts
 from console.ui.table_cells import format_value as format_value  # re-exported: the dialogs import it from here
 from console.ui.table_search import SearchedRows, TableSearch
+from console.ui.table_sort import SortedRows
 
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -50,11 +51,12 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 RowSource = CustomerIndex | CombinedIndex   # one account's customers, or several accounts' (All accounts)
 
 
-class CustomerTableModel(QAbstractTableModel, SearchedRows):
+class CustomerTableModel(QAbstractTableModel, SearchedRows, SortedRows):
     """Rows are positions in the index, filtered by the search text and the filters, ordered by one column."""
 
     counts_changed = Signal(int, int)  # visible rows, customers loaded
     search_finished = Signal()   # every row of the last search is shown (the rest come in slices)
+    sort_waiting = Signal(str)   # the column whose sort waits for the local copy's documents; "": none
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -198,14 +200,7 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = self._columns[column].key if 0 <= column < len(self._columns) else None
-        descending = order == Qt.SortOrder.DescendingOrder
-        if key == self._sort_key and (key is None or descending == self._descending):
-            return   # in this order already (QTableView.sortByColumn asks twice)
-        self._sort_key, self._descending = key, descending
-        self.search.cancel()
-        self._order = self._sorted(self._order)
-        self.search.show_from(self._order)
+        self.sort_by(column, order)   # table_sort.py
 
     # -- what the window asks -----------------------------------------------------------------
     def account_of(self, row: int) -> str | None:
@@ -248,11 +243,6 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows):
         if self._index is None:
             return []
         return self._index.shown(positions, self._filter, self._filters, in_load_order=self._sort_key is None)
-
-    def _sorted(self, positions: list[int]) -> list[int]:
-        if self._index is None or self._sort_key is None:
-            return sorted(positions)  # load order
-        return self._index.sorted_positions(positions, self._sort_key, self._descending)
 
     def relayout(self, rows: list[int]) -> None:
         """Replace the shown rows in one layout change, carrying persistent indexes along."""

@@ -29,7 +29,7 @@ from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.services.accounts import AccountSession
 from console.services.duplicate_dismissals import DuplicateDismissals
-from console.services.duplicate_records import scan_accounts
+from console.services.duplicate_records import held_when_read, scan_accounts
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory
 from console.ui.copy_fields_dialog import copy_fields
@@ -142,7 +142,7 @@ class DuplicatesWindow(QDialog):
 
     async def _scan(self) -> None:
         tr = self.tr
-        held = [(account_id, s.service.index.held()) for account_id, s in self.sessions.items()]
+        held = await held_when_read({account_id: s.service.index for account_id, s in self.sessions.items()})
         names = ", ".join(s.account.name for s in self.sessions.values())
         self.scope.setText(tr("{0:n} customers of {1}").format(sum(len(ids) for _, (ids, _) in held), names))
         self.progress.setValue(0)

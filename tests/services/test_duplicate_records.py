@@ -3,6 +3,7 @@ fields, each once, and finds what a scan of the decoded customers finds (issue 2
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import defaultdict
 
@@ -12,10 +13,12 @@ from console.domain.customer import Address, ContactPoint, Customer
 from console.domain.scan_customer import ScanCustomer
 from console.sandbox.duplicate_data import labelled_customers
 from console.services.duplicate_memory import changes
-from console.services.duplicate_records import Held, KeptRecords, scan_held
+from console.services.duplicate_records import Held, KeptRecords, held_when_read, scan_held
 from console.services.duplicates import ScanCancelledError, ScanMemory, scan
 from console.store import documents
 from console.store.documents import decode, encode, scan_view
+from tests.services.test_kept_columns import _keys_only, _Source
+from tests.services.test_stored_rows import _index, _people
 
 
 def _customers() -> list[tuple[str, Customer]]:
@@ -101,3 +104,20 @@ def test_the_next_scan_knows_what_the_index_still_holds() -> None:
 def test_cancel_stops_the_scan_of_kept_documents() -> None:
     with pytest.raises(ScanCancelledError):
         scan_held(_held(_customers()), cancelled=lambda: True)
+
+
+async def test_the_held_customers_are_taken_once_a_warm_starts_documents_are_in_not_read_on_the_loop() -> None:
+
+    people = _people()
+    kept, loaded = _index(), _index()
+    source = kept.document_source = _Source(people)
+    kept.add_kept(_keys_only(kept, people))
+    loaded.upsert(people[:2])
+    taking = asyncio.ensure_future(held_when_read({"kept": kept, "loaded": loaded}))
+    await asyncio.sleep(0)
+    assert not taking.done()   # the scan waits for the documents the loader is reading
+    kept.fill_documents([c.id for c in people], {c.id: encode(c) for c in people})
+    held = await asyncio.wait_for(taking, 5)
+    assert source.asked == []   # none read here
+    assert [(account, ids) for account, (ids, _) in held] == [("kept", list("abcde")), ("loaded", ["a", "b"])]
+    assert held[0][1][1] == [encode(c) for c in people] and held[1][1][1] == people[:2]

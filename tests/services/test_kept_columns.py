@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from console.domain.customer import Customer
+from console.services.combined_index import CombinedIndex
 from console.services.customer_filters import CustomerFilters
 from console.services.customer_index import CustomerIndex
 from console.services.kept_columns import KeptColumns, joined_columns, kept_columns, read_batch
@@ -174,3 +175,38 @@ def test_keys_alone_are_refused_where_rows_could_not_be_read_on_demand_or_a_colu
     assert len(index) == 1
     with pytest.raises(ValueError, match="not been read"):
         _keys_only(index, people).rows()
+
+
+def test_what_needs_every_document_is_told_when_they_are_in_rather_than_reading_them() -> None:
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    index.add_kept(_keys_only(index, people))
+    # The keys serve a sort by name, and the times by a date; another field's values are in the documents.
+    assert index.reads_documents("email") and index.reads_documents("company")
+    assert not index.reads_documents("name") and not index.reads_documents("created_at")
+    told: list[str] = []
+    index.when_read(lambda: told.append("first"))
+    index.fill_documents(["a", "b"], {c.id: encode(c) for c in people[:2]})
+    index.when_read(lambda: told.append("second"))
+    assert told == [] and index.unread == 3
+    index.remove(["e"])   # an unread row gone: one fewer to wait for
+    index.fill_documents(["c", "d"], {c.id: encode(c) for c in people[2:4]})
+    assert told == ["first", "second"] and not index.reads_documents("email") and source.asked == []
+    index.when_read(lambda: told.append("at once"))
+    assert told[-1] == "at once"
+
+
+def test_all_accounts_are_read_when_each_account_is() -> None:
+    people = _people()
+    ours, theirs = _index(), _index()
+    ours.document_source = theirs.document_source = _Source(people)
+    ours.add_kept(_keys_only(ours, people))
+    theirs.upsert(people)
+    combined = CombinedIndex([("sq", "Square", ours), ("cl", "Clover", theirs)])
+    assert combined.reads_documents("email") and not combined.reads_documents("account")
+    told: list[bool] = []
+    combined.when_read(lambda: told.append(True))
+    assert told == []
+    ours.fill_documents([c.id for c in people], {c.id: encode(c) for c in people})
+    assert told == [True] and not combined.reads_documents("email")

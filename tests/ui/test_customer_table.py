@@ -13,8 +13,11 @@ from console.domain.customer import Customer
 from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex
 from console.services.table_columns import all_accounts_columns
+from console.store.documents import encode
 from console.ui.customer_table import CUSTOMER_ID_ROLE, CustomerTableModel
 from console.ui.persistent_rows import HINTED_SIGNAL
+from tests.services.test_kept_columns import _keys_only, _Source
+from tests.services.test_stored_rows import _index, _people
 
 pytestmark = pytest.mark.usefixtures("qapp")   # the model's search runs on a Qt timer
 
@@ -224,3 +227,36 @@ def test_accounts_loading_side_by_side_insert_their_rows_in_place_as_blocks(qtmo
     model.set_filter("")
     assert model.rowCount() == 18 and model.order == sorted(model.order)
     combined.close()
+
+
+def test_a_sort_by_a_field_still_being_read_waits_for_the_documents_instead_of_reading_them(qtbot: Any) -> None:
+    # A warm start's rows are searchable before their documents are in: a click on Email meanwhile
+    # must not read them all on the Qt thread; the rows are sorted once the loader has handed them over.
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    assert index.add_kept(_keys_only(index, people))
+    model = CustomerTableModel()
+    model.set_source(index, DEFAULT_COLUMNS)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.show()
+    header = view.horizontalHeader()
+    email = next(n for n, c in enumerate(DEFAULT_COLUMNS) if c.key == "email")
+
+    def ids() -> list[str]:   # read without the documents (as the table's painted rows are)
+        return [model.data(model.index(r, 0), CUSTOMER_ID_ROLE) for r in range(model.rowCount())]
+
+    before = ids()   # sorted by name (the header's indicator when sorting was enabled)
+    waiting: list[str] = []
+    model.sort_waiting.connect(waiting.append)
+    view.sortByColumn(email, Qt.SortOrder.AscendingOrder)   # as a click on the header sorts
+    assert waiting == ["Email"] and source.asked == [] and index.unread == 5
+    assert header.sortIndicatorSection() == email and ids() == before
+    index.fill_documents([c.id for c in people], {c.id: encode(c) for c in people})
+    qtbot.waitUntil(lambda: waiting[-1] == "")
+    by_email = [c.id for c in sorted(people, key=lambda c: c.email or "~")]   # empty emails last
+    assert ids()[:3] == by_email[:3] and set(ids()) == set(before)
+    assert source.asked == [] and model.sort_state() == ("email", False)
