@@ -17,8 +17,8 @@ from console.services.duplicate_records import Held, KeptRecords, held_when_read
 from console.services.duplicates import ScanCancelledError, ScanMemory, scan
 from console.store import documents
 from console.store.documents import decode, encode, scan_view
-from tests.services.test_kept_columns import _keys_only, _Source
-from tests.services.test_stored_rows import _index, _people
+from tests.services.test_kept_columns import keys_first_index
+from tests.services.test_stored_rows import _index
 
 
 def _customers() -> list[tuple[str, Customer]]:
@@ -108,10 +108,8 @@ def test_cancel_stops_the_scan_of_kept_documents() -> None:
 
 async def test_the_held_customers_are_taken_once_a_warm_starts_documents_are_in_not_read_on_the_loop() -> None:
 
-    people = _people()
-    kept, loaded = _index(), _index()
-    source = kept.document_source = _Source(people)
-    kept.add_kept(_keys_only(kept, people))
+    kept, source, people = keys_first_index()
+    loaded = _index()
     loaded.upsert(people[:2])
     taking = asyncio.ensure_future(held_when_read({"kept": kept, "loaded": loaded}))
     await asyncio.sleep(0)

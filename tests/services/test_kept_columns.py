@@ -111,6 +111,16 @@ def _keys_only(index: CustomerIndex, customers: list[Customer]) -> KeptColumns:
     return columns
 
 
+def keys_first_index() -> tuple[CustomerIndex, _Source, list[Customer]]:
+    """An index holding `_people()` by their keys alone, as a keys-first read leaves it before the documents
+    come; the source it reads a row asked for from; the people."""
+    people = _people()
+    index, source = _index(), _Source(people)
+    index.document_source = source
+    assert index.add_kept(_keys_only(index, people))
+    return index, source, people
+
+
 def test_keys_alone_make_every_row_searchable_and_a_row_asked_for_is_read_on_demand() -> None:
     people = _people()
     index, source = _index(), _Source(people)
@@ -178,10 +188,7 @@ def test_keys_alone_are_refused_where_rows_could_not_be_read_on_demand_or_a_colu
 
 
 def test_what_needs_every_document_is_told_when_they_are_in_rather_than_reading_them() -> None:
-    people = _people()
-    index, source = _index(), _Source(people)
-    index.document_source = source
-    index.add_kept(_keys_only(index, people))
+    index, source, people = keys_first_index()
     # The keys serve a sort by name, and the times by a date; another field's values are in the documents.
     assert index.reads_documents("email") and index.reads_documents("company")
     assert not index.reads_documents("name") and not index.reads_documents("created_at")

@@ -16,8 +16,7 @@ from console.services.table_columns import all_accounts_columns
 from console.store.documents import encode
 from console.ui.customer_table import CUSTOMER_ID_ROLE, CustomerTableModel
 from console.ui.persistent_rows import HINTED_SIGNAL
-from tests.services.test_kept_columns import _keys_only, _Source
-from tests.services.test_stored_rows import _index, _people
+from tests.services.test_kept_columns import keys_first_index
 
 pytestmark = pytest.mark.usefixtures("qapp")   # the model's search runs on a Qt timer
 
@@ -232,10 +231,7 @@ def test_accounts_loading_side_by_side_insert_their_rows_in_place_as_blocks(qtmo
 def test_a_sort_by_a_field_still_being_read_waits_for_the_documents_instead_of_reading_them(qtbot: Any) -> None:
     # A warm start's rows are searchable before their documents are in: a click on Email meanwhile
     # must not read them all on the Qt thread; the rows are sorted once the loader has handed them over.
-    people = _people()
-    index, source = _index(), _Source(people)
-    index.document_source = source
-    assert index.add_kept(_keys_only(index, people))
+    index, source, people = keys_first_index()   # rows searchable from their keys, documents to come
     model = CustomerTableModel()
     model.set_source(index, DEFAULT_COLUMNS)
     view = QTableView()

@@ -11,16 +11,12 @@ from console.domain.capabilities import DEFAULT_COLUMNS
 from console.store.documents import encode
 from console.ui.customer_table import CUSTOMER_ID_ROLE
 from console.ui.main_window import MainWindow
-from tests.services.test_kept_columns import _keys_only, _Source
-from tests.services.test_stored_rows import _index, _people
+from tests.services.test_kept_columns import keys_first_index
 from tests.support.qt import until
 
 
 async def test_a_sort_by_email_clicked_before_the_documents_came_waits_for_them(qtbot: Any, window: MainWindow) -> None:
-    people = _people()
-    index, source = _index(), _Source(people)
-    index.document_source = source
-    assert index.add_kept(_keys_only(index, people))   # rows searchable from their keys, documents to come
+    index, source, people = keys_first_index()   # rows searchable from their keys, documents to come
     model, header, status = window.model, window.table.horizontalHeader(), window.statusBar()
     model.set_source(index, DEFAULT_COLUMNS)
 
