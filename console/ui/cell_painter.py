@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap, QStaticText
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
@@ -68,7 +68,6 @@ class CellPainter(QStyledItemDelegate):
         self._view, self._model = view, model
         self._layouts: dict[tuple[int, int, bool], _Layout] = {}
         self._texts: dict[tuple[str, int], QStaticText] = {}   # (text, room) -> laid out, elided
-        self._seen: dict[tuple[str, int], str] = {}   # (text, room) -> as shown, drawn once so far
         self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
         self._icons: dict[_IconKey, tuple[QRect, QPixmap]] = {}   # -> place in the cell, pixmap
         self._covered = False
@@ -89,7 +88,6 @@ class CellPainter(QStyledItemDelegate):
         view, style = self._view, self._view.style()
         self._layouts.clear()
         self._texts.clear()
-        self._seen.clear()
         self._looks.clear()
         self._icons.clear()
         self._covered = (style.name().lower() in COVERED_STYLES
@@ -143,33 +141,22 @@ class CellPainter(QStyledItemDelegate):
             painter.setPen(look.pen)
             if not font_set:
                 painter.setFont(self._font)
-            shown = (text, layout.width)
-            laid = self._texts.get(shown) or self._static_text(shown)
-            if laid is None:   # seen for the first time: drawn as it is, laid out if it shows again
-                painter.drawText(QPointF(x + layout.text_x, y + layout.text_y + self._metrics.ascent()),
-                                 self._seen[shown])
-            else:
-                painter.drawStaticText(x + layout.text_x, y + layout.text_y, laid)
+            painter.drawStaticText(x + layout.text_x, y + layout.text_y, self._static_text(text, layout.width))
         return True
 
-    def _static_text(self, key: tuple[str, int]) -> QStaticText | None:
-        """The text of `key` elided to its room, laid out the second time it is drawn (drawing a laid out
-        text costs a third of drawText, but laying it out and drawing it twice what drawText does: most
-        rows a keystroke shows are new, most a scroll or a selection repaints are not); None the first time."""
-        shown = self._seen.pop(key, None)
-        if shown is None:
-            if len(self._seen) >= _TEXTS_KEPT:
-                self._seen.clear()
-            text, width = key
+    def _static_text(self, text: str, width: int) -> QStaticText:
+        """`text` elided to `width`, laid out once (drawing it again costs a third of drawText)."""
+        key = (text, width)
+        laid = self._texts.get(key)
+        if laid is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
             # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
             # than half of that (the same text engine's width: the same answer for what fits).
             fits = self._metrics.horizontalAdvance(text) <= width
-            self._seen[key] = text if fits else self._metrics.elidedText(text, self._elide, width)
-            return None
-        if len(self._texts) >= _TEXTS_KEPT:
-            self._texts.clear()
-        laid = self._texts[key] = QStaticText(shown)
-        laid.setTextFormat(Qt.TextFormat.PlainText)
+            laid = QStaticText(text if fits else self._metrics.elidedText(text, self._elide, width))
+            laid.setTextFormat(Qt.TextFormat.PlainText)
+            self._texts[key] = laid
         return laid
 
     def _icon(self, key: _IconKey, icon: QIcon, layout: _Layout, look: Look) -> tuple[QRect, QPixmap]:
