@@ -646,7 +646,7 @@ class CustomerIndex:
         Ties keep the order of `positions` ascending and come reversed descending (the ascending
         order, turned round).
         """
-        times = self._times.get(column) if column not in self._derived else None
+        times = self._times_of(column)
         if times is not None:
             self.parse_times()
         # The created and updated times are kept as seconds already (for the filters): no keys to make.
@@ -731,8 +731,12 @@ class CustomerIndex:
     def reads_documents(self, column: str) -> bool:
         """Whether sorting by `column` now would read every unread row's document (its values are not in
         the keys, and its sort keys are not made yet); `when_read` says when it would not."""
-        times = column in self._times and column not in self._derived
-        return bool(self._unread) and column != "name" and column not in self._sort_keys and not times
+        return (bool(self._unread) and column != "name" and column not in self._sort_keys
+                and self._times_of(column) is None)
+
+    def _times_of(self, column: str) -> array[float] | None:
+        """The created or updated times, where `column` is one of them (and no derived field of that name)."""
+        return self._times.get(column) if column not in self._derived else None
 
     def when_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once no row waits for its document (at once when none does): what needs them
