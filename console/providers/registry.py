@@ -1,7 +1,10 @@
 """Which providers exist, how to configure an account for each, and how to build its client.
 
 Provider modules are listed statically (not discovered) so a frozen build finds them and the
-order of the "Add account" list is stable.
+order of the "Add account" list is stable. Each package's `__init__` imports only its capabilities
+(where its `INFO` is); the client, its wire models and mapping are imported when first used
+(`ProviderInfo.client`, `lazy_exports`): the account list needs every provider's description at
+start-up, and importing all five clients' pydantic models then cost 45 ms of the window's building.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class ProviderInfo:
 
     key: str
     capabilities: Capabilities
-    client: type[CustomerProvider]
+    client_path: str   # "module:Class" of its CustomerProvider, imported on first use (`client`)
     credentials: tuple[CredentialField, ...]
     base_url: Callable[[Environment, Mapping[str, Any]], str]
     options: tuple[OptionField, ...] = ()
@@ -65,6 +68,13 @@ class ProviderInfo:
     def display_name(self) -> str:
         return self.capabilities.display_name
 
+    @property
+    def client(self) -> type[CustomerProvider]:
+        """The provider's client class, its module imported now if it was not yet."""
+        module, _, name = self.client_path.partition(":")
+        client: type[CustomerProvider] = getattr(importlib.import_module(module), name)
+        return client
+
 
 BaseUrl = Callable[[Environment, Mapping[str, Any]], str]
 
@@ -74,6 +84,17 @@ def by_environment(*, production: str, sandbox: str) -> BaseUrl:
     def base_url(environment: Environment, options: Mapping[str, Any]) -> str:
         return production if environment == "production" else sandbox
     return base_url
+
+
+def lazy_exports(package: str, names: Mapping[str, str]) -> Callable[[str], Any]:
+    """A provider package's module `__getattr__` (PEP 562): each of `names` taken from the package's
+    submodule it maps to, imported on first use (the package's `TYPE_CHECKING` imports name them for mypy)."""
+    def __getattr__(name: str) -> Any:
+        submodule = names.get(name)
+        if submodule is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(f"{package}.{submodule}"), name)
+    return __getattr__
 
 
 @cache

@@ -7,6 +7,8 @@ docs/adding-a-provider.md walks through the same list; this is its check.
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,24 @@ def test_the_doc_names_what_this_check_requires() -> None:
              "console/sandbox/registry.py", "EMULATORS", "tests/providers/test_conformance.py", "`CASES`",
              "tests/providers/test_acme_pay_wire.py", "connection_info", "CollectionKind"]
     assert [text for text in named if text not in doc] == []
+
+
+def test_the_registry_reads_every_provider_without_importing_a_client() -> None:
+    # The account list needs every provider's INFO at start-up; the clients' wire models wait until an
+    # account of theirs is opened (registry.py).
+    code = ("import sys\nfrom console.providers.registry import providers\nproviders()\n"
+            "print(sorted(m for m in sys.modules if m.startswith('console.providers.') "
+            "and m.rpartition('.')[2] in ('client', 'mapping', 'wire')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=HERE.parents[1], timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_provider_package_gives_its_client_when_asked(key: str) -> None:
+    info = provider(key)
+    package = importlib.import_module(info.client.__module__.rpartition(".")[0])
+    assert getattr(package, info.client.__name__) is info.client
+    assert callable(package.customer_from_wire)
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchThing'"):
+        package.NoSuchThing  # noqa: B018

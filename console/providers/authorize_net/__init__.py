@@ -1,12 +1,21 @@
-"""Authorize.net: customer profiles of one merchant through the Customer Information Manager (CIM)."""
+"""Authorize.net: customer profiles of one merchant through the Customer Information Manager (CIM).
 
-from console.providers.authorize_net.capabilities import CAPABILITIES, CREDENTIALS, KEY, NAME, OPTIONS, base_url
-from console.providers.authorize_net.client import AuthorizeNetProvider
-from console.providers.authorize_net.mapping import customer_from_wire, error_from_messages
-from console.providers.registry import ProviderInfo
+Importing the package imports only its capabilities (the registry's `INFO`); the client and mapping are
+imported when first used (registry.py).
+"""
 
-INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client=AuthorizeNetProvider, credentials=CREDENTIALS,
-                    base_url=base_url, options=OPTIONS)
+from __future__ import annotations
 
-__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "AuthorizeNetProvider", "customer_from_wire",
-           "error_from_messages"]
+from typing import TYPE_CHECKING
+
+from console.providers.authorize_net.capabilities import CAPABILITIES, INFO, KEY, NAME
+from console.providers.registry import lazy_exports
+
+if TYPE_CHECKING:
+    from console.providers.authorize_net.client import AuthorizeNetProvider
+    from console.providers.authorize_net.mapping import customer_from_wire, error_from_messages
+
+__getattr__ = lazy_exports(__name__, {"AuthorizeNetProvider": "client", "customer_from_wire": "mapping",
+                                      "error_from_messages": "mapping"})
+
+__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "AuthorizeNetProvider", "customer_from_wire", "error_from_messages"]

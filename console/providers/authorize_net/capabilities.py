@@ -15,7 +15,7 @@ from console.domain.capabilities import (
     SearchKey,
 )
 from console.domain.card_forms import CardFormSpec
-from console.providers.registry import CredentialField, OptionField, by_environment
+from console.providers.registry import CredentialField, OptionField, ProviderInfo, by_environment
 
 KEY = "authorize-net"
 NAME = "Authorize.net"
@@ -103,3 +103,7 @@ CREDENTIALS = (CredentialField(key="login_id", label="API Login ID"),
 OPTIONS = (OptionField(key="concurrency", label="Profiles fetched at once", default=str(DEFAULT_CONCURRENCY),
                        help="How many customer profiles are fetched in parallel while loading (1 to 32)."),)
 base_url = by_environment(production=PRODUCTION_URL, sandbox=SANDBOX_URL)
+
+
+INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client_path=f"{__package__}.client:AuthorizeNetProvider",
+                    credentials=CREDENTIALS, base_url=base_url, options=OPTIONS)

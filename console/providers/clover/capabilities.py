@@ -17,7 +17,7 @@ from console.domain.capabilities import (
 )
 from console.domain.card_forms import CardFormSpec
 from console.domain.customer import ADDRESS_PREFIX
-from console.providers.registry import CredentialField, OptionField
+from console.providers.registry import CredentialField, OptionField, ProviderInfo
 
 KEY = "clover"
 NAME = "Clover"
@@ -135,3 +135,7 @@ def base_url(environment: str, options: Mapping[str, Any]) -> str:
     if environment != "production":
         return SANDBOX_URL
     return PRODUCTION_URLS.get(str(options.get("region") or "na"), PRODUCTION_URLS["na"])
+
+
+INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client_path=f"{__package__}.client:CloverProvider",
+                    credentials=CREDENTIALS, base_url=base_url, options=OPTIONS)

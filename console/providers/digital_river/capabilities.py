@@ -22,7 +22,7 @@ from console.domain.capabilities import (
 )
 from console.domain.card_forms import CardFormSpec
 from console.providers.base import Environment
-from console.providers.registry import CredentialField, OptionField
+from console.providers.registry import CredentialField, OptionField, ProviderInfo
 
 KEY = "digital-river"
 NAME = "Digital River"
@@ -147,3 +147,8 @@ OPTIONS = (OptionField(key=PUBLIC_KEY, label="Public key",
 def base_url(environment: Environment, options: Mapping[str, Any]) -> str:
     """One host for test and live: the key decides."""
     return BASE_URL
+
+
+INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client_path=f"{__package__}.client:DigitalRiverProvider",
+                    credentials=CREDENTIALS, base_url=base_url, options=OPTIONS,
+                    environment_from_credentials=environment_of_key)

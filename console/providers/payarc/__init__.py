@@ -1,11 +1,20 @@
-"""PayArc: customers of one merchant account through the customers API."""
+"""PayArc: customers of one merchant account through the customers API.
 
-from console.providers.payarc.capabilities import CAPABILITIES, CREDENTIALS, KEY, NAME, OPTIONS, PAGE_SIZE, base_url
-from console.providers.payarc.client import PayArcProvider
-from console.providers.payarc.mapping import customer_from_wire
-from console.providers.registry import ProviderInfo
+Importing the package imports only its capabilities (the registry's `INFO`); the client and mapping are
+imported when first used (registry.py).
+"""
 
-INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client=PayArcProvider, credentials=CREDENTIALS,
-                    base_url=base_url, options=OPTIONS)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.providers.payarc.capabilities import CAPABILITIES, INFO, KEY, NAME, PAGE_SIZE
+from console.providers.registry import lazy_exports
+
+if TYPE_CHECKING:
+    from console.providers.payarc.client import PayArcProvider
+    from console.providers.payarc.mapping import customer_from_wire
+
+__getattr__ = lazy_exports(__name__, {"PayArcProvider": "client", "customer_from_wire": "mapping"})
 
 __all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "PAGE_SIZE", "PayArcProvider", "customer_from_wire"]

@@ -12,7 +12,7 @@ from console.domain.capabilities import (
     FieldSpec,
 )
 from console.domain.card_forms import CardFormSpec
-from console.providers.registry import CredentialField, OptionField, by_environment
+from console.providers.registry import CredentialField, OptionField, ProviderInfo, by_environment
 
 KEY = "payarc"
 NAME = "PayArc"
@@ -94,3 +94,7 @@ OPTIONS = (OptionField(key="body_encoding", label="Request bodies",
                        choices=(("form", "Form-encoded (as PayArc documents)"), ("json", "JSON (as the SDKs send)")),
                        default="form"),)
 base_url = by_environment(production=PRODUCTION_URL, sandbox=SANDBOX_URL)
+
+
+INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client_path=f"{__package__}.client:PayArcProvider",
+                    credentials=CREDENTIALS, base_url=base_url, options=OPTIONS)

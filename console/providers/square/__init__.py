@@ -1,21 +1,20 @@
-"""Square: customers of one seller account through the Customers API."""
+"""Square: customers of one seller account through the Customers API.
 
-from console.providers.registry import ProviderInfo
-from console.providers.square.capabilities import (
-    CAPABILITIES,
-    CREDENTIALS,
-    KEY,
-    NAME,
-    OPTIONS,
-    PAGE_SIZE,
-    SQUARE_VERSION,
-    base_url,
-)
-from console.providers.square.client import SquareProvider
-from console.providers.square.mapping import customer_from_wire
+Importing the package imports only its capabilities (the registry's `INFO`); the client and mapping are
+imported when first used (registry.py).
+"""
 
-INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client=SquareProvider, credentials=CREDENTIALS,
-                    base_url=base_url, options=OPTIONS)
+from __future__ import annotations
 
-__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "PAGE_SIZE", "SQUARE_VERSION", "SquareProvider",
-           "customer_from_wire"]
+from typing import TYPE_CHECKING
+
+from console.providers.registry import lazy_exports
+from console.providers.square.capabilities import CAPABILITIES, INFO, KEY, NAME, PAGE_SIZE, SQUARE_VERSION
+
+if TYPE_CHECKING:
+    from console.providers.square.client import SquareProvider
+    from console.providers.square.mapping import customer_from_wire
+
+__getattr__ = lazy_exports(__name__, {"SquareProvider": "client", "customer_from_wire": "mapping"})
+
+__all__ = ["CAPABILITIES", "INFO", "KEY", "NAME", "PAGE_SIZE", "SQUARE_VERSION", "SquareProvider", "customer_from_wire"]

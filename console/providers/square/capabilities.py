@@ -14,7 +14,7 @@ from console.domain.capabilities import (
     StatusFilterSpec,
 )
 from console.domain.card_forms import CardFormSpec
-from console.providers.registry import CredentialField, OptionField, by_environment
+from console.providers.registry import CredentialField, OptionField, ProviderInfo, by_environment
 
 KEY = "square"
 SQUARE_VERSION = "2025-08-20"
@@ -98,3 +98,7 @@ OPTIONS = (
                 help="For adding cards: the ID of a location of the seller (Developer Dashboard, Locations)."),
 )
 base_url = by_environment(production=PRODUCTION_URL, sandbox=SANDBOX_URL)
+
+
+INFO = ProviderInfo(key=KEY, capabilities=CAPABILITIES, client_path=f"{__package__}.client:SquareProvider",
+                    credentials=CREDENTIALS, base_url=base_url, options=OPTIONS)
