@@ -77,6 +77,7 @@ def test_a_batch_that_cannot_be_split_comes_row_by_row() -> None:
 
 
 def test_columns_for_an_index_with_derived_fields_or_a_held_customer_are_refused() -> None:
+    # Refused whole: nothing of the batch stays, and what was held is found where it was.
     people = _people()
     documents, kept = _batch(people)
     derived = _index()
@@ -86,9 +87,32 @@ def test_columns_for_an_index_with_derived_fields_or_a_held_customer_are_refused
     held = _index()
     held.upsert(people[:1])
     assert not held.add_kept(columns) and len(held) == 1
+    assert held.get(people[0].id) == people[0] and held.ids() == [people[0].id]   # as it was
+    twice = _index()
+    assert not twice.add_kept(kept_columns(twice.keys_tag, documents + documents[:1], kept + kept[:1]))
+    assert len(twice) == 0 and twice.ids() == []
     other = _index()
     other.keys_tag = "k1.other"
     assert not other.add_kept(columns)
+
+
+def test_a_batch_holding_one_held_id_leaves_every_held_row_where_it_was() -> None:
+    people = _people()
+    documents, kept = _batch(people)
+    index = _index()
+    assert index.add_kept(kept_columns(index.keys_tag, documents[:3], kept[:3]))  # type: ignore[arg-type]
+    index.remove([people[0].id])
+    # people[0] was removed, so it may come again; people[1] is held: the batch is refused whole.
+    again = kept_columns(index.keys_tag, [documents[0], documents[1], documents[3]], [kept[0], kept[1], kept[3]])
+    assert again is not None and not index.add_kept(again)
+    assert [index.position(p.id) for p in people] == [None, 1, 2, None, None]
+    assert index.get(people[1].id) == people[1] and index.ids() == [people[1].id, people[2].id]
+    # Without the held one it is taken: the removed customer comes back at a new position.
+    back = kept_columns(index.keys_tag, [documents[0], documents[3]], [kept[0], kept[3]])
+    assert back is not None and index.add_kept(back)
+    assert [index.position(p.id) for p in people] == [3, 1, 2, 4, None]
+    assert list(index) == [people[1], people[2], people[0], people[3]]
+    assert index.ids() == [people[1].id, people[2].id, people[0].id, people[3].id]
 
 
 # -- keys first, documents after (copy_reader.py's keys-first read) ---------------------------------
