@@ -20,6 +20,7 @@ from console.services.base_url import Override, check_base_url, classify_overrid
 from console.services.context import AppContext
 from console.services.custom_field_service import CustomFieldService
 from console.services.customer_service import CustomerService
+from console.services.deferred_provider import DeferredProvider
 from console.services.demo import DEMO_PREFIX, DemoSandbox
 from console.services.redaction import REDACTOR
 from console.services.secrets import SecretStore, delete_legacy_secret, delete_secret, get_secret, set_secret
@@ -78,26 +79,33 @@ def all_accounts(settings: Settings, demo: DemoSandbox) -> list[Account]:
 class AccountSession:
     """An open account: its HTTP client, provider client and customer service."""
 
-    def __init__(self, account: Account, client: httpx.AsyncClient, provider_client: CustomerProvider,
-                 environment: Environment, override: Override | None = None,
-                 confirmations: WriteConfirmations | None = None, workspace: LocalWorkspace | None = None) -> None:
+    def __init__(self, account: Account, client: httpx.AsyncClient,
+                 provider_client: CustomerProvider | DeferredProvider, environment: Environment,
+                 override: Override | None = None, confirmations: WriteConfirmations | None = None,
+                 workspace: LocalWorkspace | None = None) -> None:
+        """`provider_client`: the client, or one built at first need (`open_session`'s)."""
         self.account = account
         self.client = client
-        self.provider = provider_client
         # The environment writes are treated as: production too when an override points elsewhere.
         self.environment = environment
         self.override = override
         self.service = CustomerService(
             provider_client, read_only=account.read_only, account_id=account.id, confirmations=confirmations,
-            local=workspace.for_account(account.id, account.info.key) if workspace is not None else None)
+            local=workspace.for_account(account.id, account.info.key) if workspace is not None else None,
+            capabilities=account.info.capabilities)
         self.custom_fields = CustomFieldService(self.service)
+
+    @property
+    def provider(self) -> CustomerProvider:
+        """The account's provider client (built now if nothing has asked for it yet: `CustomerService.provider`)."""
+        return self.service.provider
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
     async def test_connection(self) -> None:
         """Ask the provider whether it accepts the credentials; raises the ConsoleError it answers with."""
-        await self.provider.test_connection()
+        await (await self.service.provider_ready()).test_connection()
 
 
 async def stored_credentials(settings: AccountSettings, secrets: SecretStore) -> dict[str, str]:
@@ -229,39 +237,47 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
     override: Override | None = None
     options: dict[str, Any]
     if account.is_demo:
-        # Seeding the demo data (about 20 ms for 1,000 customers) stays on this thread: Python's
-        # garbage collector can run inside a worker that allocates this much, and would then
-        # destroy stray Qt objects off the GUI thread.
-        connection = demo.connection(info.key)
-        base_url = connection.pop("base_url")
-        connection.pop("provider", None)
-        credentials = {k: str(v) for k, v in connection.items()}
-        options = {k: credentials[k] for k in (o.key for o in info.options) if k in credentials}
-        transport = demo.transport(info.key)
-    else:
-        assert account.settings is not None
-        if account.settings.base_url:
-            # Every path (the dialog, a hand-edited settings file, Test connection) passes here.
-            check_base_url(account.settings.base_url, account_name=account.name)
-        if credentials is None:
-            credentials = await stored_credentials(account.settings, secrets)
-        missing = [c.label for c in info.credentials if c.required and c.key not in credentials]
-        if missing:
-            raise e.AuthenticationError(f"No {', '.join(missing)} stored for {account.name}. "
-                                        "Enter it in Accounts.", provider=info.display_name)
-        options = dict(account.settings.options)
-        base_url = account.settings.base_url or info.base_url(environment, options)
-        if info.environment_from_credentials is not None:
-            environment = info.environment_from_credentials(credentials) or environment
-        if account.settings.base_url:
-            override = classify_override(info, account.settings.base_url, environment)
+        # The emulator (its data read or seeded: 20-60 ms) and the client's modules are made when the
+        # client is first needed (DeferredProvider): a warm start shows the local copy before.
+        client = httpx.AsyncClient(transport=demo.transport(info.key), timeout=DEFAULT_TIMEOUT,
+                                   follow_redirects=False)
+
+        def demo_client() -> CustomerProvider:
+            connection = demo.connection(info.key)
+            base_url = connection.pop("base_url")
+            connection.pop("provider", None)
+            credentials = {k: str(v) for k, v in connection.items()}
+            REDACTOR.add(credentials.values())
+            options = {k: credentials[k] for k in (o.key for o in info.options) if k in credentials}
+            return info.client(ProviderConfig(base_url=base_url, credentials=credentials, environment="sandbox",
+                                              options=options), client)
+
+        return AccountSession(account, client, DeferredProvider(demo_client), environment,
+                              confirmations=confirmations, workspace=workspace)
+    assert account.settings is not None
+    if account.settings.base_url:
+        # Every path (the dialog, a hand-edited settings file, Test connection) passes here.
+        check_base_url(account.settings.base_url, account_name=account.name)
+    if credentials is None:
+        credentials = await stored_credentials(account.settings, secrets)
+    missing = [c.label for c in info.credentials if c.required and c.key not in credentials]
+    if missing:
+        raise e.AuthenticationError(f"No {', '.join(missing)} stored for {account.name}. "
+                                    "Enter it in Accounts.", provider=info.display_name)
+    options = dict(account.settings.options)
+    base_url = account.settings.base_url or info.base_url(environment, options)
+    if info.environment_from_credentials is not None:
+        environment = info.environment_from_credentials(credentials) or environment
+    if account.settings.base_url:
+        override = classify_override(info, account.settings.base_url, environment)
     REDACTOR.add(credentials.values())
     client = httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT, follow_redirects=False)
     try:
-        config = ProviderConfig(base_url=base_url, credentials=credentials,
-                                environment="sandbox" if environment == "demo" else environment,
-                                options=options)
-        provider_client = info.client(config, client)
+        # Built now, unlike a demo's: a client may refuse its settings (Clover without a merchant id), which
+        # opening the account says.
+        provider_client = info.client(ProviderConfig(
+            base_url=base_url, credentials=credentials, environment="sandbox" if environment == "demo" else environment,
+            options=options), client)
     except BaseException:
         with contextlib.suppress(Exception):
             await client.aclose()

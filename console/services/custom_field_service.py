@@ -22,6 +22,7 @@ from console.domain.changes import CustomerChanges
 from console.domain.custom_field_rules import display_text, is_blank
 from console.domain.custom_fields import CUSTOM_PREFIX, CustomFieldDefinition, CustomFieldValue, column_key
 from console.domain.customer import Customer
+from console.providers.base import CustomerProvider
 from console.services.customer_service import CustomerService
 from console.services.write_records import WriteOp, WriteRecord
 
@@ -59,11 +60,14 @@ class CustomFieldService:
 
     def __init__(self, customers: CustomerService) -> None:
         self.customers = customers
-        self.provider = customers.provider
         self._definitions: list[CustomFieldDefinition] | None = None
         self._values: dict[str, tuple[CustomFieldValue, ...]] = {}
         # Told when the definitions change (the table's columns follow them).
         self.definitions_changed: list[Callable[[list[CustomFieldDefinition]], None]] = []
+
+    @property
+    def provider(self) -> CustomerProvider:
+        return self.customers.provider
 
     @property
     def available(self) -> bool:

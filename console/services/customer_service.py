@@ -29,6 +29,7 @@ from console.domain.validation import card_number_fields, clearing_problems
 from console.providers.base import BulkResult, CustomerProvider
 from console.services.customer_index import CustomerIndex
 from console.services.customer_loading import IncrementalRefresh, LoadProgress, load_customers, load_local
+from console.services.deferred_provider import DeferredProvider
 from console.services.incremental_loading import refresh_changes
 from console.services.journal import AccountJournal, finish_of, new_group
 from console.services.journal_links import current_links
@@ -56,12 +57,21 @@ Each = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]   # sends one re
 class CustomerService:
     """Loads, searches and edits the customers of one open account."""
 
-    def __init__(self, provider: CustomerProvider, *, read_only: bool = False, account_id: str = "",
-                 confirmations: WriteConfirmations | None = None, local: AccountCopy | None = None) -> None:
-        self.provider = provider
+    def __init__(self, provider: CustomerProvider | DeferredProvider, *, read_only: bool = False,
+                 account_id: str = "", confirmations: WriteConfirmations | None = None,
+                 local: AccountCopy | None = None, capabilities: Capabilities | None = None) -> None:
+        """`provider`: the client, or one built when first needed (then `capabilities` are its class's)."""
+        if isinstance(provider, DeferredProvider):
+            if capabilities is None:
+                raise TypeError("a deferred provider needs its capabilities")
+            self._deferred = provider
+        else:
+            self._deferred = DeferredProvider.made(provider)
+            capabilities = provider.capabilities
+        self._capabilities = capabilities
         self.read_only = read_only
         self.account_id = account_id
-        self.index = CustomerIndex.for_capabilities(provider.capabilities)
+        self.index = CustomerIndex.for_capabilities(capabilities)
         self._groups: list[Group] | None = None
         # Asked before the first write to this account in this app session (production accounts);
         # answers True to go ahead. Who has agreed is kept app-wide in `confirmations`.
@@ -82,13 +92,22 @@ class CustomerService:
         self.keep_locally(local)
 
     @property
+    def provider(self) -> CustomerProvider:
+        """The account's client (built now, on this thread, if nothing has asked for it yet)."""
+        return self._deferred.get()
+
+    async def provider_ready(self) -> CustomerProvider:
+        """The account's client, built on a worker thread if nothing has asked for it yet."""
+        return await self._deferred.ready()
+
+    @property
     def capabilities(self) -> Capabilities:
-        return self.provider.capabilities
+        return self._capabilities
 
     @property
     def provider_name(self) -> str:
         """The provider's name as people know it (e.g. "Authorize.net")."""
-        return self.provider.name
+        return self._capabilities.display_name
 
     @staticmethod
     def new_idempotency_key() -> str:
@@ -229,13 +248,14 @@ class CustomerService:
         In a team workspace one console refreshes an account at a time; one that waited for another's
         refresh reads its result from the shared copy instead of asking the provider again."""
         local = self.local
+        provider = await self.provider_ready()
         if local is None or not local.shared:
-            return await load_customers(self.provider, self.index, on_progress, local=local,
+            return await load_customers(provider, self.index, on_progress, local=local,
                                         incremental=self.incremental)
         async with local.refresh_turn() as mine:
             if not mine:
                 return await load_shared_copy(self, on_progress)
-            return await load_customers(self.provider, self.index, on_progress, local=local,
+            return await load_customers(provider, self.index, on_progress, local=local,
                                         incremental=self.incremental)
 
     async def lookup(self, key: SearchKey, value: str) -> list[Customer]:

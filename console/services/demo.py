@@ -33,6 +33,7 @@ class DemoSandbox:
         self.latency_ms = latency_ms
         self._customers = customers or {}
         self._emulators: dict[str, Emulator] = {}
+        self._making = threading.Lock()   # a demo account's client is built on a worker thread (accounts.py)
 
     def providers(self) -> list[str]:
         return list(emulator_keys())
@@ -41,16 +42,19 @@ class DemoSandbox:
         return self.directory / f"{provider}.json"
 
     def emulator(self, provider: str) -> Emulator:
-        if provider not in self._emulators:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            cls = emulator_class(provider)
-            self._emulators[provider] = cls(seed=DEMO_SEED, customers=self._customers.get(provider),
-                                            latency_ms=self.latency_ms,
-                                            store_path=self.store_path(provider))
-        return self._emulators[provider]
+        """The provider's emulator, made (its data read or seeded) at the first call, on any thread."""
+        with self._making:
+            if provider not in self._emulators:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                cls = emulator_class(provider)
+                self._emulators[provider] = cls(seed=DEMO_SEED, customers=self._customers.get(provider),
+                                                latency_ms=self.latency_ms,
+                                                store_path=self.store_path(provider))
+            return self._emulators[provider]
 
     def transport(self, provider: str) -> httpx.AsyncBaseTransport:
-        return self.emulator(provider).transport()
+        """The transport to the provider's emulator, which is made at the first request if not before."""
+        return _EmulatorWhenAsked(self, provider)
 
     @contextlib.asynccontextmanager
     async def served(self, provider: str) -> AsyncIterator[str]:
@@ -84,7 +88,7 @@ class DemoSandbox:
 
     def reset(self) -> None:
         """Put every demo account back to its original data."""
-        for emulator in self._emulators.values():
+        for emulator in list(self._emulators.values()):
             emulator.reset()
             emulator.flush()
         for path in self.directory.glob("*.json"):
@@ -93,10 +97,28 @@ class DemoSandbox:
                 path.unlink(missing_ok=True)
 
     def flush(self) -> None:
-        for emulator in self._emulators.values():
+        for emulator in list(self._emulators.values()):
             emulator.flush()
 
     def forget_loaded(self) -> None:
         """Finish pending writes, then drop the emulators in memory (before their files are deleted)."""
         self.flush()
-        self._emulators.clear()
+        with self._making:
+            self._emulators.clear()
+
+
+class _EmulatorWhenAsked(httpx.AsyncBaseTransport):
+    """A demo account's transport: its emulator's, taken at the first request (`DemoSandbox.emulator`)."""
+
+    def __init__(self, demo: DemoSandbox, provider: str) -> None:
+        self._demo, self._provider = demo, provider
+        self._transport: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._transport is None:
+            self._transport = self._demo.emulator(self._provider).transport()
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()

@@ -28,8 +28,9 @@ from console.services.write_records import WriteOp, WriteRecord
 from tests.services.conftest import Demo, JournalWatch, OpenDemo
 from tests.services.test_card_capture import PlayedBrowser
 
-# `ready_to_write` writes nothing: it settles now what the next write would refuse or ask.
-READS = {"load", "load_local", "lookup", "search", "fetch", "fetch_many", "groups", "ready_to_write"}
+# `ready_to_write` writes nothing: it settles now what the next write would refuse or ask; `provider_ready` builds
+# the client.
+READS = {"load", "load_local", "lookup", "search", "fetch", "fetch_many", "groups", "ready_to_write", "provider_ready"}
 SHIPPING = {"first_name": "Ada", "last_name": "Hook", "line1": "1 Hook Street", "city": "Austin", "state": "TX",
             "zip": "78701", "country": "US"}
 
