@@ -42,6 +42,10 @@ LOCAL_COPY_SEARCHABLE = "local copy of %s searchable from its keys: %d batches, 
 # Decoded customers added to the index in one turn of the event loop (about 8 us each); customers
 # kept undecoded cost a fraction of that and come a whole batch of the read at a time.
 DECODED_PER_TURN = 2000
+# Batches of kept rows taken in one turn of the event loop, while they come faster than it paints: about
+# this long of adding them, then the window paints once (a paint of the table is 4-6 ms, and took as long as
+# adding a batch of 10,000 keys).
+KEPT_TURN_S = 0.008
 # How long after a page comes its save starts: the window takes a page of 100 in and paints it in about
 # 20-25 ms on the development VM (P6 in benchmarks/run.py). A page that comes while earlier saves are still
 # queued starts when they are done, so a fast provider's load is not slowed.
@@ -231,6 +235,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     unread: deque[list[str] | KeptColumns] = deque()
     source: KeptDocuments | None = None   # reads unread rows' documents by id, once a batch of keys alone came
     opened = False
+    turn = _Turn()
     try:
         async for batch in reader.batches():
             if isinstance(batch, KeysRead):   # every row is in, unless a batch waits for its documents
@@ -245,6 +250,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 else:
                     batch = read_batch(index.keys_tag, batch.documents, batch.kept)
             started = time.perf_counter()
+            turn.batch_begins(turn.clock())
             if isinstance(batch, Documents):
                 waiting = unread.popleft()
                 kept.customers.extend(batch.documents.values())
@@ -281,7 +287,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 spent.append(time.perf_counter() - started)
                 if on_batch is not None:
                     on_batch(len(batch))
-                await asyncio.sleep(0)   # let the window paint and answer before the next batch
+                await turn.after_batch()   # the window paints and answers between turns
                 continue
             rows = True
             for start in range(0, len(batch), DECODED_PER_TURN):   # decoded ones: about 8 us each
@@ -317,6 +323,28 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
     # The reader's batches are all freed now; its thread's heap would keep their memory (freed_memory.py).
     await asyncio.to_thread(release_freed_memory)
     return kept
+
+
+class _Turn:
+    """One turn of the event loop taking kept batches: those already read are taken together, for about
+    `KEPT_TURN_S`, before the loop runs (and the window paints) again."""
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
+        self.started = self.ended = clock()
+        self.painted = False   # the first batch (a screenful: copy_reader.FIRST_BATCH) is painted at once
+
+    def batch_begins(self, now: float) -> None:
+        # More than a moment since the last batch ended: the reader was waited for, and the loop ran meanwhile.
+        if now - self.ended > 0.001:
+            self.started = now
+
+    async def after_batch(self) -> None:
+        self.ended = self.clock()
+        if self.ended - self.started >= KEPT_TURN_S or not self.painted:
+            self.painted = True
+            await asyncio.sleep(0)
+            self.started = self.ended = self.clock()
 
 
 def _add_kept(index: CustomerIndex, batch: KeptColumns, added: list[str]) -> None:
