@@ -18,7 +18,7 @@ from typing import Any
 
 from console.domain.customer import Customer, field_getter
 from console.services.customer_filters import CustomerFilters
-from console.services.customer_index import CustomerIndex, Listener
+from console.services.customer_index import CustomerIndex, Listener, when_all_read
 
 SHIFT = 24   # an account's own positions stay below 16.7 million
 _LOCAL = (1 << SHIFT) - 1
@@ -79,17 +79,7 @@ class CombinedIndex:
 
     def when_read(self, callback: Callable[[], object]) -> None:
         """Call `callback` once no account's row waits for its document (`CustomerIndex.when_read`)."""
-        waiting = [index for index in self._indexes if index.unread]
-        left = [len(waiting)]
-
-        def one_read() -> None:
-            left[0] -= 1
-            if not left[0]:
-                callback()
-        for index in waiting:
-            index.when_read(one_read)
-        if not waiting:
-            callback()
+        when_all_read(self._indexes, callback)
 
     def position(self, customer_id: str, account_id: str | None = None) -> int | None:
         """The position of a customer by id, in `account_id` if given, else in the first account holding it."""

@@ -790,3 +790,18 @@ class CustomerIndex:
                 customers[pos] = document
                 self._unread -= 1
         self._read_yet()
+
+
+def when_all_read(indexes: Sequence[CustomerIndex], callback: Callable[[], object]) -> None:
+    """Call `callback` once none of `indexes` has a row waiting for its document (`CustomerIndex.when_read`)."""
+    waiting = [index for index in indexes if index.unread]
+    left = [len(waiting)]
+
+    def one_read() -> None:
+        left[0] -= 1
+        if not left[0]:
+            callback()
+    for index in waiting:
+        index.when_read(one_read)
+    if not waiting:
+        callback()

@@ -250,7 +250,7 @@ async def _load_read(reader: CopyReader, data_as_of: datetime | None, account_id
                 else:
                     batch = read_batch(index.keys_tag, batch.documents, batch.kept)
             started = time.perf_counter()
-            turn.batch_begins(turn.clock())
+            turn.batch_begins()
             if isinstance(batch, Documents):
                 waiting = unread.popleft()
                 kept.customers.extend(batch.documents.values())
@@ -334,8 +334,9 @@ class _Turn:
         self.started = self.ended = clock()
         self.painted = False   # the first batch (a screenful: copy_reader.FIRST_BATCH) is painted at once
 
-    def batch_begins(self, now: float) -> None:
+    def batch_begins(self) -> None:
         # More than a moment since the last batch ended: the reader was waited for, and the loop ran meanwhile.
+        now = self.clock()
         if now - self.ended > 0.001:
             self.started = now
 

@@ -21,7 +21,7 @@ from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
-from console.services.customer_index import CustomerIndex
+from console.services.customer_index import CustomerIndex, when_all_read
 from console.services.duplicate_kept_keys import KeptColumns, kept_columns, record_checksums
 from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
 from console.services.duplicate_scoring import KeyMaker
@@ -66,10 +66,9 @@ async def held_when_read(indexes: Mapping[str, CustomerIndex]) -> list[Held]:
     """Each account's id and `CustomerIndex.held()`, once the documents a warm start is still reading are in:
     waited for (a second or two at most) rather than read on the event loop's thread."""
     loop = asyncio.get_running_loop()
-    for index in indexes.values():
-        read: asyncio.Future[None] = loop.create_future()
-        index.when_read(partial(loop.call_soon_threadsafe, _settle, read))   # on whichever thread read the last
-        await read
+    read: asyncio.Future[None] = loop.create_future()
+    when_all_read(list(indexes.values()), partial(loop.call_soon_threadsafe, _settle, read))   # on any thread
+    await read
     return [(account_id, index.held()) for account_id, index in indexes.items()]
 
 

@@ -24,7 +24,7 @@ async def _batches(costs: list[float], *, waits: dict[int, float] | None = None)
         if waits and i in waits:
             await asyncio.sleep(0)   # the reader is waited for: the loop runs
             clock.now += waits[i]
-        turn.batch_begins(clock())
+        turn.batch_begins()
         loop.call_soon(lambda: turns.append(done[0]))   # runs when the loop next gets a turn
         clock.now += cost
         done[0] += 1
