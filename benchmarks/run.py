@@ -253,11 +253,21 @@ class Searchable(logging.Handler):
     # The app logs these as a warm start reads the local copy (the worker's CPU, the event loop's
     # time adding batches to the table) and once the table holds it all and it is searchable.
     def emit(self, record):
-        from console.services.copy_reader import LOCAL_COPY_KEYS_READ
-        from console.services.copy_reader import LOCAL_COPY_READ as READ_APART
-        from console.services.customer_loading import LOCAL_COPY_INDEXED, LOCAL_COPY_SEARCHABLE
-        from console.services.workspace import LOCAL_COPY_READ
-        from console.ui.customer_loading import LOCAL_COPY_SHOWN
+        # Looked up, never imported: a record comes from a module imported already, and importing the app's
+        # modules here, on the thread that logged (a reader's), beside the app's own imports on the main
+        # thread, once broke pydantic's first import half-way (PySide6's import hook asks each new module
+        # for attributes while it is still being imported).
+        def constant(module, name):
+            return getattr(sys.modules.get(module), name, None)
+
+        LOCAL_COPY_KEYS_READ = constant("console.services.copy_reader", "LOCAL_COPY_KEYS_READ")
+        READ_APART = constant("console.services.copy_reader", "LOCAL_COPY_READ")
+        LOCAL_COPY_INDEXED = constant("console.services.customer_loading", "LOCAL_COPY_INDEXED")
+        LOCAL_COPY_SEARCHABLE = constant("console.services.customer_loading", "LOCAL_COPY_SEARCHABLE")
+        LOCAL_COPY_READ = constant("console.services.workspace", "LOCAL_COPY_READ")
+        LOCAL_COPY_SHOWN = constant("console.ui.customer_loading", "LOCAL_COPY_SHOWN")
+        if record.msg is None:
+            return
         if record.msg in (LOCAL_COPY_READ, READ_APART, LOCAL_COPY_KEYS_READ):
             print("READCPU", record.args[-1], flush=True)
             print("READ", time.monotonic(), flush=True)
