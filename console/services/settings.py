@@ -7,6 +7,7 @@ message to show the user.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -172,7 +173,14 @@ class SettingsStore:
                 "and the app started with default settings.")
 
     def save(self, settings: Settings) -> None:
-        """Write the settings atomically; raises OSError when the directory is not writable."""
+        """Write the settings atomically, unless the file holds them already; raises OSError when the
+        directory is not writable."""
         if not self.writable:
             return
-        write_atomic(self.path, settings.model_dump_json(indent=2))
+        text = settings.model_dump_json(indent=2)
+        # Opening an account saves the settings: usually the same ones, and a write waits for the disk
+        # (fsync), on the window's thread, behind whatever else the disk is writing.
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if self.path.read_text(encoding="utf-8") == text:
+                return
+        write_atomic(self.path, text)

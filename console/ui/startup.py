@@ -85,10 +85,11 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     lock = InstanceLock(context.paths.data_dir)
+    locked = asyncio.ensure_future(lock.take())
 
     def show() -> None:
         window.show()
-        tell_about_other_windows(window, lock)
+        locked.add_done_callback(lambda _: tell_about_other_windows(window, lock))
         for notice in context.notices:
             box = QMessageBox(QMessageBox.Icon.Warning, "Customer Console", notice, QMessageBox.StandardButton.Ok,
                               window)
@@ -117,5 +118,6 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
         # After the pages queued by the last refresh are saved; before the window goes, since with
         # it gone the loop may stop (the last window closed) before this await resumes.
         await context.workspace.close()
+        await asyncio.wait([locked])   # decided (and told) before it is let go of
         lock.release()
         window.deleteLater()

@@ -155,3 +155,20 @@ def test_failed_save_raises_for_the_caller_to_report(tmp_path: Path) -> None:
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(OSError):
         SettingsStore(blocker / "settings.json").save(Settings())
+
+
+def test_saving_the_same_settings_again_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    settings = Settings(last_account_id="demo:square")
+    store.save(settings)
+    written = path.stat().st_ino
+    store.save(settings)   # as opening the same account again does: nothing waits for the disk
+    assert path.stat().st_ino == written
+    settings.last_account_id = "demo:clover"
+    store.save(settings)
+    assert path.stat().st_ino != written   # a change is written (a new file put in place)
+    assert store.load().settings.last_account_id == "demo:clover"
+    path.write_text("{}", encoding="utf-8")   # changed on disk meanwhile (another window): written again
+    store.save(settings)
+    assert store.load().settings.last_account_id == "demo:clover"

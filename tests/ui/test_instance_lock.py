@@ -6,29 +6,77 @@ import os
 import signal
 import subprocess
 import sys
+import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QApplication
+
 from console.ui.instance_lock import LOCK_NAME, InstanceLock, tell_about_other_windows
 from console.ui.main_window import MainWindow
+from console.ui.startup import run_window
+from tests.support.qt import until, visible
+from tests.ui.conftest import make_context
 
 
 def test_the_first_window_holds_the_lock_and_the_second_is_told(tmp_path: Path) -> None:
-    first = InstanceLock(tmp_path)
-    second = InstanceLock(tmp_path)
+    first, second = InstanceLock(tmp_path), InstanceLock(tmp_path)
+    assert first.others_open is None   # not tried yet
+    assert not first.try_lock() and second.try_lock()
     assert not first.others_open and second.others_open
+    second.release()   # held by the first: letting go of the second changes nothing
+    assert InstanceLock(tmp_path).try_lock()
     first.release()
     third = InstanceLock(tmp_path)
-    assert not third.others_open
+    assert not third.try_lock()
     third.release()
+
+
+async def test_the_lock_is_taken_off_the_windows_thread(tmp_path: Path) -> None:
+    tried_on: list[threading.Thread] = []
+
+    class Watched(InstanceLock):
+        def try_lock(self) -> bool:
+            tried_on.append(threading.current_thread())
+            return super().try_lock()
+
+    first = Watched(tmp_path)
+    assert await first.take() is False
+    assert tried_on and tried_on[0] is not threading.main_thread()   # Qt writes it through to the disk
+    assert await Watched(tmp_path).take() is True
+    first.release()
 
 
 async def test_the_second_window_says_so_in_its_status_bar(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     first = InstanceLock(tmp_path)
+    await first.take()
     tell_about_other_windows(window, first)
     assert "Another Customer Console window" not in window.statusBar().currentMessage()
-    tell_about_other_windows(window, InstanceLock(tmp_path))
+    second = InstanceLock(tmp_path)
+    await second.take()
+    tell_about_other_windows(window, second)
     assert "Another Customer Console window is open" in window.statusBar().currentMessage()
+    first.release()
+
+
+async def test_a_window_opened_second_is_told_once_its_lock_was_tried(qtbot: Any, tmp_path: Path) -> None:
+    context = make_context(tmp_path / "app")
+    first = InstanceLock(context.paths.data_dir)
+    assert not first.try_lock()   # another window holds the data folder
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)   # as in the app: closing the window ends run_window
+    try:
+        task = asyncio.get_running_loop().create_task(run_window(app, context, None))
+        window: MainWindow = await until(lambda: visible(MainWindow), what="the window")
+        await until(lambda: "Another Customer Console window is open" in window.statusBar().currentMessage(),
+                    what="the notice")
+        window.close()
+        assert await asyncio.wait_for(task, 20) == 0
+    finally:
+        app.setQuitOnLastWindowClosed(True)
+    assert InstanceLock(context.paths.data_dir).try_lock()   # still the first window's
     first.release()
 
 
@@ -40,10 +88,10 @@ def test_a_lock_left_by_a_window_that_died_is_taken_over(tmp_path: Path) -> None
          "print('held', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    assert InstanceLock(tmp_path).others_open          # alive: another window is open
+    assert InstanceLock(tmp_path).try_lock()          # alive: another window is open
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     assert (tmp_path / LOCK_NAME).exists()              # its lock file is still there…
     taken = InstanceLock(tmp_path)
-    assert not taken.others_open                         # …but nobody holds it
+    assert not taken.try_lock()                         # …but nobody holds it
     taken.release()
