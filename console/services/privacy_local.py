@@ -31,6 +31,7 @@ async def remove_local(context: AppContext, request: PrivacyRequest, records: Se
                or _mentions(repr(draft.values), values)]
     for key in dropped:
         context.drafts.discard(key)
+    await asyncio.to_thread(context.drafts.flush)   # gone from the disk before it is reported done
     actions.append(Action("drafts", DONE, detail=f"{len(dropped)} removed"))
     views = await context.workspace.start_views()
     shown = [account_id for account_id, text in views.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
@@ -40,6 +41,7 @@ async def forget_local_data_flow(window: MainWindow) -> None:
         return
     reopen = await window.switching.close_demo()
     window.loading.cancel()   # a refresh under way would go on saving into the database being deleted
+    await asyncio.to_thread(window.context.drafts.flush)   # a draft being written is deleted too
     result = await forget_local_data(paths, window.context.demo, window.context.workspace)
     text = tr("Deleted {0} files.").format(len(result.deleted))
     details = "\n".join(found.summary()) + "\n\n" + tr(

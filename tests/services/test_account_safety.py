@@ -190,6 +190,7 @@ def test_drafts_never_hold_a_card_number(tmp_path: Path) -> None:
     context = _context(tmp_path)
     values = {"note": "card 4111 1111 1111 1111", "metadata": {"k": "4111.1111.1111.1111"}}
     context.drafts.save("d", Draft(account_id="a", account_name="A", values=values))
+    context.drafts.flush()
     on_disk = next(context.paths.drafts_dir.glob("*.json")).read_text(encoding="utf-8")
     assert "4111 1111" not in on_disk and "4111.1111" not in on_disk and "[CARD …1111]" in on_disk
 

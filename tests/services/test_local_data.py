@@ -21,7 +21,9 @@ def _fill(paths: AppPaths, demo: DemoSandbox) -> None:
     demo.emulator("square")
     demo.emulator("payarc")
     demo.flush()
-    DraftStore(paths.drafts_dir).save("k", Draft(account_id="a", account_name="A", values={"note": "x"}))
+    drafts = DraftStore(paths.drafts_dir)
+    drafts.save("k", Draft(account_id="a", account_name="A", values={"note": "x"}))
+    drafts.flush()
     paths.settings_file.parent.mkdir(parents=True, exist_ok=True)
     paths.settings_file.write_text("{}", encoding="utf-8")
 
