@@ -13,6 +13,7 @@ import importlib
 import logging
 import os
 import sys
+import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from console.ui.start_preview import show_preview
 
 
 class _VersionAction(argparse.Action):
-    """--version, reading the package metadata only when asked (importlib.metadata is slow to import)."""
+    """--version: the version, then exit."""
 
     def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
         super().__init__(option_strings, dest=dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
@@ -149,6 +150,20 @@ def skip_httpx_command_line() -> None:
         sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
+def skip_pydantic_plugin_scan() -> None:
+    """Tell pydantic there are no plugins, as there are none in the app, before its first model.
+
+    pydantic looks for plugins in every installed package's metadata when it builds its first model:
+    importing importlib.metadata and the scan cost about 25 ms of every start, before the window's first
+    live page (P1b, P9). Its loader module, given in advance, answers with none; tests/test_launch.py
+    checks that pydantic still builds and validates models with it.
+    """
+    if "pydantic.plugin._loader" not in sys.modules:
+        loader = types.ModuleType("pydantic.plugin._loader")
+        loader.get_plugins = tuple   # type: ignore[attr-defined]   # () : no plugins
+        sys.modules["pydantic.plugin._loader"] = loader
+
+
 # The command-line tools (`customer-console NAME ...`): the module whose main(argv) runs each.
 COMMANDS = {"find-duplicates": "console.services.duplicate_cli", "export": "console.services.export_cli",
             "import": "console.services.import_cli", "team-sql": "console.services.team_sql_cli"}
@@ -212,6 +227,7 @@ def _run(args: argparse.Namespace, paths: AppPaths, read: SnapshotRead) -> int:
     setup_logging(paths)
     app.setWindowIcon(QIcon(str(app_icon_path())))
     skip_httpx_command_line()
+    skip_pydantic_plugin_scan()
     import asyncio
 
     import qasync

@@ -38,3 +38,39 @@ def test_the_installer_leaves_out_what_only_httpx_s_client_would_import() -> Non
     spec = (ROOT / "packaging" / "customer-console.spec").read_text(encoding="utf-8")
     excluded = spec[spec.index("excludes=["):spec.index("]", spec.index("excludes=["))]
     assert all(f'"{name}"' in excluded for name in ("click", "rich", "pygments"))
+
+
+def test_the_version_is_written_once_and_the_package_metadata_takes_it_from_there() -> None:
+    from importlib.metadata import version
+
+    import console
+
+    assert console.__version__ == version("customer-console")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["hatch"]["version"]["path"] == "console/__init__.py"
+
+
+def test_a_window_start_never_imports_the_package_metadata_reader() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, console.app as app; from console import __version__; "
+            "app.skip_pydantic_plugin_scan(); from console.services.context import build_context; "
+            "from console.ui.startup import run_window; sys.exit('importlib.metadata' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def test_pydantic_builds_and_validates_models_told_there_are_no_plugins() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from console.app import skip_pydantic_plugin_scan; skip_pydantic_plugin_scan()\n"
+            "from console.services.settings import Settings\n"
+            "from pydantic import ValidationError\n"
+            "assert Settings.model_validate({'last_account_id': 'demo:square'}).last_account_id == 'demo:square'\n"
+            "try:\n    Settings.model_validate({'last_account_id': 5})\nexcept ValidationError:\n    pass\n"
+            "else:\n    sys.exit('not validated')\n"
+            "sys.exit('importlib.metadata' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
