@@ -22,6 +22,7 @@ async def forget_local_data_flow(window: MainWindow) -> None:
         window.statusBar().showMessage(tr("Close the open customer windows first: their unsaved edits are "
                                           "kept as drafts, which this would delete."), 10000)
         return
+    await asyncio.to_thread(window.context.drafts.flush)   # a closed dialog's draft still being written or deleted
     found = local_data(paths)
     if not found.all():
         window.statusBar().showMessage(tr("No customer data is kept on this computer."), 8000)
@@ -41,7 +42,6 @@ async def forget_local_data_flow(window: MainWindow) -> None:
         return
     reopen = await window.switching.close_demo()
     window.loading.cancel()   # a refresh under way would go on saving into the database being deleted
-    await asyncio.to_thread(window.context.drafts.flush)   # a draft being written is deleted too
     result = await forget_local_data(paths, window.context.demo, window.context.workspace)
     text = tr("Deleted {0} files.").format(len(result.deleted))
     details = "\n".join(found.summary()) + "\n\n" + tr(

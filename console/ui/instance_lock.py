@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from console.domain.gc_pause import gc_paused
 
@@ -57,8 +57,15 @@ class InstanceLock:
 
 
 def tell_about_other_windows(window: QMainWindow, lock: InstanceLock) -> None:
-    """Say so in the status bar when another window was open first."""
-    if lock.others_open:
-        window.statusBar().showMessage(window.tr(
-            "Another Customer Console window is open on this computer. Both work on the same local copy; "
-            "a change made in one shows in the other at its next refresh."), NOTICE_MS)
+    """Say so in the status bar when another window was open first: beside the counts, where the load's
+    own messages do not replace it, for NOTICE_MS (the whole sentence in its tooltip)."""
+    if not lock.others_open:
+        return
+    notice = QLabel(window.tr("Another window is open"), window)
+    notice.setObjectName("otherWindowNotice")
+    notice.setContentsMargins(12, 0, 12, 0)   # apart from the status message it follows
+    notice.setToolTip(window.tr(
+        "Another Customer Console window is open on this computer. Both work on the same local copy; "
+        "a change made in one shows in the other at its next refresh."))
+    window.statusBar().insertPermanentWidget(0, notice)
+    QTimer.singleShot(NOTICE_MS, notice, notice.deleteLater)

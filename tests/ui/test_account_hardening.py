@@ -76,6 +76,7 @@ async def test_forget_local_data_from_the_file_menu(qtbot: Any, window: MainWind
                                                     other: OtherClient) -> None:
     other.http.delete(f"/v2/customers/{window.model.customer(0).id}").raise_for_status()  # a demo change
     context.drafts.save("left-over", Draft(account_id="demo:square", account_name="Square (Demo)"))
+    context.drafts.flush()
     context.demo.flush()
     before = local_data(context.paths)
     assert before.demo and before.drafts

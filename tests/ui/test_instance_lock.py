@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
-import asyncio
 import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from console.ui.instance_lock import LOCK_NAME, InstanceLock, tell_about_other_windows
 from console.ui.main_window import MainWindow
@@ -52,11 +52,15 @@ async def test_the_second_window_says_so_in_its_status_bar(qtbot: Any, window: M
     first = InstanceLock(tmp_path)
     await first.take()
     tell_about_other_windows(window, first)
-    assert "Another Customer Console window" not in window.statusBar().currentMessage()
+    assert window.findChild(QLabel, "otherWindowNotice") is None
     second = InstanceLock(tmp_path)
     await second.take()
     tell_about_other_windows(window, second)
-    assert "Another Customer Console window is open" in window.statusBar().currentMessage()
+    notice = window.findChild(QLabel, "otherWindowNotice")
+    assert notice is not None and notice.isVisible() and notice.text() == "Another window is open"
+    assert "Another Customer Console window is open on this computer" in notice.toolTip()
+    window.statusBar().showMessage("Loading customers…")   # the load's messages leave it where it is
+    assert notice.isVisible()
     first.release()
 
 
@@ -70,8 +74,8 @@ async def test_a_window_opened_second_is_told_once_its_lock_was_tried(qtbot: Any
     try:
         task = asyncio.get_running_loop().create_task(run_window(app, context, None))
         window: MainWindow = await until(lambda: visible(MainWindow), what="the window")
-        await until(lambda: "Another Customer Console window is open" in window.statusBar().currentMessage(),
-                    what="the notice")
+        notice = await until(lambda: window.findChild(QLabel, "otherWindowNotice"), what="the notice")
+        await until(notice.isVisible, what="the notice shown")
         window.close()
         assert await asyncio.wait_for(task, 20) == 0
     finally:
