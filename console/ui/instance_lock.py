@@ -33,14 +33,14 @@ class InstanceLock:
         self.others_open: bool | None = None   # None until the lock was tried
 
     def try_lock(self) -> bool:
-        """Try the lock now, on this thread; returns (and sets) `others_open`."""
+        """Try the lock now, on this thread; returns whether this window holds it (and sets `others_open`)."""
         self._directory.mkdir(parents=True, exist_ok=True)
         lock = QLockFile(str(self._directory / LOCK_NAME))
         lock.setStaleLockTime(0)   # stale only when its process is gone, however long it ran
         held = lock.tryLock(0)
         self._lock = lock if held else None
         self.others_open = not held
-        return self.others_open
+        return held
 
     async def take(self) -> bool:
         """`try_lock` on a worker thread, so the window never waits for the disk."""

@@ -23,13 +23,13 @@ from tests.ui.conftest import make_context
 def test_the_first_window_holds_the_lock_and_the_second_is_told(tmp_path: Path) -> None:
     first, second = InstanceLock(tmp_path), InstanceLock(tmp_path)
     assert first.others_open is None   # not tried yet
-    assert not first.try_lock() and second.try_lock()
+    assert first.try_lock() and not second.try_lock()
     assert not first.others_open and second.others_open
     second.release()   # held by the first: letting go of the second changes nothing
-    assert InstanceLock(tmp_path).try_lock()
+    assert not InstanceLock(tmp_path).try_lock()
     first.release()
     third = InstanceLock(tmp_path)
-    assert not third.try_lock()
+    assert third.try_lock()
     third.release()
 
 
@@ -42,9 +42,9 @@ async def test_the_lock_is_taken_off_the_windows_thread(tmp_path: Path) -> None:
             return super().try_lock()
 
     first = Watched(tmp_path)
-    assert await first.take() is False
+    assert await first.take() is True
     assert tried_on and tried_on[0] is not threading.main_thread()   # Qt writes it through to the disk
-    assert await Watched(tmp_path).take() is True
+    assert await Watched(tmp_path).take() is False
     first.release()
 
 
@@ -67,7 +67,7 @@ async def test_the_second_window_says_so_in_its_status_bar(qtbot: Any, window: M
 async def test_a_window_opened_second_is_told_once_its_lock_was_tried(qtbot: Any, tmp_path: Path) -> None:
     context = make_context(tmp_path / "app")
     first = InstanceLock(context.paths.data_dir)
-    assert not first.try_lock()   # another window holds the data folder
+    assert first.try_lock()   # another window holds the data folder
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)   # as in the app: closing the window ends run_window
@@ -80,7 +80,7 @@ async def test_a_window_opened_second_is_told_once_its_lock_was_tried(qtbot: Any
         assert await asyncio.wait_for(task, 20) == 0
     finally:
         app.setQuitOnLastWindowClosed(True)
-    assert InstanceLock(context.paths.data_dir).try_lock()   # still the first window's
+    assert not InstanceLock(context.paths.data_dir).try_lock()   # still the first window's
     first.release()
 
 
@@ -92,10 +92,10 @@ def test_a_lock_left_by_a_window_that_died_is_taken_over(tmp_path: Path) -> None
          "print('held', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    assert InstanceLock(tmp_path).try_lock()          # alive: another window is open
+    assert not InstanceLock(tmp_path).try_lock()      # alive: another window is open
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
     assert (tmp_path / LOCK_NAME).exists()              # its lock file is still there…
     taken = InstanceLock(tmp_path)
-    assert not taken.try_lock()                         # …but nobody holds it
+    assert taken.try_lock()                             # …but nobody holds it
     taken.release()
