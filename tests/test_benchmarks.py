@@ -103,7 +103,7 @@ def test_warm_start_prints_the_view_painted_and_searchable_from_the_database() -
     assert runs is not None, out
     marks = [tuple(map(int, run.split("/"))) for run in runs[1].split(", ")]
     assert len(marks) == 2 and all(view < rows <= found for view, rows, found in marks), marks
-    assert "20,000 customers of the demo Square account in the workspace database" in out
+    assert "10,000 customers of the demo Square account in the workspace database" in out
 
 
 def test_the_export_figure_prints_its_time_and_its_longest_event_loop_gap() -> None:
