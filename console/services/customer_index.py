@@ -8,6 +8,7 @@ the workspace may be held as its document text, decoded when asked for (see stor
 from __future__ import annotations
 
 import re
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
@@ -796,10 +797,13 @@ def when_all_read(indexes: Sequence[CustomerIndex], callback: Callable[[], objec
     """Call `callback` once none of `indexes` has a row waiting for its document (`CustomerIndex.when_read`)."""
     waiting = [index for index in indexes if index.unread]
     left = [len(waiting)]
+    counting = threading.Lock()   # each index calls back on whichever thread read its last document
 
     def one_read() -> None:
-        left[0] -= 1
-        if not left[0]:
+        with counting:
+            left[0] -= 1
+            last = not left[0]
+        if last:
             callback()
     for index in waiting:
         index.when_read(one_read)
