@@ -60,6 +60,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="random operations per provider in the reliability soak (default 1000)")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (pyproject's addopts): a worker per core the process may use, at most 4; more would
+    each start emulators and a PostgreSQL server for little gain on a suite of this size."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Callable[[], Any]]:
     """Every async test runs on the loop type the app runs on."""
     return {"qasync": _qasync_loop}
