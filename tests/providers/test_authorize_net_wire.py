@@ -4,6 +4,7 @@ XML the server validates) and every emulator answer in XML checked against AnetA
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +16,7 @@ from console.domain import errors as e
 from console.domain.changes import CustomerChanges
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.authorize_net import AuthorizeNetProvider, customer_from_wire, error_from_messages
+from console.providers.authorize_net.client import PAGE_GATHER_S
 from console.providers.base import ProviderConfig
 from console.providers.http import RetryPolicy, decode_json
 from console.sandbox.authorize_net import AuthorizeNetEmulator
@@ -149,6 +151,26 @@ async def test_loading_never_exceeds_the_concurrency_setting(emulator: Authorize
     assert sum(len(p.customers) for p in pages) == 40
     assert len(pages) > 1  # the table fills as profiles arrive
     assert emulator.peak_in_flight == 4
+
+
+async def test_after_the_first_profiles_a_page_is_what_arrived_within_the_gather_interval() -> None:
+    """Profiles come a request each, milliseconds apart, and the window repaints its table for every page it
+    takes in: the first rows come at once, then a page at most every PAGE_GATHER_S."""
+    many = AuthorizeNetEmulator(seed=6, customers=300)
+    many.latency_ms = 5
+    client, http = _client(many, many.transport(), concurrency="10")
+    loop = asyncio.get_running_loop()
+    arrived: list[tuple[float, int]] = []
+    async with http:
+        started = loop.time()
+        async for page in client.iter_pages():
+            arrived.append((loop.time(), len(page.customers)))
+    took = loop.time() - started
+    assert sum(count for _, count in arrived) == 300
+    assert arrived[0][1] < 300   # the first rows did not wait for the rest
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(arrived)]
+    assert gaps and min(gaps) >= PAGE_GATHER_S * 0.9   # a timer may fire a little early
+    assert len(arrived) <= took / PAGE_GATHER_S + 2
 
 
 async def test_a_profile_that_keeps_failing_is_reported_and_the_rest_load(emulator: AuthorizeNetEmulator) -> None:
