@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from console.ui.customer_table_view import CustomerTableView
 from console.ui.progress_bar import ProgressBar
 from console.ui.theme import badge_style
 
@@ -46,7 +46,7 @@ class WindowLayout(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Customer Console"))
 
-        self.table = QTableView(self)
+        self.table = CustomerTableView(self)
         self.table.setObjectName("customerTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
