@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import SignalInstance
+from PySide6.QtCore import QEvent, QObject, SignalInstance
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console.ui.async_qt import wait_signal
@@ -44,3 +44,16 @@ async def answer(button: QMessageBox.StandardButton, name: str = "confirmBox") -
     box.button(button).click()
     await until(lambda: not box.isVisible(), what="message box to close")
     return text
+
+
+class Paints(QObject):
+    """Counts the paint events of the widgets it is installed on (`widget.installEventFilter(paints)`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False

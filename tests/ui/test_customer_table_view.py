@@ -6,24 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
 from console.ui.customer_table_view import CustomerTableView
-
-
-class Paints(QObject):
-    """Counts the paint events a widget gets."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
+from tests.support.qt import Paints
 
 
 def _row(text: str) -> list[QStandardItem]:

@@ -5,28 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QProgressBar
 
 from console.ui.progress_bar import ProgressBar
+from tests.support.qt import Paints
 
 
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
-def _shown(qtbot: Any, bar: QProgressBar) -> _Paints:
+def _shown(qtbot: Any, bar: QProgressBar) -> Paints:
     qtbot.addWidget(bar)
     bar.setRange(0, 100)
     bar.setTextVisible(True)
-    paints = _Paints()
+    paints = Paints()
     bar.installEventFilter(paints)
     bar.show()
     qtbot.waitExposed(bar)
