@@ -23,7 +23,7 @@ from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
 from console.services.customer_filters import CustomerFilters, day_bounds
 from console.services.kept_columns import times as parsed_times
-from console.services.sort_order import SortKey, sort_key, sort_keys_of, sorted_by
+from console.services.sort_order import SortKey, sort_key, sort_keys_of, sorted_by, text_sort_keys
 from console.services.stored_rows import StoredRow, encode_row, keys_tag
 
 if TYPE_CHECKING:
@@ -603,9 +603,17 @@ class CustomerIndex:
         """Sort keys for `column` by position, None where empty (cached; kept current on every change)."""
         keys = self._sort_keys.get(column)
         if keys is None:
-            keys = self._name_sort_keys() if column == "name" else sort_keys_of(self._column_values(column))
+            keys = self._name_sort_keys() if column == "name" else self._column_sort_keys(column)
             self._sort_keys[column] = keys
         return keys
+
+    def _column_sort_keys(self, column: str) -> list[SortKey]:
+        customers = self._customers
+        if not set(map(type, customers)) & {str, type(None)}:   # customers only (no documents, no holes)
+            keys = text_sort_keys(customers, self.getter(column))
+            if keys is not None:
+                return keys
+        return sort_keys_of(self._column_values(column))
 
     def _column_values(self, column: str) -> list[Any]:
         """The column's value of every position (None at holes); kept documents read lightly where they can be."""

@@ -44,11 +44,36 @@ def sort_keys_of(values: list[Any]) -> list[SortKey]:
     if not set(map(type, values)) <= _TEXT_KINDS:
         return list(map(sort_key, values))
     keys: list[SortKey] = [value.casefold() if value else None for value in values]
-    if not "".join(cast(Iterable[str], filter(None, keys))).isascii():
-        for position, value in enumerate(values):
-            if value and not value.isascii():
-                keys[position] = fold(value)   # accents set aside too
+    _fold_fully(keys, values.__getitem__)
     return keys
+
+
+_NONE_FOR_EMPTY: dict[Any, None] = {"": None}
+
+
+def text_sort_keys(items: Sequence[Any], get: Callable[[Any], Any]) -> list[SortKey] | None:
+    """`sort_keys_of` the values `get` reads from `items`, or None where one is not text. Each value is
+    case-folded as it is read, while it is in the processor's cache: reading the column first and
+    folding it after took twice as long at 100,000 customers (the first sort by email, P7)."""
+    try:
+        keys: list[Any] = [value.casefold() if (value := get(item)) else value for item in items]
+    except AttributeError:   # a number, a date, a card expiry
+        return None
+    if not set(map(type, keys)) <= _TEXT_KINDS:   # a falsy one (0, False), or text of a kind of its own
+        return None
+    if "" in keys:
+        keys = list(map(_NONE_FOR_EMPTY.get, keys, keys))
+    _fold_fully(keys, lambda position: get(items[position]))
+    return keys
+
+
+def _fold_fully(keys: list[SortKey], value_at: Callable[[int], str]) -> None:
+    # Case-folded text that is not ASCII is folded fully, accents set aside too (`fold`, as `sort_key` does);
+    # fold() of text whose case-fold is ASCII is that case-fold.
+    if not "".join(cast(Iterable[str], filter(None, keys))).isascii():
+        for position, key in enumerate(keys):
+            if key and not cast(str, key).isascii():
+                keys[position] = fold(value_at(position))
 
 
 def _number_first(key: str | float) -> tuple[bool, str | float]:

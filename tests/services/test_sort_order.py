@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from console.domain.customer import Customer
 from console.services.customer_index import CustomerIndex
-from console.services.sort_order import sort_key, sort_keys_of, sorted_by
+from console.services.sort_order import sort_key, sort_keys_of, sorted_by, text_sort_keys
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -90,3 +90,21 @@ def test_text_columns_keyed_in_bulk_equal_the_per_value_keys() -> None:
         "elodie", None, None, "ada", "strasse", "dzemal", "plain"]
     mixed = ["b", 3, None, datetime(2024, 1, 1, tzinfo=UTC)]   # not all text: one call each
     assert sort_keys_of(mixed) == [sort_key(v) for v in mixed]
+
+
+def test_text_columns_of_customers_alone_are_folded_as_read() -> None:
+    # No hole and no kept document: the keys are folded as the values are read (text_sort_keys).
+    ix = _index()
+    ix.upsert([*_varied(), Customer(id="j", email="", company="Straße GmbH"), Customer(id="k", email="ǅEMAL@x.ba")])
+    assert not set(map(type, ix._customers)) & {str, type(None)}
+    for column in ("email", "given_name", "family_name", "company", "phone", "reference_id", "created_at"):
+        assert ix.sort_keys(column) == _plain_keys(ix, column), column
+    assert ix.sort_keys("email")[-2:] == [None, "dzemal@x.ba"]
+    assert ix.sort_keys("company")[-2:] == ["strasse gmbh", None]
+
+
+def test_values_that_are_not_all_text_are_keyed_one_by_one() -> None:
+    values = ["b", 3, None]
+    assert text_sort_keys(values, lambda v: v) is None   # 3 has no case-fold
+    assert text_sort_keys([0, None, False], lambda v: v) is None   # falsy, yet not empty text: 0.0 sorts first
+    assert text_sort_keys(["", "B", None, "É"], lambda v: v) == [None, "b", None, "e"]
