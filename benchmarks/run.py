@@ -929,6 +929,7 @@ def p10_incremental(sizes: Sizes) -> None:
     async def main() -> None:
         import collections
         import math
+        from concurrent.futures import ThreadPoolExecutor
 
         import httpx
 
@@ -948,11 +949,14 @@ def p10_incremental(sizes: Sizes) -> None:
             sent[request.url.path] += 1
 
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                workspace = open_workspace(Path(tmp) / "workspace.db", new_key())
+            with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(1) as thread:
+                # The workspace's work on a thread of its own, as the app's local copy runs it (LocalCopy.run):
+                # on the event loop it held the answers that came meanwhile unread.
+                loop = asyncio.get_running_loop()
+                workspace = await loop.run_in_executor(thread, open_workspace, Path(tmp) / "workspace.db", new_key())
 
                 async def run(work: Any) -> Any:
-                    return work(workspace)
+                    return await loop.run_in_executor(thread, work, workspace)
 
                 async with httpx.AsyncClient(timeout=30, event_hooks={"request": [counted]}) as http:
                     square: Any = provider("square").client(
@@ -985,7 +989,7 @@ def p10_incremental(sizes: Sizes) -> None:
                     started = time.perf_counter()
                     result = await incremental_refresh(square, "square-bench", "square", run)
                     incremental = time.perf_counter() - started
-                workspace.close()
+                await loop.run_in_executor(thread, workspace.close)
         finally:
             server.terminate()
             server.wait(timeout=30)
