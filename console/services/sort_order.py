@@ -89,6 +89,13 @@ def sorted_by(positions: Sequence[int], keys: Sequence[SortKey] | array[float], 
     order, turned round).
     """
     key = cast(Callable[[int], Any], keys.__getitem__)
+    if isinstance(keys, array):
+        total = sum(map(key, positions))
+        if total == total:   # no NaN among them (a sum with one is NaN): no empty to set aside
+            ordered = sorted(positions, key=key)   # a fifth less than the passes below (P7 by created time)
+            if descending:
+                ordered.reverse()
+            return ordered
     # Empties are set aside rather than given a key that sorts last, so the sort compares only
     # strings or only floats (CPython's fast paths for a list of one type).
     values = list(map(key, positions))

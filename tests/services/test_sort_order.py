@@ -108,3 +108,20 @@ def test_values_that_are_not_all_text_are_keyed_one_by_one() -> None:
     assert text_sort_keys(values, lambda v: v) is None   # 3 has no case-fold
     assert text_sort_keys([0, None, False], lambda v: v) is None   # falsy, yet not empty text: 0.0 sorts first
     assert text_sort_keys(["", "B", None, "É"], lambda v: v) == [None, "b", None, "e"]
+
+
+def test_times_without_empties_sort_as_with_them() -> None:
+    # No NaN among the positions sorted: one sort, no empties set aside; the same order as the plain keys.
+    from array import array
+
+    times = array("d", [5.0, 1.0, 5.0, 3.0, 1.0, float("inf"), 2.0])
+    plain: list[str | float | None] = list(times)
+    positions = [6, 0, 1, 2, 3, 4, 5]
+    for descending in (False, True):
+        assert sorted_by(positions, times, descending) == sorted_by(positions, plain, descending)
+    assert sorted_by(positions, times, False) == [1, 4, 6, 3, 0, 2, 5]   # ties in the order given
+    assert sorted_by(positions, times, True) == [5, 2, 0, 3, 6, 4, 1]
+    both_infinities = array("d", [float("inf"), 1.0, float("-inf")])   # their sum is NaN: the long way, same order
+    assert sorted_by([0, 1, 2], both_infinities, False) == [2, 1, 0]
+    with_empty = array("d", [2.0, float("nan"), 1.0])
+    assert sorted_by([0, 1, 2], with_empty, False) == [2, 0, 1] and sorted_by([0, 1, 2], with_empty, True) == [0, 2, 1]
