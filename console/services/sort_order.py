@@ -91,20 +91,23 @@ def sorted_by(positions: Sequence[int], keys: Sequence[SortKey] | array[float], 
     key = cast(Callable[[int], Any], keys.__getitem__)
     if isinstance(keys, array):
         total = sum(map(key, positions))
-        if total == total:   # no NaN among them (a sum with one is NaN): no empty to set aside
-            ordered = sorted(positions, key=key)   # a fifth less than the passes below (P7 by created time)
-            if descending:
-                ordered.reverse()
-            return ordered
-    # Empties are set aside rather than given a key that sorts last, so the sort compares only
-    # strings or only floats (CPython's fast paths for a list of one type).
-    values = list(map(key, positions))
-    if isinstance(keys, array):
-        present: list[bool] = list(map(eq, values, values))   # NaN is the one float unequal to itself
+        none_empty = total == total   # a sum with a NaN among its terms is NaN
     else:
-        present = list(map(is_not, values, repeat(None)))
-    filled = list(compress(positions, present))
-    empty = list(compress(positions, map(not_, present))) if len(filled) < len(positions) else []
+        none_empty = None not in map(key, positions)
+    if none_empty:
+        # Nothing to set aside: one sort, without the passes below (a fifth less by created time, P7).
+        filled = list(positions)
+        empty: list[int] = []
+    else:
+        # Empties are set aside rather than given a key that sorts last, so the sort compares only
+        # strings or only floats (CPython's fast paths for a list of one type).
+        values = list(map(key, positions))
+        if isinstance(keys, array):
+            present: list[bool] = list(map(eq, values, values))   # NaN is the one float unequal to itself
+        else:
+            present = list(map(is_not, values, repeat(None)))
+        filled = list(compress(positions, present))
+        empty = list(compress(positions, map(not_, present)))
     try:
         filled.sort(key=key)
     except TypeError:  # numbers and text in one column
@@ -113,4 +116,3 @@ def sorted_by(positions: Sequence[int], keys: Sequence[SortKey] | array[float], 
         filled.reverse()
     filled += empty
     return filled
-

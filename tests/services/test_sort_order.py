@@ -123,5 +123,7 @@ def test_times_without_empties_sort_as_with_them() -> None:
     assert sorted_by(positions, times, True) == [5, 2, 0, 3, 6, 4, 1]
     both_infinities = array("d", [float("inf"), 1.0, float("-inf")])   # their sum is NaN: the long way, same order
     assert sorted_by([0, 1, 2], both_infinities, False) == [2, 1, 0]
+    assert sorted_by([0, 1, 2, 3], ["b", "a", "c", "a"], True) == [2, 0, 3, 1]   # text, none empty
+    assert sorted_by([0, 1, 2], ["b", 1.0, "a"], False) == [1, 2, 0]   # numbers before text, none empty
     with_empty = array("d", [2.0, float("nan"), 1.0])
     assert sorted_by([0, 1, 2], with_empty, False) == [2, 0, 1] and sorted_by([0, 1, 2], with_empty, True) == [0, 2, 1]
