@@ -4,9 +4,9 @@
 credentials, then serves until SIGINT or SIGTERM.
 
 `--latency-ms N` is a response time, as a provider's would be measured: every answer leaves N ms
-after its request line came in, with the emulator's work and this server's HTTP parsing done
-inside those N ms (only work longer than N makes an answer later). What a client sees on top is
-the loopback transfer and its own HTTP stack.
+after its request line came in (on Linux, when the kernel received it), with the emulator's work and
+this server's HTTP parsing done inside those N ms (only work longer than N makes an answer later).
+What a client sees on top is the loopback transfer and its own HTTP stack.
 
 Only requests addressed to a loopback name are answered, and no body is read past the emulator's
 `max_body_bytes` (see `request_guards`).
@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import logging
+import platform
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -52,6 +55,40 @@ LINGER_BYTES = 16 << 20
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"})
 
 
+# When a request arrived, from the kernel (Linux): this handler's thread can wake milliseconds after its
+# bytes came in when the client shares this machine's CPUs and is busy after sending (the scheduler puts the
+# woken thread behind it), which a provider's server, on a machine of its own, never sees. SO_TIMESTAMPNS
+# stamps each packet as received (a struct timespec on the wall clock, handed over with the bytes by
+# recvmsg); Python's socket module does not name it: the generic value, that of x86-64 and arm64.
+_SO_TIMESTAMPNS = 35
+_STAMPS = sys.platform == "linux" and platform.machine() in ("x86_64", "aarch64")
+_TIMESPEC = struct.Struct("@ll")
+_ANCILLARY = socket.CMSG_SPACE(_TIMESPEC.size) if _STAMPS else 0
+_MAX_AGE = 60.0   # seconds: a stamp older than this, or in the future, means the wall clock moved
+
+
+class _StampedReader(io.RawIOBase):
+    """A connection's bytes as received, with when the kernel received the last of them (`received`)."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.received: float | None = None   # seconds since the epoch
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.connection.fileno()
+
+    def readinto(self, buffer: Any) -> int:
+        size, ancillary, _, _ = self.connection.recvmsg_into([buffer], _ANCILLARY)
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
+                seconds, nanoseconds = _TIMESPEC.unpack_from(data)
+                self.received = seconds + nanoseconds / 1e9
+        return size
+
+
 class EmulatorServer(ThreadingHTTPServer):
     """A threaded HTTP/1.1 server in front of one emulator (which is thread-safe)."""
 
@@ -62,6 +99,12 @@ class EmulatorServer(ThreadingHTTPServer):
         self.log_requests = log_requests
         self.stopping = threading.Event()
         super().__init__((HOST, port), _Handler)
+
+    def server_bind(self) -> None:
+        if _STAMPS:   # set before connections come: their first request's bytes arrive before they are accepted
+            with contextlib.suppress(OSError):
+                self.socket.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+        super().server_bind()
 
     @property
     def base_url(self) -> str:
@@ -80,16 +123,34 @@ class _Handler(BaseHTTPRequestHandler):
     server: EmulatorServer
     arrived = 0.0  # when the current request's first line came in, on the emulator's clock
 
+    _stamps: _StampedReader | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        if _STAMPS:
+            with contextlib.suppress(OSError):
+                self.connection.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+                self._stamps = _StampedReader(self.connection)
+                self.rfile = io.BufferedReader(self._stamps)
+
     def parse_request(self) -> bool:
-        # The request line is in: the provider's response time starts now, before the headers are
-        # parsed, so this server's own HTTP work is inside the latency like the emulator's.
-        self.arrived = self.server.emulator.clock()
+        # The request line is in: the provider's response time starts when it arrived, before the headers
+        # are parsed, so this server's own HTTP work is inside the latency like the emulator's.
+        self.arrived = self.server.emulator.clock() - self._age()
         if not super().parse_request():
             return False
         # Every method goes to the emulator, which refuses one it does not route with the provider's
         # own 405; http.server would answer a method without a `do_` handler with an HTML 501.
         setattr(self, "do_" + self.command, self._serve)
         return True
+
+    def _age(self) -> float:
+        """How long ago the kernel received the bytes just read (0 where it does not say)."""
+        received = self._stamps.received if self._stamps is not None else None
+        if received is None:
+            return 0.0
+        age = time.time() - received
+        return age if 0.0 <= age <= _MAX_AGE else 0.0   # else the wall clock was set meanwhile
 
     def handle_expect_100(self) -> bool:
         # A request that will be refused gets its refusal (from _serve) instead of "100 Continue",

@@ -6,6 +6,9 @@ wait is exact; nothing here sleeps for real.
 
 from __future__ import annotations
 
+import io
+import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -91,6 +94,7 @@ def served(clock: Clock) -> Iterator[tuple[SquareEmulator, EmulatorServer]]:
 def test_the_loopback_server_counts_the_latency_from_arrival(
         served: tuple[SquareEmulator, EmulatorServer], clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     emu, server = served
+    monkeypatch.setattr(served_module, "_STAMPS", False)   # arrival as the handler reads it (the kernel's: below)
     _working(emu, clock, 0.01, monkeypatch)
     slept: list[float] = []
     monkeypatch.setattr(served_module.time, "sleep", slept.append)
@@ -102,3 +106,43 @@ def test_the_loopback_server_counts_the_latency_from_arrival(
     assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "NOT_FOUND"
     # The clock started when the request came in, so 10 ms of work leaves 30 ms of the 40 to wait.
     assert slept == [pytest.approx(0.03)] * 2
+
+
+@pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
+def test_the_kernel_says_when_the_bytes_were_received() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener, \
+            socket.create_connection(listener.getsockname()) as client:
+        connection, _ = listener.accept()
+        with connection:
+            connection.setsockopt(socket.SOL_SOCKET, served_module._SO_TIMESTAMPNS, 1)
+            stamps = served_module._StampedReader(connection)
+            reader = io.BufferedReader(stamps)
+            assert stamps.received is None
+            before = time.time()
+            client.sendall(b"GET /v2/customers HTTP/1.1\r\n")
+            after = time.time()
+            assert reader.readline() == b"GET /v2/customers HTTP/1.1\r\n"
+            assert stamps.received is not None and before <= stamps.received <= after
+
+
+@pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
+def test_a_handler_that_woke_late_still_answers_on_time(
+        served: tuple[SquareEmulator, EmulatorServer], clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The handler reads the request line a while after the kernel received it (as when the client, sharing
+    # this machine's CPUs, is busy after sending): that while comes off the wait.
+    _, server = served
+    slept: list[float] = []
+    monkeypatch.setattr(served_module.time, "sleep", slept.append)
+    late = 0.02
+    parse = served_module._Handler.parse_request
+
+    def woke_late(handler: served_module._Handler) -> bool:
+        assert handler._stamps is not None and handler._stamps.received is not None
+        handler._stamps.received -= late   # as if received `late` seconds before now
+        return parse(handler)
+
+    monkeypatch.setattr(served_module._Handler, "parse_request", woke_late)
+    with httpx.Client(base_url=server.base_url, headers=HEADERS) as client:
+        assert client.get("/v2/customers", params={"limit": 5}).status_code == 200
+    # 40 ms from arrival, the clock pinned: at most 20 ms left (less by the real time since the bytes came in).
+    assert len(slept) == 1 and 0.0 < slept[0] <= 0.04 - late
