@@ -245,17 +245,20 @@ class HttpCore:
     async def request(self, method: str, path: str, *, params: Any = None, json_body: Any = None,
                       form: Mapping[str, str] | None = None, content: bytes | None = None,
                       headers: Mapping[str, str] | None = None, retry: bool = False,
-                      on_sent: Callable[[], None] | None = None) -> Reply:
+                      on_sent: Callable[[], None] | None = None,
+                      on_raw: Callable[[bytes], Awaitable[None]] | None = None) -> Reply:
         """Send once, or up to `policy.attempts` times when `retry` says repeating is harmless.
 
-        `on_sent` is called when a request has left for the server (see `InFlight`).
+        `on_sent` is called when a request has left for the server (see `InFlight`); `on_raw` is awaited
+        with each successful (2xx) answer's body before it is decoded, so a caller can start its next
+        request on what it finds there (a retried request's later answer is given again).
         """
         attempts = self.policy.attempts if retry else 1
         extensions = None if on_sent is None else {"trace": _sent_tracer(on_sent)}
         for attempt in range(attempts):
             try:
                 return await self._once(method, path, params=params, json_body=json_body, form=form,
-                                        content=content, headers=headers, extensions=extensions)
+                                        content=content, headers=headers, extensions=extensions, on_raw=on_raw)
             except ConsoleError as error:
                 transient = error.retryable or (isinstance(error, ProtocolError)
                                                 and not isinstance(error, RefusedAnswerError))
@@ -270,7 +273,8 @@ class HttpCore:
 
     async def _once(self, method: str, path: str, *, params: Any, json_body: Any,
                     form: Mapping[str, str] | None, content: bytes | None,
-                    headers: Mapping[str, str] | None, extensions: dict[str, Any] | None) -> Reply:
+                    headers: Mapping[str, str] | None, extensions: dict[str, Any] | None,
+                    on_raw: Callable[[bytes], Awaitable[None]] | None = None) -> Reply:
         merged = {**self.headers, **(headers or {})}
         request = self.client.build_request(method, self.url(path), params=params, json=json_body, data=form,
                                             content=content, headers=merged, timeout=self.timeout,
@@ -296,6 +300,8 @@ class HttpCore:
                                    provider=self.provider, maybe_applied=method != "GET") from exc
         log.debug("%s %s %s -> %d in %.0f ms", self.provider, method, path, response.status_code,
                   (time.perf_counter() - started) * 1000)
+        if on_raw is not None and 200 <= response.status_code < 300:
+            await on_raw(raw)
         try:
             body = self.decode(raw)
         # A body nested thousands deep makes the parser recurse past Python's limit: unreadable too.

@@ -15,6 +15,7 @@ from console.domain.changes import CustomerChanges
 from console.domain.customer import Address, Customer
 from console.domain.query import CustomerQuery, GroupFilter, TextMatch, TimeRange
 from console.providers.base import ProviderConfig
+from console.providers.http import RetryPolicy
 from console.providers.square import SQUARE_VERSION, SquareProvider, customer_from_wire
 from console.sandbox.square import SquareEmulator
 from tests.support.openapi import square_spec
@@ -84,6 +85,60 @@ async def test_the_next_page_is_asked_for_before_a_page_is_handed_over() -> None
     sizes = [min(100, listed - start) for start in range(0, listed, 100)]
     # Page k reaches the consumer once request k + 1 has reached the server; the last asks for nothing.
     assert seen == [(size, min(k + 2, len(sizes))) for k, size in enumerate(sizes)]
+
+
+async def test_the_next_page_is_asked_for_before_a_page_is_decoded() -> None:
+    # With a provider's response time, so the reader waits for each page (a reader still busy with the page
+    # before is not run ahead of).
+    emulator = SquareEmulator(customers=250, latency_ms=100)
+    token = emulator.client_credentials()["token"]
+    asked: list[str | None] = []
+
+    async def sending(request: httpx.Request) -> None:
+        asked.append(request.url.params.get("cursor"))
+
+    async with httpx.AsyncClient(transport=emulator.transport(), event_hooks={"request": [sending]}) as http:
+        square = SquareProvider(ProviderConfig(base_url=emulator.base_url, credentials={"token": token}), http)
+        decode = square.http.decode
+        at_decode: list[int] = []
+
+        def decoding(raw: bytes) -> Any:
+            at_decode.append(len(asked))
+            return decode(raw)
+
+        square.http.decode = decoding
+        pages = [page async for page in square.iter_pages()]
+    # A later page's answer ends with the cursor, so the page after it is asked for before it is decoded; the
+    # first ends with the count it was asked for, so it is decoded first.
+    assert [len(page.customers) for page in pages] == [100, 100, 50]
+    assert at_decode == [1, 3, 3]
+
+
+@respx.mock
+async def test_a_cursor_elsewhere_in_the_answer_is_followed_once_decoded(square: SquareProvider) -> None:
+    route = respx.get(f"{BASE}/v2/customers").mock(side_effect=[
+        httpx.Response(200, content=b'{"cursor": "c2", "customers": [' + json.dumps(WIRE_CUSTOMER).encode() + b"]}"),
+        httpx.Response(200, json={"customers": [{**WIRE_CUSTOMER, "id": "B"}], "cursor": "c3"}),
+        httpx.Response(200, json={"customers": [{**WIRE_CUSTOMER, "id": "C"}], "extra": {"cursor": "nested"}}),
+    ])
+    pages = [page async for page in square.iter_pages(page_size=1)]
+    assert [c.id for p in pages for c in p.customers] == [WIRE_CUSTOMER["id"], "B", "C"]
+    assert [call.request.url.params.get("cursor") for call in route.calls] == [None, "c2", "c3"]
+
+
+@respx.mock
+async def test_a_page_asked_for_ahead_of_an_unreadable_answer_is_asked_for_again(square: SquareProvider) -> None:
+    # The first answer ends with a cursor but cannot be decoded: it is asked for again, and so is the next page.
+    route = respx.get(f"{BASE}/v2/customers").mock(side_effect=[
+        httpx.Response(200, content=b'{"customers": [oops], "cursor": "c2"}'),
+        httpx.Response(200, json={"customers": [{**WIRE_CUSTOMER, "id": "B"}]}),
+        httpx.Response(200, json={"customers": [WIRE_CUSTOMER], "cursor": "c2"}),
+        httpx.Response(200, json={"customers": [{**WIRE_CUSTOMER, "id": "B"}]}),
+    ])
+    square.http.policy = RetryPolicy(attempts=2, base_delay=0.001, max_delay=0.002)
+    pages = [page async for page in square.iter_pages(page_size=1)]
+    assert [c.id for p in pages for c in p.customers] == [WIRE_CUSTOMER["id"], "B"]
+    assert [call.request.url.params.get("cursor") for call in route.calls] == [None, "c2", None, "c2"]
 
 
 @respx.mock
