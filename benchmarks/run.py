@@ -186,7 +186,7 @@ print("PAINTED", time.monotonic(), flush=True)
 """
 
 _CONSOLE = """
-import importlib.abc, importlib.util, logging, os, sys, time
+import importlib.util, logging, os, sys, time
 import console.launch as launch   # as the installed app starts: the start view's read begins first
 
 PREVIEW = []
@@ -211,7 +211,7 @@ def hook_window(module):
     module.MainWindow.__init__ = timed_init
 
 
-class WhenImported(importlib.abc.MetaPathFinder):
+class WhenImported:   # a meta path finder; not importlib.abc's subclass: that import costs the app nothing
     def __init__(self, name, hook):
         self.name, self.hook = name, hook
 
