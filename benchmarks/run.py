@@ -186,10 +186,12 @@ print("PAINTED", time.monotonic(), flush=True)
 """
 
 _CONSOLE = """
-import importlib.util, logging, os, sys, time
+import importlib.util, logging, os, sys, threading, time
 import console.launch as launch   # as the installed app starts: the start view's read begins first
 
 PREVIEW = []
+SHOWN = []              # the window's first live page printed
+EXIT_WHEN_SHOWN = []    # searchable before that: exit once it is
 
 
 def hook_window(module):
@@ -203,6 +205,9 @@ def hook_window(module):
         def painted():
             self.repaint()
             print("LIVE" if PREVIEW[0] else "PAINTED", time.monotonic(), flush=True)
+            SHOWN.append(True)
+            if EXIT_WHEN_SHOWN:
+                os._exit(0)   # searchable already (see Searchable)
         # Queued: after the preview has handed over to this window.
         self.first_page_shown.connect(painted, Qt.ConnectionType.QueuedConnection)
         if MODE == "until-loaded":   # closed once loaded, as a user would: what it keeps is kept
@@ -277,7 +282,12 @@ class Searchable(logging.Handler):
         elif record.msg == LOCAL_COPY_SHOWN:
             print("SEARCHABLE", time.monotonic(), flush=True)
             if MODE == "until-searchable":
-                os._exit(0)  # the window's rows came in batches; this was the last
+                # The window's rows came in batches; this was the last. A small copy can be searchable in the
+                # event-loop turn that shows its first page, before the queued print of that page's mark.
+                if SHOWN:
+                    os._exit(0)
+                EXIT_WHEN_SHOWN.append(True)
+                threading.Timer(10, os._exit, (0,)).start()   # should the page never be shown
 
 
 # The third argument: "screenshot" (the default: until the screenshot, taken at the first rows, which a warm
