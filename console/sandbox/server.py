@@ -82,6 +82,7 @@ class _StampedReader(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         size, ancillary, _, _ = self.connection.recvmsg_into([buffer], _ANCILLARY)
+        self.received = None   # unless these bytes came stamped
         for level, kind, data in ancillary:
             if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
                 seconds, nanoseconds = _TIMESPEC.unpack_from(data)
@@ -131,6 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
                 self._stamps = _StampedReader(self.connection)
+                self.rfile.close()   # the socket's own reader, unused (nothing was read through it yet)
                 self.rfile = io.BufferedReader(self._stamps)
 
     def parse_request(self) -> bool:

@@ -146,3 +146,17 @@ def test_a_handler_that_woke_late_still_answers_on_time(
         assert client.get("/v2/customers", params={"limit": 5}).status_code == 200
     # 40 ms from arrival, the clock pinned: at most 20 ms left (less by the real time since the bytes came in).
     assert len(slept) == 1 and 0.0 < slept[0] <= 0.04 - late
+
+
+@pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
+def test_bytes_that_came_unstamped_have_no_arrival_time() -> None:
+    # A stamp from an earlier read is not this one's: such a request is timed from when it is read.
+    with socket.create_server(("127.0.0.1", 0)) as listener, \
+            socket.create_connection(listener.getsockname()) as client:
+        connection, _ = listener.accept()
+        with connection:
+            stamps = served_module._StampedReader(connection)   # timestamps not asked for on this socket
+            stamps.received = 1.0
+            client.sendall(b"GET / HTTP/1.1\r\n")
+            assert io.BufferedReader(stamps).readline() == b"GET / HTTP/1.1\r\n"
+            assert stamps.received is None
