@@ -144,8 +144,9 @@ def test_a_handler_that_woke_late_still_answers_on_time(
     monkeypatch.setattr(served_module._Handler, "parse_request", woke_late)
     with httpx.Client(base_url=server.base_url, headers=HEADERS) as client:
         assert client.get("/v2/customers", params={"limit": 5}).status_code == 200
-    # 40 ms from arrival, the clock pinned: at most 20 ms left (less by the real time since the bytes came in).
-    assert len(slept) == 1 and 0.0 < slept[0] <= 0.04 - late
+    # 40 ms from arrival, the clock pinned: at most 20 ms left, less by the real time since the bytes came in (on a
+    # loaded machine that can be all of it, and nothing is slept). Counted from the handler, it would be 40 ms.
+    assert len(slept) <= 1 and all(0.0 < wait <= 0.04 - late for wait in slept)
 
 
 @pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
