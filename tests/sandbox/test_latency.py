@@ -108,21 +108,28 @@ def test_the_loopback_server_counts_the_latency_from_arrival(
     assert slept == [pytest.approx(0.03)] * 2
 
 
-@pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
-def test_the_kernel_says_when_the_bytes_were_received() -> None:
+@pytest.fixture
+def connected() -> Iterator[tuple[socket.socket, socket.socket]]:
+    """A loopback TCP connection: the client's end and the server's."""
     with socket.create_server(("127.0.0.1", 0)) as listener, \
             socket.create_connection(listener.getsockname()) as client:
         connection, _ = listener.accept()
         with connection:
-            connection.setsockopt(socket.SOL_SOCKET, served_module._SO_TIMESTAMPNS, 1)
-            stamps = served_module._StampedReader(connection)
-            reader = io.BufferedReader(stamps)
-            assert stamps.received is None
-            before = time.time()
-            client.sendall(b"GET /v2/customers HTTP/1.1\r\n")
-            after = time.time()
-            assert reader.readline() == b"GET /v2/customers HTTP/1.1\r\n"
-            assert stamps.received is not None and before <= stamps.received <= after
+            yield client, connection
+
+
+@pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
+def test_the_kernel_says_when_the_bytes_were_received(connected: tuple[socket.socket, socket.socket]) -> None:
+    client, connection = connected
+    connection.setsockopt(socket.SOL_SOCKET, served_module._SO_TIMESTAMPNS, 1)
+    stamps = served_module._StampedReader(connection)
+    reader = io.BufferedReader(stamps)
+    assert stamps.received is None
+    before = time.time()
+    client.sendall(b"GET /v2/customers HTTP/1.1\r\n")
+    after = time.time()
+    assert reader.readline() == b"GET /v2/customers HTTP/1.1\r\n"
+    assert stamps.received is not None and before <= stamps.received <= after
 
 
 @pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
@@ -150,14 +157,11 @@ def test_a_handler_that_woke_late_still_answers_on_time(
 
 
 @pytest.mark.skipif(not served_module._STAMPS, reason="the kernel's receive stamps are read on Linux only")
-def test_bytes_that_came_unstamped_have_no_arrival_time() -> None:
+def test_bytes_that_came_unstamped_have_no_arrival_time(connected: tuple[socket.socket, socket.socket]) -> None:
     # A stamp from an earlier read is not this one's: such a request is timed from when it is read.
-    with socket.create_server(("127.0.0.1", 0)) as listener, \
-            socket.create_connection(listener.getsockname()) as client:
-        connection, _ = listener.accept()
-        with connection:
-            stamps = served_module._StampedReader(connection)   # timestamps not asked for on this socket
-            stamps.received = 1.0
-            client.sendall(b"GET / HTTP/1.1\r\n")
-            assert io.BufferedReader(stamps).readline() == b"GET / HTTP/1.1\r\n"
-            assert stamps.received is None
+    client, connection = connected
+    stamps = served_module._StampedReader(connection)   # timestamps not asked for on this socket
+    stamps.received = 1.0
+    client.sendall(b"GET / HTTP/1.1\r\n")
+    assert io.BufferedReader(stamps).readline() == b"GET / HTTP/1.1\r\n"
+    assert stamps.received is None
