@@ -27,6 +27,11 @@ COVERED_STYLES = frozenset({"fusion"})   # styles whose item cells are QCommonSt
 # to Latin Extended-A, which every UI font holds.
 _LAST_PLAIN_LETTER = "\u017f"
 _TEXTS_KEPT = 4096   # laid out texts remembered (a window shows a few hundred cells)
+# What kerning may add to a text's width, per letter, as a share of the font's line height. A text
+# whose letters' own widths and this sum to no more than its room fits without being measured
+# (shaping it costs as much as laying it out). DejaVu Sans's largest pair is 0.05 of its line:
+# `tests/ui/test_cell_painter.py` checks every pair of the plain letters against this.
+KERNING_ALLOWANCE = 0.1
 
 _SELECTED, _ENABLED, _ACTIVE, _FOCUS, _OPEN = (int(f.value) for f in (
     QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_Enabled, QStyle.StateFlag.State_Active,
@@ -74,6 +79,8 @@ class CellPainter(QStyledItemDelegate):
         self._fill_row = False   # the style fills a selected cell's whole rect, not only its text's area
         self._font = QFont()
         self._metrics = QFontMetricsF(self._font)
+        self._advances: dict[str, float] = {}   # letter -> its width in `_font`
+        self._allowance = 0.0                   # kerning's most per letter in `_font` (KERNING_ALLOWANCE)
         self._elide = Qt.TextElideMode.ElideRight
         self._reset()
         view.installEventFilter(self)
@@ -152,12 +159,25 @@ class CellPainter(QStyledItemDelegate):
             if len(self._texts) >= _TEXTS_KEPT:
                 self._texts.clear()
             # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
-            # than half of that (the same text engine's width: the same answer for what fits).
-            fits = self._metrics.horizontalAdvance(text) <= width
+            # than half of that (the same text engine's width: the same answer for what fits), and most
+            # texts fit by their letters' widths alone, which cost a tenth of that.
+            fits = self.surely_fits(text, width) or self._metrics.horizontalAdvance(text) <= width
             laid = QStaticText(text if fits else self._metrics.elidedText(text, self._elide, width))
             laid.setTextFormat(Qt.TextFormat.PlainText)
             self._texts[key] = laid
         return laid
+
+    def surely_fits(self, text: str, width: float) -> bool:
+        """Whether `text` fits `width` by its letters' own widths with kerning's most added: False
+        when it may not (it is measured whole then)."""
+        advances = self._advances
+        try:
+            total = sum(map(advances.__getitem__, text))
+        except KeyError:
+            for letter in set(text).difference(advances):
+                advances[letter] = self._metrics.horizontalAdvance(letter)
+            total = sum(map(advances.__getitem__, text))
+        return total + self._allowance * len(text) <= width
 
     def _icon(self, key: _IconKey, icon: QIcon, layout: _Layout, look: Look) -> tuple[QRect, QPixmap]:
         """Where in a cell `icon` goes and its pixmap, as QIcon.paint places and scales it (kept: painting
@@ -197,6 +217,8 @@ class CellPainter(QStyledItemDelegate):
         self.initStyleOption(item, index)
         self._font = QFont(item.font)
         self._metrics = QFontMetricsF(item.font)
+        self._advances = {}
+        self._allowance = KERNING_ALLOWANCE * self._metrics.height()
         area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, view)
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
         line = math.ceil(self._metrics.ascent() + self._metrics.descent())   # a QTextLine's height (leading aside)

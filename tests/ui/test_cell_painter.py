@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
-from PySide6.QtGui import QImage, QRegion
+from PySide6.QtGui import QFontMetricsF, QImage, QRegion
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleFactory, QTableView
 
 from console.domain.customer import Customer, PaymentMethod
 from console.services.combined_index import CombinedIndex
 from console.services.customer_index import CustomerIndex
 from console.services.table_columns import all_accounts_columns
-from console.ui.cell_painter import CellPainter
+from console.ui.cell_painter import KERNING_ALLOWANCE, CellPainter
 from console.ui.customer_table import CustomerTableModel
 from console.ui.provider_icons import provider_icon
 from console.ui.row_painter import RowPainter
@@ -149,3 +149,36 @@ def test_a_part_of_the_table_repainted_looks_as_qt_paints_it(table: tuple[QTable
             images.append(image)
         assert [r.repaints for r in rows] == [n + 1 for n in before]   # painted here when it has a row painter
         assert images[1] == images[0]
+
+
+_PLAIN_LETTERS = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x180)]
+
+
+def test_no_pair_of_plain_letters_kerns_wider_than_the_allowance(table: tuple[QTableView, CellPainter]) -> None:
+    # A text that fits by its letters' widths plus the allowance is painted without being measured
+    # (CellPainter.surely_fits); kerning between two letters must not add more than the allowance.
+    view, painter = table
+    view.viewport().grab()   # measured: the cells' font and its allowance set
+    metrics = QFontMetricsF(painter.font)
+    widths = {letter: metrics.horizontalAdvance(letter) for letter in _PLAIN_LETTERS}
+    allowance = KERNING_ALLOWANCE * metrics.height()
+    widest = max((metrics.horizontalAdvance(a + b) - widths[a] - widths[b], a + b)
+                 for a in _PLAIN_LETTERS for b in _PLAIN_LETTERS)
+    assert widest[0] <= allowance, widest
+    assert widest[0] > 0   # the font does kern some pairs apart: the allowance is not idle
+
+
+def test_a_text_said_to_fit_fits(table: tuple[QTableView, CellPainter]) -> None:
+    view, painter = table
+    view.viewport().grab()
+    metrics = QFontMetricsF(painter.font)
+    texts = [LONG, "Person 3 Ødegård", "Steven Smith-Jones", "Tomás O'Toole", "+1 206 555 0100", "AVAVAV-J-J-J"]
+    said = 0
+    for text in texts:
+        exact = metrics.horizontalAdvance(text)
+        for width in range(int(exact) - 5, int(exact + len(text) * 2.5) + 2):
+            if painter.surely_fits(text, width):
+                said += 1
+                assert exact <= width, (text, width)
+    assert said > 0
+    assert painter.surely_fits("Lee", 100) and not painter.surely_fits(LONG, 100)
