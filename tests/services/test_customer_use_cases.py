@@ -4,11 +4,16 @@ membership and deleting several at once."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
 import pytest
 
 from console.domain import errors as e
 from console.domain.capabilities import SearchKey
 from console.domain.changes import CustomerChanges
+from console.providers.base import Page
 from console.services.customer_loading import LoadProgress
 from tests.services.conftest import SEEDED, OpenDemo
 
@@ -31,6 +36,27 @@ async def test_loading_fills_the_index_page_by_page_and_drops_who_is_gone(open_d
     await demo.service.load()
     assert demo.service.index.get(gone.id) is None
     assert len(demo.service.index) == progress.loaded - 1
+
+
+async def test_a_page_is_taken_into_the_index_in_a_turn_after_the_one_that_decoded_it(open_demo: OpenDemo) -> None:
+    # Decoding a page and indexing it are about as long each: the window may paint or take a keystroke
+    # between them (P6), so what was queued as the page arrived runs before it is indexed.
+    demo = await open_demo("square", customers=250)   # three pages
+    provider = demo.session.provider
+    pages = provider.iter_pages
+    indexed_before_the_next_turn: list[bool] = []
+
+    def indexed(customer_id: str) -> None:
+        indexed_before_the_next_turn.append(demo.service.index.get(customer_id) is not None)
+
+    async def iter_pages(**options: Any) -> AsyncIterator[Page]:
+        async for page in pages(**options):
+            asyncio.get_running_loop().call_soon(indexed, page.customers[0].id)
+            yield page
+    provider.iter_pages = iter_pages  # type: ignore[method-assign]
+    progress = await demo.service.load()
+    assert progress.pages == 3 and progress.loaded == len(demo.service.index)
+    assert indexed_before_the_next_turn == [False] * progress.pages
 
 
 async def test_a_lookup_asks_the_server_and_an_unsupported_one_sends_nothing(open_demo: OpenDemo) -> None:
