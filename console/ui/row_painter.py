@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
@@ -38,10 +38,16 @@ class RowPainter(QObject):
         super().__init__(view)
         self._view, self._model, self._cells = view, model, cells
         self.repaints = 0   # the repaints painted here rather than by QTableView
+        self._warmed = False
         view.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.Paint or not self._cells.covered or self._view.itemDelegate() is not self._cells:
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if not self._warmed:   # once the window is on screen, before (as a rule) its first rows arrive
+            self._warmed = True
+            QTimer.singleShot(0, self, self._cells.warm_glyphs)
+        if not self._cells.covered or self._view.itemDelegate() is not self._cells:
             return False
         return self._paint(cast(QPaintEvent, event))
 

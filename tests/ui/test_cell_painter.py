@@ -183,3 +183,33 @@ def test_a_text_said_to_fit_fits(table: tuple[QTableView, CellPainter]) -> None:
                 assert exact <= width, (text, width)
     assert said > 0
     assert painter.surely_fits("Lee", 100) and not painter.surely_fits(LONG, 100)
+
+
+def test_the_first_paint_has_the_letters_drawn_once_off_screen(qtbot: object) -> None:
+    # The font engine keeps each glyph's image: drawn before the first rows, they need not be rendered
+    # one by one in the first page's paint. Nothing of it shows.
+    combined = CombinedIndex(_members())
+    model = CustomerTableModel()
+    model.set_source(combined, all_accounts_columns())
+    view = QTableView()
+    view.setModel(model)
+    cells = CellPainter(view, model)
+    view.setItemDelegate(cells)
+    rows = RowPainter(view, model, cells)
+    warmed: list[float] = []
+    warm = cells.warm_glyphs
+
+    def counted() -> None:
+        warm()
+        warmed.append(view.devicePixelRatioF())
+    cells.warm_glyphs = counted  # type: ignore[method-assign]
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitUntil(lambda: rows.repaints > 0 and bool(warmed))   # type: ignore[attr-defined]
+    shown = view.viewport().grab().toImage()
+    view.viewport().repaint()
+    qtbot.waitUntil(lambda: rows.repaints > 1)   # type: ignore[attr-defined]
+    assert warmed == [view.devicePixelRatioF()]   # once, at the first paint
+    assert view.viewport().grab().toImage() == shown
+    view.close()
+    combined.close()
