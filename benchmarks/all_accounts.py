@@ -108,7 +108,7 @@ class _Unanswered(httpx.AsyncBaseTransport):
 
 
 def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_context: Any,
-                    run_on_qasync: Any, type_query: Any, percentile: Any) -> None:
+                    run_on_qasync: Any, type_query: Any, percentile: Any, between_keys: Any) -> None:
     """Print P8a (start to all rows searchable), P8b (search p95 per keystroke), P8c (memory per customer)."""
 
     from console.services import row_search
@@ -147,6 +147,7 @@ def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_co
             window.search.setFocus()
             ours = [t for query in QUERIES for t in await type_query(window.search, window.table, query, window.model)]
             longest_slice = window.model.search.rows.longest_slice
+            ahead = between_keys(window.customer_list.ahead)
             screenful = window.model.search.rows.first_rows or row_search.FIRST_ROWS   # as the last keystroke set it
             window.search.clear()
             # Baseline: the single-account structure, one index over all the same customers, searched
@@ -175,7 +176,8 @@ def p8_all_accounts(per_account: int, *, line: Any, note: Any, rss: Any, make_co
              f"(search and repaint); baseline: one single-account index over the same {total:,} customers, "
              f"search alone; p50 {statistics.median(ours) * 1000:.1f} ms (baseline "
              f"{statistics.median(theirs) * 1000:.1f} ms); the rows after the first {screenful} (the table's "
-             f"screenful) found in slices between keystrokes (untimed), the longest {longest_slice * 1000:.1f} ms")
+             f"screenful) found in slices between keystrokes (untimed), the longest {longest_slice * 1000:.1f} ms; "
+             f"{ahead}")
         note(f"P8c: the process's RSS from before the window to every row shown, once each account's reader "
              f"had finished and its freed memory was handed back ({handed_back.count} of {len(ACCOUNTS)}; "
              "console/services/freed_memory.py)")

@@ -372,12 +372,15 @@ async def _type_query(field: Any, view: Any, query: str, model: Any = None) -> l
 
     With the console's `model`, a search that shows its first rows at once and finds the rest in
     slices (table_search.py) runs those slices on the event loop before the next key, as they run
-    while a person moves to it; untimed (the keystroke is answered), the longest is printed.
+    while a person moves to it; so does laying out the rows a next key may show (layout_ahead.py).
+    Untimed (the keystroke is answered); the longest slices and the time between keys are printed.
     """
     from PySide6.QtTest import QTest
 
     from console.ui.async_qt import wait_signal
+    from console.ui.layout_ahead import LayoutAhead
 
+    ahead = view.findChild(LayoutAhead) if model is not None else None
     field.clear()
     view.viewport().repaint()
     times = []
@@ -388,7 +391,14 @@ async def _type_query(field: Any, view: Any, query: str, model: Any = None) -> l
         times.append(time.perf_counter() - started)
         if model is not None and model.search.pending:
             await wait_signal(model.search_finished, 60)
+        if ahead is not None and ahead.pending:
+            await wait_signal(ahead.settled, 60)
+        if ahead is not None:
+            BETWEEN_KEYS.append(ahead.spent)
     return times
+
+
+BETWEEN_KEYS: list[float] = []   # seconds of laying out ahead after each keystroke typed into the console
 
 
 def _baseline_view(window: Any) -> tuple[Any, Any, Any]:
@@ -428,8 +438,10 @@ def p2_search(sizes: Sizes) -> None:
             window, _, _ = await open_window(context)
             query = _query(window.session.service.index)
             window.search.setFocus()
+            BETWEEN_KEYS.clear()
             console = [await _type_query(window.search, window.table, query, window.model)
                        for _ in range(SEARCH_REPEATS)]
+            console_ahead = window.customer_list.ahead
             shown = window.model.rowCount()
             longest_slice = window.model.search.rows.longest_slice
             screenful = window.model.search.rows.first_rows or row_search.FIRST_ROWS   # as the last keystroke set it
@@ -456,8 +468,20 @@ def p2_search(sizes: Sizes) -> None:
              f"shown at the end (baseline {baseline_shown}); percentiles interpolate within the samples; the "
              f"rows after the first {screenful} (the table's screenful) found in slices between keystrokes, the "
              f"longest {longest_slice * 1000:.1f} ms")
+        note(_between_keys(console_ahead))
 
     run_on_qasync(main)
+
+
+def _between_keys(ahead: Any) -> str:
+    """What the console did between keystrokes, laying out the rows a next key may show (untimed)."""
+    from console.ui.layout_ahead import AHEAD_ROWS
+
+    if ahead is None or not BETWEEN_KEYS:
+        return "no rows laid out ahead"
+    return (f"between keystrokes (untimed), the texts of the first {AHEAD_ROWS} rows on screen laid out ahead "
+            f"(layout_ahead.py): {statistics.median(BETWEEN_KEYS) * 1000:.1f} ms a keystroke (median), "
+            f"{max(BETWEEN_KEYS) * 1000:.1f} ms at most, in slices of {ahead.longest_slice * 1000:.1f} ms at most")
 
 
 def _joined(passes: list[list[float]]) -> list[float]:
@@ -678,8 +702,9 @@ def p7_sort(sizes: Sizes) -> None:
 def p8_all_accounts(sizes: Sizes) -> None:
     from benchmarks.all_accounts import p8_all_accounts as run
 
+    BETWEEN_KEYS.clear()
     run(sizes.search_customers, line=line, note=note, rss=rss, make_context=make_context,
-        run_on_qasync=run_on_qasync, type_query=_type_query, percentile=percentile)
+        run_on_qasync=run_on_qasync, type_query=_type_query, percentile=percentile, between_keys=_between_keys)
 
 
 # -- P11 journal (benchmarks/journal.py) -------------------------------------------------------

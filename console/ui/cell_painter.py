@@ -15,8 +15,19 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QIcon, QPainter, QPalette, QPen, QPixmap, QStaticText
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 if TYPE_CHECKING:
@@ -26,7 +37,9 @@ COVERED_STYLES = frozenset({"fusion"})   # styles whose item cells are QCommonSt
 # Text drawn with the font's own letters (else a fallback font's line metrics move it): Basic Latin
 # to Latin Extended-A, which every UI font holds.
 _LAST_PLAIN_LETTER = "\u017f"
-_TEXTS_KEPT = 4096   # laid out texts remembered (a window shows a few hundred cells)
+_TEXTS_KEPT = 4096   # laid out texts remembered a generation (a window shows a few hundred cells)
+# Laid out texts let go of per turn of the event loop: a generation's 4,096 at once took 16 ms.
+_FREED_PER_TURN = 256
 # What kerning may add to a text's width, per letter, as a share of the font's line height. A text
 # whose letters' own widths and this sum to no more than its room fits without being measured
 # (shaping it costs as much as laying it out). DejaVu Sans's largest pair is 0.05 of its line:
@@ -76,7 +89,15 @@ class CellPainter(QStyledItemDelegate):
         super().__init__(view)
         self._view, self._model = view, model
         self._layouts: dict[tuple[int, int, bool], _Layout] = {}
-        self._texts: dict[tuple[str, int], QStaticText] = {}   # (text, room) -> laid out, elided
+        # (text, room) -> laid out, elided: the texts drawn or laid out lately, in two generations, so
+        # those of the rows on screen stay when the newer one fills (laying out ahead fills it quickly).
+        self._texts: dict[tuple[str, int], QStaticText] = {}
+        self._older: dict[tuple[str, int], QStaticText] = {}
+        self._spent: list[dict[tuple[str, int], QStaticText]] = []   # generations being let go of
+        self._freeing = QTimer(self)
+        self._freeing.setSingleShot(True)
+        self._freeing.setInterval(0)
+        self._freeing.timeout.connect(self._free_some)
         self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
         self._icons: dict[_IconKey, tuple[QRect, QPixmap]] = {}   # -> place in the cell, pixmap
         self._covered = False
@@ -99,6 +120,7 @@ class CellPainter(QStyledItemDelegate):
         view, style = self._view, self._view.style()
         self._layouts.clear()
         self._texts.clear()
+        self._older.clear()
         self._looks.clear()
         self._icons.clear()
         self._covered = (style.name().lower() in COVERED_STYLES
@@ -160,16 +182,51 @@ class CellPainter(QStyledItemDelegate):
         key = (text, width)
         laid = self._texts.get(key)
         if laid is None:
-            if len(self._texts) >= _TEXTS_KEPT:
-                self._texts.clear()
-            # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
-            # than half of that (the same text engine's width: the same answer for what fits), and most
-            # texts fit by their letters' widths alone, which cost a tenth of that.
-            fits = self.surely_fits(text, width) or self._metrics.horizontalAdvance(text) <= width
-            laid = QStaticText(text if fits else self._metrics.elidedText(text, self._elide, width))
-            laid.setTextFormat(Qt.TextFormat.PlainText)
+            laid = self._older.pop(key, None)
+            if laid is None:
+                laid = self._new_text(text, width)
+            if len(self._texts) >= _TEXTS_KEPT:   # a generation full: the one before it goes, in turns
+                if self._older:
+                    self._spent.append(self._older)
+                    self._freeing.start()
+                self._older, self._texts = self._texts, {}
             self._texts[key] = laid
         return laid
+
+    def _free_some(self) -> None:
+        spent = self._spent[-1]
+        for _ in range(min(_FREED_PER_TURN, len(spent))):
+            spent.popitem()
+        if not spent:
+            self._spent.pop()
+        if self._spent:
+            self._freeing.start()
+
+    def _new_text(self, text: str, width: int) -> QStaticText:
+        # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
+        # than half of that (the same text engine's width: the same answer for what fits), and most
+        # texts fit by their letters' widths alone, which cost a tenth of that.
+        fits = self.surely_fits(text, width) or self._metrics.horizontalAdvance(text) <= width
+        laid = QStaticText(text if fits else self._metrics.elidedText(text, self._elide, width))
+        laid.setTextFormat(Qt.TextFormat.PlainText)
+        return laid
+
+    def lay_out(self, text: str, width: int, height: int, icon: bool) -> bool:
+        """Lay `text` out now as a plain cell of this size would draw it, unless it is laid out already
+        (layout_ahead.py): its first drawing then costs what drawing it again does, a third. False where
+        such a cell is not painted here, or its size not measured yet."""
+        if not text or "\n" in text or max(text) > _LAST_PLAIN_LETTER:
+            return False
+        layout = self._layouts.get((width, height, icon))
+        if layout is None or not layout.fits:
+            return False
+        key = (text, layout.width)
+        if key not in self._texts and key not in self._older:
+            ratio = self._view.viewport().devicePixelRatioF()
+            # As the viewport's painter will hold it: the font set once per pass, the pixel ratio's
+            # scale (a translation does not count).
+            self._static_text(text, layout.width).prepare(QTransform.fromScale(ratio, ratio), self._font)
+        return True
 
     def surely_fits(self, text: str, width: float) -> bool:
         """Whether `text` fits `width` by its letters' own widths with kerning's most added: False

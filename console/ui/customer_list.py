@@ -22,6 +22,7 @@ from console.domain.customer import Customer
 from console.services.accounts import AccountSession
 from console.services.table_columns import table_columns
 from console.ui.cell_painter import CellPainter
+from console.ui.layout_ahead import LayoutAhead
 from console.ui.row_context_menu import RowMenu
 from console.ui.row_painter import RowPainter
 from console.ui.table_header import TableHeader
@@ -42,6 +43,7 @@ class CustomerList(QObject):
         cells = CellPainter(table, model)
         table.setItemDelegate(cells)
         RowPainter(table, model, cells)
+        self.ahead = LayoutAhead(table, model, cells)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # load order
         self.header = TableHeader(table, model)
         # The current row put on the first row at the first page (not the user's): rows loading in
