@@ -213,3 +213,23 @@ def test_the_first_paint_has_the_letters_drawn_once_off_screen(qtbot: object) ->
     assert view.viewport().grab().toImage() == shown
     view.close()
     combined.close()
+
+
+def test_texts_laid_out_ahead_look_as_qt_paints_them(table: tuple[QTableView, CellPainter]) -> None:
+    # Laid out before their first drawing (layout_ahead.py), with the painter's font and pixel ratio.
+    view, painter = table
+    model = view.model()
+    view.viewport().grab()   # every cell size measured
+    painter._texts.clear()
+    painter._older.clear()
+    grid = 1 if view.showGrid() else 0
+    laid = 0
+    for row in range(model.rowCount()):
+        painted = model.painted_row(row)
+        for column in range(model.columnCount()):
+            if not view.isColumnHidden(column) and column not in painted.marked:
+                laid += painter.lay_out(painted.texts[column], view.columnWidth(column) - grid,
+                                        view.rowHeight(row) - grid, column == painted.icon_column)
+    assert laid > 2 * model.rowCount() and len(painter._texts) > 10   # most cells, their distinct texts
+    theirs, ours = _both(view, painter)
+    assert ours == theirs
