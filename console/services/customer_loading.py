@@ -152,7 +152,7 @@ async def load_customers(provider: CustomerProvider, index: CustomerIndex,
     progress = LoadProgress()
     seen: set[str] = set()
     async for page in provider.iter_pages():
-        # Decoding a page and taking it into the index are about as long each (5-8 ms a page of 100 on
+        # Decoding a page and taking it into the index are about as long each (3-7 ms a page of 100 on
         # the development VM): in turns of their own, so a paint or a keystroke waits for one, not both (P6).
         await asyncio.sleep(0)
         index.upsert(page.customers)
