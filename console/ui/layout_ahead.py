@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QTableView
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
 
-AHEAD_ROWS = 300    # covered the next screenful of every keystroke of P2's typing but rare narrowings
+AHEAD_ROWS = 300    # held the next screenful of every keystroke of P2's typing (not of rare narrowings)
 SLICE_S = 0.001
 
 
