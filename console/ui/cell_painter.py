@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import (
     QBrush,
     QFont,
@@ -30,6 +30,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
+from console.ui.generations import Generations, LetGoInTurns
+
 if TYPE_CHECKING:
     from console.ui.customer_table import CustomerTableModel
 
@@ -38,8 +40,6 @@ COVERED_STYLES = frozenset({"fusion"})   # styles whose item cells are QCommonSt
 # to Latin Extended-A, which every UI font holds.
 _LAST_PLAIN_LETTER = "\u017f"
 _TEXTS_KEPT = 4096   # laid out texts remembered a generation (a window shows a few hundred cells)
-# Laid out texts let go of per turn of the event loop: a generation's 4,096 at once took 16 ms.
-_FREED_PER_TURN = 256
 # What kerning may add to a text's width, per letter, as a share of the font's line height. A text
 # whose letters' own widths and this sum to no more than its room fits without being measured
 # (shaping it costs as much as laying it out). DejaVu Sans's largest pair is 0.05 of its line:
@@ -89,15 +89,9 @@ class CellPainter(QStyledItemDelegate):
         super().__init__(view)
         self._view, self._model = view, model
         self._layouts: dict[tuple[int, int, bool], _Layout] = {}
-        # (text, room) -> laid out, elided: the texts drawn or laid out lately, in two generations, so
-        # those of the rows on screen stay when the newer one fills (laying out ahead fills it quickly).
-        self._texts: dict[tuple[str, int], QStaticText] = {}
-        self._older: dict[tuple[str, int], QStaticText] = {}
-        self._spent: list[dict[tuple[str, int], QStaticText]] = []   # generations being let go of
-        self._freeing = QTimer(self)
-        self._freeing.setSingleShot(True)
-        self._freeing.setInterval(0)
-        self._freeing.timeout.connect(self._free_some)
+        # (text, room) -> laid out, elided: the texts drawn or laid out lately (generations.py)
+        self._let_go = LetGoInTurns(self)
+        self._texts: Generations[tuple[str, int], QStaticText] = Generations(_TEXTS_KEPT, self._let_go)
         self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
         self._icons: dict[_IconKey, tuple[QRect, QPixmap]] = {}   # -> place in the cell, pixmap
         self._covered = False
@@ -120,7 +114,6 @@ class CellPainter(QStyledItemDelegate):
         view, style = self._view, self._view.style()
         self._layouts.clear()
         self._texts.clear()
-        self._older.clear()
         self._looks.clear()
         self._icons.clear()
         self._covered = (style.name().lower() in COVERED_STYLES
@@ -180,27 +173,13 @@ class CellPainter(QStyledItemDelegate):
     def _static_text(self, text: str, width: int) -> QStaticText:
         """`text` elided to `width`, laid out once (drawing it again costs a third of drawText)."""
         key = (text, width)
-        laid = self._texts.get(key)
+        laid = self._texts.newer.get(key)
         if laid is None:
-            laid = self._older.pop(key, None)
+            laid = self._texts.revive(key)
             if laid is None:
                 laid = self._new_text(text, width)
-            if len(self._texts) >= _TEXTS_KEPT:   # a generation full: the one before it goes, in turns
-                if self._older:
-                    self._spent.append(self._older)
-                    self._freeing.start()
-                self._older, self._texts = self._texts, {}
-            self._texts[key] = laid
+                self._texts.keep(key, laid)
         return laid
-
-    def _free_some(self) -> None:
-        spent = self._spent[-1]
-        for _ in range(min(_FREED_PER_TURN, len(spent))):
-            spent.popitem()
-        if not spent:
-            self._spent.pop()
-        if self._spent:
-            self._freeing.start()
 
     def _new_text(self, text: str, width: int) -> QStaticText:
         # elidedText measures the text, then elides it if it does not fit; measuring alone costs less
@@ -221,7 +200,7 @@ class CellPainter(QStyledItemDelegate):
         if layout is None or not layout.fits:
             return False
         key = (text, layout.width)
-        if key not in self._texts and key not in self._older:
+        if key not in self._texts:
             ratio = self._view.viewport().devicePixelRatioF()
             # As the viewport's painter will hold it: the font set once per pass, the pixel ratio's
             # scale (a translation does not count).

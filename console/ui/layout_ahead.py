@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QTableView
 
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
+from console.ui.row_painter import columns_between
 
 AHEAD_ROWS = 300    # held the next screenful of every keystroke of P2's typing (not of rare narrowings)
 SLICE_S = 0.001
@@ -92,14 +93,6 @@ class LayoutAhead(QObject):
     def _columns(self) -> list[tuple[int, int]]:
         """The columns on screen (logical index, cell width), as the row painter measures them."""
         view = self._view
-        header, room, grid = view.horizontalHeader(), view.viewport().width(), 1 if view.showGrid() else 0
-        columns = []
-        for visual in range(header.count()):
-            column = header.logicalIndex(visual)
-            x = view.columnViewportPosition(column)
-            if header.isSectionHidden(column) or x >= room:
-                continue
-            width = view.columnWidth(column)
-            if x + width > 0:
-                columns.append((column, width - grid))
-        return columns
+        header = view.horizontalHeader()
+        on_screen = columns_between(view, header.visualIndexAt(0), header.visualIndexAt(view.viewport().width() - 1))
+        return [(column, width) for column, _, width in on_screen]

@@ -31,6 +31,18 @@ _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
 _DRAGGING = QAbstractItemView.State.DraggingState
 
 
+def columns_between(view: QTableView, left: int, right: int) -> list[tuple[int, int, int]]:
+    """The shown columns from visual index `left` to `right` (-1: from the first, to the last), each as
+    (logical index, x in the viewport, width of its cells: the grid line left out)."""
+    header, grid = view.horizontalHeader(), 1 if view.showGrid() else 0
+    columns = []
+    for visual in range(0 if left == -1 else left, (header.count() - 1 if right == -1 else right) + 1):
+        column = header.logicalIndex(visual)
+        if not header.isSectionHidden(column):
+            columns.append((column, view.columnViewportPosition(column), view.columnWidth(column) - grid))
+    return columns
+
+
 class RowPainter(QObject):
     """Paints the rows `view` shows of `model` in one pass; `cells` paints each plain cell."""
 
@@ -70,11 +82,7 @@ class RowPainter(QObject):
         if top == -1 or (bottom != -1 and top > bottom):
             return True
         grid = 1 if view.showGrid() else 0
-        columns = []
-        for visual in range(0 if left == -1 else left, (horizontal.count() - 1 if right == -1 else right) + 1):
-            column = horizontal.logicalIndex(visual)
-            if not horizontal.isSectionHidden(column):
-                columns.append((column, view.columnViewportPosition(column), view.columnWidth(column) - grid))
+        columns = columns_between(view, left, right)
         rows = [(row, view.rowViewportPosition(row), view.rowHeight(row) - grid) for row in
                 map(vertical.logicalIndex, range(top, (vertical.count() - 1 if bottom == -1 else bottom) + 1))]
         option = QStyleOptionViewItem()

@@ -9,10 +9,11 @@ from typing import Any, NamedTuple
 
 from console.domain.capabilities import ColumnSpec
 from console.services.customer_index import CustomerIndex
+from console.ui.generations import Generations
 
-# Rows whose cell texts are kept formatted, a generation (a window shows a few dozen): the view repaints a
-# cell far more often than its customer changes, and formatting reads every column and turns
-# the dates into local time each time.
+# Rows whose cell texts are kept formatted, a generation (generations.py; a window shows a few
+# dozen): the view repaints a cell far more often than its customer changes, and formatting reads
+# every column and turns the dates into local time each time.
 _CACHE_ROWS = 1024
 
 
@@ -52,16 +53,13 @@ class RowTexts:
         # None where every column reads as format_value, the common case kept to one call per cell.
         self._formats = tuple(formats.get(c.key, format_value) for c in columns) \
             if index is not None and any(c.key in formats for c in columns) else None
-        # position -> its formatted cells, in two generations: the rows on screen stay when the newer
-        # one fills (laying rows out ahead fills it quickly: layout_ahead.py).
-        self._cells: dict[int, tuple[str, ...]] = {}
-        self._older: dict[int, tuple[str, ...]] = {}
+        self._cells: Generations[int, tuple[str, ...]] = Generations(_CACHE_ROWS)   # position -> its cells
 
     def row(self, position: int) -> tuple[str, ...]:
         """The cells of the customer at `position` (formatted once, then kept)."""
-        cells = self._cells.get(position)
+        cells = self._cells.newer.get(position)
         if cells is None:
-            cells = self._older.pop(position, None)
+            cells = self._cells.revive(position)
             if cells is None:
                 assert self._index is not None
                 customer = self._index.at(position)
@@ -69,13 +67,10 @@ class RowTexts:
                     cells = tuple(format_value(get(customer)) for get in self._getters)
                 else:
                     cells = tuple(fmt(get(customer)) for get, fmt in zip(self._getters, self._formats, strict=True))
-            if len(self._cells) >= _CACHE_ROWS:   # a generation full: the one before it goes
-                self._older, self._cells = self._cells, {}
-            self._cells[position] = cells
+                self._cells.keep(position, cells)
         return cells
 
     def forget(self, positions: Iterable[int]) -> None:
         """Drop the texts of customers that changed or went."""
         for position in positions:
-            self._cells.pop(position, None)
-            self._older.pop(position, None)
+            self._cells.forget(position)

@@ -221,7 +221,6 @@ def test_texts_laid_out_ahead_look_as_qt_paints_them(table: tuple[QTableView, Ce
     model = view.model()
     view.viewport().grab()   # every cell size measured
     painter._texts.clear()
-    painter._older.clear()
     grid = 1 if view.showGrid() else 0
     laid = 0
     for row in range(model.rowCount()):

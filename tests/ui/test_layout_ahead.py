@@ -14,7 +14,7 @@ from console.domain.customer import Customer
 from console.providers.registry import provider as provider_info
 from console.services.customer_index import CustomerIndex
 from console.services.table_columns import table_columns
-from console.ui import cell_painter, table_cells
+from console.ui import table_cells
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
 from console.ui.layout_ahead import AHEAD_ROWS
@@ -25,7 +25,7 @@ from tests.ui.conftest import make_context
 
 def _laid_out(cells: CellPainter) -> set[str]:
     """The texts the cell painter holds laid out (as given, before any eliding)."""
-    return {text for text, _ in (*cells._texts, *cells._older)}
+    return {text for text, _ in (*cells._texts.newer, *cells._texts.older)}
 
 
 @pytest.fixture
@@ -101,23 +101,21 @@ def bare_cells(qtbot: Any) -> CellPainter:
     return CellPainter(view, model)
 
 
-def test_the_texts_on_screen_stay_when_a_generation_fills(qtbot: Any, monkeypatch: pytest.MonkeyPatch,
-                                                           bare_cells: CellPainter) -> None:
+def test_the_texts_on_screen_stay_when_a_generation_fills(qtbot: Any, bare_cells: CellPainter) -> None:
     cells = bare_cells
-    monkeypatch.setattr(cell_painter, "_TEXTS_KEPT", 4)
+    cells._texts.size = 4
     cells._texts.clear()
-    cells._older.clear()
     first = cells._static_text("on screen", 100)
     for n in range(6):   # a generation and a half of texts laid out ahead
         cells._static_text(f"ahead {n}", 100)
     assert cells._static_text("on screen", 100) is first   # kept: the generation before the newest
-    monkeypatch.setattr(cell_painter, "_FREED_PER_TURN", 1)
+    cells._let_go.per_turn = 1
     for n in range(12):
         cells._static_text(f"later {n}", 100)
     assert cells._static_text("on screen", 100) is not first   # two generations on: let go
     # Let go of a few per turn of the event loop, not all at once (a generation took 16 ms).
-    assert sum(map(len, cells._spent)) >= 4
-    qtbot.waitUntil(lambda: not cells._spent)
+    assert sum(map(len, cells._let_go.spent)) >= 4
+    qtbot.waitUntil(lambda: not cells._let_go.spent)
 
 
 def test_a_row_on_screen_keeps_its_texts_when_a_generation_of_rows_fills(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,6 +131,10 @@ def test_a_row_on_screen_keeps_its_texts_when_a_generation_of_rows_fills(monkeyp
     assert texts.row(0) is first
     for position in range(7, 20):
         texts.row(position)
-    assert texts.row(0) is not first and texts.row(0) == first
-    texts.forget([0])
-    assert texts.row(0) is not first
+    again = texts.row(0)
+    assert again is not first and again == first
+    for position in range(1, 5):
+        texts.row(position)
+    assert 0 in texts._cells.older   # a generation on: row 0 is in the older one
+    texts.forget([0])                # a changed customer: its texts are made again
+    assert texts.row(0) is not again
