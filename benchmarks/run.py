@@ -475,12 +475,13 @@ def p2_search(sizes: Sizes) -> None:
 
 def _between_keys(ahead: Any) -> str:
     """What the console did between keystrokes, laying out the rows a next key may show (untimed)."""
-    from console.ui.layout_ahead import AHEAD_ROWS
+    from console.ui.layout_ahead import AHEAD_ROWS, NEXT_ROWS, NEXT_SCAN
 
     if ahead is None or not BETWEEN_KEYS:
         return "no rows laid out ahead"
-    return (f"between keystrokes (untimed), the texts of the first {AHEAD_ROWS} rows on screen laid out ahead "
-            f"(layout_ahead.py): {statistics.median(BETWEEN_KEYS) * 1000:.1f} ms a keystroke (median), "
+    return (f"between keystrokes (untimed), the texts in the columns on screen of the first {AHEAD_ROWS} rows and "
+            f"of each next letter's first screenful (up to {NEXT_ROWS} rows more, from the first {NEXT_SCAN:,}) "
+            f"laid out ahead (layout_ahead.py): {statistics.median(BETWEEN_KEYS) * 1000:.1f} ms a keystroke (median), "
             f"{max(BETWEEN_KEYS) * 1000:.1f} ms at most, in slices of {ahead.longest_slice * 1000:.1f} ms at most")
 
 

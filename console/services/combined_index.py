@@ -66,6 +66,10 @@ class CombinedIndex:
         """The id of the customer at a live `position` (without decoding a kept document)."""
         return self._indexes[position >> SHIFT].id_at(position & _LOCAL)
 
+    def search_keys(self, position: int) -> tuple[str, str]:
+        """`CustomerIndex.search_keys` of the member holding `position`."""
+        return self._indexes[position >> SHIFT].search_keys(position & _LOCAL)
+
     def account_at(self, position: int) -> str:
         """The id of the account the customer at `position` belongs to."""
         return self.account_ids[position >> SHIFT]

@@ -194,6 +194,10 @@ class CustomerIndex:
         """The id of the customer at a live `position` (without decoding a kept document)."""
         return self._ids[position]
 
+    def search_keys(self, position: int) -> tuple[str, str]:
+        """The text key and phone key a search reads for `position` (as `matching` reads them)."""
+        return self._keys[position], self._phone_keys[position]
+
     def ids(self) -> list[str]:
         """The ids of every live customer, in load order."""
         return list(self._positions)

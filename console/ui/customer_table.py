@@ -176,6 +176,12 @@ class CustomerTableModel(QAbstractTableModel, SearchedRows, SortedRows):
             else:
                 request.clearData()  # what data() answers for any other role: nothing
 
+    def search_keys(self, row: int) -> tuple[str, str] | None:
+        """The search keys of a shown row (`CustomerIndex.search_keys`); None past the rows."""
+        if self._index is None or not 0 <= row < len(self._rows):
+            return None
+        return self._index.search_keys(self._rows[row])
+
     def painted_row(self, row: int) -> PaintedRow | None:
         """A shown row's texts, icon and coloured columns as the painters draw them; None past the rows."""
         if self._index is None or not 0 <= row < len(self._rows):

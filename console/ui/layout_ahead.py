@@ -1,11 +1,13 @@
 """The texts of the rows a next keystroke is likely to show, laid out while the person moves to it.
 
-A keystroke that narrows the search shows rows from among those shown now, as a rule from the first
-few hundred; a row new to the screen costs its paint about three times what a row drawn before does,
-most of it laying its texts out (P2, P8b in benchmarks/). So once a search is answered, the texts of
-its first AHEAD_ROWS rows in the columns on screen are laid out (`CellPainter.lay_out`), top first, in
-slices of about SLICE_S on the event loop: a keystroke meanwhile waits for one slice at most, and the
-next search starts again from the top.
+A keystroke that narrows the search shows rows from among those shown now, in their order; a row new
+to the screen costs its paint about three times what a row drawn before does, decoding it and laying
+its texts out (P2, P8b in benchmarks/). So once a search is answered, the texts of its first AHEAD_ROWS
+rows in the columns on screen are laid out (`CellPainter.lay_out`), then those of the first screenful
+each next letter would show (next_letters.py): a rare narrowing ("sm" after "s") brings its rows from
+thousands below. All of it in slices of about SLICE_S on the event loop, so a keystroke meanwhile
+waits for one slice at most, and the next search starts again from the top; bounded by NEXT_SCAN rows
+read and NEXT_ROWS laid out.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QTableView
 
+from console.services.next_letters import NextLetters
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
 from console.ui.row_painter import columns_between
 
-AHEAD_ROWS = 300    # held the next screenful of every keystroke of P2's typing (not of rare narrowings)
+AHEAD_ROWS = 100    # the rows below the screen laid out first
+NEXT_SCAN = 10_000  # rows read at most for the screenfuls of the letters a next keystroke may add
+NEXT_ROWS = 300     # rows below the first AHEAD_ROWS laid out for those at most
 SLICE_S = 0.001
 
 
@@ -32,6 +37,9 @@ class LayoutAhead(QObject):
         super().__init__(view)
         self._view, self._model, self._cells = view, model, cells
         self._row = 0   # the next row to lay out
+        self._scan = 0  # the next row read for the next letters' rows
+        self._next_laid = 0   # rows laid out for them
+        self._letters: NextLetters | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -57,38 +65,67 @@ class LayoutAhead(QObject):
     def restart(self) -> None:
         """Begin again from the first row (a search's new rows)."""
         self._row, self.spent = 0, 0.0
+        self._scan = self._next_laid = 0
+        text = self._model.filter_text
+        self._letters = NextLetters(text, self._screenful()) if text else None
         self._timer.start()
 
     def _slice(self) -> None:
         started = time.perf_counter()
         view, model, cells = self._view, self._model, self._cells
         end = min(model.rowCount(), AHEAD_ROWS)
-        row = self._row
-        if row < end and view.isVisible() and cells.covered and view.itemDelegate() is cells:
+        row, letters = self._row, self._letters
+        scan_end = min(model.rowCount(), NEXT_SCAN) if letters is not None else 0
+        if (row < end or self._scan < scan_end) and view.isVisible() and cells.covered and \
+                view.itemDelegate() is cells:
             columns = self._columns()
             height = view.rowHeight(0) - (1 if view.showGrid() else 0)
-            lay_out = cells.lay_out
             while row < end:
-                painted = model.painted_row(row)
+                self._lay_out_row(row, columns, height)
                 row += 1
-                if painted is None:
-                    continue
-                texts, icon_column, marked = painted.texts, painted.icon_column, painted.marked
-                for column, width in columns:
-                    if column not in marked:
-                        lay_out(texts[column], width, height, column == icon_column)
                 if time.perf_counter() - started >= SLICE_S:
                     break
+            if row >= end and letters is not None:
+                self._next_rows(letters, scan_end, columns, height, started)
         else:
-            row = end
+            row, self._scan = end, scan_end
         self._row = row
         spent = time.perf_counter() - started
         self.spent += spent
         self.longest_slice = max(self.longest_slice, spent)
-        if row < end:
+        if row < end or (self._scan < scan_end and self._next_laid < NEXT_ROWS):
             self._timer.start()
         else:
             self.settled.emit()
+
+    def _next_rows(self, letters: NextLetters, scan_end: int, columns: list[tuple[int, int]], height: int,
+                   started: float) -> None:
+        """Read rows on from `_scan` for a next letter's screenful (next_letters.py), laying out those below
+        the first AHEAD_ROWS (laid out already), until the slice's time is up."""
+        model, scan = self._model, self._scan
+        while scan < scan_end and self._next_laid < NEXT_ROWS:
+            keys = model.search_keys(scan)
+            if keys is not None and letters.wanted(*keys) and scan >= AHEAD_ROWS:
+                self._lay_out_row(scan, columns, height)
+                self._next_laid += 1
+            scan += 1
+            if time.perf_counter() - started >= SLICE_S:
+                break
+        self._scan = scan
+
+    def _lay_out_row(self, row: int, columns: list[tuple[int, int]], height: int) -> None:
+        painted = self._model.painted_row(row)
+        if painted is None:
+            return
+        texts, icon_column, marked, lay_out = painted.texts, painted.icon_column, painted.marked, self._cells.lay_out
+        for column, width in columns:
+            if column not in marked:
+                lay_out(texts[column], width, height, column == icon_column)
+
+    def _screenful(self) -> int:
+        """How many rows the view shows at once."""
+        view = self._view
+        return view.viewport().height() // max(1, view.verticalHeader().defaultSectionSize()) + 1
 
     def _columns(self) -> list[tuple[int, int]]:
         """The columns on screen (logical index, cell width), as the row painter measures them."""

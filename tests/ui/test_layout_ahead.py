@@ -17,7 +17,7 @@ from console.services.table_columns import table_columns
 from console.ui import table_cells
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
-from console.ui.layout_ahead import AHEAD_ROWS
+from console.ui.layout_ahead import AHEAD_ROWS, NEXT_ROWS
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal
 from tests.ui.conftest import make_context
@@ -42,6 +42,11 @@ async def big_window(qtbot: Any, tmp_path: Path) -> Any:
     await window.shutdown()
 
 
+def _row_laid(model: CustomerTableModel, row: int, columns: list[int], laid: set[str]) -> bool:
+    texts = model.painted_row(row).texts
+    return all(texts[column] in laid for column in columns if texts[column])
+
+
 async def test_a_keystroke_has_the_rows_below_the_screen_laid_out_before_the_next(qtbot: Any,
                                                                                     big_window: MainWindow) -> None:
     window = big_window
@@ -56,28 +61,53 @@ async def test_a_keystroke_has_the_rows_below_the_screen_laid_out_before_the_nex
     assert not ahead.pending
     on_screen = table.rowAt(table.viewport().height() - 1) + 1
     rows = model.rowCount()
-    assert 0 < on_screen < 100 < AHEAD_ROWS < rows   # rows far below the screen, and past the rows ahead
+    assert 0 < on_screen < AHEAD_ROWS < rows   # rows below the screen, and past the rows ahead
     laid = _laid_out(cells)
     painted = {model.painted_row(row).texts[name] for row in range(on_screen)}
-    assert {model.painted_row(row).texts[name] for row in (on_screen, 100, AHEAD_ROWS - 1)} <= laid
-    # A row past them is laid out only once it is painted.
-    past = model.painted_row(rows - 1).texts[name]
-    assert past not in laid
-    # A next letter whose screenful comes from the rows laid out, most of it from below the screen: its
-    # rows are those shown now that match it, in their order.
+    assert {model.painted_row(row).texts[name] for row in (on_screen, AHEAD_ROWS // 2, AHEAD_ROWS - 1)} <= laid
+    # A next letter's screenful comes from among the rows shown now that match it, in their order.
     source, shown_rows = model.source, list(model.shown_rows)
     assert source is not None
 
     def screenful(letter: str) -> list[int]:
         matches = set(source.matching("e" + letter))
         return [p for p in shown_rows if p in matches][:on_screen]
-    covered = [c for c in "abcdefghijklmnopqrstuvwxyz" if set(screenful(c)) <= set(shown_rows[:AHEAD_ROWS])]
-    letter = max(covered, key=lambda c: len(set(screenful(c)) - set(shown_rows[:on_screen])))
+    # The letter whose screenful comes most from below the first rows laid out (a rare narrowing): laid out
+    # too, before it is typed.
+    letter = max("abcdefghijklmnopqrstuvwxyz", key=lambda c: len(set(screenful(c)) - set(shown_rows[:AHEAD_ROWS])))
+    assert len(set(screenful(letter)) - set(shown_rows[:AHEAD_ROWS])) > on_screen // 2
     qtbot.keyClicks(window.search, letter)
     table.viewport().repaint()
     shown = {model.painted_row(row).texts[name] for row in range(on_screen)}
     assert len(shown - painted) > on_screen // 2   # most of them were not on screen before the key
     assert shown <= laid                           # yet every one was laid out before it
+
+
+async def test_rows_no_next_letter_brings_up_are_not_laid_out(qtbot: Any, big_window: MainWindow) -> None:
+    window = big_window
+    model, table = window.model, window.table
+    cells = table.itemDelegate()
+    assert isinstance(cells, CellPainter)
+    ahead = window.customer_list.ahead
+    settled = signal(ahead.settled)
+    qtbot.keyClicks(window.search, "e")
+    await settled
+    source, shown_rows = model.source, list(model.shown_rows)
+    assert source is not None
+    screen = ahead._screenful()
+    # Every character any customer's keys hold, as a next letter: the rows at the top of each.
+    letters = {letter for position in shown_rows for key in source.search_keys(position) for letter in key}
+    wanted: set[int] = set()
+    for letter in letters - {" "}:
+        matches = set(source.matching("e" + letter))
+        wanted.update([row for row, position in enumerate(shown_rows) if position in matches][:screen])
+    below = [row for row in range(AHEAD_ROWS, len(shown_rows)) if row in wanted]
+    others = [row for row in range(AHEAD_ROWS, len(shown_rows)) if row not in wanted]
+    assert below and others and len(below) <= NEXT_ROWS
+    columns = [column for column, _ in ahead._columns()]
+    laid = _laid_out(cells)
+    assert all(_row_laid(model, row, columns, laid) for row in below)
+    assert not any(_row_laid(model, row, columns, laid) for row in others)
 
 
 async def test_nothing_is_laid_out_ahead_without_a_search(qtbot: Any, big_window: MainWindow) -> None:
