@@ -14,6 +14,7 @@ window's path after a warm start, duplicate_records.py).
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import itertools
@@ -255,16 +256,18 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
     """P17 as the window meets it after a warm start: every customer held as its kept document, the keys kept
     beside each read from the workspace."""
     from console.services.duplicate_kept_keys import NONE
-    from console.services.duplicate_records import scan_held
+    from console.services.duplicate_records import ArrivingKeys, scan_held
     from console.services.duplicates import ScanMemory
     from console.store.customers import read_scan_keys
 
     def kept() -> Any:
-        def read() -> dict[str, tuple[list[str], list[str]]]:
+        def read(account: str) -> tuple[list[str], list[str]]:
             with workspace.read() as connection:
-                return {account: read_scan_keys(connection, account, NONE) for account in held}
-        reading = reader.submit(read)   # on a thread of its own, as the app reads them on the workspace's
-        return lambda check: reading.result()
+                return read_scan_keys(connection, account, NONE)
+        # An account at a time on a thread of its own, as the app reads them on the workspace's
+        # (duplicate_records.read_kept_keys), each taken by the scan as it comes.
+        reading = {account: reader.submit(read, account) for account in held}
+        return functools.partial(ArrivingKeys, reading)
 
     def timed(held_now: dict[str, tuple[list[str], list[Any]]] | None = None,
               **options: Any) -> tuple[int, float, float]:

@@ -20,6 +20,7 @@ import itertools
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
@@ -85,14 +86,24 @@ def record_checksums(items: Sequence[object]) -> list[int]:
     return found
 
 
+KeptOfAccount = tuple[list[str], list[str]]   # an account's ids and kept values, as read (`read_scan_keys`)
+
+
+class KeptByAccount(Protocol):
+    """Each account's kept keys, taken out one account at a time (a dict, or keys still being read)."""
+
+    def pop(self, account: str, default: KeptOfAccount, /) -> KeptOfAccount: ...
+
+
 def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]]]],
-                 kept: dict[str, tuple[list[str], list[str]]], maker: KeyMaker,
+                 kept: KeptByAccount, maker: KeyMaker,
                  check: Callable[[], None] = lambda: None, held_checksums: Sequence[int] | None = None) -> KeptColumns:
     """The kept keys of the customers of `held` (each account's ids and what its index holds), from `kept`
     (each account's ids and kept values, as read: store/customers.py `read_scan_keys`), each used only where
     it was made of the document the index holds (`held_checksums`: `record_checksums` of them all, when known);
     names, postal codes and companies through `maker`'s memos, as a scan making them would hold them. Each
-    account's taken out of `kept` as it is used, `check()` called before each."""
+    account's taken out of `kept` as it is used (so one still being read is waited for only then), `check()`
+    called before each."""
     out = KeptColumns([], [], [], [], [], [], set())
     for account, (ids, items) in held:
         check()

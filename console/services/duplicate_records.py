@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, overload
@@ -22,7 +23,13 @@ from typing import Any, overload
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
 from console.services.customer_index import CustomerIndex, when_all_read
-from console.services.duplicate_kept_keys import KeptColumns, kept_columns, record_checksums
+from console.services.duplicate_kept_keys import (
+    KeptByAccount,
+    KeptColumns,
+    KeptOfAccount,
+    kept_columns,
+    record_checksums,
+)
 from console.services.duplicate_last_scan import LastScan, ScanStore, decode, encode
 from console.services.duplicate_scoring import KeyMaker
 from console.services.duplicates import Cancelled, DuplicateScan, Progress, ScanMemory, scan
@@ -79,7 +86,7 @@ def _settle(future: asyncio.Future[None]) -> None:
 
 # Begins reading each account's kept scan keys (on the workspace's thread) and gives what collects them,
 # calling its argument between accounts (`read_kept_keys`).
-KeptKeys = Callable[[], Callable[[Callable[[], None]], dict[str, tuple[list[str], list[str]]]]]
+KeptKeys = Callable[[], Callable[[Callable[[], None]], KeptByAccount]]
 
 
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
@@ -134,23 +141,32 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
     return found, scans.keep
 
 
-def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> Callable[[Callable[[], None]],
-                                                                          dict[str, tuple[list[str], list[str]]]]:
+def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> Callable[[Callable[[], None]], KeptByAccount]:
     """Begins reading each account's kept scan keys (`AccountCopy.read_scan_keys`) on the workspace's thread; gives
-    what waits for them (call it on another thread; it calls `check()` before each account: a cancelled scan's
-    raises). An account without a local copy, or whose keys cannot be read, has its keys made by the scan."""
+    what takes them as they come (`ArrivingKeys`; call it on another thread). An account without a local copy,
+    or whose keys cannot be read, has its keys made by the scan."""
     reading = {account: copy.read_scan_keys() for account, copy in copies.items() if copy is not None}
+    return partial(ArrivingKeys, reading)
 
-    def collect(check: Callable[[], None]) -> dict[str, tuple[list[str], list[str]]]:
-        kept: dict[str, tuple[list[str], list[str]]] = {}
-        for account, future in reading.items():
-            check()
-            try:
-                kept[account] = future.result()
-            except Exception as exc:   # only time is lost: the scan makes what it could not read
-                log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
-        return kept
-    return collect
+
+class ArrivingKeys:
+    """Accounts' kept keys still being read, each waited for when the scan takes it (`pop`): the scan takes the
+    first accounts' while the others' are read, rather than waiting for them all (P17a's warm-start scan)."""
+
+    def __init__(self, reading: Mapping[str, Future[KeptOfAccount]], check: Callable[[], None]) -> None:
+        self._reading = dict(reading)
+        self._check = check   # raises when the scan is cancelled
+
+    def pop(self, account: str, default: KeptOfAccount, /) -> KeptOfAccount:
+        future = self._reading.pop(account, None)
+        if future is None:
+            return default
+        self._check()
+        try:
+            return future.result()
+        except Exception as exc:   # only time is lost: the scan makes what it could not read
+            log.warning("duplicates: the kept keys of %s could not be read: %s", account, exc, exc_info=exc)
+            return default
 
 
 class WorkspaceScans:

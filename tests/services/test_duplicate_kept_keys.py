@@ -5,7 +5,9 @@ another format, is not used (issue 20)."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -20,7 +22,7 @@ from console.services.duplicate_kept_keys import (
     kept_scan_keys,
     kept_value,
 )
-from console.services.duplicate_records import Held, scan_held
+from console.services.duplicate_records import ArrivingKeys, Held, scan_held
 from console.services.duplicate_scoring import KeyMaker
 from console.services.duplicates import ScanCancelledError, ScanMemory
 from console.store import documents
@@ -145,3 +147,49 @@ def test_a_whole_scan_begins_reading_the_kept_keys_before_it_checks_the_held_doc
     found = scan_held(held, memory=ScanMemory(), kept=begin)
     assert order == ["begun", "checksums", "collected"]
     assert (found.pairs, [(g.members, g.reasons) for g in found.groups()]) == _result(held)
+
+
+def test_each_accounts_kept_keys_are_taken_as_they_come(caplog: pytest.LogCaptureFixture) -> None:
+    # The scan lays out the first account's keys while the workspace's thread still reads the next ones':
+    # an account's read is waited for only when the scan comes to it.
+    records = _customers()
+    held = _held(records)
+    kept = _kept(held, records)
+    accounts = [account for account, _ in held]
+    assert len(accounts) >= 2
+    reading = {account: Future[tuple[list[str], list[str]]]() for account in accounts}
+    arriving = ArrivingKeys(reading, lambda: None)
+    taken: list[str] = []
+    first_taken = threading.Event()
+
+    class Watched:
+        def pop(self, account: str, default: tuple[list[str], list[str]], /) -> tuple[list[str], list[str]]:
+            found = arriving.pop(account, default)
+            taken.append(account)
+            first_taken.set()
+            return found
+
+    first, *later = accounts
+    reading[first].set_result(kept[first])
+    with ThreadPoolExecutor(1) as scan:
+        # What the scan does with them: each account's in turn.
+        laying = scan.submit(kept_columns, held, Watched(), KeyMaker())
+        try:
+            assert first_taken.wait(10)   # the first account's taken with the others still unread
+            assert taken == [first] and not laying.done()
+        finally:
+            for account in later[:-1]:
+                reading[account].set_result(kept[account])
+            reading[later[-1]].set_exception(OSError("unreadable"))   # its keys made by the scan instead
+        laying.result(timeout=10)
+    assert taken == accounts
+    assert "could not be read" in caplog.text
+
+
+def test_a_cancelled_scan_does_not_wait_for_keys_still_being_read() -> None:
+    def cancelled() -> None:
+        raise ScanCancelledError
+    arriving = ArrivingKeys({"a": Future()}, cancelled)
+    with pytest.raises(ScanCancelledError):
+        arriving.pop("a", ([], []))
+    assert ArrivingKeys({}, cancelled).pop("b", (["x"], ["y"])) == (["x"], ["y"])
