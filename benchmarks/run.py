@@ -372,8 +372,9 @@ async def _type_query(field: Any, view: Any, query: str, model: Any = None) -> l
 
     With the console's `model`, a search that shows its first rows at once and finds the rest in
     slices (table_search.py) runs those slices on the event loop before the next key, as they run
-    while a person moves to it; so does laying out the rows a next key may show (layout_ahead.py).
-    Untimed (the keystroke is answered); the longest slices and the time between keys are printed.
+    while a person moves to it; so does laying out the rows a next key may show (layout_ahead.py), after
+    each keystroke and after the field is cleared. Untimed (the keystroke is answered); the longest slices
+    and the time between keys are printed.
     """
     from PySide6.QtTest import QTest
 
@@ -381,20 +382,25 @@ async def _type_query(field: Any, view: Any, query: str, model: Any = None) -> l
     from console.ui.layout_ahead import LayoutAhead
 
     ahead = view.findChild(LayoutAhead) if model is not None else None
-    field.clear()
-    view.viewport().repaint()
-    times = []
-    for ch in query:
-        started = time.perf_counter()
-        QTest.keyClicks(field, ch)
-        view.viewport().repaint()
-        times.append(time.perf_counter() - started)
+
+    async def moving_to_the_next_key() -> None:
         if model is not None and model.search.pending:
             await wait_signal(model.search_finished, 60)
         if ahead is not None and ahead.pending:
             await wait_signal(ahead.settled, 60)
         if ahead is not None:
             BETWEEN_KEYS.append(ahead.spent)
+
+    field.clear()
+    view.viewport().repaint()
+    await moving_to_the_next_key()   # the field cleared, as a person clears it before typing
+    times = []
+    for ch in query:
+        started = time.perf_counter()
+        QTest.keyClicks(field, ch)
+        view.viewport().repaint()
+        times.append(time.perf_counter() - started)
+        await moving_to_the_next_key()
     return times
 
 

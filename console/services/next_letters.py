@@ -4,7 +4,8 @@ ahead (ui/layout_ahead.py) had not reached, and each new row cost its paint its 
 texts' layout (P8b in benchmarks/run.py).
 
 A row shown for `query` is shown for `query` and a letter exactly when its search keys hold the last
-term followed by that letter (the other terms match already). So the rows are read in the order
+term followed by that letter (the other terms match already); with the field empty, when they hold
+the letter anywhere. So the rows are read in the order
 shown, and a row is wanted when it is among the first `screenful` of one of the letters its keys
 have after an occurrence of the last term.
 """
@@ -29,10 +30,10 @@ class NextLetters:
         """Whether the row of these search keys is among the first `screenful` of a letter it has after
         the last term (counted: call once per row, in the order shown)."""
         term, counts, screenful = self.term, self.counts, self.screenful
-        if not term:
-            return False
         letters: set[str] = set()
-        for key in keys:
+        if not term:   # the field empty: a first letter shows the rows holding it anywhere
+            letters.update(*keys)
+        for key in keys if term else ():
             at = key.find(term)
             while at >= 0:
                 end = at + len(term)

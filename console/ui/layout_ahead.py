@@ -66,8 +66,7 @@ class LayoutAhead(QObject):
         """Begin again from the first row (a search's new rows)."""
         self._row, self.spent = 0, 0.0
         self._scan = self._next_laid = 0
-        text = self._model.filter_text
-        self._letters = NextLetters(text, self._screenful()) if text else None
+        self._letters = NextLetters(self._model.filter_text, self._screenful())
         self._timer.start()
 
     def _slice(self) -> None:
