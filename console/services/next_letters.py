@@ -5,9 +5,9 @@ texts' layout (P8b in benchmarks/run.py).
 
 A row shown for `query` is shown for `query` and a letter exactly when its search keys hold the last
 term followed by that letter (the other terms match already); with the field empty, when they hold
-the letter anywhere. So the rows are read in the order
-shown, and a row is wanted when it is among the first `screenful` of one of the letters its keys
-have after an occurrence of the last term.
+the letter anywhere. So the rows are read in the order shown, and a row is wanted when it is among
+the first `screenful` of one of those letters: every next letter's screenful in one reading, without
+a search for each.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class NextLetters:
 
     def wanted(self, *keys: str) -> bool:
         """Whether the row of these search keys is among the first `screenful` of a letter it has after
-        the last term (counted: call once per row, in the order shown)."""
+        the last term, or anywhere with no term (counted: call once per row, in the order shown)."""
         term, counts, screenful = self.term, self.counts, self.screenful
         letters: set[str] = set()
         if not term:   # the field empty: a first letter shows the rows holding it anywhere
