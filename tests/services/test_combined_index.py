@@ -75,3 +75,18 @@ def test_a_members_changes_reach_the_listeners_at_combined_positions() -> None:
     combined.close()
     clover.upsert([Customer(id="c10")])
     assert len(heard) == 2   # no longer followed
+
+
+def test_search_keys_are_the_members_own_at_combined_positions() -> None:
+    # What laying out ahead reads to know which rows a next letter shows (next_letters.py): the keys the
+    # search itself reads, so the rows whose text key holds "smi" are those a search for it shows.
+    combined, square, clover = _combined()
+    alive = combined.alive()
+    assert [combined.search_keys(p) for p in alive] == [
+        *(square.search_keys(p) for p in square.alive()), *(clover.search_keys(p) for p in clover.alive())]
+    bob = combined.position("c1", "cl")
+    assert bob is not None
+    text, phone = combined.search_keys(bob)
+    assert "bob smith" in text and "2065550100" in text + phone
+    found = combined.shown(alive, "smi", NO_FILTERS, in_load_order=True)
+    assert found and found == [p for p in alive if "smi" in combined.search_keys(p)[0]]
