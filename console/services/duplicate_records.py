@@ -84,8 +84,9 @@ def _settle(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-# Begins reading each account's kept scan keys (on the workspace's thread) and gives what collects them,
-# calling its argument between accounts (`read_kept_keys`).
+# Begins reading each account's kept scan keys (on the workspace's thread) and gives what hands them to the
+# scan account by account as they are read, calling its argument (which raises once cancelled) before each
+# (`read_kept_keys`, `ArrivingKeys`).
 KeptKeys = Callable[[], Callable[[Callable[[], None]], KeptByAccount]]
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from console.domain.text_folding import fold
 
-_NO_LETTERS = frozenset(" \t\n\x1f\x1e")   # a space starts a new term: the rows stay the same
+# A space starts a new term (the rows stay the same); "\x1f" parts a key's fields (customer_index.py).
+_NO_LETTERS = frozenset(" \t\n\x1f\x1e")
 
 
 class NextLetters:
@@ -33,13 +34,14 @@ class NextLetters:
         letters: set[str] = set()
         if not term:   # the field empty: a first letter shows the rows holding it anywhere
             letters.update(*keys)
-        for key in keys if term else ():
-            at = key.find(term)
-            while at >= 0:
-                end = at + len(term)
-                if end < len(key):
-                    letters.add(key[end])
-                at = key.find(term, at + 1)
+        else:
+            for key in keys:
+                at = key.find(term)
+                while at >= 0:
+                    end = at + len(term)
+                    if end < len(key):
+                        letters.add(key[end])
+                    at = key.find(term, at + 1)
         wanted = False
         for letter in letters.difference(_NO_LETTERS):
             found = counts.get(letter, 0)

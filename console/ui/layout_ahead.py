@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QTableView
 
 from console.services.next_letters import NextLetters
+from console.services.row_search import FIRST_ROWS
 from console.ui.cell_painter import CellPainter
 from console.ui.customer_table import CustomerTableModel
 from console.ui.row_painter import columns_between
@@ -66,7 +67,8 @@ class LayoutAhead(QObject):
         """Begin again from the first row (a search's new rows)."""
         self._row, self.spent = 0, 0.0
         self._scan = self._next_laid = 0
-        self._letters = NextLetters(self._model.filter_text, self._screenful())
+        screenful = self._model.search.screenful   # the rows a keystroke shows at once (set by the window)
+        self._letters = NextLetters(self._model.filter_text, screenful() if screenful is not None else FIRST_ROWS)
         self._timer.start()
 
     def _slice(self) -> None:
@@ -120,11 +122,6 @@ class LayoutAhead(QObject):
         for column, width in columns:
             if column not in marked:
                 lay_out(texts[column], width, height, column == icon_column)
-
-    def _screenful(self) -> int:
-        """How many rows the view shows at once."""
-        view = self._view
-        return view.viewport().height() // max(1, view.verticalHeader().defaultSectionSize()) + 1
 
     def _columns(self) -> list[tuple[int, int]]:
         """The columns on screen (logical index, cell width), as the row painter measures them."""

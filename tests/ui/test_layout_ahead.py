@@ -94,7 +94,8 @@ async def test_rows_no_next_letter_brings_up_are_not_laid_out(qtbot: Any, big_wi
     await settled
     source, shown_rows = model.source, list(model.shown_rows)
     assert source is not None
-    screen = ahead._screenful()
+    assert model.search.screenful is not None
+    screen = model.search.screenful()   # the rows a keystroke shows at once
     # Every character any customer's keys hold, as a next letter: the rows at the top of each.
     letters = {letter for position in shown_rows for key in source.search_keys(position) for letter in key}
     wanted: set[int] = set()
