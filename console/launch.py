@@ -1,7 +1,8 @@
 """The app's entry point (`customer-console`, `python -m console`): before anything else is imported,
 the last session's start view begins to be read from the workspace database on a thread of its own
 (services/start_snapshot.py), so the read runs while Qt and the app's first modules are imported
-rather than after; then `console.app.main` runs as it would alone."""
+rather than after; Qt's check of each import is answered without reading sources (ui/feature_checks.py);
+then `console.app.main` runs as it would alone."""
 
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     paths = _window_paths(arguments)
     read = SnapshotRead(paths) if paths is not None else None
+    from console.ui.feature_checks import answer_without_sources
+
+    answer_without_sources()  # before the app's own imports: they are the ones it saves
     from console.app import main as app_main
 
     return app_main(arguments, read=read)

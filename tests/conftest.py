@@ -19,8 +19,13 @@ import qasync  # binds to PySide6 through QT_API above
 from hypothesis import settings
 from PySide6.QtWidgets import QApplication
 
+from console.ui.feature_checks import answer_without_sources
+
 # The PostgreSQL server the team-mode tests share (started only by a test that asks for it).
 from tests.postgres import pg_database, pg_server, pg_template, team_url  # noqa: F401
+
+# As the app answers PySide6's check of each import (console/launch.py), so the tests run as it does.
+answer_without_sources()
 
 # In CI every run draws the same examples, so a failure there is reproduced by running the suite
 # again; the blob printed with it replays the failing example anywhere.
