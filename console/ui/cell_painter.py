@@ -7,7 +7,8 @@ elided text, at the same places and in the same colours), measured once per cell
 does not cover are painted by QStyledItemDelegate as before: the current cell (its focus frame),
 a coloured mark, text of several lines or outside Latin letters, right-to-left, and styles whose
 items look otherwise (it covers Fusion's, the style on Linux and in dark mode). The table's rows
-are painted in one pass by row_painter.py, which calls `paint_plain` for each plain cell."""
+are painted in one pass by row_painter.py, which calls `paint_row` for each row neither selected
+nor focused and `paint_plain` for each plain cell of the others."""
 
 from __future__ import annotations
 
@@ -169,6 +170,35 @@ class CellPainter(QStyledItemDelegate):
                 painter.setFont(self._font)
             painter.drawStaticText(x + layout.text_x, y + layout.text_y, self._static_text(text, layout.width))
         return True
+
+    def paint_row(self, painter: QPainter, y: int, height: int, texts: tuple[str, ...], icon: QIcon | None,
+                  icon_column: int | None, look: Look, columns: list[tuple[int, int, int]]) -> list[int]:
+        """Paint a row's plain cells, as `paint_plain` would each, in `columns` (column, x, width); the
+        row is neither selected nor focused, the painter has `font` and `look`'s pen. The columns
+        whose cells are not plain, to be painted by Qt's delegate, are returned (one call a row,
+        not a cell: at a repaint per keystroke the calls were a third of the cells' drawing)."""
+        layouts, laid_out, left = self._layouts, self._texts.newer, []
+        for column, x, width in columns:
+            text = texts[column]
+            with_icon = icon is not None and column == icon_column
+            layout = layouts.get((width, height, with_icon))
+            if layout is None or not layout.fits:
+                left.append(column)
+                continue
+            laid = laid_out.get((text, layout.width)) if text else None   # laid out already: plain
+            if text and laid is None:
+                if "\n" in text or max(text) > _LAST_PLAIN_LETTER:
+                    left.append(column)
+                    continue
+                laid = self._static_text(text, layout.width)
+            if with_icon and layout.icon is not None:
+                key = (cast(QIcon, icon).cacheKey(), layout.icon, look.icon_mode, look.icon_state,
+                       painter.device().devicePixelRatio())
+                place, pixmap = self._icons.get(key) or self._icon(key, cast(QIcon, icon), layout, look)
+                painter.drawPixmap(place.translated(x, y), pixmap)
+            if laid is not None:
+                painter.drawStaticText(x + layout.text_x, y + layout.text_y, laid)
+        return left
 
     def _static_text(self, text: str, width: int) -> QStaticText:
         """`text` elided to `width`, laid out once (drawing it again costs a third of drawText)."""

@@ -4,11 +4,13 @@ QTableView paints cell by cell and calls into Python for each: the model's rowCo
 and flags, then the delegate's paint with a style option made for it. At a repaint per keystroke
 that was about half of the time P2 and P8b measure (benchmarks/run.py). This paints a repaint's
 dirty rectangle as QTableView.paintEvent does (each cell's row panel, the cell, then the grid;
-Qt 6's qtableview.cpp), the plain cells through CellPainter.paint_plain; a cell that is not
-plain (the focused current cell, a coloured mark, text of other scripts, a size not yet measured)
-goes to the delegate with the option QTableView would give it. Anything else (another delegate
-or style, several dirty rectangles, hidden rows, a drag under way) is left to QTableView.
-The customer table has no spans (QTableView.setSpan), which this does not paint."""
+Qt 6's qtableview.cpp): a row neither selected, focused nor marked (most rows) through one
+CellPainter.paint_row, its alternate fill one rectangle under the grid; the other rows' plain cells
+through CellPainter.paint_plain each. A cell that is not plain (the focused current cell, a coloured
+mark, text of other scripts, a size not yet measured) goes to the delegate with the option
+QTableView would give it. Anything else (another delegate or style, several dirty rectangles,
+hidden rows, a drag under way) is left to QTableView. The customer table has no spans
+(QTableView.setSpan), which this does not paint."""
 
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ class RowPainter(QObject):
         super().__init__(view)
         self._view, self._model, self._cells = view, model, cells
         self.repaints = 0   # the repaints painted here rather than by QTableView
+        self.rows_at_once = 0   # the rows of those painted a row at a time (CellPainter.paint_row)
         self._warmed = False
         view.viewport().installEventFilter(self)
 
@@ -89,17 +92,21 @@ class RowPainter(QObject):
         view.initViewItemOption(option)
         painter = QPainter(view.viewport())
         try:
-            self._paint_cells(painter, option, rows, columns, bool(top & 1))
-            if grid:
+            colour = self._grid_colour(option) if grid else None
+            self._paint_cells(painter, option, rows, columns, bool(top & 1),
+                              colour is None or (view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255))
+            if colour is not None:
                 first_column = horizontal.logicalIndex(0 if left == -1 else left)
-                self._paint_grid(painter, option, dirty, rows, columns, first_column)
+                self._paint_grid(painter, option, colour, dirty, rows, columns, first_column)
         finally:
             painter.end()
         self.repaints += 1
         return True
 
     def _paint_cells(self, painter: QPainter, option: QStyleOptionViewItem, rows: list[tuple[int, int, int]],
-                     columns: list[tuple[int, int, int]], odd: bool) -> None:
+                     columns: list[tuple[int, int, int]], odd: bool, whole_rows: bool) -> None:
+        """The cells of `rows` in `columns`; `whole_rows`: an alternate row's fill may cover the grid's
+        lines between its cells (the grid is drawn over them, opaque, after)."""
         view, model, cells = self._view, self._model, self._cells
         alternate = view.alternatingRowColors()
         odd = odd and alternate
@@ -116,9 +123,29 @@ class RowPainter(QObject):
         alternate_base = palette.brush(group, QPalette.ColorRole.AlternateBase)
         look, selected_look = cells.look(palette, state), cells.look(palette, state | _SELECTED)
         painter.setFont(cells.font)   # once, not per cell (see CellPainter.paint_plain)
+        places = {column: (x, width) for column, x, width in columns}
+        left_x = columns[0][1] if columns else 0
+        across = columns[-1][1] + columns[-1][2] - left_x if columns else 0
         for row, y, height in rows:
             painted = model.painted_row(row)
             spans = [(first, last) for top, bottom, first, last in ranges if top <= row <= bottom] if ranges else ()
+            if painted is not None and not spans and row != focus_row and not painted.marked:
+                # Neither selected nor focused nor marked (most rows): painted a row at a time.
+                if odd and whole_rows:
+                    painter.fillRect(left_x, y, across, height, alternate_base)
+                elif odd:
+                    for _, x, width in columns:
+                        painter.fillRect(x, y, width, height, alternate_base)
+                painter.setPen(look.pen)
+                self.rows_at_once += 1
+                for column in cells.paint_row(painter, y, height, painted.texts, painted.icon, painted.icon_column,
+                                              look, columns):
+                    x, width = places[column]
+                    self._paint_by_delegate(painter, option, row, column, QRect(x, y, width, height), state,
+                                            odd if alternate else None)
+                    painter.setFont(cells.font)
+                odd = not odd and alternate
+                continue
             for column, x, width in columns:
                 selected = bool(spans) and any(first <= column <= last for first, last in spans)
                 if selected and panel_selected:
@@ -162,12 +189,16 @@ class RowPainter(QObject):
             cell.palette = palette
         self._cells.paint(painter, cell, self._model.index(row, column))
 
-    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, dirty: QRect,
+    def _grid_colour(self, option: QStyleOptionViewItem) -> QColor:
+        view = self._view
+        return QColor.fromRgba(view.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view)
+                               & 0xFFFFFFFF)
+
+    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, colour: QColor, dirty: QRect,
                     rows: list[tuple[int, int, int]], columns: list[tuple[int, int, int]], first_column: int) -> None:
-        """The grid's lines over the cells, as QTableView draws them (`first_column`: the dirty
-        area's first, hidden or not)."""
+        """The grid's lines (in `colour`) over the cells, as QTableView draws them (`first_column`: the
+        dirty area's first, hidden or not)."""
         view, style = self._view, self._view.style()
-        colour = QColor.fromRgba(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view) & 0xFFFFFFFF)
         painter.setPen(QPen(colour, 1, view.gridStyle()))
         if view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255:
             # A solid line one pixel wide covers the pixels a one pixel high or wide rectangle does;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
@@ -20,6 +21,7 @@ from console.ui.cell_painter import _LAST_PLAIN_LETTER, KERNING_ALLOWANCE, CellP
 from console.ui.customer_table import CustomerTableModel
 from console.ui.provider_icons import provider_icon
 from console.ui.row_painter import RowPainter
+from console.ui.table_cells import PaintedRow
 from console.ui.theme import dark_palette
 
 LONG = "a.very.long.address.that.cannot.fit@subdomain.example.org"
@@ -102,6 +104,26 @@ def test_cells_look_as_qt_paints_them(table: tuple[QTableView, CellPainter]) -> 
     drawn = {laid.text() for laid in painter._texts.values()}
     assert "Person 0 Lee" in drawn and "Person 3 Ødegård" in drawn
     assert any(text.endswith("…") and LONG.startswith(text[:-1]) for text in drawn)
+
+
+def test_rows_neither_selected_nor_focused_nor_marked_are_painted_a_row_at_a_time(qtbot: object) -> None:
+    combined = CombinedIndex(_members())
+    model = CustomerTableModel()
+    model.set_source(combined, all_accounts_columns())
+    view = QTableView()
+    view.setModel(model)
+    view.resize(900, 600)   # every row shown
+    view.setItemDelegate(painter := CellPainter(view, model))
+    rows = RowPainter(view, model, painter)
+    view.show()
+    view.selectRow(0)
+    marked = {row for row in range(model.rowCount()) if cast(PaintedRow, model.painted_row(row)).marked}
+    before = rows.rows_at_once
+    view.viewport().grab()
+    assert marked and 0 not in marked
+    assert rows.rows_at_once - before == model.rowCount() - 1 - len(marked)   # the selected and marked aside
+    view.close()
+    combined.close()
 
 
 def test_dark_and_disabled_tables_look_as_qt_paints_them(table: tuple[QTableView, CellPainter]) -> None:
