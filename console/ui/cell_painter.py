@@ -18,19 +18,18 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import (
-    QBrush,
     QFont,
     QFontMetricsF,
     QIcon,
     QPainter,
     QPalette,
-    QPen,
     QPixmap,
     QStaticText,
     QTransform,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
+from console.ui.cell_looks import FOCUS, CellLooks, Look
 from console.ui.generations import Generations, LetGoInTurns
 
 if TYPE_CHECKING:
@@ -51,10 +50,6 @@ KERNING_ALLOWANCE = 0.1
 _WARM_LETTERS = "".join(map(chr, range(33, 127)))
 _WARM_OFFSETS = (0.0, 0.25, 0.5, 0.75)
 
-_SELECTED, _ENABLED, _ACTIVE, _FOCUS, _OPEN = (int(f.value) for f in (
-    QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_Enabled, QStyle.StateFlag.State_Active,
-    QStyle.StateFlag.State_HasFocus, QStyle.StateFlag.State_Open))
-_LOOK = _SELECTED | _ENABLED | _ACTIVE | _OPEN   # the states a cell's colours and icon depend on
 _RESET_ON = frozenset({QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutDirectionChange})
 AnyIndex = QModelIndex | QPersistentModelIndex
 _IconKey = tuple[int, QRect, QIcon.Mode, QIcon.State, float]   # icon, its area in the cell, mode, state, pixel ratio
@@ -73,14 +68,9 @@ class _Layout:
     fits: bool             # the line fits the cell's height (else the style clips it)
 
 
-@dataclass(frozen=True, slots=True)
-class Look:
-    """How a cell in one state paints: its fill (None: the row's own), text pen and icon mode."""
-
-    highlight: QBrush | None
-    pen: QPen
-    icon_mode: QIcon.Mode
-    icon_state: QIcon.State
+def _plain(text: str) -> bool:
+    """Whether `text` is one line of the letters painted here (an empty text is)."""
+    return not text or ("\n" not in text and max(text) <= _LAST_PLAIN_LETTER)
 
 
 class CellPainter(QStyledItemDelegate):
@@ -93,7 +83,7 @@ class CellPainter(QStyledItemDelegate):
         # (text, room) -> laid out, elided: the texts drawn or laid out lately (generations.py)
         self._let_go = LetGoInTurns(self)
         self._texts: Generations[tuple[str, int], QStaticText] = Generations(_TEXTS_KEPT, self._let_go)
-        self._looks: dict[tuple[int, int], Look] = {}          # (palette, state) -> look
+        self._looks = CellLooks()
         self._icons: dict[_IconKey, tuple[QRect, QPixmap]] = {}   # -> place in the cell, pixmap
         self._covered = False
         self._fill_row = False   # the style fills a selected cell's whole rect, not only its text's area
@@ -130,7 +120,7 @@ class CellPainter(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         painted = self._model.painted_row(index.row()) if self._covered else None
         column, state = index.column(), option.state.value
-        if painted is not None and column not in painted.marked and not state & _FOCUS:
+        if painted is not None and column not in painted.marked and not state & FOCUS:
             x, y, width, height = cast(tuple[int, int, int, int], option.rect.getRect())   # one call, not four
             icon = painted.icon if column == painted.icon_column else None
             if (width, height, icon is not None) not in self._layouts:
@@ -151,7 +141,7 @@ class CellPainter(QStyledItemDelegate):
         when its text is not plain or its size has not been measured yet (Qt's delegate paints it then).
         `font_set`: the painter has `font` already (setting it per cell doubles a new text's first
         drawing: the text is laid out anew for a font marked changed)."""
-        if text and ("\n" in text or max(text) > _LAST_PLAIN_LETTER):
+        if not _plain(text):
             return False
         layout = self._layouts.get((width, height, icon is not None))
         if layout is None or not layout.fits:
@@ -160,10 +150,8 @@ class CellPainter(QStyledItemDelegate):
             if self._fill_row:
                 painter.fillRect(x, y, width, height, look.highlight)
             painter.fillRect(layout.fill.translated(x, y), look.highlight)
-        if icon is not None and layout.icon is not None:
-            key = (icon.cacheKey(), layout.icon, look.icon_mode, look.icon_state, painter.device().devicePixelRatio())
-            place, pixmap = self._icons.get(key) or self._icon(key, icon, layout, look)
-            painter.drawPixmap(place.translated(x, y), pixmap)
+        if icon is not None:
+            self._draw_icon(painter, x, y, icon, layout, look)
         if text:
             painter.setPen(look.pen)
             if not font_set:
@@ -187,15 +175,12 @@ class CellPainter(QStyledItemDelegate):
                 continue
             laid = laid_out.get((text, layout.width)) if text else None   # laid out already: plain
             if text and laid is None:
-                if "\n" in text or max(text) > _LAST_PLAIN_LETTER:
+                if not _plain(text):
                     left.append(column)
                     continue
                 laid = self._static_text(text, layout.width)
-            if with_icon and layout.icon is not None:
-                key = (cast(QIcon, icon).cacheKey(), layout.icon, look.icon_mode, look.icon_state,
-                       painter.device().devicePixelRatio())
-                place, pixmap = self._icons.get(key) or self._icon(key, cast(QIcon, icon), layout, look)
-                painter.drawPixmap(place.translated(x, y), pixmap)
+            if with_icon:
+                self._draw_icon(painter, x, y, cast(QIcon, icon), layout, look)
             if laid is not None:
                 painter.drawStaticText(x + layout.text_x, y + layout.text_y, laid)
         return left
@@ -224,7 +209,7 @@ class CellPainter(QStyledItemDelegate):
         """Lay `text` out now as a plain cell of this size would draw it, unless it is laid out already
         (layout_ahead.py): its first drawing then costs what drawing it again does, a third. False where
         such a cell is not painted here, or its size not measured yet."""
-        if not text or "\n" in text or max(text) > _LAST_PLAIN_LETTER:
+        if not text or not _plain(text):
             return False
         layout = self._layouts.get((width, height, icon))
         if layout is None or not layout.fits:
@@ -264,36 +249,24 @@ class CellPainter(QStyledItemDelegate):
             painter.drawText(QPointF(offset, 6), _WARM_LETTERS)
         painter.end()
 
-    def _icon(self, key: _IconKey, icon: QIcon, layout: _Layout, look: Look) -> tuple[QRect, QPixmap]:
-        """Where in a cell `icon` goes and its pixmap, as QIcon.paint places and scales it (kept: painting
-        through QIcon looks the pixmap up anew each time, at about three times the cost)."""
-        assert layout.icon is not None
-        size = icon.actualSize(layout.icon.size(), look.icon_mode, look.icon_state)
-        place = QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, layout.icon_alignment, size, layout.icon)
-        pixmap = icon.pixmap(size, key[-1], look.icon_mode, look.icon_state)
-        if len(self._icons) >= _TEXTS_KEPT:
-            self._icons.clear()
-        self._icons[key] = place, pixmap
-        return place, pixmap
+    def _draw_icon(self, painter: QPainter, x: int, y: int, icon: QIcon, layout: _Layout, look: Look) -> None:
+        """`icon` in the cell at (x, y), placed and scaled as QIcon.paint would, from a pixmap kept per icon,
+        area, mode and pixel ratio (painting through QIcon looks it up anew each time, at three times the cost)."""
+        if layout.icon is None:
+            return
+        key = (icon.cacheKey(), layout.icon, look.icon_mode, look.icon_state, painter.device().devicePixelRatio())
+        kept = self._icons.get(key)
+        if kept is None:
+            size = icon.actualSize(layout.icon.size(), look.icon_mode, look.icon_state)
+            place = QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, layout.icon_alignment, size, layout.icon)
+            if len(self._icons) >= _TEXTS_KEPT:
+                self._icons.clear()
+            kept = self._icons[key] = place, icon.pixmap(size, key[-1], look.icon_mode, look.icon_state)
+        painter.drawPixmap(kept[0].translated(x, y), kept[1])
 
     def look(self, palette: QPalette, state: int) -> Look:
-        """The colours and icon mode of a cell in `state` (as QCommonStyle picks them)."""
-        look = self._looks.get((palette.cacheKey(), state & _LOOK))
-        if look is not None:
-            return look
-        group = (QPalette.ColorGroup.Disabled if not state & _ENABLED
-                 else QPalette.ColorGroup.Active if state & _ACTIVE else QPalette.ColorGroup.Inactive)
-        selected = bool(state & _SELECTED)
-        look = Look(
-            highlight=palette.brush(group, QPalette.ColorRole.Highlight) if selected else None,
-            pen=QPen(palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)),
-            icon_mode=(QIcon.Mode.Disabled if not state & _ENABLED else QIcon.Mode.Selected if selected
-                       else QIcon.Mode.Normal),
-            icon_state=QIcon.State.On if state & _OPEN else QIcon.State.Off)
-        if len(self._looks) >= _TEXTS_KEPT:
-            self._looks.clear()
-        self._looks[(palette.cacheKey(), state & _LOOK)] = look
-        return look
+        """The colours and icon mode of a cell in `state` (cell_looks.py)."""
+        return self._looks.look(palette, state)
 
     def _measure(self, option: QStyleOptionViewItem, index: AnyIndex, icon: bool) -> _Layout:
         """Ask the style where a cell of this size puts its parts (as QStyledItemDelegate would)."""

@@ -21,14 +21,12 @@ from PySide6.QtCore import QEvent, QItemSelectionRange, QLineF, QObject, QRect, 
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
+from console.ui.cell_looks import ACTIVE, ENABLED, FOCUS, SELECTED
 from console.ui.cell_painter import CellPainter
 
 if TYPE_CHECKING:
     from console.ui.customer_table import CustomerTableModel
 
-_SELECTED, _ENABLED, _ACTIVE, _FOCUS = (int(f.value) for f in (
-    QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_Enabled, QStyle.StateFlag.State_Active,
-    QStyle.StateFlag.State_HasFocus))
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
 _DRAGGING = QAbstractItemView.State.DraggingState
 
@@ -93,11 +91,12 @@ class RowPainter(QObject):
         painter = QPainter(view.viewport())
         try:
             colour = self._grid_colour(option) if grid else None
-            self._paint_cells(painter, option, rows, columns, bool(top & 1),
-                              colour is None or (view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255))
+            # A solid, opaque grid's lines cover their pixels whole: filled as rectangles, drawn over any fill.
+            solid = colour is not None and view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255
+            self._paint_cells(painter, option, rows, columns, bool(top & 1), colour is None or solid)
             if colour is not None:
                 first_column = horizontal.logicalIndex(0 if left == -1 else left)
-                self._paint_grid(painter, option, colour, dirty, rows, columns, first_column)
+                self._paint_grid(painter, option, colour, solid, dirty, rows, columns, first_column)
         finally:
             painter.end()
         self.repaints += 1
@@ -117,11 +116,11 @@ class RowPainter(QObject):
         state, palette = option.state.value, option.palette
         # The row panel's colours (QCommonStyle's PE_PanelItemViewRow).
         group = (QPalette.ColorGroup.Disabled if not view.isEnabled()
-                 else QPalette.ColorGroup.Normal if state & _ACTIVE else QPalette.ColorGroup.Inactive)
+                 else QPalette.ColorGroup.Normal if state & ACTIVE else QPalette.ColorGroup.Inactive)
         panel_selected = view.style().styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, option, view)
         highlight = palette.brush(group, QPalette.ColorRole.Highlight)
         alternate_base = palette.brush(group, QPalette.ColorRole.AlternateBase)
-        look, selected_look = cells.look(palette, state), cells.look(palette, state | _SELECTED)
+        look, selected_look = cells.look(palette, state), cells.look(palette, state | SELECTED)
         painter.setFont(cells.font)   # once, not per cell (see CellPainter.paint_plain)
         places = {column: (x, width) for column, x, width in columns}
         left_x = columns[0][1] if columns else 0
@@ -158,9 +157,9 @@ class RowPainter(QObject):
                                                  painted.texts[column],
                                                  painted.icon if column == painted.icon_column else None,
                                                  font_set=True)):
-                    cell_state = state | _SELECTED if selected else state
+                    cell_state = state | SELECTED if selected else state
                     self._paint_by_delegate(painter, option, row, column, QRect(x, y, width, height),
-                                            cell_state | _FOCUS if focus else cell_state,
+                                            cell_state | FOCUS if focus else cell_state,
                                             odd if alternate else None)
                     painter.setFont(cells.font)   # measuring a cell may have changed it
             odd = not odd and alternate
@@ -183,7 +182,7 @@ class RowPainter(QObject):
         cell.state = QStyle.StateFlag(state)
         if odd is not None:
             cell.features = cell.features | _ALTERNATE if odd else cell.features & ~_ALTERNATE
-        if state & _ENABLED:
+        if state & ENABLED:
             palette = QPalette(cell.palette)
             palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)
             cell.palette = palette
@@ -194,13 +193,14 @@ class RowPainter(QObject):
         return QColor.fromRgba(view.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view)
                                & 0xFFFFFFFF)
 
-    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, colour: QColor, dirty: QRect,
-                    rows: list[tuple[int, int, int]], columns: list[tuple[int, int, int]], first_column: int) -> None:
-        """The grid's lines (in `colour`) over the cells, as QTableView draws them (`first_column`: the
-        dirty area's first, hidden or not)."""
+    def _paint_grid(self, painter: QPainter, option: QStyleOptionViewItem, colour: QColor, solid: bool,
+                    dirty: QRect, rows: list[tuple[int, int, int]], columns: list[tuple[int, int, int]],
+                    first_column: int) -> None:
+        """The grid's lines (in `colour`; `solid`: solid and opaque) over the cells, as QTableView draws them
+        (`first_column`: the dirty area's first, hidden or not)."""
         view, style = self._view, self._view.style()
         painter.setPen(QPen(colour, 1, view.gridStyle()))
-        if view.gridStyle() == Qt.PenStyle.SolidLine and colour.alpha() == 255:
+        if solid:
             # A solid line one pixel wide covers the pixels a one pixel high or wide rectangle does;
             # filling those costs a fraction of drawing lines.
             left, top, across, down = dirty.left(), dirty.top(), dirty.width(), dirty.height()

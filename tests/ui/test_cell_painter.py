@@ -74,6 +74,18 @@ def table(request: pytest.FixtureRequest, qtbot: object) -> Iterator[tuple[QTabl
     combined.close()
 
 
+def _painted_table() -> tuple[CombinedIndex, CustomerTableModel, QTableView, CellPainter, RowPainter]:
+    """All accounts' columns in a table whose cells and rows the painters paint (not shown yet)."""
+    combined = CombinedIndex(_members())
+    model = CustomerTableModel()
+    model.set_source(combined, all_accounts_columns())
+    view = QTableView()
+    view.setModel(model)
+    cells = CellPainter(view, model)
+    view.setItemDelegate(cells)
+    return combined, model, view, cells, RowPainter(view, model, cells)
+
+
 def _both(view: QTableView, painter: CellPainter, *, in_one_pass: bool = True) -> tuple[QImage, QImage]:
     """The viewport painted by Qt's own delegate, then by the cell painter (and, where the table
     has one, by the row painter when `in_one_pass`, else by QTableView)."""
@@ -107,14 +119,8 @@ def test_cells_look_as_qt_paints_them(table: tuple[QTableView, CellPainter]) -> 
 
 
 def test_rows_neither_selected_nor_focused_nor_marked_are_painted_a_row_at_a_time(qtbot: object) -> None:
-    combined = CombinedIndex(_members())
-    model = CustomerTableModel()
-    model.set_source(combined, all_accounts_columns())
-    view = QTableView()
-    view.setModel(model)
+    combined, model, view, _, rows = _painted_table()
     view.resize(900, 600)   # every row shown
-    view.setItemDelegate(painter := CellPainter(view, model))
-    rows = RowPainter(view, model, painter)
     view.show()
     view.selectRow(0)
     marked = {row for row in range(model.rowCount()) if cast(PaintedRow, model.painted_row(row)).marked}
@@ -210,14 +216,7 @@ def test_a_text_said_to_fit_fits(table: tuple[QTableView, CellPainter]) -> None:
 def test_the_first_paint_has_the_letters_drawn_once_off_screen(qtbot: object) -> None:
     # The font engine keeps each glyph's image: drawn before the first rows, they need not be rendered
     # one by one in the first page's paint. Nothing of it shows.
-    combined = CombinedIndex(_members())
-    model = CustomerTableModel()
-    model.set_source(combined, all_accounts_columns())
-    view = QTableView()
-    view.setModel(model)
-    cells = CellPainter(view, model)
-    view.setItemDelegate(cells)
-    rows = RowPainter(view, model, cells)
+    combined, _, view, cells, rows = _painted_table()
     warmed: list[float] = []
     warm = cells.warm_glyphs
 
