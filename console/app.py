@@ -29,6 +29,7 @@ from console.services.start_snapshot import SnapshotRead
 from console.terminal import attach_parent_console
 from console.ui.resources import app_icon_path
 from console.ui.start_preview import show_preview
+from console.window_arguments import WindowArguments, window_arguments
 
 
 class _VersionAction(argparse.Action):
@@ -44,14 +45,26 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> WindowArguments:
+    """A window start's arguments; argparse's answer (and its message and exit for --help, --version or an
+    error) where `window_arguments` does not read them."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    window = window_arguments(arguments)
+    if window is not None:
+        return window
+    parsed = argument_parser().parse_args(arguments)
+    return WindowArguments(parsed.config_dir, parsed.screenshot)
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    """The window's command line, with its help and version."""
     parser = argparse.ArgumentParser(prog="customer-console", description="Customer Console")
     parser.add_argument("--config-dir", type=Path, default=None,
                         help="keep settings, demo data and logs under DIR instead of the user directories")
     parser.add_argument("--screenshot", type=Path, default=None, metavar="PATH",
                         help="render the main window once the first page is shown, save a PNG and exit")
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
-    return parser.parse_args(argv)
+    return parser
 
 
 class _EarlyRecords(logging.Handler):
@@ -209,7 +222,7 @@ def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None) ->
         return EXIT_START_FAILED
 
 
-def _run(args: argparse.Namespace, paths: AppPaths, read: SnapshotRead) -> int:
+def _run(args: WindowArguments, paths: AppPaths, read: SnapshotRead) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from console.services.paths import AppPaths
 from console.services.start_snapshot import SnapshotRead
+from console.window_arguments import window_arguments
 
 
 def _window_paths(arguments: list[str]) -> AppPaths | None:
     """Where a window start keeps its files, when `arguments` are only a window's (else None: a
     command-line tool, --help or --version, or something argparse will refuse, reads nothing)."""
-    config: str | None = None
-    rest = iter(arguments)
-    for argument in rest:
-        if argument in ("--config-dir", "--screenshot"):
-            value = next(rest, None)
-            if value is None:
-                return None
-            if argument == "--config-dir":
-                if not value:
-                    return None
-                config = value
-        elif argument.startswith("--config-dir=") and argument != "--config-dir=":
-            config = argument.partition("=")[2]
-        elif not argument.startswith("--screenshot="):
-            return None
-    return AppPaths.resolve(Path(config) if config is not None else None)
+    window = window_arguments(arguments)
+    return AppPaths.resolve(window.config_dir) if window is not None else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
