@@ -20,6 +20,7 @@ from typing import Any
 
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
+from console.domain.lock_steps import let_go, mapped
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_kept_keys import KeptColumns
 from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
@@ -49,10 +50,8 @@ class BlockingKeys:
 
     def clear(self) -> None:
         """Let go of every key."""
-        for kind in (self.emails, self.phones, self.sounds, self.references, self.names, self.postals,
-                     self.companies):
-            kind.clear()
-        self.several.clear()
+        let_go(self.emails, self.phones, self.sounds, self.references, self.names, self.postals, self.companies,
+               self.several)
 
     def blocks(self, only: Sequence[Collection[str | None]] | None = None) -> list[list[int]]:
         """The blocks of two or more records (positions, ascending), one kind of key at a time;
@@ -84,7 +83,7 @@ class BlockingKeys:
         # Each record's first holder of its key, in one pass in C (None: past the end, so never before a record);
         # the records after their key's first holder are the few in blocks, gathered in Python.
         first: dict[str | None, int] = {None: n}
-        holders = list(map(first.setdefault, kind, range(n)))
+        holders = mapped(first.setdefault, kind, range(n))
         shared: dict[str | None, list[int]] = {}
         for index in itertools.compress(range(n), map(operator.gt, range(n), holders)):
             key = kind[index]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from console.domain.customer import Customer
+from console.domain.lock_steps import STEP, mapped, same_items, split_joined
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import KeyMaker, NameKeys
 from console.store.documents import checksums, crc_texts, crc_texts_joined
@@ -76,13 +77,19 @@ _JOINED = "\x1e"   # between stamps compared all at once: in no stamp (the value
 # The checksum of a customer held decoded: no document's (a CRC-32 is never negative; written in hex, as
 # `documents.crc_texts` writes it, it is "-0000001", which no kept stamp starts with).
 NO_DOCUMENT = -1
+_DOCUMENTS_STEP = STEP // 4   # documents are a kilobyte or two: fewer a step than short texts
 
 
 def record_checksums(items: Sequence[object]) -> list[int]:
-    """The checksum of each held document (`documents.checksums`); NO_DOCUMENT for a customer held decoded."""
-    found = list(checksums([item if type(item) is str else "" for item in items]))
-    for index in itertools.compress(itertools.count(), map(operator.is_not, map(type, items), itertools.repeat(str))):
-        found[index] = NO_DOCUMENT
+    """The checksum of each held document (`documents.checksums`); NO_DOCUMENT for a customer held decoded.
+    Made a step at a time (lock_steps.py): half a million in one pass held Python's lock for a third of a second."""
+    found: list[int] = []
+    for start in range(0, len(items), _DOCUMENTS_STEP):
+        step = items[start:start + _DOCUMENTS_STEP]
+        found += checksums([item if type(item) is str else "" for item in step])
+        for index in itertools.compress(itertools.count(start),
+                                        map(operator.is_not, map(type, step), itertools.repeat(str))):
+            found[index] = NO_DOCUMENT
     return found
 
 
@@ -112,19 +119,20 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
                 held_checksums[start:start + len(items)])
         kept_ids, values = kept.pop(account, ([], []))
         # Every value's fields in one flat list, made in C: a field a record is the column's slice.
-        flat = SEP.join(values).split(SEP)
+        flat = split_joined(values, SEP, STEP // FIELDS)
         if len(flat) != FIELDS * len(values):   # a value of another shape (a later format): those left out
             shaped = [n for n, value in enumerate(values) if value.count(SEP) == FIELDS - 1]
             kept_ids, values = [kept_ids[n] for n in shaped], [values[n] for n in shaped]
-            flat = SEP.join(values).split(SEP)
+            flat = split_joined(values, SEP, STEP // FIELDS)
         del values
         heads = flat[0::FIELDS]   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
-        if len(kept_ids) == len(ids) and kept_ids == list(ids):   # the usual order: a warm start's
+        if same_items(kept_ids, ids):   # the usual order: a warm start's
             fields = [flat[field::FIELDS] for field in range(1, FIELDS)]
             # As a rule every one was made of the document held: compared all at once first.
             usable: list[bool] | None = (
-                None if _JOINED.join(heads) == crc_texts_joined(made, FORMAT, _JOINED)
+                None if all(_JOINED.join(heads[at:at + STEP]) == crc_texts_joined(made[at:at + STEP], FORMAT, _JOINED)
+                            for at in range(0, len(heads), STEP))
                 else list(map(operator.eq, heads, crc_texts(made, FORMAT))))
         else:
             wanted = list(crc_texts(made, FORMAT))
@@ -151,12 +159,15 @@ def _append(out: KeptColumns, fields: list[list[str]], maker: KeyMaker) -> None:
     """The seven kept `fields` columns after `out`'s, as the scan holds them: "" as None, names as NameKeys, one
     string for each postal code and company (they repeat)."""
     emails, phones, givens, families, postals, companies, references = fields
-    out.emails.extend(map(_NONE_FOR_BLANK, emails, emails))
-    out.phones.extend(map(_NONE_FOR_BLANK, phones, phones))
-    out.references.extend(map(_NONE_FOR_BLANK, references, references))
-    out.names.extend(map(maker.folded_names_of.__getitem__, zip(givens, families, strict=True)))
-    out.postals.extend(map(maker.kept_text.__getitem__, postals))
-    out.companies.extend(map(maker.kept_text.__getitem__, companies))
+    # A step at a time (lock_steps.py), as each column is a hundred thousand values.
+    out.emails.extend(mapped(_NONE_FOR_BLANK, emails, emails))
+    out.phones.extend(mapped(_NONE_FOR_BLANK, phones, phones))
+    out.references.extend(mapped(_NONE_FOR_BLANK, references, references))
+    names_of = maker.folded_names_of.__getitem__
+    for at in range(0, len(givens), STEP):
+        out.names.extend(map(names_of, zip(givens[at:at + STEP], families[at:at + STEP], strict=True)))
+    out.postals.extend(mapped(maker.kept_text.__getitem__, postals))
+    out.companies.extend(mapped(maker.kept_text.__getitem__, companies))
 
 
 # What the workspace reads for a customer without kept keys (store/customers.py `read_scan_keys`): no

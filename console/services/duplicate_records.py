@@ -22,6 +22,7 @@ from typing import Any, overload
 
 from console.domain.customer import Customer
 from console.domain.scan_customer import Scanned
+from console.services.busy_worker import quick_handoff
 from console.services.customer_index import CustomerIndex, when_all_read
 from console.services.duplicate_kept_keys import (
     KeptByAccount,
@@ -135,10 +136,12 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
                   memory: ScanMemory | None = None) -> tuple[DuplicateScan, Callable[[], None]]:
     """`scan_held` of the window's accounts, starting from what the workspace keeps: the accounts' kept keys
     (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's.
-    With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown."""
+    With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown.
+    Python's lock is handed to the window within 2 ms while it runs (busy_worker.py `quick_handoff`)."""
     scans = WorkspaceScans(workspace, copies)
-    found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
-                      kept=lambda: read_kept_keys(copies), scans=scans)
+    with quick_handoff():
+        found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
+                          kept=lambda: read_kept_keys(copies), scans=scans)
     return found, scans.keep
 
 

@@ -18,6 +18,7 @@ from operator import attrgetter, itemgetter
 
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
+from console.domain.lock_steps import STEP, copied, let_go, mapped, sorted_by_score
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import blocking_keys, candidates, repeats
 from console.services.duplicate_kept_keys import KeptColumns
@@ -160,14 +161,14 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     # during the scan and after it (the pairs and the memory live on: frozen, not walked, as the pause ends).
     with gc_paused(keep=True):
         return _scan(records, regions, progress, cancelled, memory,
-                     identities if identities is not None else list(map(itemgetter(1), records)),
+                     identities if identities is not None else mapped(itemgetter(1), records),
                      members or _columns(records), kept, scans if checksums is not None and not regions else None,
                      checksums)
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The records' accounts and customer ids."""
-    return tuple(map(itemgetter(0), records)), tuple(map(attrgetter("id"), map(itemgetter(1), records)))
+    return tuple(mapped(itemgetter(0), records)), tuple(mapped(attrgetter("id"), mapped(itemgetter(1), records)))
 
 
 def candidate_pairs(records: Sequence[tuple[str, Scanned]], *,
@@ -182,8 +183,19 @@ def candidate_pairs(records: Sequence[tuple[str, Scanned]], *,
 def _listed_once(accounts: Sequence[str], ids: Sequence[str]) -> bool:
     """Whether every (account, id) is listed once."""
     # Ids are usually unique across accounts too, and then so are the pairs: a set of the ids is built much
-    # faster than one of half a million (account, id) tuples.
-    return len(set(ids)) == len(ids) or len(set(zip(accounts, ids, strict=True))) == len(ids)
+    # faster than one of half a million (account, id) tuples. Either a step at a time (lock_steps.py).
+    seen: set[object] = set()
+    for start in range(0, len(ids), STEP):
+        seen.update(ids[start:start + STEP])
+    once = len(seen) == len(ids)
+    let_go(seen)
+    if once:
+        return True
+    for start in range(0, len(ids), STEP):
+        seen.update(zip(accounts[start:start + STEP], ids[start:start + STEP], strict=True))
+    once = len(seen) == len(ids)
+    let_go(seen)
+    return once
 
 
 def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | None, progress: Progress | None,
@@ -238,21 +250,21 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     pairs = _scored(record_keys, candidates(len(records), blocks, twice, tick), only)
     tick(total)
     pairs += kept
-    # Strongest first, then by position: two sorts in C (the second is stable) rather than a key tuple a pair.
-    pairs.sort()
-    pairs.sort(key=_score, reverse=True)
-    found = tuple(pairs)
+    found = tuple(sorted_by_score(pairs, _score))   # strongest first, then by position
+    let_go(pairs)
     if scans is not None and checksums is not None and once:
         scans.save(last_scan(accounts, ids, checksums, blocked, found))
     if memory is not None:
+        if last is not None:   # what the last scan kept, let go of a step at a time (what is carried stays)
+            last.let_go()
         # A scan from the kept one has no scoring keys to remember: the next starts from the kept one again.
-        memory.last = Remembered(dict(regions or {}), list(identities), accounts, blocked,
+        memory.last = Remembered(dict(regions or {}), copied(identities), accounts, blocked,
                                  found) if once and again is None else None
     else:
         # The keys let go of now rather than with this frame, should a reference cycle keep the frame (phonenumbers
         # made one for some numbers it cannot read, until validation.parse_phone broke it).
         blocked.clear()
-    blocks.clear()
+    let_go(blocks)
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
 
 
@@ -278,7 +290,7 @@ def _scored(record_keys: Callable[[list[int]], list[RecordKeys]], steps: Iterabl
         above = map(FLOOR_WEIGHT.__le__, weights)
         pairs += [PairMatch(i, j, score_of(weight))
                   for (i, j), weight in itertools.compress(zip(step, weights, strict=True), above)]
-    made.clear()
+    let_go(made)
     return pairs
 
 

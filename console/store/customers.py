@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from console.domain import lock_steps
 from console.domain.customer import Customer
 from console.domain.gc_pause import gc_paused
 from console.store import dialects
@@ -101,7 +102,8 @@ def read_scan_keys(connection: Connection, account_id: str, none: str) -> tuple[
                                             {"account": account_id, "none": none}).one()
     if not count:
         return [], []
-    split = ids.split(JOINED_SEPARATOR), values.split(JOINED_SEPARATOR)
+    # A step at a time (lock_steps.py): the scan taking them runs beside the window.
+    split = lock_steps.split(ids, JOINED_SEPARATOR), lock_steps.split(values, JOINED_SEPARATOR)
     if len(split[0]) == count and len(split[1]) == count:
         return split
     # The separator in an id or a key (neither should hold it): read these one by one.

@@ -1,0 +1,91 @@
+"""Long passes in C's loops cut into steps, so that a thread waiting for Python's lock gets it between them.
+
+Python hands its lock to a waiting thread only between bytecodes, never inside one C call. A pass
+over half a million items in C (`list(map(...))`, a `join`, a `sort`, a big container let go of)
+held it for 100-330 ms while a duplicate scan ran beside the window, which could neither paint nor
+take a key meanwhile (P17c in benchmarks/run.py). Cut into STEP items, a step holds it a few
+milliseconds, and the passes cost about the same in all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+P = TypeVar("P", bound=tuple[Any, ...])
+
+STEP = 4096   # items per step: a millisecond or two of C's work on the development VM
+
+
+def mapped(function: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
+    """`list(map(function, *columns))`, STEP items at a time (the columns are sliced: lists, tuples or ranges)."""
+    size = min(map(len, columns))
+    if size <= STEP:
+        return list(map(function, *columns))
+    out: list[T] = []
+    for start in range(0, size, STEP):
+        out += map(function, *(column[start:start + STEP] for column in columns))
+    return out
+
+
+def copied(items: Sequence[T]) -> list[T]:
+    """`list(items)`, STEP items at a time (copying takes a reference to each: half a million objects touched)."""
+    out: list[T] = []
+    for start in range(0, len(items), STEP):
+        out += items[start:start + STEP]
+    return out
+
+
+def same_items(first: Sequence[Any], second: Sequence[Any]) -> bool:
+    """`list(first) == list(second)`, compared STEP items at a time."""
+    return len(first) == len(second) and all(
+        list(first[start:start + STEP]) == list(second[start:start + STEP]) for start in range(0, len(first), STEP))
+
+
+def split_joined(values: Sequence[str], separator: str, step: int = STEP) -> list[str]:
+    """`separator.join(values).split(separator)`, `step` values at a time (an empty `values` gives [])."""
+    out: list[str] = []
+    for start in range(0, len(values), step):
+        out += separator.join(values[start:start + step]).split(separator)
+    return out
+
+
+def split(text: str, separator: str) -> list[str]:
+    """`text.split(separator)`, STEP parts at a time (each step copies the rest of `text`: a memory copy)."""
+    out: list[str] = []
+    while True:
+        parts = text.split(separator, STEP)
+        if len(parts) <= STEP:
+            out += parts
+            return out
+        text = parts.pop()
+        out += parts
+
+
+def let_go(*containers: list[Any] | dict[Any, Any] | set[Any]) -> None:
+    """Empty each container STEP items at a time: freeing half a million objects in one call is one long C call."""
+    for container in containers:
+        if isinstance(container, list):
+            while container:
+                del container[-STEP:]
+            continue
+        take = container.popitem if isinstance(container, dict) else container.pop
+        while len(container) > STEP:
+            for _ in range(STEP):   # one at a time, in Python's loop: the lock can pass between them
+                take()
+        container.clear()
+
+
+def sorted_by_score(pairs: list[P], score: Callable[[P], float]) -> list[P]:
+    """`pairs` strongest first, then in their own order (`sorted(sorted(pairs), key=score, reverse=True)`),
+    sorted a score at a time: the scores repeat (a few hundred values), so no one sort is long."""
+    by_score: dict[float, list[P]] = {}
+    for pair in pairs:   # a Python loop: the lock can pass at any item
+        by_score.setdefault(score(pair), []).append(pair)
+    out: list[P] = []
+    for value in sorted(by_score, reverse=True):
+        group = by_score[value]
+        group.sort()
+        out += group
+    return out
