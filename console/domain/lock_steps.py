@@ -43,6 +43,14 @@ def same_items(first: Sequence[Any], second: Sequence[Any]) -> bool:
         list(first[start:start + STEP]) == list(second[start:start + STEP]) for start in range(0, len(first), STEP))
 
 
+def strided(items: Sequence[T], start: int, stride: int) -> list[T]:
+    """`list(items[start::stride])`, STEP items at a time."""
+    out: list[T] = []
+    for at in range(start, len(items), STEP * stride):
+        out += items[at:at + STEP * stride:stride]
+    return out
+
+
 def split_joined(values: Sequence[str], separator: str, step: int = STEP) -> list[str]:
     """`separator.join(values).split(separator)`, `step` values at a time (an empty `values` gives [])."""
     out: list[str] = []

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from console.domain.customer import Customer
-from console.domain.lock_steps import STEP, mapped, same_items, split_joined
+from console.domain.lock_steps import STEP, mapped, same_items, split_joined, strided
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_scoring import KeyMaker, NameKeys
 from console.store.documents import checksums, crc_texts, crc_texts_joined
@@ -125,10 +125,10 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
             kept_ids, values = [kept_ids[n] for n in shaped], [values[n] for n in shaped]
             flat = split_joined(values, SEP, STEP // FIELDS)
         del values
-        heads = flat[0::FIELDS]   # each value's stamp and FORMAT
+        heads = strided(flat, 0, FIELDS)   # each value's stamp and FORMAT
         # What each customer's value must start with: the checksum of the document the index holds.
         if same_items(kept_ids, ids):   # the usual order: a warm start's
-            fields = [flat[field::FIELDS] for field in range(1, FIELDS)]
+            fields = [strided(flat, field, FIELDS) for field in range(1, FIELDS)]
             # As a rule every one was made of the document held: compared all at once first.
             usable: list[bool] | None = (
                 None if all(_JOINED.join(heads[at:at + STEP]) == crc_texts_joined(made[at:at + STEP], FORMAT, _JOINED)

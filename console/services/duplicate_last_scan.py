@@ -24,12 +24,13 @@ import operator
 import sys
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Protocol
 
 from console.domain.duplicate_groups import PairMatch
+from console.domain.lock_steps import STEP, copied, split
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import Blocking, BlockingKeys, blocking_keys
 from console.services.duplicate_kept_keys import FORMAT as KEY_FORMAT
@@ -75,21 +76,27 @@ class ScanStore(Protocol):
 def last_scan(accounts: tuple[str, ...], ids: tuple[str, ...], checksums: Sequence[int], keys: BlockingKeys,
               pairs: tuple[PairMatch, ...]) -> LastScan:
     """What to keep of a scan: its key columns copied (the scan lets go of its own)."""
-    return LastScan(accounts, ids, list(checksums),
-                    list(keys.emails), list(keys.phones), list(keys.sounds), list(keys.references),
+    return LastScan(accounts, ids, copied(checksums),
+                    copied(keys.emails), copied(keys.phones), copied(keys.sounds), copied(keys.references),
                     dict(keys.several), pairs)
 
 
-def _joined(values: Iterable[str | None]) -> str:
-    return ITEM.join([value or "" for value in values])
+# Encoded and decoded beside the window, which waits for Python's lock: each pass over the half a million
+# records a step at a time (lock_steps.py).
+def _joined(values: Sequence[str | None]) -> str:
+    return ITEM.join([ITEM.join([value or "" for value in values[start:start + STEP]])
+                      for start in range(0, len(values), STEP)])
 
 
 def _split(text: str, count: int) -> list[str]:
-    return text.split(ITEM) if count else []
+    return split(text, ITEM) if count else []
 
 
-def _numbers(kind: str, values: Iterable[Any]) -> bytes:
-    numbers = array(kind, values)
+def _numbers(kind: str, values: Sequence[Any], field: Callable[[Any], Any] | None = None) -> bytes:
+    numbers = array(kind)
+    for start in range(0, len(values), STEP):
+        step = values[start:start + STEP]
+        numbers.extend(step if field is None else map(field, step))
     if _BIG_ENDIAN:
         numbers.byteswap()
     return numbers.tobytes()
@@ -100,7 +107,10 @@ def _read_numbers(kind: str, data: memoryview) -> list[Any]:
     numbers.frombytes(data)
     if _BIG_ENDIAN:
         numbers.byteswap()
-    return numbers.tolist()
+    out: list[Any] = []
+    for start in range(0, len(numbers), STEP):
+        out += numbers[start:start + STEP].tolist()
+    return out
 
 
 def encode(last: LastScan) -> bytes | None:
@@ -115,8 +125,8 @@ def encode(last: LastScan) -> bytes | None:
         return None   # json.dumps escapes both separators, so the header cannot hold one
     text = SECTION.join(sections).encode()
     return zlib.compress(b"".join((len(text).to_bytes(4, "little"), text, _numbers("q", last.checksums),
-                                   _numbers("q", map(_first, last.pairs)), _numbers("q", map(_second, last.pairs)),
-                                   _numbers("d", map(_score, last.pairs)))), 1)
+                                   _numbers("q", last.pairs, _first), _numbers("q", last.pairs, _second),
+                                   _numbers("d", last.pairs, _score))), 1)
 
 
 def decode(payload: bytes) -> LastScan | None:
@@ -124,7 +134,8 @@ def decode(payload: bytes) -> LastScan | None:
     try:
         raw = memoryview(zlib.decompress(payload))
         size = int.from_bytes(raw[:4], "little")
-        sections = str(raw[4:4 + size], "utf-8").split(SECTION)
+        # A section at a time (a megabyte or more each): SECTION is one byte in UTF-8, in no other character's.
+        sections = [str(section, "utf-8") for section in bytes(raw[4:4 + size]).split(SECTION.encode())]
         header: dict[str, Any] = json.loads(sections[0])
         if header.get("format") != FORMAT or header.get("keys") != KEY_FORMAT or len(sections) != 6:
             return None
@@ -142,9 +153,14 @@ def decode(payload: bytes) -> LastScan | None:
             return None
         checksums = _read_numbers("q", numbers[:8 * count])
         ends = [8 * (count + paired * n) for n in range(4)]
-        pairs = tuple(map(_new_pair, zip(_read_numbers("q", numbers[ends[0]:ends[1]]),
-                                         _read_numbers("q", numbers[ends[1]:ends[2]]),
-                                         _read_numbers("d", numbers[ends[2]:ends[3]]), strict=True)))
+        firsts, seconds, scores = (_read_numbers(kind, numbers[ends[n]:ends[n + 1]]) for n, kind in enumerate("qqd"))
+        if not len(firsts) == len(seconds) == len(scores):
+            return None
+        made: list[PairMatch] = []
+        for start in range(0, len(firsts), STEP):
+            made += map(_new_pair, zip(firsts[start:start + STEP], seconds[start:start + STEP],
+                                       scores[start:start + STEP], strict=True))
+        pairs = tuple(made)
         del raw, numbers
         several = {int(index): (tuple(found_emails), tuple(found_phones), sound, reference)
                    for index, found_emails, found_phones, sound, reference in header["several"]}
@@ -152,8 +168,8 @@ def decode(payload: bytes) -> LastScan | None:
         log.warning("duplicates: the kept scan could not be read; a whole scan instead", exc_info=True)
         return None
     # "" stands for none, as None would: no key is "", and a fresh record's keys replace its own.
-    return LastScan(accounts, tuple(ids), checksums, list[str | None](emails),
-                    list[str | None](phones), list[str | None](sounds), list[str | None](references), several, pairs)
+    return LastScan(accounts, tuple(ids), checksums, copied(emails), copied(phones), copied(sounds),
+                    copied(references), several, pairs)
 
 
 _new_pair = functools.partial(tuple.__new__, PairMatch)   # a PairMatch of a tuple of its fields, in C

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.domain.duplicate_groups import PairMatch
-from console.domain.lock_steps import let_go
+from console.domain.lock_steps import STEP, let_go
 from console.services.duplicate_blocking import BlockingKeys
 
 MOST = 0.25   # past this share of new or changed records, a whole scan is as quick
@@ -64,7 +64,17 @@ def changes(last: Remembered | None, identities: Sequence[object], accounts: Seq
     record is listed twice (which records a scan leaves out then is worked out by a whole scan)."""
     if last is None or last.regions != dict(regions or {}):
         return None
-    at = dict(zip(map(id, last.identities), itertools.count()))
+    at: dict[int, int] = {}   # made and let go of a step at a time (lock_steps.py): half a million entries
+    for start in range(0, len(last.identities), STEP):
+        at.update(zip(map(id, last.identities[start:start + STEP]), itertools.count(start)))
+    try:
+        return _changes(last, at, identities, accounts, ids)
+    finally:
+        let_go(at)
+
+
+def _changes(last: Remembered, at: dict[int, int], identities: Sequence[object], accounts: Sequence[str],
+             ids: Sequence[str]) -> Changes | None:
     was = last.accounts
     before = [index if index is not None and was[index] == account else None
               for index, account in zip(map(at.get, map(id, identities)), accounts, strict=True)]
@@ -82,7 +92,9 @@ def changes(last: Remembered | None, identities: Sequence[object], accounts: Seq
     new_ids = {ids[index] for index in fresh}
     if len(members) < len(fresh) or any(
             (accounts[index], ids[index]) in members and before[index] is not None
-            for index in itertools.compress(range(len(ids)), map(new_ids.__contains__, ids))):
+            for start in range(0, len(ids), STEP)   # the few with a fresh one's id, picked out a step at a time
+            for index in itertools.compress(range(start, start + STEP),
+                                            map(new_ids.__contains__, ids[start:start + STEP]))):
         return None
     return Changes(before, after, fresh)
 

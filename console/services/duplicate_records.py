@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any, overload
 
 from console.domain.customer import Customer
+from console.domain.lock_steps import let_go
 from console.domain.scan_customer import Scanned
 from console.services.busy_worker import quick_handoff
 from console.services.customer_index import CustomerIndex, when_all_read
@@ -109,9 +110,12 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
     def kept_keys(check: Callable[[], None], maker: KeyMaker) -> KeptColumns:
         assert kept is not None
         return kept_columns(held, (early or kept())(check), maker, check, checksums)
-    return scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
-                members=(records.accounts, records.ids), scans=store, checksums=checksums,
-                kept=None if kept is None else kept_keys)
+    found = scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
+                 members=(records.accounts, records.ids), scans=store, checksums=checksums,
+                 kept=None if kept is None else kept_keys)
+    if checksums is not None:
+        let_go(checksums)   # half a million numbers: a step at a time (lock_steps.py)
+    return found
 
 
 class _ReadOnce:

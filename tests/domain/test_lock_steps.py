@@ -7,7 +7,17 @@ import random
 import pytest
 
 from console.domain.duplicate_groups import PairMatch
-from console.domain.lock_steps import STEP, copied, let_go, mapped, same_items, sorted_by_score, split, split_joined
+from console.domain.lock_steps import (
+    STEP,
+    copied,
+    let_go,
+    mapped,
+    same_items,
+    sorted_by_score,
+    split,
+    split_joined,
+    strided,
+)
 
 SIZES = [0, 1, STEP - 1, STEP, STEP + 1, 3 * STEP + 5]
 
@@ -19,6 +29,7 @@ def test_each_pass_gives_what_the_one_pass_gives(size: int) -> None:
     assert mapped(str, numbers) == list(map(str, numbers))
     assert mapped(max, numbers, range(size, 0, -1)) == list(map(max, numbers, range(size, 0, -1)))
     assert copied(tuple(texts)) == texts
+    assert all(strided(texts, start, 8) == texts[start::8] for start in range(8))
     assert split_joined(texts, "\x1f", 1000) == ("\x1f".join(texts).split("\x1f") if texts else [])
     joined = ",".join(texts)
     assert split(joined, ",") == joined.split(",")
