@@ -21,6 +21,7 @@ from rapidfuzz.fuzz import ratio as _fuzz_ratio
 from rapidfuzz.fuzz import token_set_ratio as _token_set_ratio
 
 from console.domain.duplicate_keys import email_key, name_parts, phone_key, postal_key, reference_key, soundex
+from console.domain.lock_steps import let_go
 from console.domain.nicknames import same_given_name
 from console.domain.scan_customer import Scanned
 from console.services.phone_display import DEFAULT_REGION, country_region
@@ -92,6 +93,11 @@ class KeyMaker:
         self.kept_text = Memo(lambda text: text or None)   # a kept key ("" for none) -> one string per value
         self.company_of = Memo(lambda text: (words_of[text] or None) if text else None)   # raw -> folded words
         self._countries = Memo(country_region)   # an address's country as written -> where phones are read
+
+    def let_go(self) -> None:
+        """Empty the memos a step at a time (lock_steps.py): a scan's hold a hundred thousand entries."""
+        let_go(self.words_of, self.sound_of, self.folded_names_of, self.names_of, self.postal_of, self.kept_text,
+               self.company_of, self._countries)
 
     def region(self, account: str, customer: Scanned) -> str:
         """The account's country, else the customer's address country, else the default."""

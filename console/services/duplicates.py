@@ -265,6 +265,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         # made one for some numbers it cannot read, until validation.parse_phone broke it).
         blocked.clear()
     let_go(blocks)
+    maker.let_go()   # its memos, rather than with this frame
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
 
 
