@@ -118,7 +118,9 @@ class DuplicateScan:
         for pair in kept:
             first = pair.first
             by_root.setdefault(root(first) if first in parent else first, []).append(pair)
-        return [self._group(pairs) for pairs in by_root.values()]
+        groups = [self._group(pairs) for pairs in by_root.values()]
+        let_go(by_root, parent, kept)   # a hundred thousand entries each: a step at a time (lock_steps.py)
+        return groups
 
     def _group(self, pairs: list[PairMatch]) -> DuplicateGroup:
         if len(pairs) == 1:   # most groups: two records, one pair (first < second)
