@@ -9,6 +9,8 @@ milliseconds, and the passes cost about the same in all.
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -74,14 +76,17 @@ def split(text: str, separator: str) -> list[str]:
 def let_go(*containers: list[Any] | dict[Any, Any] | set[Any]) -> None:
     """Empty each container STEP items at a time: freeing half a million objects in one call is one long C call."""
     for container in containers:
+        if isinstance(container, dict) and len(container) > STEP:
+            keys = list(container)   # one pass taking a reference to each key: the keys then outlive the dict
+            for start in range(0, len(keys), STEP):   # STEP items taken out in C's loop at a time
+                deque(map(container.pop, keys[start:start + STEP]), maxlen=0)
+            container = keys
         if isinstance(container, list):
             while container:
                 del container[-STEP:]
             continue
-        take = container.popitem if isinstance(container, dict) else container.pop
         while len(container) > STEP:
-            for _ in range(STEP):   # one at a time, in Python's loop: the lock can pass between them
-                take()
+            deque(itertools.starmap(container.pop, itertools.repeat((), STEP)), maxlen=0)
         container.clear()
 
 
