@@ -11,7 +11,7 @@ quadratically. Memory is tracemalloc's peak during a first scan, above the loade
 scan the same customers as a warm start's table holds them, each as its kept document (the window's
 path after a warm start, duplicate_records.py). P17c is the window's side of a scan: the longest a
 thread that wakes every millisecond, as the window's event loop does while it waits, waited for
-Python's lock while a first scan ran on another thread as the window runs it (`quick_handoff`); the
+Python's lock while a first scan ran on another thread as the window runs it (`busy_worker`); the
 window's own target for a stall is 25 ms (P6).
 """
 
@@ -114,13 +114,13 @@ def _longest_wait(scan: Any) -> tuple[float, int, Any, str]:
     """The longest wait in seconds of this thread, waking every millisecond, while `scan()` runs on another with
     Python's lock handed over as the window's scan hands it; how many waits passed 25 ms; what `scan()` gave;
     where the scan was before and after the longest wait."""
-    from console.services.busy_worker import quick_handoff
+    from console.services.busy_worker import busy_worker
 
     done, kept = threading.Event(), []
 
     def run() -> None:
         try:
-            with quick_handoff():
+            with busy_worker(keep=True):
                 kept.append(scan())   # kept past the measurement, as the window keeps what it found
         finally:
             done.set()

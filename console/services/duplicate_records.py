@@ -23,7 +23,7 @@ from typing import Any, overload
 from console.domain.customer import Customer
 from console.domain.lock_steps import let_go
 from console.domain.scan_customer import Scanned
-from console.services.busy_worker import quick_handoff
+from console.services.busy_worker import busy_worker
 from console.services.customer_index import CustomerIndex, when_all_read
 from console.services.duplicate_kept_keys import (
     KeptByAccount,
@@ -141,9 +141,10 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
     """`scan_held` of the window's accounts, starting from what the workspace keeps: the accounts' kept keys
     (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's.
     With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown.
-    Python's lock is handed to the window within 2 ms while it runs (busy_worker.py `quick_handoff`)."""
+    Python's lock is handed to the window within 2 ms while it runs, and no collection runs on this thread
+    (busy_worker.py)."""
     scans = WorkspaceScans(workspace, copies)
-    with quick_handoff():
+    with busy_worker(keep=True):
         found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
                           kept=lambda: read_kept_keys(copies), scans=scans)
     return found, scans.keep

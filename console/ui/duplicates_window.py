@@ -29,7 +29,7 @@ from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
 from console.domain.lock_steps import let_go
 from console.services.accounts import AccountSession
-from console.services.busy_worker import quick_handoff
+from console.services.busy_worker import busy_worker
 from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_records import held_when_read, scan_accounts
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
@@ -51,9 +51,16 @@ FORMED_HERE = 10_000
 
 
 def _formed(found: DuplicateScan, threshold: float, dismissed: list[frozenset[MemberRef]]) -> list[DuplicateGroup]:
-    """`found.groups`, on another thread than the window's: Python's lock handed back to it quickly."""
-    with quick_handoff():
+    """`found.groups`, on another thread than the window's: Python's lock handed back to it quickly, and no
+    collection there (it could destroy a stray Qt object off the GUI thread: gc_pause.py)."""
+    with busy_worker(keep=True):
         return found.groups(threshold, dismissed)
+
+
+def _let_go(groups: list[DuplicateGroup]) -> None:
+    """Let go of groups shown before, on a thread of its own (as `_formed`, no collection there)."""
+    with busy_worker():
+        let_go(groups)
 
 
 class DuplicatesWindow(QDialog):
@@ -194,7 +201,9 @@ class DuplicatesWindow(QDialog):
             return
         if len(self.found.pairs) <= FORMED_HERE:
             self._show_groups(self.found.groups(threshold, self.dismissed), threshold)
-        elif not self._regrouping:
+            return
+        self.scope.setText(self.tr("Grouping at {0:.2f}…").format(threshold))   # the list stays until then
+        if not self._regrouping:
             self._regrouping = True
             self.main.tasks.start(self._regroup_elsewhere(), name=f"{self.task}:regroup")
 
@@ -218,7 +227,7 @@ class DuplicatesWindow(QDialog):
         before, self.groups = self.groups, groups
         self.model.set_groups(groups)
         if len(before) > FORMED_HERE:   # tens of thousands of groups: let go of elsewhere, a step at a time
-            threading.Thread(target=let_go, args=(before,), name="console-let-go", daemon=True).start()
+            threading.Thread(target=_let_go, args=(before,), name="console-let-go", daemon=True).start()
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(groups), threshold))
         if groups:
             self.list.setCurrentIndex(self.model.index(0))

@@ -113,6 +113,7 @@ async def test_the_threshold_slider_regroups_as_it_moves_the_last_position_winni
     qtbot.keyClick(found.slider, Qt.Key.Key_End)    # the highest threshold, then the lowest
     if not formed_here:
         await until(lambda: asked == [1.0], what="forming at 1.00 to begin")
+        assert found.scope.text() == "Grouping at 1.00…"
     qtbot.keyClick(found.slider, Qt.Key.Key_Home)
     assert found.threshold_label.text() == "0.20"
     release.set()
