@@ -91,10 +91,11 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     await window.context.workspace.close()
 
 
-@pytest.mark.parametrize("formed_here", [10_000, 0], ids=["formed-here", "formed-on-another-thread"])
+@pytest.mark.parametrize("formed_here", [duplicates_window.FORMED_HERE, 0],
+                         ids=["formed-here", "formed-on-another-thread"])
 async def test_the_threshold_slider_regroups_as_it_moves_the_last_position_winning(
         qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formed_here: int) -> None:
-    # A large scan's groups are formed on another thread (FORMED_HERE pairs and more): 0 takes that way here.
+    # A large scan's groups are formed on another thread (over FORMED_HERE pairs): 0 takes that way here.
     monkeypatch.setattr(duplicates_window, "FORMED_HERE", formed_here)
     window, found = await _found(qtbot, tmp_path)
     assert found.found is not None
