@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 
 from console.providers.http import RetryPolicy
 from console.sandbox.registry import emulator_keys
@@ -22,6 +25,19 @@ from console.ui.main_window import MainWindow
 from tests.support.qt import signal, until
 
 FAST_RETRIES = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=0.02)
+
+
+@pytest.fixture(autouse=True)
+def no_keys_held_after() -> Iterator[None]:
+    """No modifier key left held for the next test: Qt keeps the modifiers of the last key event it took in, and a
+    release that never reached it (sent to a widget a dialog had blocked, say) left Shift held after the Find
+    duplicates tests, which made a later `selectRow` extend a selection instead of making one."""
+    yield
+    if QApplication.instance() is not None and QApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        widget = QWidget()
+        for key in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+            QTest.keyRelease(widget, key)
+        widget.deleteLater()
 
 
 def make_context(root: Path, *, customers: int = 120, latency_ms: float = 0.0) -> AppContext:
