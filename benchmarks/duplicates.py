@@ -365,7 +365,7 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
             line("P17c", "longest wait of the window's thread while that scan's groups are formed (slider moved)",
                  longest, "ms", baseline=None, target="<=25 ms", met=longest <= 0.025)
             note(f"{len(groups):,} groups at the default threshold, formed in {forming:.2f} s on another thread, as "
-                 f"the window forms a large scan's (duplicates_window.FORMED_HERE); {over} waits past 25 ms, the "
+                 f"the window forms a large scan's (duplicate_regrouping.FORMED_HERE); {over} waits past 25 ms, the "
                  f"longest with the forming at {where}. Formed on the window's thread before: the whole time")
             del found, groups
             kept_memory.forget()

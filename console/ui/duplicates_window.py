@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
 
 from console.domain.customer import Customer
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
-from console.domain.lock_steps import let_go
 from console.services.accounts import AccountSession
-from console.services.busy_worker import busy_worker
 from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_records import held_when_read, scan_accounts
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory
 from console.ui.copy_fields_dialog import copy_fields
 from console.ui.duplicate_groups_model import GroupsModel
+from console.ui.duplicate_regrouping import Regrouping, Wanted
 from console.ui.merge_dialog import merge_group
 from console.ui.progress_bar import ProgressBar
 
@@ -45,23 +44,6 @@ if TYPE_CHECKING:
 TASK = "duplicates"
 MEMORY = ScanMemory()   # the session's last scan: a later one keys only the customers changed since
 COLUMNS = ("Account", "Name", "Email", "Phone", "Company", "City", "ID")
-# Scored pairs up to which groups are formed on the GUI thread as the slider moves: 10-12 ms on the development
-# VM (2,518 pairs of 10,490 customers; about 4-5 µs a pair). Above it they are formed on another thread (a scan of
-# 500,000 customers scores 150,000 pairs: 0.6 s).
-FORMED_HERE = 2_500
-
-
-def _formed(found: DuplicateScan, threshold: float, dismissed: list[frozenset[MemberRef]]) -> list[DuplicateGroup]:
-    """`found.groups`, on another thread than the window's: Python's lock handed back to it quickly, and no
-    collection there (it could destroy a stray Qt object off the GUI thread: gc_pause.py)."""
-    with busy_worker(keep=True):
-        return found.groups(threshold, dismissed)
-
-
-def _let_go(groups: list[DuplicateGroup]) -> None:
-    """Let go of groups shown before, on a thread of its own (as `_formed`, no collection there)."""
-    with busy_worker():
-        let_go(groups)
 
 
 class DuplicatesWindow(QDialog):
@@ -78,10 +60,10 @@ class DuplicatesWindow(QDialog):
         self.dismissals = DuplicateDismissals(window.context.workspace, window.context.journal.author.who)
         self.found: DuplicateScan | None = None
         self.groups: list[DuplicateGroup] = []
-        self._regrouping = False   # groups being formed on another thread (`regroup`)
         self.dismissed: list[frozenset[MemberRef]] = []
         self._cancel = threading.Event()
         self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
+        self.regrouping = Regrouping(self, window.tasks, f"{self.task}:regroup", self._wanted, self._show_groups)
         self._build()
         self.resize(1280, 680)   # the members' seven columns in view beside the list
         self.finished.connect(self._closed)
@@ -194,41 +176,19 @@ class DuplicatesWindow(QDialog):
         keep()   # kept for the next session once its groups are shown, not while they are formed
 
     def regroup(self) -> None:
-        """The groups at the slider's threshold (no new scan): formed here for a small scan; for a large one on
-        another thread (half a second for 500,000 customers, P17c), the threshold last set winning."""
+        """The groups at the slider's threshold, no new scan (duplicate_regrouping.py)."""
         threshold = self.slider.value() / 100
         self.threshold_label.setText(f"{threshold:.2f}")
-        if self.found is None:
-            return
-        if len(self.found.pairs) <= FORMED_HERE:
-            self._show_groups(self.found.groups(threshold, self.dismissed), threshold)
-            return
-        self.scope.setText(self.tr("Grouping at {0:.2f}…").format(threshold))   # the list stays until then
-        if not self._regrouping:
-            self._regrouping = True
-            self.main.tasks.start(self._regroup_elsewhere(), name=f"{self.task}:regroup")
+        if not self.regrouping.regroup():
+            self.scope.setText(self.tr("Grouping at {0:.2f}…").format(threshold))   # the list stays until then
 
-    async def _regroup_elsewhere(self) -> None:
-        try:
-            while True:
-                found, threshold, dismissed = self.found, self.slider.value() / 100, self.dismissed
-                if found is None:
-                    return
-                groups = await asyncio.to_thread(_formed, found, threshold, dismissed)
-                if not shiboken6.isValid(self):
-                    return
-                if found is self.found and threshold == self.slider.value() / 100 and dismissed is self.dismissed:
-                    break   # else the slider moved, a scan or a dismissal came meanwhile: again, with those
-            self._show_groups(groups, threshold)
-        finally:
-            if shiboken6.isValid(self):
-                self._regrouping = False
+    def _wanted(self) -> Wanted:
+        return self.found, self.slider.value() / 100, self.dismissed
 
     def _show_groups(self, groups: list[DuplicateGroup], threshold: float) -> None:
         before, self.groups = self.groups, groups
         self.model.set_groups(groups)
-        if len(before) > FORMED_HERE:   # tens of thousands of groups: let go of elsewhere, a step at a time
-            threading.Thread(target=_let_go, args=(before,), name="console-let-go", daemon=True).start()
+        self.regrouping.let_go(before)
         self.scope.setText(self.tr("{0} groups at {1:.2f} or more").format(len(groups), threshold))
         if groups:
             self.list.setCurrentIndex(self.model.index(0))

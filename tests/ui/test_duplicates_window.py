@@ -15,7 +15,7 @@ from console.domain.journal import JournalQuery
 from console.services import duplicate_records
 from console.services.accounts import DEMO_PREFIX
 from console.store import documents
-from console.ui import duplicates_window
+from console.ui import duplicate_regrouping
 from console.ui.copy_fields_dialog import CopyFieldsDialog
 from console.ui.duplicates_window import MEMORY, DuplicatesWindow
 from console.ui.main_window import MainWindow
@@ -91,25 +91,25 @@ async def test_find_duplicates_shows_the_planted_groups_with_reasons_and_remembe
     await window.context.workspace.close()
 
 
-@pytest.mark.parametrize("formed_here", [duplicates_window.FORMED_HERE, 0],
+@pytest.mark.parametrize("formed_here", [duplicate_regrouping.FORMED_HERE, 0],
                          ids=["formed-here", "formed-on-another-thread"])
 async def test_the_threshold_slider_regroups_as_it_moves_the_last_position_winning(
         qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, formed_here: int) -> None:
     # A large scan's groups are formed on another thread (over FORMED_HERE pairs): 0 takes that way here.
-    monkeypatch.setattr(duplicates_window, "FORMED_HERE", formed_here)
+    monkeypatch.setattr(duplicate_regrouping, "FORMED_HERE", formed_here)
     window, found = await _found(qtbot, tmp_path)
     assert found.found is not None
     at_default = [g.key for g in found.groups]
     assert at_default == [g.key for g in found.found.groups(0.5, found.dismissed)]
     # Forming on another thread is held until the slider has moved on: the groups shown are the last position's.
-    formed, asked, release = duplicates_window._formed, [], threading.Event()
+    formed, asked, release = duplicate_regrouping._formed, [], threading.Event()
 
     def held_back(scan: Any, threshold: float, dismissed: Any) -> Any:
         asked.append(threshold)
         release.wait(30)
         return formed(scan, threshold, dismissed)
 
-    monkeypatch.setattr(duplicates_window, "_formed", held_back)
+    monkeypatch.setattr(duplicate_regrouping, "_formed", held_back)
     found.slider.setFocus()
     qtbot.keyClick(found.slider, Qt.Key.Key_End)    # the highest threshold, then the lowest
     if not formed_here:
@@ -125,7 +125,7 @@ async def test_the_threshold_slider_regroups_as_it_moves_the_last_position_winni
     assert found.model.rowCount() == len(lowest) and found.list.currentIndex().row() == 0
     qtbot.keyClick(found.slider, Qt.Key.Key_End)
     await until(lambda: found.scope.text() == "0 groups at 1.00 or more", what="no group at 1.00")
-    assert found.groups == [] and found.model.rowCount() == 0 and not found._regrouping
+    assert found.groups == [] and found.model.rowCount() == 0 and not found.regrouping.running
     found.close()
     await window.shutdown()
     await window.context.workspace.close()
