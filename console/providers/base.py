@@ -9,9 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from console.domain.capabilities import Capabilities, CollectionKind, SearchKey
 from console.domain.card_forms import CardFormCompletion, HostedCardForm
@@ -21,6 +19,9 @@ from console.domain.customer import Customer, Group
 from console.domain.errors import ConsoleError, NotSupportedError
 from console.domain.query import CustomerQuery, TextMatch
 from console.providers.changes import ChangePage, scan_changes
+
+if TYPE_CHECKING:
+    import httpx
 
 Environment = Literal["demo", "sandbox", "production"]
 

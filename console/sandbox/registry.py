@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from console.sandbox.base import Emulator
+if TYPE_CHECKING:
+    from console.sandbox.base import Emulator
 
 # provider key -> "module:Class". Listed statically so a frozen build can name them as hidden imports.
 EMULATORS: dict[str, str] = {
@@ -27,6 +29,8 @@ def emulator_class(key: str) -> type[Emulator]:
         target = EMULATORS[key]
     except KeyError:
         raise KeyError(f"no emulator for provider {key!r}; known: {', '.join(EMULATORS)}") from None
+    from console.sandbox.base import Emulator  # httpx with it: not before a demo account's first request
+
     module_name, _, class_name = target.partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     if not (isinstance(cls, type) and issubclass(cls, Emulator)):

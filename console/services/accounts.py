@@ -7,13 +7,10 @@ import copy
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from console.domain import errors as e
 from console.providers.base import CustomerProvider, Environment, ProviderConfig
-from console.providers.http import DEFAULT_TIMEOUT
 from console.providers.registry import ProviderInfo, provider, providers
 from console.services.account_forms import account_problem, default_base_url
 from console.services.base_url import Override, check_base_url, classify_override
@@ -27,6 +24,9 @@ from console.services.secrets import SecretStore, delete_legacy_secret, delete_s
 from console.services.settings import AccountSettings, Settings
 from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +79,14 @@ def all_accounts(settings: Settings, demo: DemoSandbox) -> list[Account]:
 class AccountSession:
     """An open account: its HTTP client, provider client and customer service."""
 
-    def __init__(self, account: Account, client: httpx.AsyncClient,
+    def __init__(self, account: Account, client: httpx.AsyncClient | None,
                  provider_client: CustomerProvider | DeferredProvider, environment: Environment,
                  override: Override | None = None, confirmations: WriteConfirmations | None = None,
                  workspace: LocalWorkspace | None = None) -> None:
-        """`provider_client`: the client, or one built at first need (`open_session`'s)."""
+        """`provider_client`: the client, or one built at first need (`open_session`'s); `client`: its
+        HTTP client, None where the provider client makes its own as it is built (a demo account's)."""
         self.account = account
-        self.client = client
+        self._client = client
         # The environment writes are treated as: production too when an override points elsewhere.
         self.environment = environment
         self.override = override
@@ -100,8 +101,17 @@ class AccountSession:
         """The account's provider client (built now if nothing has asked for it yet: `CustomerService.provider`)."""
         return self.service.provider
 
+    @property
+    def client(self) -> httpx.AsyncClient | None:
+        """The account's HTTP client: None while a demo account's provider client, which makes its own, is not
+        built yet."""
+        if self._client is None and self.service.provider_built:
+            return self.service.provider.client
+        return self._client
+
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if (client := self.client) is not None:
+            await client.aclose()
 
     async def test_connection(self) -> None:
         """Ask the provider whether it accepts the credentials; raises the ConsoleError it answers with."""
@@ -221,6 +231,17 @@ async def save_account_changes(context: AppContext, edited: list[AccountSettings
             context.drafts.discard_account(account_id)   # its start view went with its rows (delete_account)
 
 
+def _http_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    """An account's HTTP client (`transport`: None for the network)."""
+    # httpx is imported here rather than with this module: a warm start shows a demo account's local copy
+    # without it (about 60 ms of imports); the demo's client is made with its provider client, when needed.
+    import httpx
+
+    from console.providers.http import DEFAULT_TIMEOUT
+
+    return httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+
+
 async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSandbox,
                        transport: httpx.AsyncBaseTransport | None = None,
                        credentials: dict[str, str] | None = None,
@@ -239,10 +260,8 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
     if account.is_demo:
         # The emulator (its data read or seeded: 20-60 ms) and the client's modules are made when the
         # client is first needed (DeferredProvider): a warm start shows the local copy before.
-        client = httpx.AsyncClient(transport=demo.transport(info.key), timeout=DEFAULT_TIMEOUT,
-                                   follow_redirects=False)
-
         def demo_client() -> CustomerProvider:
+            client = _http_client(demo.transport(info.key))
             connection = demo.connection(info.key)
             base_url = connection.pop("base_url")
             connection.pop("provider", None)
@@ -252,7 +271,7 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
             return info.client(ProviderConfig(base_url=base_url, credentials=credentials, environment="sandbox",
                                               options=options), client)
 
-        return AccountSession(account, client, DeferredProvider(demo_client), environment,
+        return AccountSession(account, None, DeferredProvider(demo_client), environment,
                               confirmations=confirmations, workspace=workspace)
     assert account.settings is not None
     if account.settings.base_url:
@@ -271,7 +290,7 @@ async def open_session(account: Account, *, secrets: SecretStore, demo: DemoSand
     if account.settings.base_url:
         override = classify_override(info, account.settings.base_url, environment)
     REDACTOR.add(credentials.values())
-    client = httpx.AsyncClient(transport=transport, timeout=DEFAULT_TIMEOUT, follow_redirects=False)
+    client = _http_client(transport)
     try:
         # Built now, unlike a demo's: a client may refuse its settings (Clover without a merchant id), which
         # opening the account says.

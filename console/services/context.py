@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-
-import httpx
+from typing import TYPE_CHECKING
 
 from console.services import warm_start
 from console.services.demo import DemoSandbox
@@ -16,6 +15,9 @@ from console.services.secrets import SecretStore, default_secret_store
 from console.services.settings import Settings, SettingsStore
 from console.services.workspace import LocalWorkspace
 from console.services.write_confirmation import WriteConfirmations
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

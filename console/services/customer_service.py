@@ -96,6 +96,11 @@ class CustomerService:
         """The account's client (built now, on this thread, if nothing has asked for it yet)."""
         return self._deferred.get()
 
+    @property
+    def provider_built(self) -> bool:
+        """Whether the account's client has been built (`provider` would not build it now)."""
+        return self._deferred.built
+
     async def provider_ready(self) -> CustomerProvider:
         """The account's client, built on a worker thread if nothing has asked for it yet."""
         return await self._deferred.ready()

@@ -8,14 +8,15 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from console.domain.gc_pause import gc_paused
-from console.sandbox.base import Emulator
 from console.sandbox.registry import emulator_class, emulator_keys
-from console.sandbox.server import EmulatorServer
+
+if TYPE_CHECKING:
+    import httpx
+
+    from console.sandbox.base import Emulator
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ class DemoSandbox:
 
     def transport(self, provider: str) -> httpx.AsyncBaseTransport:
         """The transport to the provider's emulator, which is made at the first request if not before."""
-        return _EmulatorWhenAsked(self, provider)
+        from console.services.demo_transport import EmulatorWhenAsked  # httpx: not before it is needed
+
+        return EmulatorWhenAsked(self, provider)
 
     @contextlib.asynccontextmanager
     async def served(self, provider: str) -> AsyncIterator[str]:
@@ -63,6 +66,8 @@ class DemoSandbox:
         The demo accounts talk to their emulators in-process, but a browser cannot: the provider's
         card form (Add card) is served this way, from the same emulator, only while it is open.
         """
+        from console.sandbox.server import EmulatorServer
+
         server = EmulatorServer(self.emulator(provider))
         thread = threading.Thread(target=server.serve_forever, name=f"demo-{provider}-http", daemon=True)
         # The serving thread allocates; a garbage collection it set off could destroy Qt objects off
@@ -106,19 +111,3 @@ class DemoSandbox:
         with self._making:
             self._emulators.clear()
 
-
-class _EmulatorWhenAsked(httpx.AsyncBaseTransport):
-    """A demo account's transport: its emulator's, taken at the first request (`DemoSandbox.emulator`)."""
-
-    def __init__(self, demo: DemoSandbox, provider: str) -> None:
-        self._demo, self._provider = demo, provider
-        self._transport: httpx.AsyncBaseTransport | None = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self._transport is None:
-            self._transport = self._demo.emulator(self._provider).transport()
-        return await self._transport.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()

@@ -24,6 +24,7 @@ async def test_a_demo_account_opens_without_its_emulator_and_loads_once_it_is_ma
         assert session.service.capabilities is provider("square").capabilities
         assert session.service.provider_name == "Square"
         assert demo._emulators == {}
+        assert session.client is None   # nor its HTTP client (httpx is imported with it, not at start)
         made_on: list[str] = []
         make = session.service._deferred._make
 
@@ -37,8 +38,19 @@ async def test_a_demo_account_opens_without_its_emulator_and_loads_once_it_is_ma
         assert progress.loaded == 30 and len(session.service.index) == 30
         assert set(demo._emulators) == {"square"}
         assert session.provider is session.provider   # made once
+        client = session.client
+        assert client is not None and client is session.provider.client and not client.is_closed
     finally:
         await session.aclose()
+    assert client.is_closed   # closing the account closes the HTTP client its provider client made
+
+
+async def test_a_demo_account_never_loaded_closes_without_making_anything(tmp_path: Path) -> None:
+    demo = DemoSandbox(tmp_path / "demo", latency_ms=0, customers={"square": 3})
+    account = next(a for a in demo_accounts(demo) if a.info.key == "square")
+    session = await open_session(account, secrets=MemorySecrets(), demo=demo)
+    await session.aclose()
+    assert session.client is None and not session.service.provider_built and demo._emulators == {}
 
 
 def test_a_deferred_provider_is_made_once_by_threads_asking_together() -> None:
