@@ -11,12 +11,13 @@ import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import phonenumbers
+from typing import TYPE_CHECKING, Any
 
 from console.domain.capabilities import Capabilities, FieldKind, FieldSpec
 from console.domain.card_numbers import CARD_NUMBER_MESSAGE, contains_card_number
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ def to_e164(text: str, default_region: str = "US") -> str | None:
     if not text or not _PHONE_CHARS.fullmatch(text):
         return None
     number = parse_phone(text, None if text.startswith("+") else default_region)
+    import phonenumbers  # imported by parse_phone
+
     if number is None or not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -79,6 +82,10 @@ def parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | Non
     phonenumbers raises from inside an except block: its frame holds the first exception, whose traceback
     holds that frame, a cycle that kept every caller's frame (a duplicate scan's, with its locals) until a
     collection, or for good once frozen (gc_pause.py). The frames are let go of here."""
+    # Imported at the first number read rather than with this module: about 35 ms of imports a start does
+    # not need before its first rows.
+    import phonenumbers
+
     try:
         return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:

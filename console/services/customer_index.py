@@ -16,8 +16,6 @@ from itertools import accumulate, compress, repeat
 from operator import and_, attrgetter, contains, eq, gt, is_, is_not, itemgetter, le, not_, or_
 from typing import TYPE_CHECKING, Any, cast
 
-import phonenumbers
-
 from console.domain.customer import ADDRESS_PREFIX, Customer, display_name_getter, field_getter
 from console.domain.text_folding import fold
 from console.domain.validation import digits, to_e164
@@ -81,6 +79,8 @@ def _search_terms(query: str) -> list[tuple[str, ...]]:
             continue  # plain digits are searched as they are
         forms = {fold(typed), number}
         if (e164 := to_e164(typed)) is not None:
+            import phonenumbers  # imported by to_e164 (not before the first phone typed)
+
             forms.add(str(phonenumbers.parse(e164).national_number))
         terms.append((fold(typed), *sorted(forms - {fold(typed)})))
         rest = rest.replace(match.group(), " ", 1)

@@ -10,7 +10,6 @@ nor with a C library without `malloc_trim` (musl).
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import logging
 import sys
@@ -26,6 +25,8 @@ HANDED_BACK = "freed memory handed back to the system: %s (%.1f ms)"
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here: not a start's import before its first rows, and never where there is no glibc
+
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):

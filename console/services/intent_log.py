@@ -30,12 +30,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from console.domain.journal import Intent, intent_from_body
+
+# cryptography is imported where a key is first used, when the workspace opens on its own thread: importing it
+# with this module cost a start about 20 ms before its first rows.
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +54,9 @@ class LoggedIntent:
 
 def log_key(workspace_key: str) -> bytes:
     """The file's AES-256-GCM key, derived from the workspace database's key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(workspace_key.encode())
 
 
@@ -63,6 +64,8 @@ class IntentLog:
     """This instance's file of intents not yet committed to the journal."""
 
     def __init__(self, folder: Path, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self.path = folder / PATTERN.replace("*", uuid.uuid4().hex)
         self._aead = AESGCM(key)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
@@ -116,6 +119,9 @@ def read_frames(path: Path, key: bytes) -> list[LoggedIntent]:
 
 
 def _frames(data: bytes, key: bytes) -> list[LoggedIntent]:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     aead, found = AESGCM(key), []
     at = 0
     while at + _LENGTH.size <= len(data):

@@ -16,13 +16,15 @@ import sys
 import typing
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
 from console.domain.customer import Customer
-from console.domain.scan_customer import ScanCustomer
+
+if TYPE_CHECKING:
+    from console.domain.scan_customer import ScanCustomer
 
 _CUSTOMER = TypeAdapter(Customer)
 
@@ -77,6 +79,9 @@ _HEX = _HEX_DIGITS.format
 def _scan_view() -> TypeAdapter[ScanCustomer]:
     # Built when first asked for, not at import: a warm start imports this module on its reader's
     # thread while the app's thread imports pydantic's internals, and this adapter imports more of them.
+    # Its model too: a start decodes documents for its first rows before any scan (P1b).
+    from console.domain.scan_customer import ScanCustomer
+
     return TypeAdapter(ScanCustomer)   # the other fields are skipped as the JSON is read
 
 
