@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from console.domain import errors as e
 from console.services import warm_start
 from console.services.accounts import ALL_ACCOUNTS, Account, all_accounts, open_session
-from console.ui.accounts_dialog import AccountsDialog
 from console.ui.all_accounts import account_label
 from console.ui.custom_field_loading import TASK as CUSTOM_VALUES
 from console.ui.doubt_settling import journal_writes
@@ -20,6 +19,7 @@ from console.ui.production_confirmation import ask_before_production_writes
 from console.ui.write_queue import finish_writes
 
 if TYPE_CHECKING:
+    from console.ui.accounts_dialog import AccountsDialog
     from console.ui.main_window import MainWindow
 
 
@@ -167,6 +167,8 @@ class AccountSwitching:
 
     def open_dialog(self) -> AccountsDialog:
         """File → Accounts…; the selector follows what it saves."""
+        from console.ui.accounts_dialog import AccountsDialog  # when first opened, not before the first rows
+
         dialog = AccountsDialog(self.window.context, self.window)
         dialog.accounts_changed.connect(lambda: self.reload())
         dialog.finished.connect(dialog.deleteLater)

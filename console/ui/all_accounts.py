@@ -19,7 +19,6 @@ from console.services.table_columns import all_accounts_columns
 from console.ui.all_accounts_loading import AllAccountsLoading
 from console.ui.doubt_settling import journal_writes
 from console.ui.production_confirmation import ask_before_production_writes
-from console.ui.provider_icons import provider_icon
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -111,6 +110,8 @@ class AllAccounts:
             self.sessions[account.id] = session
         self.index = CombinedIndex([(s.account.id, account_label(s.account, s.environment), s.service.index)
                                     for s in sessions])
+        from console.ui.provider_icons import provider_icon  # drawn (with their fonts' enums) for this view only
+
         window.model.row_icon = lambda account_id: provider_icon(self.sessions[account_id].account.info.key)
         window.model.set_source(self.index, all_accounts_columns())
         window.customer_list.header.restore(window.preferences.column_layout(ALL_ACCOUNTS))

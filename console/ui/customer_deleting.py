@@ -11,7 +11,6 @@ from console.domain import errors as e
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
 from console.ui.async_qt import No, Yes, ask
-from console.ui.bulk_delete import delete_several
 from console.ui.error_message import show_error
 from console.ui.wording import count_of
 from console.ui.write_queue import queue_write
@@ -37,6 +36,8 @@ class CustomerDeleting:
             groups = [(window.session, customers)] if customers and window.session is not None else []
         total = sum(len(customers) for _, customers in groups)
         if total > 1:
+            from console.ui.bulk_delete import delete_several  # imported when first asked for
+
             window.tasks.start(delete_several(window, groups, self._delete_now), name="confirm-delete")
         elif groups:
             session, (customer,) = groups[0]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from console.domain import errors as e
 from console.domain.customer import Customer
 from console.services.accounts import AccountSession
-from console.ui.account_choice import choose_account
 from console.ui.error_message import show_error
 
 if TYPE_CHECKING:
@@ -66,6 +65,8 @@ class CustomerEditing:
         return self.open_dialog(None)
 
     async def _new_in_chosen(self) -> None:
+        from console.ui.account_choice import choose_account  # All accounts' question: imported when first asked
+
         session = await choose_account(self.window, self.window.all_accounts.writable_sessions())
         if session is not None and session in self.window.all_accounts.sessions.values():
             self.open_dialog(None, session=session)

@@ -42,11 +42,6 @@ WIDTHS = {HistoryModel.GROUP: 22, HistoryModel.WHEN: 140, HistoryModel.WHO: 80, 
           HistoryModel.CUSTOMER: 210, HistoryModel.OPERATION: 90, HistoryModel.OUTCOME: 170}
 
 
-def open_history(window: MainWindow) -> None:
-    """Connect View → History (Ctrl+H) to the window's one History window."""
-    window.history_action.triggered.connect(lambda: show_history(window))
-
-
 def show_history(window: MainWindow) -> HistoryWindow:
     """Show the History window (raised if it is open already), reading the journal afresh."""
     history = window.findChild(HistoryWindow, "historyWindow")

@@ -28,8 +28,6 @@ from console.domain import errors as e
 from console.domain.jobs import Job, JobState, OpState, PlannedOp
 from console.services.accounts import AccountSession
 from console.services.jobs import JobRunner, JobStore
-from console.ui.copy_report import open_job_report
-from console.ui.failures_saving import ask_path, save_failures
 from console.ui.other_account import open_other_account
 from console.ui.progress_bar import ProgressBar
 
@@ -38,6 +36,13 @@ if TYPE_CHECKING:
 
 TASK = "job"
 _DONE = ("done", "failed", "skipped")
+
+
+def _ask_failures_path(panel: JobsPanel, job: Job) -> str | None:
+    """Where to save `job`'s failed rows, asked in a file dialog (its module imported when first needed)."""
+    from console.ui.failures_saving import ask_path
+
+    return ask_path(panel, job)
 
 
 class JobsPanel(QDockWidget):
@@ -51,7 +56,7 @@ class JobsPanel(QDockWidget):
         self.setObjectName("jobsPanel")
         self.store = JobStore(window.context.workspace, window.context.journal.author.who)
         self.runners: dict[str, JobRunner] = {}
-        self.choose_failures_path = ask_path   # a seam: tests answer the file dialog
+        self.choose_failures_path = _ask_failures_path   # a seam: tests answer the file dialog
         self.jobs: dict[str, Job] = {}
         self.sessions: dict[str, AccountSession] = {}
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
@@ -250,6 +255,8 @@ class JobsPanel(QDockWidget):
     def report(self) -> None:
         """What the current job's creates made, read back from its account (a copy's report)."""
         if (job := self.current()) is not None:
+            from console.ui.copy_report import open_job_report  # with the copy's modules: when first asked for
+
             self._with_session(job, lambda job, session: open_job_report(self.main, self.store, job, session))
 
     def resume(self) -> None:
@@ -285,6 +292,8 @@ class JobsPanel(QDockWidget):
         job = self.current()
         path = self.choose_failures_path(self, job) if job is not None else None
         if job is not None and path:
+            from console.ui.failures_saving import save_failures
+
             self.main.tasks.start(save_failures(self, job, Path(path)), name=f"{TASK}:save-failures")
 
     def retry_failed(self) -> None:

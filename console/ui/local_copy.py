@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QMessageBox
 from console.services.team_server import TeamServer
 from console.services.workspace import LocalWorkspace
 from console.ui.async_qt import Yes, ask
-from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.ui.main_window import MainWindow
@@ -95,6 +94,8 @@ class LocalCopySetting:
                 session.service.keep_locally(workspace.for_account(account.id, account.info.key))
             window.loading.start()
             if server is not None:
+                from console.ui.team_accounts_offer import offer_team_accounts
+
                 window.tasks.start(offer_team_accounts(window), name="team-accounts")
         window.team_updates.show_where()
         where = server.describe() if server is not None else tr("this computer")

@@ -30,22 +30,18 @@ from console.ui.customer_list import CustomerList
 from console.ui.customer_loading import CustomerLoading
 from console.ui.customer_search import CustomerSearch
 from console.ui.customer_table import CustomerTableModel
-from console.ui.demo_reset import reset_demo_flow
 from console.ui.draft_restore import DraftRestore
 from console.ui.empty_state import EmptyState
 from console.ui.filter_bar import FilterBar, connect_filter_bar
-from console.ui.forget_data import forget_local_data_flow
-from console.ui.history_window import open_history
 from console.ui.jobs_panel import JobsPanel
 from console.ui.local_copy import LocalCopySetting
+from console.ui.menu_actions import connect_menu_actions
 from console.ui.offline_bar import OfflineBar
 from console.ui.privacy_menu import add_privacy_menu
 from console.ui.provider_actions import ProviderActions
 from console.ui.start_snapshot_writer import StartSnapshotWriter
 from console.ui.team_updates import TeamUpdates
-from console.ui.team_workspace_dialog import open_team_workspace_dialog
 from console.ui.theme import follow_system_changes
-from console.ui.undo_save import ask_staff_name, undo_last_save
 from console.ui.window_keys import connect_keys
 from console.ui.window_layout import WindowLayout
 from console.ui.window_preferences import WindowPreferences
@@ -119,52 +115,11 @@ class MainWindow(WindowLayout):
                 (self.new_action, self.editing.new_customer), (self.edit_action, self.editing.edit_selected),
                 (self.delete_action, self.deleting.delete_selected), (self.refresh_action, self.loading.start),
                 (self.find_action, self.searching.focus), (self.accounts_action, self.switching.open_dialog),
-                (self.quit_action, self.close), (self.about_action, self._about),
-                (self.diagnostics_action, self._diagnostics),
-                (self.reset_demo_action, lambda: self.tasks.start(reset_demo_flow(self), name="reset-demo")),
-                (self.forget_data_action,
-                 lambda: self.tasks.start(forget_local_data_flow(self), name="forget-data")),
-                (self.undo_action, lambda: self.tasks.start(undo_last_save(self), name="undo-save")),
-                (self.duplicates_action, self._find_duplicates), (self.bulk_action, self._change_field),
-                (self.import_action, self._import), (self.jobs_action, self.jobs.reveal),
-                (self.export_action, self._export),
-                (self.staff_name_action, lambda: ask_staff_name(self)),
-                (self.team_action, lambda: open_team_workspace_dialog(self))):
+                (self.quit_action, self.close), (self.jobs_action, self.jobs.reveal)):
             action.triggered.connect(slot)
+        connect_menu_actions(self)
         self.enable_shortcuts()
         connect_keys(self)
-        open_history(self)
-
-    # What the menus open, imported when first asked for rather than before the window shows (P9).
-    def _about(self) -> None:
-        from console.ui.help_menu import show_about
-
-        show_about(self)
-
-    def _diagnostics(self) -> None:
-        from console.ui.help_menu import show_diagnostics
-
-        show_diagnostics(self)
-
-    def _find_duplicates(self) -> None:
-        from console.ui.duplicates_window import find_duplicates
-
-        find_duplicates(self)
-
-    def _change_field(self) -> None:
-        from console.ui.bulk_change import change_field
-
-        self.tasks.start(change_field(self), name="bulk-change")
-
-    def _import(self) -> None:
-        from console.ui.import_wizard import import_customers
-
-        self.tasks.start(import_customers(self), name="import")
-
-    def _export(self) -> None:
-        from console.ui.export_dialog import open_export
-
-        open_export(self)
 
     def _add_provider_actions(self, menu: QMenu) -> None:
         if self.session is not None:

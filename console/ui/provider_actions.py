@@ -12,14 +12,14 @@ from console.domain import errors as e
 from console.domain.capabilities import ActionSpec
 from console.domain.customer import Customer
 from console.ui.async_qt import No, Yes, ask
-from console.ui.copy_dialog import CopyDialog, open_copy_dialog
-from console.ui.custom_fields_dialog import CustomFieldsDialog, open_custom_fields
 from console.ui.error_message import show_error
-from console.ui.reference_dialog import ReferenceDialog
 from console.ui.write_queue import queue_write
 
 if TYPE_CHECKING:
+    from console.ui.copy_dialog import CopyDialog
+    from console.ui.custom_fields_dialog import CustomFieldsDialog
     from console.ui.main_window import MainWindow
+    from console.ui.reference_dialog import ReferenceDialog
 
 
 
@@ -71,6 +71,9 @@ class ProviderActions:
         session = self.window.session
         if session is None:
             return None
+        # The dialogs these actions open are imported when first asked for, not before the first rows.
+        from console.ui.custom_fields_dialog import open_custom_fields
+
         return open_custom_fields(session.custom_fields, account_label=session.account.name,
                                   read_only=session.account.read_only, writes=self.window.tasks, parent=self.window)
 
@@ -79,6 +82,8 @@ class ProviderActions:
         window = self.window
         if window.session is None or not customers:
             return None
+        from console.ui.copy_dialog import open_copy_dialog
+
         return open_copy_dialog(window.context, window.session, customers, jobs=window.jobs, parent=window)
 
     def create_from_reference(self) -> ReferenceDialog | None:
@@ -88,6 +93,8 @@ class ProviderActions:
         spec = session.service.capabilities.create_from if session is not None else None
         if session is None or spec is None:
             return None
+        from console.ui.reference_dialog import ReferenceDialog
+
         dialog = ReferenceDialog(spec, window)
         key = session.service.new_idempotency_key()
         what = spec.label.rstrip("…")

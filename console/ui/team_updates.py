@@ -4,23 +4,22 @@ of a customer someone else changed says who did, with the stale-edit choice, bef
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QLabel
+from PySide6.QtWidgets import QDialog, QFrame, QLabel
 
 from console.domain.customer import Customer
 from console.domain.journal import JournalQuery
 from console.domain.shared_changes import SharedChange
 from console.services.shared_customers import apply_shared_change
 from console.ui.customer_loading import data_as_of
-from console.ui.history_window import HistoryWindow
-from console.ui.team_accounts_offer import offer_team_accounts
 
 if TYPE_CHECKING:
     from console.services.accounts import AccountSession
     from console.services.workspace import LocalWorkspace
     from console.ui.edit_dialog import CustomerDialog
+    from console.ui.history_window import HistoryWindow
     from console.ui.main_window import MainWindow
 
 
@@ -54,6 +53,8 @@ class TeamUpdates:
         self.show_where()
         workspace.team_connection.append(self.connection)
         if workspace.team is not None:   # a console started in team mode: share and learn the accounts
+            from console.ui.team_accounts_offer import offer_team_accounts  # team mode's only
+
             window.tasks.start(offer_team_accounts(window), name="team-accounts")
 
     def show_where(self) -> None:
@@ -94,7 +95,8 @@ class TeamUpdates:
 
     def _reread_history(self) -> None:
         """An open History window lists the other consoles' saves too, as they arrive."""
-        history = self.window.findChild(HistoryWindow, "historyWindow")
+        # Found by name: its module is imported when History is first opened.
+        history = cast("HistoryWindow | None", self.window.findChild(QDialog, "historyWindow"))
         if history is not None and history.isVisible():
             history.reload()
 
