@@ -17,6 +17,9 @@ FIT_SHARE = 0.35
 FIT_FIRST = ("email",)
 FIT_ROWS = 2000      # rows looked at for the longest texts (5,000 took 10 ms at the end of a load: P6)
 FIT_MEASURED = 20    # of which the longest are measured
+# At the first page, only its first rows: a warm start's rows are kept documents, each decoded to be read
+# (300 of them took 15-20 ms before the window's first rows were shown: P1b); the rest at the load's end.
+FIT_FIRST_PAGE_ROWS = 100
 
 
 class TableHeader(QObject):
@@ -96,7 +99,7 @@ class TableHeader(QObject):
         rows arrive; `done` (the load is complete) ends it, so later resizes are the user's."""
         keys = [c.key for c in self.model.columns]
         cap = int(self.table.viewport().width() * FIT_SHARE)
-        rows = range(min(self.model.rowCount(), FIT_ROWS))
+        rows = range(min(self.model.rowCount(), FIT_ROWS if done else FIT_FIRST_PAGE_ROWS))
         for key in self._unfitted:
             logical = keys.index(key)
             # The longest texts are the widest ones, near enough: measure only those, and ask the view
