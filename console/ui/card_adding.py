@@ -17,12 +17,11 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QPushBu
 from console.domain import errors as e
 from console.domain.capabilities import CollectionKind, CollectionSpec
 from console.domain.customer import Customer, PaymentMethod
-from console.services.card_capture import CardCapture, card_form_problem, card_form_spec, new_cards
-from console.services.card_form_server import CardFormClosed
 from console.ui.async_qt import Yes, ask
 from console.ui.error_message import show_error
 
 if TYPE_CHECKING:
+    from console.services.card_capture import CardCapture
     from console.ui.collection_tab import CollectionTab
     from console.ui.edit_dialog import CustomerDialog
     from console.ui.main_window import MainWindow
@@ -73,6 +72,9 @@ class CardAdding:
     # -- where it is offered ---------------------------------------------------------------------
     def attach_to(self, dialog: CustomerDialog) -> None:
         """Add card and Replace card buttons on an existing customer's Cards tab."""
+        # The card form's modules (its local server among them) are imported when a customer is first opened.
+        from console.services.card_capture import card_form_spec
+
         tab = dialog.collection_tabs.get(CARDS)
         session = self.window.session
         spec = card_form_spec(session) if session is not None else None
@@ -100,6 +102,9 @@ class CardAdding:
 
     async def _flow(self, customer: Customer, parent: QWidget, replacing: PaymentMethod | None,
                     then: Callable[[Customer], None] | None) -> None:
+        from console.services.card_capture import CardCapture, card_form_problem, card_form_spec
+        from console.services.card_form_server import CardFormClosed
+
         window, tr = self.window, self.window.tr
         session = window.session
         if session is None:
@@ -161,6 +166,8 @@ class CardAdding:
     async def _after_attach(self, before: Customer, updated: Customer, replacing: PaymentMethod | None,
                             parent: QWidget) -> Customer:
         """Say what was added; offer the default and, when replacing, the old card's deletion."""
+        from console.services.card_capture import card_form_spec, new_cards
+
         window, tr = self.window, self.window.tr
         session = window.session
         assert session is not None
