@@ -33,9 +33,10 @@ class Draft(BaseModel):
     account_name: str
     customer_id: str | None = None          # None: a customer that was being created
     customer_name: str = ""
-    values: dict[str, Any] = Field(default_factory=dict)
-    base_values: dict[str, Any] = Field(default_factory=dict)
-    item_changes: list[dict[str, Any]] = Field(default_factory=list)   # ItemPlan.to_json(): addresses...
+    # Empty defaults are copied for each draft (services/settings.py says why they are not factories).
+    values: dict[str, Any] = {}
+    base_values: dict[str, Any] = {}
+    item_changes: list[dict[str, Any]] = []   # ItemPlan.to_json(): addresses...
     saved_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
