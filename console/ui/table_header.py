@@ -112,6 +112,9 @@ class TableHeader(QObject):
             widest = max(widths.values(), default=0)
             wanted = max((self.table.sizeHintForIndex(self.model.index(r, logical)).width()
                           for r in longest if widths[r] >= widest - 1), default=0)   # a pixel's rounding
+            # A cell is a pixel narrower than its section when the grid is drawn (QTableView's own
+            # sizeHintForColumn adds it too): without it the widest text was elided by a letter.
+            wanted += 1 if self.table.showGrid() else 0
             wanted = max(wanted, self.header.sectionSizeHint(logical))
             if wanted > self.header.sectionSize(logical):
                 self.header.resizeSection(logical, min(wanted, max(cap, self.model.columns[logical].width)))
