@@ -32,10 +32,9 @@ from console.services.duplicate_dismissals import DuplicateDismissals
 from console.services.duplicate_records import held_when_read, scan_accounts
 from console.services.duplicate_scoring import DEFAULT_THRESHOLD
 from console.services.duplicates import FLOOR, DuplicateScan, ScanCancelledError, ScanMemory
-from console.ui.copy_fields_dialog import copy_fields
+from console.ui.duplicate_group_actions import GroupActions
 from console.ui.duplicate_groups_model import GroupsModel
 from console.ui.duplicate_regrouping import Regrouping, Wanted
-from console.ui.merge_dialog import merge_group
 from console.ui.progress_bar import ProgressBar
 
 if TYPE_CHECKING:
@@ -64,6 +63,7 @@ class DuplicatesWindow(QDialog):
         self._cancel = threading.Event()
         self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
         self.regrouping = Regrouping(self, window.tasks, f"{self.task}:regroup", self._wanted, self._show_groups)
+        self.group_actions = GroupActions(self)
         self._build()
         self.resize(1280, 680)   # the members' seven columns in view beside the list
         self.finished.connect(self._closed)
@@ -107,8 +107,8 @@ class DuplicatesWindow(QDialog):
         self.buttons = {key: QPushButton(text, self) for key, text in (
             ("dismiss", tr("Not the same person")), ("merge", tr("Merge…")), ("copy", tr("Copy fields from…")),
             ("side", tr("Open side by side")))}
-        for key, slot in (("dismiss", self.dismiss_current), ("merge", self.merge_current),
-                          ("side", self.open_side_by_side), ("copy", self.copy_current)):
+        for key, slot in (("dismiss", self.dismiss_current), ("merge", self.group_actions.merge),
+                          ("side", self.group_actions.side_by_side), ("copy", self.group_actions.copy)):
             self.buttons[key].clicked.connect(slot)
         right = QWidget(self)
         column = QVBoxLayout(right)
@@ -140,9 +140,10 @@ class DuplicatesWindow(QDialog):
 
     # -- scanning -----------------------------------------------------------------------------
     def start(self) -> None:
-        self.main.tasks.start(self._scan(), name=self.task)
+        self.main.tasks.start(self.scan(), name=self.task)
 
-    async def _scan(self) -> None:
+    async def scan(self) -> None:
+        """Scan the customers shown now and show the groups (again after a merge)."""
         tr = self.tr
         held = await held_when_read({account_id: s.service.index for account_id, s in self.sessions.items()})
         names = ", ".join(s.account.name for s in self.sessions.values())
@@ -253,47 +254,6 @@ class DuplicatesWindow(QDialog):
         await self.dismissals.dismiss(group.members)
         self.dismissed = await self.dismissals.dismissed()
         self.regroup()
-
-    def merge_current(self) -> None:
-        group = self.current()
-        if group is not None and len(group.accounts) == 1:
-            session = self.sessions[group.accounts[0]]
-            customers = [c for c in map(self.member_customer, group.members) if c is not None]
-            self.main.tasks.start(self._merge(session, customers), name=f"{self.task}:merge")
-
-    async def _merge(self, session: AccountSession, customers: list[Customer]) -> None:
-        kept = await merge_group(self, session, customers)
-        if kept is not None:
-            self.main.statusBar().showMessage(self.tr("Merged {0} customers into {1}.").format(
-                len(customers), session.service.index.name(kept)), 8000)
-            await self._scan()
-
-    def copy_current(self) -> None:
-        group = self.current()
-        if group is None:
-            return
-        members = [(m, self.sessions[m[0]], c) for m in group.members if (c := self.member_customer(m)) is not None]
-        self.main.tasks.start(self._copy(members), name=f"{self.task}:copy")
-
-    async def _copy(self, members: list[tuple[MemberRef, AccountSession, Customer]]) -> None:
-        status = self.main.statusBar()
-        saved = await copy_fields(self, members, status.showMessage)
-        if saved is not None:
-            name = next((s.service.index.name(saved) for _, s, c in members if c.id == saved.id), saved.id)
-            status.showMessage(self.tr("Saved the copied fields to {0}.").format(name), 8000)
-            self.show_group()   # the members as their indexes hold them now
-
-    def open_side_by_side(self) -> None:
-        """Each member's own dialog, side by side (across accounts: to copy what one lacks by hand)."""
-        group = self.current()
-        if group is None:
-            return
-        left = self.geometry().left()
-        for n, member in enumerate(group.members[:2]):
-            session, customer = self.sessions.get(member[0]), self.member_customer(member)
-            dialog = self.main.editing.open_dialog(customer, session=session) if customer and session else None
-            if dialog is not None:
-                dialog.move(left + n * (dialog.width() + 10), self.geometry().top())
 
 
 def find_duplicates(window: MainWindow) -> DuplicatesWindow | None:

@@ -10,10 +10,19 @@ from PySide6.QtWidgets import QFileDialog
 
 from console.domain.jobs import Job, OpState
 from console.services.failures_csv import write_failures
+from console.ui.jobs_panel import TASK
 from console.ui.wording import count_of
 
 if TYPE_CHECKING:
     from console.ui.jobs_panel import JobsPanel
+
+
+def save_current_failures(panel: JobsPanel) -> None:
+    """Ask where (`panel.choose_failures_path`, else the file dialog), then save the current job's failed rows."""
+    job = panel.current()
+    path = (panel.choose_failures_path or ask_path)(panel, job) if job is not None else None
+    if job is not None and path:
+        panel.main.tasks.start(save_failures(panel, job, Path(path)), name=f"{TASK}:save-failures")
 
 
 def ask_path(panel: JobsPanel, job: Job) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -38,13 +37,6 @@ TASK = "job"
 _DONE = ("done", "failed", "skipped")
 
 
-def _ask_failures_path(panel: JobsPanel, job: Job) -> str | None:
-    """Where to save `job`'s failed rows, asked in a file dialog (its module imported when first needed)."""
-    from console.ui.failures_saving import ask_path
-
-    return ask_path(panel, job)
-
-
 class JobsPanel(QDockWidget):
     """The window's jobs: one runner each while it runs."""
 
@@ -56,7 +48,8 @@ class JobsPanel(QDockWidget):
         self.setObjectName("jobsPanel")
         self.store = JobStore(window.context.workspace, window.context.journal.author.who)
         self.runners: dict[str, JobRunner] = {}
-        self.choose_failures_path = _ask_failures_path   # a seam: tests answer the file dialog
+        # Where Save failures… writes: None asks in a file dialog (failures_saving.py); a seam, tests answer it.
+        self.choose_failures_path: Callable[[JobsPanel, Job], str | None] | None = None
         self.jobs: dict[str, Job] = {}
         self.sessions: dict[str, AccountSession] = {}
         self.started: dict[str, tuple[float, int]] = {}   # job id -> (when it started, operations done then)
@@ -289,12 +282,9 @@ class JobsPanel(QDockWidget):
 
     def save_failures(self) -> None:
         """The failed rows as a CSV with the export's headers and an Error column, to fix and import again."""
-        job = self.current()
-        path = self.choose_failures_path(self, job) if job is not None else None
-        if job is not None and path:
-            from console.ui.failures_saving import save_failures
+        from console.ui.failures_saving import save_current_failures  # its dialog and writer: when first used
 
-            self.main.tasks.start(save_failures(self, job, Path(path)), name=f"{TASK}:save-failures")
+        save_current_failures(self)
 
     def retry_failed(self) -> None:
         if (job := self.current()) is not None:
