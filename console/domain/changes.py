@@ -28,7 +28,7 @@ def same_value(a: Any, b: Any) -> bool:
 class CustomerChanges(BaseModel):
     """Fields to set (`values`) and fields to remove (`cleared`), keyed by field key."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)   # built at first use (P1b)
 
     values: dict[str, Any] = Field(default_factory=dict)
     cleared: frozenset[str] = frozenset()

@@ -11,7 +11,8 @@ from console.domain.capabilities import SearchKey
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Validators built at first use (pydantic locks that build): a start needs none of these (P1b).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class TextMatch(_Frozen):

@@ -27,7 +27,7 @@ _writer_made = threading.Lock()
 class Draft(BaseModel):
     """What a dialog held: the values typed, and the values it had opened with."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)   # built at first use (P1b)
 
     account_id: str
     account_name: str

@@ -31,7 +31,8 @@ SCHEMA_VERSION = 1
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Validators built at first use (pydantic locks that build): a start validates only `Settings` (P1b).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 # Empty lists and dicts are written as defaults, not default factories: pydantic copies such a default for

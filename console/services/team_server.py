@@ -28,7 +28,7 @@ _HOST = re.compile(r"[A-Za-z0-9._:\-\[\]]+")   # a name, IPv4 or IPv6 address: n
 class TeamServer(BaseModel):
     """A team workspace's PostgreSQL connection, without its password."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)   # built at first use (P1b)
 
     host: str
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)

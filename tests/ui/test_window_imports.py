@@ -23,3 +23,22 @@ def test_importing_the_window_imports_none_of_what_its_menus_open() -> None:
              f"print(sorted(m for m in {DEFERRED!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+# Models whose validators pydantic builds at their first use (defer_build), not when the window is imported.
+DEFERRED_MODELS = ("console.domain.query:CustomerQuery", "console.domain.custom_fields:CustomFieldDefinition",
+                   "console.domain.card_forms:HostedCardForm", "console.domain.changes:CustomerChanges",
+                   "console.services.drafts:Draft", "console.services.team_server:TeamServer",
+                   "console.services.settings:AccountSettings")
+
+
+def test_importing_the_window_builds_no_validator_a_start_does_not_use() -> None:
+    probe = ("import importlib, sys\nimport console.ui.startup, console.services.context\n"
+             f"names = {DEFERRED_MODELS!r}\n"
+             "built = [n for n in names if getattr(importlib.import_module(n.split(':')[0]), n.split(':')[1])"
+             ".__pydantic_complete__]\n"
+             "from console.domain.query import CustomerQuery\n"
+             "CustomerQuery()\n"   # built at its first use, and then complete
+             "print(built, CustomerQuery.__pydantic_complete__)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[] True"
