@@ -21,7 +21,6 @@ from typing import Any
 os.environ.setdefault("QT_API", "pyside6")  # qasync binds to the binding named here
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from console.services.paths import AppPaths
@@ -238,6 +237,8 @@ def _run(args: WindowArguments, paths: AppPaths, read: SnapshotRead) -> int:
     # Only now the rest of the app: see the module docstring. The log file and the icon (which
     # Qt gives to the preview too) wait as well: a few milliseconds each, before the first paint.
     setup_logging(paths)
+    from PySide6.QtGui import QIcon  # not before the paint: QIcon's enums are built at its first use (3 ms)
+
     app.setWindowIcon(QIcon(str(app_icon_path())))
     skip_httpx_command_line()
     skip_pydantic_plugin_scan()

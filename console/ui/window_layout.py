@@ -13,7 +13,7 @@ indicator (`customer_list.py`) and the shortcuts (`enable_shortcuts`) are set by
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 from console.ui.customer_table_view import CustomerTableView
 from console.ui.progress_bar import ProgressBar
 from console.ui.theme import badge_style
+
+# A shortcut named by the platform's standard keys (QKeySequence.StandardKey's name) rather than by its keys.
+STANDARD = "standard:"
 
 DEFAULT_SIZE = (1180, 720)
 MINIMUM_WIDTH = 640
@@ -87,13 +90,14 @@ class WindowLayout(QMainWindow):
         self._build_status_bar()
 
     # -- building -----------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                name: str | None = None, tip: str | None = None) -> QAction:
+    def _action(self, text: str, shortcut: str | None = None, name: str | None = None,
+                tip: str | None = None) -> QAction:
+        """An action of the window; `shortcut`: keys ("Ctrl+E"), or a platform's standard keys (STANDARD + name)."""
         action = QAction(text, self)
         if name:
             action.setObjectName(name)
         if shortcut is not None:
-            self._shortcuts.append((action, QKeySequence(shortcut)))
+            self._shortcuts.append((action, shortcut))
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -101,16 +105,16 @@ class WindowLayout(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self._shortcuts: list[tuple[QAction, QKeySequence]] = []
-        self.new_action = self._action(self.tr("&New"), QKeySequence.StandardKey.New, "newAction",
+        self._shortcuts: list[tuple[QAction, str]] = []
+        self.new_action = self._action(self.tr("&New"), STANDARD + "New", "newAction",
                                        self.tr("Create a customer (Ctrl+N)"))
         self.edit_action = self._action(self.tr("&Edit…"), None, "editAction",
                                         self.tr("Open the selected customer (Enter)"))
-        self.delete_action = self._action(self.tr("&Delete…"), QKeySequence.StandardKey.Delete, "deleteAction",
+        self.delete_action = self._action(self.tr("&Delete…"), STANDARD + "Delete", "deleteAction",
                                           self.tr("Delete the selected customers (Delete)"))
-        self.refresh_action = self._action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, "refreshAction",
+        self.refresh_action = self._action(self.tr("&Refresh"), STANDARD + "Refresh", "refreshAction",
                                            self.tr("Load the customers again (F5)"))
-        self.find_action = self._action(self.tr("&Find"), QKeySequence.StandardKey.Find, "findAction",
+        self.find_action = self._action(self.tr("&Find"), STANDARD + "Find", "findAction",
                                         self.tr("Search (Ctrl+F)"))
         self.accounts_action = self._action(self.tr("&Accounts…"), None, "accountsAction")
         self.export_action = self._action(self.tr("&Export…"), "Ctrl+E", "exportAction",
@@ -120,7 +124,7 @@ class WindowLayout(QMainWindow):
                                         self.tr("Share the workspace with your team on a PostgreSQL server"))
         self.forget_data_action = self._action(self.tr("&Forget local data…"), None, "forgetDataAction",
                                                self.tr("Delete the customer data kept on this computer"))
-        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(self.tr("&Quit"), STANDARD + "Quit")
         self.about_action = self._action(self.tr("&About Customer Console"))
         self.diagnostics_action = self._action(self.tr("&Diagnostics…"), None, "diagnosticsAction")
         self.filters_action = self._action(self.tr("F&ilters"), "Ctrl+Shift+F", "filtersAction",
@@ -161,8 +165,11 @@ class WindowLayout(QMainWindow):
     def enable_shortcuts(self) -> None:
         """Give the actions their keys. Separate because `setShortcut` builds the Qt namespace
         (see the module docstring), which the start-up preview, whose actions do nothing, skips."""
+        from PySide6.QtGui import QKeySequence  # its 70 standard keys are an enum built at first use: 2 ms
+
         for action, keys in self._shortcuts:
-            action.setShortcut(keys)
+            standard = keys.removeprefix(STANDARD)
+            action.setShortcut(QKeySequence(getattr(QKeySequence.StandardKey, standard) if standard != keys else keys))
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"), self)
