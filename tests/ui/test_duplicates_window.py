@@ -211,7 +211,8 @@ async def test_after_a_warm_start_the_kept_copy_is_scanned_before_the_provider_a
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     found: DuplicatesWindow = await until(lambda: visible(DuplicatesWindow, "duplicatesWindow"), what="the window")
     await until(lambda: found.found is not None and found.model.rowCount() > 0, timeout=30, what="the scan")
-    assert held["square"].answered == 0   # found in the kept copy alone
+    # Found in the kept copy alone (the refresh's client, built on a worker thread, may not be made yet).
+    assert "square" not in held or held["square"].answered == 0
     # Only the shown group's members are read (for its reasons), not the account's whole copy.
     assert len(reads) < len(items) // 10
     assert found.scope.text().endswith("or more")

@@ -84,6 +84,8 @@ async def test_the_second_start_paints_from_the_database_and_the_refresh_keeps_t
     model, table = window.model, window.table
     assert 0 < model.rowCount() < CUSTOMERS        # painted at the first batch, before the rest are read
     await until(lambda: "data as of" in window.statusBar().currentMessage(), what="the whole local copy shown")
+    # The refresh builds the provider's client on a worker thread, maybe only after the copy is shown.
+    await until(lambda: "square" in held, what="the refresh's client")
     assert held["square"].answered == 0            # nothing has come from the provider yet…
     assert model.rowCount() == CUSTOMERS           # …and every customer is in the table
     assert window.session is not None
