@@ -16,7 +16,7 @@ import sys
 import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync binds to the binding named here
 
@@ -29,6 +29,9 @@ from console.terminal import attach_parent_console
 from console.ui.resources import app_icon_path
 from console.ui.start_preview import show_preview
 from console.window_arguments import WindowArguments, window_arguments
+
+if TYPE_CHECKING:
+    from console.domain.gc_pause import Pause
 
 
 class _VersionAction(argparse.Action):
@@ -198,8 +201,18 @@ def command_arguments(arguments: list[str]) -> tuple[str, list[str]] | None:
     return (rest[0], leading + rest[1:]) if rest else None
 
 
-def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None) -> int:
-    """Run a command-line tool or the window; `read`: the start view's read, when console/launch.py began it."""
+def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None,
+         start_pause: Pause | None = None) -> int:
+    """Run a command-line tool or the window; `read`: the start view's read, when console/launch.py began it;
+    `start_pause`: the collector's pause it began, ended at the window's first rows (or as the start ends)."""
+    try:
+        return _main(argv, read, start_pause)
+    finally:
+        if start_pause is not None:
+            start_pause.end()
+
+
+def _main(argv: Sequence[str] | None, read: SnapshotRead | None, start_pause: Pause | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if (command := command_arguments(arguments)) is not None:   # a tool: no window, nothing else imported
         name, tool_arguments = command
@@ -213,7 +226,7 @@ def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None) ->
     keep_early_records()
     route_qt_messages(paths)
     try:
-        return _run(args, paths, read)
+        return _run(args, paths, read, start_pause)
     except Exception as exc:
         from console.ui.start_failure import report_start_failure
 
@@ -221,7 +234,7 @@ def main(argv: Sequence[str] | None = None, read: SnapshotRead | None = None) ->
         return EXIT_START_FAILED
 
 
-def _run(args: WindowArguments, paths: AppPaths, read: SnapshotRead) -> int:
+def _run(args: WindowArguments, paths: AppPaths, read: SnapshotRead, start_pause: Pause | None) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -254,6 +267,6 @@ def _run(args: WindowArguments, paths: AppPaths, read: SnapshotRead) -> int:
     install_excepthook()
     context = build_context(paths)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        code = runner.run(run_window(app, context, args.screenshot, preview))
+        code = runner.run(run_window(app, context, args.screenshot, preview, start_pause))
     QTimer.singleShot(0, app.quit)
     return code

@@ -46,3 +46,22 @@ def gc_paused(*, keep: bool = False) -> Iterator[None]:
             _paused -= 1
             if _paused == 0 and _enable_after:
                 gc.enable()
+
+
+class Pause:
+    """A pause of the collector as `gc_paused` makes, begun now and ended by `end()` (once): for one that spans
+    more than a block, as a window start's, from its first imports to its first rows (console/launch.py)."""
+
+    def __init__(self, *, keep: bool = False) -> None:
+        self._block: contextlib.AbstractContextManager[None] | None = gc_paused(keep=keep)
+        self._block.__enter__()
+
+    @property
+    def ended(self) -> bool:
+        return self._block is None
+
+    def end(self) -> None:
+        """The pause over (a second call does nothing)."""
+        block, self._block = self._block, None
+        if block is not None:
+            block.__exit__(None, None, None)

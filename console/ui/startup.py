@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,12 +21,17 @@ from console.ui.instance_lock import InstanceLock, tell_about_other_windows
 from console.ui.main_window import MainWindow
 from console.ui.start_preview import StartPreview
 
+if TYPE_CHECKING:
+    from console.domain.gc_pause import Pause
+
 log = logging.getLogger("console")
 
 SCREENSHOT_TIMEOUT_S = 60.0
 # The preview gives way at the first page, an error, or this: a slow provider is shown loading
 # in the real window (with its progress and Cancel) rather than as a stale list.
 HANDOVER_TIMEOUT_MS = 1000
+# The longest the collector stays paused for the start's first rows (see console/launch.py).
+START_PAUSE_MAX_MS = 10_000
 
 
 def install_excepthook() -> None:
@@ -78,10 +84,15 @@ class _Handover(QObject):
 
 
 async def run_window(app: QApplication, context: AppContext, screenshot: Path | None,
-                     preview: StartPreview | None = None) -> int:
+                     preview: StartPreview | None = None, start_pause: Pause | None = None) -> int:
     """Show the window (in place of `preview`, once it has its first page) and run until it is closed
-    (or the screenshot is written)."""
+    (or the screenshot is written); `start_pause` (console/launch.py's) is ended at the first rows."""
     window = MainWindow(context)
+    if start_pause is not None:
+        # Once the first rows are shown, or the load has ended without any, or a slow first page keeps them.
+        window.first_page_shown.connect(start_pause.end)
+        window.load_finished.connect(lambda _: start_pause.end())
+        QTimer.singleShot(START_PAUSE_MAX_MS, window, start_pause.end)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     lock = InstanceLock(context.paths.data_dir)
@@ -114,6 +125,8 @@ async def run_window(app: QApplication, context: AppContext, screenshot: Path | 
         await closed.wait()
         return 0
     finally:
+        if start_pause is not None:
+            start_pause.end()   # a window closed before its first rows
         await window.shutdown()
         # After the pages queued by the last refresh are saved; before the window goes, since with
         # it gone the loop may stop (the last window closed) before this await resumes.

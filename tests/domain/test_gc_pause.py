@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from console.domain.gc_pause import gc_paused
+from console.domain.gc_pause import Pause, gc_paused
 
 
 def test_a_block_ending_on_one_thread_leaves_the_collector_off_for_another_still_inside() -> None:
@@ -49,3 +49,18 @@ def test_what_a_kept_block_made_is_frozen_as_it_ends() -> None:
     with gc_paused():
         walked = [[1]]
     assert any(o is walked for o in gc.get_objects())
+
+
+def test_a_pause_lasts_until_it_is_ended_once_whatever_blocks_ran_meanwhile() -> None:
+    assert gc.isenabled()
+    pause = Pause(keep=True)
+    with gc_paused():
+        pass
+    assert not gc.isenabled()   # a block ending inside the pause leaves it off
+    made = [[n] for n in range(100)]
+    assert any(o is made for o in gc.get_objects())
+    pause.end()
+    assert pause.ended and gc.isenabled()
+    assert not any(o is made for o in gc.get_objects())   # what the pause made was frozen as it ended
+    pause.end()                 # a second end changes nothing
+    assert gc.isenabled()

@@ -5,6 +5,7 @@ it meanwhile is lost."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from console.domain.gc_pause import Pause
 from console.services.paths import AppPaths
 from console.services.start_snapshot import SnapshotRead, StartSnapshot, read_kept_snapshot
+from console.ui import startup
 from console.ui.main_window import MainWindow
 from console.ui.start_preview import StartPreview, show_preview
 from console.ui.startup import run_window
@@ -102,6 +105,42 @@ async def test_the_real_window_takes_over_at_its_first_page_with_what_was_typed(
     assert window.geometry() == where
     window.close()
     assert await task == 0
+
+
+async def test_the_collector_is_paused_from_the_start_until_the_first_rows(qtbot: Any, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    monkeypatch.setattr(startup, "START_PAUSE_MAX_MS", 600_000)   # only the first rows can end it here
+    context = make_context(tmp_path / "app", latency_ms=200)
+    pause = Pause(keep=True)   # as console/launch.py begins it, before Qt is imported
+    assert not gc.isenabled()
+    preview = _preview(tmp_path / "app")
+    assert preview is not None
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    task = asyncio.get_running_loop().create_task(run_window(app, context, None, preview, pause))
+    window: MainWindow = await until(lambda: visible(MainWindow), what="the real window with its first rows")
+    assert window.model.loaded_count() > 0
+    assert pause.ended and gc.isenabled()
+    window.close()
+    assert await task == 0
+
+
+async def test_a_window_closed_before_its_first_rows_ends_the_pause(qtbot: Any, tmp_path: Path) -> None:
+    await _session_with_a_snapshot(qtbot, tmp_path / "app")
+    context = make_context(tmp_path / "app", latency_ms=2000)
+    pause = Pause(keep=True)
+    preview = _preview(tmp_path / "app")
+    assert isinstance(preview, StartPreview)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = set(QApplication.topLevelWidgets())
+    task = asyncio.get_running_loop().create_task(run_window(app, context, None, preview, pause))
+    await until(lambda: any(isinstance(w, MainWindow) for w in set(QApplication.topLevelWidgets()) - before),
+                what="the real window to be built")
+    preview.close()   # quits, as closing the window does
+    assert await asyncio.wait_for(task, 10) == 0
+    assert pause.ended and gc.isenabled()
 
 
 async def test_closing_the_preview_ends_the_start(qtbot: Any, tmp_path: Path) -> None:
