@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 
 from console.services.demo import DemoSandbox
@@ -120,3 +121,12 @@ async def test_tab_reaches_the_toolbar_buttons(qtbot: Any, window: MainWindow) -
     for action in (window.new_action, window.refresh_action, window.filters_action):
         assert bar.widgetForAction(action) in reached, action.text()
     assert window.search in reached and window.table in reached
+
+
+async def test_the_platforms_standard_keys_reach_their_actions(window: MainWindow) -> None:
+    standard = QKeySequence.StandardKey
+    for action, keys in ((window.new_action, standard.New), (window.delete_action, standard.Delete),
+                         (window.refresh_action, standard.Refresh), (window.find_action, standard.Find),
+                         (window.quit_action, standard.Quit)):
+        assert action.shortcut() == QKeySequence(keys), action.text()
+    assert window.export_action.shortcut() == QKeySequence("Ctrl+E")   # keys given as text
