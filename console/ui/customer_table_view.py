@@ -1,4 +1,4 @@
-"""The customer table's view: rows taken in below the visible ones repaint nothing.
+"""The customer table's view: how the window sets it up, and rows taken in below the visible ones repaint nothing.
 
 QTableView lays its items out again after any change in the number of rows, and that repaints every
 visible row, even when the new rows are all below the last one shown: a load's pages and a warm
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, SignalInstance
@@ -26,6 +26,26 @@ class CustomerTableView(QTableView):
         # What changed since the last layout: None nothing, "below" only rows inserted below the visible
         # ones, "other" anything else (repainted as QTableView does).
         self._changed: str | None = None
+
+    def set_up(self, row_height: int) -> None:
+        """As the window's customer table: whole rows selected (several at once), nothing edited in place,
+        sortable, no row header, rows `row_height` pixels high, columns movable, the last one stretched."""
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(row_height)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorShown(True)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         self._changed = "other"

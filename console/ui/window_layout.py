@@ -16,9 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -52,22 +50,7 @@ class WindowLayout(QMainWindow):
 
         self.table = CustomerTableView(self)
         self.table.setObjectName("customerTable")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        vertical = self.table.verticalHeader()
-        vertical.setVisible(False)
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setSortIndicatorShown(True)
+        self.table.set_up(row_height=self.fontMetrics().height() + 10)
 
         # The search has a row of its own above the table rather than a place in the toolbar: in a
         # narrow window a toolbar hides what does not fit behind its » button, and the search must
