@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -31,7 +31,7 @@ KEY_FILE_NAME = "workspace.key"
 class WorkspaceKey:
     """The key, where it is kept, and whether it was made just now (an existing database then cannot be read)."""
 
-    key: str
+    key: str = field(repr=False)   # never in a log line or a traceback's locals
     kept_in: Literal["keychain", "file"]
     created: bool
     file: Path | None = None

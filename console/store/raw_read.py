@@ -11,11 +11,13 @@ anything else, and every write, is left to the engine.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.store.keys import sqlcipher_passphrase
+
+if TYPE_CHECKING:   # datetime's import is not needed by the start's read of its start view (P1a)
+    from datetime import datetime
 
 # The migration scripts: their names start with their revision ("0011_shared_accounts.py").
 _VERSIONS = Path(__file__).parent / "migrations" / "versions"
@@ -87,8 +89,10 @@ def account_state(connection: Any, account_id: str) -> tuple[str, datetime | Non
     row = connection.execute("SELECT provider, data_as_of FROM accounts WHERE id = ?", (account_id,)).fetchone()
     if row is None:
         return None
+    import datetime as dt  # read after the start's paint (a warm start's local copy)
+
     provider, as_of = row
-    return provider, None if as_of is None else datetime.fromisoformat(as_of)   # as tables.UtcDateTime reads it
+    return provider, None if as_of is None else dt.datetime.fromisoformat(as_of)   # as tables.UtcDateTime reads it
 
 
 def start_view(connection: Any, account_id: str) -> str | None:

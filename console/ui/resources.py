@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
+if TYPE_CHECKING:   # QIcon's first use builds its enums: imported after the start's paint (app.py)
+    from PySide6.QtGui import QIcon
 
 
 def resources_dir() -> Path:
@@ -22,7 +24,7 @@ def app_icon_path() -> Path:
 
 def themed_icon(name: str) -> QIcon:
     """A monochrome SVG from resources/icons drawn in the palette's text colour (light and dark mode)."""
-    from PySide6.QtGui import QGuiApplication, QPixmap
+    from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 
     svg = (resources_dir() / "icons" / f"{name}.svg").read_text(encoding="utf-8")
     colour = QGuiApplication.palette().windowText().color().name()
