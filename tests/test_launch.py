@@ -61,6 +61,18 @@ def test_a_window_start_never_imports_the_package_metadata_reader() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
 
 
+def test_a_start_on_a_local_file_never_loads_sqlalchemy_s_postgresql_dialect() -> None:
+    """Only a team workspace needs it (17 ms of every start otherwise, console/store/tables.py)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from console.services.context import build_context; "
+            "from console.ui.startup import run_window; import console.store.engine, console.store.journal, "
+            "console.store.customers, console.store.dialects, console.store.team; "
+            "sys.exit('sqlalchemy.dialects.postgresql' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
 def test_pydantic_builds_and_validates_models_told_there_are_no_plugins() -> None:
     import subprocess
     import sys

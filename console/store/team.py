@@ -34,7 +34,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from console.store import advisory, schema
+from console.store import advisory, schema, tables
 from console.store.engine import NewerSchemaError, Workspace
 
 DRIVER = "postgresql+psycopg"
@@ -105,6 +105,7 @@ def create_team_engine(url: sa.URL, *, pool_size: int = POOL_SIZE, connect_timeo
     """An engine on the team database: a small pool, connections checked before use (a server restarted
     or a network gone away shows as an error at once, not on the next statement), statements' parameters
     (customers' data) kept out of error messages."""
+    tables.postgresql_conditions()   # the schema as PostgreSQL holds it: its partial indexes' conditions
     return sa.create_engine(url, pool_size=pool_size, max_overflow=1, pool_pre_ping=True, pool_recycle=1800,
                             hide_parameters=True,
                             connect_args={"connect_timeout": connect_timeout, "application_name": application_name})

@@ -53,6 +53,16 @@ def _differences(url: sa.URL) -> list[object]:
         engine.dispose()
 
 
+def test_a_team_engine_gives_the_partial_indexes_their_postgresql_condition() -> None:
+    from console.store.tables import _PARTIAL
+
+    create_team_engine(sa.engine.make_url("postgresql+psycopg://someone@db.example.invalid/team")).dispose()
+    assert len(_PARTIAL) == 6
+    for index, where in _PARTIAL:
+        assert index.dialect_options["postgresql"]["where"] is where
+        assert index.dialect_options["sqlite"]["where"] is where
+
+
 def test_the_migrations_from_empty_and_from_every_earlier_head_give_the_tables_metadata(
         pg_database: Callable[..., sa.URL]) -> None:
     for revision in [None, *schema.known_revisions()[:-1]]:
