@@ -20,7 +20,7 @@ from console.ui.customer_table import CustomerTableModel
 from console.ui.layout_ahead import AHEAD_ROWS, NEXT_ROWS
 from console.ui.main_window import MainWindow
 from tests.support.qt import signal
-from tests.ui.conftest import make_context
+from tests.ui.conftest import custom_values_read, make_context
 
 
 def _laid_out(cells: CellPainter) -> set[str]:
@@ -30,13 +30,16 @@ def _laid_out(cells: CellPainter) -> set[str]:
 
 @pytest.fixture
 async def big_window(qtbot: Any, tmp_path: Path) -> Any:
-    """The Square demo with more customers than AHEAD_ROWS, loaded, the search field focused."""
+    """The Square demo with more customers than AHEAD_ROWS, loaded with its custom field values, the search
+    field focused. (The values come after the load, and a value holding the letter typed adds a row to its
+    search: the rows laid out before it would then be numbered one off.)"""
     window = MainWindow(make_context(tmp_path / "app", customers=AHEAD_ROWS + 200))
     qtbot.addWidget(window)
     loaded = signal(window.load_finished, timeout=30)
     window.resize(1000, 600)
     window.show()
     await loaded
+    await custom_values_read(window)
     window.search.setFocus()
     yield window
     await window.shutdown()
