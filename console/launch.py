@@ -1,8 +1,8 @@
 """The app's entry point (`customer-console`, `python -m console`): before anything else is imported,
-the last session's start view begins to be read from the workspace database on a thread of its own
-(services/start_snapshot.py), so the read runs while Qt and the app's first modules are imported
-rather than after; Qt's check of each import is answered without reading sources (ui/feature_checks.py);
-then `console.app.main` runs as it would alone."""
+the last session's start view is read from the workspace database (services/start_snapshot.py: on a
+thread of its own where the read may wait for the keychain, so it runs while Qt and the app's first
+modules are imported); Qt's check of each import is answered without reading sources
+(ui/feature_checks.py); then `console.app.main` runs as it would alone."""
 
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 It is kept in the workspace database, encrypted like the customers it shows (store/start_views.py),
 one per account; in team mode in the team workspace's copy on this computer (team_cache.py), never in
-the shared database. The start reads the last account's through the driver on a thread of its own
-(`SnapshotRead`), begun by the entry point (console/launch.py) before Qt is imported, and the preview
-waits for it. So this module uses only the standard library and the driver: a frozen dataclass and
-JSON rather than a pydantic model, because importing pydantic alone costs more than the whole start-up
-budget. Anything unexpected means "no snapshot", and so does Keep a local copy off (a shared computer):
-the app then starts the ordinary way.
+the shared database. The start reads the last account's through the driver (`SnapshotRead`), from the
+entry point (console/launch.py) before Qt is imported: at once with the key in its file, on a thread of
+its own where it may wait for the keychain; the preview waits for it. So this module uses only the
+standard library and the driver: a frozen dataclass and JSON rather than a pydantic model, because
+importing pydantic alone costs more than the whole start-up budget. Anything unexpected means "no
+snapshot", and so does Keep a local copy off (a shared computer): the app then starts the ordinary way.
 """
 
 from __future__ import annotations
@@ -167,10 +167,16 @@ def read_kept_snapshot(paths: AppPaths) -> StartSnapshot | None:
 
 
 class SnapshotRead:
-    """`read_kept_snapshot` on a thread of its own; `result()` waits for it (at most `READ_WAIT_S`).
-    `expected`: whether there may be one at all (the settings keep a local copy, and there is a database)."""
+    """`read_kept_snapshot`, on a thread of its own where the read may wait: for the OS keychain (which may
+    even prompt), or with only an earlier version's file to delete. `result()` waits for it (at most
+    `READ_WAIT_S`). With the key in its file the read is done here: it holds Python's lock nearly throughout
+    (the driver's import, 4-5 ms), so on a thread beside the start's imports it only added handoffs, 4 ms
+    of P1a in three runs of 20 interleaved pairs (benchmarks/run.py). `expected`: whether there may be one
+    at all (the settings keep a local copy, and there is a database)."""
 
     def __init__(self, paths: AppPaths) -> None:
+        from console.services.workspace_key import key_file
+
         self._snapshot: StartSnapshot | None = None
         self._done = threading.Event()
         source = start_view_file(paths)
@@ -178,6 +184,9 @@ class SnapshotRead:
         legacy = paths.data_dir / LEGACY_FILE_NAME
         if not self.expected and not legacy.exists():
             self._done.set()
+            return
+        if self.expected and not legacy.exists() and key_file(paths.workspace_database).is_file():
+            self._read(paths)
             return
         threading.Thread(target=self._read, args=(paths,), name="console-start-view", daemon=True).start()
 

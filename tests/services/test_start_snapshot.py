@@ -1,5 +1,6 @@
 """The start snapshot: kept in the encrypted workspace database per account, read at the next start
-through the driver on a thread of its own, and anything odd read as "none"."""
+through the driver (on a thread of its own where it may wait for the keychain), and anything odd read
+as "none"."""
 
 from __future__ import annotations
 
@@ -88,6 +89,16 @@ async def test_the_last_accounts_view_is_read_from_the_encrypted_database(paths:
         assert SnapshotRead(paths).result(timeout=10) == _snapshot(rows=30)
         # Encrypted at rest, as the customers are: no name in the file.
         assert b"Customer 1" not in paths.workspace_database.read_bytes()
+    finally:
+        await workspace.close()
+
+
+async def test_with_the_key_in_its_file_the_view_is_read_at_once(paths: AppPaths) -> None:
+    # Nothing to wait for (no keychain): read on the start's own thread, not beside its imports.
+    workspace = await _kept(paths, _snapshot())
+    try:
+        assert paths.workspace_database.with_name("workspace.key").is_file()
+        assert SnapshotRead(paths).result(timeout=0) == _snapshot()
     finally:
         await workspace.close()
 
