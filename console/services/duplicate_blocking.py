@@ -27,6 +27,7 @@ from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, Rec
 
 CHUNK = 16_384   # records per step: progress and cancel are checked between steps
 STEP = 4096      # blocks per step of candidate pairs
+RUN = 256        # records without kept keys in a row: made a column at a time from this many
 
 _address = attrgetter("address")
 _given, _family, _sound = attrgetter("given_name"), attrgetter("family_name"), attrgetter("sound")
@@ -138,10 +139,25 @@ def blocking_keys(records: Sequence[tuple[str, Scanned]], maker: KeyMaker,
 
 def _with_kept(records: Sequence[tuple[str, Scanned]], maker: KeyMaker, tick: Callable[[int], None],
                kept: KeptColumns) -> BlockingKeys:
-    """`blocking_keys` from `kept`'s columns, the keys of the records at `kept.missing` made one by one."""
+    """`blocking_keys` from `kept`'s columns, the keys of the records at `kept.missing` made: a column at a time
+    for each run of RUN or more (an account whose customers are held decoded has none that serve), else one by one."""
     keys = BlockingKeys(kept.emails, kept.phones, [], kept.references, {}, kept.names, kept.postals, kept.companies)
     odd: list[tuple[int, Blocking]] = []   # several emails or phones: their keys kept aside, as `_add` does
-    for n, index in enumerate(sorted(kept.missing)):
+    lone: list[int] = []
+    for first, end in _runs(kept.missing):
+        if end - first < RUN:
+            lone += range(first, end)
+            continue
+        for start in range(first, end, CHUNK):
+            tick(start)
+            stop = min(start + CHUNK, end)
+            part = BlockingKeys([], [], [], [], {}, [], [], [])
+            _add(records[start:stop], 0, maker, part, sounds=False)
+            keys.emails[start:stop], keys.phones[start:stop] = part.emails, part.phones
+            keys.names[start:stop], keys.postals[start:stop] = part.names, part.postals
+            keys.companies[start:stop], keys.references[start:stop] = part.companies, part.references
+            odd += ((start + offset, found) for offset, found in part.several.items())
+    for n, index in enumerate(lone):
         if n % CHUNK == 0:
             tick(index)
         account, customer = records[index]
@@ -163,12 +179,25 @@ def _with_kept(records: Sequence[tuple[str, Scanned]], maker: KeyMaker, tick: Ca
     return keys
 
 
-def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys) -> None:
+def _runs(indexes: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive numbers in `indexes` (ascending), each as (first, last + 1)."""
+    # A run ends before each number more than one past the one before it (found in C's loops, a step at a time).
+    gaps = mapped(operator.sub, indexes[1:], indexes)
+    begin = 0
+    for end in itertools.chain(itertools.compress(range(1, len(indexes)), map((1).__ne__, gaps)), [len(indexes)]):
+        if end > begin:
+            yield indexes[begin], indexes[end - 1] + 1
+        begin = end
+
+
+def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, keys: BlockingKeys, *,
+         sounds: bool = True) -> None:
+    """The keys of `records` (from position `start`) after those in `keys`; `sounds`: their sound-alike keys too."""
     customers = list(map(itemgetter(1), records))
     addresses = list(map(_address, customers))
     postals = [maker.postal_of[address.postal_code] if address is not None else None for address in addresses]
     names = list(map(maker.names_of.__getitem__, zip(map(_given, customers), map(_family, customers), strict=True)))
-    _extend(keys, names, postals, map(maker.company_of.__getitem__, map(_company, customers)))
+    _extend(keys, names, postals, map(maker.company_of.__getitem__, map(_company, customers)), sounds)
     keys.references.extend(map(reference_key, map(attrgetter("reference_id"), customers)))
     keys.emails.extend([email_key(email) if email else None for email in map(attrgetter("email"), customers)])
     regions = maker.regions_of(map(itemgetter(0), records), addresses)
@@ -178,16 +207,21 @@ def _add(records: Sequence[tuple[str, Scanned]], start: int, maker: KeyMaker, ke
     lists = set(itertools.compress(offsets, map(attrgetter("emails"), customers)))
     lists.update(itertools.compress(offsets, map(attrgetter("phones"), customers)))
     for offset in sorted(lists):   # rare: records with lists of emails or phones, made one by one
-        _several(keys, start + offset, maker.blocking(*records[offset]))
+        found = maker.blocking(*records[offset])
+        if sounds:
+            _several(keys, start + offset, found)
+        else:   # only kept aside: the caller applies them once the sound-alike keys are made
+            keys.several[start + offset] = found
 
 
 def _extend(keys: BlockingKeys, names: list[NameKeys], postals: list[str | None],
-            companies: Iterable[str | None]) -> None:
-    """The next records' name, postal code and company keys, and their sound-alike keys made of these."""
+            companies: Iterable[str | None], sounds: bool) -> None:
+    """The next records' name, postal code and company keys, and (`sounds`) their sound-alike keys made of these."""
     keys.names.extend(names)
     keys.postals.extend(postals)
     keys.companies.extend(companies)
-    keys.sounds.extend(_sounds(names, postals))
+    if sounds:
+        keys.sounds.extend(_sounds(names, postals))
 
 
 def _sounds(names: list[NameKeys], postals: list[str | None]) -> list[str | None]:

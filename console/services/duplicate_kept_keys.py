@@ -66,7 +66,7 @@ class KeptColumns:
     postals: list[str | None]
     companies: list[str | None]
     references: list[str | None]
-    missing: set[int]
+    missing: list[int]   # ascending
 
 
 NO_NAMES = NameKeys("", "", "", None)   # a record's names until its keys are made
@@ -111,7 +111,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
     names, postal codes and companies through `maker`'s memos, as a scan making them would hold them. Each
     account's taken out of `kept` as it is used (so one still being read is waited for only then), `check()`
     called before each."""
-    out = KeptColumns([], [], [], [], [], [], set())
+    out = KeptColumns([], [], [], [], [], [], [])
     for account, (ids, items) in held:
         check()
         start = len(out.emails)
@@ -148,7 +148,7 @@ def kept_columns(held: Sequence[tuple[str, tuple[Sequence[str], Sequence[object]
         _append(out, fields, maker)
         unusable = [] if usable is None else list(itertools.compress(itertools.count(start),
                                                                      map(operator.not_, usable)))
-        out.missing.update(unusable)
+        out.missing.extend(unusable)   # the accounts in order: ascending
         for index in unusable:   # another document's keys, or none: not the scan's
             out.emails[index] = out.phones[index] = out.postals[index] = out.companies[index] = None
             out.references[index], out.names[index] = None, NO_NAMES

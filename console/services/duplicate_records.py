@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any, overload
 
 from console.domain.customer import Customer
-from console.domain.lock_steps import let_go
+from console.domain.lock_steps import STEP, let_go
 from console.domain.scan_customer import Scanned
 from console.services.busy_worker import busy_worker
 from console.services.customer_index import CustomerIndex, when_all_read
@@ -54,6 +54,11 @@ class KeptRecords(Sequence[tuple[str, Scanned]]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def documents_held(self) -> bool:
+        """Whether any customer is held as its kept document."""
+        items = self.items
+        return any(str in set(map(type, items[start:start + STEP])) for start in range(0, len(items), STEP))
 
     @overload
     def __getitem__(self, index: int) -> tuple[str, Scanned]: ...
@@ -100,6 +105,11 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
     whole scan needs them: those of the documents the index still holds are read instead of the documents.
     `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it."""
     records = KeptRecords(held)
+    if (kept is not None or scans is not None) and not records.documents_held():
+        # What the workspace keeps (each customer's keys, the last scan) is checked against the documents the
+        # index holds, so it serves only customers held as their documents (a warm start's): none here. Reading
+        # it, or keeping a scan of no documents, took a first scan of 500,000 from 3.8 s to 4.4-7.0 s.
+        kept = scans = None
     store = _ReadOnce(scans) if scans is not None else None
     # A whole scan ahead (no last scan remembered nor kept): the kept keys are read on the workspace's thread
     # while the held documents' checksums are made here (the database's work does not hold Python's lock).

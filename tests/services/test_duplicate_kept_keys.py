@@ -12,7 +12,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 
 from console.domain.customer import Customer
-from console.services import duplicate_records
+from console.services import duplicate_blocking, duplicate_records
+from console.services.duplicate_blocking import _runs
 from console.services.duplicate_kept_keys import (
     FORMAT,
     NO_NAMES,
@@ -100,10 +101,31 @@ def test_a_value_made_of_another_document_or_format_is_not_used(shuffled: bool) 
     values[kept_ids.index(ids[later])] = documents.document_crc(str(items[later])) + "d9" + SEP * 9
     columns = kept_columns(held, {a: (list(i), list(v)) for a, (i, v) in kept.items()}, KeyMaker())
     first = sum(len(i) for a, (i, _) in held[:[a for a, _ in held].index(account)])
-    assert {first + changed, first + later} <= columns.missing
+    assert {first + changed, first + later} <= set(columns.missing)
     assert columns.emails[first + changed] is None   # not the other document's
     assert columns.names[first + changed] == NO_NAMES
     assert _result(held, kept) == _result(held)
+
+
+@pytest.mark.parametrize("run", [1, 10**9])
+def test_customers_without_kept_keys_have_them_made_alike_in_runs_or_one_by_one(
+        run: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run of RUN or more is made a column at a time (an account held decoded after a refresh), the rest one by
+    # one: with every run columnar, or none, the scan finds what it finds making every key.
+    monkeypatch.setattr(duplicate_blocking, "RUN", run)
+    records = _customers()
+    held = _held(records)
+    account, (ids, items) = held[0]
+    held[0] = (account, (ids, [documents.decode(item) if type(item) is str else item for item in items]))
+    kept = _kept(held, records)
+    assert _result(held, kept) == _result(held)
+
+
+@pytest.mark.parametrize(("indexes", "runs"), [
+    ([], []), ([7], [(7, 8)]), ([0, 1, 2], [(0, 3)]), ([1, 2, 4, 5, 9], [(1, 3), (4, 6), (9, 10)]),
+    ([*range(5000), 5001], [(0, 5000), (5001, 5002)])])
+def test_runs_of_consecutive_positions(indexes: list[int], runs: list[tuple[int, int]]) -> None:
+    assert list(_runs(indexes)) == runs
 
 
 def test_customers_with_lists_of_emails_or_phones_keep_none() -> None:

@@ -17,7 +17,7 @@ from console.services import duplicate_last_scan
 from console.services.accounts import DEMO_PREFIX
 from console.services.duplicate_last_scan import ITEM, LastScan, decode, encode
 from console.services.duplicate_records import Held, WorkspaceScans, scan_held
-from console.services.duplicates import DuplicateScan, ScanCancelledError, ScanMemory
+from console.services.duplicates import DuplicateScan, ScanCancelledError, ScanMemory, scan
 from console.services.journal import Journal
 from console.store.documents import encode as encode_document
 from tests.services.test_duplicate_kept_keys import _kept
@@ -109,12 +109,29 @@ def test_when_most_customers_changed_the_scan_is_a_whole_one() -> None:
     records = _customers()
     scans = KeptScans()
     _scan(_held(records), records, scans)
+    edited = [(account, _edited(customer)) for account, customer in records]
+    changed: list[Held] = [(account, (ids, [encode_document(c) for a, c in edited if a == account]))
+                           for account, (ids, _) in _held(records)]
+    asked: list[bool] = []
+    found = _scan(changed, edited, scans, asked)   # every customer held as a new document
+    assert asked and scans.reads == 2
+    assert _outcome(found) == _outcome(_scan(changed, edited, None))
+
+
+def test_customers_all_held_decoded_take_nothing_the_workspace_keeps_and_keep_nothing() -> None:
+    # What the workspace keeps is checked against the documents held: a scan of none (a first session, or after a
+    # refresh) neither reads it nor keeps a scan no later session could use.
+    records = _customers()
+    scans = KeptScans()
+    _scan(_held(records), records, scans)
+    kept_before = scans.payload
     decoded: list[Held] = [(account, (ids, [c for a, c in records if a == account]))
                            for account, (ids, _) in _held(records)]
     asked: list[bool] = []
-    found = _scan(decoded, records, scans, asked)   # every customer held decoded: none has a kept document
-    assert asked
-    assert _outcome(found) == _outcome(_scan(decoded, records, None))
+    found = _scan(decoded, records, scans, asked)
+    assert not asked and scans.reads == 1 and scans.payload is kept_before
+    assert _outcome(found) == _outcome(scan([(account, customer) for account, (_, items) in decoded
+                                             for customer in items]))
 
 
 def test_a_kept_scan_round_trips_and_one_of_another_format_or_damaged_is_not_used(
