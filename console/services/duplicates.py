@@ -142,7 +142,8 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          memory: ScanMemory | None = None, identities: Sequence[object] | None = None,
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
          kept: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None = None,
-         scans: ScanStore | None = None, checksums: Sequence[int] | None = None) -> DuplicateScan:
+         scans: ScanStore | None = None, checksums: Sequence[int] | None = None,
+         listed_once: bool = False) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -157,7 +158,8 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     when `regions` are given (kept keys are made without accounts' countries). `scans`: where the last
     whole scan of these accounts is kept (duplicate_last_scan.py), with `checksums`, that of each
     record's document (`record_checksums`): a scan the memory does not serve starts from it when it
-    can, and each scan without `regions` is kept there.
+    can, and each scan without `regions` is kept there. `listed_once`: every (account, id) is known to be
+    listed once (indexes' customers), else it is checked.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing,
     # during the scan and after it (the pairs and the memory live on: frozen, not walked, as the pause ends).
@@ -165,7 +167,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
         return _scan(records, regions, progress, cancelled, memory,
                      identities if identities is not None else mapped(itemgetter(1), records),
                      members or _columns(records), kept, scans if checksums is not None and not regions else None,
-                     checksums)
+                     checksums, listed_once)
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -204,7 +206,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
           kept_keys: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None, scans: ScanStore | None,
-          checksums: Sequence[int] | None) -> DuplicateScan:
+          checksums: Sequence[int] | None, listed_once: bool) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -218,8 +220,8 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
     # Every record listed once, as usual? A record listed twice shares every block with itself: its later
     # listings are left out, which a later scan would need to work out again, so such a scan is not remembered
     # (nor kept: one the same records were kept of was listed once).
-    once = moved is not None or (prior is not None and prior.ids == ids and prior.accounts == accounts) or \
-        _listed_once(accounts, ids)
+    once = listed_once or moved is not None or (prior is not None and prior.ids == ids and prior.accounts == accounts) \
+        or _listed_once(accounts, ids)
     kept: list[PairMatch] = []
     again = rescan(prior, records, accounts, ids, checksums or (), maker, tick) if prior is not None and once else None
     if last is not None and moved is not None:

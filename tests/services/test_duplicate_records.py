@@ -101,6 +101,19 @@ def test_the_next_scan_knows_what_the_index_still_holds() -> None:
     assert again.pairs == scan(_in_order(held)).pairs
 
 
+def test_an_account_held_twice_is_scanned_as_records_listed_twice() -> None:
+    # An index holds each id once, so records of accounts each held once are taken as listed once, unchecked; an
+    # account held twice is not, and its second listing pairs with nothing.
+    held = _held(_customers())
+    assert KeptRecords(held).listed_once
+    twice = [*held, held[0]]
+    assert not KeptRecords(twice).listed_once
+    found = scan_held(twice)
+    assert found.pairs == scan(_in_order(twice)).pairs
+    assert found.pairs == scan_held(held).pairs   # the second listing comes last: no pair of it
+    assert all(len(set(group.members)) == len(group.members) for group in found.groups())
+
+
 def test_cancel_stops_the_scan_of_kept_documents() -> None:
     with pytest.raises(ScanCancelledError):
         scan_held(_held(_customers()), cancelled=lambda: True)
