@@ -13,8 +13,10 @@ quadratically. Memory is tracemalloc's peak during a first scan, above the loade
 scan the same customers as a warm start's table holds them, each as its kept document (the window's
 path after a warm start, duplicate_records.py). P17c is the window's side of a scan: the longest a
 thread that wakes every millisecond, as the window's event loop does while it waits, waited for
-Python's lock while a first scan ran on another thread as the window runs it (`busy_worker`); the
-window's own target for a stall is 25 ms (P6).
+Python's lock while a scan ran on another thread as the window runs it (`busy_worker`); the
+window's own target for a stall is 25 ms (P6). Each first scan is measured twice: in a process of its
+own, as a session's first scan is, whose largest tables are grown in memory the process never used
+before; and after others in the benchmark's process.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import gc
 import io
 import itertools
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -178,6 +182,40 @@ def _longest_wait(scan: Any) -> tuple[float, int, Any, str]:
     return longest, over, kept[0] if kept else None, where
 
 
+def _generated(size: int) -> list[tuple[str, Any]]:
+    """P17's `size` customers, held as the app holds them once read (`_as_read`)."""
+    from console.domain.gc_pause import gc_paused
+    from console.sandbox.duplicate_data import labelled_customers
+
+    with gc_paused():
+        labelled = labelled_customers(P17_SEED, int(size / 1.3) + 1_000)
+        return _as_read([(r.account, r.customer) for r in labelled.records][:size])
+
+
+def _in_process(probe: str, argument: str, env: dict[str, str] | None = None) -> tuple[float, int, Any, str]:
+    """`_longest_wait` of the first scan of a process of its own, as the probe `probe` of this module (called with
+    `argument`) measures and prints it: later scans in a process find the memory of its largest tables already in use,
+    the first faults it in."""
+    root = Path(__file__).resolve().parent.parent
+    code = f"from benchmarks.duplicates import {probe}; {probe}({argument})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root), **(env or {})}, timeout=900, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"the first-scan probe failed (exit {out.returncode}): {out.stderr[-800:]}")
+    found = json.loads(out.stdout.splitlines()[-1])
+    return found["longest"], found["over"], None, found["where"]
+
+
+def first_scan_wait(size: int) -> None:
+    """In a process of its own (`_in_process`): print, as JSON, `_longest_wait` of its first scan."""
+    from console.services.duplicates import ScanMemory
+
+    held = _held(_generated(size))
+    memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
+    longest, over, _, where = _longest_wait(lambda: _window_scan(held, memory))
+    print(json.dumps({"longest": longest, "over": over, "where": where}))
+
+
 def _wait_line(line: Any, note: Any, what: str, wait: tuple[float, int, Any, str]) -> Any:
     """Print P17c for `wait` (`_longest_wait`'s); give what the scan found."""
     longest, over, found, where = wait
@@ -193,16 +231,11 @@ def _wait_line(line: Any, note: Any, what: str, wait: tuple[float, int, Any, str
 def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     """Print P17: a scan of 500,000 customers across five accounts (the session's first, and one after a
     thousand customers changed), its baseline and its memory."""
-    from console.domain.gc_pause import gc_paused
-    from console.sandbox.duplicate_data import labelled_customers
     from console.services.duplicates import ScanMemory
 
     size = 50_000 if quick else P17_CUSTOMERS
     sample = 500 if quick else BASELINE_SAMPLE
-    with gc_paused():
-        labelled = labelled_customers(P17_SEED, int(size / 1.3) + 1_000)
-        records = _as_read([(r.account, r.customer) for r in labelled.records][:size])
-        del labelled
+    records = _generated(size)
     memory = ScanMemory()
     groups, seconds, cpu = _timed(records, memory)
     baseline = _all_pairs_seconds(records[:sample]) * (len(records) / sample) ** 2
@@ -231,31 +264,32 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     note(f"the session's first scan, at its peak; {kept / 1_000_000:.0f} MB kept after it for the next scan")
     memory.forget()
     gc.collect()
-    _wait_line(line, note, f"the session's first scan of {len(records):,} customers",
+    _wait_line(line, note, f"a whole scan of {len(records):,} customers, after others in the process",
                _longest_wait(lambda: _window_scan(held, memory)))
+    _wait_line(line, note, f"the session's first scan of {len(records):,} customers, in a process of its own",
+               _in_process("first_scan_wait", str(size)))
     memory.forget()
     memory.forget()
     _kept_documents(records, line=line, note=note)
 
 
-def _kept_workspace(records: list[tuple[str, Any]], folder: Path) -> tuple[Any, dict[str, tuple[list[str], list[Any]]]]:
+def _kept_workspace(records: list[tuple[str, Any]], folder: Path,
+                    key: str) -> tuple[Any, dict[str, tuple[list[str], list[Any]]]]:
     """`records` saved in a workspace as the app's refresh saves them (each account's pages, each customer's scan
     keys beside its document), and each account's ids and documents as a warm start's index then holds them."""
-    import secrets
     from datetime import UTC, datetime
 
     from console.domain.gc_pause import gc_paused
     from console.services.duplicate_kept_keys import kept_scan_keys
     from console.store.accounts import ensure_account
-    from console.store.customers import read_stored_batches, save_page
+    from console.store.customers import save_page
     from console.store.engine import open_workspace
 
-    workspace = open_workspace(folder / "workspace.db", secrets.token_hex(32))
+    workspace = open_workspace(folder / "workspace.db", key)
     by_account: dict[str, list[Any]] = {}
     for account, customer in records:
         by_account.setdefault(account, []).append(customer)
     now = datetime.now(UTC)
-    held: dict[str, tuple[list[str], list[Any]]] = {}
     with gc_paused():
         for account, customers in by_account.items():
             with workspace.write() as connection:
@@ -264,12 +298,61 @@ def _kept_workspace(records: list[tuple[str, Any]], folder: Path) -> tuple[Any, 
                 page = customers[start:start + 10_000]
                 with workspace.write() as connection:
                     save_page(connection, account, page, now, scan_keys=kept_scan_keys(page))
-            ids, items = held[account] = ([c.id for c in customers], [])
-            with workspace.read() as connection:
-                for rows in read_stored_batches(connection, account):
-                    items += [document for document, _ in rows]
-            assert len(items) == len(ids)
+    held = _warm_held(workspace, list(by_account))
+    for account, customers in by_account.items():
+        assert held[account][0] == [c.id for c in customers]
     return workspace, held
+
+
+def _warm_held(workspace: Any, accounts: list[str]) -> dict[str, tuple[list[str], list[Any]]]:
+    """Each account's ids and kept documents as a warm start's index holds them."""
+    from console.domain.gc_pause import gc_paused
+    from console.services.duplicate_kept_keys import NONE
+    from console.store.customers import read_scan_keys, read_stored_batches
+
+    held: dict[str, tuple[list[str], list[Any]]] = {}
+    with gc_paused():
+        for account in accounts:
+            with workspace.read() as connection:
+                ids = read_scan_keys(connection, account, NONE)[0]   # the ids, in the order the documents are read
+                items = [document for rows in read_stored_batches(connection, account) for document, _ in rows]
+            held[account] = (ids, items)
+    return held
+
+
+def _kept_reader(workspace: Any, accounts: list[str], reader: Any) -> Any:
+    """The window's reader of kept keys (`duplicate_records.read_kept_keys`) on `workspace`: an account at a time on
+    `reader`, a thread of its own as the app's workspace thread, each taken by the scan as it comes."""
+    from console.services.duplicate_kept_keys import NONE
+    from console.services.duplicate_records import ArrivingKeys
+    from console.store.customers import read_scan_keys
+
+    def read(account: str) -> tuple[list[str], list[str]]:
+        with workspace.read() as connection:
+            return read_scan_keys(connection, account, NONE)
+    return functools.partial(ArrivingKeys, {account: reader.submit(read, account) for account in accounts})
+
+
+def warm_scan_wait(folder: str) -> None:
+    """In a process of its own (`_in_process`): a warm start's index read from the workspace in `folder` (its key
+    in WORKSPACE_KEY), then print, as JSON, `_longest_wait` of the process's first scan of it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from console.services.duplicate_records import scan_held
+    from console.services.duplicates import ScanMemory
+    from console.store.engine import open_workspace
+
+    workspace = open_workspace(Path(folder) / "workspace.db", os.environ.pop("WORKSPACE_KEY"))
+    with workspace.read() as connection:
+        accounts = [row[0] for row in connection.exec_driver_sql("SELECT DISTINCT account_id FROM customer_documents")]
+    held = _warm_held(workspace, sorted(accounts))
+    reader = ThreadPoolExecutor(max_workers=1)
+    memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
+    longest, over, _, where = _longest_wait(lambda: scan_held(
+        list(held.items()), memory=memory, kept=lambda: _kept_reader(workspace, list(held), reader)))
+    reader.shutdown()
+    workspace.close()
+    print(json.dumps({"longest": longest, "over": over, "where": where}))
 
 
 class _WorkspaceScans:
@@ -356,19 +439,13 @@ def _from_kept_scan(workspace: Any, held: dict[str, tuple[list[str], list[Any]]]
 def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> None:
     """P17 as the window meets it after a warm start: every customer held as its kept document, the keys kept
     beside each read from the workspace."""
-    from console.services.duplicate_kept_keys import NONE
-    from console.services.duplicate_records import ArrivingKeys, scan_held
+    import secrets
+
+    from console.services.duplicate_records import scan_held
     from console.services.duplicates import ScanMemory
-    from console.store.customers import read_scan_keys
 
     def kept() -> Any:
-        def read(account: str) -> tuple[list[str], list[str]]:
-            with workspace.read() as connection:
-                return read_scan_keys(connection, account, NONE)
-        # An account at a time on a thread of its own, as the app reads them on the workspace's
-        # (duplicate_records.read_kept_keys), each taken by the scan as it comes.
-        reading = {account: reader.submit(read, account) for account in held}
-        return functools.partial(ArrivingKeys, reading)
+        return _kept_reader(workspace, list(held), reader)
 
     def timed(held_now: dict[str, tuple[list[str], list[Any]]] | None = None,
               **options: Any) -> tuple[int, float, float]:
@@ -385,7 +462,8 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
     reader = ThreadPoolExecutor(max_workers=1)
     with tempfile.TemporaryDirectory() as folder:
         saving = time.perf_counter()
-        workspace, held = _kept_workspace(records, Path(folder))
+        key = secrets.token_hex(32)
+        workspace, held = _kept_workspace(records, Path(folder), key)
         saving = time.perf_counter() - saving
         try:
             read_all, before, _ = timed()
@@ -398,7 +476,9 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
                  "baseline: the same scan reading each document's scan fields instead (before revision 0012)")
             _from_kept_scan(workspace, held, records, kept, timed, seconds, line=line, note=note)
             kept_memory = ScanMemory()   # kept past the scan, as the window's is for the session
-            found = _wait_line(line, note, "a warm start's first scan, from the workspace",
+            _wait_line(line, note, "a warm start's first scan, from the workspace, in a process of its own",
+                       _in_process("warm_scan_wait", repr(folder), {"WORKSPACE_KEY": key}))
+            found = _wait_line(line, note, "a warm start's whole scan, from the workspace, after others in the process",
                                _longest_wait(lambda: scan_held(list(held.items()), memory=kept_memory, kept=kept)))
             started = time.perf_counter()
             longest, over, groups, where = _longest_wait(found.groups)
