@@ -449,13 +449,14 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
 
     def timed(held_now: dict[str, tuple[list[str], list[Any]]] | None = None,
               **options: Any) -> tuple[int, float, float]:
+        memory = ScanMemory()   # kept past the timing, as the window keeps its memory for the session
         gc.collect()
         started, cpu = time.perf_counter(), time.process_time()
-        groups = len(scan_held(list((held_now or held).items()), memory=ScanMemory(), **options).groups())
+        found = scan_held(list((held_now or held).items()), memory=memory, **options).groups()
         done = time.perf_counter() - started, time.process_time() - cpu
         if "scans" in options:
             options["scans"].keep()   # as the window does once the groups are shown
-        return groups, *done
+        return len(found), *done
 
     from concurrent.futures import ThreadPoolExecutor
 
