@@ -100,7 +100,7 @@ def _changed(records: list[tuple[str, Any]], every: int) -> list[tuple[str, Any]
 def _as_read(generated: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """The generated customers as the app holds them once read: decoded from their documents, account by account
     (the generator interleaves the accounts: regrouped as they were, each account's customers lay scattered
-    through memory, and the window's scan, which goes account by account, took 4.1-4.3 s rather than 3.3-3.5)."""
+    through memory, and the window's scan, which goes account by account, took 4.15-4.3 s rather than 3.3-3.55)."""
     from console.store.documents import decode, encode
 
     by_account: dict[str, list[Any]] = {}
