@@ -269,7 +269,6 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     _wait_line(line, note, f"the session's first scan of {len(records):,} customers, in a process of its own",
                _in_process("first_scan_wait", str(size)))
     memory.forget()
-    memory.forget()
     _kept_documents(records, line=line, note=note)
 
 
