@@ -41,6 +41,7 @@ P16_PEOPLE = 5_000
 P17_CUSTOMERS = 500_000
 P17_EVERY = 500          # the repeated scan: one customer in this many changed since the first
 BASELINE_SAMPLE = 2_000
+FAULT_PROBE = 32 * 2**20   # bytes of new memory timed beside each first scan in a process of its own
 
 
 def p16_quality(quick: bool, *, line: Any, note: Any) -> None:
@@ -203,7 +204,23 @@ def _in_process(probe: str, argument: str, env: dict[str, str] | None = None) ->
     if out.returncode != 0:
         raise RuntimeError(f"the first-scan probe failed (exit {out.returncode}): {out.stderr[-800:]}")
     found = json.loads(out.stdout.splitlines()[-1])
-    return found["longest"], found["over"], None, found["where"]
+    return found["longest"], found["over"], None, f"{found['where']}; {_fault_note(found['faults'])}"
+
+
+def _fault_cost() -> float:
+    """Seconds to fault in FAULT_PROBE bytes of memory new to the process, a page at a time (the longest wait of a
+    process's first scan is one step that faults in 20-30 MB: a dict's table grown past 350,000 keys)."""
+    started = time.perf_counter()
+    memory = bytearray(FAULT_PROBE)
+    memory[::4096] = bytes(len(range(0, FAULT_PROBE, 4096)))   # a write to each page: mapped on first touch
+    del memory
+    return time.perf_counter() - started
+
+
+def _fault_note(faults: list[float]) -> str:
+    """What new memory cost the probe's process just before and just after its scan."""
+    return (f"new memory cost {faults[0] * 1000:.1f} ms per {FAULT_PROBE // 2**20} MB before the scan and "
+            f"{faults[1] * 1000:.1f} ms after it")
 
 
 def first_scan_wait(size: int) -> None:
@@ -212,8 +229,9 @@ def first_scan_wait(size: int) -> None:
 
     held = _held(_generated(size))
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
+    before = _fault_cost()
     longest, over, _, where = _longest_wait(lambda: _window_scan(held, memory))
-    print(json.dumps({"longest": longest, "over": over, "where": where}))
+    print(json.dumps({"longest": longest, "over": over, "where": where, "faults": [before, _fault_cost()]}))
 
 
 def _wait_line(line: Any, note: Any, what: str, wait: tuple[float, int, Any, str]) -> Any:
@@ -347,11 +365,13 @@ def warm_scan_wait(folder: str) -> None:
     held = _warm_held(workspace, sorted(accounts))
     reader = ThreadPoolExecutor(max_workers=1)
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
+    before = _fault_cost()
     longest, over, _, where = _longest_wait(lambda: scan_held(
         list(held.items()), memory=memory, kept=lambda: _kept_reader(workspace, list(held), reader)))
+    after = _fault_cost()
     reader.shutdown()
     workspace.close()
-    print(json.dumps({"longest": longest, "over": over, "where": where}))
+    print(json.dumps({"longest": longest, "over": over, "where": where, "faults": [before, after]}))
 
 
 class _WorkspaceScans:
