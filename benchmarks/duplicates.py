@@ -128,21 +128,41 @@ def _nothing_kept() -> Any:
     return functools.partial(ArrivingKeys, {})
 
 
-def _window_scan(held: list[tuple[str, tuple[list[str], list[Any]]]], memory: Any) -> Any:
-    """The scan as the window runs it (`duplicate_records.scan_held`) on what its indexes hold (`_held`)."""
+def _window_scan(held: list[tuple[str, tuple[list[str], list[Any]]]], memory: Any, leftovers: Any = None) -> Any:
+    """The scan as the window runs it (`duplicate_records.scan_held`) on what its indexes hold (`_held`); what it is
+    done with left in `leftovers`, as the window's is until its groups are shown."""
     from console.services.duplicate_records import scan_held
 
-    return scan_held(held, memory=memory, kept=_nothing_kept)
+    return scan_held(held, memory=memory, kept=_nothing_kept, leftovers=leftovers)
+
+
+def _then_let_go(scan: Any) -> Any:
+    """`scan(leftovers)`, then its leftovers let go of on the same thread, as the window lets go of them once the
+    groups are shown (on a thread of its own): P17c's waits are measured through both."""
+    from console.domain.lock_steps import Leftovers
+
+    def run() -> Any:
+        leftovers = Leftovers()
+        found = scan(leftovers)
+        leftovers.let_go()
+        return found
+    return run
 
 
 def _timed(records: list[tuple[str, Any]], memory: Any) -> tuple[int, float, float]:
     """The groups the window's scan finds, its seconds and its CPU seconds (what the indexes hold taken first,
-    as the window takes it on its event loop)."""
+    as the window takes it on its event loop), until the groups are formed: what the scan is done with is let go
+    of after, as the window lets go of it once they are shown."""
+    from console.domain.lock_steps import Leftovers
+
     held = _held(records)
     gc.collect()
+    leftovers = Leftovers()
     started, cpu = time.perf_counter(), time.process_time()
-    groups = _window_scan(held, memory).groups()
-    return len(groups), time.perf_counter() - started, time.process_time() - cpu
+    groups = _window_scan(held, memory, leftovers).groups()
+    done = len(groups), time.perf_counter() - started, time.process_time() - cpu
+    leftovers.let_go()
+    return done
 
 
 def _where(thread: threading.Thread) -> str:
@@ -230,7 +250,7 @@ def first_scan_wait(size: int) -> None:
     held = _held(_generated(size))
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
     before = _fault_cost()
-    longest, over, _, where = _longest_wait(lambda: _window_scan(held, memory))
+    longest, over, _, where = _longest_wait(_then_let_go(lambda leftovers: _window_scan(held, memory, leftovers)))
     print(json.dumps({"longest": longest, "over": over, "where": where, "faults": [before, _fault_cost()]}))
 
 
@@ -249,6 +269,7 @@ def _wait_line(line: Any, note: Any, what: str, wait: tuple[float, int, Any, str
 def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     """Print P17: a scan of 500,000 customers across five accounts (the session's first, and one after a
     thousand customers changed), its baseline and its memory."""
+    from console.domain.lock_steps import Leftovers
     from console.services.duplicates import ScanMemory
 
     size = 50_000 if quick else P17_CUSTOMERS
@@ -272,10 +293,12 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     gc.collect()
     held = _held(records)
     gc.collect()
+    leftovers = Leftovers()
     tracemalloc.start()
-    _window_scan(held, memory).groups()
+    _window_scan(held, memory, leftovers).groups()
     kept, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    leftovers.let_go()
     megabytes = peak / 1_000_000
     line("P17b", "duplicate scan memory above the loaded customers", megabytes, "MB", baseline=None,
          target="<=500 MB", met=megabytes <= 500)
@@ -283,7 +306,7 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     memory.forget()
     gc.collect()
     _wait_line(line, note, f"a whole scan of {len(records):,} customers, after others in the process",
-               _longest_wait(lambda: _window_scan(held, memory)))
+               _longest_wait(_then_let_go(lambda leftovers: _window_scan(held, memory, leftovers))))
     _wait_line(line, note, f"the session's first scan of {len(records):,} customers, in a process of its own",
                _in_process("first_scan_wait", str(size)))
     memory.forget()
@@ -366,8 +389,9 @@ def warm_scan_wait(folder: str) -> None:
     reader = ThreadPoolExecutor(max_workers=1)
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
     before = _fault_cost()
-    longest, over, _, where = _longest_wait(lambda: scan_held(
-        list(held.items()), memory=memory, kept=lambda: _kept_reader(workspace, list(held), reader)))
+    longest, over, _, where = _longest_wait(_then_let_go(lambda leftovers: scan_held(
+        list(held.items()), memory=memory, kept=lambda: _kept_reader(workspace, list(held), reader),
+        leftovers=leftovers)))
     after = _fault_cost()
     reader.shutdown()
     workspace.close()
@@ -460,6 +484,7 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
     beside each read from the workspace."""
     import secrets
 
+    from console.domain.lock_steps import Leftovers
     from console.services.duplicate_records import scan_held
     from console.services.duplicates import ScanMemory
 
@@ -469,12 +494,14 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
     def timed(held_now: dict[str, tuple[list[str], list[Any]]] | None = None,
               **options: Any) -> tuple[int, float, float]:
         memory = ScanMemory()   # kept past the timing, as the window keeps its memory for the session
+        leftovers = Leftovers()
         gc.collect()
         started, cpu = time.perf_counter(), time.process_time()
-        found = scan_held(list((held_now or held).items()), memory=memory, **options).groups()
+        found = scan_held(list((held_now or held).items()), memory=memory, leftovers=leftovers, **options).groups()
         done = time.perf_counter() - started, time.process_time() - cpu
         if "scans" in options:
             options["scans"].keep()   # as the window does once the groups are shown
+        leftovers.let_go()
         return len(found), *done
 
     from concurrent.futures import ThreadPoolExecutor
@@ -499,7 +526,8 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
             _wait_line(line, note, "a warm start's first scan, from the workspace, in a process of its own",
                        _in_process("warm_scan_wait", repr(folder), {"WORKSPACE_KEY": key}))
             found = _wait_line(line, note, "a warm start's whole scan, from the workspace, after others in the process",
-                               _longest_wait(lambda: scan_held(list(held.items()), memory=kept_memory, kept=kept)))
+                               _longest_wait(_then_let_go(lambda leftovers: scan_held(
+                                   list(held.items()), memory=kept_memory, kept=kept, leftovers=leftovers))))
             started = time.perf_counter()
             longest, over, groups, where = _longest_wait(found.groups)
             forming = time.perf_counter() - started
@@ -511,10 +539,12 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
             del found, groups
             kept_memory.forget()
             gc.collect()
+            leftovers = Leftovers()
             tracemalloc.start()
-            scan_held(list(held.items()), memory=ScanMemory(), kept=kept)
+            scan_held(list(held.items()), memory=ScanMemory(), kept=kept, leftovers=leftovers)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
+            leftovers.let_go()
         finally:
             reader.shutdown()
             workspace.close()

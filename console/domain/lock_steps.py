@@ -90,6 +90,30 @@ def let_go(*containers: list[Any] | dict[Any, Any] | set[Any]) -> None:
         container.clear()
 
 
+class Leftovers:
+    """Containers a long pass is done with, let go of (`let_go`) once what it made is shown: their emptying,
+    a step at a time, then waits neither the pass's answer nor the window."""
+
+    def __init__(self, *containers: list[Any] | dict[Any, Any] | set[Any]) -> None:
+        self._containers = list(containers)
+        self._calls: list[Callable[[], None]] = []
+
+    def add(self, *containers: list[Any] | dict[Any, Any] | set[Any]) -> None:
+        """Let go of these too."""
+        self._containers += containers
+
+    def call(self, empty: Callable[[], None]) -> None:
+        """Call `empty` too (a method that lets go of what its object holds)."""
+        self._calls.append(empty)
+
+    def let_go(self) -> None:
+        """Empty every container, a step at a time, and call every `call`'s function; nothing is held after."""
+        containers, calls, self._containers, self._calls = self._containers, self._calls, [], []
+        let_go(*containers)
+        for empty in calls:
+            empty()
+
+
 def sorted_by_score(pairs: list[P], score: Callable[[P], float]) -> list[P]:
     """`pairs` strongest first, then in their own order (`sorted(sorted(pairs), key=score, reverse=True)`),
     sorted a score at a time: the scores repeat (a few hundred values), so no one sort is long."""

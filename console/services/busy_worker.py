@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 
 from console.domain.gc_pause import gc_paused
+from console.domain.lock_steps import Leftovers
 
 _handoff_lock = threading.Lock()
 _handoffs = 0                 # blocks running now, on every thread
@@ -46,3 +47,16 @@ def busy_worker(*, keep: bool = False) -> Iterator[None]:
     and the GIL handed back to the event loop quickly (`quick_handoff`). `keep`: as for `gc_paused`."""
     with gc_paused(keep=keep), quick_handoff():
         yield
+
+
+def let_go_elsewhere(leftovers: Leftovers) -> threading.Thread:
+    """Let go of `leftovers` on a thread of its own, a step at a time, as a busy worker: tens of thousands of
+    objects freed beside the window rather than on its thread or before what it waits for."""
+    thread = threading.Thread(target=_let_go, args=(leftovers,), name="console-let-go", daemon=True)
+    thread.start()
+    return thread
+
+
+def _let_go(leftovers: Leftovers) -> None:
+    with busy_worker():
+        leftovers.let_go()

@@ -21,9 +21,9 @@ from functools import partial
 from typing import Any, overload
 
 from console.domain.customer import Customer
-from console.domain.lock_steps import STEP, let_go
+from console.domain.lock_steps import STEP, Leftovers, let_go
 from console.domain.scan_customer import Scanned
-from console.services.busy_worker import busy_worker
+from console.services.busy_worker import busy_worker, let_go_elsewhere
 from console.services.customer_index import CustomerIndex, when_all_read
 from console.services.duplicate_kept_keys import (
     KeptByAccount,
@@ -102,11 +102,12 @@ KeptKeys = Callable[[], Callable[[Callable[[], None]], KeptByAccount]]
 
 def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancelled: Cancelled | None = None,
               memory: ScanMemory | None = None, kept: KeptKeys | None = None,
-              scans: ScanStore | None = None) -> DuplicateScan:
+              scans: ScanStore | None = None, leftovers: Leftovers | None = None) -> DuplicateScan:
     """`scan` of the customers of `held` (each account's id and its index's `held()`, taken on the event
     loop); safe on another thread. `kept` reads each account's kept scan keys (`read_kept_keys`) when a
     whole scan needs them: those of the documents the index still holds are read instead of the documents.
-    `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it."""
+    `scans`: where the last scan of these accounts is kept (`WorkspaceScans`): the scan starts from it.
+    `leftovers`: as `scan`'s."""
     records = KeptRecords(held)
     if (kept is not None or scans is not None) and not records.documents_held():
         # What the workspace keeps (each customer's keys, the last scan) is checked against the documents the
@@ -125,8 +126,10 @@ def scan_held(held: Sequence[Held], *, progress: Progress | None = None, cancell
         return kept_columns(held, (early or kept())(check), maker, check, checksums)
     found = scan(records, progress=progress, cancelled=cancelled, memory=memory, identities=records.items,
                  members=(records.accounts, records.ids), scans=store, checksums=checksums,
-                 kept=None if kept is None else kept_keys, listed_once=records.listed_once)
-    if checksums is not None:
+                 kept=None if kept is None else kept_keys, listed_once=records.listed_once, leftovers=leftovers)
+    if checksums is not None and leftovers is not None:
+        leftovers.add(checksums)
+    elif checksums is not None:
         let_go(checksums)   # half a million numbers: a step at a time (lock_steps.py)
     return found
 
@@ -153,14 +156,20 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
                   memory: ScanMemory | None = None) -> tuple[DuplicateScan, Callable[[], None]]:
     """`scan_held` of the window's accounts, starting from what the workspace keeps: the accounts' kept keys
     (`copies`: each account's local copy) and their last scan; call it on another thread than the workspace's.
-    With the scan, what keeps it there for the next (`WorkspaceScans.keep`): call it once its groups are shown.
-    Python's lock is handed to the window within 2 ms while it runs, and no collection runs on this thread
-    (busy_worker.py)."""
+    With the scan, what to do once its groups are shown (not while they are formed, which it would compete with
+    for Python's lock): keep it in the workspace for the next (`WorkspaceScans.keep`) and let go of what the
+    scan is done with, on a thread of its own. Python's lock is handed to the window within 2 ms while it runs,
+    and no collection runs on this thread (busy_worker.py)."""
     scans = WorkspaceScans(workspace, copies)
+    leftovers = Leftovers()
     with busy_worker(keep=True):
         found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
-                          kept=lambda: read_kept_keys(copies), scans=scans)
-    return found, scans.keep
+                          kept=lambda: read_kept_keys(copies), scans=scans, leftovers=leftovers)
+
+    def shown() -> None:
+        scans.keep()
+        let_go_elsewhere(leftovers)
+    return found, shown
 
 
 def read_kept_keys(copies: Mapping[str, AccountCopy | None]) -> Callable[[Callable[[], None]], KeptByAccount]:

@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter
 
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef, PairMatch
 from console.domain.gc_pause import gc_paused
-from console.domain.lock_steps import STEP, copied, let_go, mapped, sorted_by_score
+from console.domain.lock_steps import STEP, Leftovers, copied, let_go, mapped, sorted_by_score
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_blocking import blocking_keys, candidates, repeats
 from console.services.duplicate_kept_keys import KeptColumns
@@ -143,7 +143,7 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
          members: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
          kept: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None = None,
          scans: ScanStore | None = None, checksums: Sequence[int] | None = None,
-         listed_once: bool = False) -> DuplicateScan:
+         listed_once: bool = False, leftovers: Leftovers | None = None) -> DuplicateScan:
     """Score every pair of `records` ((account id, customer)) that shares a blocking key.
 
     National phone numbers are read in the account's country (`regions`: account id -> ISO code),
@@ -159,15 +159,25 @@ def scan(records: Sequence[tuple[str, Scanned]], *, regions: Mapping[str, str] |
     whole scan of these accounts is kept (duplicate_last_scan.py), with `checksums`, that of each
     record's document (`record_checksums`): a scan the memory does not serve starts from it when it
     can, and each scan without `regions` is kept there. `listed_once`: every (account, id) is known to be
-    listed once (indexes' customers), else it is checked.
+    listed once (indexes' customers), else it is checked. `leftovers`: where the scan leaves what it is done
+    with, for the caller to let go of once the groups are shown (0.17 s of a scan of 500,000 customers);
+    without it, that is let go of before the scan returns.
     """
     # Hundreds of thousands of small objects and no cycles: a collection would walk them all for nothing,
     # during the scan and after it (the pairs and the memory live on: frozen, not walked, as the pause ends).
+    later = leftovers if leftovers is not None else Leftovers()
     with gc_paused(keep=True):
-        return _scan(records, regions, progress, cancelled, memory,
-                     identities if identities is not None else mapped(itemgetter(1), records),
-                     members or _columns(records), kept, scans if checksums is not None and not regions else None,
-                     checksums, listed_once)
+        try:
+            found = _scan(records, regions, progress, cancelled, memory,
+                          identities if identities is not None else mapped(itemgetter(1), records),
+                          members or _columns(records), kept,
+                          scans if checksums is not None and not regions else None, checksums, listed_once, later)
+        except BaseException:
+            later.let_go()   # a cancelled scan's: not left for a caller that gets no scan
+            raise
+    if leftovers is None:
+        later.let_go()
+    return found
 
 
 def _columns(records: Sequence[tuple[str, Scanned]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -206,7 +216,7 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
           cancelled: Cancelled | None, memory: ScanMemory | None, identities: Sequence[object],
           members: tuple[tuple[str, ...], tuple[str, ...]],
           kept_keys: Callable[[Callable[[], None], KeyMaker], KeptColumns | None] | None, scans: ScanStore | None,
-          checksums: Sequence[int] | None, listed_once: bool) -> DuplicateScan:
+          checksums: Sequence[int] | None, listed_once: bool, later: Leftovers) -> DuplicateScan:
     maker = KeyMaker(regions)
     total = len(records) * 2   # blocking, then comparing: about as long each
 
@@ -251,25 +261,25 @@ def _scan(records: Sequence[tuple[str, Scanned]], regions: Mapping[str, str] | N
         record_keys = functools.partial(blocked.record_keys, accounts, maker=maker)
     else:   # a pair's records have their scoring keys made as it is scored: the kept scan has none
         record_keys = functools.partial(_keys_of, records, maker)
-    pairs = _scored(record_keys, candidates(len(records), blocks, twice, tick), only)
+    pairs = _scored(record_keys, candidates(len(records), blocks, twice, tick), only, later)
     tick(total)
     pairs += kept
     found = tuple(sorted_by_score(pairs, _score))   # strongest first, then by position
-    let_go(pairs)
+    later.add(pairs)
     if scans is not None and checksums is not None and once:
         scans.save(last_scan(accounts, ids, checksums, blocked, found))
     if memory is not None:
         if last is not None:   # what the last scan kept, let go of a step at a time (what is carried stays)
-            last.let_go()
+            later.call(last.let_go)
         # A scan from the kept one has no scoring keys to remember: the next starts from the kept one again.
         memory.last = Remembered(dict(regions or {}), copied(identities), accounts, blocked,
                                  found) if once and again is None else None
     else:
-        # The keys let go of now rather than with this frame, should a reference cycle keep the frame (phonenumbers
+        # The keys let go of rather than with this frame, should a reference cycle keep the frame (phonenumbers
         # made one for some numbers it cannot read, until validation.parse_phone broke it).
-        blocked.clear()
-    let_go(blocks)
-    maker.let_go()   # its memos, rather than with this frame
+        later.call(blocked.clear)
+    later.add(blocks)
+    later.call(maker.let_go)   # its memos, rather than with this frame
     return DuplicateScan(accounts=accounts, ids=ids, pairs=found, reasons=Explainer(records, regions))
 
 
@@ -279,9 +289,9 @@ def _keys_of(records: Sequence[tuple[str, Scanned]], maker: KeyMaker, indexes: l
 
 
 def _scored(record_keys: Callable[[list[int]], list[RecordKeys]], steps: Iterable[list[tuple[int, int]]],
-            only: set[int] | None) -> list[PairMatch]:
+            only: set[int] | None, later: Leftovers) -> list[PairMatch]:
     """The candidate pairs of `steps` scoring at least the floor; `only`: those with one of these records;
-    `record_keys`: the scoring keys of the records at the positions given."""
+    `record_keys`: the scoring keys of the records at the positions given (left in `later` once scored)."""
     made: dict[int, RecordKeys] = {}   # full keys only for records that share a block with another
     pairs: list[PairMatch] = []
     for step in steps:
@@ -295,7 +305,7 @@ def _scored(record_keys: Callable[[list[int]], list[RecordKeys]], steps: Iterabl
         above = map(FLOOR_WEIGHT.__le__, weights)
         pairs += [PairMatch(i, j, score_of(weight))
                   for (i, j), weight in itertools.compress(zip(step, weights, strict=True), above)]
-    let_go(made)
+    later.add(made)
     return pairs
 
 

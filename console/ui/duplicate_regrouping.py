@@ -5,15 +5,14 @@ last set winning."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QObject
 
 from console.domain.duplicate_groups import DuplicateGroup, MemberRef
-from console.domain.lock_steps import let_go
-from console.services.busy_worker import busy_worker
+from console.domain.lock_steps import Leftovers
+from console.services.busy_worker import busy_worker, let_go_elsewhere
 from console.services.duplicates import DuplicateScan
 from console.ui.async_qt import TaskRegistry
 
@@ -31,12 +30,6 @@ def _formed(found: DuplicateScan, threshold: float, dismissed: Dismissed) -> lis
     collection there (it could destroy a stray Qt object off the GUI thread: gc_pause.py)."""
     with busy_worker(keep=True):
         return found.groups(threshold, dismissed)
-
-
-def _let_go(groups: list[DuplicateGroup]) -> None:
-    """Let go of groups shown before, on a thread of its own (as `_formed`, no collection there)."""
-    with busy_worker():
-        let_go(groups)
 
 
 class Regrouping(QObject):
@@ -82,4 +75,4 @@ class Regrouping(QObject):
     def let_go(groups: list[DuplicateGroup]) -> None:
         """Let go of groups no longer shown: tens of thousands on a thread of their own, a step at a time."""
         if len(groups) > FORMED_HERE:
-            threading.Thread(target=_let_go, args=(groups,), name="console-let-go", daemon=True).start()
+            let_go_elsewhere(Leftovers(groups))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -61,6 +62,7 @@ class DuplicatesWindow(QDialog):
         self.groups: list[DuplicateGroup] = []
         self.dismissed: list[frozenset[MemberRef]] = []
         self._cancel = threading.Event()
+        self._when_shown: list[Callable[[], None]] = []   # the scan's, once its groups are shown
         self.task = f"{TASK}:{id(self)}"   # this window's scan, stopped when it closes
         self.regrouping = Regrouping(self, window.tasks, f"{self.task}:regroup", self._wanted, self._show_groups)
         self.group_actions = GroupActions(self)
@@ -71,6 +73,7 @@ class DuplicatesWindow(QDialog):
     def _closed(self) -> None:
         self._cancel.set()
         self.main.tasks.cancel(self.task)
+        self._scan_shown()   # closed before its groups were: the scan is kept all the same
 
     def _build(self) -> None:
         tr = self.tr
@@ -163,8 +166,8 @@ class DuplicatesWindow(QDialog):
         try:
             self.dismissed = await self.dismissals.dismissed()
             copies = {account_id: s.service.local for account_id, s in self.sessions.items()}
-            self.found, keep = await asyncio.to_thread(scan_accounts, held, copies, self.main.context.workspace,
-                                                       progress=progress, cancelled=self._cancel.is_set, memory=MEMORY)
+            self.found, shown = await asyncio.to_thread(scan_accounts, held, copies, self.main.context.workspace,
+                                                        progress=progress, cancelled=self._cancel.is_set, memory=MEMORY)
         except ScanCancelledError:
             if shiboken6.isValid(self):
                 self.scope.setText(tr("Scan cancelled."))
@@ -173,8 +176,10 @@ class DuplicatesWindow(QDialog):
             if shiboken6.isValid(self):
                 self.progress.setVisible(False)
                 self.cancel_button.setVisible(False)
+        # Kept for the next session, and what the scan is done with let go of, once its groups are shown: a large
+        # scan's are formed on another thread, which neither may compete with for Python's lock.
+        self._when_shown.append(shown)
         self.regroup()
-        keep()   # kept for the next session once its groups are shown, not while they are formed
 
     def regroup(self) -> None:
         """The groups at the slider's threshold, no new scan (duplicate_regrouping.py)."""
@@ -194,6 +199,12 @@ class DuplicatesWindow(QDialog):
         if groups:
             self.list.setCurrentIndex(self.model.index(0))
         self.show_group()
+        self._scan_shown()
+
+    def _scan_shown(self) -> None:
+        when_shown, self._when_shown = self._when_shown, []
+        for call in when_shown:
+            call()
 
     def _label(self, group: DuplicateGroup) -> str:
         names = " / ".join(dict.fromkeys(self._name(m) for m in group.members))

@@ -9,6 +9,7 @@ import pytest
 from console.domain.duplicate_groups import PairMatch
 from console.domain.lock_steps import (
     STEP,
+    Leftovers,
     copied,
     let_go,
     mapped,
@@ -42,6 +43,19 @@ def test_containers_are_emptied(size: int) -> None:
     items, by_key, members = list(range(size)), {n: str(n) for n in range(size)}, set(range(size))
     let_go(items, by_key, members)
     assert items == [] and by_key == {} and members == set()
+
+
+def test_leftovers_are_let_go_of_only_when_asked_and_then_once() -> None:
+    items, by_key, emptied = list(range(STEP + 3)), {n: n for n in range(5)}, []
+    leftovers = Leftovers(items)
+    leftovers.add(by_key)
+    leftovers.call(lambda: emptied.append(True))
+    assert len(items) == STEP + 3 and len(by_key) == 5 and not emptied   # held until the caller says
+    leftovers.let_go()
+    assert items == [] and by_key == {} and emptied == [True]
+    items.append(1)
+    leftovers.let_go()   # nothing is held after: a second call empties nothing
+    assert items == [1] and emptied == [True]
 
 
 def test_pairs_come_strongest_first_then_in_their_own_order() -> None:

@@ -131,6 +131,31 @@ async def test_the_threshold_slider_regroups_as_it_moves_the_last_position_winni
     await window.context.workspace.close()
 
 
+async def test_the_scan_is_kept_and_let_go_of_once_its_groups_are_shown_not_while_they_are_formed(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large scan's groups are formed on another thread (0 takes that way here). Keeping the scan in the workspace
+    # (its encoding) and letting go of what it is done with would compete with that for Python's lock.
+    monkeypatch.setattr(duplicate_regrouping, "FORMED_HERE", 0)
+    when: list[tuple[str, int]] = []   # each step, with the groups the window showed then
+
+    def shown() -> int:
+        dialog = visible(DuplicatesWindow, "duplicatesWindow")
+        return dialog.model.rowCount() if dialog is not None else -1
+
+    keep, let_go_elsewhere = duplicate_records.WorkspaceScans.keep, duplicate_records.let_go_elsewhere
+    monkeypatch.setattr(duplicate_records.WorkspaceScans, "keep",
+                        lambda scans: when.append(("keep", shown())) or keep(scans))
+    monkeypatch.setattr(duplicate_records, "let_go_elsewhere",
+                        lambda leftovers: when.append(("let go", shown())) or let_go_elsewhere(leftovers))
+    window, found = await _found(qtbot, tmp_path)
+    await until(lambda: len(when) == 2, what="the scan kept and let go of")
+    groups = found.model.rowCount()
+    assert groups > 0 and when == [("keep", groups), ("let go", groups)]
+    found.close()
+    await window.shutdown()
+    await window.context.workspace.close()
+
+
 async def test_a_group_in_the_square_demo_is_merged(qtbot: Any, tmp_path: Path) -> None:
     window, found = await _found(qtbot, tmp_path)
     smith = next(n for n, g in enumerate(found.groups) if {"Jon Smith", "John Smith"} <= _names(found, n))
