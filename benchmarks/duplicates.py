@@ -224,12 +224,13 @@ def _in_process(probe: str, argument: str, env: dict[str, str] | None = None) ->
     if out.returncode != 0:
         raise RuntimeError(f"the first-scan probe failed (exit {out.returncode}): {out.stderr[-800:]}")
     found = json.loads(out.stdout.splitlines()[-1])
-    return found["longest"], found["over"], None, f"{found['where']}; {_fault_note(found['faults'])}"
+    return found["longest"], found["over"], None, f"{found['where']}; {_fault_note(found['fault'])}"
 
 
 def _fault_cost() -> float:
     """Seconds to fault in FAULT_PROBE bytes of memory new to the process, a page at a time (the longest wait of a
-    process's first scan is one step that faults in 20-30 MB: a dict's table grown past 350,000 keys)."""
+    process's first scan is one step that faults in 20-30 MB: a dict's table grown past 350,000 keys). Timed after
+    the scan only: memory faulted in and given back just before it would be the scan's, already faulted in."""
     started = time.perf_counter()
     memory = bytearray(FAULT_PROBE)
     memory[::4096] = bytes(len(range(0, FAULT_PROBE, 4096)))   # a write to each page: mapped on first touch
@@ -237,10 +238,9 @@ def _fault_cost() -> float:
     return time.perf_counter() - started
 
 
-def _fault_note(faults: list[float]) -> str:
-    """What new memory cost the probe's process just before and just after its scan."""
-    return (f"new memory cost {faults[0] * 1000:.1f} ms per {FAULT_PROBE // 2**20} MB before the scan and "
-            f"{faults[1] * 1000:.1f} ms after it")
+def _fault_note(fault: float) -> str:
+    """What new memory cost the probe's process just after its scan."""
+    return f"new memory cost {fault * 1000:.1f} ms per {FAULT_PROBE // 2**20} MB just after the scan"
 
 
 def first_scan_wait(size: int) -> None:
@@ -249,9 +249,8 @@ def first_scan_wait(size: int) -> None:
 
     held = _held(_generated(size))
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
-    before = _fault_cost()
     longest, over, _, where = _longest_wait(_then_let_go(lambda leftovers: _window_scan(held, memory, leftovers)))
-    print(json.dumps({"longest": longest, "over": over, "where": where, "faults": [before, _fault_cost()]}))
+    print(json.dumps({"longest": longest, "over": over, "where": where, "fault": _fault_cost()}))
 
 
 def _wait_line(line: Any, note: Any, what: str, wait: tuple[float, int, Any, str]) -> Any:
@@ -388,14 +387,13 @@ def warm_scan_wait(folder: str) -> None:
     held = _warm_held(workspace, sorted(accounts))
     reader = ThreadPoolExecutor(max_workers=1)
     memory = ScanMemory()   # kept past the scan, as the window keeps its memory for the session
-    before = _fault_cost()
     longest, over, _, where = _longest_wait(_then_let_go(lambda leftovers: scan_held(
         list(held.items()), memory=memory, kept=lambda: _kept_reader(workspace, list(held), reader),
         leftovers=leftovers)))
-    after = _fault_cost()
+    fault = _fault_cost()
     reader.shutdown()
     workspace.close()
-    print(json.dumps({"longest": longest, "over": over, "where": where, "faults": [before, after]}))
+    print(json.dumps({"longest": longest, "over": over, "where": where, "fault": fault}))
 
 
 class _WorkspaceScans:
