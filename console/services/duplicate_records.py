@@ -166,9 +166,13 @@ def scan_accounts(held: Sequence[Held], copies: Mapping[str, AccountCopy | None]
         found = scan_held(held, progress=progress, cancelled=cancelled, memory=memory,
                           kept=lambda: read_kept_keys(copies), scans=scans, leftovers=leftovers)
 
-    def shown() -> None:
+    def shown() -> None:   # twice does no more than once
         scans.keep()
         let_go_elsewhere(leftovers)
+    if cancelled is not None and cancelled():
+        # Cancelled as it ended (its window closed): no one may show it, and what it left would be let go of at
+        # once wherever its answer is dropped.
+        shown()
     return found, shown
 
 

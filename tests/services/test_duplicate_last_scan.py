@@ -13,12 +13,13 @@ from collections.abc import Callable
 import pytest
 
 from console.domain.customer import Customer
-from console.services import duplicate_last_scan
+from console.services import duplicate_last_scan, duplicate_records
 from console.services.accounts import DEMO_PREFIX
 from console.services.duplicate_last_scan import ITEM, LastScan, decode, encode
-from console.services.duplicate_records import Held, WorkspaceScans, scan_held
+from console.services.duplicate_records import Held, WorkspaceScans, scan_accounts, scan_held
 from console.services.duplicates import DuplicateScan, ScanCancelledError, ScanMemory, scan
 from console.services.journal import Journal
+from console.services.workspace import AccountCopy
 from console.store.documents import encode as encode_document
 from tests.services.test_duplicate_kept_keys import _kept
 from tests.services.test_duplicate_records import _customers, _held
@@ -195,3 +196,27 @@ async def test_the_workspace_keeps_a_scan_for_its_accounts_but_not_a_demo_accoun
     with_demo.keep()
     kept = await asyncio.to_thread(with_demo.read)
     assert (kept is None) == (workspace.team is not None)
+
+
+async def test_a_scan_cancelled_as_it_ended_is_kept_and_let_go_of_all_the_same(
+        journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The window that asked for it closed as it ended: no one shows its groups, which is when a scan is kept and
+    # what it left let go of (on a thread of its own, not at once wherever its answer is dropped).
+    workspace = journal.workspace
+    held = _held(_customers())
+    copies: dict[str, AccountCopy | None] = {account: None for account, _ in held}
+    checks: list[bool] = []
+    await asyncio.to_thread(scan_accounts, held, copies, workspace, cancelled=lambda: checks.append(True) and False)
+    assert await asyncio.to_thread(WorkspaceScans(workspace, copies).read) is None   # not shown: not kept
+    asked, threads = iter(range(len(checks))), []
+    let_go = duplicate_records.let_go_elsewhere
+    monkeypatch.setattr(duplicate_records, "let_go_elsewhere", lambda leftovers: threads.append(let_go(leftovers)))
+    found, shown = await asyncio.to_thread(scan_accounts, held, copies, workspace,   # cancelled at the last check
+                                           cancelled=lambda: next(asked) >= len(checks) - 1)
+    assert len(threads) == 1
+    threads[0].join(30)
+    last = await asyncio.to_thread(WorkspaceScans(workspace, copies).read)
+    assert last is not None and last.pairs == found.pairs
+    shown()   # as the window would, had it shown the groups meanwhile: nothing left to let go of, nor to keep
+    assert len(threads) == 2
+    threads[1].join(30)
