@@ -20,7 +20,7 @@ from typing import Any
 
 from console.domain.duplicate_groups import MemberRef
 from console.domain.duplicate_keys import email_key, phone_key, reference_key
-from console.domain.lock_steps import let_go, mapped
+from console.domain.lock_steps import copied, let_go, mapped
 from console.domain.scan_customer import Scanned
 from console.services.duplicate_kept_keys import KeptColumns
 from console.services.duplicate_scoring import Blocking, KeyMaker, NameKeys, RecordKeys
@@ -59,7 +59,12 @@ class BlockingKeys:
         `only`: of these keys alone, a collection for each kind (emails, phones, sounds, references)."""
         columns = (self.emails, self.phones, self.sounds, self.references)
         if only is None:
-            return [block for column, kind in enumerate(columns) for block in self._shared(kind, column).values()]
+            # One int object per position for the four columns' passes, rather than four made by each (range's).
+            positions = copied(range(len(self.emails)))
+            every = [block for column, kind in enumerate(columns)
+                     for block in self._shared(kind, column, positions).values()]
+            let_go(positions)
+            return every
         blocks: list[list[int]] = []
         for column, kind in enumerate(columns):
             shared: dict[Any, list[int]] = {key: [] for key in only[column] if key is not None}
@@ -78,15 +83,16 @@ class BlockingKeys:
             blocks += (block for block in shared.values() if len(block) > 1)
         return blocks
 
-    def _shared(self, kind: list[str | None], column: int) -> dict[str | None, list[int]]:
-        """Every key of `kind` (the column number `column`) that two or more records share, with their positions."""
+    def _shared(self, kind: list[str | None], column: int, positions: list[int]) -> dict[str | None, list[int]]:
+        """Every key of `kind` (the column number `column`) that two or more records share, with their positions
+        (`positions`: `list(range(len(kind)))`)."""
         n = len(kind)
         # Each record's first holder of its key, in one pass in C (None: past the end, so never before a record);
         # the records after their key's first holder are the few in blocks, gathered in Python.
         first: dict[str | None, int] = {None: n}
-        holders = mapped(first.setdefault, kind, range(n))
+        holders = mapped(first.setdefault, kind, positions)
         shared: dict[str | None, list[int]] = {}
-        for index in itertools.compress(range(n), map(operator.gt, range(n), holders)):
+        for index in itertools.compress(positions, map(operator.gt, positions, holders)):
             key = kind[index]
             block = shared.get(key)
             if block is None:
