@@ -211,6 +211,7 @@ async def test_a_scan_cancelled_as_it_ended_is_kept_and_let_go_of_all_the_same(
     asked, threads = iter(range(len(checks))), []
     let_go = duplicate_records.let_go_elsewhere
     monkeypatch.setattr(duplicate_records, "let_go_elsewhere", lambda leftovers: threads.append(let_go(leftovers)))
+    monkeypatch.setattr(duplicate_records, "LET_GO_HERE", 0)   # as for a large scan
     found, shown = await asyncio.to_thread(scan_accounts, held, copies, workspace,   # cancelled at the last check
                                            cancelled=lambda: next(asked) >= len(checks) - 1)
     assert len(threads) == 1

@@ -136,6 +136,7 @@ async def test_the_scan_is_kept_and_let_go_of_once_its_groups_are_shown_not_whil
     # A large scan's groups are formed on another thread (0 takes that way here). Keeping the scan in the workspace
     # (its encoding) and letting go of what it is done with would compete with that for Python's lock.
     monkeypatch.setattr(duplicate_regrouping, "FORMED_HERE", 0)
+    monkeypatch.setattr(duplicate_records, "LET_GO_HERE", 0)   # and what it leaves let go of on a thread of its own
     when: list[tuple[str, int]] = []   # each step, with the groups the window showed then
 
     def shown() -> int:
