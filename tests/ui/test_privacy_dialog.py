@@ -74,10 +74,12 @@ async def test_a_whole_privacy_request_from_search_to_pdf_receipt(qtbot: Any, tm
 
     await _step(dialog, "receipt", lambda: qtbot.mouseClick(dialog.receipt_button, Qt.MouseButton.LeftButton))
     [pdf] = (tmp_path / "out").glob("privacy-receipt-*.pdf")
-    text = pdf_text(pdf)
+    # Compared without spaces: a cell wrapped in the table's column ("Square" / "(Demo)") is drawn as two lines, read
+    # back with no space between them, and how a column wraps depends on the times and ids beside it.
+    text = "".join(pdf_text(pdf).split())
     for name in ("Square (Demo)", "Clover (Demo)", "Authorize.net (Demo)", "PayArc (Demo)", "Digital River (Demo)"):
-        assert name in text
-    assert "Erasure request" in text and "Complete" in text and EMAIL not in text
+        assert "".join(name.split()) in text
+    assert "Erasurerequest" in text and "Complete" in text and EMAIL not in text
 
     await _step(dialog, "search", lambda: qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton))
     assert dialog.results.record_items() == [] and dialog.status.text().startswith("0 record(s)")
