@@ -9,6 +9,7 @@ must not trust: redirects, bodies over `MAX_BODY_BYTES`, and JSON too deeply nes
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import importlib.util
 import json
@@ -23,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
+from pydantic_core import from_json
 
 from console.domain.errors import (
     ConsoleError,
@@ -71,7 +73,15 @@ def decode_json(raw: bytes) -> Any:
     """A JSON body, tolerating a UTF-8 byte-order mark; an empty body is `{}`."""
     if not raw.strip():
         return {}
-    return json.loads(raw.decode("utf-8-sig"))
+    text = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        # pydantic-core's parser hands out one object for each short string it met lately: the names, cities and
+        # versions that repeat across a list's pages are then held once by the customers the window keeps (a
+        # Square customer from 1.6 KB to 1.16 KB, P5), and it parses in half json's time.
+        return from_json(text, cache_strings=True)
+    except ValueError:
+        # What it refuses and json reads (a lone surrogate's escape, nesting past 200) is read as before.
+        return json.loads(text.decode("utf-8"))
 
 
 def bearer_headers(token: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import threading
 import time
@@ -18,6 +19,7 @@ from console.providers.http import (
     Reply,
     RequestLimiter,
     RetryPolicy,
+    decode_json,
     parse_retry_after,
     status_error,
 )
@@ -131,6 +133,28 @@ async def test_byte_order_mark_is_tolerated() -> None:
     respx.get(f"{BASE}/x").mock(return_value=httpx.Response(200, content=b'\xef\xbb\xbf{"a": 1}'))
     async with httpx.AsyncClient() as client:
         assert (await _core(client, Sleeps()).request("GET", "/x")).body == {"a": 1}
+
+
+def test_a_value_repeated_across_answers_is_one_string() -> None:
+    # What the window keeps of 100,000 customers: their repeated names and cities held once (P5).
+    first = decode_json(b'{"customers": [{"city": "Springfield", "given_name": "Maria"}]}')
+    second = decode_json(b'\xef\xbb\xbf{"customers": [{"city": "Springfield", "given_name": "Maria"}]}')
+    assert first == second
+    assert first["customers"][0]["city"] is second["customers"][0]["city"]
+    assert first["customers"][0]["given_name"] is second["customers"][0]["given_name"]
+
+
+@pytest.mark.parametrize("raw", [b'{"name": "\\ud800 lone"}', b"[" * 300 + b"]" * 300, b'{"a": 1e400, "b": NaN}',
+                                 b'{"n": 123456789012345678901234567890, "a": 1, "a": 2}'])
+def test_what_json_reads_is_read_the_same(raw: bytes) -> None:
+    got = decode_json(raw)
+    assert repr(got) == repr(json.loads(raw))
+
+
+@pytest.mark.parametrize("raw", [b'{"trunc', b"[1] x", b"\xff{}", b"<html>"])
+def test_what_json_refuses_is_refused(raw: bytes) -> None:
+    with pytest.raises(ValueError):
+        decode_json(raw)
 
 
 def test_retry_after_forms() -> None:
