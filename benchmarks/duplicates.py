@@ -16,7 +16,8 @@ thread that wakes every millisecond, as the window's event loop does while it wa
 Python's lock while a scan ran on another thread as the window runs it (`busy_worker`); the
 window's own target for a stall is 25 ms (P6). Each first scan is measured twice: in a process of its
 own, as a session's first scan is, whose largest tables are grown in memory the process never used
-before; and after others in the benchmark's process.
+before (run before the benchmark's process holds the generated customers: on this VM, memory new to a process
+costs several times as much beside a process holding gigabytes); and after others in the benchmark's process.
 """
 
 from __future__ import annotations
@@ -217,14 +218,42 @@ def _in_process(probe: str, argument: str, env: dict[str, str] | None = None) ->
     """`_longest_wait` of the first scan of a process of its own, as the probe `probe` of this module (called with
     `argument`) measures and prints it: later scans in a process find the memory of its largest tables already in use,
     the first faults it in."""
+    found = _run_probe(probe, argument, env)
+    return found["longest"], found["over"], None, f"{found['where']}; {_fault_note(found['fault'])}"
+
+
+def _run_probe(probe: str, argument: str, env: dict[str, str] | None = None) -> Any:
+    """What the function `probe` of this module, called with `argument` in a process of its own, prints last (JSON)."""
     root = Path(__file__).resolve().parent.parent
     code = f"from benchmarks.duplicates import {probe}; {probe}({argument})"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
                          env={**os.environ, "PYTHONPATH": str(root), **(env or {})}, timeout=900, check=False)
     if out.returncode != 0:
-        raise RuntimeError(f"the first-scan probe failed (exit {out.returncode}): {out.stderr[-800:]}")
-    found = json.loads(out.stdout.splitlines()[-1])
-    return found["longest"], found["over"], None, f"{found['where']}; {_fault_note(found['fault'])}"
+        raise RuntimeError(f"the probe {probe} failed (exit {out.returncode}): {out.stderr[-800:]}")
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def _first_scans_alone(size: int) -> tuple[tuple[float, int, Any, str], tuple[float, int, Any, str]]:
+    """`_in_process` of a session's first scan and of a warm start's (its workspace written by a process of its own),
+    run before this process holds the generated customers: beside a process holding gigabytes, memory new to a process
+    costs several times as much on this VM, and the window's process meets no such neighbour of ours (benchmarks/
+    NOTES.md, *Memory another process holds*)."""
+    import secrets
+
+    first = _in_process("first_scan_wait", str(size))
+    key = secrets.token_hex(32)
+    with tempfile.TemporaryDirectory() as folder:
+        _run_probe("written_workspace", f"{folder!r}, {size}", {"WORKSPACE_KEY": key})
+        warm = _in_process("warm_scan_wait", repr(folder), {"WORKSPACE_KEY": key})
+    return first, warm
+
+
+def written_workspace(folder: str, size: int) -> None:
+    """In a process of its own (`_run_probe`): P17's `size` customers saved in a workspace in `folder` (its key in
+    WORKSPACE_KEY), as `_kept_workspace` saves them."""
+    workspace, _ = _kept_workspace(_generated(size), Path(folder), os.environ.pop("WORKSPACE_KEY"))
+    workspace.close()
+    print(json.dumps({"written": size}))
 
 
 def _fault_cost() -> float:
@@ -273,6 +302,7 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
 
     size = 50_000 if quick else P17_CUSTOMERS
     sample = 500 if quick else BASELINE_SAMPLE
+    first_alone, warm_alone = _first_scans_alone(size)
     records = _generated(size)
     memory = ScanMemory()
     groups, seconds, cpu = _timed(records, memory)
@@ -307,9 +337,9 @@ def p17_scan(quick: bool, *, line: Any, note: Any) -> None:
     _wait_line(line, note, f"a whole scan of {len(records):,} customers, after others in the process",
                _longest_wait(_then_let_go(lambda leftovers: _window_scan(held, memory, leftovers))))
     _wait_line(line, note, f"the session's first scan of {len(records):,} customers, in a process of its own",
-               _in_process("first_scan_wait", str(size)))
+               first_alone)
     memory.forget()
-    _kept_documents(records, line=line, note=note)
+    _kept_documents(records, warm_alone, line=line, note=note)
 
 
 def _kept_workspace(records: list[tuple[str, Any]], folder: Path,
@@ -477,9 +507,10 @@ def _from_kept_scan(workspace: Any, held: dict[str, tuple[list[str], list[Any]]]
     note("the kept scan as read and the keys made of it, at the scan's peak (its groups formed, before it is kept)")
 
 
-def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> None:
+def _kept_documents(records: list[tuple[str, Any]], warm_alone: tuple[float, int, Any, str], *, line: Any,
+                    note: Any) -> None:
     """P17 as the window meets it after a warm start: every customer held as its kept document, the keys kept
-    beside each read from the workspace."""
+    beside each read from the workspace; `warm_alone`: `_first_scans_alone`'s warm start, printed in its place."""
     import secrets
 
     from console.domain.lock_steps import Leftovers
@@ -522,7 +553,7 @@ def _kept_documents(records: list[tuple[str, Any]], *, line: Any, note: Any) -> 
             _from_kept_scan(workspace, held, records, kept, timed, seconds, line=line, note=note)
             kept_memory = ScanMemory()   # kept past the scan, as the window's is for the session
             _wait_line(line, note, "a warm start's first scan, from the workspace, in a process of its own",
-                       _in_process("warm_scan_wait", repr(folder), {"WORKSPACE_KEY": key}))
+                       warm_alone)
             found = _wait_line(line, note, "a warm start's whole scan, from the workspace, after others in the process",
                                _longest_wait(_then_let_go(lambda leftovers: scan_held(
                                    list(held.items()), memory=kept_memory, kept=kept, leftovers=leftovers))))
