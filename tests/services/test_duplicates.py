@@ -169,6 +169,22 @@ def test_dismissed_groups_are_not_proposed_again_at_any_threshold() -> None:
     assert kept == {g.key for g in groups[5:]}
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_customers, min_size=2, max_size=10), st.data())
+def test_a_dismissed_group_stays_dismissed_whatever_the_records_and_threshold(customers: list[Customer],
+                                                                              data: st.DataObject) -> None:
+    records = [("square", c.__class__(**{**_fields(c), "id": f"c{n}"})) for n, c in enumerate(customers)]
+    found = scan(records)
+    groups = found.groups(0.2)
+    dismissed = data.draw(st.lists(st.sampled_from([frozenset(g.members) for g in groups]), unique=True)
+                          if groups else st.just([]))
+    threshold = data.draw(st.floats(0.2, 0.99))
+    for again in (found.groups(threshold, dismissed), scan(records).groups(threshold, dismissed)):
+        for group in again:
+            assert all(len(members & set(group.members)) < 2 for members in dismissed), \
+                "two members of a dismissed group connected again"
+
+
 def test_the_threshold_moves_the_groups_without_a_new_scan() -> None:
     found = scan(_labelled(9, 500))
     counts = [sum(len(g.pairs) for g in found.groups(t)) for t in (0.2, 0.5, 0.8, 0.99)]
