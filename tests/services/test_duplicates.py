@@ -16,6 +16,7 @@ from console.services.duplicate_blocking import blocking_keys
 from console.services.duplicate_scoring import KeyMaker, compare
 from console.services.duplicates import (
     DEFAULT_THRESHOLD,
+    FLOOR,
     ScanCancelledError,
     candidate_pairs,
     find_duplicates,
@@ -175,10 +176,10 @@ def test_a_dismissed_group_stays_dismissed_whatever_the_records_and_threshold(cu
                                                                               data: st.DataObject) -> None:
     records = [("square", c.__class__(**{**_fields(c), "id": f"c{n}"})) for n, c in enumerate(customers)]
     found = scan(records)
-    groups = found.groups(0.2)
+    groups = found.groups(FLOOR)   # every pair the scan kept
     dismissed = data.draw(st.lists(st.sampled_from([frozenset(g.members) for g in groups]), unique=True)
                           if groups else st.just([]))
-    threshold = data.draw(st.floats(0.2, 0.99))
+    threshold = data.draw(st.floats(FLOOR, 0.99))
     for again in (found.groups(threshold, dismissed), scan(records).groups(threshold, dismissed)):
         for group in again:
             assert all(len(members & set(group.members)) < 2 for members in dismissed), \
